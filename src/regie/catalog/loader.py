@@ -1,0 +1,156 @@
+"""Store a parsed catalog: upsert by natural keys, all or nothing.
+
+:func:`load_catalog` compares each entry with what is stored and writes only what changed,
+so loading the same file twice changes nothing (and reports every entry as unchanged).
+Entries that are stored but no longer in the file are left alone: allocations and
+declarations may refer to them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models, transaction
+
+from regie.catalog import models as m
+from regie.engine import catalog as core
+
+
+@dataclass
+class LoadResult:
+    created: Counter[str] = field(default_factory=Counter)
+    updated: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {"created": dict(self.created), "updated": dict(self.updated), "unchanged": dict(self.unchanged)}
+
+    @property
+    def changed(self) -> bool:
+        return bool(sum(self.created.values()) or sum(self.updated.values()))
+
+
+def _upsert(
+    result: LoadResult,
+    kind: str,
+    model: type[models.Model],
+    key: dict[str, Any],
+    values: dict[str, Any],
+    many: dict[str, set[int]] | None = None,
+) -> Any:
+    """Create or update one row (and its many-to-many sets) and count what happened."""
+    many = many or {}
+    obj = model.objects.filter(**key).first()
+    if obj is None:
+        obj = model.objects.create(**key, **values)
+        for name, pks in many.items():
+            getattr(obj, name).set(pks)
+        result.created[kind] += 1
+        return obj
+    dirty = [name for name, value in values.items() if getattr(obj, name) != value]
+    if dirty:
+        for name in dirty:
+            setattr(obj, name, values[name])
+        obj.save(update_fields=dirty)
+    for name, pks in many.items():
+        if set(getattr(obj, name).values_list("pk", flat=True)) != pks:
+            getattr(obj, name).set(pks)
+            dirty.append(name)
+    (result.updated if dirty else result.unchanged)[kind] += 1
+    return obj
+
+
+@transaction.atomic
+def load_catalog(catalog: core.Catalog) -> LoadResult:
+    """Write ``catalog`` to the database; raise before writing anything on a conflict."""
+    result = LoadResult()
+    region, created = m.Region.objects.get_or_create(name=catalog.region)
+    (result.created if created else result.unchanged)["region"] += 1
+
+    municipalities: dict[str, m.Municipality] = {}
+    for mun in catalog.municipalities:
+        obj = _upsert(
+            result, "municipality", m.Municipality, {"code": mun.code},
+            {"region": region, "name": mun.name, "population": mun.population},
+        )
+        municipalities[mun.code] = obj
+        stored = list(obj.areas.order_by("position").values_list("name", flat=True))
+        if stored != list(mun.areas):
+            obj.areas.exclude(name__in=mun.areas).delete()
+            for position, name in enumerate(mun.areas):
+                m.Area.objects.update_or_create(municipality=obj, name=name, defaults={"position": position})
+
+    segments: dict[str, m.Segment] = {}
+    for seg in catalog.segments:
+        segments[seg.code] = _upsert(
+            result, "segment", m.Segment, {"code": seg.code},
+            {
+                "region": region, "name": seg.name, "domain": seg.domain, "funding_model": seg.funding_model,
+                "execution": seg.effective_execution, "weight": seg.weight, "max_providers": seg.max_providers,
+                "products": list(seg.products), "population_weights": seg.population_weights,
+            },
+        )
+
+    providers: dict[str, m.Provider] = {}
+    for prov in catalog.providers:
+        providers[prov.agb] = _upsert(
+            result, "provider", m.Provider, {"agb": prov.agb},
+            {"name": prov.name, "members": list(prov.members), "core_partner": prov.core_partner},
+        )
+
+    for con in catalog.contracts:
+        _upsert(
+            result, "contract", m.Contract, {"ident": con.id},
+            {
+                "provider": providers[con.provider], "segment": segments[con.segment],
+                "start": con.start, "end": con.end, "agreed_clients": con.agreed_clients,
+                "price_per_client": con.price_per_client, "band": con.band, "tariffs": con.tariffs,
+                "ceiling": con.ceiling, "lump_sum": con.lump_sum, "expected_clients": con.expected_clients,
+                "savings_target": con.savings_target, "instalments": con.instalments, "areas": list(con.areas),
+                "declaration_deadline": con.declaration_deadline,
+            },
+            many={"municipalities": {municipalities[c].pk for c in con.municipalities}},
+        )
+
+    for bud in catalog.budgets:
+        _upsert(
+            result, "budget", m.Budget,
+            {"municipality": municipalities[bud.municipality], "segment": segments[bud.segment], "year": bud.year},
+            {"amount": bud.amount, "reserve": bud.reserve},
+        )
+    return result
+
+
+def stored_catalog() -> core.Catalog:
+    """The stored catalog as the engine's plain dataclasses (for computations)."""
+    region = m.Region.objects.order_by("pk").first()
+    return core.Catalog(
+        region=region.name if region else "",
+        municipalities=tuple(
+            core.Municipality(
+                mun.code, mun.name, tuple(a.name for a in mun.areas.all()), dict(mun.population)
+            )
+            for mun in m.Municipality.objects.prefetch_related("areas")
+        ),
+        segments=tuple(
+            core.Segment(
+                code=s.code, name=s.name, domain=s.domain, funding_model=s.funding_model, weight=s.weight,
+                max_providers=s.max_providers, products=tuple(s.products), execution=s.execution,
+                population_weights=dict(s.population_weights),
+            )
+            for s in m.Segment.objects.all()
+        ),
+        providers=tuple(
+            core.Provider(p.agb, p.name, tuple(p.members), p.core_partner) for p in m.Provider.objects.all()
+        ),
+        contracts=tuple(
+            c.to_core()
+            for c in m.Contract.objects.select_related("provider", "segment").prefetch_related("municipalities")
+        ),
+        budgets=tuple(
+            core.Budget(b.municipality.code, b.segment.code, b.year, b.amount, b.reserve)
+            for b in m.Budget.objects.select_related("municipality", "segment")
+        ),
+    )

@@ -1,0 +1,43 @@
+"""What every sub-command shares: Django set-up, JSON output, errors, the stderr console."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+from rich.console import Console
+
+OK, REJECTED, USAGE = 0, 1, 2
+
+#: Everything for people goes to stderr; stdout is reserved for ``--json``.
+console = Console(stderr=True, highlight=False)
+
+
+def setup_django(migrate: bool = True) -> None:
+    """Configure Django from the environment and bring the database schema up to date."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regie.site.settings")
+    import django  # noqa: PLC0415 - Django is set up only for the commands that need a database
+    from django.core.management import call_command  # noqa: PLC0415
+
+    django.setup()
+    if migrate:
+        call_command("migrate", verbosity=0, interactive=False)
+
+
+def emit_json(document: Any) -> None:
+    """Print exactly one JSON document on stdout."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, default=str, sort_keys=False))
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def fail(message: str, code: int = REJECTED) -> int:
+    """Print a reason on stderr and return the exit code."""
+    print(f"regie: {message}", file=sys.stderr)
+    return code
+
+
+def add_json_flag(parser: Any) -> None:
+    parser.add_argument("--json", action="store_true", help="één JSON-document op stdout")

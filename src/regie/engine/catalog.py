@@ -1,0 +1,547 @@
+"""The region's set-up as plain data: the ``catalog.toml`` format of domain.md section 12.
+
+A catalog holds a region's municipalities, segments (with their funding model), providers,
+contracts and budgets. :func:`parse_catalog` reads and validates a file completely before
+anything is stored, so a loader can be all-or-nothing; :func:`dump_catalog` writes the same
+format back (the synthetic regions use it).
+
+Every error names the file, the entry and the rule that was broken::
+
+    catalog.toml: contract '2025-WMO-IB-12345678': price_per_client must be > 0 for
+    funding model per_client
+
+Rules checked
+-------------
+- unknown keys, missing keys, wrong types;
+- CBS codes are 4 digits, AGB codes 8 digits, product entries 2 digits (a whole category) or
+  5 characters (one product code);
+- references exist (contract -> provider, segment, municipalities; budget -> municipality,
+  segment; population weights -> characteristics);
+- a contract fits its segment's funding model: the parameters of that model are set and
+  positive, parameters of other models are left at their default;
+- no more providers in a segment than its ``max_providers``;
+- no two contracts of one provider in one segment overlap in time for a municipality.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+DOMAINS = ("jeugd", "wmo", "participatie")
+FUNDING_MODELS = ("pxq", "outcome", "per_client", "lump_sum", "population")
+EXECUTIONS = ("inspanningsgericht", "outputgericht", "taakgericht")
+DEFAULT_EXECUTION = {
+    "pxq": "inspanningsgericht",
+    "outcome": "outputgericht",
+    "per_client": "outputgericht",
+    "lump_sum": "taakgericht",
+    "population": "taakgericht",
+}
+DEADLINE_RULES = ("second-month-15", "none")
+INSTALMENT_RULES = ("monthly", "at_once")
+
+_CBS = re.compile(r"^\d{4}$")
+_AGB = re.compile(r"^\d{8}$")
+_PRODUCT = re.compile(r"^(\d{2}|[0-9A-Z]{5})$")
+
+
+class CatalogError(ValueError):
+    """A catalog broke a rule; ``str()`` names the file, the entry and the rule."""
+
+    def __init__(self, file: str, entry: str, rule: str) -> None:
+        self.file = file
+        self.entry = entry
+        self.rule = rule
+        super().__init__(f"{file}: {entry}: {rule}")
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str
+    name: str
+    areas: tuple[str, ...] = ()
+    #: area -> characteristic -> count, for population-based funding (optional)
+    population: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Segment:
+    code: str
+    name: str
+    domain: str
+    funding_model: str
+    weight: int
+    max_providers: int
+    products: tuple[str, ...]
+    execution: str = ""
+    #: characteristic -> weight, for population-based funding (optional)
+    population_weights: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def effective_execution(self) -> str:
+        return self.execution or DEFAULT_EXECUTION[self.funding_model]
+
+    def covers(self, category: str, code: str | None) -> bool:
+        """True when a product (category, optional code) belongs to this segment."""
+        return any(p == category or (code is not None and p == code) for p in self.products)
+
+
+@dataclass(frozen=True)
+class Provider:
+    agb: str
+    name: str
+    members: tuple[str, ...] = ()
+    core_partner: bool = False
+
+
+@dataclass(frozen=True)
+class Contract:
+    id: str
+    provider: str
+    segment: str
+    municipalities: tuple[str, ...]
+    start: dt.date
+    end: dt.date
+    agreed_clients: int = 0
+    price_per_client: int = 0
+    band: float = 0.0
+    tariffs: dict[str, int] = field(default_factory=dict)
+    ceiling: int = 0
+    lump_sum: int = 0
+    expected_clients: int = 0
+    savings_target: float = 0.0
+    instalments: str = "monthly"
+    areas: tuple[str, ...] = ()
+    declaration_deadline: str = "second-month-15"
+
+    def active_in(self, year: int) -> bool:
+        return self.start <= dt.date(year, 12, 31) and self.end >= dt.date(year, 1, 1)
+
+
+@dataclass(frozen=True)
+class Budget:
+    municipality: str
+    segment: str
+    year: int
+    amount: int
+    reserve: int = 0
+
+
+@dataclass(frozen=True)
+class Catalog:
+    region: str
+    municipalities: tuple[Municipality, ...]
+    segments: tuple[Segment, ...]
+    providers: tuple[Provider, ...]
+    contracts: tuple[Contract, ...]
+    budgets: tuple[Budget, ...]
+
+    def segment(self, code: str) -> Segment:
+        return next(s for s in self.segments if s.code == code)
+
+    def segment_for_product(self, domain: str, category: str, code: str | None) -> Segment | None:
+        """The segment of ``domain`` a product belongs to; an exact code wins over a category."""
+        candidates = [s for s in self.segments if s.domain == domain]
+        for s in candidates:
+            if code is not None and code in s.products:
+                return s
+        for s in candidates:
+            if category in s.products:
+                return s
+        return None
+
+
+def _defaults(cls: type) -> dict[str, Any]:
+    """Field name -> default value, for the fields that have one."""
+    out: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.default is not MISSING:
+            out[f.name] = f.default
+        elif f.default_factory is not MISSING:
+            out[f.name] = f.default_factory()
+    return out
+
+
+class _Reader:
+    """Checks one table of the TOML document and turns it into a dataclass."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, entry: str, rule: str) -> CatalogError:
+        return CatalogError(self.file, entry, rule)
+
+    def table(
+        self,
+        raw: Any,
+        entry: str,
+        required: dict[str, type | tuple[type, ...]],
+        optional: dict[str, type | tuple[type, ...]],
+    ) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            raise self.fail(entry, "must be a table")
+        unknown = sorted(set(raw) - set(required) - set(optional))
+        if unknown:
+            raise self.fail(entry, f"unknown key '{unknown[0]}'")
+        for key in required:
+            if key not in raw:
+                raise self.fail(entry, f"missing key '{key}'")
+        for key, value in raw.items():
+            expected = required.get(key) or optional[key]
+            if isinstance(value, bool) and bool not in _as_tuple(expected):
+                raise self.fail(entry, f"'{key}' has the wrong type")
+            if not isinstance(value, expected):
+                raise self.fail(entry, f"'{key}' has the wrong type")
+        return dict(raw)
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    """Equal to the default, counting every empty collection as the same."""
+    return bool(value == default or (isinstance(value, (list, tuple, dict)) and not value and not default))
+
+
+def _as_tuple(t: type | tuple[type, ...]) -> tuple[type, ...]:
+    return t if isinstance(t, tuple) else (t,)
+
+
+_NUM = (int, float)
+
+
+def parse_catalog(path: str | Path) -> Catalog:
+    """Read and validate ``catalog.toml``; raise :class:`CatalogError` on the first fault."""
+    path = Path(path)
+    name = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CatalogError(name, "file", "does not exist") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CatalogError(name, "file", f"is not valid TOML ({exc})") from None
+    return catalog_from_dict(data, name)
+
+
+def catalog_from_dict(data: dict[str, Any], file: str = "<catalog>") -> Catalog:
+    r = _Reader(file)
+    unknown = sorted(set(data) - {"region", "municipality", "segment", "provider", "contract", "budget"})
+    if unknown:
+        raise r.fail("file", f"unknown table '{unknown[0]}'")
+    region = r.table(data.get("region"), "region", {"name": str}, {})
+
+    municipalities = _municipalities(r, data.get("municipality", []))
+    segments = _segments(r, data.get("segment", []))
+    providers = _providers(r, data.get("provider", []))
+    contracts = _contracts(r, data.get("contract", []), municipalities, segments, providers)
+    budgets = _budgets(r, data.get("budget", []), municipalities, segments)
+    _check_population(r, municipalities, segments, contracts)
+    return Catalog(
+        region=region["name"],
+        municipalities=tuple(municipalities.values()),
+        segments=tuple(segments.values()),
+        providers=tuple(providers.values()),
+        contracts=tuple(contracts),
+        budgets=tuple(budgets),
+    )
+
+
+def _unique(r: _Reader, kind: str, key: str, seen: dict[str, Any]) -> None:
+    if key in seen:
+        raise r.fail(f"{kind} '{key}'", "appears twice")
+
+
+def _municipalities(r: _Reader, raw: list[Any]) -> dict[str, Municipality]:
+    out: dict[str, Municipality] = {}
+    for i, item in enumerate(raw):
+        t = r.table(item, f"municipality #{i + 1}", {"code": str, "name": str}, {"areas": list, "population": dict})
+        entry = f"municipality '{t['code']}'"
+        if not _CBS.match(t["code"]):
+            raise r.fail(entry, "code must be a CBS code of 4 digits")
+        _unique(r, "municipality", t["code"], out)
+        areas = t.get("areas", [])
+        if not all(isinstance(a, str) and a for a in areas) or len(set(areas)) != len(areas):
+            raise r.fail(entry, "areas must be distinct names")
+        population = t.get("population", {})
+        for area, values in population.items():
+            if area not in areas:
+                raise r.fail(entry, f"population names area '{area}' that is not in areas")
+            if not isinstance(values, dict) or not all(
+                isinstance(v, _NUM) and not isinstance(v, bool) and v >= 0 for v in values.values()
+            ):
+                raise r.fail(entry, f"population of '{area}' must map characteristics to counts >= 0")
+        out[t["code"]] = Municipality(t["code"], t["name"], tuple(areas), population)
+    return out
+
+
+def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
+    out: dict[str, Segment] = {}
+    for i, item in enumerate(raw):
+        t = r.table(
+            item,
+            f"segment #{i + 1}",
+            {"code": str, "name": str, "domain": str, "funding_model": str, "products": list},
+            {"weight": int, "max_providers": int, "execution": str, "population_weights": dict},
+        )
+        entry = f"segment '{t['code']}'"
+        _unique(r, "segment", t["code"], out)
+        if t["domain"] not in DOMAINS:
+            raise r.fail(entry, f"domain must be one of {', '.join(DOMAINS)}")
+        if t["funding_model"] not in FUNDING_MODELS:
+            raise r.fail(entry, f"funding_model must be one of {', '.join(FUNDING_MODELS)}")
+        if t.get("execution", "") and t["execution"] not in EXECUTIONS:
+            raise r.fail(entry, f"execution must be one of {', '.join(EXECUTIONS)}")
+        products = t["products"]
+        if not products or not all(isinstance(p, str) and _PRODUCT.match(p) for p in products):
+            raise r.fail(entry, "products must be product categories (2 digits) or product codes (5 characters)")
+        if t.get("max_providers", 0) < 0 or t.get("weight", 1) < 0:
+            raise r.fail(entry, "weight and max_providers must be >= 0")
+        weights = t.get("population_weights", {})
+        if not all(isinstance(v, _NUM) and not isinstance(v, bool) and v >= 0 for v in weights.values()):
+            raise r.fail(entry, "population_weights must map characteristics to weights >= 0")
+        if t["funding_model"] == "population" and not weights:
+            raise r.fail(entry, "population_weights are required for funding model population")
+        out[t["code"]] = Segment(
+            code=t["code"],
+            name=t["name"],
+            domain=t["domain"],
+            funding_model=t["funding_model"],
+            weight=t.get("weight", 1),
+            max_providers=t.get("max_providers", 0),
+            products=tuple(products),
+            execution=t.get("execution", ""),
+            population_weights={k: float(v) for k, v in weights.items()},
+        )
+    # A product belongs to one segment per domain.
+    owner: dict[tuple[str, str], str] = {}
+    for s in out.values():
+        for p in s.products:
+            if (s.domain, p) in owner:
+                raise r.fail(f"segment '{s.code}'", f"product '{p}' already belongs to segment '{owner[(s.domain, p)]}'")
+            owner[(s.domain, p)] = s.code
+    return out
+
+
+def _providers(r: _Reader, raw: list[Any]) -> dict[str, Provider]:
+    out: dict[str, Provider] = {}
+    for i, item in enumerate(raw):
+        t = r.table(item, f"provider #{i + 1}", {"agb": str, "name": str}, {"members": list, "core_partner": bool})
+        entry = f"provider '{t['agb']}'"
+        if not _AGB.match(t["agb"]):
+            raise r.fail(entry, "agb must be an AGB code of 8 digits")
+        _unique(r, "provider", t["agb"], out)
+        members = t.get("members", [])
+        if not all(isinstance(m, str) and _AGB.match(m) for m in members):
+            raise r.fail(entry, "members must be AGB codes of 8 digits")
+        if t["agb"] in members:
+            raise r.fail(entry, "a consortium cannot be its own member")
+        out[t["agb"]] = Provider(t["agb"], t["name"], tuple(members), t.get("core_partner", False))
+    return out
+
+
+_CONTRACT_OPTIONAL: dict[str, type | tuple[type, ...]] = {
+    "agreed_clients": int,
+    "price_per_client": int,
+    "band": _NUM,
+    "tariffs": dict,
+    "ceiling": int,
+    "lump_sum": int,
+    "expected_clients": int,
+    "savings_target": _NUM,
+    "instalments": str,
+    "areas": list,
+    "declaration_deadline": str,
+}
+
+
+def _contracts(
+    r: _Reader,
+    raw: list[Any],
+    municipalities: dict[str, Municipality],
+    segments: dict[str, Segment],
+    providers: dict[str, Provider],
+) -> list[Contract]:
+    out: dict[str, Contract] = {}
+    for i, item in enumerate(raw):
+        t = r.table(
+            item,
+            f"contract #{i + 1}",
+            {"id": str, "provider": str, "segment": str, "municipalities": list, "start": dt.date, "end": dt.date},
+            _CONTRACT_OPTIONAL,
+        )
+        entry = f"contract '{t['id']}'"
+        _unique(r, "contract", t["id"], out)
+        for key in ("start", "end"):
+            if isinstance(t[key], dt.datetime):
+                raise r.fail(entry, f"'{key}' must be a date without a time")
+        if t["provider"] not in providers:
+            raise r.fail(entry, f"provider '{t['provider']}' is not in the catalog")
+        if t["segment"] not in segments:
+            raise r.fail(entry, f"segment '{t['segment']}' is not in the catalog")
+        if not t["municipalities"]:
+            raise r.fail(entry, "municipalities must name at least one municipality")
+        for m in t["municipalities"]:
+            if m not in municipalities:
+                raise r.fail(entry, f"municipality '{m}' is not in the catalog")
+        if t["end"] < t["start"]:
+            raise r.fail(entry, "end lies before start")
+        segment = segments[t["segment"]]
+        model = segment.funding_model
+        tariffs = t.get("tariffs", {})
+        for code, cents in tariffs.items():
+            if not isinstance(cents, int) or isinstance(cents, bool) or cents <= 0:
+                raise r.fail(entry, f"tariff of '{code}' must be a whole number of cents > 0")
+            if not segment.covers(code[:2], code):
+                raise r.fail(entry, f"tariff for product '{code}' that is not in segment '{segment.code}'")
+        for key in ("agreed_clients", "price_per_client", "ceiling", "lump_sum", "expected_clients"):
+            if t.get(key, 0) < 0:
+                raise r.fail(entry, f"'{key}' must be >= 0")
+        if not 0 <= t.get("band", 0.0) < 1:
+            raise r.fail(entry, "band must lie in [0, 1)")
+        if not 0 <= t.get("savings_target", 0.0) < 1:
+            raise r.fail(entry, "savings_target must lie in [0, 1)")
+        if t.get("declaration_deadline", "second-month-15") not in DEADLINE_RULES:
+            raise r.fail(entry, f"declaration_deadline must be one of {', '.join(DEADLINE_RULES)}")
+        if t.get("instalments", "monthly") not in INSTALMENT_RULES:
+            raise r.fail(entry, f"instalments must be one of {', '.join(INSTALMENT_RULES)}")
+        if model == "per_client" and (t.get("agreed_clients", 0) <= 0 or t.get("price_per_client", 0) <= 0):
+            raise r.fail(entry, "agreed_clients and price_per_client must be > 0 for funding model per_client")
+        if model in ("pxq", "outcome") and not tariffs:
+            raise r.fail(entry, f"tariffs are required for funding model {model}")
+        if model == "lump_sum" and t.get("lump_sum", 0) <= 0 and not (t.get("expected_clients", 0) > 0 and tariffs):
+            raise r.fail(entry, "lump_sum, or expected_clients with a tariff, is required for funding model lump_sum")
+        areas = t.get("areas", [])
+        known_areas = {a for m in t["municipalities"] for a in municipalities[m].areas}
+        for a in areas:
+            if a not in known_areas:
+                raise r.fail(entry, f"area '{a}' is not an area of its municipalities")
+        out[t["id"]] = Contract(
+            id=t["id"],
+            provider=t["provider"],
+            segment=t["segment"],
+            municipalities=tuple(t["municipalities"]),
+            start=t["start"],
+            end=t["end"],
+            agreed_clients=t.get("agreed_clients", 0),
+            price_per_client=t.get("price_per_client", 0),
+            band=float(t.get("band", 0.0)),
+            tariffs=dict(tariffs),
+            ceiling=t.get("ceiling", 0),
+            lump_sum=t.get("lump_sum", 0),
+            expected_clients=t.get("expected_clients", 0),
+            savings_target=float(t.get("savings_target", 0.0)),
+            instalments=t.get("instalments", "monthly"),
+            areas=tuple(areas),
+            declaration_deadline=t.get("declaration_deadline", "second-month-15"),
+        )
+    contracts = list(out.values())
+    _check_overlaps(r, contracts)
+    _check_max_providers(r, contracts, segments)
+    return contracts
+
+
+def _check_overlaps(r: _Reader, contracts: list[Contract]) -> None:
+    by_key: dict[tuple[str, str, str], list[Contract]] = {}
+    for c in contracts:
+        for m in c.municipalities:
+            by_key.setdefault((c.provider, c.segment, m), []).append(c)
+    for (_provider, _segment, m), group in by_key.items():
+        group.sort(key=lambda c: (c.start, c.id))
+        for a, b in zip(group, group[1:]):
+            if b.start <= a.end:
+                raise r.fail(f"contract '{b.id}'", f"overlaps contract '{a.id}' for municipality '{m}'")
+
+
+def _check_max_providers(r: _Reader, contracts: list[Contract], segments: dict[str, Segment]) -> None:
+    years: dict[tuple[str, int], set[str]] = {}
+    for c in contracts:
+        for year in range(c.start.year, c.end.year + 1):
+            years.setdefault((c.segment, year), set()).add(c.provider)
+    for (code, year), agbs in sorted(years.items()):
+        limit = segments[code].max_providers
+        if limit and len(agbs) > limit:
+            raise r.fail(
+                f"segment '{code}'",
+                f"has {len(agbs)} providers under contract in {year}, more than its max_providers {limit}",
+            )
+
+
+def _budgets(
+    r: _Reader, raw: list[Any], municipalities: dict[str, Municipality], segments: dict[str, Segment]
+) -> list[Budget]:
+    out: dict[tuple[str, str, int], Budget] = {}
+    for i, item in enumerate(raw):
+        t = r.table(
+            item,
+            f"budget #{i + 1}",
+            {"municipality": str, "segment": str, "year": int, "amount": int},
+            {"reserve": int},
+        )
+        key = (t["municipality"], t["segment"], t["year"])
+        entry = f"budget '{t['municipality']}/{t['segment']}/{t['year']}'"
+        if key in out:
+            raise r.fail(entry, "appears twice")
+        if t["municipality"] not in municipalities:
+            raise r.fail(entry, f"municipality '{t['municipality']}' is not in the catalog")
+        if t["segment"] not in segments:
+            raise r.fail(entry, f"segment '{t['segment']}' is not in the catalog")
+        if not 1900 <= t["year"] <= 2200:
+            raise r.fail(entry, "year is out of range")
+        if t["amount"] < 0 or not 0 <= t.get("reserve", 0) <= t["amount"]:
+            raise r.fail(entry, "amount must be >= 0 and reserve between 0 and amount")
+        out[key] = Budget(t["municipality"], t["segment"], t["year"], t["amount"], t.get("reserve", 0))
+    return list(out.values())
+
+
+def _check_population(
+    r: _Reader, municipalities: dict[str, Municipality], segments: dict[str, Segment], contracts: list[Contract]
+) -> None:
+    for c in contracts:
+        segment = segments[c.segment]
+        if segment.funding_model != "population":
+            continue
+        if not c.areas:
+            raise r.fail(f"contract '{c.id}'", "areas are required for funding model population")
+        for m in c.municipalities:
+            population = municipalities[m].population
+            for area in c.areas:
+                if area in municipalities[m].areas and area not in population:
+                    raise r.fail(f"municipality '{m}'", f"population of area '{area}' is missing")
+                for characteristic in segment.population_weights:
+                    if area in population and characteristic not in population[area]:
+                        raise r.fail(
+                            f"municipality '{m}'",
+                            f"population of area '{area}' lacks characteristic '{characteristic}'",
+                        )
+
+
+def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
+    """The TOML document of a catalog; keys at their default are left out."""
+
+    def strip(obj: Any) -> dict[str, Any]:
+        defaults = _defaults(type(obj))
+        out: dict[str, Any] = {}
+        for f in fields(obj):
+            value = getattr(obj, f.name)
+            if f.name in defaults and _is_default(value, defaults[f.name]) and f.name not in ("weight", "max_providers"):
+                continue
+            out[f.name] = list(value) if isinstance(value, tuple) else value
+        return out
+
+    return {
+        "region": {"name": catalog.region},
+        "municipality": [strip(m) for m in catalog.municipalities],
+        "segment": [strip(s) for s in catalog.segments],
+        "provider": [strip(p) for p in catalog.providers],
+        "contract": [strip(c) for c in catalog.contracts],
+        "budget": [strip(b) for b in catalog.budgets],
+    }
+
+
+def dump_catalog(catalog: Catalog, path: str | Path) -> None:
+    """Write ``catalog.toml`` (deterministic: same catalog, same bytes)."""
+    Path(path).write_text(tomli_w.dumps(catalog_to_dict(catalog)), encoding="utf-8")

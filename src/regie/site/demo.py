@@ -1,0 +1,47 @@
+"""The demo's users, one per role (domain.md section 12), password ``regie-demo``."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count
+
+from regie.catalog.models import Provider, Region
+from regie.site.models import Role, UserRole
+
+DEMO_PASSWORD = "regie-demo"
+
+
+@transaction.atomic
+def create_demo_users(provider_agb: str | None = None) -> dict[str, str]:
+    """Create (or reset) ``gemeente``, ``aanbieder`` and ``raad``; return login -> description.
+
+    The provider user is bound to ``provider_agb``, or else to the provider with the most
+    contracts (ties broken by AGB code), so that it has something to see.
+    """
+    region = Region.objects.order_by("pk").first()
+    if region is None:
+        raise ValueError("load a catalog before creating the demo users")
+    if provider_agb:
+        provider = Provider.objects.get(agb=provider_agb)
+    else:
+        provider = Provider.objects.annotate(n=Count("contracts")).order_by("-n", "agb").first()
+    if provider is None:
+        raise ValueError("the catalog has no providers")
+    users = {
+        "gemeente": (Role.MUNICIPALITY, None, "Gemeente (contractmanager)", "Gea", "Gemeente"),
+        "aanbieder": (Role.PROVIDER, provider, f"Aanbieder {provider.name}", "Aart", "Aanbieder"),
+        "raad": (Role.COUNCIL, None, "Gemeenteraad (alleen lezen)", "Roos", "Raadslid"),
+    }
+    User = get_user_model()
+    out = {}
+    for username, (role, prov, description, first, last) in users.items():
+        user, _ = User.objects.get_or_create(username=username)
+        user.first_name, user.last_name = first, last
+        user.is_staff = role == Role.MUNICIPALITY
+        user.is_superuser = False
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        UserRole.objects.update_or_create(user=user, defaults={"role": role, "region": region, "provider": prov})
+        out[username] = description
+    return out
