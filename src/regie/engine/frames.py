@@ -85,7 +85,24 @@ OBJECTIONS: dict[str, pl.DataType | type[pl.DataType]] = {
     "upheld": pl.Boolean,  # (gegrond) or null while pending
 }
 
-SCHEMAS = {"episodes": EPISODES, "declarations": DECLARATIONS, "requests": REQUESTS, "objections": OBJECTIONS}
+#: What the funding rules make due: one row per contract, municipality and care month
+#: (built by :mod:`regie.engine.funding`; indicators use it for cost per client).
+PAYMENTS: dict[str, pl.DataType | type[pl.DataType]] = {
+    "contract": pl.Utf8,
+    "provider": pl.Utf8,
+    "segment": pl.Utf8,
+    "municipality": pl.Utf8,
+    "month": pl.Date,  # first day of the care month (or of the instalment's month)
+    "amount_cents": pl.Int64,
+}
+
+SCHEMAS = {
+    "episodes": EPISODES,
+    "declarations": DECLARATIONS,
+    "requests": REQUESTS,
+    "objections": OBJECTIONS,
+    "payments": PAYMENTS,
+}
 
 
 def frame(kind: str, rows: Iterable[Mapping[str, Any]] = ()) -> pl.DataFrame:
