@@ -124,6 +124,20 @@ class Contract:
     def active_in(self, year: int) -> bool:
         return self.start <= dt.date(year, 12, 31) and self.end >= dt.date(year, 1, 1)
 
+    def deadline_for(self, care_month: dt.date) -> dt.date | None:
+        """Last arrival date on which a declaration for ``care_month`` is paid, or None.
+
+        The default rule ``second-month-15`` is "the 15th of the second month after the care
+        month" (domain.md section 4): care in January 2025 must arrive by 15 March 2025.
+
+        >>> c = Contract("c", "12345678", "S", ("0983",), dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+        >>> c.deadline_for(dt.date(2025, 1, 1))
+        datetime.date(2025, 3, 15)
+        >>> c.deadline_for(dt.date(2025, 12, 1))
+        datetime.date(2026, 2, 15)
+        """
+        return declaration_deadline(care_month, self.declaration_deadline)
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -167,6 +181,14 @@ def _defaults(cls: type) -> dict[str, Any]:
         elif f.default_factory is not MISSING:
             out[f.name] = f.default_factory()
     return out
+
+
+def declaration_deadline(care_month: dt.date, rule: str = "second-month-15") -> dt.date | None:
+    """The deadline of :meth:`Contract.deadline_for` for a rule name; None for ``"none"``."""
+    if rule == "none":
+        return None
+    months = care_month.year * 12 + care_month.month - 1 + 2
+    return dt.date(months // 12, months % 12 + 1, 15)
 
 
 class _Reader:
