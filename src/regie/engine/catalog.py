@@ -272,6 +272,13 @@ def catalog_from_dict(data: dict[str, Any], file: str = "<catalog>") -> Catalog:
     )
 
 
+def _label(kind: str, item: Any, key: str, index: int) -> str:
+    """How an entry is named in errors: by its key when it has one, else by its position."""
+    if isinstance(item, dict) and isinstance(item.get(key), str):
+        return f"{kind} '{item[key]}'"
+    return f"{kind} #{index + 1}"
+
+
 def _unique(r: _Reader, kind: str, key: str, seen: dict[str, Any]) -> None:
     if key in seen:
         raise r.fail(f"{kind} '{key}'", "appears twice")
@@ -280,7 +287,7 @@ def _unique(r: _Reader, kind: str, key: str, seen: dict[str, Any]) -> None:
 def _municipalities(r: _Reader, raw: list[Any]) -> dict[str, Municipality]:
     out: dict[str, Municipality] = {}
     for i, item in enumerate(raw):
-        t = r.table(item, f"municipality #{i + 1}", {"code": str, "name": str}, {"areas": list, "population": dict})
+        t = r.table(item, _label("municipality", item, "code", i), {"code": str, "name": str}, {"areas": list, "population": dict})
         entry = f"municipality '{t['code']}'"
         if not _CBS.match(t["code"]):
             raise r.fail(entry, "code must be a CBS code of 4 digits")
@@ -305,7 +312,7 @@ def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
     for i, item in enumerate(raw):
         t = r.table(
             item,
-            f"segment #{i + 1}",
+            _label("segment", item, "code", i),
             {"code": str, "name": str, "domain": str, "funding_model": str, "products": list},
             {"weight": int, "max_providers": int, "execution": str, "population_weights": dict},
         )
@@ -351,7 +358,7 @@ def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
 def _providers(r: _Reader, raw: list[Any]) -> dict[str, Provider]:
     out: dict[str, Provider] = {}
     for i, item in enumerate(raw):
-        t = r.table(item, f"provider #{i + 1}", {"agb": str, "name": str}, {"members": list, "core_partner": bool})
+        t = r.table(item, _label("provider", item, "agb", i), {"agb": str, "name": str}, {"members": list, "core_partner": bool})
         entry = f"provider '{t['agb']}'"
         if not _AGB.match(t["agb"]):
             raise r.fail(entry, "agb must be an AGB code of 8 digits")
@@ -391,7 +398,7 @@ def _contracts(
     for i, item in enumerate(raw):
         t = r.table(
             item,
-            f"contract #{i + 1}",
+            _label("contract", item, "id", i),
             {"id": str, "provider": str, "segment": str, "municipalities": list, "start": dt.date, "end": dt.date},
             _CONTRACT_OPTIONAL,
         )
