@@ -72,7 +72,10 @@ def load_catalog(catalog: core.Catalog) -> LoadResult:
     municipalities: dict[str, m.Municipality] = {}
     for mun in catalog.municipalities:
         obj = _upsert(
-            result, "municipality", m.Municipality, {"code": mun.code},
+            result,
+            "municipality",
+            m.Municipality,
+            {"code": mun.code},
             {"region": region, "name": mun.name, "population": mun.population},
         )
         municipalities[mun.code] = obj
@@ -85,30 +88,54 @@ def load_catalog(catalog: core.Catalog) -> LoadResult:
     segments: dict[str, m.Segment] = {}
     for seg in catalog.segments:
         segments[seg.code] = _upsert(
-            result, "segment", m.Segment, {"code": seg.code},
+            result,
+            "segment",
+            m.Segment,
+            {"code": seg.code},
             {
-                "region": region, "name": seg.name, "domain": seg.domain, "funding_model": seg.funding_model,
-                "execution": seg.effective_execution, "weight": seg.weight, "max_providers": seg.max_providers,
-                "products": list(seg.products), "population_weights": seg.population_weights,
+                "region": region,
+                "name": seg.name,
+                "domain": seg.domain,
+                "funding_model": seg.funding_model,
+                "execution": seg.effective_execution,
+                "weight": seg.weight,
+                "max_providers": seg.max_providers,
+                "products": list(seg.products),
+                "population_weights": seg.population_weights,
             },
         )
 
     providers: dict[str, m.Provider] = {}
     for prov in catalog.providers:
         providers[prov.agb] = _upsert(
-            result, "provider", m.Provider, {"agb": prov.agb},
+            result,
+            "provider",
+            m.Provider,
+            {"agb": prov.agb},
             {"name": prov.name, "members": list(prov.members), "core_partner": prov.core_partner},
         )
 
     for con in catalog.contracts:
         _upsert(
-            result, "contract", m.Contract, {"ident": con.id},
+            result,
+            "contract",
+            m.Contract,
+            {"ident": con.id},
             {
-                "provider": providers[con.provider], "segment": segments[con.segment],
-                "start": con.start, "end": con.end, "agreed_clients": con.agreed_clients,
-                "price_per_client": con.price_per_client, "band": con.band, "tariffs": con.tariffs,
-                "ceiling": con.ceiling, "lump_sum": con.lump_sum, "expected_clients": con.expected_clients,
-                "savings_target": con.savings_target, "instalments": con.instalments, "areas": list(con.areas),
+                "provider": providers[con.provider],
+                "segment": segments[con.segment],
+                "start": con.start,
+                "end": con.end,
+                "agreed_clients": con.agreed_clients,
+                "price_per_client": con.price_per_client,
+                "band": con.band,
+                "tariffs": con.tariffs,
+                "ceiling": con.ceiling,
+                "lump_sum": con.lump_sum,
+                "expected_clients": con.expected_clients,
+                "savings_target": con.savings_target,
+                "instalments": con.instalments,
+                "areas": list(con.areas),
                 "declaration_deadline": con.declaration_deadline,
             },
             many={"municipalities": {municipalities[c].pk for c in con.municipalities}},
@@ -116,7 +143,9 @@ def load_catalog(catalog: core.Catalog) -> LoadResult:
 
     for bud in catalog.budgets:
         _upsert(
-            result, "budget", m.Budget,
+            result,
+            "budget",
+            m.Budget,
             {"municipality": municipalities[bud.municipality], "segment": segments[bud.segment], "year": bud.year},
             {"amount": bud.amount, "reserve": bud.reserve},
         )
@@ -129,15 +158,19 @@ def stored_catalog() -> core.Catalog:
     return core.Catalog(
         region=region.name if region else "",
         municipalities=tuple(
-            core.Municipality(
-                mun.code, mun.name, tuple(a.name for a in mun.areas.all()), dict(mun.population)
-            )
+            core.Municipality(mun.code, mun.name, tuple(a.name for a in mun.areas.all()), dict(mun.population))
             for mun in m.Municipality.objects.prefetch_related("areas")
         ),
         segments=tuple(
             core.Segment(
-                code=s.code, name=s.name, domain=s.domain, funding_model=s.funding_model, weight=s.weight,
-                max_providers=s.max_providers, products=tuple(s.products), execution=s.execution,
+                code=s.code,
+                name=s.name,
+                domain=s.domain,
+                funding_model=s.funding_model,
+                weight=s.weight,
+                max_providers=s.max_providers,
+                products=tuple(s.products),
+                execution=s.execution,
                 population_weights=dict(s.population_weights),
             )
             for s in m.Segment.objects.all()

@@ -128,7 +128,9 @@ class InstalmentRule(models.TextChoices):
 
 class Contract(models.Model):
     ident = models.CharField(_("contractnummer"), max_length=80, unique=True)
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("aanbieder"))
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("aanbieder")
+    )
     segment = models.ForeignKey(Segment, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("segment"))
     municipalities = models.ManyToManyField(Municipality, related_name="contracts", verbose_name=_("gemeenten"))
     start = models.DateField(_("ingangsdatum"))
@@ -179,7 +181,9 @@ class Contract(models.Model):
 
 
 class Budget(models.Model):
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("gemeente"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("gemeente")
+    )
     segment = models.ForeignKey(Segment, on_delete=models.PROTECT, related_name="budgets", verbose_name=_("segment"))
     year = models.PositiveIntegerField(_("jaar"))
     amount = models.BigIntegerField(_("budget (cent)"))

@@ -20,7 +20,9 @@ DEMO_SEED = 2018
 def register(sub: Any) -> None:
     parser = sub.add_parser("demo", help="genereer, laad en serveer de demo (SQLite)")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--dir", type=Path, default=Path("regie-demo"), help="werkmap van de demo (standaard ./regie-demo)")
+    parser.add_argument(
+        "--dir", type=Path, default=Path("regie-demo"), help="werkmap van de demo (standaard ./regie-demo)"
+    )
     parser.add_argument("--year", type=int, default=dt.date.today().year)
     parser.add_argument("--scale", type=float, default=1.0, help=argparse.SUPPRESS)
     parser.add_argument("--no-serve", action="store_true", help="alleen opbouwen, niet serveren")

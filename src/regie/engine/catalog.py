@@ -287,7 +287,12 @@ def _unique(r: _Reader, kind: str, key: str, seen: dict[str, Any]) -> None:
 def _municipalities(r: _Reader, raw: list[Any]) -> dict[str, Municipality]:
     out: dict[str, Municipality] = {}
     for i, item in enumerate(raw):
-        t = r.table(item, _label("municipality", item, "code", i), {"code": str, "name": str}, {"areas": list, "population": dict})
+        t = r.table(
+            item,
+            _label("municipality", item, "code", i),
+            {"code": str, "name": str},
+            {"areas": list, "population": dict},
+        )
         entry = f"municipality '{t['code']}'"
         if not _CBS.match(t["code"]):
             raise r.fail(entry, "code must be a CBS code of 4 digits")
@@ -350,7 +355,9 @@ def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
     for s in out.values():
         for p in s.products:
             if (s.domain, p) in owner:
-                raise r.fail(f"segment '{s.code}'", f"product '{p}' already belongs to segment '{owner[(s.domain, p)]}'")
+                raise r.fail(
+                    f"segment '{s.code}'", f"product '{p}' already belongs to segment '{owner[(s.domain, p)]}'"
+                )
             owner[(s.domain, p)] = s.code
     return out
 
@@ -358,7 +365,9 @@ def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
 def _providers(r: _Reader, raw: list[Any]) -> dict[str, Provider]:
     out: dict[str, Provider] = {}
     for i, item in enumerate(raw):
-        t = r.table(item, _label("provider", item, "agb", i), {"agb": str, "name": str}, {"members": list, "core_partner": bool})
+        t = r.table(
+            item, _label("provider", item, "agb", i), {"agb": str, "name": str}, {"members": list, "core_partner": bool}
+        )
         entry = f"provider '{t['agb']}'"
         if not _AGB.match(t["agb"]):
             raise r.fail(entry, "agb must be an AGB code of 8 digits")
@@ -480,7 +489,7 @@ def _check_overlaps(r: _Reader, contracts: list[Contract]) -> None:
             by_key.setdefault((c.provider, c.segment, m), []).append(c)
     for (_provider, _segment, m), group in by_key.items():
         group.sort(key=lambda c: (c.start, c.id))
-        for a, b in zip(group, group[1:]):
+        for a, b in zip(group, group[1:], strict=False):
             if b.start <= a.end:
                 raise r.fail(f"contract '{b.id}'", f"overlaps contract '{a.id}' for municipality '{m}'")
 
@@ -556,7 +565,11 @@ def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in fields(obj):
             value = getattr(obj, f.name)
-            if f.name in defaults and _is_default(value, defaults[f.name]) and f.name not in ("weight", "max_providers"):
+            if (
+                f.name in defaults
+                and _is_default(value, defaults[f.name])
+                and f.name not in ("weight", "max_providers")
+            ):
                 continue
             out[f.name] = list(value) if isinstance(value, tuple) else value
         return out

@@ -9,10 +9,12 @@ Views ask :func:`scope_for` once and filter with it; nothing else decides access
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -76,6 +78,8 @@ def require_role(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., An
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
             scope = scope_for(request.user)
             if scope.role not in roles:
                 raise PermissionDenied

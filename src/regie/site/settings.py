@@ -103,7 +103,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("REGIE_STATIC_ROOT", Path.cwd() / "staticfiles"))
+# Static files are served by WhiteNoise straight from the apps (no collectstatic step needed);
+# set REGIE_STATIC_ROOT to serve a collected copy instead.
+STATIC_ROOT = os.environ.get("REGIE_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
