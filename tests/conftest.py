@@ -18,10 +18,12 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(autouse=True)
-def _pseudonym_key(settings: pytest.FixtureRequest) -> None:
-    """A fixed pseudonym key, so expected pseudonyms in tests are stable."""
-    settings.PSEUDONYM_KEY = "test-pseudonym-key"  # type: ignore[attr-defined]
+def pytest_configure(config: pytest.Config) -> None:
+    """Fast password hashing, and a fixed pseudonym key so expected pseudonyms are stable."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PSEUDONYM_KEY = "test-pseudonym-key"
 
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regie.site.settings")

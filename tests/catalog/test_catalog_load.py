@@ -92,9 +92,10 @@ BAD = {
         "tariff for product '45A01' that is not in segment 'WMO-IB'",
     ),
     "more providers than the segment's maximum": (
-        lambda t: t.replace("max_providers = 20", "max_providers = 1")
-        + SECOND_PROVIDER
-        + """
+        lambda t: (
+            t.replace("max_providers = 20", "max_providers = 1")
+            + SECOND_PROVIDER
+            + """
 [[contract]]
 id = "2025-WMO-IB-87654321"
 provider = "87654321"
@@ -104,13 +105,15 @@ start = 2025-01-01
 end = 2025-12-31
 agreed_clients = 10
 price_per_client = 850000
-""",
+"""
+        ),
         "segment 'WMO-IB'",
         "has 2 providers under contract in 2025, more than its max_providers 1",
     ),
     "overlapping contracts": (
-        lambda t: t
-        + """
+        lambda t: (
+            t
+            + """
 [[contract]]
 id = "2025b-WMO-IB-12345678"
 provider = "12345678"
@@ -120,7 +123,8 @@ start = 2025-07-01
 end = 2026-06-30
 agreed_clients = 10
 price_per_client = 850000
-""",
+"""
+        ),
         "contract '2025b-WMO-IB-12345678'",
         "overlaps contract '2025-WMO-IB-12345678' for municipality '0983'",
     ),

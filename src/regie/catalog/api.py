@@ -1,0 +1,95 @@
+"""Read-only API of the catalog, scoped by role like the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import permissions, serializers, viewsets
+
+from regie.catalog import models as m
+from regie.site.roles import scope_for
+
+
+class HasRole(permissions.BasePermission):
+    """Logged in with a Regie role; providers and the council only where the view allows them."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        scope = scope_for(request.user)
+        return bool(scope.role) and scope.role in getattr(view, "roles", ())
+
+
+class SegmentSerializer(serializers.ModelSerializer[m.Segment]):
+    class Meta:
+        model = m.Segment
+        fields = ["code", "name", "domain", "funding_model", "execution", "weight", "max_providers", "products"]
+
+
+class ContractSerializer(serializers.ModelSerializer[m.Contract]):
+    id = serializers.CharField(source="ident")
+    provider = serializers.CharField(source="provider.agb")
+    segment = serializers.CharField(source="segment.code")
+    municipalities = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = m.Contract
+        fields = [
+            "id",
+            "provider",
+            "segment",
+            "municipalities",
+            "start",
+            "end",
+            "agreed_clients",
+            "price_per_client",
+            "band",
+            "tariffs",
+            "ceiling",
+            "lump_sum",
+            "expected_clients",
+            "savings_target",
+            "instalments",
+            "areas",
+            "declaration_deadline",
+        ]
+
+
+class BudgetSerializer(serializers.ModelSerializer[m.Budget]):
+    municipality = serializers.CharField(source="municipality.code")
+    segment = serializers.CharField(source="segment.code")
+
+    class Meta:
+        model = m.Budget
+        fields = ["municipality", "segment", "year", "amount", "reserve"]
+
+
+class SegmentViewSet(viewsets.ReadOnlyModelViewSet[m.Segment]):
+    """Segments of the region (all roles)."""
+
+    roles = ("gemeente", "aanbieder", "raad")
+    permission_classes = [HasRole]
+    serializer_class = SegmentSerializer
+    lookup_field = "code"
+    queryset = m.Segment.objects.all()
+
+
+class ContractViewSet(viewsets.ReadOnlyModelViewSet[m.Contract]):
+    """Contracts: the municipality sees all, a provider only its own."""
+
+    roles = ("gemeente", "aanbieder")
+    permission_classes = [HasRole]
+    serializer_class = ContractSerializer
+    lookup_field = "ident"
+
+    def get_queryset(self) -> QuerySet[m.Contract]:
+        qs = m.Contract.objects.select_related("provider", "segment").prefetch_related("municipalities")
+        return scope_for(self.request.user).providers(qs)
+
+
+class BudgetViewSet(viewsets.ReadOnlyModelViewSet[m.Budget]):
+    """Budgets per municipality x segment x year (municipality and council)."""
+
+    roles = ("gemeente", "raad")
+    permission_classes = [HasRole]
+    serializer_class = BudgetSerializer
+    queryset = m.Budget.objects.select_related("municipality", "segment")

@@ -1,0 +1,18 @@
+"""The API under /api/v1/, with its OpenAPI schema."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from rest_framework.routers import DefaultRouter
+
+from regie.catalog import api as catalog_api
+
+router = DefaultRouter()
+router.register("segments", catalog_api.SegmentViewSet, basename="segment")
+router.register("contracts", catalog_api.ContractViewSet, basename="contract")
+router.register("budgets", catalog_api.BudgetViewSet, basename="budget")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+]
