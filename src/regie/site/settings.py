@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "regie.site",
     "regie.catalog",
+    "regie.traffic",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,303 @@
+"""CSV files of history and of task-based providers' figures (docs/csv-formats.md).
+
+:func:`read_csv` recognises the kind of file by its header, reads every row into a record and
+collects a :class:`~regie.intake.records.Fault` per faulty row (the row is rejected on its
+own, like a record of a message). The BSN is checked with the eleven-test and pseudonymised
+the moment it is read; it appears in no fault.
+
+Fault codes of CSV rows (the standard's retour codes do not cover CSV):
+
+====== =====================================================
+CSV01  a required value is missing
+CSV02  a date, month or number cannot be read
+CSV03  the BSN fails the eleven-test
+CSV04  a code has the wrong shape (CBS, AGB, category, D/C, ...)
+CSV05  dates out of order (end before start)
+CSV00  the file itself: unknown header, not UTF-8, empty
+====== =====================================================
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+from regie.intake.records import (
+    DeclarationRec,
+    Fault,
+    Incoming,
+    ObjectionRec,
+    Record,
+    RequestRec,
+    StartRec,
+    StopRec,
+)
+from regie.messages.bsn import is_valid_bsn
+
+COLUMNS: dict[str, tuple[set[str], set[str]]] = {
+    # kind: (required, optional)
+    "episodes": (
+        {"municipality", "provider", "bsn", "product_category", "start", "reported_on"},
+        {"product_code", "allocation_number", "end", "end_reason", "area", "request_date"},
+    ),
+    "declarations": (
+        {
+            "municipality",
+            "provider",
+            "bsn",
+            "reference",
+            "product_category",
+            "care_month",
+            "volume",
+            "unit",
+            "amount_cents",
+            "debit_credit",
+            "reported_on",
+        },
+        {"allocation_number", "product_code"},
+    ),
+    "objections": (
+        {"objection_id", "municipality", "segment", "bsn", "kind", "filed", "reported_on"},
+        {"provider", "decided", "upheld"},
+    ),
+    "requests": (
+        {"request_id", "municipality", "segment", "bsn", "urgency", "registered", "reported_on"},
+        {"area", "provider"},
+    ),
+}
+
+_CBS = re.compile(r"^\d{4}$")
+_AGB = re.compile(r"^\d{8}$")
+_CATEGORY = re.compile(r"^\d{2}$")
+_PRODUCT = re.compile(r"^[0-9A-Z]{5}$")
+
+
+class RowError(ValueError):
+    def __init__(self, code: str, reason: str) -> None:
+        self.code = code
+        super().__init__(reason)
+
+
+def detect_kind(header: list[str]) -> str | None:
+    """The kind of CSV file whose columns are exactly ``header`` (required + some optional)."""
+    names = set(header)
+    for kind, (required, optional) in COLUMNS.items():
+        if required <= names and names <= required | optional:
+            return kind
+    return None
+
+
+class _Row:
+    """Typed access to one CSV row, raising :class:`RowError` with a Dutch reason."""
+
+    def __init__(self, row: dict[str, str], pseudonymise: Callable[[str], str]) -> None:
+        self.row = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        self.pseudonymise = pseudonymise
+
+    def text(self, name: str, required: bool = True) -> str | None:
+        value = self.row.get(name, "")
+        if not value:
+            if required:
+                raise RowError("CSV01", f"kolom '{name}' is leeg")
+            return None
+        return value
+
+    def code(self, name: str, pattern: re.Pattern[str], what: str, required: bool = True) -> str | None:
+        value = self.text(name, required)
+        if value is not None and not pattern.match(value):
+            raise RowError("CSV04", f"kolom '{name}' is geen geldige {what}")
+        return value
+
+    def date(self, name: str, required: bool = True) -> dt.date | None:
+        value = self.text(name, required)
+        if value is None:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise RowError("CSV02", f"kolom '{name}' is geen datum (JJJJ-MM-DD)") from None
+
+    def month(self, name: str) -> dt.date:
+        value = self.text(name) or ""
+        match = re.fullmatch(r"(\d{4})-(\d{2})", value)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise RowError("CSV02", f"kolom '{name}' is geen maand (JJJJ-MM)")
+        return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+    def integer(self, name: str, required: bool = True, minimum: int = 0) -> int | None:
+        value = self.text(name, required)
+        if value is None:
+            return None
+        if not re.fullmatch(r"-?\d+", value) or int(value) < minimum:
+            raise RowError("CSV02", f"kolom '{name}' is geen geheel getal >= {minimum}")
+        return int(value)
+
+    def client(self) -> str:
+        bsn = self.text("bsn") or ""
+        if not is_valid_bsn(bsn):
+            raise RowError("CSV03", "het BSN voldoet niet aan de elfproef")
+        return self.pseudonymise(bsn)
+
+    def yes_no(self, name: str) -> bool | None:
+        value = (self.text(name, required=False) or "").lower()
+        if not value:
+            return None
+        if value in ("ja", "j", "true", "1"):
+            return True
+        if value in ("nee", "n", "false", "0"):
+            return False
+        raise RowError("CSV04", f"kolom '{name}' is geen ja/nee")
+
+
+def _episode(r: _Row, ref: str) -> list[Record]:
+    start = r.date("start")
+    end = r.date("end", required=False)
+    assert start is not None
+    if end is not None and end < start:
+        raise RowError("CSV05", "einddatum ligt voor de begindatum")
+    common: dict[str, Any] = {
+        "ref": ref,
+        "arrival": r.date("reported_on"),
+        "municipality": r.code("municipality", _CBS, "CBS-code"),
+        "provider": r.code("provider", _AGB, "AGB-code"),
+        "client": r.client(),
+        "allocation_number": r.text("allocation_number", required=False),
+        "category": r.code("product_category", _CATEGORY, "productcategorie"),
+        "code": r.code("product_code", _PRODUCT, "productcode", required=False),
+        "begin": start,
+    }
+    records: list[Record] = [
+        StartRec(**common, area=r.text("area", required=False), request_date=r.date("request_date", required=False))
+    ]
+    if end is not None:
+        records.append(StopRec(**common, end=end, reason=r.text("end_reason", required=False) or ""))
+    return records
+
+
+def _declaration(r: _Row, ref: str) -> list[Record]:
+    month = r.month("care_month")
+    next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    sign = r.text("debit_credit")
+    if sign not in ("D", "C"):
+        raise RowError("CSV04", "kolom 'debit_credit' moet D of C zijn")
+    amount = r.integer("amount_cents")
+    provider = r.code("provider", _AGB, "AGB-code")
+    assert amount is not None and provider is not None
+    return [
+        DeclarationRec(
+            ref=ref,
+            arrival=r.date("reported_on"),
+            municipality=r.code("municipality", _CBS, "CBS-code") or "",
+            provider=provider,
+            client=r.client(),
+            declaration_number="",
+            reference=r.text("reference") or "",
+            previous_reference=None,
+            allocation_number=r.text("allocation_number", required=False),
+            category=r.code("product_category", _CATEGORY, "productcategorie") or "",
+            code=r.code("product_code", _PRODUCT, "productcode", required=False),
+            period_begin=month,
+            period_end=next_month - dt.timedelta(days=1),
+            volume=r.integer("volume") or 0,
+            unit=r.text("unit") or "",
+            tariff=None,
+            amount_cents=amount if sign == "D" else -amount,
+        )
+    ]
+
+
+def _objection(r: _Row, ref: str) -> list[Record]:
+    kind = r.text("kind")
+    if kind not in ("bezwaar", "beroep"):
+        raise RowError("CSV04", "kolom 'kind' moet bezwaar of beroep zijn")
+    filed = r.date("filed")
+    decided = r.date("decided", required=False)
+    assert filed is not None
+    if decided is not None and decided < filed:
+        raise RowError("CSV05", "besluitdatum ligt voor de indieningsdatum")
+    return [
+        ObjectionRec(
+            ref=ref,
+            arrival=r.date("reported_on"),
+            objection_id=r.text("objection_id") or "",
+            municipality=r.code("municipality", _CBS, "CBS-code") or "",
+            segment=r.text("segment") or "",
+            provider=r.code("provider", _AGB, "AGB-code", required=False),
+            client=r.client(),
+            kind=kind,
+            filed=filed,
+            decided=decided,
+            upheld=r.yes_no("upheld"),
+        )
+    ]
+
+
+def _request(r: _Row, ref: str) -> list[Record]:
+    urgency = r.integer("urgency", minimum=1)
+    registered = r.date("registered")
+    assert registered is not None
+    return [
+        RequestRec(
+            ref=ref,
+            arrival=r.date("reported_on"),
+            kind="waiting_list",
+            request_id=r.text("request_id") or "",
+            municipality=r.code("municipality", _CBS, "CBS-code") or "",
+            provider=r.code("provider", _AGB, "AGB-code", required=False),
+            client=r.client(),
+            category=None,
+            code=None,
+            segment=r.text("segment"),
+            registered=registered,
+            area=r.text("area", required=False),
+            urgency=urgency,
+        )
+    ]
+
+
+_READERS: dict[str, Callable[[_Row, str], list[Record]]] = {
+    "episodes": _episode,
+    "declarations": _declaration,
+    "objections": _objection,
+    "requests": _request,
+}
+
+
+def read_csv(incoming: Incoming, pseudonymise: Callable[[str], str]) -> Incoming:
+    """Fill ``incoming`` (whose ``raw`` holds the CSV bytes) with records and faults."""
+    try:
+        text = incoming.raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        incoming.faults.append(Fault("CSV00", "het bestand is geen UTF-8-tekst"))
+        return incoming
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    kind = detect_kind(header)
+    if kind is None:
+        incoming.faults.append(
+            Fault("CSV00", "onbekende kolommen: de kop past bij geen van de CSV-formaten (docs/csv-formats.md)")
+        )
+        return incoming
+    reader.fieldnames = header
+    incoming.kind = f"CSV-{kind}"
+    arrivals: list[dt.date] = []
+    for number, row in enumerate(reader, start=2):
+        ref = f"rij {number}"
+        try:
+            records = _READERS[kind](_Row(row, pseudonymise), ref)
+        except RowError as exc:
+            incoming.faults.append(Fault(exc.code, str(exc), record=ref))
+            continue
+        incoming.records.extend(records)
+        arrivals.extend(rec.arrival for rec in records if rec.arrival)
+    if not incoming.records and not incoming.faults:
+        incoming.faults.append(Fault("CSV00", "het bestand bevat geen regels"))
+    incoming.arrival = max(arrivals) if arrivals else None
+    providers = sorted({getattr(rec, "provider", None) or "" for rec in incoming.records} - {""})
+    incoming.sender = providers[0] if len(providers) == 1 else ""
+    incoming.identification = incoming.content_hash[:12]
+    return incoming

@@ -1,0 +1,151 @@
+"""Records as the intake sees them, whatever file they came from (XML message or CSV).
+
+The XML adapter (:mod:`regie.intake.xml`) and the CSV reader (:mod:`regie.intake.csvfiles`)
+both produce an :class:`Incoming`: the file's identity, its records, and the faults found
+inside the file. :mod:`regie.intake.state` then applies the rules that need other messages
+(does the allocation exist, is the volume within it, was it declared in time) and raises the
+data-quality signals. Clients are pseudonyms by the time a record exists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Why a record (or, with ``record`` None, the whole file) was rejected."""
+
+    code: str  # the standard's retour code where one exists (0001 technical, 9xxx rules)
+    reason: str  # plain Dutch, never contains a BSN
+    record: str | None = None
+    path: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Rec:
+    ref: str  # identifies the record within its file (reference number, allocation number, row)
+    arrival: dt.date | None = None  # when None, the file's arrival applies
+
+
+@dataclass(frozen=True, kw_only=True)
+class AllocationRec(_Rec):
+    municipality: str
+    provider: str
+    client: str
+    number: str
+    category: str
+    code: str | None
+    begin: dt.date
+    end: dt.date | None
+    volume: int | None
+    unit: str | None
+    frequency: str | None
+    budget: int | None
+    change_reason: str | None
+    allocated_on: dt.date
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartRec(_Rec):
+    municipality: str
+    provider: str
+    client: str
+    allocation_number: str | None
+    category: str
+    code: str | None
+    begin: dt.date
+    status: str = "1"  # StatusAanlevering: 1 first, 2 changed, 3 delete
+    area: str | None = None
+    request_date: dt.date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StopRec(_Rec):
+    municipality: str
+    provider: str
+    client: str
+    allocation_number: str | None
+    category: str
+    code: str | None
+    begin: dt.date
+    end: dt.date
+    reason: str
+    status: str = "1"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeclarationRec(_Rec):
+    municipality: str
+    provider: str
+    client: str
+    declaration_number: str
+    reference: str
+    previous_reference: str | None
+    allocation_number: str | None
+    category: str
+    code: str | None
+    period_begin: dt.date
+    period_end: dt.date
+    volume: int
+    unit: str
+    tariff: int | None
+    amount_cents: int  # signed: a credit is negative
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestRec(_Rec):
+    kind: str  # "315" | "317" | "waiting_list"
+    request_id: str
+    municipality: str
+    provider: str | None
+    client: str
+    category: str | None
+    code: str | None
+    segment: str | None
+    registered: dt.date
+    area: str | None = None
+    urgency: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ObjectionRec(_Rec):
+    objection_id: str
+    municipality: str
+    segment: str
+    provider: str | None
+    client: str
+    kind: str
+    filed: dt.date
+    decided: dt.date | None
+    upheld: bool | None
+
+
+Record = AllocationRec | StartRec | StopRec | DeclarationRec | RequestRec | ObjectionRec
+
+
+@dataclass
+class Incoming:
+    """One file as read: identity, records, and the faults found inside it."""
+
+    file_name: str
+    raw: bytes
+    content_hash: str
+    kind: str  # e.g. "JW301", "WMO323", "CSV-episodes"; "" when unreadable
+    law: str = ""
+    code: str = ""
+    sender: str = ""
+    receiver: str = ""
+    identification: str = ""
+    arrival: dt.date | None = None  # Dagtekening (or reported_on of a CSV file)
+    records: list[Record] = field(default_factory=list)
+    faults: list[Fault] = field(default_factory=list)
+
+    @property
+    def file_faults(self) -> list[Fault]:
+        """Faults that reject the whole file."""
+        return [f for f in self.faults if f.record is None]
+
+    def record_faults(self, ref: str) -> list[Fault]:
+        return [f for f in self.faults if f.record == ref]

@@ -1,0 +1,526 @@
+"""The rules that need more than one message, and the data-quality signals at the door.
+
+:class:`IntakeState` holds what earlier messages established (allocations, episodes,
+declared references, requests) and applies one :class:`~regie.intake.records.Incoming` at a
+time with :meth:`IntakeState.apply`, returning an :class:`Outcome`: which records are
+accepted, which are rejected and why (the standard's retour code), the rows to store and the
+signals raised (domain.md section 7). It knows no database: the traffic app loads the state
+from stored rows, applies files in arrival order and stores the outcomes.
+
+Rules applied here
+------------------
+- A care start (305) or a declaration (323) in a segment that allocates (not taakgericht)
+  must name an allocation that exists for the same client and provider: otherwise the record
+  is rejected (9019) and a ``care_without_allocation`` signal is raised. A start in such a
+  segment without any allocation number is treated the same way.
+- A declaration line must fit its allocation: product category, code and unit equal (9339,
+  9340, 9341), product period inside the allocation (9307, 9308), and the declared volume
+  within the allocated volume (9321 for one line, 9322 for the sum; signal
+  ``above_allocated_volume``).
+- A reference number is used once per provider for a debit (9333); a credit must refer to an
+  accepted debit with the same reference (9366).
+- A declaration line that arrives after its contract's deadline (``Contract.deadline_for``) is
+  stored as accepted, but flagged ``late_declaration``: the funding rules do not pay it.
+- An allocation extended for the third time or more (a later end date for the same number, or
+  a new number for the same client, provider and product starting within a day of the end of
+  the previous one) raises ``repeated_extension``: extended again and again without step-down.
+- A stop (307) must match a start; a task-based episode is keyed by client, provider,
+  product and begin date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from regie.engine.catalog import Catalog, Contract, Segment
+from regie.intake.records import (
+    AllocationRec,
+    DeclarationRec,
+    Fault,
+    Incoming,
+    ObjectionRec,
+    Record,
+    RequestRec,
+    StartRec,
+    StopRec,
+)
+from regie.messages.codes import RETOUR_CODES
+
+#: Frequency codes (WMO757) and the number of days one unit of frequency covers.
+_FREQUENCY_DAYS = {"1": 1, "2": 7}
+EXTENSION_SIGNAL_AT = 3  # the third extension raises the signal
+
+
+def domain_of_category(category: str) -> str:
+    """iJw product categories are 40-55 (jeugd); iWmo categories 01-18 (wmo)."""
+    return "jeugd" if category.isdigit() and int(category) >= 40 else "wmo"
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+@dataclass
+class Allocation:
+    """The current state of one allocation number, with what was declared on it."""
+
+    municipality: str
+    number: str
+    provider: str
+    client: str
+    segment: str
+    category: str
+    code: str | None
+    begin: dt.date
+    end: dt.date | None
+    volume: int | None
+    unit: str | None
+    frequency: str | None
+    extensions: int = 0
+    declared_total: int = 0
+    declared_by_month: dict[dt.date, int] = field(default_factory=lambda: defaultdict(int))
+
+
+@dataclass
+class EpisodeRow:
+    """An episode in the columns of ``regie.engine.frames.EPISODES`` (plus its messages)."""
+
+    key: str
+    client: str
+    provider: str
+    segment: str
+    domain: str
+    weight: int
+    municipality: str
+    area: str | None
+    product_category: str
+    product_code: str | None
+    allocation_number: str | None
+    start: dt.date
+    end: dt.date | None
+    end_reason: str
+    start_arrival: dt.date
+    end_arrival: dt.date | None
+    request_date: dt.date | None
+    start_message: Any = None  # the stored messages and row id (kept by the storing layer)
+    stop_message: Any = None
+    db_id: int | None = None
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class Signal:
+    kind: str
+    key: str  # unique: the same signal is raised once
+    provider: str = ""
+    municipality: str = ""
+    segment: str = ""
+    client: str = ""
+    record: str = ""
+    care_month: dt.date | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DeclarationRow:
+    rec: DeclarationRec
+    segment: str
+    care_month: dt.date
+    arrival: dt.date
+    accepted: bool
+    retour_code: str
+    reason: str
+
+
+@dataclass
+class Outcome:
+    """What applying one file decided."""
+
+    rejected: list[Fault] = field(default_factory=list)
+    allocations: list[tuple[AllocationRec, str, dt.date]] = field(default_factory=list)  # rec, segment, arrival
+    episodes: list[EpisodeRow] = field(default_factory=list)  # created or changed
+    declarations: list[DeclarationRow] = field(default_factory=list)
+    requests: list[tuple[RequestRec, str, dt.date]] = field(default_factory=list)  # rec, segment, arrival
+    objections: list[tuple[ObjectionRec, dt.date]] = field(default_factory=list)
+    signals: list[Signal] = field(default_factory=list)
+    accepted: int = 0
+
+    @property
+    def rejected_records(self) -> int:
+        return len({f.record for f in self.rejected if f.record is not None})
+
+    def reject(self, code: str, reason: str, record: str, path: str = "") -> None:
+        self.rejected.append(Fault(code, reason, record, path))
+
+
+def _fault(code: str) -> str:
+    return RETOUR_CODES.get(code, code)
+
+
+class IntakeState:
+    """What the municipality knows from earlier messages; apply new ones in arrival order."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.segments: dict[str, Segment] = {s.code: s for s in catalog.segments}
+        self._contracts: dict[tuple[str, str], list[Contract]] = defaultdict(list)
+        for c in catalog.contracts:
+            self._contracts[(c.provider, c.segment)].append(c)
+        self.allocations: dict[tuple[str, str], Allocation] = {}
+        self.episodes: dict[str, EpisodeRow] = {}
+        self.references: dict[tuple[str, str], tuple[int, bool]] = {}  # (provider, ref) -> (amount, credited)
+        self.declaration_numbers: set[tuple[str, str]] = set()
+        self.requests: dict[str, list[tuple[dt.date, str | None, str | None, str | None]]] = defaultdict(list)
+        self.objections: set[str] = set()
+        self.signal_keys: set[str] = set()
+        self._chains: dict[tuple[str, str, str, str], tuple[dt.date | None, int]] = {}
+
+    # -- look-ups ---------------------------------------------------------------------------
+
+    def segment_of(self, category: str, code: str | None) -> Segment | None:
+        return self.catalog.segment_for_product(domain_of_category(category), category, code)
+
+    def contract_for(self, provider: str, segment: str, municipality: str, day: dt.date) -> Contract | None:
+        for c in self._contracts.get((provider, segment), ()):
+            if municipality in c.municipalities and c.start <= day <= c.end:
+                return c
+        return None
+
+    @staticmethod
+    def allocates(segment: Segment | None) -> bool:
+        return segment is not None and segment.effective_execution != "taakgericht"
+
+    # -- applying a file --------------------------------------------------------------------
+
+    def apply(self, incoming: Incoming) -> Outcome:
+        """Apply a readable file's records; faults found inside the file reject their record."""
+        out = Outcome()
+        arrival = incoming.arrival or dt.date.today()
+        for rec in incoming.records:
+            faults = incoming.record_faults(rec.ref)
+            if faults:
+                out.rejected.extend(faults)
+                continue
+            handler = _HANDLERS[type(rec)]
+            before = len(out.rejected)
+            handler(self, rec, rec.arrival or arrival, out)
+            if len(out.rejected) == before:
+                out.accepted += 1
+        # faults on records that produced no record object (unreadable rows)
+        known = {rec.ref for rec in incoming.records}
+        out.rejected.extend(f for f in incoming.faults if f.record is not None and f.record not in known)
+        return out
+
+    def _signal(self, out: Outcome, signal: Signal) -> None:
+        if signal.key not in self.signal_keys:
+            self.signal_keys.add(signal.key)
+            out.signals.append(signal)
+
+    def _allocation(self, rec: AllocationRec, arrival: dt.date, out: Outcome) -> None:
+        segment = self.segment_of(rec.category, rec.code)
+        key = (rec.municipality, rec.number)
+        current = self.allocations.get(key)
+        extended = current is not None and current.end is not None and (rec.end is None or rec.end > current.end)
+        chain_key = (rec.municipality, rec.provider, rec.client, rec.category + (rec.code or ""))
+        chain_end, chain_extensions = self._chains.get(chain_key, (None, 0))
+        follows_on = (
+            current is None
+            and chain_end is not None
+            and dt.timedelta(0) <= rec.begin - chain_end <= dt.timedelta(days=1)
+        )
+        extensions = (current.extensions if current else chain_extensions if follows_on else 0) + (
+            1 if extended or follows_on else 0
+        )
+        self.allocations[key] = Allocation(
+            municipality=rec.municipality,
+            number=rec.number,
+            provider=rec.provider,
+            client=rec.client,
+            segment=segment.code if segment else "",
+            category=rec.category,
+            code=rec.code,
+            begin=rec.begin,
+            end=rec.end,
+            volume=rec.volume,
+            unit=rec.unit,
+            frequency=rec.frequency,
+            extensions=extensions,
+            declared_total=current.declared_total if current else 0,
+            declared_by_month=current.declared_by_month if current else defaultdict(int),
+        )
+        self._chains[chain_key] = (rec.end, extensions)
+        out.allocations.append((rec, segment.code if segment else "", arrival))
+        if extensions >= EXTENSION_SIGNAL_AT:
+            self._signal(
+                out,
+                Signal(
+                    "repeated_extension",
+                    f"repeated_extension|{'|'.join(chain_key)}",
+                    provider=rec.provider,
+                    municipality=rec.municipality,
+                    segment=segment.code if segment else "",
+                    client=rec.client,
+                    record=rec.number,
+                    detail={"extensions": extensions, "end": rec.end.isoformat() if rec.end else None},
+                ),
+            )
+
+    def _signal_without_allocation(
+        self, out: Outcome, rec: StartRec | DeclarationRec, segment: Segment, care_month: dt.date | None
+    ) -> None:
+        self._signal(
+            out,
+            Signal(
+                "care_without_allocation",
+                f"care_without_allocation|{rec.municipality}|{rec.provider}|{rec.client}|{segment.code}",
+                provider=rec.provider,
+                municipality=rec.municipality,
+                segment=segment.code,
+                client=rec.client,
+                record=rec.allocation_number or rec.ref,
+                care_month=care_month,
+            ),
+        )
+
+    def _known_allocation(self, rec: StartRec | StopRec | DeclarationRec) -> Allocation | None:
+        if not rec.allocation_number:
+            return None
+        alloc = self.allocations.get((rec.municipality, rec.allocation_number))
+        if alloc is None or alloc.client != rec.client or alloc.provider != rec.provider:
+            return None
+        return alloc
+
+    def _episode_key(self, rec: StartRec | StopRec, segment: Segment | None) -> str:
+        if self.allocates(segment) and rec.allocation_number:
+            return f"{rec.municipality}|{rec.allocation_number}"
+        return f"{rec.client}|{rec.provider}|{rec.category}{rec.code or ''}|{rec.begin.isoformat()}"
+
+    def _request_for(
+        self, client: str, provider: str, segment: str, begin: dt.date
+    ) -> tuple[dt.date | None, str | None]:
+        """The latest request of ``client`` for this provider or segment on or before ``begin``."""
+        best: tuple[dt.date | None, str | None] = (None, None)
+        for registered, req_provider, req_segment, area in self.requests.get(client, ()):
+            if registered > begin:
+                continue
+            if (req_provider in (None, provider)) and (req_segment in (None, segment)):
+                if best[0] is None or registered > best[0]:
+                    best = (registered, area)
+        return best
+
+    def _start(self, rec: StartRec, arrival: dt.date, out: Outcome) -> None:
+        segment = self.segment_of(rec.category, rec.code)
+        if segment is None:
+            out.reject("9338", "het product hoort bij geen segment van de catalogus", rec.ref)
+            return
+        if self.allocates(segment) and self._known_allocation(rec) is None:
+            out.reject("9019", _fault("9019"), rec.ref)
+            self._signal_without_allocation(out, rec, segment, month_start(rec.begin))
+            return
+        key = self._episode_key(rec, segment)
+        existing = self.episodes.get(key)
+        if rec.status == "3":
+            if existing is None or existing.deleted:
+                out.reject("9019", "te verwijderen start zorg is niet bekend", rec.ref)
+                return
+            existing.deleted = True
+            out.episodes.append(existing)
+            return
+        request_date, area = self._request_for(rec.client, rec.provider, segment.code, rec.begin)
+        row = EpisodeRow(
+            key=key,
+            client=rec.client,
+            provider=rec.provider,
+            segment=segment.code,
+            domain=segment.domain,
+            weight=segment.weight,
+            municipality=rec.municipality,
+            area=rec.area or area,
+            product_category=rec.category,
+            product_code=rec.code,
+            allocation_number=rec.allocation_number if self.allocates(segment) else None,
+            start=rec.begin,
+            end=None,
+            end_reason="",
+            start_arrival=arrival,
+            end_arrival=None,
+            request_date=rec.request_date or request_date,
+        )
+        if existing is not None and not existing.deleted:
+            # a changed start (status 2) or a restart under the same allocation: keep the first start
+            row.start = min(existing.start, rec.begin) if rec.status != "2" else rec.begin
+            row.start_arrival = existing.start_arrival if rec.status != "2" else arrival
+            row.request_date = existing.request_date or row.request_date
+            row.start_message = existing.start_message
+        self.episodes[key] = row
+        out.episodes.append(row)
+
+    def _stop(self, rec: StopRec, arrival: dt.date, out: Outcome) -> None:
+        segment = self.segment_of(rec.category, rec.code)
+        if segment is None:
+            out.reject("9338", "het product hoort bij geen segment van de catalogus", rec.ref)
+            return
+        episode = self.episodes.get(self._episode_key(rec, segment))
+        if episode is None or episode.deleted:
+            out.reject("9019", "stop zorg zonder bijbehorende start zorg", rec.ref)
+            return
+        if rec.end < episode.start:
+            out.reject("9019", "einddatum van de stop ligt voor de begindatum van de zorg", rec.ref)
+            return
+        if rec.status == "3":
+            episode.end, episode.end_arrival, episode.end_reason, episode.stop_message = None, None, "", None
+        else:
+            episode.end, episode.end_arrival, episode.end_reason = rec.end, arrival, rec.reason
+        out.episodes.append(episode)
+
+    def _declaration(self, rec: DeclarationRec, arrival: dt.date, out: Outcome) -> None:
+        segment = self.segment_of(rec.category, rec.code)
+        care_month = month_start(rec.period_begin)
+        alloc = self._known_allocation(rec)
+        faults = self._declaration_faults(rec, segment, alloc)
+        if faults:
+            for code, reason in faults:
+                out.reject(code, reason, rec.ref)
+            codes = {code for code, _ in faults}
+            if segment is not None and "9019" in codes:
+                self._signal_without_allocation(out, rec, segment, care_month)
+            if segment is not None and alloc is not None and codes & {"9321", "9322"}:
+                self._signal(
+                    out,
+                    Signal(
+                        "above_allocated_volume",
+                        f"above_allocated_volume|{rec.provider}|{rec.reference}",
+                        provider=rec.provider,
+                        municipality=rec.municipality,
+                        segment=segment.code,
+                        client=rec.client,
+                        record=rec.reference,
+                        care_month=care_month,
+                        detail={"allocation": alloc.number, "volume": rec.volume, "allocated": alloc.volume},
+                    ),
+                )
+            code, reason = faults[0]
+            out.declarations.append(
+                DeclarationRow(rec, segment.code if segment else "", care_month, arrival, False, code, reason)
+            )
+            return
+        assert segment is not None
+        sign = 1 if rec.amount_cents >= 0 else -1
+        if alloc is not None:
+            alloc.declared_total += sign * rec.volume
+            alloc.declared_by_month[care_month] += sign * rec.volume
+        ref_key = (rec.provider, rec.reference)
+        if rec.amount_cents >= 0:
+            self.references[ref_key] = (rec.amount_cents, False)
+        else:
+            self.references[ref_key] = (self.references[ref_key][0], True)
+        out.declarations.append(DeclarationRow(rec, segment.code, care_month, arrival, True, "0200", ""))
+        contract = self.contract_for(rec.provider, segment.code, rec.municipality, care_month)
+        deadline = contract.deadline_for(care_month) if contract else None
+        if deadline is not None and arrival > deadline and rec.amount_cents > 0:
+            self._signal(
+                out,
+                Signal(
+                    "late_declaration",
+                    f"late_declaration|{rec.provider}|{rec.reference}",
+                    provider=rec.provider,
+                    municipality=rec.municipality,
+                    segment=segment.code,
+                    client=rec.client,
+                    record=rec.reference,
+                    care_month=care_month,
+                    detail={
+                        "deadline": deadline.isoformat(),
+                        "arrival": arrival.isoformat(),
+                        "days_late": (arrival - deadline).days,
+                        "amount_cents": rec.amount_cents,
+                    },
+                ),
+            )
+
+    def _declaration_faults(
+        self, rec: DeclarationRec, segment: Segment | None, alloc: Allocation | None
+    ) -> list[tuple[str, str]]:
+        """Why a declaration line cannot be accepted, given what is known; empty when it can."""
+        if segment is None:
+            return [("9338", "het product hoort bij geen segment van de catalogus")]
+        earlier = self.references.get((rec.provider, rec.reference))
+        if rec.amount_cents >= 0 and earlier is not None:
+            return [("9333", "dit referentienummer is al eerder gedeclareerd")]
+        if rec.amount_cents < 0 and (earlier is None or earlier[1]):
+            return [("9366", _fault("9366"))]
+        if not self.allocates(segment):
+            return []
+        if alloc is None:
+            return [("9019", _fault("9019"))]
+        return list(allocation_faults(rec, alloc))
+
+    def _request(self, rec: RequestRec, arrival: dt.date, out: Outcome) -> None:
+        segment = rec.segment
+        if segment is None and rec.category is not None:
+            found = self.segment_of(rec.category, rec.code)
+            segment = found.code if found else None
+        self.requests[rec.client].append((rec.registered, rec.provider, segment, rec.area))
+        out.requests.append((rec, segment or "", arrival))
+
+    def _objection(self, rec: ObjectionRec, arrival: dt.date, out: Outcome) -> None:
+        if rec.objection_id in self.objections:
+            out.reject("9333", "dit kenmerk van een bezwaar of beroep is al eerder aangeleverd", rec.ref)
+            return
+        self.objections.add(rec.objection_id)
+        out.objections.append((rec, arrival))
+
+
+def allocation_faults(rec: DeclarationRec, alloc: Allocation) -> Iterable[tuple[str, str]]:
+    """The retour codes of a declaration line that does not fit its allocation."""
+    if rec.category != alloc.category:
+        yield "9339", _fault("9339")
+    if alloc.code and rec.code != alloc.code:
+        yield "9340", _fault("9340")
+    if alloc.unit and rec.unit != alloc.unit:
+        yield "9341", _fault("9341")
+    if rec.period_begin < alloc.begin or (alloc.end is not None and rec.period_begin > alloc.end):
+        yield "9307", _fault("9307")
+    if rec.period_end < alloc.begin or (alloc.end is not None and rec.period_end > alloc.end):
+        yield "9308", _fault("9308")
+    if alloc.volume is not None and rec.amount_cents >= 0:
+        allowed = allowed_volume(alloc, rec.period_begin, rec.period_end)
+        if allowed is not None:
+            month = month_start(rec.period_begin)
+            used = alloc.declared_total if alloc.frequency == "6" else alloc.declared_by_month.get(month, 0)
+            if rec.volume > allowed:
+                yield "9321", _fault("9321")
+            elif used + rec.volume > allowed:
+                yield "9322", _fault("9322")
+
+
+def allowed_volume(alloc: Allocation, begin: dt.date, end: dt.date) -> int | None:
+    """The volume an allocation allows over a product period (frequency 6: in total).
+
+    Frequency 1 (per day) and 2 (per week) scale with the days of the period (a week counts
+    whole when begun), 4 (per month) is per calendar month, 6 is the total over the validity.
+    """
+    if alloc.volume is None:
+        return None
+    days = (end - begin).days + 1
+    if alloc.frequency == "1":
+        return alloc.volume * days
+    if alloc.frequency == "2":
+        return alloc.volume * -(-days // 7)
+    return alloc.volume  # "4" per month (one month per period) and "6" total
+
+
+_HANDLERS: dict[type[Record], Any] = {
+    AllocationRec: IntakeState._allocation,
+    StartRec: IntakeState._start,
+    StopRec: IntakeState._stop,
+    DeclarationRec: IntakeState._declaration,
+    RequestRec: IntakeState._request,
+    ObjectionRec: IntakeState._objection,
+}
+
+__all__ = ["Allocation", "EpisodeRow", "IntakeState", "Outcome", "Signal", "allocation_faults", "allowed_volume"]

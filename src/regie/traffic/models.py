@@ -1,0 +1,237 @@
+"""The message traffic as stored: the archive of received files, and what was read from them.
+
+Every received file is one :class:`Message` (XML message or CSV file) with its raw bytes
+compressed and its hash; every record read from it is stored, accepted or rejected
+(:class:`Rejection` holds the retour code and the reason). Clients are pseudonyms only.
+
+Derived state that the engine needs is kept in the shape of :mod:`regie.engine.frames`:
+:class:`Episode` (start .. stop), :class:`DeclarationLine`, :class:`Request`,
+:class:`Objection`; allocations keep every version (:class:`AllocationVersion`) so that "as
+of" questions and repeated extensions can be answered.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Message(models.Model):
+    """One received file: an iJw/iWmo XML message or a CSV file of history."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("geaccepteerd")
+        PARTIAL = "partial", _("deels afgekeurd")
+        REJECTED = "rejected", _("afgekeurd")
+
+    file_name = models.CharField(_("bestand"), max_length=500)
+    kind = models.CharField(_("soort"), max_length=20, help_text="JW301 .. WMO325, or CSV-episodes etc.")
+    law = models.CharField(_("wet"), max_length=3, blank=True)  # jw | wmo | "" for CSV
+    code = models.CharField(_("berichtcode"), max_length=20, blank=True)
+    sender = models.CharField(_("afzender"), max_length=12, blank=True)
+    receiver = models.CharField(_("ontvanger"), max_length=12, blank=True)
+    identification = models.CharField(_("berichtidentificatie"), max_length=64, blank=True)
+    dagtekening = models.DateField(_("dagtekening"), null=True, blank=True)
+    content_hash = models.CharField(_("hash (SHA-256)"), max_length=64, unique=True)
+    raw = models.BinaryField(_("inhoud (gecomprimeerd)"))
+    size = models.PositiveIntegerField(_("grootte (bytes)"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    records = models.PositiveIntegerField(_("records"), default=0)
+    rejected_records = models.PositiveIntegerField(_("afgekeurde records"), default=0)
+    received_at = models.DateTimeField(_("ontvangen"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bericht")
+        verbose_name_plural = _("berichten")
+        ordering = ["dagtekening", "pk"]
+        indexes = [models.Index(fields=["sender", "kind", "identification"], name="message_ident")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.sender} {self.identification}"
+
+
+class Rejection(models.Model):
+    """A rejected record (or a whole rejected message when ``record`` is empty)."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="rejections")
+    record = models.CharField(_("record"), max_length=100, blank=True)
+    path = models.CharField(_("plaats"), max_length=300, blank=True)
+    code = models.CharField(_("retourcode"), max_length=10)
+    reason = models.TextField(_("reden"))
+
+    class Meta:
+        verbose_name = _("afkeuring")
+        verbose_name_plural = _("afkeuringen")
+
+
+class AllocationVersion(models.Model):
+    """One allocated product as one 301 stated it; the latest arrived version is current."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="allocations")
+    municipality = models.CharField(_("gemeente"), max_length=4)
+    provider = models.CharField(_("aanbieder"), max_length=8)
+    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
+    number = models.CharField(_("toewijzingnummer"), max_length=20)
+    segment = models.CharField(_("segment"), max_length=40, blank=True)
+    product_category = models.CharField(_("productcategorie"), max_length=2)
+    product_code = models.CharField(_("productcode"), max_length=5, blank=True)
+    begin = models.DateField(_("ingangsdatum"))
+    end = models.DateField(_("einddatum"), null=True, blank=True)
+    volume = models.BigIntegerField(_("volume"), null=True, blank=True)
+    unit = models.CharField(_("eenheid"), max_length=2, blank=True)
+    frequency = models.CharField(_("frequentie"), max_length=2, blank=True)
+    budget = models.BigIntegerField(_("budget (cent)"), null=True, blank=True)
+    change_reason = models.CharField(_("reden wijziging"), max_length=2, blank=True)
+    allocated_on = models.DateField(_("toewijzingsdatum"))
+    arrival = models.DateField(_("ontvangen op"))
+
+    class Meta:
+        verbose_name = _("toewijzing")
+        verbose_name_plural = _("toewijzingen")
+        indexes = [models.Index(fields=["municipality", "number"], name="allocation_number")]
+
+
+class Episode(models.Model):
+    """A care episode (start .. stop), in the columns of ``regie.engine.frames.EPISODES``."""
+
+    key = models.CharField(_("sleutel"), max_length=120, unique=True)
+    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
+    provider = models.CharField(_("aanbieder"), max_length=8)
+    segment = models.CharField(_("segment"), max_length=40)
+    domain = models.CharField(_("domein"), max_length=20)
+    weight = models.IntegerField(_("gewicht"))
+    municipality = models.CharField(_("gemeente"), max_length=4)
+    area = models.CharField(_("gebied"), max_length=100, null=True, blank=True)
+    product_category = models.CharField(_("productcategorie"), max_length=2)
+    product_code = models.CharField(_("productcode"), max_length=5, null=True, blank=True)
+    allocation_number = models.CharField(_("toewijzingnummer"), max_length=20, null=True, blank=True)
+    start = models.DateField(_("begindatum"))
+    end = models.DateField(_("einddatum"), null=True, blank=True)
+    end_reason = models.CharField(_("reden beëindiging"), max_length=2, blank=True)
+    start_arrival = models.DateField(_("start ontvangen op"))
+    end_arrival = models.DateField(_("stop ontvangen op"), null=True, blank=True)
+    request_date = models.DateField(_("aanvraagdatum"), null=True, blank=True)
+    start_message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
+    stop_message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("zorgperiode")
+        verbose_name_plural = _("zorgperiodes")
+        indexes = [
+            models.Index(fields=["provider", "segment"], name="episode_provider"),
+            models.Index(fields=["client"], name="episode_client"),
+        ]
+
+
+class DeclarationLine(models.Model):
+    """One declared prestatie (a line of a 323 or a CSV row), accepted or rejected."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="declaration_lines")
+    line_id = models.CharField(_("regel"), max_length=40)  # provider + ReferentieNummer
+    declaration_number = models.CharField(_("declaratienummer"), max_length=20, blank=True)
+    reference = models.CharField(_("referentienummer"), max_length=20)
+    previous_reference = models.CharField(_("vorig referentienummer"), max_length=20, blank=True)
+    provider = models.CharField(_("aanbieder"), max_length=8)
+    municipality = models.CharField(_("gemeente"), max_length=4)
+    segment = models.CharField(_("segment"), max_length=40, blank=True)
+    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
+    allocation_number = models.CharField(_("toewijzingnummer"), max_length=20, null=True, blank=True)
+    product_category = models.CharField(_("productcategorie"), max_length=2)
+    product_code = models.CharField(_("productcode"), max_length=5, blank=True)
+    period_begin = models.DateField(_("begin productperiode"))
+    period_end = models.DateField(_("einde productperiode"))
+    care_month = models.DateField(_("zorgmaand"))
+    volume = models.BigIntegerField(_("geleverd volume"))
+    unit = models.CharField(_("eenheid"), max_length=2)
+    tariff = models.BigIntegerField(_("tarief (cent)"), null=True, blank=True)
+    amount_cents = models.BigIntegerField(_("bedrag (cent, credit negatief)"))
+    arrival = models.DateField(_("ontvangen op"))
+    accepted = models.BooleanField(_("geaccepteerd"))
+    retour_code = models.CharField(_("retourcode"), max_length=4)
+    reason = models.TextField(_("reden"), blank=True)
+
+    class Meta:
+        verbose_name = _("declaratieregel")
+        verbose_name_plural = _("declaratieregels")
+        indexes = [
+            models.Index(fields=["provider", "care_month"], name="declaration_provider"),
+            models.Index(fields=["line_id"], name="declaration_line"),
+        ]
+
+
+class Request(models.Model):
+    """A request for care: a 315 / 317, or a registration on the shared waiting list (CSV)."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="requests")
+    request_id = models.CharField(_("aanvraag"), max_length=60)
+    kind = models.CharField(_("soort"), max_length=20)  # 315 | 317 | waiting_list
+    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
+    provider = models.CharField(_("aanbieder"), max_length=8, null=True, blank=True)
+    municipality = models.CharField(_("gemeente"), max_length=4)
+    segment = models.CharField(_("segment"), max_length=40, blank=True)
+    area = models.CharField(_("gebied"), max_length=100, null=True, blank=True)
+    urgency = models.IntegerField(_("urgentie"), null=True, blank=True)
+    registered = models.DateField(_("aangemeld op"))
+    arrival = models.DateField(_("ontvangen op"))
+
+    class Meta:
+        verbose_name = _("aanvraag")
+        verbose_name_plural = _("aanvragen")
+
+
+class Objection(models.Model):
+    """An objection (bezwaar) or appeal (beroep), from the municipality's register (CSV)."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="objections")
+    objection_id = models.CharField(_("kenmerk"), max_length=60, unique=True)
+    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
+    municipality = models.CharField(_("gemeente"), max_length=4)
+    segment = models.CharField(_("segment"), max_length=40)
+    provider = models.CharField(_("aanbieder"), max_length=8, null=True, blank=True)
+    kind = models.CharField(_("soort"), max_length=10)
+    filed = models.DateField(_("ingediend"))
+    arrival = models.DateField(_("ontvangen op"))
+    decided = models.DateField(_("besloten"), null=True, blank=True)
+    upheld = models.BooleanField(_("gegrond"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bezwaar of beroep")
+        verbose_name_plural = _("bezwaren en beroepen")
+
+
+class Signal(models.Model):
+    """A data-quality signal raised at the door (domain.md section 7), with its source message."""
+
+    class Kind(models.TextChoices):
+        CARE_WITHOUT_ALLOCATION = "care_without_allocation", _("Zorg zonder geldige toewijzing")
+        LATE_DECLARATION = "late_declaration", _("Declaratie na de termijn")
+        ABOVE_ALLOCATED_VOLUME = "above_allocated_volume", _("Boven het toegewezen volume")
+        REPEATED_EXTENSION = "repeated_extension", _("Steeds opnieuw verlengd zonder afschaling")
+        UPCODING = "upcoding", _("Opwaardering (upcoding)")
+        NO_START_STOP_TRAFFIC = "no_start_stop_traffic", _("Geen start/stop-berichten van aanbieder")
+        PGB_SHARE = "pgb_share", _("Stijgend pgb-aandeel")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        EXPLAINED = "explained", _("verklaard")
+        RESOLVED = "resolved", _("opgelost")
+
+    kind = models.CharField(_("soort"), max_length=40, choices=Kind.choices)
+    key = models.CharField(_("sleutel"), max_length=200, unique=True)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, null=True, blank=True, related_name="signals")
+    provider = models.CharField(_("aanbieder"), max_length=8, blank=True)
+    municipality = models.CharField(_("gemeente"), max_length=4, blank=True)
+    segment = models.CharField(_("segment"), max_length=40, blank=True)
+    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64, blank=True)
+    record = models.CharField(_("record"), max_length=100, blank=True)
+    care_month = models.DateField(_("zorgmaand"), null=True, blank=True)
+    raised_on = models.DateField(_("gesignaleerd op"))
+    detail = models.JSONField(_("details"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    note = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        verbose_name = _("signaal")
+        verbose_name_plural = _("signalen")
+        ordering = ["-raised_on", "kind"]
+        indexes = [models.Index(fields=["kind", "provider"], name="signal_kind")]

@@ -1,0 +1,234 @@
+"""The rules across messages and the signals at the door, on hand-made records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from regie.engine.catalog import Catalog, catalog_from_dict
+from regie.intake.records import AllocationRec, DeclarationRec, Incoming, ObjectionRec, RequestRec, StartRec, StopRec
+from regie.intake.state import IntakeState, allowed_volume
+
+D = dt.date
+MUN, PROV, OTHER = "0983", "12345678", "87654321"
+
+
+def catalog() -> Catalog:
+    return catalog_from_dict(
+        {
+            "region": {"name": "Test"},
+            "municipality": [{"code": MUN, "name": "Venlo"}],
+            "segment": [
+                {
+                    "code": "IB",
+                    "name": "Begeleiding",
+                    "domain": "wmo",
+                    "funding_model": "per_client",
+                    "weight": 2,
+                    "products": ["02"],
+                },
+                {
+                    "code": "BW",
+                    "name": "Beschermd wonen",
+                    "domain": "wmo",
+                    "funding_model": "per_client",
+                    "weight": 3,
+                    "products": ["15"],
+                },
+                {
+                    "code": "JA",
+                    "name": "Jeugd A",
+                    "domain": "jeugd",
+                    "funding_model": "lump_sum",
+                    "weight": 1,
+                    "products": ["45"],
+                },
+            ],  # fmt: skip
+            "provider": [{"agb": PROV, "name": "Noord"}, {"agb": OTHER, "name": "Zuid"}],
+            "contract": [
+                {
+                    "id": "c1",
+                    "provider": PROV,
+                    "segment": "IB",
+                    "municipalities": [MUN],
+                    "start": D(2025, 1, 1),
+                    "end": D(2025, 12, 31),
+                    "agreed_clients": 10,
+                    "price_per_client": 100000,
+                },
+                {
+                    "id": "c2",
+                    "provider": PROV,
+                    "segment": "JA",
+                    "municipalities": [MUN],
+                    "start": D(2025, 1, 1),
+                    "end": D(2025, 12, 31),
+                    "lump_sum": 1000000,
+                },
+            ],  # fmt: skip
+        }
+    )
+
+
+def incoming(arrival: dt.date, *records: object) -> Incoming:
+    return Incoming(file_name="f.xml", raw=b"", content_hash="h", kind="X", arrival=arrival, records=list(records))  # type: ignore[arg-type]
+
+
+def alloc(number: str = "A1", end: dt.date | None = D(2025, 12, 31), volume: int | None = 10, frequency: str = "4",
+          begin: dt.date = D(2025, 1, 1), client: str = "c1") -> AllocationRec:  # fmt: skip
+    return AllocationRec(
+        ref=number, municipality=MUN, provider=PROV, client=client, number=number, category="02", code="02A01",
+        begin=begin, end=end, volume=volume, unit="04", frequency=frequency, budget=None, change_reason=None,
+        allocated_on=begin,
+    )  # fmt: skip
+
+
+def decl(ref: str, month: int = 1, volume: int = 4, amount: int = 26000, number: str | None = "A1",
+         category: str = "02", code: str = "02A01", unit: str = "04") -> DeclarationRec:  # fmt: skip
+    begin = D(2025, month, 1)
+    end = (begin.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return DeclarationRec(
+        ref=ref, municipality=MUN, provider=PROV, client="c1", declaration_number="D1", reference=ref,
+        previous_reference=None, allocation_number=number, category=category, code=code, period_begin=begin,
+        period_end=end, volume=volume, unit=unit, tariff=6500, amount_cents=amount,
+    )  # fmt: skip
+
+
+def start(number: str | None = "A1", begin: dt.date = D(2025, 1, 6), category: str = "02", code: str | None = "02A01",
+          client: str = "c1") -> StartRec:  # fmt: skip
+    return StartRec(ref=number or "S", municipality=MUN, provider=PROV, client=client, allocation_number=number,
+                    category=category, code=code, begin=begin)  # fmt: skip
+
+
+def stop(number: str | None = "A1", begin: dt.date = D(2025, 1, 6), end: dt.date = D(2025, 6, 30),
+         category: str = "02", code: str | None = "02A01") -> StopRec:  # fmt: skip
+    return StopRec(ref=number or "S", municipality=MUN, provider=PROV, client="c1", allocation_number=number,
+                   category=category, code=code, begin=begin, end=end, reason="19")  # fmt: skip
+
+
+def test_allocation_start_stop_make_one_episode() -> None:
+    s = IntakeState(catalog())
+    s.apply(incoming(D(2025, 1, 2), alloc()))
+    out = s.apply(incoming(D(2025, 1, 7), start()))
+    assert out.accepted == 1 and not out.rejected
+    out = s.apply(incoming(D(2025, 7, 2), stop()))
+    episode = s.episodes[f"{MUN}|A1"]
+    assert (episode.start, episode.end, episode.start_arrival, episode.end_arrival) == (
+        D(2025, 1, 6), D(2025, 6, 30), D(2025, 1, 7), D(2025, 7, 2))  # fmt: skip
+    assert (episode.segment, episode.domain, episode.weight) == ("IB", "wmo", 2)
+
+
+def test_start_without_allocation_is_rejected_and_signalled() -> None:
+    s = IntakeState(catalog())
+    out = s.apply(incoming(D(2025, 1, 7), start("NOPE")))
+    assert [f.code for f in out.rejected] == ["9019"]
+    assert [(sig.kind, sig.client) for sig in out.signals] == [("care_without_allocation", "c1")]
+    # the same client again: the signal is raised once
+    assert s.apply(incoming(D(2025, 1, 8), start("NOPE2"))).signals == []
+
+
+def test_task_based_start_and_stop_need_no_allocation() -> None:
+    s = IntakeState(catalog())
+    assert s.apply(incoming(D(2025, 2, 1), start(None, D(2025, 1, 20), "45", "45A11"))).accepted == 1
+    assert s.apply(incoming(D(2025, 5, 1), stop(None, D(2025, 1, 20), D(2025, 4, 30), "45", "45A11"))).accepted == 1
+    (episode,) = s.episodes.values()
+    assert episode.key == "c1|12345678|4545A11|2025-01-20"
+    assert episode.allocation_number is None and episode.end == D(2025, 4, 30) and episode.segment == "JA"
+
+
+def test_stop_without_start_is_rejected() -> None:
+    s = IntakeState(catalog())
+    s.apply(incoming(D(2025, 1, 2), alloc()))
+    out = s.apply(incoming(D(2025, 7, 2), stop()))
+    assert [f.code for f in out.rejected] == ["9019"]
+
+
+def test_declaration_rules() -> None:
+    s = IntakeState(catalog())
+    s.apply(incoming(D(2025, 1, 2), alloc()))
+    assert s.apply(incoming(D(2025, 2, 3), decl("R1"))).accepted == 1
+    assert [f.code for f in s.apply(incoming(D(2025, 2, 3), decl("R1"))).rejected] == ["9333"]
+    assert [f.code for f in s.apply(incoming(D(2025, 2, 3), decl("R9", amount=-26000))).rejected] == ["9366"]
+    assert s.apply(incoming(D(2025, 2, 4), decl("R1", amount=-26000))).accepted == 1  # credit of R1
+    assert [f.code for f in s.apply(incoming(D(2025, 2, 5), decl("R2", category="15", code="15A01"))).rejected] == [
+        "9339",
+        "9340",
+    ]
+    assert [f.code for f in s.apply(incoming(D(2025, 2, 5), decl("R3", unit="14"))).rejected] == ["9341"]
+    out = s.apply(incoming(D(2025, 2, 5), decl("R4", number="ZZ")))
+    assert [f.code for f in out.rejected] == ["9019"]
+    assert [sig.kind for sig in out.signals] == ["care_without_allocation"]
+
+
+def test_declared_volume_within_the_allocation() -> None:
+    s = IntakeState(catalog())
+    s.apply(incoming(D(2025, 1, 2), alloc(volume=10, frequency="4")))  # 10 hours a month
+    assert [f.code for f in s.apply(incoming(D(2025, 3, 1), decl("R1", month=2, volume=12))).rejected] == ["9321"]
+    assert s.apply(incoming(D(2025, 3, 1), decl("R2", month=2, volume=6))).accepted == 1
+    out = s.apply(incoming(D(2025, 3, 1), decl("R3", month=2, volume=6)))
+    assert [f.code for f in out.rejected] == ["9322"]
+    assert [sig.kind for sig in out.signals] == ["above_allocated_volume"]
+    assert s.apply(incoming(D(2025, 4, 1), decl("R4", month=3, volume=10))).accepted == 1  # a new month
+
+
+def test_period_outside_the_allocation() -> None:
+    s = IntakeState(catalog())
+    s.apply(incoming(D(2025, 1, 2), alloc(end=D(2025, 3, 15))))
+    assert [f.code for f in s.apply(incoming(D(2025, 4, 2), decl("R1", month=3))).rejected] == ["9308"]
+    assert [f.code for f in s.apply(incoming(D(2025, 5, 2), decl("R2", month=4))).rejected] == ["9307", "9308"]
+
+
+@pytest.mark.parametrize(("arrival", "late"), [(D(2025, 3, 15), False), (D(2025, 3, 16), True)])
+def test_late_declaration_is_accepted_and_signalled(arrival: dt.date, late: bool) -> None:
+    s = IntakeState(catalog())
+    s.apply(incoming(D(2025, 1, 2), alloc()))
+    out = s.apply(incoming(arrival, decl("R1", month=1)))
+    assert out.accepted == 1
+    assert [sig.kind for sig in out.signals] == (["late_declaration"] if late else [])
+
+
+def test_repeated_extension_is_signalled_once_at_the_third() -> None:
+    s = IntakeState(catalog())
+    kinds = []
+    for i, end in enumerate([D(2025, 3, 31), D(2025, 6, 30), D(2025, 9, 30), D(2025, 12, 31), D(2026, 3, 31)]):
+        kinds.append(
+            [sig.kind for sig in s.apply(incoming(D(2025, 1, 2) + dt.timedelta(days=i), alloc(end=end))).signals]
+        )
+    assert kinds == [[], [], [], ["repeated_extension"], []]
+
+
+def test_a_new_allocation_following_on_counts_as_an_extension() -> None:
+    s = IntakeState(catalog())
+    signals = []
+    for i in range(4):
+        begin = D(2025 + i, 1, 1)
+        out = s.apply(incoming(begin, alloc(f"A{i}", begin=begin, end=D(2025 + i, 12, 31))))
+        signals += [sig.kind for sig in out.signals]
+    assert signals == ["repeated_extension"]
+
+
+def test_request_gives_the_waiting_time_start() -> None:
+    s = IntakeState(catalog())
+    s.apply(incoming(D(2024, 11, 20), RequestRec(
+        ref="V1", kind="315", request_id="p|V1", municipality=MUN, provider=PROV, client="c1", category="02",
+        code="02A01", segment=None, registered=D(2024, 11, 20))))  # fmt: skip
+    s.apply(incoming(D(2025, 1, 2), alloc()))
+    s.apply(incoming(D(2025, 1, 7), start()))
+    assert s.episodes[f"{MUN}|A1"].request_date == D(2024, 11, 20)
+
+
+def test_objection_ids_are_unique() -> None:
+    s = IntakeState(catalog())
+    obj = ObjectionRec(ref="rij 2", objection_id="B1", municipality=MUN, segment="IB", provider=None, client="c1",
+                       kind="bezwaar", filed=D(2025, 2, 1), decided=None, upheld=None)  # fmt: skip
+    assert s.apply(incoming(D(2025, 2, 2), obj)).accepted == 1
+    assert [f.code for f in s.apply(incoming(D(2025, 2, 3), obj)).rejected] == ["9333"]
+
+
+def test_allowed_volume_per_frequency() -> None:
+    s = IntakeState(catalog())
+    s.apply(incoming(D(2025, 1, 2), alloc(volume=3, frequency="2")))
+    a = s.allocations[(MUN, "A1")]
+    assert allowed_volume(a, D(2025, 2, 1), D(2025, 2, 28)) == 12  # 4 weeks
+    assert allowed_volume(a, D(2025, 3, 1), D(2025, 3, 31)) == 15  # 31 days: 5 weeks begun
