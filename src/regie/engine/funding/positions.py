@@ -1,0 +1,158 @@
+"""From declaration rows to declared positions: one per declared prestatie, credits netted.
+
+A 323 line (prestatie) is identified by its line id (provider + ReferentieNummer). The
+standard corrects a line by crediting it with the same ReferentieNummer (DebetCredit C) and,
+if needed, declaring it anew under a new one. So the funding rules work on the **position**
+of each line id and care month: the debit rows minus the credit rows. A position
+
+- counts only rows that were accepted (``accepted`` is not False) and had arrived by
+  ``as_of`` (their Dagtekening);
+- has the net signed volume and amount; it *stands* when it has more debit rows than
+  credit rows (a fully credited line stands no more);
+- arrived on the first arrival of its debit rows (of its rows, when it has no debit): the
+  declaration deadline is judged on that day, so a late credit never makes a line late.
+
+Everything is sorted by stable keys, so the row order of the input never matters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from regie.engine import frames
+from regie.engine.catalog import Contract
+from regie.engine.funding.base import ALLOCATIONS, contract_months
+
+_TEXT = ("segment", "municipality", "client", "allocation_number", "product_category", "product_code", "unit")
+
+
+@dataclass(frozen=True)
+class Position:
+    """The net position of one declared line id in one care month (see the module docstring)."""
+
+    line_id: str
+    provider: str
+    segment: str
+    municipality: str
+    client: str
+    allocation_number: str | None
+    product_category: str
+    product_code: str | None
+    care_month: dt.date
+    unit: str | None
+    arrival: dt.date
+    volume: int
+    amount_cents: int
+    debits: int
+    credits: int
+
+    @property
+    def stands(self) -> bool:
+        """True while the line is not credited away (more debit rows than credit rows)."""
+        return self.debits > self.credits
+
+    def late(self, contract: Contract) -> bool:
+        """True when a claim (net amount >= 0) arrived after the contract's deadline for its care month.
+
+        A net negative position (a recovery) is never late: a credit always counts.
+        """
+        deadline = contract.deadline_for(self.care_month)
+        return deadline is not None and self.amount_cents >= 0 and self.arrival > deadline
+
+
+def positions(declarations: pl.DataFrame, *, as_of: dt.date | None = None) -> pl.DataFrame:
+    """The declared positions of ``declarations`` (frame ``declarations``) as a frame.
+
+    Columns: line_id, provider, care_month, the text columns of the first debit row,
+    arrival (first debit arrival), volume and amount_cents (net, signed: a credit row counts
+    negative), debits and credits (row counts). Sorted by care_month, provider, line_id.
+    """
+    df = frames.conform("declarations", declarations)
+    df = df.filter(pl.col("accepted").fill_null(True))
+    if as_of is not None:
+        df = frames.as_of(df, "declarations", as_of)
+    amount = pl.col("amount_cents").fill_null(0)
+    df = df.with_columns(
+        (amount >= 0).alias("_debit"),
+        amount.alias("amount_cents"),
+        (pl.col("volume").fill_null(0) * pl.when(amount < 0).then(-1).otherwise(1)).alias("_volume"),
+    )
+    df = df.sort(
+        ["provider", "line_id", "care_month", "_debit", "arrival", *_TEXT, "amount_cents", "volume"],
+        descending=[False, False, False, True, False, *([False] * len(_TEXT)), False, False],
+        nulls_last=True,
+    )
+    out = df.group_by(["provider", "line_id", "care_month"], maintain_order=True).agg(
+        *[pl.col(c).first() for c in _TEXT],
+        pl.col("arrival").filter(pl.col("_debit")).min().alias("_debit_arrival"),
+        pl.col("arrival").min().alias("_any_arrival"),
+        pl.col("_volume").sum().alias("volume"),
+        pl.col("amount_cents").sum().alias("amount_cents"),
+        pl.col("_debit").sum().cast(pl.Int64).alias("debits"),
+        (~pl.col("_debit")).sum().cast(pl.Int64).alias("credits"),
+    )
+    out = out.with_columns(pl.coalesce("_debit_arrival", "_any_arrival").alias("arrival")).drop(
+        "_debit_arrival", "_any_arrival"
+    )
+    return out.sort(["care_month", "provider", "line_id"])
+
+
+def select(
+    contract: Contract,
+    table: pl.DataFrame,
+    year: int,
+    *,
+    months: Sequence[dt.date] | None = None,
+) -> list[Position]:
+    """The positions of ``table`` (from :func:`positions`) that belong to ``contract`` in ``year``.
+
+    A position belongs to a contract when provider and segment match, its municipality is
+    one of the contract's and its care month is one of the contract's months of the year
+    (``months``, default: every month the contract runs on at least one day).
+    """
+    wanted = list(months) if months is not None else contract_months(contract, year)
+    if not wanted or table.height == 0:
+        return []
+    rows = table.filter(
+        (pl.col("provider") == contract.provider)
+        & (pl.col("segment") == contract.segment)
+        & pl.col("municipality").is_in(list(contract.municipalities))
+        & pl.col("care_month").is_in(wanted)
+    )
+    return [Position(**row) for row in rows.iter_rows(named=True)]
+
+
+def history(contract: Contract, table: pl.DataFrame, year: int) -> list[Position]:
+    """Positions of the contract's provider and segment for care months before ``year``.
+
+    Used for caps that span years (an allocation's total volume, an arrangement's tariff):
+    what was declared for the same allocation earlier counts against the cap.
+    """
+    if table.height == 0:
+        return []
+    rows = table.filter(
+        (pl.col("provider") == contract.provider)
+        & (pl.col("segment") == contract.segment)
+        & (pl.col("care_month") < dt.date(year, 1, 1))
+        & pl.col("allocation_number").is_not_null()
+    )
+    return [Position(**row) for row in rows.iter_rows(named=True)]
+
+
+def allocation_table(allocations: pl.DataFrame | None, *, as_of: dt.date) -> dict[str, dict[str, object]]:
+    """Allocation number -> its latest version arrived by ``as_of`` (frame :data:`ALLOCATIONS`)."""
+    if allocations is None or allocations.height == 0:
+        return {}
+    missing = [name for name in ALLOCATIONS if name not in allocations.columns]
+    df = allocations.with_columns(pl.lit(None).alias(name) for name in missing)
+    df = df.select(pl.col(name).cast(dtype) for name, dtype in ALLOCATIONS.items())
+    df = df.filter(pl.col("arrival").is_null() | (pl.col("arrival") <= as_of))
+    df = df.sort(["allocation_number", "arrival", "begin", "end", "volume"], nulls_last=False)
+    out: dict[str, dict[str, object]] = {}
+    for row in df.iter_rows(named=True):
+        out[str(row["allocation_number"])] = row
+    return out
