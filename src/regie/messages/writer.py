@@ -1,0 +1,525 @@
+"""Writing the model as standard XML: :func:`write`.
+
+The element tree is built with lxml in the order the standard defines; the bytes are UTF-8
+with an XML declaration, indented, and depend only on the model (same object, same bytes).
+Nothing is validated here: :func:`regie.messages.read` is the place for that, and the tests
+check that everything written validates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeAlias
+
+from lxml import etree
+
+from regie.messages.model import (
+    BERICHT_SUBVERSIE,
+    BERICHT_VERSIE,
+    Address,
+    AllocatedProduct,
+    AllocationClient,
+    Amount,
+    Answer,
+    AnswerClient,
+    BirthDate,
+    ChangeRequestClient,
+    Communication,
+    Contact,
+    Declaration,
+    DeclarationAnswer,
+    Extent,
+    FullName,
+    Header,
+    Message,
+    OpenPeriod,
+    Performance,
+    Period,
+    Product,
+    Referrer,
+    Relation,
+    RequestClient,
+    ShortName,
+    StartClient,
+    StopClient,
+    Surname,
+    XsdVersions,
+    basis_namespace,
+)
+
+_Element: TypeAlias = etree._Element
+CodeLookup = Callable[[str], Sequence[str]]
+
+
+def _index(name: str, i: int, count: int) -> str:
+    """A path step: ``name[i]`` (1-based) when the element repeats, else ``name``."""
+    return f"{name}[{i + 1}]" if count > 1 else name
+
+
+class _Builder:
+    """Builds one message: knows the message (``m``) and basisschema (``b``) namespaces."""
+
+    __slots__ = ("b", "codes", "m")
+
+    def __init__(self, message_ns: str, basis_ns: str, codes: CodeLookup | None) -> None:
+        self.m = "{" + message_ns + "}"
+        self.b = "{" + basis_ns + "}"
+        self.codes = codes
+
+    # -- leaves -------------------------------------------------------------------------------
+
+    def m_text(self, parent: _Element, name: str, value: str | int | dt.date | dt.time | None) -> None:
+        if value is not None:
+            etree.SubElement(parent, self.m + name).text = _text(value)
+
+    def b_text(self, parent: _Element, name: str, value: str | int | dt.date | dt.time | None) -> None:
+        if value is not None:
+            etree.SubElement(parent, self.b + name).text = _text(value)
+
+    def m_el(self, parent: _Element, name: str) -> _Element:
+        return etree.SubElement(parent, self.m + name)
+
+    def b_el(self, parent: _Element, name: str) -> _Element:
+        return etree.SubElement(parent, self.b + name)
+
+    def retour_codes(self, parent: _Element, codes: Sequence[str]) -> None:
+        if codes:
+            box = self.m_el(parent, "RetourCodes")
+            for code in codes:
+                self.m_text(box, "RetourCode", code)
+
+    def record_codes(self, parent: _Element, path: str) -> None:
+        """In an answer, the RetourCodes of the record at ``path`` (default 0200)."""
+        if self.codes is not None:
+            self.retour_codes(parent, list(self.codes(path)) or ["0200"])
+
+    # -- composite data types (basisschema) ---------------------------------------------------
+
+    def xsd_versions(self, parent: _Element, name: str, versions: XsdVersions) -> None:
+        box = self.m_el(parent, name)
+        self.b_text(box, "BasisschemaXsdVersie", versions.basisschema)
+        self.b_text(box, "BerichtXsdVersie", versions.message)
+
+    def identification(self, parent: _Element, name: str, identification: str, dagtekening: dt.date) -> None:
+        box = self.m_el(parent, name)
+        self.b_text(box, "Identificatie", identification)
+        self.b_text(box, "Dagtekening", dagtekening)
+
+    def birth_date(self, parent: _Element, value: BirthDate | None) -> None:
+        if value is not None:
+            box = self.m_el(parent, "Geboortedatum")
+            self.b_text(box, "Datum", value.date)
+            self.b_text(box, "DatumGebruik", value.date_use)
+
+    def surname(self, parent: _Element, name: str, value: Surname | None) -> None:
+        if value is not None:
+            box = self.b_el(parent, name)
+            self.b_text(box, "Achternaam", value.name)
+            self.b_text(box, "Voorvoegsel", value.prefix)
+
+    def short_name(self, parent: _Element, value: ShortName) -> None:
+        box = self.m_el(parent, "Naam")
+        self.surname(box, "Geslachtsnaam", value.surname)
+        self.b_text(box, "Voornamen", value.first_names)
+        self.b_text(box, "Voorletters", value.initials)
+
+    def full_name(self, parent: _Element, value: FullName) -> None:
+        box = self.m_el(parent, "Naam")
+        self.surname(box, "Geslachtsnaam", value.surname)
+        self.surname(box, "Partnernaam", value.partner_name)
+        self.b_text(box, "Voornamen", value.first_names)
+        self.b_text(box, "Voorletters", value.initials)
+        self.b_text(box, "NaamGebruik", value.name_use)
+
+    def product(self, parent: _Element, value: Product | None) -> None:
+        if value is not None:
+            box = self.m_el(parent, "Product")
+            self.b_text(box, "Categorie", value.category)
+            self.b_text(box, "Code", value.code)
+
+    def extent(self, parent: _Element, value: Extent | None) -> None:
+        if value is not None:
+            box = self.m_el(parent, "Omvang")
+            self.b_text(box, "Volume", value.volume)
+            self.b_text(box, "Eenheid", value.unit)
+            self.b_text(box, "Frequentie", value.frequency)
+
+    def period(self, parent: _Element, name: str, value: Period) -> None:
+        box = self.m_el(parent, name)
+        self.b_text(box, "Begindatum", value.begin)
+        self.b_text(box, "Einddatum", value.end)
+
+    def open_period(self, parent: _Element, value: OpenPeriod | None) -> None:
+        if value is not None:
+            box = self.m_el(parent, "Periode")
+            self.b_text(box, "Begindatum", value.begin)
+            self.b_text(box, "Einddatum", value.end)
+
+    def amount(self, parent: _Element, name: str, value: Amount, total: bool = False) -> None:
+        box = self.m_el(parent, name)
+        self.b_text(box, "TotaalBedrag" if total else "Bedrag", value.cents)
+        self.b_text(box, "DebetCredit", value.debit_credit)
+
+    def communication(self, parent: _Element, value: Communication | None) -> None:
+        if value is not None:
+            box = self.m_el(parent, "Communicatie")
+            self.b_text(box, "Vorm", value.form)
+            self.b_text(box, "Taal", value.language)
+
+    def address(self, parent: _Element, value: Address | None) -> None:
+        if value is None:
+            return
+        box = self.m_el(parent, "Adres")
+        if value.house is not None:
+            house = self.b_el(box, "Huis")
+            self.b_text(house, "Huisnummer", value.house.number)
+            self.b_text(house, "Huisletter", value.house.letter)
+            self.b_text(house, "HuisnummerToevoeging", value.house.addition)
+            self.b_text(house, "AanduidingWoonadres", value.house.indication)
+        self.b_text(box, "Postcode", value.postcode)
+        self.b_text(box, "Straatnaam", value.street)
+        self.b_text(box, "Plaatsnaam", value.city)
+        self.b_text(box, "LandCode", value.country)
+
+    def contact(self, parent: _Element, value: Contact, path: str) -> None:
+        box = self.m_el(parent, "Contact")
+        self.m_text(box, "Soort", value.kind)
+        self.address(box, value.address)
+        self.m_text(box, "Organisatie", value.organisation)
+        if value.phones:
+            phones = self.m_el(box, "Telefoon")
+            for i, phone in enumerate(value.phones):
+                item = self.b_el(phones, f"Telefoon0{i + 1}")
+                self.b_text(item, "Telefoonnummer", phone.number)
+                self.b_text(item, "Landnummer", phone.country_code)
+        self.m_text(box, "Emailadres", value.email)
+        self.open_period(box, value.period)
+        self.record_codes(box, path)
+
+    def referrer(self, parent: _Element, value: Referrer) -> None:
+        box = self.m_el(parent, "Verwijzer")
+        self.b_text(box, "Type", value.type)
+        self.b_text(box, "ZorgverlenerCode", value.care_provider_code)
+        self.b_text(box, "Naam", value.name)
+
+
+def _text(value: str | int | dt.date | dt.time) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):  # never in the model, but keep True from becoming "True"
+        raise TypeError("bool is not a message value")
+    if isinstance(value, int):
+        return str(value)
+    return value.isoformat()
+
+
+# --- headers ----------------------------------------------------------------------------------
+
+
+def _header(w: _Builder, root: _Element, header: Header) -> _Element:
+    box = w.m_el(root, "Header")
+    w.m_text(box, "BerichtCode", header.code)
+    w.m_text(box, "BerichtVersie", BERICHT_VERSIE)
+    w.m_text(box, "BerichtSubversie", BERICHT_SUBVERSIE)
+    w.m_text(box, "Afzender", header.sender)
+    w.m_text(box, "Ontvanger", header.receiver)
+    w.identification(box, "BerichtIdentificatie", header.identification, header.dagtekening)
+    w.xsd_versions(box, "XsdVersie", header.xsd)
+    return box
+
+
+# --- clients ----------------------------------------------------------------------------------
+
+
+def _allocation_client(w: _Builder, root: _Element, client: AllocationClient) -> None:
+    box = w.m_el(root, "Client")
+    base = "/Bericht/Client"
+    w.m_text(box, "Bsn", client.bsn)
+    w.birth_date(box, client.birth_date)
+    w.m_text(box, "Geslacht", client.gender)
+    w.full_name(box, client.name)
+    w.communication(box, client.communication)
+    w.m_text(box, "JuridischeStatus", client.legal_status)
+    w.m_text(box, "WettelijkeVertegenwoordiging", client.legal_representation)
+    w.m_text(box, "Commentaar", client.comment)
+    if client.relations:
+        relations = w.m_el(box, "Relaties")
+        for i, relation in enumerate(client.relations):
+            path = f"{base}/Relaties/{_index('Relatie', i, len(client.relations))}"
+            _relation(w, relations, relation, path)
+    contacts = w.m_el(box, "Contactgegevens")
+    for i, contact in enumerate(client.contacts):
+        w.contact(contacts, contact, f"{base}/Contactgegevens/{_index('Contact', i, len(client.contacts))}")
+    products = w.m_el(box, "ToegewezenProducten")
+    for i, product in enumerate(client.products):
+        path = f"{base}/ToegewezenProducten/{_index('ToegewezenProduct', i, len(client.products))}"
+        _allocated_product(w, products, product, path)
+    w.record_codes(box, base)
+
+
+def _relation(w: _Builder, parent: _Element, relation: Relation, path: str) -> None:
+    box = w.m_el(parent, "Relatie")
+    w.m_text(box, "Nummer", relation.number)
+    w.m_text(box, "Volgorde", relation.order)
+    w.m_text(box, "Soort", relation.kind)
+    w.birth_date(box, relation.birth_date)
+    w.m_text(box, "Geslacht", relation.gender)
+    w.full_name(box, relation.name)
+    w.contact(box, relation.contact, f"{path}/Contact")
+    w.record_codes(box, path)
+
+
+def _allocated_product(w: _Builder, parent: _Element, product: AllocatedProduct, path: str) -> None:
+    box = w.m_el(parent, "ToegewezenProduct")
+    w.m_text(box, "ToewijzingNummer", product.allocation_number)
+    w.m_text(box, "ReferentieAanbieder", product.provider_reference)
+    w.product(box, product.product)
+    w.m_text(box, "Toewijzingsdatum", product.allocation_date)
+    w.m_text(box, "Toewijzingstijd", product.allocation_time)
+    w.m_text(box, "Ingangsdatum", product.start)
+    w.m_text(box, "Einddatum", product.end)
+    w.m_text(box, "RedenWijziging", product.change_reason)
+    w.extent(box, product.extent)
+    w.m_text(box, "Budget", product.budget)
+    w.m_text(box, "Commentaar", product.comment)
+    w.record_codes(box, path)
+
+
+def _person(w: _Builder, box: _Element, client: StartClient | StopClient | RequestClient) -> None:
+    w.m_text(box, "Bsn", client.bsn)
+    w.birth_date(box, client.birth_date)
+    w.m_text(box, "Geslacht", client.gender)
+    w.short_name(box, client.name)
+
+
+def _start_client(w: _Builder, root: _Element, client: StartClient) -> None:
+    box = w.m_el(root, "Client")
+    _person(w, box, client)
+    products = w.m_el(box, "StartProducten")
+    for i, p in enumerate(client.products):
+        item = w.m_el(products, "StartProduct")
+        w.m_text(item, "ToewijzingNummer", p.allocation_number)
+        w.product(item, p.product)
+        w.m_text(item, "ToewijzingIngangsdatum", p.allocation_start)
+        w.m_text(item, "Begindatum", p.start)
+        w.m_text(item, "StatusAanlevering", p.status)
+        w.record_codes(item, f"/Bericht/Client/StartProducten/{_index('StartProduct', i, len(client.products))}")
+    w.record_codes(box, "/Bericht/Client")
+
+
+def _stop_client(w: _Builder, root: _Element, client: StopClient) -> None:
+    box = w.m_el(root, "Client")
+    _person(w, box, client)
+    products = w.m_el(box, "StopProducten")
+    for i, p in enumerate(client.products):
+        item = w.m_el(products, "StopProduct")
+        w.m_text(item, "ToewijzingNummer", p.allocation_number)
+        w.product(item, p.product)
+        w.m_text(item, "ToewijzingIngangsdatum", p.allocation_start)
+        w.m_text(item, "Begindatum", p.start)
+        w.m_text(item, "RedenBeeindiging", p.end_reason)
+        w.m_text(item, "Einddatum", p.end)
+        w.m_text(item, "StatusAanlevering", p.status)
+        w.record_codes(item, f"/Bericht/Client/StopProducten/{_index('StopProduct', i, len(client.products))}")
+    w.record_codes(box, "/Bericht/Client")
+
+
+def _request_client(w: _Builder, root: _Element, client: RequestClient) -> None:
+    box = w.m_el(root, "Client")
+    _person(w, box, client)
+    w.m_text(box, "GezagsdragerBekend", client.guardian_known)
+    w.m_text(box, "Commentaar", client.comment)
+    products = w.m_el(box, "AangevraagdeProducten")
+    for i, p in enumerate(client.products):
+        item = w.m_el(products, "AangevraagdProduct")
+        w.m_text(item, "ReferentieAanbieder", p.provider_reference)
+        w.m_text(item, "BeschikkingNummer", p.decision_number)
+        w.product(item, p.product)
+        w.m_text(item, "BeschikkingIngangsdatum", p.decision_start)
+        w.m_text(item, "ToewijzingIngangsdatum", p.allocation_start)
+        w.m_text(item, "ToewijzingEinddatum", p.allocation_end)
+        w.extent(item, p.extent)
+        w.m_text(item, "Budget", p.budget)
+        w.referrer(item, p.referrer)
+        w.m_text(item, "Raamcontract", p.framework_contract)
+        w.m_text(item, "Commentaar", p.comment)
+        path = f"/Bericht/Client/AangevraagdeProducten/{_index('AangevraagdProduct', i, len(client.products))}"
+        w.record_codes(item, path)
+    w.record_codes(box, "/Bericht/Client")
+
+
+def _change_request_client(w: _Builder, root: _Element, client: ChangeRequestClient) -> None:
+    box = w.m_el(root, "Client")
+    w.m_text(box, "Bsn", client.bsn)
+    request = w.m_el(box, "Verzoek")
+    base = "/Bericht/Client/Verzoek"
+    w.m_text(request, "ReferentieAanbieder", client.provider_reference)
+    w.m_text(request, "RedenVerzoek", client.reason)
+    if client.unchanged:
+        group = w.m_el(request, "OngewijzigdeProducten")
+        for i, number in enumerate(client.unchanged):
+            item = w.m_el(group, "OngewijzigdProduct")
+            w.m_text(item, "ToewijzingNummer", number)
+            step = _index("OngewijzigdProduct", i, len(client.unchanged))
+            w.record_codes(item, f"{base}/OngewijzigdeProducten/{step}")
+    if client.changed:
+        group = w.m_el(request, "TeWijzigenProducten")
+        for i, changed in enumerate(client.changed):
+            item = w.m_el(group, "TeWijzigenProduct")
+            w.m_text(item, "ToewijzingNummer", changed.allocation_number)
+            w.m_text(item, "GewensteIngangsdatum", changed.desired_start)
+            w.m_text(item, "Einddatum", changed.end)
+            w.extent(item, changed.extent)
+            w.m_text(item, "Budget", changed.budget)
+            step = _index("TeWijzigenProduct", i, len(client.changed))
+            w.record_codes(item, f"{base}/TeWijzigenProducten/{step}")
+    if client.new:
+        group = w.m_el(request, "NieuweProducten")
+        for i, new in enumerate(client.new):
+            item = w.m_el(group, "NieuwProduct")
+            w.product(item, new.product)
+            w.m_text(item, "GewensteIngangsdatum", new.desired_start)
+            w.m_text(item, "Einddatum", new.end)
+            w.extent(item, new.extent)
+            w.m_text(item, "Budget", new.budget)
+            w.record_codes(item, f"{base}/NieuweProducten/{_index('NieuwProduct', i, len(client.new))}")
+    w.record_codes(request, base)
+    w.record_codes(box, "/Bericht/Client")
+
+
+_CLIENT_WRITERS: Mapping[type, Callable[[_Builder, _Element, AnswerClient], None]] = {
+    AllocationClient: _allocation_client,  # type: ignore[dict-item]
+    StartClient: _start_client,  # type: ignore[dict-item]
+    StopClient: _stop_client,  # type: ignore[dict-item]
+    RequestClient: _request_client,  # type: ignore[dict-item]
+    ChangeRequestClient: _change_request_client,  # type: ignore[dict-item]
+}
+
+
+# --- declarations -----------------------------------------------------------------------------
+
+
+def _declaration(w: _Builder, root: _Element, message: Declaration) -> None:
+    box = w.m_el(root, "Declaratie")
+    w.m_text(box, "DeclaratieNummer", message.number)
+    w.period(box, "DeclaratiePeriode", message.period)
+    w.m_text(box, "DeclaratieDagtekening", message.declaration_date)
+    w.amount(box, "TotaalIngediendBedrag", message.total, total=True)
+    clients = w.m_el(box, "Clienten")
+    for client in message.clients:
+        item = w.m_el(clients, "Client")
+        w.m_text(item, "Bsn", client.bsn)
+        performances = w.m_el(item, "Prestaties")
+        for performance in client.performances:
+            _performance(w, performances, performance, None)
+
+
+def _performance(w: _Builder, parent: _Element, p: Performance, codes: Sequence[str] | None) -> None:
+    """A Prestatie; in a 325 (``codes`` given) followed by its RetourCodes."""
+    box = w.m_el(parent, "Prestatie")
+    reference = w.m_el(box, "ProductReferentie")
+    w.b_text(reference, "ReferentieNummer", p.reference)
+    w.b_text(reference, "VorigReferentieNummer", p.previous_reference)
+    w.m_text(box, "ToewijzingNummer", p.allocation_number)
+    w.m_text(box, "ProductCategorie", p.category)
+    w.m_text(box, "ProductCode", p.code)
+    w.period(box, "ProductPeriode", p.period)
+    w.m_text(box, "GeleverdVolume", p.volume)
+    w.m_text(box, "Eenheid", p.unit)
+    w.m_text(box, "ProductTarief", p.tariff)
+    w.amount(box, "IngediendBedrag", p.amount)
+    if codes is not None:
+        w.retour_codes(box, codes)
+
+
+def _declaration_answer(w: _Builder, root: _Element, message: DeclarationAnswer) -> None:
+    header = _header(w, root, message.header)
+    w.identification(
+        header, "DeclaratieIdentificatie", message.declaration_identification, message.declaration_dagtekening
+    )
+    w.m_text(header, "XsltVersie", message.xslt_version)
+    w.xsd_versions(header, "XsdVersieDeclaratie", message.xsd_declaration)
+    w.retour_codes(header, message.codes or ("0200",))
+    body = message.body
+    if body is None:
+        return
+    box = w.m_el(root, "DeclaratieAntwoord")
+    w.m_text(box, "DeclaratieNummer", body.number)
+    w.amount(box, "TotaalIngediendBedrag", body.total_submitted, total=True)
+    w.amount(box, "TotaalToegekendBedrag", body.total_granted, total=True)
+    if body.clients:
+        clients = w.m_el(box, "Clienten")
+        for client in body.clients:
+            item = w.m_el(clients, "Client")
+            w.m_text(item, "Bsn", client.bsn)
+            performances = w.m_el(item, "Prestaties")
+            for answered in client.performances:
+                _performance(w, performances, answered.performance, answered.codes or ("0200",))
+            w.retour_codes(item, client.codes or ("0200",))
+    w.retour_codes(box, body.codes or ("0200",))
+
+
+# --- entry point ------------------------------------------------------------------------------
+
+
+def build(message: Message) -> _Element:
+    """The lxml element tree of ``message`` (the root ``Bericht``)."""
+    header = message.header
+    message_ns = header.namespace
+    basis_ns = basis_namespace(header.law)
+    prefix = f"{header.law}{header.message}"
+    nsmap = {"ijw" if header.law == "jw" else "iwmo": basis_ns, prefix: message_ns}
+    if isinstance(message, Answer):
+        codes = dict(message.record_codes)
+        w = _Builder(message_ns, basis_ns, lambda path: codes.get(path, ()))
+    else:
+        w = _Builder(message_ns, basis_ns, None)
+    root = etree.Element(w.m + "Bericht", nsmap=nsmap)
+    if isinstance(message, Declaration):
+        _header(w, root, header)
+        _declaration(w, root, message)
+    elif isinstance(message, DeclarationAnswer):
+        _declaration_answer(w, root, message)
+    elif isinstance(message, Answer):
+        box = _header(w, root, header)
+        retour = message.retour
+        w.m_text(box, "IdentificatieRetour", retour.identification)
+        w.m_text(box, "DagtekeningRetour", retour.dagtekening)
+        w.m_text(box, "XsltVersie", retour.xslt_version)
+        w.xsd_versions(box, "XsdVersieRetour", retour.xsd)
+        w.retour_codes(box, retour.codes)
+        if message.client is not None:
+            _CLIENT_WRITERS[type(message.client)](w, root, message.client)
+    else:
+        _header(w, root, header)
+        _CLIENT_WRITERS[type(message.client)](w, root, message.client)
+    return root
+
+
+def record_paths(message: Answer) -> tuple[str, ...]:
+    """The paths of the records of ``message`` that carry RetourCodes, in document order.
+
+    These are the keys of :attr:`Answer.record_codes`.
+    """
+    seen: list[str] = []
+
+    def capture(path: str) -> Sequence[str]:
+        seen.append(path)
+        return ()
+
+    if message.client is not None:
+        header = message.header
+        w = _Builder(header.namespace, basis_namespace(header.law), capture)
+        _CLIENT_WRITERS[type(message.client)](w, etree.Element("Bericht"), message.client)
+    return tuple(seen)
+
+
+def write(message: Message) -> bytes:
+    """The standard XML of ``message``: UTF-8, namespaces and element order as the standard defines.
+
+    Deterministic: the same message gives the same bytes.
+    """
+    root = build(message)
+    result: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return result
