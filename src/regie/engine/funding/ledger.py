@@ -282,6 +282,12 @@ def reconcile(stored: Iterable[PaymentLine], current: Iterable[PaymentLine], *, 
 # --------------------------------------------------------------------------- reallocation
 
 
+def _euro(cents: int) -> str:
+    """Cents as Dutch euros for a message: € 1.234,56."""
+    text = f"{abs(cents) // 100:,}".replace(",", ".") + f",{abs(cents) % 100:02d}"
+    return f"€ {'-' if cents < 0 else ''}{text}"
+
+
 def _annual_at(contract: Contract, month: dt.date, reallocations: Sequence[Reallocation]) -> Fraction:
     """A lump-sum contract's annual amount in ``month`` after the given reallocations."""
     adds = [(r.month, Fraction(-r.amount_cents)) for r in reallocations if r.from_contract == contract.id]
@@ -366,7 +372,7 @@ def check_reallocation(
                 errors.append("Beide contracten moeten een plafond hebben om capaciteit te verschuiven.")
             left = Fraction(effective_ceiling(giver, before, as_of))
         if reallocation.amount_cents > left:
-            errors.append(f"Contract {giver.id} heeft maar {int(left) / 100:.2f} euro om te verschuiven.")
+            errors.append(f"Contract {giver.id} heeft maar {_euro(int(left))} om te verschuiven.")
     if errors:
         return errors
     serving = sorted(
@@ -388,7 +394,7 @@ def check_reallocation(
         planned_after = sum(_planned(catalog, c, year, as_of, agreed_changes, after) for c in segment_contracts)
         if planned_after > planned_before and planned_after > ceiling:
             errors.append(
-                f"Na de herverdeling komt het perceel op {planned_after / 100:.2f} euro, boven het plafond van {ceiling / 100:.2f} euro."
+                f"Na de herverdeling komt het perceel op {_euro(planned_after)}, boven het plafond van {_euro(ceiling)}."
             )
     return errors
 
