@@ -11,8 +11,10 @@ from rich.console import Console
 
 OK, REJECTED, USAGE = 0, 1, 2
 
-#: Everything for people goes to stderr; stdout is reserved for ``--json``.
+#: Progress, messages and errors go to stderr ...
 console = Console(stderr=True, highlight=False)
+#: ... reports (tables) that a user may pipe go to stdout, only without ``--json``.
+report = Console(highlight=False)
 
 
 def setup_django(migrate: bool = True) -> None:

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "regie.site",
     "regie.catalog",
     "regie.traffic",
+    "regie.funding",
 ]
 
 MIDDLEWARE = [

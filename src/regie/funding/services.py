@@ -1,0 +1,208 @@
+"""Funding decisions and the stored ledger, on top of :mod:`regie.engine.funding`.
+
+- :func:`refresh_ledger` recomputes what the funding rules make due for a year and books the
+  difference with the stored ledger as new lines (never changing a stored line);
+- :func:`file_request` / :func:`decide_request`: the inflow-above-agreement request (Venlo);
+- :func:`reallocate`: capacity moved between providers within a segment (Tilburg).
+
+Every decision is audited and refreshes the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from regie.catalog.loader import stored_catalog
+from regie.catalog.models import Contract
+from regie.engine import funding as engine
+from regie.funding import models as m
+from regie.site.audit import audit
+from regie.traffic import frames
+
+
+class DecisionError(ValueError):
+    """A decision that the rules do not allow; the message is Dutch, for the user."""
+
+
+def agreed_changes() -> list[engine.AgreedChange]:
+    """Approved inflow requests as the engine's agreed changes."""
+    return [
+        engine.AgreedChange(
+            contract=r.contract.ident,
+            month=r.month,
+            agreed_clients=r.requested_clients,
+            decided=timezone.localdate(r.decided_at) if r.decided_at else None,
+            reason=r.decision_reason,
+        )
+        for r in m.InflowRequest.objects.filter(status=m.InflowRequest.Status.APPROVED)
+        .select_related("contract")
+        .order_by("decided_at", "pk")
+    ]
+
+
+def reallocations() -> list[engine.Reallocation]:
+    return [
+        engine.Reallocation(
+            segment=r.segment.code,
+            from_contract=r.from_contract.ident,
+            to_contract=r.to_contract.ident,
+            month=r.month,
+            clients=r.clients,
+            amount_cents=r.amount_cents,
+            decided=timezone.localdate(r.decided_at),
+            reason=r.reason,
+        )
+        for r in m.CapacityReallocation.objects.select_related("segment", "from_contract", "to_contract").order_by(
+            "decided_at", "pk"
+        )
+    ]
+
+
+def compute_ledger(year: int, as_of: dt.date) -> list[engine.PaymentLine]:
+    """What the funding rules make due for the care of ``year``, as known on ``as_of``."""
+    return engine.ledger(
+        stored_catalog(),
+        frames.declarations(),
+        year=year,
+        as_of=as_of,
+        agreed_changes=agreed_changes(),
+        reallocations=reallocations(),
+        allocations=frames.allocations(),
+    )
+
+
+def _stored(year: int) -> list[engine.PaymentLine]:
+    return [
+        engine.PaymentLine(
+            contract=line.contract,
+            provider=line.provider,
+            segment=line.segment,
+            municipality=line.municipality,
+            month=line.month,
+            kind=line.kind,
+            rule=line.rule,
+            amount_cents=line.amount_cents,
+            ref=line.ref,
+            detail=line.detail,
+        )
+        for line in m.LedgerLine.objects.filter(year=year).order_by("pk")
+    ]
+
+
+@transaction.atomic
+def refresh_ledger(year: int, on: dt.date | None = None) -> list[engine.PaymentLine]:
+    """Book what changed since the stored ledger of ``year``; return all its stored lines."""
+    on = on or timezone.localdate()
+    stored = _stored(year)
+    new = engine.reconcile(stored, compute_ledger(year, on), on=on)
+    m.LedgerLine.objects.bulk_create(
+        [
+            m.LedgerLine(
+                year=year, contract=line.contract, provider=line.provider, segment=line.segment,
+                municipality=line.municipality, month=line.month, kind=line.kind, rule=line.rule,
+                amount_cents=line.amount_cents, ref=line.ref, detail=dict(line.detail), booked_on=on,
+            )
+            for line in new
+        ],
+        batch_size=1000,
+    )  # fmt: skip
+    return stored + new
+
+
+@transaction.atomic
+def file_request(
+    user: Any,
+    contract: Contract,
+    month: dt.date,
+    current_clients: int,
+    expected_clients: int,
+    requested_clients: int,
+    justification: str,
+) -> m.InflowRequest:
+    """A provider files an inflow-above-agreement request for one of its per-client contracts."""
+    if contract.segment.funding_model != "per_client":
+        raise DecisionError("Een verzoek instroom boven afspraak kan alleen bij prestatiegerichte bekostiging.")
+    if requested_clients <= contract.agreed_clients:
+        raise DecisionError(f"Het gevraagde aantal moet boven de afspraak van {contract.agreed_clients} liggen.")
+    if not contract.start <= month <= contract.end:
+        raise DecisionError("De maand valt buiten de looptijd van het contract.")
+    if not justification.strip():
+        raise DecisionError("Een onderbouwing is verplicht.")
+    request = m.InflowRequest.objects.create(
+        contract=contract,
+        month=month.replace(day=1),
+        current_clients=current_clients,
+        expected_clients=expected_clients,
+        requested_clients=requested_clients,
+        justification=justification,
+        filed_by=user,
+    )
+    audit(user, "inflow_request.filed", contract.ident, justification, requested_clients=requested_clients,
+          month=month.isoformat())  # fmt: skip
+    return request
+
+
+@transaction.atomic
+def decide_request(user: Any, request: m.InflowRequest, approve: bool, reason: str) -> m.InflowRequest:
+    """The municipality approves or rejects a pending request, with a reason."""
+    if request.status != m.InflowRequest.Status.PENDING:
+        raise DecisionError("Over dit verzoek is al besloten.")
+    if not reason.strip():
+        raise DecisionError("Een reden is verplicht.")
+    request.status = m.InflowRequest.Status.APPROVED if approve else m.InflowRequest.Status.REJECTED
+    request.decided_by = user
+    request.decided_at = timezone.now()
+    request.decision_reason = reason
+    request.save()
+    audit(user, f"inflow_request.{request.status}", request.contract.ident, reason, request=request.pk)
+    if approve:
+        refresh_ledger(request.month.year)
+    return request
+
+
+@transaction.atomic
+def reallocate(
+    user: Any,
+    from_contract: Contract,
+    to_contract: Contract,
+    month: dt.date,
+    clients: int,
+    amount_cents: int,
+    reason: str,
+) -> m.CapacityReallocation:
+    """Move capacity between two contracts of one segment, within the segment's ceiling."""
+    if not reason.strip():
+        raise DecisionError("Een reden is verplicht.")
+    proposal = engine.Reallocation(
+        segment=from_contract.segment.code,
+        from_contract=from_contract.ident,
+        to_contract=to_contract.ident,
+        month=month.replace(day=1),
+        clients=clients,
+        amount_cents=amount_cents,
+        decided=timezone.localdate(),
+        reason=reason,
+    )
+    problems = engine.check_reallocation(
+        stored_catalog(), proposal, year=month.year, agreed_changes=agreed_changes(), reallocations=reallocations()
+    )
+    if problems:
+        raise DecisionError(" ".join(problems))
+    moved = m.CapacityReallocation.objects.create(
+        segment=from_contract.segment,
+        from_contract=from_contract,
+        to_contract=to_contract,
+        month=proposal.month,
+        clients=clients,
+        amount_cents=amount_cents,
+        reason=reason,
+        decided_by=user,
+    )
+    audit(user, "capacity.reallocated", f"{from_contract.ident} -> {to_contract.ident}", reason,
+          clients=clients, amount_cents=amount_cents, month=proposal.month.isoformat())  # fmt: skip
+    refresh_ledger(month.year)
+    return moved
