@@ -102,9 +102,8 @@ def lump_sum_lines(
       the contract runs, so a contract from 1 July is paid 6/12 of A.
     - A reallocation moves ``amount_cents`` of the annual amount from one contract to another
       from its month on (the instalments from that month on follow).
-    - Several municipalities: the annual amount is split over them by
-      ``municipality_weights`` (the ledger passes their budgets for the segment; equal when
-      absent) with cents conserved, then each share is paid in instalments.
+    - Several municipalities: each instalment is split over them by ``municipality_weights``
+      (the ledger passes their budgets for the segment; equal when absent), cents conserved.
     """
     base = annual_lump_sum(contract)
     adds = []
