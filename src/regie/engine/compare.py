@@ -422,10 +422,15 @@ def euro(cents: int | None) -> str:
 
 
 def percent(share: float | None) -> str:
-    """A share as a Dutch percentage with one decimal: 12,3 % (– when unknown)."""
+    """A share as a Dutch percentage with one decimal (– when unknown).
+
+    >>> percent(0.1234), percent(-0.0001), percent(None)
+    ('12,3 %', '0,0 %', '–')
+    """
     if share is None:
         return DASH
-    return f"{share * 100:.1f} %".replace(".", ",")
+    text = f"{share * 100:.1f}"
+    return ("0.0" if text == "-0.0" else text).replace(".", ",") + " %"
 
 
 def number(n: int) -> str:
