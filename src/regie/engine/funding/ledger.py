@@ -23,6 +23,7 @@ from regie.engine.funding.base import (
     PaymentLine,
     Reallocation,
     contract_months,
+    coverage,
     known,
     month_start,
     monthly_values,
@@ -351,7 +352,7 @@ def check_reallocation(
     if month.year != year:
         errors.append(f"De maand van de herverdeling ligt niet in {year}.")
     for c in (giver, taker):
-        if not (c.start <= month <= c.end or c.start <= month.replace(day=28) <= c.end):
+        if coverage(c, month) == 0:
             errors.append(f"Contract {c.id} loopt niet in {month:%m-%Y}.")
     as_of = dt.date(year, 12, 31)
     before = [r for r in reallocations if r != reallocation]
