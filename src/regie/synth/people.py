@@ -1,0 +1,113 @@
+"""Synthetic people and organisations: test BSNs, names, AGB codes.
+
+Every BSN made here is a nine-digit number starting with ``999`` that passes the eleven-test
+(domain: istandaarden.md, "Rules worth enforcing at the door"), drawn without replacement so
+that BSNs are unique within a region.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1], dtype=np.int64)
+
+SURNAMES = (
+    "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Janssen", "Visser", "Smit",
+    "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen",
+    "Dekker", "Brouwer", "de Wit", "Dijkstra", "Smits", "de Graaf", "van der Meer", "van der Linden",
+    "Kok", "Jacobs", "de Haan", "Vermeulen", "van den Heuvel", "van der Veen", "van den Broek",
+    "de Bruijn", "de Jong", "van der Heijden", "Schouten", "van Beek", "Willems", "van Vliet",
+    "van de Ven", "Hoekstra", "Maas", "Verhoeven", "Koster", "van Dam", "van der Wal", "Prins",
+    "Blom", "Huisman", "Peeters", "El Amrani", "Yilmaz", "Kaya", "Bouzid", "Pinas", "Nguyen",
+    "Verbeek", "Gerritsen", "Kuijpers", "Hermans",
+)
+FIRST_NAMES = (
+    "Emma", "Noah", "Julia", "Liam", "Mila", "Luuk", "Tess", "Sem", "Sophie", "Lucas", "Zoë", "Daan",
+    "Sara", "Levi", "Nora", "Finn", "Evi", "Milan", "Anna", "Bram", "Lotte", "Jesse", "Fleur", "Thijs",
+    "Yara", "Mohammed", "Fatima", "Adam", "Ayoub", "Ilse", "Hanna", "Ruben", "Maria", "Kees", "Johanna",
+    "Willem", "Gerrit", "Ingrid", "Peter", "Monique", "Henk", "Anke", "Rob", "Petra", "Marco", "Linda",
+)
+_PARTICLES = ("van den ", "van der ", "van de ", "de ", "van ", "el ")
+
+PROVIDER_WORDS = (
+    "De Maasbrug", "Horizon", "Noorderlicht", "De Brug", "Het Anker", "Kompas", "De Linde", "Oostwijk",
+    "Bolder", "Vitalis", "De Wissel", "Samen Verder", "Kiem", "Parel", "De Schakel", "Zonnehuis",
+    "Lichtpunt", "Groeikracht", "De Overstap", "Veldzicht", "Rivierduin", "Amstelkring", "IJzicht",
+    "Stadsgenoten", "Boegbeeld", "Koersvast", "Meander", "De Hoeksteen", "Waterland", "Tussenstap",
+    "Opmaat", "Kernkracht", "Welzijn Plus", "Thuisbasis", "De Kade", "Het Baken", "Binnenstad",
+    "Perspectief", "Nieuw Begin", "Wending",
+)
+PROVIDER_KINDS = {
+    "wmo": ("Begeleiding", "Zorggroep", "Stichting", "Wonen"),
+    "jeugd": ("Jeugdhulp", "Stichting", "Jeugdzorg", "Gezinshuis"),
+}
+
+
+def is_test_bsn(bsn: str) -> bool:
+    """True when ``bsn`` has nine digits and passes the eleven-test.
+
+    The eleven-test: with weights 9, 8, ..., 2 for the first eight digits and -1 for the
+    last, the weighted sum is divisible by 11 (and not zero).
+
+    >>> is_test_bsn("999900006"), is_test_bsn("999900007")
+    (True, False)
+    """
+    if len(bsn) != 9 or not bsn.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(bsn, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
+    return total != 0 and total % 11 == 0
+
+
+def draw_bsns(n: int, rng: np.random.Generator) -> list[str]:
+    """``n`` distinct BSNs from the test range 999000000-999999999, all passing the eleven-test."""
+    numbers = np.arange(999_000_000, 1_000_000_000, dtype=np.int64)
+    digits = (numbers[:, None] // (10 ** np.arange(8, -1, -1, dtype=np.int64))) % 10
+    valid = numbers[(digits @ _WEIGHTS) % 11 == 0]
+    if n > valid.size:
+        raise ValueError(f"cannot make {n} distinct test BSNs (at most {valid.size})")
+    chosen = rng.choice(valid, size=n, replace=False)
+    return [f"{v:09d}" for v in chosen.tolist()]
+
+
+def corrupt_bsn(bsn: str) -> str:
+    """The BSN with its last digit changed by one: fails the eleven-test (a typing error)."""
+    last = (int(bsn[-1]) + 1) % 10
+    return bsn[:-1] + str(last)
+
+
+def surname_parts(index: npt.NDArray[np.int64]) -> list[tuple[str, str]]:
+    """(achternaam, voorvoegsel) for surname indices."""
+    out = []
+    for i in index.tolist():
+        name = SURNAMES[i % len(SURNAMES)]
+        prefix = ""
+        for particle in _PARTICLES:
+            if name.lower().startswith(particle):
+                prefix, name = particle.strip(), name[len(particle):]
+                break
+        out.append((name, prefix))
+    return out
+
+
+def agb_codes(n: int, rng: np.random.Generator, prefix: int = 87) -> list[str]:
+    """``n`` distinct synthetic AGB codes of eight digits starting with ``prefix``."""
+    chosen = rng.choice(1_000_000, size=n, replace=False)
+    return [f"{prefix:02d}{v:06d}" for v in sorted(chosen.tolist())]
+
+
+def provider_names(n: int, domain: str, rng: np.random.Generator, taken: set[str]) -> list[str]:
+    """``n`` distinct synthetic provider names for a domain, avoiding names in ``taken``."""
+    kinds = PROVIDER_KINDS[domain]
+    out: list[str] = []
+    order = rng.permutation(len(PROVIDER_WORDS)).tolist()
+    k = 0
+    while len(out) < n:
+        word = PROVIDER_WORDS[order[k % len(order)]]
+        kind = kinds[int(rng.integers(len(kinds)))]
+        name = f"{kind} {word}" if k < len(order) else f"{kind} {word} {k // len(order) + 1}"
+        k += 1
+        if name not in taken:
+            taken.add(name)
+            out.append(name)
+    return out

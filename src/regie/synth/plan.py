@@ -1,0 +1,270 @@
+"""The message plan: which records travel in which message, when, and in which file.
+
+One message per event as the standard exchanges them:
+
+- 301 (municipality -> provider): the allocation events of one client at one provider on one
+  day (a new allocation or an extension, RedenWijziging 04);
+- 305 / 307 (provider -> municipality): the care starts / stops of one client at one provider
+  that arrive on one day;
+- 315 (provider -> municipality, Venlo): one request for allocation;
+- 323 (provider -> municipality): the declaration of one provider to one municipality under
+  one law for one care month: the regular monthly declaration, a supplementary one (lines
+  left out before), or a correction (credits with their corrected debits).
+
+File names sort in arrival order:
+``messages/YYYY-MM/YYYY-MM-DD_<LAW><code>_<sender>_<identification>.xml``. Identifications
+are numbered per sender and message type in arrival order. A few messages are malformed
+(truncated, or in a wrong namespace); the sender sends the same content again a few days
+later with a new identification, and only that resend counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from regie.synth import calendar as cal
+from regie.synth.rng import stream
+from regie.synth.simulate import World
+from regie.synth.traffic import Traffic
+
+PREFIX = {"301": "T", "305": "S", "307": "E", "315": "V", "317": "W", "323": "D"}
+LAW_NAME = {"jw": "JW", "wmo": "WMO"}
+MALFORMED_KINDS = ("truncated", "namespace")
+
+
+@dataclass
+class Plan:
+    #: one row per file: msg, law, code, sender, receiver, arrival, identification, file,
+    #: malformed ("" | "truncated" | "namespace"), content (msg whose records it carries)
+    messages: pl.DataFrame
+    #: allocation events with their message: allocation_number, event, msg
+    allocation_msgs: pl.DataFrame
+    #: episode -> msg of its care start / stop (xml channel only)
+    start_msgs: pl.DataFrame
+    stop_msgs: pl.DataFrame
+    #: fake episodes (care without allocation) -> msg of their care start
+    fake_start_msgs: pl.DataFrame
+    #: request index -> msg and ReferentieAanbieder (Venlo)
+    request_msgs: pl.DataFrame
+    #: declaration lines with msg, reference, previous reference, declaration number
+    lines: pl.DataFrame
+
+    def effective_arrival(self) -> dict[int, int]:
+        """msg -> the arrival day of the message whose content counts (a resend for a malformed one)."""
+        m = self.messages.filter(pl.col("malformed") == "")
+        return dict(zip(m["content"].to_list(), m["arrival"].to_list(), strict=True))
+
+    def file_of(self) -> dict[int, str]:
+        """content msg -> file of the valid message carrying it."""
+        m = self.messages.filter(pl.col("malformed") == "")
+        return dict(zip(m["content"].to_list(), m["file"].to_list(), strict=True))
+
+
+def _law(world: World) -> dict[str, str]:
+    return {s.code: s.law for s in world.spec.segments}
+
+
+def build_plan(world: World, traffic: Traffic) -> Plan:
+    law_of = _law(world)
+    law_expr = pl.col("segment").replace_strict(law_of, return_dtype=pl.Utf8)
+    groups: list[pl.DataFrame] = []
+
+    # 301: allocation events grouped by client, provider and day
+    ev = traffic.allocation_events.join(
+        traffic.allocations.select("allocation_number", "client", "provider", "municipality", "segment"), on="allocation_number"
+    ).with_columns(law_expr.alias("law"))
+    g301 = ev.select("law", "municipality", "provider", "client", "arrival").unique().with_columns(
+        pl.lit("301").alias("code"), pl.col("municipality").alias("sender"), pl.col("provider").alias("receiver"),
+        pl.format("301|{}|{}", "provider", "client").alias("key"),
+    )
+    groups.append(g301.select("law", "code", "sender", "receiver", "arrival", "key"))
+
+    # 305 / 307 of episodes sent as XML, and the starts of care without allocation
+    e = traffic.episodes.filter(pl.col("channel") == "xml").with_columns(law_expr.alias("law"))
+    g305 = e.select("law", "municipality", "provider", "client", pl.col("start_arrival").alias("arrival")).unique()
+    g307 = e.filter(pl.col("stop_arrival") >= 0).select(
+        "law", "municipality", "provider", "client", pl.col("stop_arrival").alias("arrival")
+    ).unique()
+    f = traffic.fake.with_columns(law_expr.alias("law"))
+    g305 = pl.concat([g305, f.select("law", "municipality", "provider", "client", pl.col("start_arrival").alias("arrival"))]).unique()
+    for code, g in (("305", g305), ("307", g307)):
+        groups.append(
+            g.with_columns(
+                pl.lit(code).alias("code"), pl.col("provider").alias("sender"), pl.col("municipality").alias("receiver"),
+                pl.format(code + "|{}|{}", "provider", "client").alias("key"),
+            ).select("law", "code", "sender", "receiver", "arrival", "key")
+        )
+
+    # 315: Venlo's requests for allocation, one per request
+    requests = traffic.requests.with_row_index("request").with_columns(pl.col("request").cast(pl.Int64))
+    venlo_requests = not world.spec.core_partners
+    if venlo_requests:
+        groups.append(
+            requests.with_columns(law_expr.alias("law")).select(
+                "law", pl.lit("315").alias("code"), pl.col("provider").alias("sender"), pl.col("municipality").alias("receiver"),
+                pl.col("request_day").alias("arrival"), pl.format("315|{}", "request").alias("key"),
+            )
+        )
+
+    # 323: declarations
+    lines = traffic.lines
+    g323 = lines.select("law", "provider", "municipality", "care_month", "batch", "arrival").unique().with_columns(
+        pl.lit("323").alias("code"), pl.col("provider").alias("sender"), pl.col("municipality").alias("receiver"),
+        pl.format("323|{}|{}|{}", "care_month", "batch", "municipality").alias("key"),
+    )
+    groups.append(g323.select("law", "code", "sender", "receiver", "arrival", "key"))
+
+    msgs = pl.concat(groups).sort(["arrival", "law", "code", "sender", "receiver", "key"])
+    msgs = msgs.with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias("msg"))
+
+    # malformed messages and their resends
+    msgs = _malform(world, msgs, lines)
+    msgs = msgs.sort(["arrival", "law", "code", "sender", "receiver", "key", "resend"]).with_columns(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(["sender", "law", "code"]).alias("seq")
+    )
+    ident = pl.col("code").replace_strict(PREFIX, return_dtype=pl.Utf8) + pl.col("seq").cast(pl.Utf8).str.zfill(7)
+    day = pl.col("arrival").cast(pl.Int32).cast(pl.Date)
+    msgs = msgs.with_columns(ident.alias("identification")).with_columns(
+        pl.format(
+            "messages/{}/{}_{}{}_{}_{}.xml",
+            day.dt.strftime("%Y-%m"), day.dt.strftime("%Y-%m-%d"),
+            pl.col("law").replace_strict(LAW_NAME, return_dtype=pl.Utf8), "code", "sender", "identification",
+        ).alias("file")
+    ).drop("seq").sort("file")
+
+    original = msgs.filter(pl.col("resend") == 0)
+    key_msg = {
+        (law, code, s, r, k, a): c
+        for law, code, s, r, k, a, c in original.select("law", "code", "sender", "receiver", "key", "arrival", "content").iter_rows()
+    }
+
+    def lookup(df: pl.DataFrame, code: str, key: pl.Expr, arrival: str, sender: str, receiver: str) -> pl.Series:
+        rows = df.with_columns(law_expr.alias("_law") if "law" not in df.columns else pl.col("law").alias("_law")).select(
+            "_law", pl.col(sender).alias("_s"), pl.col(receiver).alias("_r"), key.alias("_k"), pl.col(arrival).alias("_a")
+        )
+        return pl.Series(
+            "msg",
+            [key_msg[(law, code, s, r, k, a)] for law, s, r, k, a in rows.iter_rows()],
+            dtype=pl.Int64,
+        )
+
+    allocation_msgs = ev.select("allocation_number", "event").with_columns(
+        lookup(ev, "301", pl.format("301|{}|{}", "provider", "client"), "arrival", "municipality", "provider")
+    )
+    start_msgs = e.select("episode").with_columns(
+        lookup(e, "305", pl.format("305|{}|{}", "provider", "client"), "start_arrival", "provider", "municipality")
+    )
+    stopped = e.filter(pl.col("stop_arrival") >= 0)
+    stop_msgs = stopped.select("episode").with_columns(
+        lookup(stopped, "307", pl.format("307|{}|{}", "provider", "client"), "stop_arrival", "provider", "municipality")
+    )
+    fake_start_msgs = f.with_row_index("fake").select(pl.col("fake").cast(pl.Int64)).with_columns(
+        lookup(f, "305", pl.format("305|{}|{}", "provider", "client"), "start_arrival", "provider", "municipality")
+    )
+    if venlo_requests:
+        request_msgs = requests.select("request").with_columns(
+            lookup(requests, "315", pl.format("315|{}", "request"), "request_day", "provider", "municipality")
+        )
+    else:
+        request_msgs = requests.select("request").with_columns(
+            pl.lit(None, dtype=pl.Int64).alias("msg"),
+            pl.format("CAP{}", (pl.col("request") + 1).cast(pl.Utf8).str.zfill(7)).alias("reference"),
+        )
+    line_msgs = lines.with_columns(
+        lookup(lines, "323", pl.format("323|{}|{}|{}", "care_month", "batch", "municipality"), "arrival", "provider", "municipality")
+    )
+    line_msgs = _references(line_msgs, msgs)
+    if venlo_requests:
+        request_msgs = request_msgs.join(
+            requests.select("request", "provider"), on="request"
+        ).join(msgs.select("msg", "arrival"), on="msg").sort(["arrival", "msg"]).with_columns(
+            pl.format("VA{}", pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("provider").cast(pl.Utf8).str.zfill(8)).alias("reference")
+        ).drop("arrival", "provider").sort("request")
+    return Plan(
+        messages=msgs,
+        allocation_msgs=allocation_msgs,
+        start_msgs=start_msgs,
+        stop_msgs=stop_msgs,
+        fake_start_msgs=fake_start_msgs,
+        request_msgs=request_msgs,
+        lines=line_msgs,
+    )
+
+
+def _malform(world: World, msgs: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFrame:
+    """Pick a few 305/307/323 messages to arrive malformed, and add their resends."""
+    rng = stream(world.seed, world.spec.name, "malformed")
+    k = max(1, int(round(world.spec.faults.get("malformed", 2) * max(world.scale, 0.5))))
+    lo = cal.day(dt.date(world.year - 1, 1, 1))
+    hi = cal.day(dt.date(world.year, 10, 1))
+    faulty_keys = set(
+        lines.filter(pl.col("fault") != "").select(pl.format("323|{}|{}|{}", "care_month", "batch", "municipality")).to_series().to_list()
+    )
+    codes = ["323", "305", "307"]
+    msgs = msgs.with_columns(pl.col("msg").alias("content"), pl.lit("").alias("malformed"), pl.lit(0).alias("resend"))
+    chosen: list[int] = []
+    for i in range(k):
+        code = codes[i % len(codes)]
+        pool = msgs.filter(
+            (pl.col("code") == code) & (pl.col("arrival") >= lo) & (pl.col("arrival") <= hi)
+            & ~pl.col("key").is_in(sorted(faulty_keys)) & ~pl.col("msg").is_in(chosen)
+        )
+        if code == "323":
+            pool = pool.filter(pl.col("key").str.contains("regular"))
+        if pool.height == 0:
+            continue
+        chosen.append(int(pool["msg"][int(rng.integers(pool.height))]))
+    if not chosen:
+        return msgs
+    kinds = {m: MALFORMED_KINDS[i % len(MALFORMED_KINDS)] for i, m in enumerate(chosen)}
+    bad = msgs.filter(pl.col("msg").is_in(chosen))
+    resend_day = cal.next_weekday(np.asarray(bad["arrival"].to_numpy(), dtype=np.int64) + rng.integers(3, 11, bad.height))
+    top = int(msgs["msg"].max() or 0)  # type: ignore[arg-type]
+    resends = bad.with_columns(
+        pl.Series("arrival", resend_day),
+        pl.int_range(top + 1, top + 1 + bad.height, dtype=pl.Int64).alias("msg"),
+        pl.lit(1).alias("resend"),
+    )
+    # the resend carries the content; the malformed original shows it broken
+    content = dict(zip(bad["msg"].to_list(), resends["msg"].to_list(), strict=True))
+    msgs = msgs.with_columns(
+        pl.col("msg").replace_strict(content, default=pl.col("content"), return_dtype=pl.Int64).alias("content"),
+        pl.col("msg").replace_strict(kinds, default="", return_dtype=pl.Utf8).alias("malformed"),
+    )
+    resends = resends.with_columns(pl.col("msg").alias("content"))
+    return pl.concat([msgs, resends.select(msgs.columns)])
+
+
+def _references(lines: pl.DataFrame, msgs: pl.DataFrame) -> pl.DataFrame:
+    """ReferentieNummer per provider and law, in arrival order, and the DeclaratieNummer per
+    message. A credit line has its own number and names the credited line as its
+    VorigReferentieNummer (CD060)."""
+    eff = msgs.filter(pl.col("malformed") == "").select(pl.col("content").alias("msg"), pl.col("arrival").alias("eff_arrival"))
+    lines = lines.join(eff, on="msg", how="left")
+    lines = lines.sort(["eff_arrival", "msg", "client", "care_month", "credit", "line"]).with_columns(
+        pl.format("R{}", pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(["provider", "law"]).cast(pl.Utf8).str.zfill(9)).alias("reference")
+    )
+    ref_of = dict(zip(lines["line"].to_list(), lines["reference"].to_list(), strict=True))
+    # a credit names the line it credits (CD060); the corrected debit is a line of its own
+    out = lines.with_columns(
+        pl.when(pl.col("credit"))
+        .then(pl.col("corrects").replace_strict(ref_of, default=None, return_dtype=pl.Utf8))
+        .otherwise(None)
+        .alias("previous_reference")
+    )
+    numbers = (
+        msgs.filter((pl.col("code") == "323") & (pl.col("resend") == 0))
+        .sort(["arrival", "msg"])
+        .with_columns(pl.format("DN{}", pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(["sender", "law"]).cast(pl.Utf8).str.zfill(7)).alias("declaration_number"))
+    )
+    number_of = dict(zip(numbers["msg"].to_list(), numbers["declaration_number"].to_list(), strict=True))
+    # a resend keeps the number of the malformed original (it was never processed)
+    for original, content in msgs.filter((pl.col("malformed") != "") & (pl.col("code") == "323")).select("msg", "content").iter_rows():
+        number_of[content] = number_of[original]
+    return out.with_columns(
+        pl.col("msg").replace_strict(number_of, return_dtype=pl.Utf8).alias("declaration_number")
+    ).sort("line")

@@ -1,0 +1,375 @@
+"""The truth set of a synthetic region: what a correct reading of its messages and CSV files
+must find, as Parquet frames beside the catalog (``DIR/truth/``).
+
+The frames ``episodes``, ``declarations``, ``requests`` and ``objections`` conform to
+:mod:`regie.engine.frames`, with one difference: ``client`` is the BSN in clear (synthetic
+test BSNs); compare with ingested data after pseudonymising it
+(``regie.messages.bsn.pseudonym``). Arrival dates are those of the valid messages (a malformed
+file counts for nothing; its resend does).
+
+- ``episodes``: every care episode with an allocation (Venlo, Amsterdam's residential care)
+  or a standalone start (Amsterdam's task-based segments; from the CSV for the core partner
+  that sends no start/stop messages). Care without an allocation is not an episode (its
+  start is rejected, 9019); it is in ``signals``.
+- ``declarations``: every declared line, accepted or rejected (``retour_code``): bad BSN
+  (0001), product not in the allocation (9340), volume above the allocation (9321), no
+  allocation (9338). ``line_id`` is ``<provider>:<ReferentieNummer>``; a credit line has
+  its own ReferentieNummer (its VorigReferentieNummer names the line it credits) and a
+  negative ``amount_cents``. Late lines are accepted (and not paid).
+- ``requests``: Venlo's requests for allocation (315, ``request_id`` =
+  ``<provider>:<ReferentieAanbieder>``) and Amsterdam's waiting-list registrations,
+  including those that led to no care.
+- ``objections``: as reported in the objections CSV files, in their final state.
+- ``allocations``: every allocation with its volume and final validity.
+- ``clients``: BSN, municipality, area, sex, birth date.
+- ``signals``: every expected data-quality signal (:data:`SIGNALS`), see :func:`signals`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+
+from regie.engine.catalog import Catalog
+from regie.engine.frames import conform
+from regie.synth import calendar as cal
+from regie.synth.contracts import contract_for
+from regie.synth.plan import Plan
+from regie.synth.simulate import World
+from regie.synth.traffic import Traffic
+
+#: An allocation extended this many times (RedenWijziging 04) without a step-down is a signal.
+REPEATED_EXTENSIONS = 3
+
+SIGNAL_KINDS = (
+    "care_without_allocation",
+    "late_declaration",
+    "above_allocated_volume",
+    "repeated_extension",
+    "upcoding",
+    "no_start_stop_traffic",
+)
+
+SIGNALS: dict[str, pl.DataType | type[pl.DataType]] = {
+    "kind": pl.Utf8,
+    "provider": pl.Utf8,
+    "segment": pl.Utf8,
+    "municipality": pl.Utf8,
+    "client": pl.Utf8,  # BSN in clear, or null
+    "allocation_number": pl.Utf8,
+    "reference": pl.Utf8,  # ReferentieNummer of a declaration line, or null
+    "care_month": pl.Date,  # first day of the care month (the upcoding: its first month)
+    "arrival": pl.Date,  # Dagtekening of the message the signal comes from
+    "file": pl.Utf8,  # that message's file, relative to DIR
+    "detail": pl.Utf8,
+}
+
+ALLOCATIONS: dict[str, pl.DataType | type[pl.DataType]] = {
+    "allocation_number": pl.Utf8,
+    "client": pl.Utf8,
+    "provider": pl.Utf8,
+    "segment": pl.Utf8,
+    "municipality": pl.Utf8,
+    "product_category": pl.Utf8,
+    "product_code": pl.Utf8,
+    "volume": pl.Int64,  # Omvang: units per frequency
+    "unit": pl.Utf8,  # Eenheid
+    "frequency": pl.Utf8,  # Frequentie (4: per month)
+    "begin": pl.Date,  # Ingangsdatum
+    "end": pl.Date,  # Einddatum after the last extension
+    "arrival": pl.Date,  # Dagtekening of the first 301
+    "extensions": pl.Int64,  # number of extensions (RedenWijziging 04)
+    "last_arrival": pl.Date,  # Dagtekening of the last 301
+}
+
+CLIENTS: dict[str, pl.DataType | type[pl.DataType]] = {
+    "client": pl.Utf8,
+    "municipality": pl.Utf8,
+    "area": pl.Utf8,
+    "sex": pl.Utf8,
+    "birth_date": pl.Date,
+}
+
+
+def _date(col: str) -> pl.Expr:
+    return pl.when(pl.col(col) >= 0).then(pl.col(col)).otherwise(None).cast(pl.Int32).cast(pl.Date)
+
+
+def _map(values: dict[int, object], col: str, dtype: pl.DataType | type[pl.DataType]) -> pl.Expr:
+    return pl.col(col).replace_strict(values, default=None, return_dtype=dtype)
+
+
+class Truth:
+    """The truth frames of one generated region."""
+
+    def __init__(self, world: World, traffic: Traffic, plan: Plan, catalog: Catalog) -> None:
+        self.world = world
+        self.traffic = traffic
+        self.plan = plan
+        self.catalog = catalog
+        self.arrival = plan.effective_arrival()
+        self.file = plan.file_of()
+        self.bsn = dict(zip(traffic.clients["client"].to_list(), traffic.clients["bsn"].to_list(), strict=True))
+        self.area = dict(zip(traffic.clients["client"].to_list(), traffic.clients["area"].to_list(), strict=True))
+        self.segments = {s.code: s for s in world.spec.segments}
+
+    # -- frames -----------------------------------------------------------------------------
+
+    def episodes(self) -> pl.DataFrame:
+        e = self.traffic.episodes
+        start_msg = dict(zip(self.plan.start_msgs["episode"].to_list(), self.plan.start_msgs["msg"].to_list(), strict=True))
+        stop_msg = dict(zip(self.plan.stop_msgs["episode"].to_list(), self.plan.stop_msgs["msg"].to_list(), strict=True))
+        xml = pl.col("channel") == "xml"
+        e = e.with_columns(
+            pl.when(xml).then(_map({k: self.arrival[v] for k, v in start_msg.items()}, "episode", pl.Int64)).otherwise(pl.col("start_arrival")).alias("start_arrival"),
+            pl.when(xml & (pl.col("stop_arrival") >= 0))
+            .then(_map({k: self.arrival[v] for k, v in stop_msg.items()}, "episode", pl.Int64))
+            .otherwise(pl.col("stop_arrival"))
+            .alias("stop_arrival"),
+            pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("bsn"),
+            pl.col("client").replace_strict(self.area, return_dtype=pl.Utf8).alias("area"),
+            pl.col("segment").replace_strict({k: s.domain for k, s in self.segments.items()}, return_dtype=pl.Utf8).alias("domain"),
+            pl.col("segment").replace_strict({k: s.weight for k, s in self.segments.items()}, return_dtype=pl.Int64).alias("weight"),
+        )
+        start_date = pl.col("start").cast(pl.Int32).cast(pl.Date)
+        out = e.select(
+            pl.when(pl.col("allocating"))
+            .then(pl.col("allocation_number"))
+            .otherwise(pl.format("{}|{}|{}|{}", "bsn", "provider", "product", start_date.dt.strftime("%Y-%m-%d")))
+            .alias("episode_id"),
+            pl.col("bsn").alias("client"),
+            "provider",
+            "segment",
+            "domain",
+            "weight",
+            "municipality",
+            "area",
+            pl.col("product").str.slice(0, 2).alias("product_category"),
+            pl.col("product").alias("product_code"),
+            "allocation_number",
+            start_date.alias("start"),
+            pl.col("end").cast(pl.Int32).cast(pl.Date).alias("end"),
+            _date("start_arrival").alias("start_arrival"),
+            _date("stop_arrival").alias("end_arrival"),
+            _date("request_day").alias("request_date"),
+        )
+        return conform("episodes", out).sort(["start", "episode_id"])
+
+    def declarations(self) -> pl.DataFrame:
+        lines = self.plan.lines
+        out = lines.select(
+            pl.format("{}:{}", "provider", "reference").alias("line_id"),
+            "credit",
+            "provider",
+            "segment",
+            "municipality",
+            pl.col("bsn").alias("client"),
+            "allocation_number",
+            pl.col("declared_product").str.slice(0, 2).alias("product_category"),
+            pl.col("declared_product").alias("product_code"),
+            pl.col("care_month").cast(pl.Int32).cast(pl.Date),
+            pl.col("eff_arrival").cast(pl.Int32).cast(pl.Date).alias("arrival"),
+            "volume",
+            "unit",
+            pl.when(pl.col("credit")).then(-pl.col("amount")).otherwise(pl.col("amount")).alias("amount_cents"),
+            (pl.col("fault") == "").alias("accepted"),
+            "retour_code",
+        )
+        return conform("declarations", out).sort(["arrival", "line_id"])
+
+    def requests(self) -> pl.DataFrame:
+        r = self.traffic.requests.with_row_index("request").with_columns(pl.col("request").cast(pl.Int64))
+        refs = self.plan.request_msgs
+        r = r.join(refs, on="request", how="left")
+        venlo = not self.world.spec.core_partners
+        if venlo:
+            arrival = _map({k: self.arrival[v] for k, v in zip(refs["request"].to_list(), refs["msg"].to_list(), strict=True)}, "request", pl.Int64)
+            request_id = pl.format("{}:{}", "provider", "reference")
+            provider = pl.col("provider")
+            urgency = pl.lit(None, dtype=pl.Int64)
+        else:
+            arrival = pl.col("arrival")
+            request_id = pl.col("reference")
+            provider = pl.when(pl.col("rejected")).then(None).otherwise(pl.col("provider"))
+            urgency = pl.col("urgency")
+        out = r.with_columns(arrival.alias("arrival_day")).select(
+            request_id.alias("request_id"),
+            pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("client"),
+            "segment",
+            "municipality",
+            pl.col("client").replace_strict(self.area, return_dtype=pl.Utf8).alias("area"),
+            provider.alias("provider"),
+            urgency.alias("urgency"),
+            _date("request_day").alias("registered"),
+            _date("arrival_day").alias("arrival"),
+        )
+        return conform("requests", out).sort(["registered", "request_id"])
+
+    def objections(self) -> pl.DataFrame:
+        o = self.traffic.objections
+        last_report = max(r[2] for r in self.traffic.objection_reports)
+        out = o.select(
+            "objection_id",
+            pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("client"),
+            "municipality",
+            "segment",
+            "provider",
+            "kind",
+            _date("filed").alias("filed"),
+            _date("arrival").alias("arrival"),
+            pl.when(pl.col("decided") <= last_report).then(pl.col("decided")).otherwise(None).cast(pl.Int32).cast(pl.Date).alias("decided"),
+            pl.when(pl.col("decided") <= last_report).then(pl.col("upheld")).otherwise(None).alias("upheld"),
+        )
+        return conform("objections", out).sort(["filed", "objection_id"])
+
+    def allocations(self) -> pl.DataFrame:
+        a = self.traffic.allocations
+        first = self.traffic.allocation_events.group_by("allocation_number").agg(
+            pl.col("arrival").min().alias("first"), pl.col("arrival").max().alias("last")
+        )
+        a = a.join(first, on="allocation_number")
+        out = a.select(
+            "allocation_number",
+            pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("client"),
+            "provider",
+            "segment",
+            "municipality",
+            pl.col("product").str.slice(0, 2).alias("product_category"),
+            pl.col("product").alias("product_code"),
+            "volume",
+            "unit",
+            pl.lit("4").alias("frequency"),
+            _date("ingang").alias("begin"),
+            _date("final_end").alias("end"),
+            _date("first").alias("arrival"),
+            "extensions",
+            _date("last").alias("last_arrival"),
+        )
+        return pl.DataFrame(out, schema=ALLOCATIONS).sort("allocation_number")
+
+    def clients(self) -> pl.DataFrame:
+        c = self.traffic.clients
+        out = c.select(
+            pl.col("bsn").alias("client"), "municipality", "area", "sex", pl.col("birth").cast(pl.Int32).cast(pl.Date).alias("birth_date")
+        )
+        return pl.DataFrame(out, schema=CLIENTS).sort("client")
+
+    # -- signals ----------------------------------------------------------------------------
+
+    def signals(self) -> pl.DataFrame:
+        """Every data-quality signal of domain.md section 7 that the data must raise.
+
+        - ``care_without_allocation``: each care start (305) and each declaration line (323)
+          in a segment that allocates whose ToewijzingNummer names no allocation;
+        - ``late_declaration``: each accepted declaration line that arrived after
+          ``Contract.deadline_for(care_month)`` of the provider's contract;
+        - ``above_allocated_volume``: each declaration line whose volume exceeds the allocated
+          volume for the month (rejected, 9321);
+        - ``repeated_extension``: each allocation extended :data:`REPEATED_EXTENSIONS` times
+          (RedenWijziging 04) without a step-down, at the message of that extension;
+        - ``upcoding``: the provider whose mix shifts to the most expensive third of the
+          products (and, under price x volume, whose hours per client rise) from the stated
+          month;
+        - ``no_start_stop_traffic``: a core partner of a task-based segment that sends no
+          start/stop messages (its episodes come as CSV).
+        """
+        rows: list[pl.DataFrame] = []
+        lines = self.plan.lines.with_columns(
+            pl.col("msg").replace_strict(self.file, return_dtype=pl.Utf8).alias("file"),
+        )
+        line_cols: list[str | pl.Expr] = [
+            "provider", "segment", "municipality", pl.col("bsn").alias("client"), "allocation_number", "reference",
+            pl.col("care_month").cast(pl.Int32).cast(pl.Date).alias("care_month"),
+            pl.col("eff_arrival").cast(pl.Int32).cast(pl.Date).alias("arrival"), "file",
+        ]
+        rows.append(
+            lines.filter(pl.col("fault") == "without_allocation").select(
+                pl.lit("care_without_allocation").alias("kind"), *line_cols,
+                pl.lit("declaratie op een onbekend toewijzingnummer").alias("detail"),
+            )
+        )
+        fake = self.traffic.fake.with_row_index("fake").with_columns(pl.col("fake").cast(pl.Int64)).join(
+            self.plan.fake_start_msgs, on="fake"
+        )
+        rows.append(
+            fake.select(
+                pl.lit("care_without_allocation").alias("kind"), "provider", "segment", "municipality",
+                pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("client"), "allocation_number",
+                pl.lit(None, dtype=pl.Utf8).alias("reference"),
+                pl.col("start").cast(pl.Int32).cast(pl.Date).dt.month_start().alias("care_month"),
+                pl.col("msg").replace_strict(self.arrival, return_dtype=pl.Int64).cast(pl.Int32).cast(pl.Date).alias("arrival"),
+                pl.col("msg").replace_strict(self.file, return_dtype=pl.Utf8).alias("file"),
+                pl.lit("start zorg op een onbekend toewijzingnummer").alias("detail"),
+            )
+        )
+        contracts = contract_for(self.catalog)
+        deadline: list[dt.date | None] = []
+        accepted = lines.filter(pl.col("fault") == "")
+        for p, s, m, month in accepted.select("provider", "segment", "municipality", "care_month").iter_rows():
+            care_month = cal.date_of(month)
+            deadline.append(contracts[(p, s, m, care_month.year)].deadline_for(care_month))
+        accepted = accepted.with_columns(pl.Series("deadline_date", deadline, dtype=pl.Date))
+        rows.append(
+            accepted.filter(pl.col("eff_arrival").cast(pl.Int32).cast(pl.Date) > pl.col("deadline_date")).select(
+                pl.lit("late_declaration").alias("kind"), *line_cols,
+                pl.format("binnen na de termijn ({})", pl.col("deadline_date").dt.strftime("%Y-%m-%d")).alias("detail"),
+            )
+        )
+        rows.append(
+            lines.filter(pl.col("fault") == "above_volume").select(
+                pl.lit("above_allocated_volume").alias("kind"), *line_cols,
+                pl.format("{} gedeclareerd, {} toegewezen", "volume", "allocated").alias("detail"),
+            )
+        )
+        ext = self.traffic.allocation_events.filter(pl.col("event") == REPEATED_EXTENSIONS).join(
+            self.plan.allocation_msgs, on=["allocation_number", "event"]
+        ).join(self.traffic.allocations.select("allocation_number", "client", "provider", "segment", "municipality"), on="allocation_number")
+        rows.append(
+            ext.select(
+                pl.lit("repeated_extension").alias("kind"), "provider", "segment", "municipality",
+                pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("client"), "allocation_number",
+                pl.lit(None, dtype=pl.Utf8).alias("reference"), pl.lit(None, dtype=pl.Date).alias("care_month"),
+                pl.col("msg").replace_strict(self.arrival, return_dtype=pl.Int64).cast(pl.Int32).cast(pl.Date).alias("arrival"),
+                pl.col("msg").replace_strict(self.file, return_dtype=pl.Utf8).alias("file"),
+                pl.lit(f"{REPEATED_EXTENSIONS}e verlenging zonder afschaling").alias("detail"),
+            )
+        )
+        roles = self.world.roles
+        rows.append(
+            pl.DataFrame(
+                {
+                    "kind": ["upcoding"],
+                    "provider": [roles.upcoder],
+                    "segment": [roles.upcoding_segment],
+                    "municipality": [None],
+                    "client": [None],
+                    "allocation_number": [None],
+                    "reference": [None],
+                    "care_month": [roles.upcoding_from],
+                    "arrival": [None],
+                    "file": [None],
+                    "detail": ["productmix verschuift naar de duurste producten/intensiteit"],
+                },
+                schema=SIGNALS,
+            )
+        )
+        if roles.silent:
+            rows.append(
+                pl.DataFrame(
+                    {
+                        "kind": ["no_start_stop_traffic"] * len(roles.silent_segments),
+                        "provider": [roles.silent] * len(roles.silent_segments),
+                        "segment": list(roles.silent_segments),
+                    },
+                    schema={"kind": pl.Utf8, "provider": pl.Utf8, "segment": pl.Utf8},
+                ).with_columns(pl.lit("kernpartner stuurt geen start- en stopberichten").alias("detail"))
+            )
+        out = pl.concat([pl.DataFrame(r).with_columns([pl.lit(None, dtype=t).alias(c) for c, t in SIGNALS.items() if c not in r.columns]).select([pl.col(c).cast(t) for c, t in SIGNALS.items()]) for r in rows])
+        return out.sort(["kind", "provider", "arrival", "reference", "allocation_number", "client"], nulls_last=True)
+
+
+def write_parquet(df: pl.DataFrame, path: Path) -> None:
+    """Write a frame deterministically (fixed row order given; no timestamps in the metadata)."""
+    df.write_parquet(path, compression="zstd", statistics=True)
