@@ -58,6 +58,8 @@ BSN2 = "999900018"
 
 #: A product (category, code, unit) per law used in the samples.
 PRODUCTS: dict[Law, tuple[str, str]] = {"jw": ("45", "45A03"), "wmo": ("02", "02A01")}
+#: A second category per law (for a budget allocation that must not overlap the first product).
+OTHER_CATEGORY: dict[Law, str] = {"jw": "54", "wmo": "07"}
 
 
 def header(law: Law, message: str, *, from_municipality: bool, day: dt.date = dt.date(2025, 3, 5)) -> Header:
@@ -102,7 +104,7 @@ def allocation(law: Law) -> Allocation:
             allocation_date=dt.date(2025, 3, 4),
             allocation_time=dt.time(10, 15, 0),
             start=dt.date(2025, 3, 1),
-            product=Product(category),
+            product=Product(OTHER_CATEGORY[law]),
             end=dt.date(2025, 12, 31),
             budget=250000,
         ),
@@ -224,13 +226,13 @@ def answer(law: Law, original: Message, answer_number: str) -> Answer:
 
 def declaration_answer(law: Law) -> DeclarationAnswer:
     d = declaration(law)
-    _, rejected = d.performances()[1]
+    client, rejected = d.performances()[1]
     body = DeclarationAnswerBody(
         number=d.number,
         total_submitted=d.total,
         total_granted=Amount.of(d.total.signed - rejected.amount.signed),
         codes=("0200",),
-        clients=(AnsweredClient(BSN2, (AnsweredPerformance(rejected, ("9338",)),), ("0200",)),),
+        clients=(AnsweredClient(client.bsn, (AnsweredPerformance(rejected, ("9338",)),), ("0200",)),),
     )
     return DeclarationAnswer(
         header=Header(law, "325", MUNICIPALITY, PROVIDER, "A325-1", dt.date(2025, 4, 20)),

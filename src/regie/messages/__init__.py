@@ -1,4 +1,4 @@
-"""iJw / iWmo release 3.2 messages: the model, writing, and (soon) reading and validation.
+"""iJw / iWmo release 3.2 messages: the model, reading with validation, writing.
 
 Pure core: no Django. Public API (stable; extend, don't rename):
 
@@ -15,10 +15,19 @@ the standard's strings, dates ``datetime.date``, money integer cents:
 Writing: :func:`write` ``(message) -> bytes`` gives the standard XML (UTF-8, namespaces and
 element order as the standard defines), deterministic.
 
+Reading: :func:`read` ``(data, *, source="", pseudonymise=None, max_bytes=20 MB) ->
+ReadResult`` parses safely (no DOCTYPE, no entity expansion, no network, bounded size),
+validates against our XSDs (``xsd/``, generated from :mod:`regie.messages.structure`) and the
+rules inside one message (:mod:`regie.messages.rules`), and returns the model (``None`` when
+the message cannot be read or breaks the schema) with a tuple of :class:`Fault`
+``(path, code, reason, record)``. With ``pseudonymise`` every BSN in the model is replaced.
+A fault never contains a BSN.
+
 Code lists: :mod:`regie.messages.codes`. BSN: :mod:`regie.messages.bsn`
 (``is_valid_bsn``, ``pseudonym``).
 """
 
+from regie.messages.faults import Fault
 from regie.messages.model import (
     Address,
     AllocatedProduct,
@@ -68,9 +77,14 @@ from regie.messages.model import (
     basis_namespace,
     message_namespace,
 )
+from regie.messages.reading import DEFAULT_MAX_BYTES, ReadResult, read
 from regie.messages.writer import write
 
 __all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Fault",
+    "ReadResult",
+    "read",
     "Address",
     "AllocatedProduct",
     "Allocation",

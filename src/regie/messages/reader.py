@@ -90,8 +90,25 @@ def _index(name: str, i: int, count: int) -> str:
     return f"{name}[{i + 1}]" if count > 1 else name
 
 
+Kids: TypeAlias = dict[str, _Element]
+
+
+def _kids(el: _Element) -> Kids:
+    """The children of ``el`` by tag. In a schema-valid message every child named here occurs
+    once; repeated records sit alone in their container and are read with :meth:`_Reader.items`."""
+    return {child.tag: child for child in el}
+
+
+def _text(el: _Element) -> str:
+    return el.text or ""
+
+
 class _Reader:
-    """Reads one message: knows its message (``m``) and basisschema (``b``) namespaces."""
+    """Reads one message: knows its message (``m``) and basisschema (``b``) namespaces.
+
+    Accessors take the children of an element as made by :func:`_kids`; the small composite
+    types of the basisschema are read by position, as the schema fixes their order.
+    """
 
     __slots__ = ("b", "codes", "m")
 
@@ -102,143 +119,149 @@ class _Reader:
 
     # -- leaves -------------------------------------------------------------------------------
 
-    def me(self, el: _Element, name: str) -> _Element | None:
-        return el.find(self.m + name)
+    def me(self, k: Kids, name: str) -> _Element | None:
+        return k.get(self.m + name)
 
-    def mes(self, el: _Element, name: str) -> list[_Element]:
-        return list(el.findall(self.m + name))
+    def mk(self, k: Kids, name: str) -> Kids | None:
+        found = k.get(self.m + name)
+        return None if found is None else _kids(found)
 
-    def need(self, el: _Element | None, name: str) -> _Element:
-        child = None if el is None else el.find(self.m + name)
-        if child is None:
+    def need_el(self, k: Kids, name: str) -> _Element:
+        found = k.get(self.m + name)
+        if found is None:
             raise ValueError(f"{name} ontbreekt")
-        return child
+        return found
 
-    def mt(self, el: _Element, name: str) -> str | None:
-        child = el.find(self.m + name)
-        return None if child is None else (child.text or "")
+    def need(self, k: Kids, name: str) -> Kids:
+        return _kids(self.need_el(k, name))
 
-    def bt(self, el: _Element, name: str) -> str | None:
-        child = el.find(self.b + name)
-        return None if child is None else (child.text or "")
+    def items(self, k: Kids, container: str) -> list[_Element]:
+        """The records inside the (optional) container element ``container``."""
+        found = k.get(self.m + container)
+        return [] if found is None else list(found)
 
-    def mt1(self, el: _Element, name: str) -> str:
-        value = self.mt(el, name)
-        if value is None:
+    def mt(self, k: Kids, name: str) -> str | None:
+        found = k.get(self.m + name)
+        return None if found is None else (found.text or "")
+
+    def bt(self, k: Kids, name: str) -> str | None:
+        found = k.get(self.b + name)
+        return None if found is None else (found.text or "")
+
+    def bk(self, k: Kids, name: str) -> Kids | None:
+        found = k.get(self.b + name)
+        return None if found is None else _kids(found)
+
+    def mt1(self, k: Kids, name: str) -> str:
+        found = k.get(self.m + name)
+        if found is None:
             raise ValueError(f"{name} ontbreekt")
-        return value
+        return found.text or ""
 
-    def bt1(self, el: _Element, name: str) -> str:
-        value = self.bt(el, name)
-        if value is None:
+    def bt1(self, k: Kids, name: str) -> str:
+        found = k.get(self.b + name)
+        if found is None:
             raise ValueError(f"{name} ontbreekt")
-        return value
+        return found.text or ""
 
-    def retour_codes(self, el: _Element) -> tuple[str, ...]:
-        box = el.find(self.m + "RetourCodes")
+    def retour_codes(self, k: Kids) -> tuple[str, ...]:
+        box = k.get(self.m + "RetourCodes")
         if box is None:
             return ()
-        return tuple((code.text or "") for code in box.findall(self.m + "RetourCode"))
+        return tuple((code.text or "") for code in box)
 
-    def record(self, el: _Element, path: str) -> None:
-        codes = self.retour_codes(el)
+    def record(self, k: Kids, path: str) -> None:
+        codes = self.retour_codes(k)
         if codes:
             self.codes.append((path, codes))
 
-    # -- composite data types -----------------------------------------------------------------
+    # -- composite data types (by position: the schema fixes their order) ---------------------
 
     def xsd_versions(self, el: _Element) -> XsdVersions:
-        return XsdVersions(self.bt1(el, "BasisschemaXsdVersie"), self.bt1(el, "BerichtXsdVersie"))
+        return XsdVersions(_text(el[0]), _text(el[1]))
 
     def birth_date(self, el: _Element | None) -> BirthDate | None:
         if el is None:
             return None
-        return BirthDate(_date(self.bt1(el, "Datum")), self.bt(el, "DatumGebruik"))
+        return BirthDate(_date(_text(el[0])), _text(el[1]) if len(el) > 1 else None)
 
     def surname(self, el: _Element | None) -> Surname | None:
         if el is None:
             return None
-        return Surname(self.bt1(el, "Achternaam"), self.bt(el, "Voorvoegsel"))
+        return Surname(_text(el[0]), _text(el[1]) if len(el) > 1 else None)
 
-    def short_name(self, el: _Element) -> ShortName:
-        surname = self.surname(el.find(self.b + "Geslachtsnaam"))
+    def short_name(self, k: Kids) -> ShortName:
+        surname = self.surname(k.get(self.b + "Geslachtsnaam"))
         if surname is None:
             raise ValueError("Geslachtsnaam ontbreekt")
-        return ShortName(surname, self.bt(el, "Voornamen"), self.bt(el, "Voorletters"))
+        return ShortName(surname, self.bt(k, "Voornamen"), self.bt(k, "Voorletters"))
 
-    def full_name(self, el: _Element) -> FullName:
-        surname = self.surname(el.find(self.b + "Geslachtsnaam"))
+    def full_name(self, k: Kids) -> FullName:
+        surname = self.surname(k.get(self.b + "Geslachtsnaam"))
         if surname is None:
             raise ValueError("Geslachtsnaam ontbreekt")
         return FullName(
             surname=surname,
-            name_use=self.bt1(el, "NaamGebruik"),
-            partner_name=self.surname(el.find(self.b + "Partnernaam")),
-            first_names=self.bt(el, "Voornamen"),
-            initials=self.bt(el, "Voorletters"),
+            name_use=self.bt1(k, "NaamGebruik"),
+            partner_name=self.surname(k.get(self.b + "Partnernaam")),
+            first_names=self.bt(k, "Voornamen"),
+            initials=self.bt(k, "Voorletters"),
         )
 
     def product(self, el: _Element | None) -> Product | None:
         if el is None:
             return None
-        return Product(self.bt1(el, "Categorie"), self.bt(el, "Code"))
+        return Product(_text(el[0]), _text(el[1]) if len(el) > 1 else None)
 
     def extent(self, el: _Element | None) -> Extent | None:
         if el is None:
             return None
-        return Extent(_int(self.bt1(el, "Volume")), self.bt1(el, "Eenheid"), self.bt1(el, "Frequentie"))
+        return Extent(_int(_text(el[0])), _text(el[1]), _text(el[2]))
 
     def period(self, el: _Element) -> Period:
-        return Period(_date(self.bt1(el, "Begindatum")), _date(self.bt1(el, "Einddatum")))
+        return Period(_date(_text(el[0])), _date(_text(el[1])))
 
-    def amount(self, el: _Element, total: bool = False) -> Amount:
-        return Amount(_int(self.bt1(el, "TotaalBedrag" if total else "Bedrag")), self.bt1(el, "DebetCredit"))
+    def amount(self, el: _Element) -> Amount:
+        return Amount(_int(_text(el[0])), _text(el[1]))
 
-    def address(self, el: _Element | None) -> Address | None:
-        if el is None:
+    def address(self, k: Kids | None) -> Address | None:
+        if k is None:
             return None
-        house_el = el.find(self.b + "Huis")
+        house_k = self.bk(k, "Huis")
         house = None
-        if house_el is not None:
+        if house_k is not None:
             house = House(
-                _int(self.bt1(house_el, "Huisnummer")),
-                self.bt(house_el, "Huisletter"),
-                self.bt(house_el, "HuisnummerToevoeging"),
-                self.bt(house_el, "AanduidingWoonadres"),
+                _int(self.bt1(house_k, "Huisnummer")),
+                self.bt(house_k, "Huisletter"),
+                self.bt(house_k, "HuisnummerToevoeging"),
+                self.bt(house_k, "AanduidingWoonadres"),
             )
         return Address(
-            house,
-            self.bt(el, "Postcode"),
-            self.bt(el, "Straatnaam"),
-            self.bt(el, "Plaatsnaam"),
-            self.bt(el, "LandCode"),
+            house, self.bt(k, "Postcode"), self.bt(k, "Straatnaam"), self.bt(k, "Plaatsnaam"), self.bt(k, "LandCode")
         )
 
-    def contact(self, el: _Element, path: str) -> Contact:
+    def contact(self, k: Kids, path: str) -> Contact:
         phones: list[Phone] = []
-        phone_box = self.me(el, "Telefoon")
-        if phone_box is not None:
-            for name in ("Telefoon01", "Telefoon02"):
-                item = phone_box.find(self.b + name)
-                if item is not None:
-                    phones.append(Phone(self.bt1(item, "Telefoonnummer"), self.bt(item, "Landnummer")))
-        period_el = self.me(el, "Periode")
+        phone_el = self.me(k, "Telefoon")
+        if phone_el is not None:
+            for item in phone_el:
+                phones.append(Phone(_text(item[0]), _text(item[1]) if len(item) > 1 else None))
+        period_k = self.mk(k, "Periode")
         period = None
-        if period_el is not None:
-            begin, end = self.bt(period_el, "Begindatum"), self.bt(period_el, "Einddatum")
-            period = OpenPeriod(_date(begin) if begin is not None else None, _date(end) if end is not None else None)
-        self.record(el, path)
+        if period_k is not None:
+            period = OpenPeriod(_opt_date(self.bt(period_k, "Begindatum")), _opt_date(self.bt(period_k, "Einddatum")))
+        self.record(k, path)
         return Contact(
-            kind=self.mt1(el, "Soort"),
-            address=self.address(self.me(el, "Adres")),
-            organisation=self.mt(el, "Organisatie"),
+            kind=self.mt1(k, "Soort"),
+            address=self.address(self.mk(k, "Adres")),
+            organisation=self.mt(k, "Organisatie"),
             phones=tuple(phones),
-            email=self.mt(el, "Emailadres"),
+            email=self.mt(k, "Emailadres"),
             period=period,
         )
 
-    def referrer(self, el: _Element) -> Referrer:
-        return Referrer(self.bt1(el, "Type"), self.bt(el, "Naam"), self.bt(el, "ZorgverlenerCode"))
+    def referrer(self, k: Kids) -> Referrer:
+        return Referrer(self.bt1(k, "Type"), self.bt(k, "Naam"), self.bt(k, "ZorgverlenerCode"))
 
 
 def _date(text: str) -> dt.date:
@@ -260,17 +283,17 @@ def _opt_int(text: str | None) -> int | None:
 # --- header -----------------------------------------------------------------------------------
 
 
-def _header(r: _Reader, root: _Element, law: Law, message: str) -> tuple[Header, _Element]:
+def _header(r: _Reader, root: Kids, law: Law, message: str) -> tuple[Header, Kids]:
     box = r.need(root, "Header")
-    ident = r.need(box, "BerichtIdentificatie")
+    ident = r.need_el(box, "BerichtIdentificatie")
     header = Header(
         law=law,
         message=message,
         sender=r.mt1(box, "Afzender"),
         receiver=r.mt1(box, "Ontvanger"),
-        identification=r.bt1(ident, "Identificatie"),
-        dagtekening=_date(r.bt1(ident, "Dagtekening")),
-        xsd=r.xsd_versions(r.need(box, "XsdVersie")),
+        identification=_text(ident[0]),
+        dagtekening=_date(_text(ident[1])),
+        xsd=r.xsd_versions(r.need_el(box, "XsdVersie")),
     )
     return header, box
 
@@ -278,62 +301,62 @@ def _header(r: _Reader, root: _Element, law: Law, message: str) -> tuple[Header,
 # --- clients ----------------------------------------------------------------------------------
 
 
-def _allocation_client(r: _Reader, box: _Element) -> AllocationClient:
+def _allocation_client(r: _Reader, box: Kids) -> AllocationClient:
     base = "/Bericht/Client"
     communication_el = r.me(box, "Communicatie")
     communication = None
     if communication_el is not None:
-        communication = Communication(r.bt1(communication_el, "Vorm"), r.bt(communication_el, "Taal"))
+        language = _text(communication_el[1]) if len(communication_el) > 1 else None
+        communication = Communication(_text(communication_el[0]), language)
     relations: list[Relation] = []
-    relations_box = r.me(box, "Relaties")
-    if relations_box is not None:
-        items = r.mes(relations_box, "Relatie")
+    items = r.items(box, "Relaties")
+    if items:
         for i, item in enumerate(items):
+            k = _kids(item)
             path = f"{base}/Relaties/{_index('Relatie', i, len(items))}"
-            order = r.mt(item, "Volgorde")
             relations.append(
                 Relation(
-                    number=r.mt1(item, "Nummer"),
-                    kind=r.mt1(item, "Soort"),
-                    name=r.full_name(r.need(item, "Naam")),
-                    contact=r.contact(r.need(item, "Contact"), f"{path}/Contact"),
-                    order=_opt_int(order),
-                    birth_date=r.birth_date(r.me(item, "Geboortedatum")),
-                    gender=r.mt(item, "Geslacht"),
+                    number=r.mt1(k, "Nummer"),
+                    kind=r.mt1(k, "Soort"),
+                    name=r.full_name(r.need(k, "Naam")),
+                    contact=r.contact(r.need(k, "Contact"), f"{path}/Contact"),
+                    order=_opt_int(r.mt(k, "Volgorde")),
+                    birth_date=r.birth_date(r.me(k, "Geboortedatum")),
+                    gender=r.mt(k, "Geslacht"),
                 )
             )
-            r.record(item, path)
-    contact_items = r.mes(r.need(box, "Contactgegevens"), "Contact")
+            r.record(k, path)
+    contact_items = r.items(box, "Contactgegevens")
     contacts = tuple(
-        r.contact(item, f"{base}/Contactgegevens/{_index('Contact', i, len(contact_items))}")
+        r.contact(_kids(item), f"{base}/Contactgegevens/{_index('Contact', i, len(contact_items))}")
         for i, item in enumerate(contact_items)
     )
-    product_items = r.mes(r.need(box, "ToegewezenProducten"), "ToegewezenProduct")
+    product_items = r.items(box, "ToegewezenProducten")
     products: list[AllocatedProduct] = []
     for i, item in enumerate(product_items):
+        k = _kids(item)
         products.append(
             AllocatedProduct(
-                allocation_number=r.mt1(item, "ToewijzingNummer"),
-                allocation_date=_date(r.mt1(item, "Toewijzingsdatum")),
-                allocation_time=dt.time.fromisoformat(r.mt1(item, "Toewijzingstijd").strip()),
-                start=_date(r.mt1(item, "Ingangsdatum")),
-                product=r.product(r.me(item, "Product")),
-                end=_opt_date(r.mt(item, "Einddatum")),
-                provider_reference=r.mt(item, "ReferentieAanbieder"),
-                change_reason=r.mt(item, "RedenWijziging"),
-                extent=r.extent(r.me(item, "Omvang")),
-                budget=_opt_int(r.mt(item, "Budget")),
-                comment=r.mt(item, "Commentaar"),
+                allocation_number=r.mt1(k, "ToewijzingNummer"),
+                allocation_date=_date(r.mt1(k, "Toewijzingsdatum")),
+                allocation_time=dt.time.fromisoformat(r.mt1(k, "Toewijzingstijd").strip()),
+                start=_date(r.mt1(k, "Ingangsdatum")),
+                product=r.product(r.me(k, "Product")),
+                end=_opt_date(r.mt(k, "Einddatum")),
+                provider_reference=r.mt(k, "ReferentieAanbieder"),
+                change_reason=r.mt(k, "RedenWijziging"),
+                extent=r.extent(r.me(k, "Omvang")),
+                budget=_opt_int(r.mt(k, "Budget")),
+                comment=r.mt(k, "Commentaar"),
             )
         )
-        r.record(item, f"{base}/ToegewezenProducten/{_index('ToegewezenProduct', i, len(product_items))}")
-    birth_date = r.birth_date(r.need(box, "Geboortedatum"))
-    assert birth_date is not None
+        r.record(k, f"{base}/ToegewezenProducten/{_index('ToegewezenProduct', i, len(product_items))}")
     r.record(box, base)
+    bsn, birth_date, gender = _identity(r, box)
     return AllocationClient(
-        bsn=r.mt1(box, "Bsn"),
+        bsn=bsn,
         birth_date=birth_date,
-        gender=r.mt1(box, "Geslacht"),
+        gender=gender,
         name=r.full_name(r.need(box, "Naam")),
         contacts=contacts,
         products=tuple(products),
@@ -345,70 +368,79 @@ def _allocation_client(r: _Reader, box: _Element) -> AllocationClient:
     )
 
 
-def _person(r: _Reader, box: _Element) -> tuple[str, BirthDate, str, ShortName]:
-    birth_date = r.birth_date(r.need(box, "Geboortedatum"))
-    assert birth_date is not None
-    return r.mt1(box, "Bsn"), birth_date, r.mt1(box, "Geslacht"), r.short_name(r.need(box, "Naam"))
+def _identity(r: _Reader, box: Kids) -> tuple[str, BirthDate, str]:
+    birth_date = r.birth_date(r.need_el(box, "Geboortedatum"))
+    if birth_date is None:
+        raise ValueError("Geboortedatum ontbreekt")
+    return r.mt1(box, "Bsn"), birth_date, r.mt1(box, "Geslacht")
 
 
-def _start_client(r: _Reader, box: _Element) -> StartClient:
-    items = r.mes(r.need(box, "StartProducten"), "StartProduct")
+def _person(r: _Reader, box: Kids) -> tuple[str, BirthDate, str, ShortName]:
+    bsn, birth_date, gender = _identity(r, box)
+    return bsn, birth_date, gender, r.short_name(r.need(box, "Naam"))
+
+
+def _start_client(r: _Reader, box: Kids) -> StartClient:
+    items = r.items(box, "StartProducten")
     products = []
     for i, item in enumerate(items):
+        k = _kids(item)
         products.append(
             StartProduct(
-                start=_date(r.mt1(item, "Begindatum")),
-                status=r.mt1(item, "StatusAanlevering"),
-                allocation_number=r.mt(item, "ToewijzingNummer"),
-                product=r.product(r.me(item, "Product")),
-                allocation_start=_opt_date(r.mt(item, "ToewijzingIngangsdatum")),
+                start=_date(r.mt1(k, "Begindatum")),
+                status=r.mt1(k, "StatusAanlevering"),
+                allocation_number=r.mt(k, "ToewijzingNummer"),
+                product=r.product(r.me(k, "Product")),
+                allocation_start=_opt_date(r.mt(k, "ToewijzingIngangsdatum")),
             )
         )
-        r.record(item, f"/Bericht/Client/StartProducten/{_index('StartProduct', i, len(items))}")
+        r.record(k, f"/Bericht/Client/StartProducten/{_index('StartProduct', i, len(items))}")
     r.record(box, "/Bericht/Client")
     return StartClient(*_person(r, box), products=tuple(products))
 
 
-def _stop_client(r: _Reader, box: _Element) -> StopClient:
-    items = r.mes(r.need(box, "StopProducten"), "StopProduct")
+def _stop_client(r: _Reader, box: Kids) -> StopClient:
+    items = r.items(box, "StopProducten")
     products = []
     for i, item in enumerate(items):
+        k = _kids(item)
         products.append(
             StopProduct(
-                start=_date(r.mt1(item, "Begindatum")),
-                end_reason=r.mt1(item, "RedenBeeindiging"),
-                end=_date(r.mt1(item, "Einddatum")),
-                status=r.mt1(item, "StatusAanlevering"),
-                allocation_number=r.mt(item, "ToewijzingNummer"),
-                product=r.product(r.me(item, "Product")),
-                allocation_start=_opt_date(r.mt(item, "ToewijzingIngangsdatum")),
+                start=_date(r.mt1(k, "Begindatum")),
+                end_reason=r.mt1(k, "RedenBeeindiging"),
+                end=_date(r.mt1(k, "Einddatum")),
+                status=r.mt1(k, "StatusAanlevering"),
+                allocation_number=r.mt(k, "ToewijzingNummer"),
+                product=r.product(r.me(k, "Product")),
+                allocation_start=_opt_date(r.mt(k, "ToewijzingIngangsdatum")),
             )
         )
-        r.record(item, f"/Bericht/Client/StopProducten/{_index('StopProduct', i, len(items))}")
+        r.record(k, f"/Bericht/Client/StopProducten/{_index('StopProduct', i, len(items))}")
     r.record(box, "/Bericht/Client")
     return StopClient(*_person(r, box), products=tuple(products))
 
 
-def _request_client(r: _Reader, box: _Element) -> RequestClient:
-    items = r.mes(r.need(box, "AangevraagdeProducten"), "AangevraagdProduct")
+def _request_client(r: _Reader, box: Kids) -> RequestClient:
+    items = r.items(box, "AangevraagdeProducten")
     products = []
     for i, item in enumerate(items):
+        k = _kids(item)
         products.append(
             RequestedProduct(
-                provider_reference=r.mt1(item, "ReferentieAanbieder"),
-                allocation_start=_date(r.mt1(item, "ToewijzingIngangsdatum")),
-                referrer=r.referrer(r.need(item, "Verwijzer")),
-                decision_number=r.mt(item, "BeschikkingNummer"),
-                product=r.product(r.me(item, "Product")),
-                decision_start=_opt_date(r.mt(item, "BeschikkingIngangsdatum")),
-                allocation_end=_opt_date(r.mt(item, "ToewijzingEinddatum")),
-                extent=r.extent(r.me(item, "Omvang")),
-                budget=_opt_int(r.mt(item, "Budget")),
-                framework_contract=r.mt(item, "Raamcontract"),
-                comment=r.mt(item, "Commentaar"),
+                provider_reference=r.mt1(k, "ReferentieAanbieder"),
+                allocation_start=_date(r.mt1(k, "ToewijzingIngangsdatum")),
+                referrer=r.referrer(r.need(k, "Verwijzer")),
+                decision_number=r.mt(k, "BeschikkingNummer"),
+                product=r.product(r.me(k, "Product")),
+                decision_start=_opt_date(r.mt(k, "BeschikkingIngangsdatum")),
+                allocation_end=_opt_date(r.mt(k, "ToewijzingEinddatum")),
+                extent=r.extent(r.me(k, "Omvang")),
+                budget=_opt_int(r.mt(k, "Budget")),
+                framework_contract=r.mt(k, "Raamcontract"),
+                comment=r.mt(k, "Commentaar"),
             )
         )
-        r.record(item, f"/Bericht/Client/AangevraagdeProducten/{_index('AangevraagdProduct', i, len(items))}")
+        r.record(k, f"/Bericht/Client/AangevraagdeProducten/{_index('AangevraagdProduct', i, len(items))}")
     r.record(box, "/Bericht/Client")
     return RequestClient(
         *_person(r, box),
@@ -418,46 +450,46 @@ def _request_client(r: _Reader, box: _Element) -> RequestClient:
     )
 
 
-def _change_request_client(r: _Reader, box: _Element) -> ChangeRequestClient:
+def _change_request_client(r: _Reader, box: Kids) -> ChangeRequestClient:
     request = r.need(box, "Verzoek")
     base = "/Bericht/Client/Verzoek"
     unchanged: list[str] = []
-    group = r.me(request, "OngewijzigdeProducten")
-    if group is not None:
-        items = r.mes(group, "OngewijzigdProduct")
+    items = r.items(request, "OngewijzigdeProducten")
+    if items:
         for i, item in enumerate(items):
-            unchanged.append(r.mt1(item, "ToewijzingNummer"))
-            r.record(item, f"{base}/OngewijzigdeProducten/{_index('OngewijzigdProduct', i, len(items))}")
+            k = _kids(item)
+            unchanged.append(r.mt1(k, "ToewijzingNummer"))
+            r.record(k, f"{base}/OngewijzigdeProducten/{_index('OngewijzigdProduct', i, len(items))}")
     changed: list[ChangedProduct] = []
-    group = r.me(request, "TeWijzigenProducten")
-    if group is not None:
-        items = r.mes(group, "TeWijzigenProduct")
+    items = r.items(request, "TeWijzigenProducten")
+    if items:
         for i, item in enumerate(items):
+            k = _kids(item)
             changed.append(
                 ChangedProduct(
-                    allocation_number=r.mt1(item, "ToewijzingNummer"),
-                    desired_start=_date(r.mt1(item, "GewensteIngangsdatum")),
-                    end=_opt_date(r.mt(item, "Einddatum")),
-                    extent=r.extent(r.me(item, "Omvang")),
-                    budget=_opt_int(r.mt(item, "Budget")),
+                    allocation_number=r.mt1(k, "ToewijzingNummer"),
+                    desired_start=_date(r.mt1(k, "GewensteIngangsdatum")),
+                    end=_opt_date(r.mt(k, "Einddatum")),
+                    extent=r.extent(r.me(k, "Omvang")),
+                    budget=_opt_int(r.mt(k, "Budget")),
                 )
             )
-            r.record(item, f"{base}/TeWijzigenProducten/{_index('TeWijzigenProduct', i, len(items))}")
+            r.record(k, f"{base}/TeWijzigenProducten/{_index('TeWijzigenProduct', i, len(items))}")
     new: list[NewProduct] = []
-    group = r.me(request, "NieuweProducten")
-    if group is not None:
-        items = r.mes(group, "NieuwProduct")
+    items = r.items(request, "NieuweProducten")
+    if items:
         for i, item in enumerate(items):
+            k = _kids(item)
             new.append(
                 NewProduct(
-                    desired_start=_date(r.mt1(item, "GewensteIngangsdatum")),
-                    product=r.product(r.me(item, "Product")),
-                    end=_opt_date(r.mt(item, "Einddatum")),
-                    extent=r.extent(r.me(item, "Omvang")),
-                    budget=_opt_int(r.mt(item, "Budget")),
+                    desired_start=_date(r.mt1(k, "GewensteIngangsdatum")),
+                    product=r.product(r.me(k, "Product")),
+                    end=_opt_date(r.mt(k, "Einddatum")),
+                    extent=r.extent(r.me(k, "Omvang")),
+                    budget=_opt_int(r.mt(k, "Budget")),
                 )
             )
-            r.record(item, f"{base}/NieuweProducten/{_index('NieuwProduct', i, len(items))}")
+            r.record(k, f"{base}/NieuweProducten/{_index('NieuwProduct', i, len(items))}")
     r.record(request, base)
     r.record(box, "/Bericht/Client")
     return ChangeRequestClient(
@@ -470,7 +502,7 @@ def _change_request_client(r: _Reader, box: _Element) -> ChangeRequestClient:
     )
 
 
-_CLIENT_READERS: dict[str, Callable[[_Reader, _Element], AnswerClient]] = {
+_CLIENT_READERS: dict[str, Callable[[_Reader, Kids], AnswerClient]] = {
     "301": _allocation_client,
     "302": _allocation_client,
     "305": _start_client,
@@ -487,65 +519,66 @@ _CLIENT_READERS: dict[str, Callable[[_Reader, _Element], AnswerClient]] = {
 # --- declarations -----------------------------------------------------------------------------
 
 
-def _performance(r: _Reader, el: _Element) -> Performance:
-    reference = r.need(el, "ProductReferentie")
+def _performance(r: _Reader, k: Kids) -> Performance:
+    reference = r.need_el(k, "ProductReferentie")
     return Performance(
-        reference=r.bt1(reference, "ReferentieNummer"),
-        allocation_number=r.mt1(el, "ToewijzingNummer"),
-        category=r.mt1(el, "ProductCategorie"),
-        code=r.mt1(el, "ProductCode"),
-        period=r.period(r.need(el, "ProductPeriode")),
-        volume=_int(r.mt1(el, "GeleverdVolume")),
-        unit=r.mt1(el, "Eenheid"),
-        amount=r.amount(r.need(el, "IngediendBedrag")),
-        tariff=_opt_int(r.mt(el, "ProductTarief")),
-        previous_reference=r.bt(reference, "VorigReferentieNummer"),
+        reference=_text(reference[0]),
+        allocation_number=r.mt1(k, "ToewijzingNummer"),
+        category=r.mt1(k, "ProductCategorie"),
+        code=r.mt1(k, "ProductCode"),
+        period=r.period(r.need_el(k, "ProductPeriode")),
+        volume=_int(r.mt1(k, "GeleverdVolume")),
+        unit=r.mt1(k, "Eenheid"),
+        amount=r.amount(r.need_el(k, "IngediendBedrag")),
+        tariff=_opt_int(r.mt(k, "ProductTarief")),
+        previous_reference=_text(reference[1]) if len(reference) > 1 else None,
     )
 
 
-def _declaration(r: _Reader, root: _Element, header: Header) -> Declaration:
+def _declaration(r: _Reader, root: Kids, header: Header) -> Declaration:
     box = r.need(root, "Declaratie")
     clients = []
-    for client in r.mes(r.need(box, "Clienten"), "Client"):
-        performances = tuple(_performance(r, p) for p in r.mes(r.need(client, "Prestaties"), "Prestatie"))
-        clients.append(DeclarationClient(r.mt1(client, "Bsn"), performances))
+    for client in r.items(box, "Clienten"):
+        k = _kids(client)
+        performances = tuple(_performance(r, _kids(p)) for p in r.items(k, "Prestaties"))
+        clients.append(DeclarationClient(r.mt1(k, "Bsn"), performances))
     return Declaration(
         header=header,
         number=r.mt1(box, "DeclaratieNummer"),
-        period=r.period(r.need(box, "DeclaratiePeriode")),
+        period=r.period(r.need_el(box, "DeclaratiePeriode")),
         declaration_date=_date(r.mt1(box, "DeclaratieDagtekening")),
-        total=r.amount(r.need(box, "TotaalIngediendBedrag"), total=True),
+        total=r.amount(r.need_el(box, "TotaalIngediendBedrag")),
         clients=tuple(clients),
     )
 
 
-def _declaration_answer(r: _Reader, root: _Element, header: Header, header_el: _Element) -> DeclarationAnswer:
-    ident = r.need(header_el, "DeclaratieIdentificatie")
-    body_el = r.me(root, "DeclaratieAntwoord")
+def _declaration_answer(r: _Reader, root: Kids, header: Header, header_k: Kids) -> DeclarationAnswer:
+    ident = r.need_el(header_k, "DeclaratieIdentificatie")
+    body_k = r.mk(root, "DeclaratieAntwoord")
     body = None
-    if body_el is not None:
+    if body_k is not None:
         clients = []
-        clients_box = r.me(body_el, "Clienten")
-        for client in [] if clients_box is None else r.mes(clients_box, "Client"):
-            performances = tuple(
-                AnsweredPerformance(_performance(r, p), r.retour_codes(p))
-                for p in r.mes(r.need(client, "Prestaties"), "Prestatie")
-            )
-            clients.append(AnsweredClient(r.mt1(client, "Bsn"), performances, r.retour_codes(client)))
+        for client in r.items(body_k, "Clienten"):
+            k = _kids(client)
+            answered = []
+            for item in r.items(k, "Prestaties"):
+                pk = _kids(item)
+                answered.append(AnsweredPerformance(_performance(r, pk), r.retour_codes(pk)))
+            clients.append(AnsweredClient(r.mt1(k, "Bsn"), tuple(answered), r.retour_codes(k)))
         body = DeclarationAnswerBody(
-            number=r.mt1(body_el, "DeclaratieNummer"),
-            total_submitted=r.amount(r.need(body_el, "TotaalIngediendBedrag"), total=True),
-            total_granted=r.amount(r.need(body_el, "TotaalToegekendBedrag"), total=True),
-            codes=r.retour_codes(body_el),
+            number=r.mt1(body_k, "DeclaratieNummer"),
+            total_submitted=r.amount(r.need_el(body_k, "TotaalIngediendBedrag")),
+            total_granted=r.amount(r.need_el(body_k, "TotaalToegekendBedrag")),
+            codes=r.retour_codes(body_k),
             clients=tuple(clients),
         )
     return DeclarationAnswer(
         header=header,
-        declaration_identification=r.bt1(ident, "Identificatie"),
-        declaration_dagtekening=_date(r.bt1(ident, "Dagtekening")),
-        codes=r.retour_codes(header_el),
-        xsd_declaration=r.xsd_versions(r.need(header_el, "XsdVersieDeclaratie")),
-        xslt_version=r.mt(header_el, "XsltVersie"),
+        declaration_identification=_text(ident[0]),
+        declaration_dagtekening=_date(_text(ident[1])),
+        codes=r.retour_codes(header_k),
+        xsd_declaration=r.xsd_versions(r.need_el(header_k, "XsdVersieDeclaratie")),
+        xslt_version=r.mt(header_k, "XsltVersie"),
         body=body,
     )
 
@@ -556,38 +589,34 @@ def _declaration_answer(r: _Reader, root: _Element, header: Header, header_el: _
 def to_model(root: _Element, law: Law, message: str) -> Message:
     """The model of a message tree whose root namespace names ``law`` and ``message``.
 
-    Raises ``ValueError`` (or ``KeyError``) when the tree lacks what the model needs; a tree
-    that passed the schema never does.
+    Raises ``ValueError`` when the tree lacks what the model needs; a tree that passed the
+    schema never does.
     """
     r = _Reader(etree.QName(root).namespace or "", basis_namespace(law))
-    header, header_el = _header(r, root, law, message)
+    top = _kids(root)
+    header, header_k = _header(r, top, law, message)
     if message == "323":
-        return _declaration(r, root, header)
+        return _declaration(r, top, header)
     if message == "325":
-        return _declaration_answer(r, root, header, header_el)
+        return _declaration_answer(r, top, header, header_k)
     if message in ("302", "306", "308", "316", "318"):
         retour = ReturnInfo(
-            identification=r.mt1(header_el, "IdentificatieRetour"),
-            dagtekening=_date(r.mt1(header_el, "DagtekeningRetour")),
-            xsd=r.xsd_versions(r.need(header_el, "XsdVersieRetour")),
-            xslt_version=r.mt(header_el, "XsltVersie"),
-            codes=r.retour_codes(header_el),
+            identification=r.mt1(header_k, "IdentificatieRetour"),
+            dagtekening=_date(r.mt1(header_k, "DagtekeningRetour")),
+            xsd=r.xsd_versions(r.need_el(header_k, "XsdVersieRetour")),
+            xslt_version=r.mt(header_k, "XsltVersie"),
+            codes=r.retour_codes(header_k),
         )
-        client_el = r.me(root, "Client")
-        client = None if client_el is None else _CLIENT_READERS[message](r, client_el)
-        return Answer(header=header, retour=retour, client=client, record_codes=tuple(sorted(r.codes)))
-    client = _CLIENT_READERS[message](r, r.need(root, "Client"))
-    if message == "301":
-        assert isinstance(client, AllocationClient)
+        client_k = r.mk(top, "Client")
+        client = None if client_k is None else _CLIENT_READERS[message](r, client_k)
+        return Answer(header=header, retour=retour, client=client, record_codes=tuple(r.codes))
+    client = _CLIENT_READERS[message](r, r.need(top, "Client"))
+    if isinstance(client, AllocationClient):
         return Allocation(header, client)
-    if message == "305":
-        assert isinstance(client, StartClient)
+    if isinstance(client, StartClient):
         return CareStart(header, client)
-    if message == "307":
-        assert isinstance(client, StopClient)
+    if isinstance(client, StopClient):
         return CareStop(header, client)
-    if message == "315":
-        assert isinstance(client, RequestClient)
+    if isinstance(client, RequestClient):
         return AllocationRequest(header, client)
-    assert isinstance(client, ChangeRequestClient)
     return ChangeRequest(header, client)
