@@ -111,10 +111,12 @@ _DTYPES: dict[str, pl.DataType | type[pl.DataType]] = {
     "objections": pl.Int64,
     "objections_upheld_share": pl.Float64,
 }
-#: Counts that are 0, not null, for a group with no episodes.
-_COUNTS = ("clients", "inflow", "outflow", "step_down")
 
 _EPOCH = dt.date(1970, 1, 1)
+# Stand-ins for a missing segment weight: an ended episode without one steps down to nothing,
+# a later episode without one is lighter than nothing.
+_NO_WEIGHT_ENDED = np.iinfo(np.int64).min
+_NO_WEIGHT_LATER = np.iinfo(np.int64).max
 
 
 def _days(d: dt.date) -> int:
@@ -272,10 +274,12 @@ def _where(df: pl.DataFrame, where: Mapping[str, Any]) -> pl.DataFrame:
 class _Context:
     """Everything the indicator functions share for one computation.
 
-    ``subject`` holds the prepared episodes that are counted (after ``where``), with ``_g``
-    (the group number), ``_i`` (row number), ``_s``/``_e`` (start and end in epoch days, ``_e``
-    null while open) and ``_c`` (a client number). ``follow`` holds all prepared episodes, for
-    the follow-up of step-down and sustainable outflow (a next episode may be anywhere).
+    ``subject`` holds the prepared episodes that are counted (after ``where``) and overlap the
+    covered span, with ``_g`` (the group number), ``_s``/``_e`` (start and end in epoch days,
+    ``_e`` null while open), ``_c`` (a client number) and ``_cd`` (a number per client and
+    domain). ``follow`` holds all prepared episodes, for the follow-up of step-down and
+    sustainable outflow (a next episode may be anywhere). Results per group and period live in
+    flat arrays indexed by ``k = group x periods + period``.
     """
 
     def __init__(self, episodes: pl.DataFrame, scope: Scope, where: Mapping[str, Any]) -> None:
@@ -289,96 +293,78 @@ class _Context:
         self.period_starts = np.array([_days(p.start) for p in self.periods], dtype=np.int64)
         self.span_start = _days(scope.start)
         self.span_end = _days(scope.effective_end)  # exclusive
+        self.as_of = _days(scope.as_of)
         keys = list(scope.group_keys)
 
-        prepared = prepare_episodes(episodes, scope.as_of)
-        clients = prepared.select(pl.col("client").unique().sort()).with_row_index("_c")
-        prepared = prepared.join(clients, on="client", how="left", nulls_equal=True).with_columns(
+        prepared = prepare_episodes(episodes, scope.as_of).with_columns(
+            _codes("client").alias("_c"),
             pl.col("start").cast(pl.Int32).cast(pl.Int64).alias("_s"),
             pl.col("end").cast(pl.Int32).cast(pl.Int64).alias("_e"),
-            pl.col("_c").cast(pl.Int64),
         )
-        prepared = prepared.with_row_index("_i")
-        self.follow = prepared
-        subject = _where(prepared, where)
-        # Only episodes that overlap the covered span matter for the subject.
-        subject = subject.filter(
+        pair = pl.struct(pl.col("_c"), _codes("domain").alias("_dom"))
+        known = pl.col("_c").is_not_null() & pl.col("domain").is_not_null()
+        self.follow = prepared.with_columns(pl.when(known).then(pair.rank("dense").cast(pl.Int64)).alias("_cd"))
+        subject = _where(self.follow, where).filter(
             (pl.col("_s") < self.span_end) & (pl.col("_e").is_null() | (pl.col("_e") >= self.span_start))
         )
-        self.groups = subject.select(keys).unique().sort(keys, nulls_last=True).with_row_index("_g") if keys else None
-        if self.groups is not None:
+        if keys:
+            self.groups = subject.select(keys).unique().sort(keys, nulls_last=True).with_row_index("_g")
             subject = subject.join(self.groups, on=keys, how="left", nulls_equal=True)
+            self.n_groups = self.groups.height
         else:
             subject = subject.with_columns(pl.lit(0, dtype=pl.UInt32).alias("_g"))
+            self.n_groups = 1
         self.subject = subject.with_columns(pl.col("_g").cast(pl.Int64))
-        self._exploded: pl.DataFrame | None = None
+        #: The length of the flat result arrays.
+        self.size = self.n_groups * self.n_periods
+        sub = self.subject
+        self.g = sub["_g"].to_numpy()
+        self.s = sub["_s"].to_numpy()
+        self.ended = sub["_e"].is_not_null().to_numpy()
+        self.e = sub["_e"].fill_null(-1).to_numpy()
+        self.cd = sub["_cd"].fill_null(-1).to_numpy()
+        self.weight = sub["weight"].fill_null(_NO_WEIGHT_ENDED).to_numpy()
+        self._exploded: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
+
+    def period_of(self, days: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Period number of each epoch day; -1 outside the covered span."""
+        idx = np.searchsorted(self.period_starts, days, side="right") - 1
+        inside = (days >= self.span_start) & (days < self.span_end)
+        return np.where(inside, idx, -1).astype(np.int64)
 
     def period_index(self, days: pl.Series) -> pl.Series:
-        """Period number of each epoch day (null outside the covered span)."""
-        values = days.to_numpy()
-        valid = ~days.is_null().to_numpy()
-        out = np.full(len(values), -1, dtype=np.int64)
-        if self.n_periods:
-            v = values[valid].astype(np.int64)
-            idx = np.searchsorted(self.period_starts, v, side="right") - 1
-            inside = (v >= self.span_start) & (v < self.span_end)
-            out[valid] = np.where(inside, idx, -1)
+        """:meth:`period_of` for a date or epoch-day series; null outside the span."""
+        values = days.cast(pl.Int32).cast(pl.Int64).fill_null(self.span_end).to_numpy()
+        out = self.period_of(values)
         return pl.Series(days.name, np.where(out >= 0, out, np.nan), nan_to_null=True).cast(pl.Int64)
 
-    def key(self, frame: pl.DataFrame, period_col: str) -> pl.DataFrame:
-        """``frame`` with ``_k`` = group number x periods + period number, rows outside dropped."""
-        return frame.filter(pl.col(period_col).is_not_null()).with_columns(
-            (pl.col("_g") * self.n_periods + pl.col(period_col)).alias("_k")
-        )
-
     @property
-    def exploded(self) -> pl.DataFrame:
-        """One row per subject episode and period it overlaps: ``_k``, ``_c``, ``_d`` (duration), ``_o``."""
+    def exploded(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """One entry per subject episode and period it overlaps: ``(k, subject row)``."""
         if self._exploded is None:
-            ep = self.subject
             last = self.span_end - 1
-            lo = pl.max_horizontal(pl.col("_s"), pl.lit(self.span_start))
-            hi = pl.min_horizontal(pl.col("_e").fill_null(last), pl.lit(last))
-            ep = ep.select(
-                "_g",
-                "_c",
-                lo.alias("_lo"),
-                hi.alias("_hi"),
-                # Duration: to the end, or censored at the reference date while open.
-                (pl.col("_e").fill_null(_days(self.scope.as_of)) - pl.col("_s")).alias("_d"),
-                pl.col("_e").is_not_null().alias("_o"),
-            )
-            first = self.period_index(ep["_lo"])
-            lastp = self.period_index(ep["_hi"])
-            ep = ep.with_columns(first.alias("_p0"), lastp.alias("_p1")).filter(
-                pl.col("_p0").is_not_null() & pl.col("_p1").is_not_null()
-            )
-            n = self.n_periods
-            self._exploded = (
-                ep.select(
-                    pl.int_ranges(pl.col("_g") * n + pl.col("_p0"), pl.col("_g") * n + pl.col("_p1") + 1).alias("_k"),
-                    "_c",
-                    "_d",
-                    "_o",
-                )
-                .explode("_k")
-                .with_columns(pl.col("_k").cast(pl.Int64))
-            )
+            p0 = self.period_of(np.maximum(self.s, self.span_start))
+            p1 = self.period_of(np.where(self.ended, np.minimum(self.e, last), last))
+            counts = p1 - p0 + 1
+            row = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+            offset = np.arange(len(row), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+            k = (self.g * self.n_periods + p0)[row] + offset
+            self._exploded = (k, row)
         return self._exploded
 
-    def starts(self) -> pl.DataFrame:
-        """Subject episodes starting in the covered span, with ``_k``."""
-        ep = self.subject.with_columns(self.period_index(self.subject["_s"]).alias("_p"))
-        return self.key(ep, "_p")
+    def keyed(
+        self, days: npt.NDArray[np.int64], mask: npt.NDArray[np.bool_]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+        """``k`` of the subject rows for the period of ``days``, and which rows fall in the span."""
+        p = self.period_of(days)
+        inside = mask & (p >= 0)
+        return self.g * self.n_periods + p, inside
 
-    def ends(self) -> pl.DataFrame:
-        """Subject episodes ending in the covered span, with ``_k``."""
-        ep = self.subject.filter(pl.col("_e").is_not_null())
-        ep = ep.with_columns(self.period_index(ep["_e"]).alias("_p"))
-        return self.key(ep, "_p")
+    def count(self, k: npt.NDArray[np.int64], weights: npt.NDArray[Any] | None = None) -> npt.NDArray[np.int64]:
+        return np.bincount(k, weights=weights, minlength=self.size).astype(np.int64)
 
     def rows(self, extra: Sequence[pl.DataFrame] = ()) -> pl.DataFrame:
-        """The output rows: every group (of the episodes and of ``extra`` key frames) x period."""
+        """The output rows: every group (of the episodes and of ``extra`` frames) x period."""
         keys = list(self.scope.group_keys)
         time_key = self.scope.time_key
         periods = pl.DataFrame(
@@ -392,30 +378,30 @@ class _Context:
             periods = periods.with_columns(pl.Series(time_key, [p.value for p in self.periods], dtype=dtype))
         if not keys:
             groups = pl.DataFrame({"_g": [0]}, schema={"_g": pl.Int64})
-            has_rows = self.subject.height > 0 or any(e.height for e in extra)
-            if not has_rows:
+            if self.subject.height == 0 and not any(e.height for e in extra):
                 groups = groups.clear()
         else:
-            assert self.groups is not None
-            known = self.groups.with_columns(pl.col("_g").cast(pl.Int64))
+            groups = self.groups.with_columns(pl.col("_g").cast(pl.Int64))
             others = [e.select(keys) for e in extra if e.height]
             if others:
-                new = pl.concat(others).unique().join(known, on=keys, how="anti", nulls_equal=True)
-                new = new.sort(keys, nulls_last=True).with_row_index("_g", offset=known.height)
-                known = pl.concat([known, new.with_columns(pl.col("_g").cast(pl.Int64))])
-            groups = known
-        rows = groups.join(periods, how="cross").with_columns(
+                new = pl.concat(others).unique().join(groups, on=keys, how="anti", nulls_equal=True)
+                new = new.sort(keys, nulls_last=True).with_row_index("_g", offset=groups.height)
+                groups = pl.concat([groups, new.with_columns(pl.col("_g").cast(pl.Int64))])
+        return groups.join(periods, how="cross").with_columns(
             (pl.col("_g") * self.n_periods + pl.col("_p")).alias("_k")
         )
-        return rows
+
+
+def _codes(col: str) -> pl.Expr:
+    """Integer codes of a text column: equal text, equal code; null stays null."""
+    return pl.col(col).cast(pl.Categorical).to_physical().cast(pl.Int64)
 
 
 def _finish(ctx: _Context, rows: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
     keys = [*ctx.scope.group_keys]
     if ctx.scope.time_key:
         keys.append(ctx.scope.time_key)
-    out = rows.with_columns(pl.col(c).fill_null(0) for c in columns if c in _COUNTS and c in rows.columns)
-    out = out.with_columns(pl.col(c).cast(_DTYPES[c]) for c in columns)
+    out = rows.with_columns(pl.col(c).cast(_DTYPES[c]) for c in columns)
     order = [*ctx.scope.group_keys, "_p"]
     return out.sort(order, nulls_last=True).select(*keys, *columns)
 
@@ -424,8 +410,103 @@ def _attach(rows: pl.DataFrame, values: pl.DataFrame) -> pl.DataFrame:
     return rows.join(values, on="_k", how="left")
 
 
+def _attach_flat(
+    rows: pl.DataFrame, name: str, values: npt.NDArray[Any], valid: npt.NDArray[np.bool_] | None = None
+) -> pl.DataFrame:
+    """Attach a flat result array (indexed by ``k``) as column ``name``.
+
+    Rows of groups beyond the episodes' groups (from objections or payments only) get 0 when
+    ``valid`` is None (a count) and null otherwise; so do entries where ``valid`` is False.
+    """
+    k = rows["_k"].to_numpy()
+    inside = k < len(values)
+    at = np.where(inside, k, 0)
+    got = values[at] if len(values) else np.zeros(len(k), dtype=values.dtype)
+    if valid is None:
+        return rows.with_columns(pl.Series(name, np.where(inside, got, 0)))
+    ok = inside & (valid[at] if len(valid) else False)
+    col = pl.Series(name, got)
+    return rows.with_columns(pl.select(pl.when(pl.Series(ok)).then(col)).to_series().alias(name))
+
+
 # --------------------------------------------------------------------------------------------
 # Kaplan-Meier
+
+
+def km_medians(
+    group: npt.NDArray[np.int64],
+    duration: npt.NDArray[np.int64],
+    observed: npt.NDArray[np.bool_],
+    weight: npt.NDArray[np.int64] | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """Kaplan-Meier medians of many groups at once (the engine of :func:`km_median_table`).
+
+    ``group`` (non-negative group numbers), ``duration`` (whole days or other integer units)
+    and ``observed`` describe one subject each, or ``weight`` identical subjects. Returns the
+    group numbers present (ascending), their medians and whether the median was reached
+    (where it was not, the median value is meaningless).
+
+    One sort of a combined integer key puts every group's subjects in duration order; the
+    event table (ends d_i and subjects at risk n_i per distinct duration) and the survival
+    curve then follow with array operations. S(t) is computed as lifelines does it, exp of the
+    running sum of log(n_i - d_i) - log(n_i) within the group, added in duration order.
+
+    >>> g, m, ok = km_medians(np.array([0, 0, 1]), np.array([4, 9, 4]), np.array([True, True, False]))
+    >>> g.tolist(), m[ok].tolist(), ok.tolist()
+    ([0, 1], [4], [True, False])
+    """
+    n = len(group)
+    if n == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.bool_)
+    low = int(duration.min())
+    span = int(duration.max()) - low + 1
+    key = (group.astype(np.int64) * span + (duration.astype(np.int64) - low)) * 2 + observed.astype(np.int64)
+    if weight is None:
+        key = pl.Series(key).sort().to_numpy()
+        counts = None
+    else:
+        order = pl.Series(key).arg_sort().to_numpy()
+        key, counts = key[order], weight.astype(np.int64)[order]
+    # Rows per distinct (group, duration, observed), then per distinct (group, duration).
+    first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    per_key = np.diff(np.append(first, n)) if counts is None else np.add.reduceat(counts, first)
+    ukey = key[first]
+    gd = ukey >> 1
+    ends_here = per_key * (ukey & 1)
+    first_gd = np.flatnonzero(np.concatenate(([True], gd[1:] != gd[:-1])))
+    total = np.add.reduceat(per_key, first_gd)
+    deaths = np.add.reduceat(ends_here, first_gd)
+    gd = gd[first_gd]
+    g = gd // span
+    t = gd % span + low
+    # Subjects at risk: those of the group with a duration at or after t (exact integers).
+    new_group = np.concatenate(([True], g[1:] != g[:-1]))
+    group_first = np.flatnonzero(new_group)
+    sizes = np.diff(np.append(group_first, len(g)))
+    from_end = np.cumsum(total[::-1])[::-1]
+    after_group = np.append(from_end[group_first[1:]], 0)
+    at_risk = from_end - np.repeat(after_group, sizes)
+    with np.errstate(divide="ignore"):
+        f = np.log((at_risk - deaths).astype(np.float64)) - np.log(at_risk.astype(np.float64))
+    # A running sum that restarts in each group, added in order as lifelines does.
+    log_s = (
+        pl.DataFrame({"g": pl.Series(g, dtype=pl.Int64).set_sorted(), "f": pl.Series(f, dtype=pl.Float64)})
+        .select(pl.col("f").cum_sum().over("g"))
+        .to_series()
+        .to_numpy()
+    )
+    hit = np.flatnonzero(np.exp(log_s) <= 0.5)
+    groups = g[group_first]
+    medians = np.zeros(len(groups), dtype=np.int64)
+    reached = np.zeros(len(groups), dtype=np.bool_)
+    if len(hit):
+        hit_group = g[hit]
+        first_hit = hit[np.concatenate(([True], hit_group[1:] != hit_group[:-1]))]
+        slot = np.searchsorted(groups, g[first_hit])
+        medians[slot] = t[first_hit]
+        reached[slot] = True
+    return groups.astype(np.int64), medians, reached
 
 
 def km_median_table(
@@ -438,11 +519,11 @@ def km_median_table(
     """Kaplan-Meier median per group of ``by``, vectorised over all groups at once.
 
     ``table`` has one row per subject (or, with ``weight``, per ``weight`` identical subjects)
-    with its ``duration`` and whether the end was ``observed`` (False: censored). The median is
-    the smallest duration at which the survival estimate S(t) = prod_{t_i <= t} (1 - d_i / n_i)
-    is at or below 0.5 (d_i ends at t_i, n_i subjects with duration >= t_i); null when S never
-    gets there. The arithmetic follows lifelines' ``KaplanMeierFitter`` step by step (the sum
-    of log(n - d) - log(n), then exp), so the medians are identical to lifelines'
+    with its integer ``duration`` and whether the end was ``observed`` (False: censored). The
+    median is the smallest duration at which the survival estimate S(t) = prod_{t_i <= t} (1 -
+    d_i / n_i) is at or below 0.5 (d_i ends at t_i, n_i subjects with duration >= t_i); null
+    when S never gets there. The arithmetic follows lifelines' ``KaplanMeierFitter`` step by
+    step (:func:`km_medians`), so the medians are identical to lifelines'
     ``median_survival_time_``; ``tests/engine/test_indicators_km.py`` checks it on random data.
 
     >>> t = pl.DataFrame({"g": ["a", "a", "a", "b"], "duration": [3, 5, 9, 4],
@@ -451,32 +532,22 @@ def km_median_table(
     [('a', 5), ('b', None)]
     """
     by = list(by)
-    count = pl.col(weight).sum() if weight else pl.len()
-    deaths = (pl.col(observed).cast(pl.Int64) * (pl.col(weight) if weight else 1)).sum()
-    t = (
-        table.group_by([*by, duration])
-        .agg(deaths.alias("_kmd"), count.cast(pl.Int64).alias("_kmn"))
-        .sort([*by, duration], nulls_last=True)
+    table = table.filter(pl.col(duration).is_not_null())
+    ids = (
+        table.select(pl.struct(by).rank("dense").cast(pl.Int64) - 1) if by else pl.DataFrame({"g": [0] * table.height})
     )
-    at_risk = pl.col("_kmn").cum_sum(reverse=True)
-    t = t.with_columns((at_risk.over(by) if by else at_risk).alias("_kmr"))
-    r = t["_kmr"].to_numpy().astype(np.float64)
-    d = t["_kmd"].to_numpy().astype(np.float64)
-    with np.errstate(divide="ignore"):
-        f: npt.NDArray[np.float64] = np.log(r - d) - np.log(r)
-    t = t.with_columns(pl.Series("_kmf", f, dtype=pl.Float64))
-    cum = pl.col("_kmf").cum_sum()
-    t = t.with_columns((cum.over(by) if by else cum).alias("_kml"))
-    survival = np.exp(t["_kml"].to_numpy())
-    t = t.with_columns(pl.Series("_kms", survival <= 0.5))
-    groups = t.select(by).unique() if by else pl.DataFrame()
-    medians = t.filter(pl.col("_kms")).group_by(by).agg(pl.col(duration).min()) if by else None
+    group = ids.to_series().to_numpy().astype(np.int64)
+    weights = table[weight].to_numpy().astype(np.int64) if weight else None
+    groups, medians, reached = km_medians(
+        group, table[duration].to_numpy().astype(np.int64), table[observed].fill_null(False).to_numpy(), weights
+    )
+    values = pl.Series(duration, np.where(reached, medians, 0), dtype=pl.Int64)
+    values = pl.select(pl.when(pl.Series(reached)).then(values)).to_series().cast(table.schema[duration])
     if not by:
-        hit = t.filter(pl.col("_kms"))
-        value = hit[duration].min() if hit.height else None
-        return pl.DataFrame({duration: [value]}, schema={duration: t.schema[duration]})
-    assert medians is not None
-    return groups.join(medians, on=by, how="left", nulls_equal=True)
+        return pl.DataFrame({duration: [values[0] if len(values) else None]}, schema={duration: table.schema[duration]})
+    keys = table.select(*by, ids.to_series().alias("_kmg")).unique("_kmg")
+    found = pl.DataFrame({"_kmg": groups, duration: values})
+    return keys.join(found, on="_kmg", how="inner").drop("_kmg")
 
 
 def km_median(durations: Sequence[int], observed: Sequence[bool]) -> int | None:
@@ -499,67 +570,123 @@ def km_median(durations: Sequence[int], observed: Sequence[bool]) -> int | None:
 
 
 # --------------------------------------------------------------------------------------------
-# The indicators: internal computations on a context, keyed by ``_k``
+# The indicators: internal computations on a context, as flat arrays indexed by ``k``
 
 
-def _clients(ctx: _Context) -> pl.DataFrame:
-    return ctx.exploded.group_by("_k").agg(pl.col("_c").n_unique().alias("clients"))
-
-
-def _inflow(ctx: _Context) -> pl.DataFrame:
-    return ctx.starts().group_by("_k").agg(pl.len().alias("inflow"))
-
-
-def _outflow(ctx: _Context) -> pl.DataFrame:
-    return ctx.ends().group_by("_k").agg(pl.len().alias("outflow"))
-
-
-def _duration(ctx: _Context) -> pl.DataFrame:
-    med = km_median_table(ctx.exploded, ["_k"], duration="_d", observed="_o")
-    return med.rename({"_d": "median_duration_days"})
-
-
-def _follow_up(ctx: _Context) -> pl.DataFrame:
-    """Per ended subject episode (``_k``): whether it stepped down and whether it came back.
-
-    ``_step``: a start of the same client in the same domain, in a segment of lower weight,
-    0..30 days after the end. ``_back``: any other start of the same client in the same domain
-    0..182 days after the end. ``_full``: the end lies at least 182 days before ``as_of``.
-    """
-    ended = ctx.ends().select("_i", "_k", "client", "domain", "weight", "_e")
-    later = ctx.follow.select(
-        pl.col("_i").alias("_j"), "client", "domain", pl.col("weight").alias("_w"), pl.col("_s").alias("_s2")
-    )
-    pairs = ended.join(later, on=["client", "domain"], how="inner", nulls_equal=False).filter(
-        (pl.col("_j") != pl.col("_i"))
-        & (pl.col("_s2") >= pl.col("_e"))
-        & (pl.col("_s2") <= pl.col("_e") + FOLLOW_UP_DAYS)
-    )
-    gap = pl.col("_s2") - pl.col("_e")
-    flags = pairs.group_by("_i").agg(
-        ((gap <= STEP_DOWN_DAYS) & (pl.col("_w") < pl.col("weight"))).any().alias("_step"),
-        pl.lit(True).alias("_back"),
-    )
-    out = ended.join(flags, on="_i", how="left").with_columns(
-        pl.col("_step").fill_null(False),
-        pl.col("_back").fill_null(False),
-        (pl.col("_e") <= _days(ctx.scope.as_of) - FOLLOW_UP_DAYS).alias("_full"),
-    )
+def _clients(ctx: _Context) -> npt.NDArray[np.int64]:
+    k, row = ctx.exploded
+    client = ctx.subject["_c"].fill_null(-1).to_numpy()[row]
+    per_k = pl.DataFrame({"k": k, "c": client}).group_by("k").agg(pl.col("c").n_unique())
+    out = np.zeros(ctx.size, dtype=np.int64)
+    out[per_k["k"].to_numpy()] = per_k["c"].to_numpy()
     return out
 
 
-def _step_down(ctx: _Context, follow: pl.DataFrame | None = None) -> pl.DataFrame:
-    f = _follow_up(ctx) if follow is None else follow
-    return f.group_by("_k").agg(pl.col("_step").sum().alias("step_down"))
+def _inflow(ctx: _Context) -> npt.NDArray[np.int64]:
+    k, inside = ctx.keyed(ctx.s, np.ones(len(ctx.s), dtype=np.bool_))
+    return ctx.count(k[inside])
 
 
-def _sustainable(ctx: _Context, follow: pl.DataFrame | None = None) -> pl.DataFrame:
-    f = _follow_up(ctx) if follow is None else follow
-    return f.filter(pl.col("_full")).group_by("_k").agg((~pl.col("_back")).mean().alias("sustainable_outflow_rate"))
+def _outflow(ctx: _Context) -> npt.NDArray[np.int64]:
+    k, inside = ctx.keyed(ctx.e, ctx.ended)
+    return ctx.count(k[inside])
+
+
+def _duration(ctx: _Context) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    k, row = ctx.exploded
+    # Duration: to the end, or censored at the reference date while open.
+    duration = np.where(ctx.ended, ctx.e, ctx.as_of) - ctx.s
+    groups, medians, reached = km_medians(k, duration[row], ctx.ended[row])
+    out = np.zeros(ctx.size, dtype=np.int64)
+    ok = np.zeros(ctx.size, dtype=np.bool_)
+    out[groups] = medians
+    ok[groups] = reached
+    return out, ok
+
+
+@dataclass(frozen=True)
+class _FollowUp:
+    """Per subject episode ended in the span: its ``k``, whether it stepped down, whether the
+    client came back within 182 days, and whether it has full follow-up."""
+
+    k: npt.NDArray[np.int64]
+    step: npt.NDArray[np.bool_]
+    back: npt.NDArray[np.bool_]
+    full: npt.NDArray[np.bool_]
+
+
+def _window_counts(
+    sorted_keys: npt.NDArray[np.int64], low: npt.NDArray[np.int64], high: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """How many of ``sorted_keys`` lie in ``[low, high]``, per entry."""
+    return (np.searchsorted(sorted_keys, high, side="right") - np.searchsorted(sorted_keys, low, side="left")).astype(
+        np.int64
+    )
+
+
+def _follow_up(ctx: _Context) -> _FollowUp:
+    """Step-down and re-entry of the subject episodes that ended in the span.
+
+    ``step``: a start of the same client in the same domain, in a segment of lower weight,
+    0..30 days after the end. ``back``: another start of the same client in the same domain
+    0..182 days after the end. ``full``: the end lies at least 182 days before ``as_of``.
+    Both look at every known episode (``ctx.follow``): its starts are sorted by (client and
+    domain, start day), and each ended episode finds the starts in its windows by binary
+    search (with the ended episodes in key order, so the searches run forward).
+    """
+    k, ended = ctx.keyed(ctx.e, ctx.ended)
+    k, e, s, cd, weight = k[ended], ctx.e[ended], ctx.s[ended], ctx.cd[ended], ctx.weight[ended]
+    n = len(e)
+    back = np.zeros(n, dtype=np.bool_)
+    step = np.zeros(n, dtype=np.bool_)
+    follow = ctx.follow.filter(pl.col("_cd").is_not_null())
+    if follow.height and n:
+        f_start = follow["_s"].to_numpy()
+        f_weight = follow["weight"].fill_null(_NO_WEIGHT_LATER).to_numpy()
+        base = int(f_start.min())
+        width = int(max(f_start.max(), e.max())) - base + FOLLOW_UP_DAYS + 2
+        starts = follow["_cd"].to_numpy() * width + (f_start - base)
+        order = pl.Series(starts).arg_sort().to_numpy()
+        starts, f_weight = starts[order], f_weight[order]
+        low = cd * width + (e - base)
+        q = pl.Series(low).arg_sort().to_numpy()
+        low_q = low[q]
+        first = np.searchsorted(starts, low_q, side="left")
+        back_n = np.searchsorted(starts, low_q + FOLLOW_UP_DAYS, side="right") - first - (s == e)[q]
+        back[q] = back_n > 0
+        # The few starts within 30 days: is one of them lighter?
+        n30 = np.searchsorted(starts, low_q + STEP_DOWN_DAYS, side="right") - first
+        pair = np.repeat(np.arange(n, dtype=np.int64), n30)
+        at = first[pair] + np.arange(len(pair), dtype=np.int64) - np.repeat(np.cumsum(n30) - n30, n30)
+        lighter = f_weight[at] < weight[q][pair]
+        step[q] = np.bincount(pair[lighter], minlength=n) > 0
+        known = cd >= 0
+        back &= known
+        step &= known
+    full = e <= ctx.as_of - FOLLOW_UP_DAYS
+    return _FollowUp(k, step, back, full)
+
+
+def _step_down(ctx: _Context, follow: _FollowUp) -> npt.NDArray[np.int64]:
+    return ctx.count(follow.k[follow.step])
+
+
+def _sustainable(ctx: _Context, follow: _FollowUp) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    eligible = ctx.count(follow.k[follow.full])
+    sustained = ctx.count(follow.k[follow.full & ~follow.back])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = sustained / eligible
+    return rate, eligible > 0
 
 
 def _waiting(ctx: _Context, requests: pl.DataFrame | None, norm_days: int) -> pl.DataFrame:
-    starts = ctx.starts().select("_k", "_i", "client", "segment", "start", "request_date")
+    k, inside = ctx.keyed(ctx.s, np.ones(len(ctx.s), dtype=np.bool_))
+    starts = (
+        ctx.subject.select("client", "segment", "start", "request_date")
+        .with_columns(pl.Series("_k", k))
+        .with_row_index("_r")
+        .filter(pl.Series(inside))
+    )
     if requests is not None:
         req = frames.as_of(frames.conform("requests", requests), "requests", ctx.scope.as_of)
         req = req.filter(pl.col("registered").is_not_null() & pl.col("client").is_not_null())
@@ -568,7 +695,7 @@ def _waiting(ctx: _Context, requests: pl.DataFrame | None, norm_days: int) -> pl
         found = need.join_asof(
             req, left_on="start", right_on="_reg", by=["client", "segment"], strategy="backward", check_sortedness=False
         )
-        starts = starts.join(found.select("_i", "_reg"), on="_i", how="left").with_columns(
+        starts = starts.join(found.select("_r", "_reg"), on="_r", how="left").with_columns(
             pl.coalesce("request_date", "_reg").alias("request_date")
         )
     wait = (pl.col("start") - pl.col("request_date")).dt.total_days()
@@ -582,9 +709,6 @@ def _waiting(ctx: _Context, requests: pl.DataFrame | None, norm_days: int) -> pl
 def _keyed(ctx: _Context, df: pl.DataFrame, date_col: str, rows: pl.DataFrame) -> pl.DataFrame:
     """``df`` with ``_k`` from its group keys (via ``rows``) and the period of ``date_col``."""
     keys = list(ctx.scope.group_keys)
-    df = df.with_columns(ctx.period_index(df[date_col].cast(pl.Int32).cast(pl.Int64)).alias("_p")).filter(
-        pl.col("_p").is_not_null()
-    )
     lookup = rows.select(*keys, "_p", "_k")
     return df.join(lookup, on=[*keys, "_p"], how="inner", nulls_equal=True)
 
@@ -596,14 +720,12 @@ def _applicable(ctx: _Context, df: pl.DataFrame) -> bool:
 def _objection_frame(ctx: _Context, objections: pl.DataFrame) -> pl.DataFrame:
     df = frames.as_of(frames.conform("objections", objections), "objections", ctx.scope.as_of)
     df = _where(df, ctx.where)
-    days = df["filed"].cast(pl.Int32).cast(pl.Int64)
-    return df.with_columns(ctx.period_index(days).alias("_p")).filter(pl.col("_p").is_not_null())
+    return df.with_columns(ctx.period_index(df["filed"]).alias("_p")).filter(pl.col("_p").is_not_null())
 
 
 def _payment_frame(ctx: _Context, payments: pl.DataFrame) -> pl.DataFrame:
     df = _where(frames.conform("payments", payments), ctx.where)
-    days = df["month"].cast(pl.Int32).cast(pl.Int64)
-    return df.with_columns(ctx.period_index(days).alias("_p")).filter(pl.col("_p").is_not_null())
+    return df.with_columns(ctx.period_index(df["month"]).alias("_p")).filter(pl.col("_p").is_not_null())
 
 
 def _objections(ctx: _Context, obj: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
@@ -948,19 +1070,17 @@ def indicators(
 
     want = set(columns)
     if want & {"clients", "cost_per_client_cents"}:
-        rows = _attach(rows, _clients(ctx))
+        rows = _attach_flat(rows, "clients", _clients(ctx))
     if "inflow" in want:
-        rows = _attach(rows, _inflow(ctx))
+        rows = _attach_flat(rows, "inflow", _inflow(ctx))
     if "outflow" in want:
-        rows = _attach(rows, _outflow(ctx))
+        rows = _attach_flat(rows, "outflow", _outflow(ctx))
     if "median_duration_days" in want:
-        rows = _attach(rows, _duration(ctx))
+        rows = _attach_flat(rows, "median_duration_days", *_duration(ctx))
     if want & {"step_down", "sustainable_outflow_rate"}:
         follow = _follow_up(ctx)
-        if "step_down" in want:
-            rows = _attach(rows, _step_down(ctx, follow))
-        if "sustainable_outflow_rate" in want:
-            rows = _attach(rows, _sustainable(ctx, follow))
+        rows = _attach_flat(rows, "step_down", _step_down(ctx, follow))
+        rows = _attach_flat(rows, "sustainable_outflow_rate", *_sustainable(ctx, follow))
     if want & {"waiting_median_days", "waiting_within_norm_share"}:
         rows = _attach(rows, _waiting(ctx, requests, waiting_norm_days))
     if "cost_per_client_cents" in want:
@@ -968,7 +1088,7 @@ def indicators(
             rows = rows.with_columns(pl.lit(None, dtype=pl.Int64).alias("cost_per_client_cents"))
         else:
             rows = _attach(rows, _paid(ctx, pay, rows))
-            n = pl.col("clients").fill_null(0)
+            n = pl.col("clients")
             paid = pl.col("_paid").fill_null(0)
             rows = rows.with_columns(
                 pl.when(n > 0).then((2 * paid + n) // (2 * n)).otherwise(None).alias("cost_per_client_cents")
