@@ -69,8 +69,16 @@ def declaration_rows(draw: st.DrawFn, segment: str, *, late: bool = True) -> lis
             "retour_code": "0200",
         }
         rows.append(row)
-        if draw(st.integers(0, 5)) == 0:  # credited later
-            rows.append({**row, "amount_cents": -row["amount_cents"], "arrival": row["arrival"] + dt.timedelta(days=9)})
+        if draw(st.integers(0, 5)) == 0:  # credited later: under its own reference (IV091) or the same one
+            own = draw(st.booleans())
+            rows.append(
+                {
+                    **row,
+                    "line_id": f"{row['line_id']}-C" if own else row["line_id"],
+                    "amount_cents": -row["amount_cents"],
+                    "arrival": row["arrival"] + dt.timedelta(days=9),
+                }
+            )
     return rows
 
 
@@ -185,9 +193,9 @@ def test_row_order_and_arrival_order_do_not_change_the_year_end_ledger(
         return {**row, "arrival": first + dt.timedelta(days=rnd.randint(0, (limit - first).days))}
 
     rows = [redraw(row) for row in declarations.iter_rows(named=True)]
-    credited = {(r["line_id"], r["care_month"]): r["arrival"] for r in rows if r["amount_cents"] >= 0}
+    debit_arrival = {r["line_id"]: r["arrival"] for r in rows if r["amount_cents"] >= 0}
     rows = [
-        {**r, "arrival": max(r["arrival"], credited.get((r["line_id"], r["care_month"]), r["arrival"]))}
+        {**r, "arrival": max(r["arrival"], debit_arrival.get(r["line_id"].removesuffix("-C"), r["arrival"]))}
         if r["amount_cents"] < 0
         else r
         for r in rows

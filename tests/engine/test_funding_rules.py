@@ -32,6 +32,29 @@ def test_positions_net_credits_ignore_rejected_rows_and_respect_as_of() -> None:
     assert before_credit.select("line_id", "volume", "amount_cents").rows() == [("L1", 5, 500)]
 
 
+def test_a_credit_with_its_own_reference_cancels_the_identical_debit() -> None:
+    """IV091: a credit is the debit with a new ReferentieNummer, VorigReferentieNummer and C."""
+    base = {"provider": "11111111", "segment": "S", "municipality": "0983", "client": "c", "product_category": "45",
+            "product_code": "45A01", "care_month": D(2025, 1, 1), "unit": "04", "accepted": True, "volume": 5}  # fmt: skip
+    rows = [
+        {**base, "line_id": "D1", "arrival": D(2025, 2, 1), "amount_cents": 500},
+        {**base, "line_id": "D2", "arrival": D(2025, 2, 1), "amount_cents": 500},  # an identical second debit
+        {**base, "line_id": "C1", "arrival": D(2025, 2, 20), "amount_cents": -500},  # credits D1
+        {**base, "line_id": "D3", "arrival": D(2025, 2, 20), "volume": 4, "amount_cents": 400},  # the correction
+        {**base, "line_id": "C9", "arrival": D(2025, 2, 20), "volume": 7, "amount_cents": -700},  # credits nothing
+    ]
+    table = positions(frames.frame("declarations", rows))
+    assert table.select("line_id", "volume", "amount_cents", "debits", "credits").rows() == [
+        ("C9", -7, -700, 0, 1),
+        ("D1", 0, 0, 1, 1),
+        ("D2", 5, 500, 1, 0),
+        ("D3", 4, 400, 1, 0),
+    ]
+    # before the credit arrived, D1 stood
+    early = positions(frames.frame("declarations", rows), as_of=D(2025, 2, 10))
+    assert early.select("line_id", "amount_cents").rows() == [("D1", 500), ("D2", 500)]
+
+
 def allocation(
     frequency: str, volume: int, begin: dt.date, end: dt.date | None, category: str = "45"
 ) -> dict[str, object]:

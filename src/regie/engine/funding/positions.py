@@ -1,9 +1,15 @@
 """From declaration rows to declared positions: one per declared prestatie, credits netted.
 
 A 323 line (prestatie) is identified by its line id (provider + ReferentieNummer). The
-standard corrects a line by crediting it with the same ReferentieNummer (DebetCredit C) and,
-if needed, declaring it anew under a new one. So the funding rules work on the **position**
-of each line id and care month: the debit rows minus the credit rows. A position
+standard corrects a line by crediting it (DebetCredit C) and, if needed, declaring it anew.
+The credit is identical to the debit it credits except for its own, new ReferentieNummer
+and a VorigReferentieNummer naming the debit (iJw/iWmo IV091). The engine's declarations
+frame does not carry VorigReferentieNummer, so a credit is matched to its debit by that
+identity: same provider, segment, municipality, client, allocation, product, care month,
+unit, volume and amount (several identical debits are credited in line-id order). Rows
+that share a line id (a sender crediting under the same ReferentieNummer) are netted too.
+So the funding rules work on the **position** of each declared line: its debit rows minus
+the credit rows that credit it. A position
 
 - counts only rows that were accepted (``accepted`` is not False) and had arrived by
   ``as_of`` (their Dagtekening);
@@ -98,7 +104,46 @@ def positions(declarations: pl.DataFrame, *, as_of: dt.date | None = None) -> pl
     out = out.with_columns(pl.coalesce("_debit_arrival", "_any_arrival").alias("arrival")).drop(
         "_debit_arrival", "_any_arrival"
     )
-    return out.sort(["care_month", "provider", "line_id"])
+    return _pair_credits(out).sort(["care_month", "provider", "line_id"])
+
+
+_IDENTITY = ["provider", "care_month", *_TEXT, "_volume", "_amount"]
+
+
+def _pair_credits(table: pl.DataFrame) -> pl.DataFrame:
+    """Fold each credit-only position into the identical debit it credits (IV091)."""
+    table = table.with_columns(pl.col("volume").abs().alias("_volume"), pl.col("amount_cents").abs().alias("_amount"))
+    is_credit = (pl.col("debits") == 0) & (pl.col("amount_cents") < 0)
+    is_debit = (pl.col("debits") > pl.col("credits")) & (pl.col("amount_cents") > 0)
+    rank = pl.int_range(pl.len()).over(_IDENTITY).alias("_rank")
+    credits = table.filter(is_credit).sort("line_id").with_columns(rank)
+    debits = table.filter(is_debit).sort("line_id").with_columns(rank)
+    if credits.height == 0 or debits.height == 0:
+        return table.drop("_volume", "_amount")
+    pairs = credits.select(
+        *_IDENTITY, "_rank", pl.col("line_id").alias("_credit_id"), pl.col("volume").alias("_cv"),
+        pl.col("amount_cents").alias("_ca"), pl.col("credits").alias("_cc"),
+    ).join(
+        debits.select(*_IDENTITY, "_rank", pl.col("line_id").alias("_debit_id")),
+        on=[*_IDENTITY, "_rank"],
+        nulls_equal=True,
+    )  # fmt: skip
+    adjust = pairs.select("provider", pl.col("_debit_id").alias("line_id"), "care_month", "_cv", "_ca", "_cc")
+    out = (
+        table.join(adjust, on=["provider", "line_id", "care_month"], how="left", nulls_equal=True)
+        .with_columns(
+            (pl.col("volume") + pl.col("_cv").fill_null(0)).alias("volume"),
+            (pl.col("amount_cents") + pl.col("_ca").fill_null(0)).alias("amount_cents"),
+            (pl.col("credits") + pl.col("_cc").fill_null(0)).alias("credits"),
+        )
+        .join(
+            pairs.select("provider", pl.col("_credit_id").alias("line_id"), "care_month", pl.lit(True).alias("_gone")),
+            on=["provider", "line_id", "care_month"],
+            how="left",
+        )
+        .filter(pl.col("_gone").is_null())
+    )
+    return out.drop("_volume", "_amount", "_cv", "_ca", "_cc", "_gone")
 
 
 def select(
