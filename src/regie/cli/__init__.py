@@ -15,9 +15,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from regie.cli import catalog, demo, generate, serve
+from regie.cli import catalog, check, demo, generate, serve
 
-COMMANDS = [generate, catalog, demo, serve]
+COMMANDS = [generate, catalog, check, demo, serve]
 
 
 def build_parser() -> argparse.ArgumentParser:
