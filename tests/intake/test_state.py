@@ -8,7 +8,7 @@ import pytest
 
 from regie.engine.catalog import Catalog, catalog_from_dict
 from regie.intake.records import AllocationRec, DeclarationRec, Incoming, ObjectionRec, RequestRec, StartRec, StopRec
-from regie.intake.state import IntakeState, allowed_volume
+from regie.intake.state import IntakeState
 
 D = dt.date
 MUN, PROV, OTHER = "0983", "12345678", "87654321"
@@ -85,12 +85,12 @@ def alloc(number: str = "A1", end: dt.date | None = D(2025, 12, 31), volume: int
 
 
 def decl(ref: str, month: int = 1, volume: int = 4, amount: int = 26000, number: str | None = "A1",
-         category: str = "02", code: str = "02A01", unit: str = "04") -> DeclarationRec:  # fmt: skip
+         category: str = "02", code: str = "02A01", unit: str = "04", previous: str | None = None) -> DeclarationRec:  # fmt: skip
     begin = D(2025, month, 1)
     end = (begin.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     return DeclarationRec(
         ref=ref, municipality=MUN, provider=PROV, client="c1", declaration_number="D1", reference=ref,
-        previous_reference=None, allocation_number=number, category=category, code=code, period_begin=begin,
+        previous_reference=previous, allocation_number=number, category=category, code=code, period_begin=begin,
         period_end=end, volume=volume, unit=unit, tariff=6500, amount_cents=amount,
     )  # fmt: skip
 
@@ -148,16 +148,19 @@ def test_declaration_rules() -> None:
     s = IntakeState(catalog())
     s.apply(incoming(D(2025, 1, 2), alloc()))
     assert s.apply(incoming(D(2025, 2, 3), decl("R1"))).accepted == 1
-    assert [f.code for f in s.apply(incoming(D(2025, 2, 3), decl("R1"))).rejected] == ["9333"]
-    assert [f.code for f in s.apply(incoming(D(2025, 2, 3), decl("R9", amount=-26000))).rejected] == ["9366"]
-    assert s.apply(incoming(D(2025, 2, 4), decl("R1", amount=-26000))).accepted == 1  # credit of R1
+    assert [f.code for f in s.apply(incoming(D(2025, 2, 3), decl("R1"))).rejected] == ["8021"]  # reference used
+    assert [f.code for f in s.apply(incoming(D(2025, 2, 3), decl("C9", amount=-26000))).rejected] == ["8017"]
+    assert s.apply(incoming(D(2025, 2, 4), decl("C1", amount=-26000, previous="R1"))).accepted == 1  # credits R1
+    assert [f.code for f in s.apply(incoming(D(2025, 2, 4), decl("C2", amount=-26000, previous="R1"))).rejected] == [
+        "8017"  # R1 was credited already
+    ]
     assert [f.code for f in s.apply(incoming(D(2025, 2, 5), decl("R2", category="15", code="15A01"))).rejected] == [
         "9339",
         "9340",
     ]
     assert [f.code for f in s.apply(incoming(D(2025, 2, 5), decl("R3", unit="14"))).rejected] == ["9341"]
     out = s.apply(incoming(D(2025, 2, 5), decl("R4", number="ZZ")))
-    assert [f.code for f in out.rejected] == ["9019"]
+    assert [f.code for f in out.rejected] == ["9338"]
     assert [sig.kind for sig in out.signals] == ["care_without_allocation"]
 
 
@@ -166,17 +169,18 @@ def test_declared_volume_within_the_allocation() -> None:
     s.apply(incoming(D(2025, 1, 2), alloc(volume=10, frequency="4")))  # 10 hours a month
     assert [f.code for f in s.apply(incoming(D(2025, 3, 1), decl("R1", month=2, volume=12))).rejected] == ["9321"]
     assert s.apply(incoming(D(2025, 3, 1), decl("R2", month=2, volume=6))).accepted == 1
-    out = s.apply(incoming(D(2025, 3, 1), decl("R3", month=2, volume=6)))
+    s.apply(incoming(D(2025, 1, 2), alloc("T1", volume=10, frequency="6")))  # 10 hours in total
+    assert s.apply(incoming(D(2025, 3, 1), decl("T1a", number="T1", month=2, volume=6))).accepted == 1
+    out = s.apply(incoming(D(2025, 4, 1), decl("T1b", number="T1", month=3, volume=6)))
     assert [f.code for f in out.rejected] == ["9322"]
     assert [sig.kind for sig in out.signals] == ["above_allocated_volume"]
-    assert s.apply(incoming(D(2025, 4, 1), decl("R4", month=3, volume=10))).accepted == 1  # a new month
 
 
 def test_period_outside_the_allocation() -> None:
     s = IntakeState(catalog())
     s.apply(incoming(D(2025, 1, 2), alloc(end=D(2025, 3, 15))))
     assert [f.code for f in s.apply(incoming(D(2025, 4, 2), decl("R1", month=3))).rejected] == ["9308"]
-    assert [f.code for f in s.apply(incoming(D(2025, 5, 2), decl("R2", month=4))).rejected] == ["9307", "9308"]
+    assert [f.code for f in s.apply(incoming(D(2025, 5, 2), decl("R2", month=4))).rejected] == ["9308"]
 
 
 @pytest.mark.parametrize(("arrival", "late"), [(D(2025, 3, 15), False), (D(2025, 3, 16), True)])
@@ -224,11 +228,3 @@ def test_objection_ids_are_unique() -> None:
                        kind="bezwaar", filed=D(2025, 2, 1), decided=None, upheld=None)  # fmt: skip
     assert s.apply(incoming(D(2025, 2, 2), obj)).accepted == 1
     assert [f.code for f in s.apply(incoming(D(2025, 2, 3), obj)).rejected] == ["9333"]
-
-
-def test_allowed_volume_per_frequency() -> None:
-    s = IntakeState(catalog())
-    s.apply(incoming(D(2025, 1, 2), alloc(volume=3, frequency="2")))
-    a = s.allocations[(MUN, "A1")]
-    assert allowed_volume(a, D(2025, 2, 1), D(2025, 2, 28)) == 12  # 4 weeks
-    assert allowed_volume(a, D(2025, 3, 1), D(2025, 3, 31)) == 15  # 31 days: 5 weeks begun

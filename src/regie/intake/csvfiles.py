@@ -58,7 +58,7 @@ COLUMNS: dict[str, tuple[set[str], set[str]]] = {
             "debit_credit",
             "reported_on",
         },
-        {"allocation_number", "product_code"},
+        {"allocation_number", "product_code", "previous_reference"},
     ),
     "objections": (
         {"objection_id", "municipality", "segment", "bsn", "kind", "filed", "reported_on"},
@@ -196,7 +196,7 @@ def _declaration(r: _Row, ref: str) -> list[Record]:
             client=r.client(),
             declaration_number="",
             reference=r.text("reference") or "",
-            previous_reference=None,
+            previous_reference=r.text("previous_reference", required=False),
             allocation_number=r.text("allocation_number", required=False),
             category=r.code("product_category", _CATEGORY, "productcategorie") or "",
             code=r.code("product_code", _PRODUCT, "productcode", required=False),

@@ -9,16 +9,17 @@ from stored rows, applies files in arrival order and stores the outcomes.
 
 Rules applied here
 ------------------
-- A care start (305) or a declaration (323) in a segment that allocates (not taakgericht)
-  must name an allocation that exists for the same client and provider: otherwise the record
-  is rejected (9019) and a ``care_without_allocation`` signal is raised. A start in such a
-  segment without any allocation number is treated the same way.
-- A declaration line must fit its allocation: product category, code and unit equal (9339,
-  9340, 9341), product period inside the allocation (9307, 9308), and the declared volume
-  within the allocated volume (9321 for one line, 9322 for the sum; signal
-  ``above_allocated_volume``).
-- A reference number is used once per provider for a debit (9333); a credit must refer to an
-  accepted debit with the same reference (9366).
+The standard's rules across messages are the functions of :mod:`regie.messages.crossrules`;
+this module keeps the state they need and decides what follows from their faults:
+
+- A care start (305) in a segment that allocates (not taakgericht) must name an allocation
+  of the same client and provider (9019); a declaration line must name one (9338). Either
+  fault also raises a ``care_without_allocation`` signal.
+- A declaration line must fit its allocation (9339/9340/9341 product and unit, 9307/9308
+  period, 9387/9388 whole months, 9321 volume of the line) and all lines on one allocation
+  together must stay within it (9322); a volume fault raises ``above_allocated_volume``.
+- A ReferentieNummer is used once per provider (8021) and a credit names an accepted debit
+  by its VorigReferentieNummer (8017).
 - A declaration line that arrives after its contract's deadline (``Contract.deadline_for``) is
   stored as accepted, but flagged ``late_declaration``: the funding rules do not pay it.
 - An allocation extended for the third time or more (a later end date for the same number, or
@@ -32,7 +33,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,9 +49,16 @@ from regie.intake.records import (
     StopRec,
 )
 from regie.messages.codes import RETOUR_CODES
+from regie.messages.crossrules import (
+    check_against_allocation,
+    check_credit_has_debit,
+    check_cumulative_volume,
+    check_reference_unique,
+    check_start_against_allocation,
+)
+from regie.messages.faults import Fault as MessageFault
+from regie.messages.model import AllocatedProduct, Amount, Extent, Performance, Period, Product, StartProduct
 
-#: Frequency codes (WMO757) and the number of days one unit of frequency covers.
-_FREQUENCY_DAYS = {"1": 1, "2": 7}
 EXTENSION_SIGNAL_AT = 3  # the third extension raises the signal
 
 
@@ -66,23 +73,15 @@ def month_start(day: dt.date) -> dt.date:
 
 @dataclass
 class Allocation:
-    """The current state of one allocation number, with what was declared on it."""
+    """The current state of one allocation number, and the lines accepted on it so far."""
 
     municipality: str
-    number: str
     provider: str
     client: str
     segment: str
-    category: str
-    code: str | None
-    begin: dt.date
-    end: dt.date | None
-    volume: int | None
-    unit: str | None
-    frequency: str | None
+    product: AllocatedProduct
     extensions: int = 0
-    declared_total: int = 0
-    declared_by_month: dict[dt.date, int] = field(default_factory=lambda: defaultdict(int))
+    performances: list[Performance] = field(default_factory=list)
 
 
 @dataclass
@@ -172,8 +171,8 @@ class IntakeState:
             self._contracts[(c.provider, c.segment)].append(c)
         self.allocations: dict[tuple[str, str], Allocation] = {}
         self.episodes: dict[str, EpisodeRow] = {}
-        self.references: dict[tuple[str, str], tuple[int, bool]] = {}  # (provider, ref) -> (amount, credited)
-        self.declaration_numbers: set[tuple[str, str]] = set()
+        self.references: dict[str, set[str]] = defaultdict(set)  # provider -> every accepted ReferentieNummer
+        self.open_debits: dict[str, set[str]] = defaultdict(set)  # provider -> debits not credited yet
         self.requests: dict[str, list[tuple[dt.date, str | None, str | None, str | None]]] = defaultdict(list)
         self.objections: set[str] = set()
         self.signal_keys: set[str] = set()
@@ -224,7 +223,8 @@ class IntakeState:
         segment = self.segment_of(rec.category, rec.code)
         key = (rec.municipality, rec.number)
         current = self.allocations.get(key)
-        extended = current is not None and current.end is not None and (rec.end is None or rec.end > current.end)
+        current_end = current.product.end if current else None
+        extended = current_end is not None and (rec.end is None or rec.end > current_end)
         chain_key = (rec.municipality, rec.provider, rec.client, rec.category + (rec.code or ""))
         chain_end, chain_extensions = self._chains.get(chain_key, (None, 0))
         follows_on = (
@@ -237,20 +237,12 @@ class IntakeState:
         )
         self.allocations[key] = Allocation(
             municipality=rec.municipality,
-            number=rec.number,
             provider=rec.provider,
             client=rec.client,
             segment=segment.code if segment else "",
-            category=rec.category,
-            code=rec.code,
-            begin=rec.begin,
-            end=rec.end,
-            volume=rec.volume,
-            unit=rec.unit,
-            frequency=rec.frequency,
+            product=allocated_product(rec),
             extensions=extensions,
-            declared_total=current.declared_total if current else 0,
-            declared_by_month=current.declared_by_month if current else defaultdict(int),
+            performances=current.performances if current else [],
         )
         self._chains[chain_key] = (rec.end, extensions)
         out.allocations.append((rec, segment.code if segment else "", arrival))
@@ -286,7 +278,7 @@ class IntakeState:
             ),
         )
 
-    def _known_allocation(self, rec: StartRec | StopRec | DeclarationRec) -> Allocation | None:
+    def known_allocation(self, rec: StartRec | StopRec | DeclarationRec) -> Allocation | None:
         if not rec.allocation_number:
             return None
         alloc = self.allocations.get((rec.municipality, rec.allocation_number))
@@ -317,10 +309,14 @@ class IntakeState:
         if segment is None:
             out.reject("9338", "het product hoort bij geen segment van de catalogus", rec.ref)
             return
-        if self.allocates(segment) and self._known_allocation(rec) is None:
-            out.reject("9019", _fault("9019"), rec.ref)
-            self._signal_without_allocation(out, rec, segment, month_start(rec.begin))
-            return
+        if self.allocates(segment):
+            alloc = self.known_allocation(rec)
+            product = StartProduct(rec.begin, rec.status, rec.allocation_number, Product(rec.category, rec.code))
+            faults = check_start_against_allocation(product, alloc.product if alloc else None, record=rec.ref)
+            if faults:
+                out.rejected.extend(Fault(f.code, f.reason, rec.ref) for f in faults)
+                self._signal_without_allocation(out, rec, segment, month_start(rec.begin))
+                return
         key = self._episode_key(rec, segment)
         existing = self.episodes.get(key)
         if rec.status == "3":
@@ -380,15 +376,17 @@ class IntakeState:
     def _declaration(self, rec: DeclarationRec, arrival: dt.date, out: Outcome) -> None:
         segment = self.segment_of(rec.category, rec.code)
         care_month = month_start(rec.period_begin)
-        alloc = self._known_allocation(rec)
-        faults = self._declaration_faults(rec, segment, alloc)
+        alloc = self.known_allocation(rec)
+        line = performance(rec)
+        faults = self._declaration_faults(rec.provider, line, segment, alloc)
         if faults:
-            for code, reason in faults:
-                out.reject(code, reason, rec.ref)
-            codes = {code for code, _ in faults}
-            if segment is not None and "9019" in codes:
+            for fault in faults:
+                out.reject(fault.code, fault.reason, rec.ref)
+            codes = {fault.code for fault in faults}
+            if segment is not None and codes & {"9338", "9019"}:
                 self._signal_without_allocation(out, rec, segment, care_month)
             if segment is not None and alloc is not None and codes & {"9321", "9322"}:
+                extent = alloc.product.extent
                 self._signal(
                     out,
                     Signal(
@@ -400,24 +398,21 @@ class IntakeState:
                         client=rec.client,
                         record=rec.reference,
                         care_month=care_month,
-                        detail={"allocation": alloc.number, "volume": rec.volume, "allocated": alloc.volume},
+                        detail={
+                            "allocation": alloc.product.allocation_number,
+                            "volume": rec.volume,
+                            "allocated": extent.volume if extent else None,
+                            "frequency": extent.frequency if extent else None,
+                        },
                     ),
                 )
-            code, reason = faults[0]
             out.declarations.append(
-                DeclarationRow(rec, segment.code if segment else "", care_month, arrival, False, code, reason)
-            )
+                DeclarationRow(rec, segment.code if segment else "", care_month, arrival, False, faults[0].code,
+                               faults[0].reason)
+            )  # fmt: skip
             return
         assert segment is not None
-        sign = 1 if rec.amount_cents >= 0 else -1
-        if alloc is not None:
-            alloc.declared_total += sign * rec.volume
-            alloc.declared_by_month[care_month] += sign * rec.volume
-        ref_key = (rec.provider, rec.reference)
-        if rec.amount_cents >= 0:
-            self.references[ref_key] = (rec.amount_cents, False)
-        else:
-            self.references[ref_key] = (self.references[ref_key][0], True)
+        self.accept_declaration(rec, alloc, line)
         out.declarations.append(DeclarationRow(rec, segment.code, care_month, arrival, True, "0200", ""))
         contract = self.contract_for(rec.provider, segment.code, rec.municipality, care_month)
         deadline = contract.deadline_for(care_month) if contract else None
@@ -442,22 +437,36 @@ class IntakeState:
                 ),
             )
 
+    def accept_declaration(self, rec: DeclarationRec, alloc: Allocation | None, line: Performance) -> None:
+        """Remember an accepted line: its reference, the debit it credits, the volume used."""
+        self.references[rec.provider].add(rec.reference)
+        if rec.amount_cents < 0 and rec.previous_reference:
+            self.open_debits[rec.provider].discard(rec.previous_reference)
+        else:
+            self.open_debits[rec.provider].add(rec.reference)
+        if alloc is not None:
+            alloc.performances.append(line)
+
     def _declaration_faults(
-        self, rec: DeclarationRec, segment: Segment | None, alloc: Allocation | None
-    ) -> list[tuple[str, str]]:
+        self, provider: str, line: Performance, segment: Segment | None, alloc: Allocation | None
+    ) -> list[MessageFault]:
         """Why a declaration line cannot be accepted, given what is known; empty when it can."""
         if segment is None:
-            return [("9338", "het product hoort bij geen segment van de catalogus")]
-        earlier = self.references.get((rec.provider, rec.reference))
-        if rec.amount_cents >= 0 and earlier is not None:
-            return [("9333", "dit referentienummer is al eerder gedeclareerd")]
-        if rec.amount_cents < 0 and (earlier is None or earlier[1]):
-            return [("9366", _fault("9366"))]
-        if not self.allocates(segment):
-            return []
+            return [MessageFault("", "9338", "het product hoort bij geen segment van de catalogus", line.reference)]
+        faults = check_reference_unique(line.reference, self.references[provider])
+        faults += check_credit_has_debit(line, self.open_debits[provider])
+        if faults or not self.allocates(segment):
+            return faults
         if alloc is None:
-            return [("9019", _fault("9019"))]
-        return list(allocation_faults(rec, alloc))
+            return check_against_allocation(line, None)
+        faults = check_against_allocation(line, alloc.product)
+        if not faults:
+            faults = [
+                f
+                for f in check_cumulative_volume([*alloc.performances, line], alloc.product)
+                if f.record == line.reference
+            ]
+        return faults
 
     def _request(self, rec: RequestRec, arrival: dt.date, out: Outcome) -> None:
         segment = rec.segment
@@ -475,43 +484,35 @@ class IntakeState:
         out.objections.append((rec, arrival))
 
 
-def allocation_faults(rec: DeclarationRec, alloc: Allocation) -> Iterable[tuple[str, str]]:
-    """The retour codes of a declaration line that does not fit its allocation."""
-    if rec.category != alloc.category:
-        yield "9339", _fault("9339")
-    if alloc.code and rec.code != alloc.code:
-        yield "9340", _fault("9340")
-    if alloc.unit and rec.unit != alloc.unit:
-        yield "9341", _fault("9341")
-    if rec.period_begin < alloc.begin or (alloc.end is not None and rec.period_begin > alloc.end):
-        yield "9307", _fault("9307")
-    if rec.period_end < alloc.begin or (alloc.end is not None and rec.period_end > alloc.end):
-        yield "9308", _fault("9308")
-    if alloc.volume is not None and rec.amount_cents >= 0:
-        allowed = allowed_volume(alloc, rec.period_begin, rec.period_end)
-        if allowed is not None:
-            month = month_start(rec.period_begin)
-            used = alloc.declared_total if alloc.frequency == "6" else alloc.declared_by_month.get(month, 0)
-            if rec.volume > allowed:
-                yield "9321", _fault("9321")
-            elif used + rec.volume > allowed:
-                yield "9322", _fault("9322")
+def allocated_product(rec: AllocationRec) -> AllocatedProduct:
+    """An allocation record as the standard's allocated product (for the cross-message rules)."""
+    return AllocatedProduct(
+        allocation_number=rec.number,
+        allocation_date=rec.allocated_on,
+        allocation_time=dt.time(0),
+        start=rec.begin,
+        product=Product(rec.category, rec.code),
+        end=rec.end,
+        change_reason=rec.change_reason,
+        extent=Extent(rec.volume, rec.unit or "", rec.frequency or "") if rec.volume is not None else None,
+        budget=rec.budget,
+    )
 
 
-def allowed_volume(alloc: Allocation, begin: dt.date, end: dt.date) -> int | None:
-    """The volume an allocation allows over a product period (frequency 6: in total).
-
-    Frequency 1 (per day) and 2 (per week) scale with the days of the period (a week counts
-    whole when begun), 4 (per month) is per calendar month, 6 is the total over the validity.
-    """
-    if alloc.volume is None:
-        return None
-    days = (end - begin).days + 1
-    if alloc.frequency == "1":
-        return alloc.volume * days
-    if alloc.frequency == "2":
-        return alloc.volume * -(-days // 7)
-    return alloc.volume  # "4" per month (one month per period) and "6" total
+def performance(rec: DeclarationRec) -> Performance:
+    """A declaration record as the standard's prestatie (for the cross-message rules)."""
+    return Performance(
+        reference=rec.reference,
+        allocation_number=rec.allocation_number or "",
+        category=rec.category,
+        code=rec.code or "",
+        period=Period(rec.period_begin, rec.period_end),
+        volume=rec.volume,
+        unit=rec.unit,
+        amount=Amount.of(rec.amount_cents),
+        tariff=rec.tariff,
+        previous_reference=rec.previous_reference,
+    )
 
 
 _HANDLERS: dict[type[Record], Any] = {
@@ -523,4 +524,4 @@ _HANDLERS: dict[type[Record], Any] = {
     ObjectionRec: IntakeState._objection,
 }
 
-__all__ = ["Allocation", "EpisodeRow", "IntakeState", "Outcome", "Signal", "allocation_faults", "allowed_volume"]
+__all__ = ["Allocation", "EpisodeRow", "IntakeState", "Outcome", "Signal", "allocated_product", "performance"]

@@ -1,0 +1,69 @@
+"""``regie ingest PATH...``: read messages and CSV files into the database."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from regie.cli.common import OK, REJECTED, add_json_flag, console, emit_json, fail, setup_django
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("ingest", help="lees berichten (XML), CSV-bestanden, mappen en zip-archieven in")
+    parser.add_argument("paths", nargs="+", metavar="PATH")
+    add_json_flag(parser)
+    parser.set_defaults(func=run)
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[int], Callable[[int], None]] | None]:
+    """A rich progress bar on stderr (only on a terminal and without ``--json``)."""
+    if not enabled or not console.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("Inlezen"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console
+    ) as bar:
+
+        def factory(total: int) -> Callable[[int], None]:
+            task = bar.add_task("ingest", total=total)
+            return lambda n: bar.advance(task, n)
+
+        yield factory
+
+
+def run(args: argparse.Namespace) -> int:
+    setup_django()
+    from regie.traffic.ingest import IngestError, ingest  # noqa: PLC0415 - needs Django set up
+
+    try:
+        with progress_bar(not args.json) as factory:
+            summary = ingest(args.paths, factory)
+    except IngestError as exc:
+        return fail(str(exc))
+    doc = summary.as_dict()
+    if args.json:
+        emit_json(doc)
+    else:
+        report(doc)
+    return REJECTED if doc["rejected"] else OK
+
+
+def report(doc: dict[str, Any]) -> None:
+    """A readable summary on stderr."""
+    accepted = ", ".join(f"{code}: {n}" for code, n in doc["accepted"].items()) or "geen"
+    console.print(f"{doc['files']} bestanden gelezen, {doc['duplicates']} al eerder ingelezen.")
+    console.print(f"Geaccepteerde records per bericht: {accepted}.")
+    if doc["signals"]:
+        console.print("Signalen: " + ", ".join(f"{kind}: {n}" for kind, n in doc["signals"].items()) + ".")
+    if doc["rejected"]:
+        console.print(f"[bold]{len(doc['rejected'])} afgekeurd:[/bold]")
+        for row in doc["rejected"][:50]:
+            record = f" record {row['record']}" if row["record"] else ""
+            console.print(f"  {row['file']}{record}: {row['code']} {row['reason']}")
+        if len(doc["rejected"]) > 50:
+            console.print(f"  ... en nog {len(doc['rejected']) - 50} (alle redenen met --json)")
