@@ -94,7 +94,7 @@ def test_no_bsn_is_stored_anywhere(region: Path, capsys: pytest.CaptureFixture[s
         assert BSN_A.encode() not in archived and BSN_B.encode() not in archived
     with connection.cursor() as cursor:
         for model in (m.Episode, m.Objection, m.Rejection, m.Signal, m.Message):
-            cursor.execute(f"SELECT * FROM {model._meta.db_table}")  # noqa: S608 - fixed table names
+            cursor.execute(f"SELECT * FROM {model._meta.db_table}")
             text = repr(cursor.fetchall())
             assert BSN_A not in text and BSN_B not in text, model
 
