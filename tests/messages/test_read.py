@@ -3,13 +3,14 @@ parser refuses what is unsafe; BSNs never leak."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from pathlib import Path
 
 import pytest
 
-from regie.messages import Declaration, read, write
+from regie.messages import Allocation, CareStop, Declaration, Extent, Product, read, write
 from regie.messages.bsn import pseudonym
 from regie.messages.codes import LAWS, Law
 
@@ -222,3 +223,22 @@ def test_a_declaration_with_a_wrong_total_keeps_its_records_and_names_the_rule()
 def test_reading_the_same_bytes_twice_gives_equal_results() -> None:
     data = (DATA / "standard" / "wmo302_voorbeeld.xml").read_bytes()
     assert read(data) == read(data)
+
+
+def test_the_case_messages_are_read_as_the_case_describes() -> None:
+    first = read((DATA / "casus" / "jw301_casus1_stap1_toewijzing.xml").read_bytes()).message
+    extended = read((DATA / "casus" / "jw301_casus1_stap4_verlenging.xml").read_bytes()).message
+    assert isinstance(first, Allocation) and isinstance(extended, Allocation)
+    [before], [after] = first.client.products, extended.client.products
+    assert before.allocation_number == after.allocation_number == "667899"
+    assert before.product == after.product == Product("45", "45A04")
+    assert before.extent == after.extent == Extent(3, "04", "2")
+    assert (before.end, after.end, after.change_reason) == (dt.date(2025, 6, 30), dt.date(2025, 12, 31), "04")
+    correction = read((DATA / "casus" / "jw307_casus4_stap4_correctie.xml").read_bytes()).message
+    assert isinstance(correction, CareStop)
+    assert [(p.status, p.end_reason) for p in correction.client.products] == [("3", "33"), ("1", "31")]
+    temporary = read((DATA / "casus" / "wmo307_casus2_stap3_tijdelijke_stop.xml").read_bytes()).message
+    definitive = read((DATA / "casus" / "wmo307_casus2_stap4_definitieve_stop.xml").read_bytes()).message
+    assert isinstance(temporary, CareStop) and isinstance(definitive, CareStop)
+    assert temporary.client.products[0].end_reason == "20" and definitive.client.products[0].end_reason == "23"
+    assert temporary.client.products[0].end == definitive.client.products[0].end

@@ -43,12 +43,12 @@ def _report(files: list[dict[str, Any]]) -> None:
     for entry in files:
         kind = entry["message"] or "onbekend bericht"
         if entry["valid"]:
-            console.print(f"{entry['file']}: {kind} geldig")
+            console.print(f"{entry['file']}: {kind} geldig", markup=False, soft_wrap=True)
             continue
         invalid += 1
-        console.print(f"{entry['file']}: {kind} ongeldig")
+        console.print(f"{entry['file']}: {kind} ongeldig", markup=False, soft_wrap=True)
         for error in entry["errors"]:
-            console.print(f"  {error['code']} {error['path']}: {error['reason']}", markup=False)
+            console.print(f"  {error['code']} {error['path']}: {error['reason']}", markup=False, soft_wrap=True)
     if not files:
         console.print("Geen berichten gevonden.")
     else:
