@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from regie.cli.common import OK, add_json_flag, console, emit_json
-from regie.synth import PROFILES, generate
+from regie.cli.common import OK, REJECTED, USAGE, add_json_flag, console, emit_json, fail
+from regie.synth import PROFILES, SynthError, generate
 
 
 def register(sub: Any) -> None:
@@ -24,9 +24,17 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    summary = generate(args.profile, args.year, args.seed, args.out, scale=args.scale, progress=not args.json)
+    try:
+        summary = generate(args.profile, args.year, args.seed, args.out, scale=args.scale, progress=not args.json)
+    except SynthError as exc:
+        return fail(str(exc), USAGE if exc.usage else REJECTED)
     if args.json:
         emit_json(summary)
-    else:
-        console.print(f"Regio '{args.profile}' gegenereerd in {args.out}: {summary}")
+        return OK
+    per_year = ", ".join(f"{year}: {n}" for year, n in summary["clients_per_year"].items())
+    messages = sum(summary["messages"].values())
+    console.print(f"Regio '{args.profile}' gegenereerd in {args.out}")
+    console.print(f"  cliënten per jaar: {per_year}")
+    console.print(f"  berichten: {messages} ({', '.join(f'{k} {v}' for k, v in summary['messages'].items())})")
+    console.print(f"  csv-bestanden: {sum(summary['csv_files'].values())}; waarheid: {args.out / 'truth'}")
     return OK

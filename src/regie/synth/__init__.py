@@ -1,12 +1,17 @@
-"""Synthetic regions (venlo, amsterdam): catalog, standard messages and a truth set."""
+"""Synthetic regions (venlo, amsterdam): catalog, standard messages, CSV files and a truth set.
 
-from __future__ import annotations
+Public API (stable; extend, don't rename):
 
-from pathlib import Path
-from typing import Any
+- :data:`PROFILES`: the profile names, ``("venlo", "amsterdam")``;
+- :func:`generate` ``(profile, year, seed, out, scale=1.0, progress=False) -> dict``: write the
+  region to ``out`` and return a JSON-able summary (same arguments, same bytes);
+- :func:`build` ``(profile, year, seed, scale=1.0)``: the same region in memory, without files;
+- :class:`SynthError`: refused arguments or output directory.
 
-PROFILES = ("venlo", "amsterdam")
+The profiles are described in :mod:`regie.synth.profiles` and ``src/regie/synth/README.md``;
+the truth set in :mod:`regie.synth.truth`.
+"""
 
+from regie.synth.generator import PROFILES, SynthError, build, generate
 
-def generate(profile: str, year: int, seed: int, out: Path, scale: float = 1.0, progress: bool = False) -> dict[str, Any]:
-    raise NotImplementedError("being written")
+__all__ = ["PROFILES", "SynthError", "build", "generate"]

@@ -1,8 +1,8 @@
 """Synthetic people and organisations: test BSNs, names, AGB codes.
 
-Every BSN made here is a nine-digit number starting with ``999`` that passes the eleven-test
-(domain: istandaarden.md, "Rules worth enforcing at the door"), drawn without replacement so
-that BSNs are unique within a region.
+Every BSN made here is a nine-digit number starting with ``999`` (``998``, ... when a region
+needs more) that passes the eleven-test (:func:`regie.messages.bsn.is_valid_bsn`), drawn
+without replacement so that BSNs are unique within a region.
 """
 
 from __future__ import annotations
@@ -44,26 +44,17 @@ PROVIDER_KINDS = {
 }
 
 
-def is_test_bsn(bsn: str) -> bool:
-    """True when ``bsn`` has nine digits and passes the eleven-test.
-
-    The eleven-test: with weights 9, 8, ..., 2 for the first eight digits and -1 for the
-    last, the weighted sum is divisible by 11 (and not zero).
-
-    >>> is_test_bsn("999900006"), is_test_bsn("999900007")
-    (True, False)
-    """
-    if len(bsn) != 9 or not bsn.isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(bsn, (9, 8, 7, 6, 5, 4, 3, 2, -1), strict=True))
-    return total != 0 and total % 11 == 0
-
-
 def draw_bsns(n: int, rng: np.random.Generator) -> list[str]:
-    """``n`` distinct BSNs from the test range 999000000-999999999, all passing the eleven-test."""
-    numbers = np.arange(999_000_000, 1_000_000_000, dtype=np.int64)
-    digits = (numbers[:, None] // (10 ** np.arange(8, -1, -1, dtype=np.int64))) % 10
-    valid = numbers[(digits @ _WEIGHTS) % 11 == 0]
+    """``n`` distinct nine-digit BSNs starting with ``999`` (then ``998``, ... when more are
+    needed), all passing the eleven-test."""
+    blocks: list[npt.NDArray[np.int64]] = []
+    prefix = 999
+    while sum(b.size for b in blocks) < n and prefix >= 990:
+        numbers = np.arange(prefix * 1_000_000, (prefix + 1) * 1_000_000, dtype=np.int64)
+        digits = (numbers[:, None] // (10 ** np.arange(8, -1, -1, dtype=np.int64))) % 10
+        blocks.append(numbers[(digits @ _WEIGHTS) % 11 == 0])
+        prefix -= 1
+    valid = np.concatenate(blocks)
     if n > valid.size:
         raise ValueError(f"cannot make {n} distinct test BSNs (at most {valid.size})")
     chosen = rng.choice(valid, size=n, replace=False)

@@ -87,6 +87,8 @@ class MunicipalitySpec:
     name: str
     population: int
     areas: tuple[str, ...]
+    #: the four digits of the postcodes of each area (clients' addresses in 301 messages)
+    postcodes: tuple[str, ...]
     #: first year of the region's contracts relative to the reference year (-3: history start)
     contract_offset: int = -3
 
@@ -155,10 +157,17 @@ AMSTERDAM_AREAS = (
     "Gaasperdam",
 )
 
+AMSTERDAM_POSTCODES = (
+    "1012", "1011", "1051", "1055", "1053", "1064", "1068", "1069", "1065", "1071", "1081",
+    "1073", "1091", "1094", "1097", "1087", "1031", "1032", "1025", "1102", "1103", "1106",
+)
+
 VENLO = ProfileSpec(
     name="venlo",
     region="Regio Venlo (synthetisch)",
-    municipalities=(MunicipalitySpec("0983", "Venlo", 101_000, VENLO_AREAS),),
+    municipalities=(
+        MunicipalitySpec("0983", "Venlo", 101_000, VENLO_AREAS, ("5911", "5912", "5913", "5914", "5921", "5931", "5951", "5941")),
+    ),
     segments=(
         SegmentSpec(
             code="WMO-IB",
@@ -280,10 +289,10 @@ AMSTERDAM = ProfileSpec(
     name="amsterdam",
     region="Regio Amsterdam-Amstelland (synthetisch)",
     municipalities=(
-        MunicipalitySpec("0363", "Amsterdam", 931_000, AMSTERDAM_AREAS, contract_offset=-3),
-        MunicipalitySpec("0384", "Diemen", 32_000, ("Diemen",), contract_offset=-2),
-        MunicipalitySpec("0437", "Ouder-Amstel", 14_000, ("Ouder-Amstel",), contract_offset=-2),
-        MunicipalitySpec("0451", "Uithoorn", 31_000, ("Uithoorn",), contract_offset=-2),
+        MunicipalitySpec("0363", "Amsterdam", 931_000, AMSTERDAM_AREAS, AMSTERDAM_POSTCODES, contract_offset=-3),
+        MunicipalitySpec("0384", "Diemen", 32_000, ("Diemen",), ("1111",), contract_offset=-2),
+        MunicipalitySpec("0437", "Ouder-Amstel", 14_000, ("Ouder-Amstel",), ("1191",), contract_offset=-2),
+        MunicipalitySpec("0451", "Uithoorn", 31_000, ("Uithoorn",), ("1421",), contract_offset=-2),
     ),
     segments=(
         SegmentSpec(

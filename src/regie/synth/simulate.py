@@ -539,7 +539,22 @@ def _clients(episodes: pl.DataFrame, spec: ProfileSpec, seed: int) -> pl.DataFra
             "surname": pl.Series(rng.integers(0, 10_000, n), dtype=pl.Int64),
             "first_name": pl.Series(rng.integers(0, 10_000, n), dtype=pl.Int64),
         }
-    )
+    ).with_columns(addresses(spec, munis, area.tolist(), rng))
+
+
+POSTCODE_LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
+
+
+def addresses(spec: ProfileSpec, municipalities: list[str], areas: list[str], rng: np.random.Generator) -> list[pl.Series]:
+    """Postcode (the area's four digits and two letters) and house number of each client."""
+    prefix = {(m.code, a): p for m in spec.municipalities for a, p in zip(m.areas, m.postcodes, strict=True)}
+    n = len(areas)
+    letters = rng.integers(0, len(POSTCODE_LETTERS), (n, 2))
+    postcode = [
+        f"{prefix[(m, a)]}{POSTCODE_LETTERS[i]}{POSTCODE_LETTERS[j]}"
+        for m, a, (i, j) in zip(municipalities, areas, letters.tolist(), strict=True)
+    ]
+    return [pl.Series("postcode", postcode, dtype=pl.Utf8), pl.Series("house", rng.integers(1, 251, n), dtype=pl.Int64)]
 
 
 def simulate(spec: ProfileSpec, year: int, seed: int, scale: float) -> World:

@@ -35,7 +35,7 @@ from regie.synth.people import corrupt_bsn, draw_bsns
 from regie.synth.pricing import Terms
 from regie.synth.profiles import UNIT_ETMAAL, UNIT_HOUR, UNIT_OUTPUT
 from regie.synth.rng import stream
-from regie.synth.simulate import World
+from regie.synth.simulate import World, addresses
 
 Ints = npt.NDArray[np.int64]
 
@@ -115,7 +115,9 @@ def _episode_traffic(world: World) -> pl.DataFrame:
     if spec.core_partners:
         wait_median = wait_median * np.array(URGENCY_WAIT)[urgency - 1]
     wait = np.clip(np.round(np.exp(rng.normal(np.log(wait_median), 0.6))), 2, 300).astype(np.int64)
-    request = _prev_weekday(np.maximum(start - wait, first_day - 45))
+    # requests before the contracts start are spread over the weeks before that day
+    early = start - wait < first_day - 45
+    request = _prev_weekday(np.where(early, first_day - 45 + rng.integers(0, 45, n), start - wait))
     lag = np.clip(_lognormal_days(rng, 8, 0.5, n), 1, None)
     decided_req = np.minimum(cal.next_weekday(request + np.minimum(lag, np.maximum(start - request, 1))), np.maximum(start, request + 1))
     decided_direct = _prev_weekday(start - rng.integers(0, 15, n))
@@ -674,7 +676,7 @@ def _extra_clients(world: World, rows: pl.DataFrame, rng: np.random.Generator) -
             "surname": pl.Series(rng.integers(0, 10_000, n), dtype=pl.Int64),
             "first_name": pl.Series(rng.integers(0, 10_000, n), dtype=pl.Int64),
         }
-    )
+    ).with_columns(addresses(world.spec, rows["municipality"].to_list(), area, rng))
 
 
 def build_traffic(world: World, terms: Terms) -> Traffic:
@@ -689,7 +691,7 @@ def build_traffic(world: World, terms: Terms) -> Traffic:
     n_rej = max(1, int(round(requested.height * 0.06)))
     pick = requested[sorted(rng.choice(requested.height, size=min(n_rej, requested.height), replace=False).tolist())]
     request_day = _prev_weekday(_arr(pick["request_day"]) - rng.integers(0, 200, pick.height))
-    rejected = pick.select("municipality", "segment", "provider", "urgency").with_columns(
+    rejected = pick.select("municipality", "segment", "provider", "urgency", "product", "volume", "unit").with_columns(
         pl.int_range(next_client, next_client + pick.height, dtype=pl.Int64).alias("client"),
         pl.Series("request_day", request_day),
         pl.Series("decided", cal.next_weekday(request_day + rng.integers(7, 30, pick.height))),
@@ -709,12 +711,12 @@ def build_traffic(world: World, terms: Terms) -> Traffic:
     # requests: venlo 315 by the provider; amsterdam registrations on the shared waiting list
     req = e.filter(pl.col("has_request")).select(
         "client", "municipality", "segment", "provider", "urgency", "request_day", "chosen_day", "decided", "episode",
-        pl.lit(False).alias("rejected"),
+        pl.lit(False).alias("rejected"), "product", "volume", "unit",
     )
     rej = rejected.select(
         "client", "municipality", "segment", "provider", "urgency", "request_day",
         pl.lit(-1, dtype=pl.Int64).alias("chosen_day"), "decided", pl.lit(-1, dtype=pl.Int64).alias("episode"),
-        pl.lit(True).alias("rejected"),
+        pl.lit(True).alias("rejected"), "product", "volume", "unit",
     )
     requests = pl.concat([req, rej]).sort(["request_day", "client", "segment"])
 
@@ -742,7 +744,12 @@ def build_traffic(world: World, terms: Terms) -> Traffic:
             e.filter(~pl.col("transition") & (pl.col("has_request") | pl.col("allocating"))).select(
                 "client", "municipality", "segment", "provider", "decided", pl.lit(False).alias("rejected")
             ),
-            rejected.select("client", "municipality", "segment", "provider", "decided", pl.lit(True).alias("rejected")),
+            rejected.select(
+                "client", "municipality", "segment",
+                # a withdrawn registration on Amsterdam's waiting list has no provider yet
+                pl.lit(None, dtype=pl.Utf8).alias("provider") if spec.core_partners else pl.col("provider"),
+                "decided", pl.lit(True).alias("rejected"),
+            ),
         ]
     ).filter(pl.col("decided") >= world.history_start).sort(["decided", "client", "segment"])
     objections = _objections(world, decisions, 1)
