@@ -96,6 +96,12 @@ ALL_ROLES = (Role.MUNICIPALITY, Role.PROVIDER, Role.COUNCIL)
 #: The main navigation: (url name, label, roles that see it). Pages are added as they are built.
 NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("home", _("Overzicht"), ALL_ROLES),
+    ("grip", _("Budgetgrip"), (Role.MUNICIPALITY, Role.COUNCIL)),
+    ("providers", _("Aanbieders"), (Role.MUNICIPALITY,)),
+    ("providers", _("Mijn scorekaart"), (Role.PROVIDER,)),
+    ("signals", _("Signalen"), (Role.MUNICIPALITY, Role.PROVIDER)),
+    ("funding", _("Bekostiging"), (Role.MUNICIPALITY, Role.PROVIDER)),
+    ("reports", _("Rapportages"), ALL_ROLES),
 ]
 
 
@@ -109,5 +115,6 @@ def role_context(request: HttpRequest) -> dict[str, Any]:
                 url = reverse(name)
             except NoReverseMatch:
                 continue
-            items.append({"url": url, "label": label, "active": request.path == url})
+            active = request.path == url or (url != "/" and request.path.startswith(url))
+            items.append({"url": url, "label": label, "active": active})
     return {"scope": scope, "navigation": items}

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "regie.catalog",
     "regie.traffic",
     "regie.funding",
+    "regie.monitor",
+    "regie.reports",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from regie.site import views
+from regie.site.pages import funding, grip, providers, reports, signals
 
 admin.site.site_header = "Regie beheer"
 admin.site.site_title = "Regie"
@@ -15,4 +16,30 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("regie.site.api_urls")),
+    # Budget grip: municipality x segment -> provider -> month
+    path("grip/", grip.overview, name="grip"),
+    path("grip/<str:municipality>/<str:segment>/", grip.segment_detail, name="grip-segment"),
+    path("grip/<str:municipality>/<str:segment>/<str:agb>/", grip.provider_months, name="grip-provider"),
+    # Providers: scorecards and the provider page
+    path("aanbieders/", providers.provider_list, name="providers"),
+    path("aanbieders/<str:agb>/", providers.provider_detail, name="provider"),
+    # Data-quality signals and the messages they come from
+    path("signalen/", signals.signal_list, name="signals"),
+    path("signalen/<int:pk>/status/", signals.signal_status, name="signal-status"),
+    path("berichten/<int:pk>/", signals.message_detail, name="message"),
+    # Funding
+    path("bekostiging/", funding.ledger, name="funding"),
+    path("bekostiging/vergelijking/", funding.compare, name="funding-compare"),
+    path("bekostiging/verzoeken/", funding.inflow_requests, name="inflow-requests"),
+    path("bekostiging/verzoeken/nieuw/", funding.inflow_request_new, name="inflow-request-new"),
+    path("bekostiging/verzoeken/<int:pk>/besluit/", funding.inflow_request_decide, name="inflow-request-decide"),
+    path("bekostiging/herverdeling/", funding.reallocation, name="reallocation"),
+    # Reports
+    path("rapportages/", reports.reports, name="reports"),
+    path("rapportages/raad.pdf", reports.council_pdf, name="report-council-pdf"),
+    path("rapportages/raad.xlsx", reports.council_xlsx, name="report-council-xlsx"),
+    path("rapportages/scorekaart/", reports.provider_choose, name="report-provider-choose"),
+    path("rapportages/scorekaart/<str:agb>.pdf", reports.provider_pdf, name="report-provider-pdf"),
+    path("rapportages/scorekaart/<str:agb>.xlsx", reports.provider_xlsx, name="report-provider-xlsx"),
+    path("rapportages/monitor-sociaal-domein.<str:fmt>", reports.gmsd_export, name="report-gmsd"),
 ]

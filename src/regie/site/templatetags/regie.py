@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
 
+from regie.monitor.figures import month_label
 from regie.site.formatting import euro, number, percent
 
 register = template.Library()
@@ -21,3 +23,38 @@ def get(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def provider_name(agb: Any, names: Any) -> str:
+    """``{{ row.provider|provider_name:names }}``: a provider's name from its AGB code."""
+    return str(names.provider(agb))
+
+
+@register.filter
+def segment_name(code: Any, names: Any) -> str:
+    return str(names.segment(code))
+
+
+@register.filter
+def municipality_name(code: Any, names: Any) -> str:
+    return str(names.municipality(code))
+
+
+@register.filter
+def month(value: Any) -> str:
+    """``2025-03-01`` -> ``mrt 2025``."""
+    if not value:
+        return "–"
+    return month_label(value)
+
+
+@register.filter
+def isodate(value: Any) -> Any:
+    """An ISO date string (as snapshots hold them) as a date, for the ``date`` filter."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return value

@@ -1,0 +1,57 @@
+"""Snapshots of computed figures: what the engines returned for a year, as of a date.
+
+A :class:`Snapshot` holds the JSON rows of one computation (indicators by some grouping,
+scorecards, the forecast, its monthly history, ledger totals, the model comparison) with the
+parameters it was computed with and when. Pages read the latest snapshot for the chosen year
+and as-of date, so they never recompute a region's figures per request; a dialogue keeps the
+id of the snapshot it discussed, so it can show the figures of its day.
+
+Snapshots are only ever added (:func:`regie.monitor.services.refresh`); the latest computed
+one for a kind, year, as-of date and parameter key is the current one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Snapshot(models.Model):
+    """One computation's result rows (JSON), for a kind, year, as-of date and parameters."""
+
+    class Kind(models.TextChoices):
+        INDICATORS = "indicators", _("Indicatoren")
+        SCORECARDS = "scorecards", _("Scorekaarten")
+        FORECAST = "forecast", _("Prognose per gemeente en segment")
+        FORECAST_PROVIDERS = "forecast_providers", _("Prognose per aanbieder")
+        FORECAST_HISTORY = "forecast_history", _("Verloop van de prognose")
+        LEDGER = "ledger", _("Betaalgrootboek (totalen)")
+        PAYMENTS = "payments", _("Betalingen per maand")
+        DECLARATIONS = "declarations", _("Declaraties (tijdig, te laat, afgekeurd)")
+        COMPARE = "compare", _("Vergelijking van bekostigingsmodellen")
+        GMSD = "gmsd", _("Monitor Sociaal Domein")
+
+    kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices)
+    year = models.PositiveIntegerField(_("jaar"))
+    as_of = models.DateField(_("peildatum"))
+    key = models.CharField(_("parameters (sleutel)"), max_length=200, blank=True, default="")
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    computed_at = models.DateTimeField(_("berekend op"))
+    rows = models.JSONField(_("rijen"), default=list)
+    meta = models.JSONField(_("toelichting"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("momentopname")
+        verbose_name_plural = _("momentopnamen")
+        ordering = ["-computed_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "year", "key", "as_of", "computed_at"], name="snapshot_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year} {self.key} per {self.as_of:%Y-%m-%d}"
+
+    def filtered(self, **where: Any) -> list[dict[str, Any]]:
+        """The rows whose fields equal ``where`` (``None`` values are ignored)."""
+        wanted = {k: v for k, v in where.items() if v is not None}
+        return [row for row in self.rows if all(row.get(k) == v for k, v in wanted.items())]

@@ -1,0 +1,287 @@
+"""Everything the pages, the API, the reports and the CLI show, computed with the engines.
+
+Each ``compute_*`` function reads the stored traffic and catalog (:class:`Inputs`), calls
+one engine function and returns JSON-able rows. The CLI (``regie indicators``, ``regie
+forecast``) calls them live for the as-of date it is given; :func:`refresh` calls the same
+functions and stores their rows as :class:`~regie.monitor.models.Snapshot` rows, which the
+pages read. So a figure on a page and the CLI's figure for the same question come from the
+same function with the same inputs.
+
+:func:`refresh` is called after each ingest and when the demo starts; it computes, for one
+year as of one date:
+
+- indicators by each grouping of :data:`GROUPINGS` (:func:`regie.engine.indicators.indicators`);
+- scorecards per provider and segment (:mod:`regie.engine.scorecards`);
+- the forecast per municipality x segment and per provider, and its monthly history
+  (:mod:`regie.engine.forecast`);
+- the ledger totals and payments per month (:func:`regie.engine.funding.ledger`);
+- declaration lines in time / late / rejected (:func:`regie.monitor.figures.declaration_status`);
+- the funding model comparison (:mod:`regie.engine.compare`);
+- the Gemeentelijke Monitor Sociaal Domein export (:mod:`regie.reports.gmsd`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from regie.catalog.loader import stored_catalog
+from regie.engine import compare as compare_engine
+from regie.engine import funding as funding_engine
+from regie.engine import indicators as indicator_engine
+from regie.engine.catalog import Catalog
+from regie.funding import services as funding_services
+from regie.monitor import figures
+from regie.monitor.models import Snapshot
+from regie.reports import gmsd
+from regie.traffic import frames as traffic_frames
+
+Rows = list[dict[str, Any]]
+
+#: The indicator groupings stored at each refresh (the pages' drill-downs and reports).
+GROUPINGS: tuple[tuple[str, ...], ...] = (
+    (),
+    ("segment",),
+    ("municipality",),
+    ("municipality", "segment"),
+    ("municipality", "area"),
+    ("segment", "month"),
+    ("municipality", "segment", "month"),
+    ("provider", "segment"),
+    ("provider", "segment", "month"),
+    ("municipality", "segment", "provider"),
+    ("municipality", "segment", "provider", "month"),
+)
+
+
+def grouping_key(by: Iterable[str]) -> str:
+    """The snapshot key of an indicator grouping: ``by=provider,segment``."""
+    return "by=" + ",".join(by)
+
+
+@dataclass
+class Inputs:
+    """The stored catalog, traffic and decisions as the engines take them (read once)."""
+
+    catalog: Catalog
+    episodes: pl.DataFrame
+    declarations: pl.DataFrame
+    requests: pl.DataFrame
+    objections: pl.DataFrame
+    allocations: pl.DataFrame
+    agreed_changes: list[funding_engine.AgreedChange]
+    reallocations: list[funding_engine.Reallocation]
+    _ledgers: dict[tuple[int, dt.date], list[funding_engine.PaymentLine]] = field(default_factory=dict)
+
+    def ledger(self, year: int, as_of: dt.date) -> list[funding_engine.PaymentLine]:
+        """What the funding rules make due for the care of ``year`` as known on ``as_of``."""
+        key = (year, as_of)
+        if key not in self._ledgers:
+            self._ledgers[key] = funding_engine.ledger(
+                self.catalog,
+                self.declarations,
+                year=year,
+                as_of=as_of,
+                agreed_changes=self.agreed_changes,
+                reallocations=self.reallocations,
+                allocations=self.allocations,
+            )
+        return self._ledgers[key]
+
+    def payments(self, year: int, as_of: dt.date) -> pl.DataFrame:
+        return funding_engine.payments_frame(self.ledger(year, as_of))
+
+
+def load_inputs() -> Inputs:
+    """Read the stored catalog, traffic and funding decisions once."""
+    return Inputs(
+        catalog=stored_catalog(),
+        episodes=traffic_frames.episodes(),
+        declarations=traffic_frames.declarations(),
+        requests=traffic_frames.requests(),
+        objections=traffic_frames.objections(),
+        allocations=traffic_frames.allocations(),
+        agreed_changes=funding_services.agreed_changes(),
+        reallocations=funding_services.reallocations(),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Computations (live)
+
+
+def compute_indicators(
+    year: int,
+    as_of: dt.date,
+    by: Sequence[str] = (),
+    *,
+    provider: str | None = None,
+    segment: str | None = None,
+    inputs: Inputs | None = None,
+) -> Rows:
+    """The rows of ``regie indicators`` (domain.md section 12) for ``year`` as of ``as_of``.
+
+    Indicators of :func:`regie.engine.indicators.indicators` grouped by ``by``; cost per client
+    from what the funding rules make due for the year (:func:`regie.engine.funding.ledger` as
+    of the same date); agreed clients from the contracts
+    (:func:`regie.engine.indicators.agreed_from_catalog`). ``provider`` / ``segment`` restrict
+    the counted records (follow-up still sees every episode).
+    """
+    inputs = inputs or load_inputs()
+    where: dict[str, Any] = {}
+    if provider:
+        where["provider"] = provider
+    if segment:
+        where["segment"] = segment
+    df = indicator_engine.indicators(
+        inputs.episodes,
+        year=year,
+        as_of=as_of,
+        by=tuple(by),
+        requests=inputs.requests,
+        objections=inputs.objections,
+        payments=inputs.payments(year, as_of),
+        agreed=indicator_engine.agreed_from_catalog(inputs.catalog, [year]),
+        where=where or None,
+    )
+    return figures.json_rows(df)
+
+
+def compute_ledger_totals(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> Rows:
+    """Per provider, segment and municipality: advances, settlement, paid (``regie funding
+    ledger`` totals), from the ledger as known on ``as_of``."""
+    inputs = inputs or load_inputs()
+    return [figures.jsonable(r) for r in funding_engine.totals(inputs.ledger(year, as_of))]
+
+
+def compute_payments(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> Rows:
+    """What is due per contract, municipality and month (:func:`regie.engine.funding.payments_frame`)."""
+    inputs = inputs or load_inputs()
+    return figures.json_rows(inputs.payments(year, as_of))
+
+
+def compute_declaration_status(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> Rows:
+    inputs = inputs or load_inputs()
+    return figures.declaration_status(inputs.declarations, inputs.catalog, year=year, as_of=as_of)
+
+
+def compute_compare(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> Rows:
+    """The year's realised care replayed under each funding model, per segment (the
+    ``segments`` of ``regie funding compare --json``), with what had arrived by ``as_of``."""
+    inputs = inputs or load_inputs()
+    comparison = compare_engine.compare_models(
+        inputs.catalog, inputs.declarations, inputs.episodes, year=year, as_of=as_of
+    )
+    return [figures.jsonable(s) for s in compare_engine.comparison_document(comparison)["segments"]]
+
+
+def compute_gmsd(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> Rows:
+    """The Gemeentelijke Monitor Sociaal Domein rows (:func:`regie.reports.gmsd.gmsd_rows`)."""
+    inputs = inputs or load_inputs()
+    return gmsd.gmsd_rows(
+        inputs.catalog,
+        inputs.episodes,
+        year=year,
+        as_of=as_of,
+        requests=inputs.requests,
+        objections=inputs.objections,
+        payments=inputs.payments(year, as_of),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Snapshots
+
+
+@dataclass(frozen=True)
+class Job:
+    """One snapshot to compute at a refresh: its kind, key, parameters and computation."""
+
+    kind: str
+    key: str
+    params: dict[str, Any]
+    compute: Callable[[int, dt.date, Inputs], Rows]
+
+
+def jobs() -> list[Job]:
+    """Everything :func:`refresh` stores, in order."""
+    out = [
+        Job(
+            Snapshot.Kind.INDICATORS,
+            grouping_key(by),
+            {"by": list(by)},
+            lambda y, d, i, by=by: compute_indicators(y, d, by, inputs=i),
+        )
+        for by in GROUPINGS
+    ]
+    out += [
+        Job(Snapshot.Kind.LEDGER, "", {}, lambda y, d, i: compute_ledger_totals(y, d, inputs=i)),
+        Job(Snapshot.Kind.PAYMENTS, "", {}, lambda y, d, i: compute_payments(y, d, inputs=i)),
+        Job(Snapshot.Kind.DECLARATIONS, "", {}, lambda y, d, i: compute_declaration_status(y, d, inputs=i)),
+        Job(Snapshot.Kind.COMPARE, "", {}, lambda y, d, i: compute_compare(y, d, inputs=i)),
+        Job(Snapshot.Kind.GMSD, "", {}, lambda y, d, i: compute_gmsd(y, d, inputs=i)),
+    ]
+    return out
+
+
+@transaction.atomic
+def refresh(year: int, as_of: dt.date | None = None, *, inputs: Inputs | None = None) -> list[Snapshot]:
+    """Compute and store every snapshot of :func:`jobs` for ``year`` as of ``as_of`` (default:
+    today). Returns the new snapshots; older ones stay (a dialogue may refer to them)."""
+    as_of = as_of or timezone.localdate()
+    inputs = inputs or load_inputs()
+    stored: list[Snapshot] = []
+    for job in jobs():
+        started = time.perf_counter()
+        rows = job.compute(year, as_of, inputs)
+        stored.append(
+            Snapshot.objects.create(
+                kind=job.kind,
+                year=year,
+                as_of=as_of,
+                key=job.key,
+                params=job.params,
+                computed_at=timezone.now(),
+                rows=rows,
+                meta={"seconds": round(time.perf_counter() - started, 3), "rows": len(rows)},
+            )
+        )
+    return stored
+
+
+def latest(kind: str, year: int, as_of: dt.date | None = None, key: str = "") -> Snapshot | None:
+    """The latest computed snapshot of ``kind`` and ``key`` for ``year`` as of ``as_of`` (or
+    as of the latest date there is one for)."""
+    qs = Snapshot.objects.filter(kind=kind, year=year, key=key)
+    if as_of is not None:
+        qs = qs.filter(as_of=as_of)
+    return qs.order_by("-as_of", "-computed_at", "-pk").first()
+
+
+def available() -> dict[int, list[dt.date]]:
+    """Per year with snapshots, the as-of dates there are snapshots for (latest first)."""
+    out: dict[int, list[dt.date]] = {}
+    for year, as_of in Snapshot.objects.values_list("year", "as_of").distinct().order_by("-year", "-as_of"):
+        out.setdefault(year, []).append(as_of)
+    return out
+
+
+def refresh_current(year: int) -> list[Snapshot]:
+    """After a decision (an approved request, a reallocation): recompute the snapshots of
+    ``year`` whose as-of date is today or later, the only ones a decision taken today changes
+    (a computation as of an earlier day does not know it yet)."""
+    today = timezone.localdate()
+    dates = [d for d in available().get(year, []) if d >= today]
+    out: list[Snapshot] = []
+    if dates:
+        inputs = load_inputs()
+        for as_of in dates:
+            out += refresh(year, as_of, inputs=inputs)
+    return out

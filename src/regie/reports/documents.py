@@ -1,0 +1,432 @@
+"""Reports people can read: the council report and a provider's scorecard as PDF (WeasyPrint,
+with the charts rendered to SVG) and Excel (openpyxl, real tables with number formats), and
+the Gemeentelijke Monitor Sociaal Domein export as CSV and Excel.
+
+Every figure comes from the snapshots the pages show (:mod:`regie.monitor.services`), so a
+download holds the same figures as the page it was downloaded from.
+
+What the council report holds (the council sees aggregated figures only): per municipality x
+segment the budget, realised, forecast with its range and the early warnings with their
+drivers, and the indicators per municipality x segment. No provider names, no client data.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+from regie.catalog import models as cat
+from regie.monitor import services
+from regie.monitor.figures import month_label
+from regie.monitor.models import Snapshot
+from regie.reports import charts, gmsd
+from regie.reports.drivers import driver_lines
+from regie.site.formatting import euro, number, percent
+
+EURO = '"€" #,##0;[Red]"€" -#,##0'
+SHARE = "0.0%"
+WHOLE = "#,##0"
+ONE = "#,##0.0"
+
+#: Indicator columns of the reports: field -> (heading, kind).
+INDICATORS: dict[str, tuple[str, str]] = {
+    "clients": ("Cliënten", "int"),
+    "inflow": ("Instroom", "int"),
+    "outflow": ("Uitstroom", "int"),
+    "median_duration_days": ("Doorlooptijd (mediaan, dagen)", "int"),
+    "step_down": ("Afschaling", "int"),
+    "sustainable_outflow_rate": ("Duurzame uitstroom", "share"),
+    "waiting_median_days": ("Wachttijd (mediaan, dagen)", "one"),
+    "waiting_within_norm_share": ("Binnen wachttijdnorm", "share"),
+    "cost_per_client_cents": ("Kosten per cliënt", "money"),
+    "agreed_clients": ("Afgesproken cliënten", "int"),
+    "objections": ("Bezwaren", "int"),
+}
+FORECAST: dict[str, tuple[str, str]] = {
+    "budget": ("Budget", "money"),
+    "realised": ("Gerealiseerd", "money"),
+    "ibnr": ("Nog te declareren", "money"),
+    "remaining": ("Rest van het jaar", "money"),
+    "forecast": ("Prognose", "money"),
+    "low": ("Bandbreedte laag (10%)", "money"),
+    "high": ("Bandbreedte hoog (90%)", "money"),
+}
+
+
+@dataclass
+class ReportData:
+    """What one report shows: the year, as-of date, when computed, and its snapshot rows."""
+
+    title: str
+    region: str
+    year: int
+    as_of: dt.date
+    computed_at: dt.datetime | None
+    forecast: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    scorecards: list[dict[str, Any]] = field(default_factory=list)
+    ledger: list[dict[str, Any]] = field(default_factory=list)
+    declarations: list[dict[str, Any]] = field(default_factory=list)
+    provider: dict[str, Any] | None = None
+
+
+def _names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    return (
+        dict(cat.Municipality.objects.values_list("code", "name")),
+        dict(cat.Segment.objects.values_list("code", "name")),
+        dict(cat.Provider.objects.values_list("agb", "name")),
+    )
+
+
+def _named(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    municipalities, segments, providers = _names()
+    out = []
+    for r in rows:
+        row = dict(r)
+        if "municipality" in row:
+            row["municipality_name"] = municipalities.get(row["municipality"] or "", row["municipality"] or "–")
+        if "segment" in row:
+            row["segment_name"] = segments.get(row["segment"] or "", row["segment"] or "–")
+        if "provider" in row:
+            row["provider_name"] = providers.get(row["provider"] or "", row["provider"] or "–")
+        out.append(row)
+    return out
+
+
+def _snapshot_rows(
+    kind: str, year: int, as_of: dt.date, key: str = ""
+) -> tuple[list[dict[str, Any]], dt.datetime | None]:
+    snap = services.latest(kind, year, as_of, key)
+    return (list(snap.rows), snap.computed_at) if snap else ([], None)
+
+
+def council_data(year: int, as_of: dt.date) -> ReportData:
+    region = cat.Region.objects.order_by("pk").first()
+    forecast, computed = _snapshot_rows(Snapshot.Kind.FORECAST, year, as_of)
+    indicators, _c = _snapshot_rows(
+        Snapshot.Kind.INDICATORS, year, as_of, services.grouping_key(("municipality", "segment"))
+    )
+    forecast = sorted(_named(forecast), key=lambda r: (r["municipality"], r["segment"]))
+    for row in forecast:
+        row["driver_lines"] = driver_lines(row.get("drivers"))
+    return ReportData(
+        title=f"Raadsrapportage sociaal domein {year}",
+        region=region.name if region else "",
+        year=year,
+        as_of=as_of,
+        computed_at=computed,
+        forecast=forecast,
+        indicators=sorted(_named(indicators), key=lambda r: (str(r["municipality"]), str(r["segment"]))),
+    )
+
+
+def provider_data(agb: str, year: int, as_of: dt.date) -> ReportData:
+    provider = cat.Provider.objects.get(agb=agb)
+    cards, computed = _snapshot_rows(Snapshot.Kind.SCORECARDS, year, as_of)
+    forecast, _c1 = _snapshot_rows(Snapshot.Kind.FORECAST_PROVIDERS, year, as_of)
+    ledger, _c2 = _snapshot_rows(Snapshot.Kind.LEDGER, year, as_of)
+    declarations, _c3 = _snapshot_rows(Snapshot.Kind.DECLARATIONS, year, as_of)
+    indicators, computed_ind = _snapshot_rows(
+        Snapshot.Kind.INDICATORS, year, as_of, services.grouping_key(("provider", "segment"))
+    )
+    mine = {"provider": agb}
+    return ReportData(
+        title=f"Scorekaart {provider.name} {year}",
+        region=(cat.Region.objects.order_by("pk").first() or cat.Region(name="")).name,
+        year=year,
+        as_of=as_of,
+        computed_at=computed or computed_ind,
+        scorecards=_named([r for r in cards if r.get("provider") == agb]),
+        indicators=_named([r for r in indicators if r.get("provider") == agb]),
+        forecast=_named([r for r in forecast if all(r.get(k) == v for k, v in mine.items())]),
+        ledger=_named([r for r in ledger if r.get("provider") == agb]),
+        declarations=[r for r in declarations if r.get("provider") == agb],
+        provider={"agb": provider.agb, "name": provider.name, "members": list(provider.members)},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Excel
+
+
+def _write_table(
+    ws: Worksheet,
+    name: str,
+    top: int,
+    columns: Sequence[tuple[str, str, str]],
+    rows: Sequence[Mapping[str, Any]],
+) -> int:
+    """Write ``rows`` as an Excel table at row ``top``: columns are (field, heading, kind) with
+    kind text, bool, money (cents shown as euros), int, one, share, or num (the row's own
+    ``kind``); returns the next free row."""
+    for j, (_f, heading, _k) in enumerate(columns, start=1):
+        cell = ws.cell(row=top, column=j, value=heading)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, row in enumerate(rows, start=top + 1):
+        for j, (f, _h, column_kind) in enumerate(columns, start=1):
+            kind = str(row.get("kind", "")) if column_kind == "num" else column_kind
+            value = row.get(f)
+            if kind == "money" and value is not None:
+                value = int(value) / 100
+            elif kind == "bool":
+                value = "ja" if value else "nee"
+            cell = ws.cell(row=i, column=j, value=value)
+            cell.number_format = {"money": EURO, "int": WHOLE, "one": ONE, "share": SHARE}.get(kind, "General")
+    last = top + max(len(rows), 1)
+    if not rows:
+        ws.cell(row=top + 1, column=1, value="(geen gegevens)")
+    ref = f"A{top}:{get_column_letter(len(columns))}{last}"
+    table = Table(displayName=name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(table)
+    for j, (_f, heading, _k) in enumerate(columns, start=1):
+        width = max(len(heading), 12)
+        ws.column_dimensions[get_column_letter(j)].width = min(width + 2, 40)
+    return last + 3
+
+
+def _heading(ws: Worksheet, data: ReportData, subtitle: str) -> int:
+    ws["A1"] = data.title
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = f"{data.region} · {subtitle} · peildatum {data.as_of:%d-%m-%Y}"
+    if data.computed_at:
+        ws["A3"] = f"Berekend op {timezone.localtime(data.computed_at):%d-%m-%Y %H:%M}"
+    ws["A2"].font = Font(color="4D5A6A")
+    return 5
+
+
+def _workbook_bytes(wb: Workbook) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def council_xlsx(data: ReportData) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Budget en prognose"
+    top = _heading(ws, data, "budget, realisatie en prognose")
+    cols = [
+        ("municipality_name", "Gemeente", "text"),
+        ("segment", "Segment", "text"),
+        ("segment_name", "Naam segment", "text"),
+    ]
+    cols += [(f, h, k) for f, (h, k) in FORECAST.items()] + [("warning", "Waarschuwing", "bool")]
+    top = _write_table(ws, "Prognose", top, cols, data.forecast)
+    drivers = [
+        {
+            "municipality_name": r["municipality_name"],
+            "segment": r["segment"],
+            "driver": d["label"],
+            "amount": d["amount"],
+        }
+        for r in data.forecast
+        if r.get("warning")
+        for d in r["driver_lines"]
+    ]
+    ws.cell(row=top - 1, column=1, value="Oorzaken van de waarschuwingen (verschil met het budget)").font = Font(
+        bold=True
+    )
+    _write_table(
+        ws, "Oorzaken", top,
+        [("municipality_name", "Gemeente", "text"), ("segment", "Segment", "text"), ("driver", "Oorzaak", "text"),
+         ("amount", "Bedrag", "money")],
+        drivers,
+    )  # fmt: skip
+    ws2 = wb.create_sheet("Indicatoren")
+    top = _heading(ws2, data, "indicatoren per gemeente en segment")
+    cols = [("municipality_name", "Gemeente", "text"), ("segment", "Segment", "text")]
+    cols += [(f, h, k) for f, (h, k) in INDICATORS.items() if f != "agreed_clients"]
+    _write_table(ws2, "Indicatoren", top, cols, data.indicators)
+    return _workbook_bytes(wb)
+
+
+def provider_xlsx(data: ReportData) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Scorekaart"
+    top = _heading(ws, data, f"AGB {data.provider['agb'] if data.provider else ''}")
+    lines = scorecard_lines(data.scorecards)
+    top = _write_table(
+        ws, "Scorekaart", top,
+        [("segment", "Segment", "text"), ("label", "Indicator", "text"), ("value", "Aanbieder", "num"),
+         ("median", "Mediaan collega's", "num"), ("p25", "25e percentiel", "num"), ("p75", "75e percentiel", "num")],
+        lines,
+    )  # fmt: skip
+    ws2 = wb.create_sheet("Indicatoren")
+    top = _heading(ws2, data, "indicatoren per segment")
+    cols = [("segment", "Segment", "text")] + [(f, h, k) for f, (h, k) in INDICATORS.items()]
+    _write_table(ws2, "Indicatoren", top, cols, data.indicators)
+    ws3 = wb.create_sheet("Prognose")
+    top = _heading(ws3, data, "prognose per gemeente en segment")
+    cols = [("municipality_name", "Gemeente", "text"), ("segment", "Segment", "text")]
+    cols += [(f, h, k) for f, (h, k) in FORECAST.items() if f != "budget"] + [("warning", "Waarschuwing", "bool")]
+    _write_table(ws3, "Prognose", top, cols, data.forecast)
+    ws4 = wb.create_sheet("Grootboek")
+    top = _heading(ws4, data, "betaalgrootboek")
+    _write_table(
+        ws4, "Grootboek", top,
+        [("segment", "Segment", "text"), ("municipality_name", "Gemeente", "text"),
+         ("advances_cents", "Voorschotten", "money"), ("settlement_cents", "Afrekening", "money"),
+         ("instalments_cents", "Termijnen", "money"), ("declarations_cents", "Declaraties", "money"),
+         ("late_declared_cents", "Te laat (niet betaald)", "money"), ("paid_cents", "Betaald", "money")],
+        data.ledger,
+    )  # fmt: skip
+    ws5 = wb.create_sheet("Declaraties")
+    top = _heading(ws5, data, "declaratieregels per zorgmaand")
+    _write_table(
+        ws5, "Declaraties", top,
+        [("segment", "Segment", "text"), ("municipality", "Gemeente", "text"), ("care_month", "Zorgmaand", "text"),
+         ("in_time", "Tijdig", "int"), ("late", "Te laat", "int"), ("rejected", "Afgekeurd", "int"),
+         ("in_time_cents", "Tijdig (bedrag)", "money"), ("late_cents", "Te laat (bedrag)", "money"),
+         ("rejected_cents", "Afgekeurd (bedrag)", "money")],
+        data.declarations,
+    )  # fmt: skip
+    return _workbook_bytes(wb)
+
+
+def gmsd_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
+    """The GMSD export as CSV (UTF-8 with BOM for Excel, semicolon separated, decimal comma)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(gmsd.COLUMNS.values())
+    for row in rows:
+        cells = []
+        for key in gmsd.COLUMNS:
+            value = row.get(key)
+            if value is None:
+                cells.append("")
+            elif isinstance(value, float):
+                cells.append(f"{value:.4f}".replace(".", ","))
+            else:
+                cells.append(str(value))
+        writer.writerow(cells)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def gmsd_xlsx(rows: Sequence[Mapping[str, Any]], year: int, as_of: dt.date, region: str) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Monitor Sociaal Domein"
+    ws["A1"] = f"Gemeentelijke Monitor Sociaal Domein {year}"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = f"{region} · peildatum {as_of:%d-%m-%Y} · uit het berichtenverkeer (ook taakgericht: start/stop en CSV)"
+    kinds = {
+        "clients": "int", "inflow": "int", "outflow": "int", "median_duration_days": "int",
+        "sustainable_outflow_rate": "share", "waiting_median_days": "one", "waiting_within_norm_share": "share",
+        "cost_per_client_cents": "money", "objections": "int",
+    }  # fmt: skip
+    cols = [
+        (k, h if k != "cost_per_client_cents" else "kosten per cliënt", kinds.get(k, "text"))
+        for k, h in gmsd.COLUMNS.items()
+    ]
+    _write_table(ws, "GMSD", 4, cols, rows)
+    return _workbook_bytes(wb)
+
+
+# --------------------------------------------------------------------------------------------
+# Scorecard lines (for the page, the PDF and the Excel alike)
+
+
+def _fmt(value: Any, kind: str) -> str:
+    if kind == "money":
+        return euro(value)
+    if kind == "share":
+        return percent(value)
+    if kind == "one":
+        return number(value, 1)
+    return number(value)
+
+
+def scorecard_lines(cards: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One line per segment and indicator of a provider's scorecards: the provider's value and
+    its peers' median and spread, as the engine reported them (raw and formatted)."""
+    out = []
+    for card in cards:
+        peers = card.get("peers") or {}
+        for f, (label, kind) in INDICATORS.items():
+            if f not in card:
+                continue
+            peer = peers.get(f) or {}
+            out.append(
+                {
+                    "segment": card.get("segment"),
+                    "field": f,
+                    "label": label,
+                    "kind": kind,
+                    "value": card.get(f),
+                    "median": peer.get("median"),
+                    "p25": peer.get("p25"),
+                    "p75": peer.get("p75"),
+                    "value_text": _fmt(card.get(f), kind),
+                    "median_text": _fmt(peer.get("median"), kind),
+                    "spread_text": (
+                        f"{_fmt(peer.get('p25'), kind)} – {_fmt(peer.get('p75'), kind)}"
+                        if peer.get("p25") is not None
+                        else "–"
+                    ),
+                }
+            )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# PDF
+
+
+def _svg_uri(spec: Mapping[str, Any] | None) -> str | None:
+    if not spec:
+        return None
+    svg = charts.render_svg(spec)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _pdf(template: str, context: Mapping[str, Any]) -> bytes:
+    from weasyprint import HTML  # noqa: PLC0415 - heavy import, only when a PDF is made
+
+    html = render_to_string(template, dict(context))
+    return bytes(HTML(string=html).write_pdf())
+
+
+def council_pdf(data: ReportData) -> bytes:
+    label = {i: f"{r['municipality_name']} · {r['segment']} {r['segment_name']}" for i, r in enumerate(data.forecast)}
+    return _pdf(
+        "reports/council.html",
+        {"data": data, "grip_chart": _svg_uri(charts.grip_chart(data.forecast, label)), "indicators": INDICATORS},
+    )
+
+
+def provider_pdf(data: ReportData) -> bytes:
+    trends = []
+    for card in data.scorecards:
+        spec = charts.trend_chart(card.get("trend", []), {"clients": "Cliënten", "inflow": "Instroom", "outflow": "Uitstroom"},
+                                  f"{card['segment']}: cliënten, instroom en uitstroom")  # fmt: skip
+        trends.append({"segment": card["segment"], "chart": _svg_uri(spec)})
+    label = {i: f"{r['municipality_name']} · {r['segment']}" for i, r in enumerate(data.forecast)}
+    return _pdf(
+        "reports/provider.html",
+        {
+            "data": data,
+            "lines": scorecard_lines(data.scorecards),
+            "trends": trends,
+            "forecast_chart": _svg_uri(charts.grip_chart(data.forecast, label)) if data.forecast else None,
+            "months": [{**r, "label": month_label(r["care_month"])} for r in data.declarations],
+        },
+    )

@@ -1,0 +1,244 @@
+"""What every page shares: the chosen year and as-of date, filters and sorting from the URL,
+names for codes, and charts.
+
+Filters and sorting live in the query string (``?jaar=2025&peildatum=2025-09-30&segment=A
+&sort=-forecast``), so a page can be bookmarked and shared. Sorting is done server-side on
+the rows a snapshot holds; the column headers are links (keyboard accessible) with
+``aria-sort``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from regie.catalog import models as cat
+from regie.monitor import services
+from regie.monitor.models import Snapshot
+
+Row = dict[str, Any]
+
+
+@dataclass
+class Period:
+    """The year and as-of date a page shows, chosen in the URL or the latest there is."""
+
+    year: int | None
+    as_of: dt.date | None
+    years: list[int] = field(default_factory=list)
+    dates: list[dt.date] = field(default_factory=list)
+
+    @property
+    def ready(self) -> bool:
+        return self.year is not None and self.as_of is not None
+
+    def snapshot(self, kind: str, key: str = "") -> Snapshot | None:
+        if not self.ready:
+            return None
+        assert self.year is not None
+        return services.latest(kind, self.year, self.as_of, key)
+
+    def rows(self, kind: str, key: str = "") -> list[Row]:
+        snap = self.snapshot(kind, key)
+        return list(snap.rows) if snap else []
+
+    def indicators(self, by: Sequence[str]) -> list[Row]:
+        return self.rows(Snapshot.Kind.INDICATORS, services.grouping_key(by))
+
+    def query(self) -> dict[str, str]:
+        if not self.ready:
+            return {}
+        assert self.as_of is not None
+        return {"jaar": str(self.year), "peildatum": self.as_of.isoformat()}
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def period_for(request: HttpRequest) -> Period:
+    """The year (``?jaar=``) and as-of date (``?peildatum=``) of the request, defaulting to the
+    latest year with snapshots and its latest as-of date."""
+    available = services.available()
+    if not available:
+        return Period(None, None)
+    years = sorted(available, reverse=True)
+    try:
+        year = int(request.GET.get("jaar", ""))
+    except ValueError:
+        year = years[0]
+    if year not in available:
+        year = years[0]
+    dates = available[year]
+    as_of = parse_date(request.GET.get("peildatum"))
+    if as_of not in dates:
+        as_of = dates[0]
+    return Period(year, as_of, years, dates)
+
+
+def url_with(request: HttpRequest, **changes: Any) -> str:
+    """The current URL's query string with ``changes`` applied (None removes a parameter)."""
+    params = {k: v for k, v in request.GET.items()}
+    for key, value in changes.items():
+        if value is None or value == "":
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return "?" + urlencode(params) if params else "?"
+
+
+# --------------------------------------------------------------------------------------------
+# Sorting
+
+
+@dataclass(frozen=True)
+class Column:
+    """A sortable column: its field in the rows, its heading, and whether it is a number."""
+
+    field: str
+    label: str
+    numeric: bool = False
+    sortable: bool = True
+
+
+def _sort_value(value: Any) -> tuple[int, Any]:
+    if value is None or value == "":
+        return (1, 0)
+    if isinstance(value, bool):
+        return (0, int(value))
+    if isinstance(value, (int, float)):
+        return (0, value)
+    return (0, str(value).lower())
+
+
+def sort_rows(
+    request: HttpRequest, rows: Iterable[Row], columns: Sequence[Column], default: str = ""
+) -> tuple[list[Row], str]:
+    """``rows`` sorted by ``?sort=field`` (``-field`` descending; empty values last either way)."""
+    wanted = request.GET.get("sort", default) or default
+    fields = {c.field for c in columns if c.sortable}
+    name = wanted.lstrip("-")
+    rows = list(rows)
+    if name not in fields:
+        return rows, ""
+    descending = wanted.startswith("-")
+    present = [r for r in rows if r.get(name) is not None and r.get(name) != ""]
+    missing = [r for r in rows if r.get(name) is None or r.get(name) == ""]
+    present.sort(key=lambda r: _sort_value(r.get(name)), reverse=descending)
+    return present + missing, wanted
+
+
+def headers(request: HttpRequest, columns: Sequence[Column], current: str) -> list[dict[str, Any]]:
+    """The table headers: label, link that sorts by the column (toggling), aria-sort value."""
+    out = []
+    for col in columns:
+        state = "none"
+        if current.lstrip("-") == col.field:
+            state = "descending" if current.startswith("-") else "ascending"
+        target = f"-{col.field}" if state == "ascending" else col.field
+        out.append(
+            {
+                "label": col.label,
+                "numeric": col.numeric,
+                "sortable": col.sortable,
+                "url": url_with(request, sort=target),
+                "aria_sort": state,
+                "field": col.field,
+            }
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Names
+
+
+@dataclass(frozen=True)
+class Names:
+    """Display names of municipalities, segments and providers by their codes."""
+
+    municipalities: Mapping[str, str]
+    segments: Mapping[str, str]
+    providers: Mapping[str, str]
+    funding_models: Mapping[str, str]
+
+    def municipality(self, code: str | None) -> str:
+        return self.municipalities.get(code or "", code or _("onbekend"))
+
+    def segment(self, code: str | None) -> str:
+        return self.segments.get(code or "", code or _("onbekend"))
+
+    def provider(self, agb: str | None) -> str:
+        return self.providers.get(agb or "", agb or _("onbekend"))
+
+
+def names() -> Names:
+    segs = list(cat.Segment.objects.values_list("code", "name", "funding_model"))
+    return Names(
+        municipalities=dict(cat.Municipality.objects.values_list("code", "name")),
+        segments={code: name for code, name, _m in segs},
+        providers=dict(cat.Provider.objects.values_list("agb", "name")),
+        funding_models={code: model for code, _n, model in segs},
+    )
+
+
+def label_rows(rows: Iterable[Row], nm: Names) -> list[Row]:
+    """Rows with display names added beside their codes (``*_name``)."""
+    out = []
+    for row in rows:
+        row = dict(row)
+        if "municipality" in row:
+            row["municipality_name"] = nm.municipality(row["municipality"])
+        if "segment" in row:
+            row["segment_name"] = nm.segment(row["segment"])
+        if "provider" in row:
+            row["provider_name"] = nm.provider(row["provider"])
+        out.append(row)
+    return out
+
+
+def only(rows: Iterable[Row], **where: Any) -> list[Row]:
+    """Rows whose fields equal every given (non-None) value."""
+    wanted = {k: v for k, v in where.items() if v is not None and v != ""}
+    return [r for r in rows if all(r.get(k) == v for k, v in wanted.items())]
+
+
+def choice(request: HttpRequest, name: str, allowed: Iterable[str]) -> str | None:
+    """A filter value from the query string, or None when it is not one of ``allowed``."""
+    value = request.GET.get(name) or None
+    return value if value in set(allowed) else None
+
+
+def require(condition: bool) -> None:
+    """404 unless ``condition``: what a role may not see does not exist for it."""
+    if not condition:
+        raise Http404
+
+
+# --------------------------------------------------------------------------------------------
+# Charts
+
+
+def chart_json(spec: Mapping[str, Any]) -> SafeString:
+    """A Vega-Lite spec as JSON that is safe inside ``<script type="application/json">``."""
+    text = json.dumps(spec, ensure_ascii=False, default=str)
+    return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def charts(**specs: Mapping[str, Any] | None) -> dict[str, SafeString]:
+    """Template context entries of chart specs (leaving out charts without data)."""
+    return {name: chart_json(spec) for name, spec in specs.items() if spec}
+
+
+Formatter = Callable[[Any], str]

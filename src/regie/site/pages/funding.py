@@ -1,0 +1,244 @@
+"""Funding pages: the ledger, the model comparison, inflow requests, capacity reallocation.
+
+- ``/bekostiging/``: what the funding rules make due per provider, segment and municipality
+  (advances, settlement, paid) for the chosen year and as-of date; a provider sees its own rows;
+- ``/bekostiging/vergelijking/``: the year replayed under each funding model (municipality);
+- ``/bekostiging/verzoeken/``: inflow-above-agreement requests; a provider files one for its
+  own per-client contracts, the municipality approves or rejects with a reason (audited by
+  :mod:`regie.funding.services`);
+- ``/bekostiging/herverdeling/``: the municipality moves capacity between two contracts of
+  one segment within the segment's ceiling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages as flash
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from regie.catalog import models as cat
+from regie.engine.compare import MODEL_NAMES
+from regie.funding import models as fm
+from regie.funding.services import DecisionError, decide_request, file_request, reallocate
+from regie.monitor import services as monitor
+from regie.monitor.models import Snapshot
+from regie.site.models import Role
+from regie.site.pages.common import Column, choice, headers, label_rows, names, only, period_for, sort_rows
+from regie.site.roles import require_role
+
+
+def ledger_columns() -> list[Column]:
+    return [
+        Column("provider_name", _("Aanbieder")),
+        Column("segment", _("Segment")),
+        Column("municipality_name", _("Gemeente")),
+        Column("advances_cents", _("Voorschotten"), True),
+        Column("settlement_cents", _("Afrekening"), True),
+        Column("instalments_cents", _("Termijnen"), True),
+        Column("declarations_cents", _("Declaraties"), True),
+        Column("ceiling_cut_cents", _("Boven plafond"), True),
+        Column("late_declared_cents", _("Te laat (niet betaald)"), True),
+        Column("paid_cents", _("Betaald"), True),
+    ]
+
+
+@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+def ledger(request: HttpRequest) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    period = period_for(request)
+    nm = names()
+    rows = period.rows(Snapshot.Kind.LEDGER)
+    if scope.is_provider:
+        rows = only(rows, provider=scope.provider_agb)
+    segment = choice(request, "segment", nm.segments)
+    municipality = choice(request, "gemeente", nm.municipalities)
+    provider = None if scope.is_provider else choice(request, "aanbieder", nm.providers)
+    rows = label_rows(only(rows, segment=segment, municipality=municipality, provider=provider), nm)
+    columns = ledger_columns()
+    rows, sort = sort_rows(request, rows, columns, default="provider_name")
+    keep = [(k, v) for k, v in (("segment", segment), ("gemeente", municipality), ("aanbieder", provider)) if v]
+    context = {
+        "period": period,
+        "snapshot": period.snapshot(Snapshot.Kind.LEDGER),
+        "keep": keep,
+        "rows": rows,
+        "headers": headers(request, columns, sort),
+        "segments": sorted(nm.segments.items()),
+        "municipalities": sorted(nm.municipalities.items()),
+        "providers": [] if scope.is_provider else sorted(nm.providers.items(), key=lambda kv: kv[1]),
+        "chosen": {"segment": segment, "gemeente": municipality, "aanbieder": provider},
+    }
+    return render(request, "regie/funding/ledger.html", context)
+
+
+@require_role(Role.MUNICIPALITY)
+def compare(request: HttpRequest) -> HttpResponse:
+    period = period_for(request)
+    segments = period.rows(Snapshot.Kind.COMPARE)
+    for seg in segments:
+        for model in seg.get("models", []):
+            model["name"] = MODEL_NAMES.get(model["model"], model["model"])
+    context = {"period": period, "snapshot": period.snapshot(Snapshot.Kind.COMPARE), "keep": [], "segments": segments}
+    return render(request, "regie/funding/compare.html", context)
+
+
+# --------------------------------------------------------------------------------------------
+# Inflow-above-agreement requests
+
+
+class InflowRequestForm(forms.Form):
+    contract = forms.ModelChoiceField(queryset=cat.Contract.objects.none(), label=gettext_lazy("Contract"))
+    month = forms.DateField(
+        label=gettext_lazy("Vanaf maand (eerste dag)"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    current_clients = forms.IntegerField(min_value=0, label=gettext_lazy("Cliënten nu in zorg"))
+    expected_clients = forms.IntegerField(min_value=0, label=gettext_lazy("Verwachte cliënten dit jaar"))
+    requested_clients = forms.IntegerField(min_value=1, label=gettext_lazy("Gevraagd afgesproken aantal"))
+    justification = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label=gettext_lazy("Onderbouwing (cijfers en toelichting)")
+    )
+
+    def __init__(self, *args: Any, provider_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["contract"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = cat.Contract.objects.filter(
+            provider_id=provider_id, segment__funding_model="per_client"
+        ).select_related("segment")
+        field.label_from_instance = lambda c: f"{c.ident} ({c.segment.code}, {c.agreed_clients} afgesproken)"
+
+
+@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+def inflow_requests(request: HttpRequest) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    qs = fm.InflowRequest.objects.select_related("contract", "contract__provider", "contract__segment", "filed_by")
+    if scope.is_provider:
+        qs = qs.filter(contract__provider_id=scope.provider_id)
+    context = {
+        "pending": qs.filter(status=fm.InflowRequest.Status.PENDING).order_by("filed_at"),
+        "decided": qs.exclude(status=fm.InflowRequest.Status.PENDING).order_by("-decided_at")[:100],
+        "can_decide": scope.is_municipality,
+        "can_file": scope.is_provider,
+    }
+    return render(request, "regie/funding/requests.html", context)
+
+
+@require_role(Role.PROVIDER)
+def inflow_request_new(request: HttpRequest) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    form = InflowRequestForm(request.POST or None, provider_id=scope.provider_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            file_request(
+                request.user,
+                data["contract"],
+                data["month"],
+                data["current_clients"],
+                data["expected_clients"],
+                data["requested_clients"],
+                data["justification"],
+            )
+        except DecisionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            flash.success(request, _("Uw verzoek is ingediend; de gemeente besluit erover."))
+            return HttpResponseRedirect(reverse("inflow-requests"))
+    return render(request, "regie/funding/request_new.html", {"form": form})
+
+
+@require_POST
+@require_role(Role.MUNICIPALITY)
+def inflow_request_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    inflow = get_object_or_404(fm.InflowRequest.objects.select_related("contract"), pk=pk)
+    decision = request.POST.get("decision")
+    reason = request.POST.get("reason", "")
+    if decision not in ("approve", "reject"):
+        flash.error(request, _("Kies goedkeuren of afwijzen."))
+    else:
+        try:
+            decide_request(request.user, inflow, decision == "approve", reason)
+        except DecisionError as exc:
+            flash.error(request, str(exc))
+        else:
+            monitor.refresh_current(inflow.month.year)
+            flash.success(
+                request,
+                _("Verzoek goedgekeurd.") if decision == "approve" else _("Verzoek afgewezen."),
+            )
+    return HttpResponseRedirect(reverse("inflow-requests"))
+
+
+# --------------------------------------------------------------------------------------------
+# Capacity reallocation
+
+
+class ReallocationForm(forms.Form):
+    from_contract = forms.ModelChoiceField(queryset=cat.Contract.objects.none(), label=gettext_lazy("Van contract"))
+    to_contract = forms.ModelChoiceField(queryset=cat.Contract.objects.none(), label=gettext_lazy("Naar contract"))
+    month = forms.DateField(label=gettext_lazy("Vanaf maand"), widget=forms.DateInput(attrs={"type": "date"}))
+    clients = forms.IntegerField(
+        min_value=0, initial=0, label=gettext_lazy("Cliënten (prijs per cliënt)"), required=False
+    )
+    amount_euros = forms.IntegerField(
+        min_value=0, initial=0, label=gettext_lazy("Bedrag in euro (lumpsum of plafond)"), required=False
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Reden"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = dt.date.today()
+        qs = (
+            cat.Contract.objects.filter(end__gte=dt.date(today.year - 1, 1, 1))
+            .select_related("provider", "segment")
+            .order_by("segment__code", "provider__name")
+        )
+        for name in ("from_contract", "to_contract"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = qs
+            field.label_from_instance = lambda c: f"{c.segment.code} · {c.provider.name} ({c.ident})"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        a, b = data.get("from_contract"), data.get("to_contract")
+        if a and b and a.segment_id != b.segment_id:
+            raise forms.ValidationError(_("Herverdelen kan alleen binnen één segment."))
+        if a and b and a.pk == b.pk:
+            raise forms.ValidationError(_("Kies twee verschillende contracten."))
+        return data
+
+
+@require_role(Role.MUNICIPALITY)
+def reallocation(request: HttpRequest) -> HttpResponse:
+    form = ReallocationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            moved = reallocate(
+                request.user,
+                data["from_contract"],
+                data["to_contract"],
+                data["month"],
+                data.get("clients") or 0,
+                (data.get("amount_euros") or 0) * 100,
+                data["reason"],
+            )
+        except DecisionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            monitor.refresh_current(moved.month.year)
+            flash.success(request, _("Capaciteit herverdeeld."))
+            return HttpResponseRedirect(reverse("reallocation"))
+    done = fm.CapacityReallocation.objects.select_related(
+        "segment", "from_contract__provider", "to_contract__provider", "decided_by"
+    ).order_by("-decided_at")[:100]
+    return render(request, "regie/funding/reallocation.html", {"form": form, "done": done, "names": names()})

@@ -1,0 +1,160 @@
+"""Provider scorecards and the provider page.
+
+- ``/aanbieders/``: every provider x segment with its indicators against the segment's peers
+  (median and spread) and agreed vs realised (municipality staff; a provider user is sent to
+  its own page);
+- ``/aanbieders/<agb>/``: one provider: scorecard per segment with peers and trend, forecast,
+  contracts, ledger, declarations (in time / late / rejected), inflow requests and signals.
+  A provider user sees only its own page (404 for another's); the council sees none.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from regie.catalog import models as cat
+from regie.funding import models as fm
+from regie.monitor.figures import totals_by
+from regie.monitor.models import Snapshot
+from regie.reports import charts
+from regie.site.models import Role
+from regie.site.pages.common import (
+    Column,
+    headers,
+    label_rows,
+    names,
+    only,
+    period_for,
+    require,
+    sort_rows,
+)
+from regie.site.pages.common import (
+    charts as chart_context,
+)
+from regie.site.roles import require_role
+from regie.traffic import models as tm
+
+#: The series of a scorecard's trend chart: field -> legend.
+TREND_SERIES = {"clients": "Cliënten", "inflow": "Instroom", "outflow": "Uitstroom"}
+
+
+def list_columns() -> list[Column]:
+    return [
+        Column("provider_name", _("Aanbieder")),
+        Column("segment", _("Segment")),
+        Column("clients", _("Cliënten"), True),
+        Column("agreed_clients", _("Afgesproken"), True),
+        Column("inflow", _("Instroom"), True),
+        Column("outflow", _("Uitstroom"), True),
+        Column("median_duration_days", _("Doorlooptijd (mediaan, dagen)"), True),
+        Column("sustainable_outflow_rate", _("Duurzame uitstroom"), True),
+        Column("waiting_median_days", _("Wachttijd (mediaan, dagen)"), True),
+        Column("cost_per_client_cents", _("Kosten per cliënt"), True),
+        Column("signals_open", _("Open signalen"), True),
+    ]
+
+
+@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+def provider_list(request: HttpRequest) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    if scope.is_provider:
+        return HttpResponseRedirect(reverse("provider", args=[scope.provider_agb]))
+    period = period_for(request)
+    nm = names()
+    cards = period.rows(Snapshot.Kind.SCORECARDS)
+    segment = request.GET.get("segment") or None
+    if segment not in nm.segments:
+        segment = None
+    open_signals = dict(
+        tm.Signal.objects.filter(status=tm.Signal.Status.OPEN)
+        .values_list("provider")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    rows = label_rows(only(cards, segment=segment), nm)
+    for row in rows:
+        row["signals_open"] = open_signals.get(row["provider"], 0)
+    columns = list_columns()
+    rows, sort = sort_rows(request, rows, columns, default="provider_name")
+    context = {
+        "period": period,
+        "snapshot": period.snapshot(Snapshot.Kind.SCORECARDS),
+        "keep": [("segment", segment)] if segment else [],
+        "rows": rows,
+        "headers": headers(request, columns, sort),
+        "segments": sorted(nm.segments.items()),
+        "segment": segment,
+        "names": nm,
+    }
+    return render(request, "regie/providers/list.html", context)
+
+
+@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    if scope.is_provider:
+        require(agb == scope.provider_agb)
+    provider = get_object_or_404(cat.Provider, agb=agb)
+    period = period_for(request)
+    nm = names()
+    cards = label_rows(only(period.rows(Snapshot.Kind.SCORECARDS), provider=agb), nm)
+    monthly = label_rows(only(period.indicators(("provider", "segment", "month")), provider=agb), nm)
+    ledger = label_rows(only(period.rows(Snapshot.Kind.LEDGER), provider=agb), nm)
+    payments = only(period.rows(Snapshot.Kind.PAYMENTS), provider=agb)
+    declarations = only(period.rows(Snapshot.Kind.DECLARATIONS), provider=agb)
+    forecast = label_rows(only(period.rows(Snapshot.Kind.FORECAST_PROVIDERS), provider=agb), nm)
+    contracts = (
+        cat.Contract.objects.filter(provider=provider)
+        .select_related("segment")
+        .prefetch_related("municipalities")
+        .order_by("-start", "segment__code")
+    )
+    requests_ = fm.InflowRequest.objects.filter(contract__provider=provider).select_related("contract")
+    signals = tm.Signal.objects.filter(provider=agb).select_related("message")
+    signal_counts = list(signals.values("kind", "status").annotate(n=Count("pk")).order_by("kind", "status"))
+    kinds = dict(tm.Signal.Kind.choices)
+    statuses = dict(tm.Signal.Status.choices)
+    per_month = totals_by(payments, ["month"], ["amount_cents"])
+    decl_month = totals_by(
+        [{**r, "month": r["care_month"]} for r in declarations],
+        ["month"],
+        ["in_time", "late", "rejected", "in_time_cents", "late_cents", "rejected_cents"],
+    )
+    context: dict[str, Any] = {
+        "provider": provider,
+        "period": period,
+        "snapshot": period.snapshot(Snapshot.Kind.INDICATORS, "by=provider,segment,month"),
+        "cards": cards,
+        "monthly": monthly,
+        "ledger": ledger,
+        "declarations": decl_month,
+        "forecast": forecast,
+        "contracts": contracts,
+        "requests": requests_,
+        "signal_counts": [
+            {"kind": kinds.get(r["kind"], r["kind"]), "status": statuses.get(r["status"], r["status"]), "n": r["n"]}
+            for r in signal_counts
+        ],
+        "signals": signals.order_by("-raised_on", "-pk")[:10],
+        "names": nm,
+        "can_file": scope.is_provider,
+    }
+    specs = {
+        "chart_paid": charts.monthly_chart(per_month, "amount_cents", _("Verschuldigd"), money=True),
+        "chart_declared": charts.monthly_chart(decl_month, "late", _("Te laat gedeclareerde regels"), colour="#a4262c")
+        if any(r["late"] for r in decl_month)
+        else None,
+    }
+    for card in cards:
+        spec = charts.trend_chart(card.get("trend", []), TREND_SERIES, _("Cliënten, instroom en uitstroom"))
+        if spec:
+            specs[f"chart_trend_{card['segment']}"] = spec
+    context["chart_specs"] = chart_context(**specs)
+    context["has_charts"] = bool(context["chart_specs"])
+    return render(request, "regie/providers/detail.html", context)

@@ -1,0 +1,133 @@
+"""Reports to download: the council report and a provider's scorecard (PDF and Excel) and the
+Gemeentelijke Monitor Sociaal Domein export (CSV and Excel).
+
+Who may download what: municipality staff everything; the council the council report and the
+monitor export (aggregated figures only); a provider its own scorecard.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from regie.catalog import models as cat
+from regie.monitor.models import Snapshot
+from regie.reports import documents
+from regie.site.audit import audit
+from regie.site.models import Role
+from regie.site.pages.common import Period, names, period_for, require
+from regie.site.roles import ALL_ROLES, require_role
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _ready(period: Period) -> Period:
+    require(period.ready)
+    return period
+
+
+@require_role(*ALL_ROLES)
+def reports(request: HttpRequest) -> HttpResponse:
+    scope = request.scope  # type: ignore[attr-defined]
+    period = period_for(request)
+    nm = names()
+    providers = sorted(nm.providers.items(), key=lambda kv: kv[1])
+    if scope.is_provider:
+        providers = [(a, n) for a, n in providers if a == scope.provider_agb]
+    elif scope.is_council:
+        providers = []
+    context = {
+        "period": period,
+        "snapshot": period.snapshot(Snapshot.Kind.FORECAST) or period.snapshot(Snapshot.Kind.LEDGER),
+        "keep": [],
+        "providers": providers,
+        "council": not scope.is_provider,
+    }
+    return render(request, "regie/reports/index.html", context)
+
+
+def _stamp(period: Period) -> str:
+    assert period.as_of is not None
+    return f"{period.year}-per-{period.as_of:%Y%m%d}"
+
+
+@require_role(Role.MUNICIPALITY, Role.COUNCIL)
+def council_pdf(request: HttpRequest) -> HttpResponse:
+    period = _ready(period_for(request))
+    assert period.year is not None and period.as_of is not None
+    data = documents.council_data(period.year, period.as_of)
+    audit(request.user, "report.council.pdf", data.title)
+    return _download(documents.council_pdf(data), "application/pdf", f"raadsrapportage-{_stamp(period)}.pdf")
+
+
+@require_role(Role.MUNICIPALITY, Role.COUNCIL)
+def council_xlsx(request: HttpRequest) -> HttpResponse:
+    period = _ready(period_for(request))
+    assert period.year is not None and period.as_of is not None
+    data = documents.council_data(period.year, period.as_of)
+    audit(request.user, "report.council.xlsx", data.title)
+    return _download(documents.council_xlsx(data), XLSX, f"raadsrapportage-{_stamp(period)}.xlsx")
+
+
+def _provider(request: HttpRequest, agb: str) -> cat.Provider:
+    scope = request.scope  # type: ignore[attr-defined]
+    if scope.is_provider:
+        require(agb == scope.provider_agb)
+    return get_object_or_404(cat.Provider, agb=agb)
+
+
+@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+def provider_pdf(request: HttpRequest, agb: str) -> HttpResponse:
+    provider = _provider(request, agb)
+    period = _ready(period_for(request))
+    assert period.year is not None and period.as_of is not None
+    data = documents.provider_data(provider.agb, period.year, period.as_of)
+    audit(request.user, "report.scorecard.pdf", data.title)
+    return _download(documents.provider_pdf(data), "application/pdf", f"scorekaart-{agb}-{_stamp(period)}.pdf")
+
+
+@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+def provider_xlsx(request: HttpRequest, agb: str) -> HttpResponse:
+    provider = _provider(request, agb)
+    period = _ready(period_for(request))
+    assert period.year is not None and period.as_of is not None
+    data = documents.provider_data(provider.agb, period.year, period.as_of)
+    audit(request.user, "report.scorecard.xlsx", data.title)
+    return _download(documents.provider_xlsx(data), XLSX, f"scorekaart-{agb}-{_stamp(period)}.xlsx")
+
+
+@require_role(Role.MUNICIPALITY, Role.COUNCIL)
+def gmsd_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    require(fmt in ("csv", "xlsx"))
+    period = _ready(period_for(request))
+    assert period.year is not None and period.as_of is not None
+    rows = period.rows(Snapshot.Kind.GMSD)
+    audit(request.user, f"report.gmsd.{fmt}", _("Monitor Sociaal Domein"))
+    name = f"monitor-sociaal-domein-{_stamp(period)}"
+    if fmt == "csv":
+        return _download(documents.gmsd_csv(rows), "text/csv; charset=utf-8", f"{name}.csv")
+    region = cat.Region.objects.order_by("pk").first()
+    return _download(
+        documents.gmsd_xlsx(rows, period.year, period.as_of, region.name if region else ""), XLSX, f"{name}.xlsx"
+    )
+
+
+@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+def provider_choose(request: HttpRequest) -> HttpResponse:
+    """The scorecard form's target: send to the chosen provider's PDF or Excel."""
+    agb = request.GET.get("aanbieder", "")
+    fmt = "report-provider-xlsx" if request.GET.get("formaat") == "xlsx" else "report-provider-pdf"
+    _provider(request, agb)
+    query = {k: v for k, v in request.GET.items() if k in ("jaar", "peildatum")}
+    return HttpResponseRedirect(reverse(fmt, args=[agb]) + ("?" + urlencode(query) if query else ""))
