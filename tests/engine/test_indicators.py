@@ -548,3 +548,24 @@ def test_where_filters_the_counted_records() -> None:
     assert out.select("clients", "inflow", "outflow", "objections").rows() == [(1, 2, 1, 1)]
     with pytest.raises(ValueError):
         indicators(SPAN, year=2025, as_of=D(2025, 12, 31), where={"client": "a"})
+
+
+def test_where_on_an_area_leaves_figures_without_areas_empty() -> None:
+    df = episodes(ep("a", D(2025, 1, 1), area="Noord"), ep("b", D(2025, 1, 1), area="Zuid"))
+    pay = payments(("P1", "B", D(2025, 1, 1), 10000))
+    out = indicators(
+        df,
+        year=2025,
+        as_of=D(2025, 12, 31),
+        where={"area": "Noord"},
+        payments=pay,
+        objections=OBJECTIONS,
+        agreed=AGREED,
+    )
+    assert out.select("clients", "cost_per_client_cents", "objections", "agreed_clients").rows() == [
+        (1, None, None, None)
+    ]
+    out = indicators(df, year=2025, as_of=D(2025, 12, 31), where={"segment": ["B", "C"]}, payments=pay, agreed=AGREED)
+    assert out.select("clients", "cost_per_client_cents", "agreed_clients").rows() == [
+        (2, 5000, 22)
+    ]  # agreements of B and C: 10 + 5 + 7

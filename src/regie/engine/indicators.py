@@ -114,7 +114,7 @@ _DTYPES: dict[str, pl.DataType | type[pl.DataType]] = {
 
 _EPOCH = dt.date(1970, 1, 1)
 # Stand-ins for a missing segment weight: an ended episode without one steps down to nothing,
-# a later episode without one is lighter than nothing.
+# a later episode without one is never the lighter one.
 _NO_WEIGHT_ENDED = np.iinfo(np.int64).min
 _NO_WEIGHT_LATER = np.iinfo(np.int64).max
 
@@ -714,7 +714,8 @@ def _keyed(ctx: _Context, df: pl.DataFrame, date_col: str, rows: pl.DataFrame) -
 
 
 def _applicable(ctx: _Context, df: pl.DataFrame) -> bool:
-    return all(k in df.columns for k in ctx.scope.group_keys)
+    """Whether ``df`` can be grouped and filtered as asked (payments and objections have no area)."""
+    return all(k in df.columns for k in (*ctx.scope.group_keys, *ctx.where))
 
 
 def _objection_frame(ctx: _Context, objections: pl.DataFrame) -> pl.DataFrame:
@@ -921,7 +922,8 @@ def cost_per_client(
     :mod:`regie.engine.funding`, computed as of the same date) over the group's rows whose
     ``month`` lies in the period; clients as in :func:`clients`. Rounded half up to a cent.
     Null when the group has no clients, when there is no ``payments`` frame, or when the
-    grouping cannot be applied to payments (by ``area``: payments are not split by area).
+    grouping or the ``where`` filter cannot be applied to payments (``area``: payments are not
+    split by area).
 
     >>> eps = frames.frame("episodes", [{"client": c, "provider": "P", "start": dt.date(2025, 1, 1),
     ...                                 "start_arrival": dt.date(2025, 1, 1)} for c in "abc"])
@@ -944,7 +946,8 @@ def agreed_clients(
     agreements of its provider and segment (all providers or segments of the row when it is
     not grouped by them) for the calendar year its period lies in; month and quarter rows carry
     the agreement of their year, which is an annual number of unique clients. Null where no
-    agreement applies: by municipality or area (agreements are not split over them), for a
+    agreement applies: grouped or filtered by municipality or area (agreements are not split
+    over them), for a
     period spanning more than one calendar year, or when there is no agreement at all. Columns
     ``clients`` and ``agreed_clients``.
 
@@ -965,7 +968,8 @@ def objections(
 
     Counted in the group of the objection's own municipality, segment and provider (an
     objection without a provider forms the null-provider group). Columns ``objections`` (null
-    without an ``objections`` frame, or when grouped by area: objections have no area) and
+    without an ``objections`` frame, or when grouped or filtered by area: objections have no
+    area) and
     ``objections_upheld_share`` (null when none is decided).
 
     >>> obj = frames.frame("objections", [
@@ -1094,7 +1098,8 @@ def indicators(
                 pl.when(n > 0).then((2 * paid + n) // (2 * n)).otherwise(None).alias("cost_per_client_cents")
             )
     if "agreed_clients" in want:
-        if agreed is None or "municipality" in keys or "area" in keys:
+        split = {"municipality", "area"} & {*keys, *ctx.where}
+        if agreed is None or split:
             rows = rows.with_columns(pl.lit(None, dtype=pl.Int64).alias("agreed_clients"))
         else:
             rows = _attach(rows, _agreed(ctx, agreed, rows))
