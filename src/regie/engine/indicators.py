@@ -768,6 +768,22 @@ def clients(episodes: pl.DataFrame, scope: Scope, *, where: Mapping[str, Any] | 
     is open (as of the reference date) or ends on or after the period's first day; the end date
     is the last day of care. A client counts once per group, however many episodes.
 
+    Parameters
+    ----------
+    episodes
+        Episodes (:data:`regie.engine.frames.EPISODES`).
+    scope
+        Span, reference date and grouping (:class:`Scope`).
+    where
+        Filters on group keys, as for :func:`indicators`.
+
+    Returns
+    -------
+    pl.DataFrame
+        The group keys of ``scope`` and ``clients``, one row per group and period.
+
+    Examples
+    --------
     >>> eps = frames.frame("episodes", [
     ...     {"client": "a", "provider": "P", "start": dt.date(2024, 11, 1), "start_arrival": dt.date(2024, 11, 1),
     ...      "end": dt.date(2025, 1, 1), "end_arrival": dt.date(2025, 1, 2)},
@@ -783,6 +799,22 @@ def clients(episodes: pl.DataFrame, scope: Scope, *, where: Mapping[str, Any] | 
 def inflow(episodes: pl.DataFrame, scope: Scope, *, where: Mapping[str, Any] | None = None) -> pl.DataFrame:
     """**inflow** (instroom): episodes starting in the period.
 
+    Parameters
+    ----------
+    episodes
+        Episodes (:data:`regie.engine.frames.EPISODES`).
+    scope
+        Span, reference date and grouping (:class:`Scope`).
+    where
+        Filters on group keys, as for :func:`indicators`.
+
+    Returns
+    -------
+    pl.DataFrame
+        The group keys of ``scope`` and ``inflow``, one row per group and period.
+
+    Examples
+    --------
     >>> eps = frames.frame("episodes", [
     ...     {"client": "a", "start": dt.date(2024, 12, 31), "start_arrival": dt.date(2025, 1, 2)},
     ...     {"client": "b", "start": dt.date(2025, 1, 1), "start_arrival": dt.date(2025, 1, 2)},
@@ -796,6 +828,22 @@ def inflow(episodes: pl.DataFrame, scope: Scope, *, where: Mapping[str, Any] | N
 def outflow(episodes: pl.DataFrame, scope: Scope, *, where: Mapping[str, Any] | None = None) -> pl.DataFrame:
     """**outflow** (uitstroom): episodes ending in the period (their stop arrived by ``as_of``).
 
+    Parameters
+    ----------
+    episodes
+        Episodes (:data:`regie.engine.frames.EPISODES`).
+    scope
+        Span, reference date and grouping (:class:`Scope`).
+    where
+        Filters on group keys, as for :func:`indicators`.
+
+    Returns
+    -------
+    pl.DataFrame
+        The group keys of ``scope`` and ``outflow``, one row per group and period.
+
+    Examples
+    --------
     >>> eps = frames.frame("episodes", [
     ...     {"client": "a", "start": dt.date(2024, 6, 1), "start_arrival": dt.date(2024, 6, 1),
     ...      "end": dt.date(2025, 3, 31), "end_arrival": dt.date(2025, 4, 2)},
@@ -817,12 +865,27 @@ def median_duration(episodes: pl.DataFrame, scope: Scope, *, where: Mapping[str,
     episodes still open) or when no episode overlaps the period. Column
     ``median_duration_days``.
 
-    Three episodes of 30, 60 and 90 days and one open for 200 days so far: S(30) = 3/4,
-    S(60) = 2/4, so the median is 60 (the mean of the closed ones would be 60 too, but close
-    one more early and they part).
+    Two episodes ended after 30 and 60 days, two are still open after 200 days: S(30) = 3/4,
+    S(60) = 3/4 x 2/3 = 1/2, so the median is 60. The closed episodes alone would give 45.
 
+    Parameters
+    ----------
+    episodes
+        Episodes (:data:`regie.engine.frames.EPISODES`).
+    scope
+        Span, reference date and grouping (:class:`Scope`).
+    where
+        Filters on group keys, as for :func:`indicators`.
+
+    Returns
+    -------
+    pl.DataFrame
+        The group keys of ``scope`` and ``median_duration_days``, one row per group and period.
+
+    Examples
+    --------
     >>> rows = [("a", dt.date(2025, 1, 1), dt.date(2025, 1, 31)), ("b", dt.date(2025, 1, 1), dt.date(2025, 3, 2)),
-    ...         ("c", dt.date(2025, 1, 1), dt.date(2025, 4, 1)), ("d", dt.date(2025, 1, 1), None)]
+    ...         ("c", dt.date(2025, 1, 1), None), ("d", dt.date(2025, 1, 1), None)]
     >>> eps = frames.frame("episodes", [{"client": c, "start": s, "end": e, "start_arrival": s,
     ...                                 "end_arrival": e} for c, s, e in rows])
     >>> median_duration(eps, Scope.of(year=2025, as_of=dt.date(2025, 7, 20))).rows()
@@ -841,6 +904,22 @@ def step_down(episodes: pl.DataFrame, scope: Scope, *, where: Mapping[str, Any] 
     be at any provider and is looked for among all episodes known by ``as_of``, also outside
     the filter ``where``.
 
+    Parameters
+    ----------
+    episodes
+        Episodes (:data:`regie.engine.frames.EPISODES`).
+    scope
+        Span, reference date and grouping (:class:`Scope`).
+    where
+        Filters on group keys, as for :func:`indicators`.
+
+    Returns
+    -------
+    pl.DataFrame
+        The group keys of ``scope`` and ``step_down``, one row per group and period.
+
+    Examples
+    --------
     >>> eps = frames.frame("episodes", [
     ...     {"client": "a", "provider": "P", "domain": "wmo", "weight": 3, "start": dt.date(2024, 1, 1),
     ...      "start_arrival": dt.date(2024, 1, 1), "end": dt.date(2025, 3, 1), "end_arrival": dt.date(2025, 3, 1)},
@@ -863,6 +942,22 @@ def sustainable_outflow_rate(
     days after the end (at any provider, also a step-down). Null when no ended episode has full
     follow-up. Column ``sustainable_outflow_rate``, a fraction between 0 and 1.
 
+    Parameters
+    ----------
+    episodes
+        Episodes (:data:`regie.engine.frames.EPISODES`).
+    scope
+        Span, reference date and grouping (:class:`Scope`).
+    where
+        Filters on group keys, as for :func:`indicators`.
+
+    Returns
+    -------
+    pl.DataFrame
+        The group keys of ``scope`` and ``sustainable_outflow_rate``, one row per group and period.
+
+    Examples
+    --------
     >>> eps = frames.frame("episodes", [
     ...     {"client": "a", "domain": "jeugd", "start": dt.date(2024, 1, 1), "start_arrival": dt.date(2024, 1, 1),
     ...      "end": dt.date(2025, 1, 31), "end_arrival": dt.date(2025, 2, 1)},
@@ -896,6 +991,26 @@ def waiting_time(
     ``waiting_median_days`` (the median; the mean of the two middle values for an even count)
     and ``waiting_within_norm_share`` (waits of at most ``norm_days`` days / all waits).
 
+    Parameters
+    ----------
+    episodes
+        Episodes (:data:`regie.engine.frames.EPISODES`).
+    scope
+        Span, reference date and grouping (:class:`Scope`).
+    requests
+        Requests (:data:`regie.engine.frames.REQUESTS`) for episodes without a request date.
+    norm_days
+        The norm (default 42 days).
+    where
+        Filters on group keys, as for :func:`indicators`.
+
+    Returns
+    -------
+    pl.DataFrame
+        The group keys of ``scope`` and ``waiting_median_days`` and ``waiting_within_norm_share``, one row per group and period.
+
+    Examples
+    --------
     >>> rows = [("a", dt.date(2025, 1, 10), dt.date(2025, 2, 9)), ("b", dt.date(2025, 1, 1), dt.date(2025, 3, 2)),
     ...         ("c", None, dt.date(2025, 3, 3))]
     >>> eps = frames.frame("episodes", [{"client": c, "request_date": r, "start": s, "start_arrival": s}
@@ -925,6 +1040,24 @@ def cost_per_client(
     grouping or the ``where`` filter cannot be applied to payments (``area``: payments are not
     split by area).
 
+    Parameters
+    ----------
+    episodes
+        Episodes (:data:`regie.engine.frames.EPISODES`).
+    scope
+        Span, reference date and grouping (:class:`Scope`).
+    payments
+        What the funding rules make due (:data:`regie.engine.frames.PAYMENTS`), or None.
+    where
+        Filters on group keys, as for :func:`indicators`.
+
+    Returns
+    -------
+    pl.DataFrame
+        The group keys of ``scope`` and ``cost_per_client_cents``, one row per group and period.
+
+    Examples
+    --------
     >>> eps = frames.frame("episodes", [{"client": c, "provider": "P", "start": dt.date(2025, 1, 1),
     ...                                 "start_arrival": dt.date(2025, 1, 1)} for c in "abc"])
     >>> pay = frames.frame("payments", [{"provider": "P", "month": dt.date(2025, m, 1), "amount_cents": 10000}
@@ -951,6 +1084,24 @@ def agreed_clients(
     period spanning more than one calendar year, or when there is no agreement at all. Columns
     ``clients`` and ``agreed_clients``.
 
+    Parameters
+    ----------
+    episodes
+        Episodes (:data:`regie.engine.frames.EPISODES`).
+    scope
+        Span, reference date and grouping (:class:`Scope`).
+    agreed
+        Agreed clients per provider, segment and year (:data:`AGREED`), or None.
+    where
+        Filters on group keys, as for :func:`indicators`.
+
+    Returns
+    -------
+    pl.DataFrame
+        The group keys of ``scope`` and ``clients`` and ``agreed_clients``, one row per group and period.
+
+    Examples
+    --------
     >>> eps = frames.frame("episodes", [{"client": c, "provider": "P", "segment": "S", "start": dt.date(2025, 1, 1),
     ...                                 "start_arrival": dt.date(2025, 1, 1)} for c in "abc"])
     >>> ag = pl.DataFrame({"provider": ["P"], "segment": ["S"], "year": [2025], "agreed_clients": [4]})
@@ -972,6 +1123,24 @@ def objections(
     area) and
     ``objections_upheld_share`` (null when none is decided).
 
+    Parameters
+    ----------
+    episodes
+        Episodes (:data:`regie.engine.frames.EPISODES`).
+    scope
+        Span, reference date and grouping (:class:`Scope`).
+    objections
+        Objections and appeals (:data:`regie.engine.frames.OBJECTIONS`), or None.
+    where
+        Filters on group keys, as for :func:`indicators`.
+
+    Returns
+    -------
+    pl.DataFrame
+        The group keys of ``scope`` and ``objections`` and ``objections_upheld_share``, one row per group and period.
+
+    Examples
+    --------
     >>> obj = frames.frame("objections", [
     ...     {"objection_id": "1", "kind": "bezwaar", "filed": dt.date(2025, 2, 1), "arrival": dt.date(2025, 2, 1),
     ...      "decided": dt.date(2025, 4, 1), "upheld": True},
