@@ -46,7 +46,7 @@ from regie.messages import (
 from regie.messages.bsn import is_valid_bsn
 from regie.messages.codes import Law
 
-LAWS = st.sampled_from(["jw", "wmo"])
+LAWS: st.SearchStrategy[Law] = st.sampled_from(codes.LAWS)
 WORD = st.text(alphabet=string.ascii_letters + "éëöü'-", min_size=1, max_size=20)
 NAME = st.lists(WORD, min_size=1, max_size=3).map(" ".join)
 INITIALS = st.text(alphabet=string.ascii_uppercase, min_size=1, max_size=6)
@@ -162,7 +162,7 @@ def allocations(draw: st.DrawFn) -> Allocation:
                 comment=draw(st.none() | NAME),
             )
         )
-    contact = Contact("01", Address(House(draw(st.integers(1, 999))), "5911AB", draw(NAME), draw(NAME), "NL"))
+    contact = Contact("01", Address(House(draw(st.integers(1, 999))), "5911AB", draw(WORD), draw(NAME), "NL"))
     client = AllocationClient(
         bsn=draw(bsns()),
         birth_date=BirthDate(draw(st.dates(day.replace(year=day.year - 100), day))),
@@ -202,7 +202,7 @@ def declarations(draw: st.DrawFn) -> Declaration:
     period = Period(dt.date(year, month, 1), dt.date(year, month, last))
     day = period.end + dt.timedelta(days=draw(st.integers(1, 60)))
     references = iter(draw(st.lists(REFERENCE, min_size=12, max_size=12, unique=True)))
-    clients = []
+    clients: list[DeclarationClient] = []
     for _ in range(draw(st.integers(1, 3))):
         lines = []
         for j in range(draw(st.integers(1, 3))):

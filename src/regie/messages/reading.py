@@ -11,6 +11,7 @@ a schema-valid message is returned even when rules fail, with faults naming the 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeAlias
@@ -30,6 +31,8 @@ from regie.messages.reader import identify, to_model
 from regie.messages.schemas import schema, schema_faults
 
 _Element: TypeAlias = etree._Element
+
+_NINE_DIGITS = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")
 
 #: Default bound on the size of one message file.
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -108,7 +111,8 @@ def read(
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or 0
-        return _fail("/", "RG03", f"Geen goedgevormde XML (regel {line}): {exc.msg}.", source)
+        detail = _NINE_DIGITS.sub("*********", str(exc.msg))  # never echo a BSN-like number
+        return _fail("/", "RG03", f"Geen goedgevormde XML (regel {line}): {detail}.", source)
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
         return _fail(

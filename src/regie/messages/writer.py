@@ -498,7 +498,7 @@ def build(message: Message) -> _Element:
 
 
 def record_paths(message: Answer) -> tuple[str, ...]:
-    """The paths of the records of ``message`` that carry RetourCodes, in document order.
+    """The paths of the records of ``message`` that carry RetourCodes (each record once).
 
     These are the keys of :attr:`Answer.record_codes`.
     """
