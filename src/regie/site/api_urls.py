@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.routers import DefaultRouter
 
 from regie.catalog import api as catalog_api
+from regie.monitor import api as monitor_api
 
 router = DefaultRouter()
 router.register("segments", catalog_api.SegmentViewSet, basename="segment")
@@ -13,6 +14,10 @@ router.register("budgets", catalog_api.BudgetViewSet, basename="budget")
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("indicators/", monitor_api.IndicatorsView.as_view(), name="api-indicators"),
+    path("forecast/", monitor_api.ForecastView.as_view(), name="api-forecast"),
+    path("scorecards/", monitor_api.ScorecardsView.as_view(), name="api-scorecards"),
+    path("signals/", monitor_api.SignalsView.as_view(), name="api-signals"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -1,0 +1,50 @@
+"""The small stored region of ``tests/monitor/region.py``, built once per test module.
+
+The region is written with the database blocker lifted (outside the per-test transactions),
+refreshed for :data:`YEAR` as of :data:`AS_OF`, and flushed when the module is done, so
+tests that change data (a status, a request) are rolled back and the next test sees the
+region as built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from regie.monitor.services import refresh
+from tests.monitor.region import AS_OF, YEAR, build_region
+
+
+@pytest.fixture(scope="module")
+def region(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock():
+        build_region()
+        refresh(YEAR, AS_OF)
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password="regie-demo")
+    return client
+
+
+@pytest.fixture
+def gemeente(region: None, db: None) -> Client:
+    return client_for("gemeente")
+
+
+@pytest.fixture
+def aanbieder(region: None, db: None) -> Client:
+    return client_for("aanbieder")
+
+
+@pytest.fixture
+def raad(region: None, db: None) -> Client:
+    return client_for("raad")

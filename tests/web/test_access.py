@@ -1,0 +1,167 @@
+"""Who sees what, for every page and API endpoint of the web app.
+
+- anonymous users are sent to the login page (pages) or refused (API, problem+json);
+- a provider sees only its own provider's pages and data: another provider's page, message
+  or report does not exist for it (404), and pages about the whole region are forbidden (403);
+- the council sees aggregated pages only: no per-provider page, no signals, no messages,
+  and no provider name anywhere on what it may open.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from regie.catalog.models import Provider
+from regie.traffic import models as tm
+from tests.monitor.region import OTHER, OTHER_NAME, OWN, OWN_NAME
+from tests.web.conftest import client_for
+
+G, A, R = "gemeente", "aanbieder", "raad"
+
+#: path -> expected status for (gemeente, aanbieder, raad)
+PAGES: dict[str, tuple[int, int, int]] = {
+    "/": (200, 200, 200),
+    "/grip/": (200, 403, 200),
+    "/grip/0983/JGD-45/": (200, 403, 200),
+    "/grip/0983/JGD-45/33333333/": (200, 403, 403),
+    "/grip/0983/ONBEKEND/": (404, 403, 404),
+    "/aanbieders/": (200, 302, 403),
+    f"/aanbieders/{OWN}/": (200, 200, 403),
+    f"/aanbieders/{OTHER}/": (200, 404, 403),
+    "/signalen/": (200, 200, 403),
+    "/bekostiging/": (200, 200, 403),
+    "/bekostiging/vergelijking/": (200, 403, 403),
+    "/bekostiging/verzoeken/": (200, 200, 403),
+    "/bekostiging/verzoeken/nieuw/": (403, 200, 403),
+    "/bekostiging/herverdeling/": (200, 403, 403),
+    "/rapportages/": (200, 200, 200),
+    "/rapportages/raad.pdf": (200, 403, 200),
+    "/rapportages/raad.xlsx": (200, 403, 200),
+    f"/rapportages/scorekaart/{OWN}.pdf": (200, 200, 403),
+    f"/rapportages/scorekaart/{OWN}.xlsx": (200, 200, 403),
+    f"/rapportages/scorekaart/{OTHER}.pdf": (200, 404, 403),
+    f"/rapportages/scorekaart/{OTHER}.xlsx": (200, 404, 403),
+    f"/rapportages/scorekaart/?aanbieder={OTHER}&formaat=pdf": (302, 404, 403),
+    "/rapportages/monitor-sociaal-domein.csv": (200, 403, 200),
+    "/rapportages/monitor-sociaal-domein.xlsx": (200, 403, 200),
+    "/rapportages/monitor-sociaal-domein.json": (404, 403, 404),
+}
+
+API: dict[str, tuple[int, int, int]] = {
+    "/api/v1/indicators/": (200, 403, 200),
+    "/api/v1/indicators/?by=segment": (200, 403, 200),
+    "/api/v1/indicators/?by=provider,segment": (200, 200, 403),
+    "/api/v1/indicators/?by=provider,segment,month": (200, 200, 403),
+    "/api/v1/indicators/?by=area": (400, 400, 400),
+    "/api/v1/signals/": (200, 200, 403),
+}
+
+
+def text_of(response: Any) -> str:
+    """What a person reads in a response: the page, the PDF's text, the workbook's cells."""
+    kind = response["Content-Type"]
+    if kind.startswith("application/pdf"):
+        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    if "spreadsheetml" in kind:
+        wb = load_workbook(io.BytesIO(response.content))
+        return "\n".join(
+            str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None
+        )
+    return response.content.decode()
+
+
+def messages_of(region: None) -> tuple[int, int]:
+    own = tm.Message.objects.filter(sender=OWN).order_by("pk").first()
+    other = tm.Message.objects.filter(sender=OTHER).order_by("pk").first()
+    assert own and other
+    return own.pk, other.pk
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_pages_per_role(region: None, db: None, path: str) -> None:
+    for username, expected in zip((G, A, R), PAGES[path], strict=True):
+        response = client_for(username).get(path)
+        assert response.status_code == expected, (username, path, response.status_code)
+        if expected != 200:
+            continue
+        body = text_of(response)
+        if username == A:
+            assert OTHER_NAME not in body, (path, "provider sees another provider")
+        if username == R:
+            names = list(Provider.objects.values_list("name", flat=True))
+            assert not [n for n in names if n in body], (path, "council sees a provider")
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_anonymous_users_go_to_the_login_page(region: None, db: None, path: str) -> None:
+    response = Client().get(path)
+    assert response.status_code == 302 and response["Location"].startswith("/inloggen/")
+
+
+def test_provider_user_is_sent_to_its_own_page(aanbieder: Client) -> None:
+    response = aanbieder.get("/aanbieders/")
+    assert response["Location"] == f"/aanbieders/{OWN}/"
+    page = aanbieder.get(response["Location"]).content.decode()
+    assert OWN_NAME in page and OTHER_NAME not in page
+
+
+def test_messages_per_role(region: None, db: None) -> None:
+    own, other = messages_of(region)
+    assert client_for(G).get(f"/berichten/{other}/").status_code == 200
+    assert client_for(A).get(f"/berichten/{own}/").status_code == 200
+    assert client_for(A).get(f"/berichten/{other}/").status_code == 404
+    assert client_for(R).get(f"/berichten/{own}/").status_code == 403
+    assert Client().get(f"/berichten/{own}/").status_code == 302
+
+
+def test_provider_sees_only_its_own_signals(aanbieder: Client) -> None:
+    page = aanbieder.get("/signalen/").content.decode()
+    assert OWN_NAME in page and OTHER_NAME not in page and "Jeugdhulp Oost" not in page
+    rows = aanbieder.get("/api/v1/signals/").json()
+    assert rows and {r["provider"] for r in rows} == {OWN}
+    other = tm.Signal.objects.filter(provider=OTHER).first()
+    assert other is not None
+    response = aanbieder.post(f"/signalen/{other.pk}/status/", {"status": "explained", "note": "x"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("path", sorted(API))
+def test_api_per_role(region: None, db: None, path: str) -> None:
+    for username, expected in zip((G, A, R), API[path], strict=True):
+        response = client_for(username).get(path)
+        assert response.status_code == expected, (username, path, response.status_code)
+        if expected >= 400:
+            assert response["Content-Type"] == "application/problem+json"
+            assert response.json()["status"] == expected
+            continue
+        payload = response.json()
+        rows = payload["rows"] if isinstance(payload, dict) else payload
+        providers = {r.get("provider") for r in rows if "provider" in r}
+        if username == A:
+            assert providers <= {OWN}
+        if username == G and "provider" in path:
+            assert OTHER in providers
+
+
+@pytest.mark.parametrize("path", sorted(API))
+def test_api_needs_a_login(region: None, db: None, path: str) -> None:
+    response = Client().get(path)
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_api_and_pages_hold_no_client_pseudonyms(region: None, db: None) -> None:
+    """Signals carry a client pseudonym in the database; no page or API answer shows it."""
+    pseudonyms = set(tm.Signal.objects.exclude(client="").values_list("client", flat=True))
+    assert pseudonyms
+    for username in (G, A):
+        client = client_for(username)
+        for path in ("/signalen/", "/api/v1/signals/", f"/aanbieders/{OWN}/"):
+            body = client.get(path).content.decode()
+            assert not [p for p in pseudonyms if p in body], (username, path)

@@ -1,0 +1,116 @@
+"""Every figure on a page equals the CLI's figure for the same question.
+
+The CLI (``regie indicators --json``, computing live) and the pages and API (reading the
+snapshots :func:`regie.monitor.services.refresh` stored) answer the same question with the
+same numbers: compared as JSON for the API, and cell by cell, formatted the Dutch way, for
+the tables on the pages.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import lxml.html
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from regie.cli import main
+from regie.monitor import services
+from regie.site.formatting import euro, number
+from tests.monitor.region import AS_OF, OWN, YEAR
+from tests.web.conftest import client_for
+
+
+def cli_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
+    code = main([*args, "--json"])
+    out = capsys.readouterr().out
+    assert code == 0
+    return json.loads(out)
+
+
+def indicators_cli(capsys: pytest.CaptureFixture[str], by: tuple[str, ...], *extra: str) -> list[dict[str, Any]]:
+    args = ["indicators", "--year", str(YEAR), "--as-of", AS_OF.isoformat()]
+    if by:
+        args += ["--by", ",".join(by)]
+    return cli_json(capsys, *args, *extra)["rows"]  # type: ignore[no-any-return]
+
+
+def table(html: str, table_id: str) -> list[list[str]]:
+    """The body cells of the table with ``table_id``, as the text a person reads."""
+    doc = lxml.html.fromstring(html)
+    found = doc.get_element_by_id(table_id)
+    return [
+        [" ".join(td.text_content().split()) for td in tr.findall("td")] for tr in found.find("tbody").findall("tr")
+    ]
+
+
+@pytest.mark.parametrize("by", services.GROUPINGS, ids=lambda by: ",".join(by) or "regio")
+def test_indicators_api_equals_cli(
+    region: None, db: None, capsys: pytest.CaptureFixture[str], by: tuple[str, ...]
+) -> None:
+    cli = indicators_cli(capsys, by)
+    api = client_for("gemeente").get("/api/v1/indicators/", {"by": ",".join(by), "year": YEAR, "as_of": AS_OF})
+    assert api.status_code == 200
+    assert api.json()["rows"] == cli
+    assert cli, "the region has indicators for every grouping"
+
+
+def test_provider_filter_equals_the_grouped_rows(region: None, db: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--provider`` restricts what is counted, so it gives the provider's own grouped rows."""
+    by = ("provider", "segment", "month")
+    only_own = indicators_cli(capsys, by, "--provider", OWN)
+    grouped = [r for r in indicators_cli(capsys, by) if r["provider"] == OWN]
+    assert only_own == grouped
+
+
+def test_provider_page_months_equal_cli(region: None, db: None, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = indicators_cli(capsys, ("provider", "segment", "month"), "--provider", OWN)
+    page = client_for("aanbieder").get(f"/aanbieders/{OWN}/", {"jaar": YEAR, "peildatum": AS_OF}).content.decode()
+    cells = table(page, "maanden")
+    assert len(cells) == len(rows)
+    by_key = {(c[0], c[1]): c[2:] for c in cells}
+    months = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+    for row in rows:
+        label = f"{months[int(row['month'][5:7]) - 1]} {row['month'][:4]}"
+        assert by_key[(row["segment"], label)] == [
+            number(row["clients"]),
+            number(row["inflow"]),
+            number(row["outflow"]),
+            euro(row["cost_per_client_cents"]),
+        ]
+
+
+def test_segment_page_indicators_equal_cli(region: None, db: None, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = indicators_cli(capsys, ("municipality", "segment", "provider"), "--segment", "JGD-45")
+    page = client_for("gemeente").get("/grip/0983/JGD-45/", {"jaar": YEAR, "peildatum": AS_OF}).content.decode()
+    cells = table(page, "aanbieders-indicatoren")
+    expected = [
+        [number(r["clients"]), number(r["inflow"]), number(r["outflow"]), number(r["median_duration_days"]),
+         euro(r["cost_per_client_cents"])]
+        for r in rows
+        if r["municipality"] == "0983"
+    ]  # fmt: skip
+    assert [c[1:] for c in cells] == expected
+
+
+def test_council_report_xlsx_and_page_share_the_snapshot(gemeente: Client) -> None:
+    """The council workbook's indicator table holds the snapshot's figures (cents as euros)."""
+    response = gemeente.get("/rapportages/raad.xlsx", {"jaar": YEAR, "peildatum": AS_OF})
+    ws = load_workbook(io.BytesIO(response.content))["Indicatoren"]
+    table_ = ws.tables["Indicatoren"]
+    rows = list(ws[table_.ref])
+    header = [c.value for c in rows[0]]
+    snap = services.latest("indicators", YEAR, AS_OF, services.grouping_key(("municipality", "segment")))
+    assert snap is not None
+    assert len(rows) - 1 == len(snap.rows)
+    for cells, row in zip(rows[1:], sorted(snap.rows, key=lambda r: (r["municipality"], r["segment"])), strict=True):
+        got = dict(zip(header, (c.value for c in cells), strict=True))
+        assert got["Segment"] == row["segment"]
+        assert got["Cliënten"] == row["clients"]
+        assert got["Instroom"] == row["inflow"]
+        cost = row["cost_per_client_cents"]
+        assert got["Kosten per cliënt"] == (None if cost is None else cost / 100)
+        assert got["Duurzame uitstroom"] == row["sustainable_outflow_rate"]
