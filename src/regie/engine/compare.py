@@ -52,7 +52,9 @@ Predictability is the spread between the forecast F (at the start of the year) a
 cost C: ``C - F`` and ``(C - F) / F``. The **risk split** shares out the care change D: the
 municipality carries ``C - F`` (what it pays beyond what it expected), the providers the
 rest, ``D - (C - F)`` (care they delivered beyond what they were paid, or kept when care
-fell). Under price x volume the municipality carries all of D; under a lump sum none.
+fell). Under price x volume the municipality carries all of D; under a lump sum none. The
+municipality's share ``(C - F) / D`` is given only when D is at least 1 % of ``V[Y-1]``: a
+smaller change is noise, and a share of it means nothing.
 
 Without a prior year (no ledger or no clients in Y-1) the derived prices come from the
 year itself and forecast, spread and risk split are null: they cannot be known.
@@ -255,6 +257,11 @@ def native_forecast(catalog: Catalog, facts: SegmentFacts, year: int) -> int:
     return facts.paid_cents[0]
 
 
+def material(change: int | None, prior_value: int) -> bool:
+    """True when the care change is large enough to share out: at least 1 % of the prior value."""
+    return change is not None and change != 0 and abs(change) * 100 >= abs(prior_value)
+
+
 def _ratio(a: int, b: int) -> float | None:
     return None if b == 0 else round(a / b, 4)
 
@@ -326,7 +333,7 @@ def replay(catalog: Catalog, facts: SegmentFacts, year: int) -> SegmentCompariso
                 spread_share=_ratio(spread, forecast),
                 municipality_risk_cents=spread,
                 provider_risk_cents=provider,
-                municipality_risk_share=None if not change else _ratio(spread, change),
+                municipality_risk_share=_ratio(spread, change) if material(change, facts.value_cents[0]) else None,
                 parameters=parameters,
             )
         )
