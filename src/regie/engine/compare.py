@@ -257,9 +257,9 @@ def native_forecast(catalog: Catalog, facts: SegmentFacts, year: int) -> int:
     return facts.paid_cents[0]
 
 
-def material(change: int | None, prior_value: int) -> bool:
+def material(change: int, prior_value: int) -> bool:
     """True when the care change is large enough to share out: at least 1 % of the prior value."""
-    return change is not None and change != 0 and abs(change) * 100 >= abs(prior_value)
+    return change != 0 and abs(change) * 100 >= abs(prior_value)
 
 
 def _ratio(a: int, b: int) -> float | None:
@@ -333,7 +333,9 @@ def replay(catalog: Catalog, facts: SegmentFacts, year: int) -> SegmentCompariso
                 spread_share=_ratio(spread, forecast),
                 municipality_risk_cents=spread,
                 provider_risk_cents=provider,
-                municipality_risk_share=_ratio(spread, change) if material(change, facts.value_cents[0]) else None,
+                municipality_risk_share=(
+                    _ratio(spread, change) if change is not None and material(change, facts.value_cents[0]) else None
+                ),
                 parameters=parameters,
             )
         )
