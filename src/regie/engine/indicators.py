@@ -301,9 +301,12 @@ class _Context:
             pl.col("start").cast(pl.Int32).cast(pl.Int64).alias("_s"),
             pl.col("end").cast(pl.Int32).cast(pl.Int64).alias("_e"),
         )
-        pair = pl.struct(pl.col("_c"), _codes("domain").alias("_dom"))
-        known = pl.col("_c").is_not_null() & pl.col("domain").is_not_null()
-        self.follow = prepared.with_columns(pl.when(known).then(pair.rank("dense").cast(pl.Int64)).alias("_cd"))
+        # One number per client and domain (null when either is missing), for the follow-up.
+        domains = sorted(prepared["domain"].drop_nulls().unique().to_list())
+        domain_number = pl.col("domain").replace_strict(domains, list(range(len(domains))), default=None)
+        self.follow = prepared.with_columns(
+            (pl.col("_c") * max(len(domains), 1) + domain_number.cast(pl.Int64)).alias("_cd")
+        )
         subject = _where(self.follow, where).filter(
             (pl.col("_s") < self.span_end) & (pl.col("_e").is_null() | (pl.col("_e") >= self.span_start))
         )
@@ -645,6 +648,8 @@ def _follow_up(ctx: _Context) -> _FollowUp:
         f_weight = follow["weight"].fill_null(_NO_WEIGHT_LATER).to_numpy()
         base = int(f_start.min())
         width = int(max(f_start.max(), e.max())) - base + FOLLOW_UP_DAYS + 2
+        # Client numbers are below 2**32 and there are a few domains; with ``width`` below 2**22
+        # (days of some millennia) the keys stay far below 2**63.
         starts = follow["_cd"].to_numpy() * width + (f_start - base)
         order = pl.Series(starts).arg_sort().to_numpy()
         starts, f_weight = starts[order], f_weight[order]
