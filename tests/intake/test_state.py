@@ -222,9 +222,12 @@ def test_request_gives_the_waiting_time_start() -> None:
     assert s.episodes[f"{MUN}|A1"].request_date == D(2024, 11, 20)
 
 
-def test_objection_ids_are_unique() -> None:
+def test_a_known_objection_takes_its_latest_state() -> None:
     s = IntakeState(catalog())
     obj = ObjectionRec(ref="rij 2", objection_id="B1", municipality=MUN, segment="IB", provider=None, client="c1",
                        kind="bezwaar", filed=D(2025, 2, 1), decided=None, upheld=None)  # fmt: skip
     assert s.apply(incoming(D(2025, 2, 2), obj)).accepted == 1
-    assert [f.code for f in s.apply(incoming(D(2025, 2, 3), obj)).rejected] == ["9333"]
+    decided = ObjectionRec(ref="rij 2", objection_id="B1", municipality=MUN, segment="IB", provider=None, client="c1",
+                           kind="bezwaar", filed=D(2025, 2, 1), decided=D(2025, 4, 1), upheld=True)  # fmt: skip
+    out = s.apply(incoming(D(2025, 4, 2), decided))
+    assert out.accepted == 1 and out.objections == [(decided, D(2025, 4, 2))]

@@ -294,8 +294,6 @@ def read_csv(incoming: Incoming, pseudonymise: Callable[[str], str]) -> Incoming
             continue
         incoming.records.extend(records)
         arrivals.extend(rec.arrival for rec in records if rec.arrival)
-    if not incoming.records and not incoming.faults:
-        incoming.faults.append(Fault("CSV00", "het bestand bevat geen regels"))
     incoming.arrival = max(arrivals) if arrivals else None
     providers = sorted({getattr(rec, "provider", None) or "" for rec in incoming.records} - {""})
     incoming.sender = providers[0] if len(providers) == 1 else ""

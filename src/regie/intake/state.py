@@ -477,12 +477,9 @@ class IntakeState:
         out.requests.append((rec, segment or "", arrival))
 
     def _objection(self, rec: ObjectionRec, arrival: dt.date, out: Outcome) -> None:
-        if rec.objection_id in self.objections:
-            out.reject("9333", "dit kenmerk van een bezwaar of beroep is al eerder aangeleverd", rec.ref)
-            return
+        """A register row: a new objection, or the latest state of a known one (its decision)."""
         self.objections.add(rec.objection_id)
         out.objections.append((rec, arrival))
-
 
 def allocated_product(rec: AllocationRec) -> AllocatedProduct:
     """An allocation record as the standard's allocated product (for the cross-message rules)."""

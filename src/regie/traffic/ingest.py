@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import zipfile
 import zlib
 from collections import Counter
@@ -27,10 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from regie.catalog.loader import stored_catalog
+from regie.engine import frames, quality
 from regie.intake.csvfiles import read_csv
 from regie.intake.records import AllocationRec, DeclarationRec, Fault, Incoming
 from regie.intake.redact import redact
@@ -38,6 +42,7 @@ from regie.intake.state import EpisodeRow, IntakeState, Outcome, performance
 from regie.intake.xml import read_xml
 from regie.messages.bsn import pseudonym
 from regie.traffic import models as m
+from regie.traffic import store
 
 BATCH_FILES = 400
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -82,12 +87,16 @@ def sources(paths: Iterable[str | Path]) -> list[Source]:
         path = Path(raw)
         if not path.exists():
             raise IngestError(f"{path}: bestand of map bestaat niet")
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        if path.is_dir():
+            files = sorted(os.path.join(folder, name) for folder, _, names in os.walk(path) for name in names)
+        else:
+            files = [str(path)]
         for file in files:
-            if file.suffix.lower() == ".zip":
-                out.extend(_zip_members(file))
-            elif file.suffix.lower() in (".xml", ".csv"):
-                out.append(Source(str(file), file.read_bytes))
+            suffix = os.path.splitext(file)[1].lower()
+            if suffix == ".zip":
+                out.extend(_zip_members(Path(file)))
+            elif suffix in (".xml", ".csv"):
+                out.append(Source(file, Path(file).read_bytes))
     return out
 
 
@@ -135,6 +144,7 @@ class Ingester:
         self.summary = Summary()
         self.state = load_state()
         self.known_hashes: set[str] = set(m.Message.objects.values_list("content_hash", flat=True))
+        self.applied: list[tuple[Incoming, None]] = []
 
     def run(self, items: list[Source]) -> Summary:
         self.summary.files = len(items)
@@ -157,12 +167,72 @@ class Ingester:
                 batch = []
         if batch:
             self._store(batch)
+        arrivals = [item.arrival for item, _ in self.applied if item.arrival]
+        if arrivals:
+            with transaction.atomic():
+                self._periodic_signals(min(arrivals), max(arrivals))
         return self.summary
 
+    def _periodic_signals(self, first: dt.date, last: dt.date) -> None:
+        """Evaluate the signals over months of traffic at each month end this run passed."""
+        episodes = episode_frame(self.state.episodes.values())
+        traffic = pl.DataFrame(
+            list(m.Message.objects.filter(code__in=("305", "307")).values_list("sender", "dagtekening")),
+            schema={"provider": pl.Utf8, "arrival": pl.Date},
+            orient="row",
+        )
+        signals: list[m.Signal] = []
+        for at in month_ends(first, last):
+            for found in quality.upcoding(episodes, self.state.catalog, at) + quality.silent_providers(
+                traffic, self.state.catalog, at
+            ):
+                if found.key in self.state.signal_keys:
+                    continue
+                self.state.signal_keys.add(found.key)
+                self.summary.signals[found.kind] += 1
+                signals.append(
+                    m.Signal(
+                        kind=found.kind, key=found.key, provider=found.provider, segment=found.segment,
+                        care_month=at.replace(day=1), raised_on=at, detail=found.detail,
+                    )
+                )  # fmt: skip
+        m.Signal.objects.bulk_create(signals)
+
     def _store(self, batch: list[tuple[Incoming, Outcome | None]]) -> None:
+        self.applied.extend((item, None) for item, _ in batch)
         with transaction.atomic():
             store_batch(batch, self.summary, self.pseudonymise)
         self.progress(len(batch))
+
+
+def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
+    """Every month end from ``first``'s month up to ``last`` (exclusive), and ``last`` itself.
+
+    >>> month_ends(dt.date(2025, 1, 20), dt.date(2025, 3, 5))
+    [datetime.date(2025, 1, 31), datetime.date(2025, 2, 28), datetime.date(2025, 3, 5)]
+    """
+    ends = []
+    month = first.replace(day=1)
+    while True:
+        following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        end = following - dt.timedelta(days=1)
+        if end >= last:
+            break
+        ends.append(end)
+        month = following
+    return [*ends, last]
+
+
+def episode_frame(rows: Iterable[EpisodeRow]) -> pl.DataFrame:
+    """The intake state's episodes as an engine frame."""
+    return frames.frame(
+        "episodes",
+        (
+            {**{name: getattr(row, name) for name in _EPISODE_FIELDS if name in frames.EPISODES}, "episode_id": row.key}
+            for row in rows
+            if not row.deleted
+        ),
+    )
 
 
 def _status(outcome: Outcome | None, records: int) -> str:
@@ -176,46 +246,35 @@ def store_batch(
 ) -> None:
     """Store a batch of applied files: messages (archived with BSNs redacted), their rows,
     rejections and signals."""
+    now = timezone.now()
     messages = [
-        m.Message(
-            file_name=item.file_name[:500],
-            kind=item.kind or "onbekend",
-            law=item.law,
-            code=item.code,
-            sender=item.sender,
-            receiver=item.receiver,
-            identification=item.identification[:64],
-            dagtekening=item.arrival,
-            content_hash=item.content_hash,
-            raw=zlib.compress(redact(item.file_name, item.raw, pseudonymise), 6),
-            size=len(item.raw),
-            status=_status(outcome, len(item.records)),
-            records=len({r.ref for r in item.records} | {f.record for f in item.faults if f.record}),
-            rejected_records=outcome.rejected_records if outcome else 0,
+        (
+            item.file_name[:500], item.kind or "onbekend", item.law, item.code, item.sender, item.receiver,
+            item.identification[:64], item.arrival, item.content_hash,
+            zlib.compress(redact(item.file_name, item.raw, pseudonymise), 1), len(item.raw),
+            _status(outcome, len(item.records)),
+            len({r.ref for r in item.records} | {f.record for f in item.faults if f.record}),
+            outcome.rejected_records if outcome else 0, now,
         )
         for item, outcome in batch
-    ]
-    m.Message.objects.bulk_create(messages)
-    rejections: list[m.Rejection] = []
-    allocations: list[m.AllocationVersion] = []
+    ]  # fmt: skip
+    store.insert(m.Message, messages)
+    ids = dict(
+        m.Message.objects.filter(content_hash__in=[item.content_hash for item, _ in batch]).values_list(
+            "content_hash", "pk"
+        )
+    )
+    rows: dict[type[Any], list[tuple[Any, ...]]] = {
+        model: [] for model in (m.Rejection, m.AllocationVersion, m.DeclarationLine, m.Request, m.Signal)
+    }
     new_episodes: dict[str, EpisodeRow] = {}
     changed_episodes: dict[str, EpisodeRow] = {}
-    lines: list[m.DeclarationLine] = []
-    requests: list[m.Request] = []
-    objections: list[m.Objection] = []
-    signals: list[m.Signal] = []
-    for message, (item, outcome) in zip(messages, batch, strict=True):
+    objections: dict[str, m.Objection] = {}  # by id: a later row of the register updates an earlier one
+    for item, outcome in batch:
+        message = ids[item.content_hash]
         faults = item.file_faults if outcome is None else outcome.rejected
         for fault in faults:
-            rejections.append(
-                m.Rejection(
-                    message=message,
-                    record=fault.record or "",
-                    path=fault.path[:300],
-                    code=fault.code,
-                    reason=fault.reason,
-                )
-            )
+            rows[m.Rejection].append((message, fault.record or "", fault.path[:300], fault.code, fault.reason))
             summary.rejected.append(
                 {
                     "file": item.file_name,
@@ -228,152 +287,112 @@ def store_batch(
         if outcome is None:
             continue
         summary.accepted[item.code or item.kind] += outcome.accepted
-        for rec, segment, arrival in outcome.allocations:
-            allocations.append(_allocation_row(message, rec, segment, arrival))
+        for a, segment, arrival in outcome.allocations:
+            rows[m.AllocationVersion].append(
+                (
+                    message, a.municipality, a.provider, a.client, a.number, segment, a.category, a.code or "",
+                    a.begin, a.end, a.volume, a.unit or "", a.frequency or "", a.budget, a.change_reason or "",
+                    a.allocated_on, arrival,
+                )
+            )  # fmt: skip
         for episode in outcome.episodes:
             if episode.start_message is None:
-                episode.start_message = message.pk
+                episode.start_message = message
             if episode.end is not None and episode.stop_message is None:
-                episode.stop_message = message.pk
+                episode.stop_message = message
             (changed_episodes if episode.db_id else new_episodes)[episode.key] = episode
         for row in outcome.declarations:
-            rec = row.rec
-            lines.append(
-                m.DeclarationLine(
-                    message=message,
-                    line_id=f"{rec.provider}|{rec.reference}",
-                    declaration_number=rec.declaration_number,
-                    reference=rec.reference,
-                    previous_reference=rec.previous_reference or "",
-                    provider=rec.provider,
-                    municipality=rec.municipality,
-                    segment=row.segment,
-                    client=rec.client,
-                    allocation_number=rec.allocation_number,
-                    product_category=rec.category,
-                    product_code=rec.code or "",
-                    period_begin=rec.period_begin,
-                    period_end=rec.period_end,
-                    care_month=row.care_month,
-                    volume=rec.volume,
-                    unit=rec.unit,
-                    tariff=rec.tariff,
-                    amount_cents=rec.amount_cents,
-                    arrival=row.arrival,
-                    accepted=row.accepted,
-                    retour_code=row.retour_code,
-                    reason=row.reason,
+            d = row.rec
+            rows[m.DeclarationLine].append(
+                (
+                    message, f"{d.provider}|{d.reference}", d.declaration_number, d.reference,
+                    d.previous_reference or "", d.provider, d.municipality, row.segment, d.client, d.allocation_number,
+                    d.category, d.code or "", d.period_begin, d.period_end, row.care_month, d.volume, d.unit, d.tariff,
+                    d.amount_cents, row.arrival, row.accepted, row.retour_code, row.reason,
                 )
-            )
+            )  # fmt: skip
         for req, segment, arrival in outcome.requests:
-            requests.append(
-                m.Request(
-                    message=message,
-                    request_id=req.request_id,
-                    kind=req.kind,
-                    client=req.client,
-                    provider=req.provider,
-                    municipality=req.municipality,
-                    segment=segment,
-                    area=req.area,
-                    urgency=req.urgency,
-                    registered=req.registered,
-                    arrival=arrival,
+            rows[m.Request].append(
+                (
+                    message, req.request_id, req.kind, req.client, req.provider, req.municipality, segment,
+                    req.area, req.urgency, req.registered, arrival,
                 )
-            )
+            )  # fmt: skip
         for obj, arrival in outcome.objections:
-            objections.append(
-                m.Objection(
-                    message=message,
-                    objection_id=obj.objection_id,
-                    client=obj.client,
-                    municipality=obj.municipality,
-                    segment=obj.segment,
-                    provider=obj.provider,
-                    kind=obj.kind,
-                    filed=obj.filed,
-                    arrival=arrival,
-                    decided=obj.decided,
-                    upheld=obj.upheld,
-                )
+            objections[obj.objection_id] = m.Objection(
+                message_id=message,
+                objection_id=obj.objection_id,
+                client=obj.client,
+                municipality=obj.municipality,
+                segment=obj.segment,
+                provider=obj.provider,
+                kind=obj.kind,
+                filed=obj.filed,
+                arrival=objections[obj.objection_id].arrival if obj.objection_id in objections else arrival,
+                decided=obj.decided,
+                upheld=obj.upheld,
             )
         for signal in outcome.signals:
             summary.signals[signal.kind] += 1
-            signals.append(
-                m.Signal(
-                    kind=signal.kind,
-                    key=signal.key[:200],
-                    message=message,
-                    provider=signal.provider,
-                    municipality=signal.municipality,
-                    segment=signal.segment,
-                    client=signal.client,
-                    record=signal.record[:100],
-                    care_month=signal.care_month,
-                    raised_on=item.arrival or dt.date.today(),
-                    detail=signal.detail,
+            rows[m.Signal].append(
+                (
+                    signal.kind, signal.key[:200], message, signal.provider, signal.municipality, signal.segment,
+                    signal.client, signal.record[:100], signal.care_month, item.arrival or dt.date.today(),
+                    store.as_json(signal.detail), m.Signal.Status.OPEN, "",
                 )
-            )
-    m.Rejection.objects.bulk_create(rejections, batch_size=1000)
-    m.AllocationVersion.objects.bulk_create(allocations, batch_size=1000)
-    m.DeclarationLine.objects.bulk_create(lines, batch_size=1000)
-    m.Request.objects.bulk_create(requests, batch_size=1000)
-    m.Objection.objects.bulk_create(objections, batch_size=1000)
-    m.Signal.objects.bulk_create(signals, batch_size=1000)
+            )  # fmt: skip
+    for model, values in rows.items():
+        store.insert(model, values)
+    _store_objections(objections)
     _store_episodes(new_episodes, changed_episodes)
 
 
-_EPISODE_FIELDS = [
-    "client", "provider", "segment", "domain", "weight", "municipality", "area", "product_category", "product_code",
-    "allocation_number", "start", "end", "end_reason", "start_arrival", "end_arrival", "request_date",
-]  # fmt: skip
-
-
-def _episode_model(row: EpisodeRow) -> m.Episode:
-    return m.Episode(
-        pk=row.db_id,
-        key=row.key,
-        start_message_id=row.start_message,
-        stop_message_id=row.stop_message,
-        **{name: getattr(row, name) for name in _EPISODE_FIELDS},
+def _store_objections(objections: dict[str, m.Objection]) -> None:
+    """New objections are created; a known one takes the latest state (keeping its first arrival)."""
+    stored = {o.objection_id: o for o in m.Objection.objects.filter(objection_id__in=list(objections))}
+    updates = []
+    for key, obj in objections.items():
+        if key in stored:
+            obj.pk, obj.arrival, obj.message_id = stored[key].pk, stored[key].arrival, stored[key].message_id
+            updates.append(obj)
+    m.Objection.objects.bulk_create([o for k, o in objections.items() if k not in stored], batch_size=1000)
+    m.Objection.objects.bulk_update(
+        updates, ["decided", "upheld", "provider", "segment", "kind", "filed"], batch_size=500
     )
 
 
+_EPISODE_FIELDS = store.COLUMNS[m.Episode][1:17]  # the frame's columns: client .. request_date
+_EPISODE_CHANGES = ("end", "end_reason", "end_arrival", "start", "start_arrival", "stop_message_id")
+
+
 def _store_episodes(new: dict[str, EpisodeRow], changed: dict[str, EpisodeRow]) -> None:
+    """Insert new episodes (and learn their ids), update changed ones, delete deleted ones."""
     deleted = [row.db_id for row in changed.values() if row.deleted]
     if deleted:
         m.Episode.objects.filter(pk__in=deleted).delete()
     fresh = [row for row in new.values() if not row.deleted]
-    created = m.Episode.objects.bulk_create([_episode_model(row) for row in fresh], batch_size=1000)
-    for row, obj in zip(fresh, created, strict=True):
-        row.db_id = obj.pk
-    updates = [_episode_model(row) for row in changed.values() if not row.deleted]
-    m.Episode.objects.bulk_update(updates, [*_EPISODE_FIELDS, "start_message", "stop_message"], batch_size=500)
+    store.insert(
+        m.Episode,
+        [
+            (row.key, *(getattr(row, name) for name in _EPISODE_FIELDS), row.start_message, row.stop_message)
+            for row in fresh
+        ],
+    )
+    ids = dict(m.Episode.objects.filter(key__in=[row.key for row in fresh]).values_list("key", "pk"))
+    for row in fresh:
+        row.db_id = ids[row.key]
+    store.update(
+        m.Episode,
+        _EPISODE_CHANGES,
+        [
+            (row.end, row.end_reason, row.end_arrival, row.start, row.start_arrival, row.stop_message, row.db_id)
+            for row in changed.values()
+            if not row.deleted
+        ],
+    )
     for row in changed.values():
         if row.deleted:
             row.db_id = None
-
-
-def _allocation_row(message: m.Message, rec: AllocationRec, segment: str, arrival: dt.date) -> m.AllocationVersion:
-    return m.AllocationVersion(
-        message=message,
-        municipality=rec.municipality,
-        provider=rec.provider,
-        client=rec.client,
-        number=rec.number,
-        segment=segment,
-        product_category=rec.category,
-        product_code=rec.code or "",
-        begin=rec.begin,
-        end=rec.end,
-        volume=rec.volume,
-        unit=rec.unit or "",
-        frequency=rec.frequency or "",
-        budget=rec.budget,
-        change_reason=rec.change_reason or "",
-        allocated_on=rec.allocated_on,
-        arrival=arrival,
-    )
 
 
 def load_state() -> IntakeState:
