@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from regie.engine import frames
+from regie.engine import indicators as indicators_module
 from regie.engine.indicators import indicators
 
 D = dt.date
@@ -256,3 +257,36 @@ def test_values_are_null_or_within_their_ranges(eps: list[dict[str, Any]], as_of
         out.filter(pl.col("clients") == 0)["median_duration_days"].null_count()
         == out.filter(pl.col("clients") == 0).height
     )
+
+
+def counted_clients(eps: list[dict[str, Any]], as_of: dt.date) -> dict[tuple[str, dt.date], int]:
+    """Distinct clients per provider and month of 2025, counted one by one."""
+    out: dict[tuple[str, dt.date], set[str]] = {}
+    for r in eps:
+        if r["start_arrival"] > as_of or r["start"] > as_of:
+            continue
+        end = r["end"] if r["end"] is not None and r["end_arrival"] <= as_of and r["end"] <= as_of else None
+        for m in range(1, 13):
+            first = D(2025, m, 1)
+            if first > as_of:
+                break
+            last = min(D(2025, m + 1, 1) - dt.timedelta(days=1) if m < 12 else D(2025, 12, 31), as_of)
+            if r["start"] <= last and (end is None or end >= first):
+                out.setdefault((r["provider"], first), set()).add(r["client"])
+    return {k: len(v) for k, v in out.items()}
+
+
+@settings(max_examples=40, deadline=None)
+@given(episode_rows(n_max=30), as_of_days, st.booleans())
+def test_clients_are_the_distinct_clients_counted_one_by_one(
+    eps: list[dict[str, Any]], as_of: int, column_sort: bool
+) -> None:
+    limit = indicators_module._KEY_LIMIT
+    try:
+        if column_sort:  # the sort used when a combined integer key could overflow
+            indicators_module._KEY_LIMIT = 0
+        out = indicators(frames.frame("episodes", eps), year=2025, as_of=day(as_of), by=("provider", "month"))
+    finally:
+        indicators_module._KEY_LIMIT = limit
+    got = {(p, m): n for p, m, n in out.select("provider", "month", "clients").rows() if n}
+    assert got == counted_clients(eps, day(as_of))

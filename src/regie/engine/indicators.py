@@ -117,6 +117,8 @@ _EPOCH = dt.date(1970, 1, 1)
 # a later episode without one is never the lighter one.
 _NO_WEIGHT_ENDED = np.iinfo(np.int64).min
 _NO_WEIGHT_LATER = np.iinfo(np.int64).max
+# Combined integer sort keys are used while they stay below this; beyond, a sort on columns.
+_KEY_LIMIT = 2**62
 
 
 def _days(d: dt.date) -> int:
@@ -342,12 +344,18 @@ class _Context:
         return pl.Series(days.name, np.where(out >= 0, out, np.nan), nan_to_null=True).cast(pl.Int64)
 
     @property
+    def period_range(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Per subject episode, the first and last period it overlaps."""
+        last = self.span_end - 1
+        p0 = self.period_of(np.maximum(self.s, self.span_start))
+        p1 = self.period_of(np.where(self.ended, np.minimum(self.e, last), last))
+        return p0, p1
+
+    @property
     def exploded(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """One entry per subject episode and period it overlaps: ``(k, subject row)``."""
         if self._exploded is None:
-            last = self.span_end - 1
-            p0 = self.period_of(np.maximum(self.s, self.span_start))
-            p1 = self.period_of(np.where(self.ended, np.minimum(self.e, last), last))
+            p0, p1 = self.period_range
             counts = p1 - p0 + 1
             row = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
             offset = np.arange(len(row), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -464,6 +472,8 @@ def km_medians(
         return empty, empty, np.zeros(0, dtype=np.bool_)
     low = int(duration.min())
     span = int(duration.max()) - low + 1
+    if (int(group.max()) + 1) * span * 2 >= _KEY_LIMIT:
+        raise ValueError("too many groups or too wide a range of durations for one sort key")
     key = (group.astype(np.int64) * span + (duration.astype(np.int64) - low)) * 2 + observed.astype(np.int64)
     if weight is None:
         key = pl.Series(key).sort().to_numpy()
@@ -577,12 +587,41 @@ def km_median(durations: Sequence[int], observed: Sequence[bool]) -> int | None:
 
 
 def _clients(ctx: _Context) -> npt.NDArray[np.int64]:
-    k, row = ctx.exploded
-    client = ctx.subject["_c"].fill_null(-1).to_numpy()[row]
-    per_k = pl.DataFrame({"k": k, "c": client}).group_by("k").agg(pl.col("c").n_unique())
-    out = np.zeros(ctx.size, dtype=np.int64)
-    out[per_k["k"].to_numpy()] = per_k["c"].to_numpy()
-    return out
+    """Distinct clients per group and period, without listing every episode-period.
+
+    A client's episodes in a group are merged into runs of overlapping period ranges (sorted by
+    group, client and first period; a run goes on while the next range starts at or before the
+    furthest end so far). Each run adds one client to each period it covers, counted with a
+    difference array per group.
+    """
+    n_periods = ctx.n_periods
+    if not len(ctx.g) or not n_periods:
+        return np.zeros(ctx.size, dtype=np.int64)
+    p0, p1 = ctx.period_range
+    client = ctx.subject["_c"].fill_null(-1).to_numpy()
+    clients_span = int(client.max()) + 2
+    if ctx.n_groups * clients_span * (n_periods + 1) < _KEY_LIMIT:
+        key = (ctx.g * clients_span + client + 1) * (n_periods + 1) + p0
+        order = pl.Series(key).arg_sort().to_numpy()
+    else:
+        frame = pl.DataFrame({"g": ctx.g, "c": client, "p": p0})
+        order = frame.select(pl.arg_sort_by("g", "c", "p")).to_series().to_numpy()
+    g, c, p0, p1 = ctx.g[order], client[order], p0[order], p1[order]
+    new_client = np.concatenate(([True], (g[1:] != g[:-1]) | (c[1:] != c[:-1])))
+    # Lift each (group, client) above all before it, so one running maximum serves them all.
+    lift = np.cumsum(new_client) * (n_periods + 1)
+    furthest = np.maximum.accumulate(lift + p1)
+    new_run = np.concatenate(([True], lift[1:] + p0[1:] > furthest[:-1]))
+    first = np.flatnonzero(new_run)
+    run_last = np.append(first[1:], len(g)) - 1
+    run_g, run_p0, run_p1 = g[first], p0[first], furthest[run_last] - lift[first]
+    stride = n_periods + 1
+    size = ctx.n_groups * stride
+    change = np.bincount(run_g * stride + run_p0, minlength=size) - np.bincount(
+        run_g * stride + run_p1 + 1, minlength=size
+    )
+    counts = np.cumsum(change).reshape(ctx.n_groups, stride)[:, :n_periods]
+    return counts.reshape(-1).astype(np.int64)
 
 
 def _inflow(ctx: _Context) -> npt.NDArray[np.int64]:
