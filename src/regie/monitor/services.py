@@ -36,6 +36,7 @@ from regie.catalog.loader import stored_catalog
 from regie.engine import compare as compare_engine
 from regie.engine import funding as funding_engine
 from regie.engine import indicators as indicator_engine
+from regie.engine import scorecards as scorecard_engine
 from regie.engine.catalog import Catalog
 from regie.funding import services as funding_services
 from regie.monitor import figures
@@ -154,6 +155,23 @@ def compute_indicators(
     return figures.json_rows(df)
 
 
+def compute_scorecards(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> dict[str, Any]:
+    """The provider scorecards of ``year`` as of ``as_of`` (:func:`regie.engine.scorecards.scorecards`):
+    each provider x segment against the segment's peers, its trend over the last four
+    quarters, and agreed vs realised, with the same inputs as :func:`compute_indicators`."""
+    inputs = inputs or load_inputs()
+    return scorecard_engine.scorecards(
+        inputs.episodes,
+        year=year,
+        as_of=as_of,
+        computed_on=timezone.localdate(),
+        requests=inputs.requests,
+        objections=inputs.objections,
+        payments=inputs.payments(year, as_of),
+        agreed=indicator_engine.agreed_from_catalog(inputs.catalog, [year]),
+    )
+
+
 def compute_ledger_totals(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> Rows:
     """Per provider, segment and municipality: advances, settlement, paid (``regie funding
     ledger`` totals), from the ledger as known on ``as_of``."""
@@ -200,14 +218,27 @@ def compute_gmsd(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> 
 # Snapshots
 
 
+Computed = tuple[Rows, dict[str, Any]]
+
+
 @dataclass(frozen=True)
 class Job:
-    """One snapshot to compute at a refresh: its kind, key, parameters and computation."""
+    """One snapshot to compute at a refresh: its kind, key, parameters and computation (which
+    returns the rows and what else the snapshot should keep, e.g. the engine's header)."""
 
     kind: str
     key: str
     params: dict[str, Any]
-    compute: Callable[[int, dt.date, Inputs], Rows]
+    compute: Callable[[int, dt.date, Inputs], Computed]
+
+
+def _rows(compute: Callable[[int, dt.date, Inputs], Rows]) -> Callable[[int, dt.date, Inputs], Computed]:
+    return lambda y, d, i: (compute(y, d, i), {})
+
+
+def _cards(year: int, as_of: dt.date, inputs: Inputs) -> Computed:
+    document = compute_scorecards(year, as_of, inputs=inputs)
+    return list(document["cards"]), {k: v for k, v in document.items() if k != "cards"}
 
 
 def jobs() -> list[Job]:
@@ -217,16 +248,17 @@ def jobs() -> list[Job]:
             Snapshot.Kind.INDICATORS,
             grouping_key(by),
             {"by": list(by)},
-            lambda y, d, i, by=by: compute_indicators(y, d, by, inputs=i),
+            _rows(lambda y, d, i, by=by: compute_indicators(y, d, by, inputs=i)),
         )
         for by in GROUPINGS
     ]
     out += [
-        Job(Snapshot.Kind.LEDGER, "", {}, lambda y, d, i: compute_ledger_totals(y, d, inputs=i)),
-        Job(Snapshot.Kind.PAYMENTS, "", {}, lambda y, d, i: compute_payments(y, d, inputs=i)),
-        Job(Snapshot.Kind.DECLARATIONS, "", {}, lambda y, d, i: compute_declaration_status(y, d, inputs=i)),
-        Job(Snapshot.Kind.COMPARE, "", {}, lambda y, d, i: compute_compare(y, d, inputs=i)),
-        Job(Snapshot.Kind.GMSD, "", {}, lambda y, d, i: compute_gmsd(y, d, inputs=i)),
+        Job(Snapshot.Kind.SCORECARDS, "", {"trend": "quarter", "periods": 4}, _cards),
+        Job(Snapshot.Kind.LEDGER, "", {}, _rows(lambda y, d, i: compute_ledger_totals(y, d, inputs=i))),
+        Job(Snapshot.Kind.PAYMENTS, "", {}, _rows(lambda y, d, i: compute_payments(y, d, inputs=i))),
+        Job(Snapshot.Kind.DECLARATIONS, "", {}, _rows(lambda y, d, i: compute_declaration_status(y, d, inputs=i))),
+        Job(Snapshot.Kind.COMPARE, "", {}, _rows(lambda y, d, i: compute_compare(y, d, inputs=i))),
+        Job(Snapshot.Kind.GMSD, "", {}, _rows(lambda y, d, i: compute_gmsd(y, d, inputs=i))),
     ]
     return out
 
@@ -240,7 +272,7 @@ def refresh(year: int, as_of: dt.date | None = None, *, inputs: Inputs | None = 
     stored: list[Snapshot] = []
     for job in jobs():
         started = time.perf_counter()
-        rows = job.compute(year, as_of, inputs)
+        rows, extra = job.compute(year, as_of, inputs)
         stored.append(
             Snapshot.objects.create(
                 kind=job.kind,
@@ -250,7 +282,7 @@ def refresh(year: int, as_of: dt.date | None = None, *, inputs: Inputs | None = 
                 params=job.params,
                 computed_at=timezone.now(),
                 rows=rows,
-                meta={"seconds": round(time.perf_counter() - started, 3), "rows": len(rows)},
+                meta={**extra, "seconds": round(time.perf_counter() - started, 3), "rows": len(rows)},
             )
         )
     return stored

@@ -225,7 +225,8 @@ def trend_chart(
     spec["mark"] = {"type": "line", "point": True}
     spec["encoding"] = {
         "x": {"field": "label", "type": "ordinal", "sort": {"field": "periode"}, "title": None, "axis": {"labelAngle": 0}},
-        "y": {"field": "waarde", "type": "quantitative", "title": None, "axis": {"format": ".0%" if share else ",.1~f"}},
+        "y": {"field": "waarde", "type": "quantitative", "title": None,
+              "axis": {"format": ".0%"} if share else {"format": ",.1~f", "tickMinStep": 1}},
         "color": {"field": "reeks", "type": "nominal", "title": None,
                   "scale": {"range": [BRAND, "#8a5300", MUTED, "#17663a"]}},
         "tooltip": [{"field": "label", "title": "Periode"}, {"field": "reeks", "title": "Reeks"},

@@ -32,11 +32,12 @@ from regie.catalog import models as cat
 from regie.monitor import services
 from regie.monitor.figures import month_label
 from regie.monitor.models import Snapshot
-from regie.reports import charts, gmsd
+from regie.reports import cards, charts, gmsd
 from regie.reports.drivers import driver_lines
-from regie.site.formatting import euro, number, percent
 
 EURO = '"€" #,##0;[Red]"€" -#,##0'
+#: The series of a scorecard's trend chart: field -> legend.
+TREND_SERIES = {"clients": "Cliënten", "inflow": "Instroom", "outflow": "Uitstroom"}
 SHARE = "0.0%"
 WHOLE = "#,##0"
 ONE = "#,##0.0"
@@ -262,12 +263,12 @@ def provider_xlsx(data: ReportData) -> bytes:
     assert ws is not None
     ws.title = "Scorekaart"
     top = _heading(ws, data, f"AGB {data.provider['agb'] if data.provider else ''}")
-    lines = scorecard_lines(data.scorecards)
     top = _write_table(
         ws, "Scorekaart", top,
         [("segment", "Segment", "text"), ("label", "Indicator", "text"), ("value", "Aanbieder", "num"),
-         ("median", "Mediaan collega's", "num"), ("p25", "25e percentiel", "num"), ("p75", "75e percentiel", "num")],
-        lines,
+         ("median", "Mediaan collega's", "num"), ("p25", "25e percentiel", "num"), ("p75", "75e percentiel", "num"),
+         ("position", "Ten opzichte van collega's", "text")],
+        cards.lines(data.scorecards),
     )  # fmt: skip
     ws2 = wb.create_sheet("Indicatoren")
     top = _heading(ws2, data, "indicatoren per segment")
@@ -342,52 +343,6 @@ def gmsd_xlsx(rows: Sequence[Mapping[str, Any]], year: int, as_of: dt.date, regi
 
 
 # --------------------------------------------------------------------------------------------
-# Scorecard lines (for the page, the PDF and the Excel alike)
-
-
-def _fmt(value: Any, kind: str) -> str:
-    if kind == "money":
-        return euro(value)
-    if kind == "share":
-        return percent(value)
-    if kind == "one":
-        return number(value, 1)
-    return number(value)
-
-
-def scorecard_lines(cards: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """One line per segment and indicator of a provider's scorecards: the provider's value and
-    its peers' median and spread, as the engine reported them (raw and formatted)."""
-    out = []
-    for card in cards:
-        peers = card.get("peers") or {}
-        for f, (label, kind) in INDICATORS.items():
-            if f not in card:
-                continue
-            peer = peers.get(f) or {}
-            out.append(
-                {
-                    "segment": card.get("segment"),
-                    "field": f,
-                    "label": label,
-                    "kind": kind,
-                    "value": card.get(f),
-                    "median": peer.get("median"),
-                    "p25": peer.get("p25"),
-                    "p75": peer.get("p75"),
-                    "value_text": _fmt(card.get(f), kind),
-                    "median_text": _fmt(peer.get("median"), kind),
-                    "spread_text": (
-                        f"{_fmt(peer.get('p25'), kind)} – {_fmt(peer.get('p75'), kind)}"
-                        if peer.get("p25") is not None
-                        else "–"
-                    ),
-                }
-            )
-    return out
-
-
-# --------------------------------------------------------------------------------------------
 # PDF
 
 
@@ -416,15 +371,15 @@ def council_pdf(data: ReportData) -> bytes:
 def provider_pdf(data: ReportData) -> bytes:
     trends = []
     for card in data.scorecards:
-        spec = charts.trend_chart(card.get("trend", []), {"clients": "Cliënten", "inflow": "Instroom", "outflow": "Uitstroom"},
-                                  f"{card['segment']}: cliënten, instroom en uitstroom")  # fmt: skip
+        row = cards.flat(card)
+        spec = charts.trend_chart(row["trend"], TREND_SERIES, f"{card['segment']}: cliënten, instroom en uitstroom")
         trends.append({"segment": card["segment"], "chart": _svg_uri(spec)})
     label = {i: f"{r['municipality_name']} · {r['segment']}" for i, r in enumerate(data.forecast)}
     return _pdf(
         "reports/provider.html",
         {
             "data": data,
-            "lines": scorecard_lines(data.scorecards),
+            "lines": cards.lines(data.scorecards),
             "trends": trends,
             "forecast_chart": _svg_uri(charts.grip_chart(data.forecast, label)) if data.forecast else None,
             "months": [{**r, "label": month_label(r["care_month"])} for r in data.declarations],

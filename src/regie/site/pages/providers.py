@@ -22,7 +22,9 @@ from regie.catalog import models as cat
 from regie.funding import models as fm
 from regie.monitor.figures import totals_by
 from regie.monitor.models import Snapshot
+from regie.reports import cards as cardlib
 from regie.reports import charts
+from regie.reports.documents import TREND_SERIES
 from regie.site.models import Role
 from regie.site.pages.common import (
     Column,
@@ -39,9 +41,6 @@ from regie.site.pages.common import (
 )
 from regie.site.roles import require_role
 from regie.traffic import models as tm
-
-#: The series of a scorecard's trend chart: field -> legend.
-TREND_SERIES = {"clients": "Cliënten", "inflow": "Instroom", "outflow": "Uitstroom"}
 
 
 def list_columns() -> list[Column]:
@@ -67,7 +66,7 @@ def provider_list(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("provider", args=[scope.provider_agb]))
     period = period_for(request)
     nm = names()
-    cards = period.rows(Snapshot.Kind.SCORECARDS)
+    cards = [cardlib.flat(c) for c in period.rows(Snapshot.Kind.SCORECARDS)]
     segment = request.GET.get("segment") or None
     if segment not in nm.segments:
         segment = None
@@ -103,7 +102,11 @@ def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
     provider = get_object_or_404(cat.Provider, agb=agb)
     period = period_for(request)
     nm = names()
-    cards = label_rows(only(period.rows(Snapshot.Kind.SCORECARDS), provider=agb), nm)
+    raw_cards = only(period.rows(Snapshot.Kind.SCORECARDS), provider=agb)
+    lines = cardlib.lines(raw_cards)
+    cards = label_rows(
+        [{**cardlib.flat(c), "lines": [x for x in lines if x["segment"] == c["segment"]]} for c in raw_cards], nm
+    )
     monthly = label_rows(only(period.indicators(("provider", "segment", "month")), provider=agb), nm)
     ledger = label_rows(only(period.rows(Snapshot.Kind.LEDGER), provider=agb), nm)
     payments = only(period.rows(Snapshot.Kind.PAYMENTS), provider=agb)

@@ -1,0 +1,138 @@
+"""Provider scorecards as people read them (page, PDF, Excel), from the engine's cards.
+
+A card of :func:`regie.engine.scorecards.scorecards` holds per indicator the provider's value
+and its peers' median, 25th and 75th percentile and position. :func:`flat` lays one card out
+as a table row, :func:`lines` as one line per indicator with the figures formatted the
+Dutch way; neither changes a figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from regie.monitor.figures import month_label
+from regie.site.formatting import euro, number, percent
+
+#: The indicators of a card as people read them: field -> (label, kind).
+INDICATORS: dict[str, tuple[str, str]] = {
+    "clients": ("Cliënten", "int"),
+    "inflow": ("Instroom", "int"),
+    "outflow": ("Uitstroom", "int"),
+    "median_duration_days": ("Doorlooptijd (mediaan, dagen)", "int"),
+    "step_down": ("Afschaling", "int"),
+    "sustainable_outflow_rate": ("Duurzame uitstroom", "share"),
+    "waiting_median_days": ("Wachttijd (mediaan, dagen)", "one"),
+    "waiting_within_norm_share": ("Binnen wachttijdnorm", "share"),
+    "cost_per_client_cents": ("Kosten per cliënt", "money"),
+    "objections": ("Bezwaren", "int"),
+    "objections_upheld_share": ("Bezwaren gegrond", "share"),
+}
+POSITIONS = {"below": "onder de collega's", "within": "zoals de collega's", "above": "boven de collega's"}
+
+
+def fmt(value: Any, kind: str) -> str:
+    """A figure formatted by its kind (money in cents, share, one decimal, whole number).
+
+    >>> fmt(123456, "money"), fmt(0.25, "share"), fmt(12.25, "one"), fmt(None, "int")
+    ('€ 1.235', '25,0 %', '12,3', '–')
+    """
+    if kind == "money":
+        return euro(value)
+    if kind == "share":
+        return percent(value)
+    if kind == "one":
+        return number(value, 1)
+    return number(value)
+
+
+def period_label(period: str, unit: str) -> str:
+    """``2025-04-01`` as ``K2 2025`` (quarter) or ``apr 2025`` (month).
+
+    >>> period_label("2025-04-01", "quarter"), period_label("2025-04-01", "month")
+    ('K2 2025', 'apr 2025')
+    """
+    day = dt.date.fromisoformat(period[:10])
+    if unit == "quarter":
+        return f"K{(day.month - 1) // 3 + 1} {day.year}"
+    return month_label(day)
+
+
+def flat(card: Mapping[str, Any], unit: str = "quarter") -> dict[str, Any]:
+    """One card as a table row: the values, ``peers`` (median, p25, p75, position per
+    indicator), agreed vs realised, and the trend with period labels."""
+    indicators = card.get("indicators") or {}
+    agreed = card.get("agreed") or {}
+    row: dict[str, Any] = {"provider": card.get("provider"), "segment": card.get("segment")}
+    row["peers"] = {}
+    for name, ind in indicators.items():
+        row[name] = ind.get("value")
+        row["peers"][name] = {
+            "median": ind.get("peer_median"),
+            "p25": ind.get("peer_p25"),
+            "p75": ind.get("peer_p75"),
+            "peers": ind.get("peers"),
+            "position": ind.get("position"),
+        }
+    row["agreed_clients"] = agreed.get("agreed_clients")
+    row["realised_clients"] = agreed.get("realised_clients")
+    row["realised_share"] = agreed.get("realised_share")
+    row["trend"] = [{**p, "label": period_label(str(p["period"]), unit)} for p in card.get("trend") or []]
+    return row
+
+
+def lines(cards: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Per card and indicator: the provider's value, the peers' median and spread, formatted."""
+    out = []
+    for card in cards:
+        indicators = card.get("indicators") or {}
+        for name, (label, kind) in INDICATORS.items():
+            ind = indicators.get(name)
+            if ind is None:
+                continue
+            low, high = ind.get("peer_p25"), ind.get("peer_p75")
+            out.append(
+                {
+                    "provider": card.get("provider"),
+                    "segment": card.get("segment"),
+                    "field": name,
+                    "label": label,
+                    "kind": kind,
+                    "value": ind.get("value"),
+                    "median": ind.get("peer_median"),
+                    "p25": low,
+                    "p75": high,
+                    "peers": ind.get("peers"),
+                    "position": POSITIONS.get(ind.get("position") or "", "–"),
+                    "value_text": fmt(ind.get("value"), kind),
+                    "median_text": fmt(ind.get("peer_median"), kind),
+                    "spread_text": f"{fmt(low, kind)} – {fmt(high, kind)}" if low is not None else "–",
+                }
+            )
+        agreed = card.get("agreed") or {}
+        if agreed.get("agreed_clients") is not None:
+            out.append(
+                {
+                    "provider": card.get("provider"),
+                    "segment": card.get("segment"),
+                    "field": "agreed_clients",
+                    "label": "Afgesproken cliënten (gerealiseerd)",
+                    "kind": "int",
+                    "value": agreed.get("agreed_clients"),
+                    "median": None,
+                    "p25": None,
+                    "p75": None,
+                    "peers": None,
+                    "position": f"{fmt(agreed.get('realised_clients'), 'int')} gerealiseerd"
+                    + (
+                        f" ({fmt(agreed.get('realised_share'), 'share')})"
+                        if agreed.get("realised_share") is not None
+                        else ""
+                    ),
+                    "value_text": fmt(agreed.get("agreed_clients"), "int"),
+                    "median_text": "–",
+                    "spread_text": "–",
+                }
+            )
+    return out
