@@ -216,7 +216,9 @@ def _scenario(
                 "execution": s.execution,
                 "law": s.law,
                 "weight": s.weight,
-                "products": {p.code: {"name": p.name, "unit": p.unit, "tariff_cents": p.tariff} for p in s.products},
+                "products": {
+                    p.code: {"name": p.name, "unit": p.unit, "tariff_cents": p.tariff, "share": p.share} for p in s.products
+                },
                 "allocation_validity_months": s.validity_months,
             }
             for s in spec.segments

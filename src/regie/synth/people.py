@@ -46,13 +46,19 @@ PROVIDER_KINDS = {
 
 def draw_bsns(n: int, rng: np.random.Generator) -> list[str]:
     """``n`` distinct nine-digit BSNs starting with ``999`` (then ``998``, ... when more are
-    needed), all passing the eleven-test."""
+    needed), all passing the eleven-test.
+
+    For each eight-digit prefix there is at most one check digit: the weighted sum of the
+    prefix modulo 11, when that is below 10.
+    """
     blocks: list[npt.NDArray[np.int64]] = []
     prefix = 999
     while sum(b.size for b in blocks) < n and prefix >= 990:
-        numbers = np.arange(prefix * 1_000_000, (prefix + 1) * 1_000_000, dtype=np.int64)
-        digits = (numbers[:, None] // (10 ** np.arange(8, -1, -1, dtype=np.int64))) % 10
-        blocks.append(numbers[(digits @ _WEIGHTS) % 11 == 0])
+        heads = np.arange(prefix * 100_000, (prefix + 1) * 100_000, dtype=np.int64)
+        digits = (heads[:, None] // (10 ** np.arange(7, -1, -1, dtype=np.int64))) % 10
+        check = (digits @ _WEIGHTS[:8]) % 11
+        ok = check < 10
+        blocks.append(heads[ok] * 10 + check[ok])
         prefix -= 1
     valid = np.concatenate(blocks)
     if n > valid.size:

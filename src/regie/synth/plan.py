@@ -198,11 +198,26 @@ def build_plan(world: World, traffic: Traffic) -> Plan:
 def _malform(world: World, msgs: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFrame:
     """Pick a few 305/307/323 messages to arrive malformed, and add their resends."""
     rng = stream(world.seed, world.spec.name, "malformed")
-    k = max(1, int(round(world.spec.faults.get("malformed", 2) * max(world.scale, 0.5))))
+    k = max(len(MALFORMED_KINDS), int(round(world.spec.faults.get("malformed", 2) * max(world.scale, 0.5))))
     lo = cal.day(dt.date(world.year - 1, 1, 1))
     hi = cal.day(dt.date(world.year, 10, 1))
-    faulty_keys = set(
-        lines.filter(pl.col("fault") != "").select(pl.format("323|{}|{}|{}", "care_month", "batch", "municipality")).to_series().to_list()
+    # only a message nothing else depends on for a month: no faulty lines in it, no later
+    # supplement or correction for the same care month, no other message about the client
+    # from the same sender within 30 days (so the resend still comes first)
+    faulty = set(
+        lines.filter(pl.col("fault") != "").select(pl.format("{}|323|{}|{}|{}", "provider", "care_month", "batch", "municipality")).to_series().to_list()
+    )
+    followed = set(
+        lines.filter(pl.col("batch") != "regular").select(pl.format("{}|323|{}|regular|{}", "provider", "care_month", "municipality")).to_series().to_list()
+    )
+    about_client = msgs.filter(pl.col("code").is_in(["301", "305", "307"])).with_columns(
+        pl.col("key").str.split("|").list.get(2).alias("client"),
+        pl.when(pl.col("code") == "301").then(pl.col("receiver")).otherwise(pl.col("sender")).alias("provider"),
+    )
+    busy = set(
+        about_client.sort("arrival").with_columns(
+            (pl.col("arrival").shift(-1).over(["provider", "client"]) - pl.col("arrival")).alias("gap")
+        ).filter(pl.col("gap").is_not_null() & (pl.col("gap") <= 30))["msg"].to_list()
     )
     codes = ["323", "305", "307"]
     msgs = msgs.with_columns(pl.col("msg").alias("content"), pl.lit("").alias("malformed"), pl.lit(0).alias("resend"))
@@ -211,10 +226,13 @@ def _malform(world: World, msgs: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFr
         code = codes[i % len(codes)]
         pool = msgs.filter(
             (pl.col("code") == code) & (pl.col("arrival") >= lo) & (pl.col("arrival") <= hi)
-            & ~pl.col("key").is_in(sorted(faulty_keys)) & ~pl.col("msg").is_in(chosen)
+            & ~pl.col("msg").is_in(chosen) & ~pl.col("msg").is_in(sorted(busy))
         )
         if code == "323":
-            pool = pool.filter(pl.col("key").str.contains("regular"))
+            full_key = pl.format("{}|{}", "sender", "key")
+            pool = pool.filter(
+                pl.col("key").str.contains("regular") & ~full_key.is_in(sorted(faulty)) & ~full_key.is_in(sorted(followed))
+            )
         if pool.height == 0:
             continue
         chosen.append(int(pool["msg"][int(rng.integers(pool.height))]))

@@ -635,10 +635,17 @@ def _objections(world: World, decisions: pl.DataFrame, next_id: int) -> pl.DataF
     filed = _arr(d["decided"]) + rng.integers(7, 43, k)
     decided = filed + rng.integers(30, 141, k)
     upheld = rng.random(k) < np.where(d["rejected"].to_numpy(), 0.3, 0.25)
+    # some upheld and some not, also in a tiny region
+    if k >= 2 and upheld.all():
+        upheld[-1] = False
+    if k >= 2 and not upheld.any():
+        upheld[0] = True
     bezwaar = d.select("client", "municipality", "segment", "provider").with_columns(
         pl.lit("bezwaar").alias("kind"), pl.Series("filed", filed), pl.Series("decided", decided), pl.Series("upheld", upheld)
     )
     appeal = (~upheld) & (rng.random(k) < 0.25)
+    if not appeal.any() and (~upheld).any():
+        appeal[int(np.flatnonzero(~upheld)[0])] = True
     b = bezwaar.filter(pl.Series(appeal))
     m = b.height
     a_filed = _arr(b["decided"]) + rng.integers(14, 43, m)
@@ -698,7 +705,7 @@ def build_traffic(world: World, terms: Terms) -> Traffic:
     ).with_columns(pl.col("request_day").alias("start"))
     first_day = pl.col("municipality").replace_strict(world.contract_start, return_dtype=pl.Int64)
     rejected = rejected.filter(pl.col("request_day") >= first_day)
-    next_client += rejected.height
+    next_client += pick.height
     fake, fake_lines, fake_clients = _fake_episodes(world, terms, next_client)
     next_client += fake.height
 

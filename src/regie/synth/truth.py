@@ -38,7 +38,7 @@ from regie.synth import calendar as cal
 from regie.synth.contracts import contract_for
 from regie.synth.plan import Plan
 from regie.synth.simulate import World
-from regie.synth.traffic import Traffic
+from regie.synth.traffic import EXTEND_REASON, Traffic
 
 #: An allocation extended this many times (RedenWijziging 04) without a step-down is a signal.
 REPEATED_EXTENSIONS = 3
@@ -323,7 +323,9 @@ class Truth:
                 pl.format("{} gedeclareerd, {} toegewezen", "volume", "allocated").alias("detail"),
             )
         )
-        ext = self.traffic.allocation_events.filter(pl.col("event") == REPEATED_EXTENSIONS).join(
+        ext = self.traffic.allocation_events.filter(
+            (pl.col("event") == REPEATED_EXTENSIONS) & (pl.col("reason") == EXTEND_REASON)
+        ).join(
             self.plan.allocation_msgs, on=["allocation_number", "event"]
         ).join(self.traffic.allocations.select("allocation_number", "client", "provider", "segment", "municipality"), on="allocation_number")
         rows.append(
