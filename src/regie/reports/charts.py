@@ -85,9 +85,14 @@ def grip_chart(
             "Bandbreedte (80 %)": f"{euro(row.get('low'))} – {euro(row.get('high'))}",
             "Budget": euro(row.get("budget")),
         }
+        # Each part runs from where the previous one ended (a negative part, e.g. a settlement
+        # that takes advances back, runs leftwards over the bar before it).
+        start = 0
         for order, (field, part, _colour) in enumerate(PARTS):
-            parts.append({"rij": name, "deel": part, "volgorde": order, "waarde": (row.get(field) or 0) / scale,
-                          "bedrag": euro(row.get(field)), **tip})  # fmt: skip
+            amount = row.get(field) or 0
+            parts.append({"rij": name, "deel": part, "volgorde": order, "van": start / scale,
+                          "tot": (start + amount) / scale, "bedrag": euro(row.get(field)), **tip})  # fmt: skip
+            start += amount
         ranges.append({
             "rij": name, "laag": (row.get("low") or 0) / scale, "hoog": (row.get("high") or 0) / scale,
             "budget": None if row.get("budget") is None else row["budget"] / scale,
@@ -98,14 +103,15 @@ def grip_chart(
     tooltip = [{"field": k} for k in ("rij", "Prognose", "Bandbreedte (80 %)", "Budget")]
     spec = _base("Budget, realisatie en prognose met bandbreedte per regel; de rode streep is het budget.", title)
     spec["height"] = {"step": 34}
-    spec["layer"] = [
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    layers: list[dict[str, Any]] = [
         {
             "data": {"values": parts},
             "mark": {"type": "bar", "height": {"band": 0.62}},
             "encoding": {
                 "y": y,
-                "x": {"field": "waarde", "type": "quantitative", "stack": "zero", "title": unit,
-                      "axis": {"format": ",.1~f"}},
+                "x": {"field": "van", "type": "quantitative", "title": unit, "axis": {"format": ",.1~f"}},
+                "x2": {"field": "tot"},
                 "color": {"field": "deel", "type": "nominal", "title": None,
                           "scale": {"domain": [p[1] for p in PARTS], "range": [p[2] for p in PARTS]}},
                 "order": {"field": "volgorde"},
@@ -119,12 +125,17 @@ def grip_chart(
             "encoding": {"y": y, "x": {"field": "laag", "type": "quantitative"}, "x2": {"field": "hoog"},
                          "tooltip": tooltip},
         },
-        {
-            "data": {"values": [r for r in ranges if r["budget"] is not None]},
-            "mark": {"type": "tick", "color": WARN, "thickness": 4, "size": 30},
-            "encoding": {"y": y, "x": {"field": "budget", "type": "quantitative"}, "tooltip": tooltip},
-        },
     ]  # fmt: skip
+    budgets = [r for r in ranges if r["budget"] is not None]
+    if budgets:
+        layers.append(
+            {
+                "data": {"values": budgets},
+                "mark": {"type": "tick", "color": WARN, "thickness": 4, "size": 30},
+                "encoding": {"y": y, "x": {"field": "budget", "type": "quantitative"}, "tooltip": tooltip},
+            }
+        )
+    spec["layer"] = layers
     return spec
 
 
@@ -163,9 +174,12 @@ def history_chart(rows: Sequence[Mapping[str, Any]], title: str | None = None) -
          "encoding": {"x": x, "y": {"field": "prognose", "type": "quantitative"}, "tooltip": tooltip}},
         {"mark": {"type": "line", "color": MUTED, "strokeDash": [4, 3]},
          "encoding": {"x": x, "y": {"field": "gerealiseerd", "type": "quantitative"}, "tooltip": tooltip}},
-        {"mark": {"type": "rule", "color": WARN, "strokeWidth": 2},
-         "encoding": {"y": {"aggregate": "max", "field": "budget", "type": "quantitative"}}},
     ]  # fmt: skip
+    if any(v["budget"] is not None for v in values):
+        spec["layer"].append(
+            {"mark": {"type": "rule", "color": WARN, "strokeWidth": 2},
+             "encoding": {"y": {"aggregate": "max", "field": "budget", "type": "quantitative"}}}
+        )  # fmt: skip
     return spec
 
 

@@ -16,7 +16,8 @@ from typing import Any
 LABELS = {
     "inflow": "instroom",
     "outflow": "uitstroom",
-    "duration": "doorlooptijd",
+    "duration": "verblijfsduur",
+    "plan": "begroting tegenover vorig jaar",
     "cost_per_client": "kosten per cliënt",
     "price": "kosten per cliënt",
     "late_declarations": "late declaraties",
@@ -51,17 +52,17 @@ def driver_lines(drivers: Any) -> list[dict[str, Any]]:
 
     >>> driver_lines({"inflow": 1200, "outflow": -300})
     [{'key': 'inflow', 'label': 'instroom', 'amount': 1200}, {'key': 'outflow', 'label': 'uitstroom', 'amount': -300}]
-    >>> driver_lines([{"driver": "duration", "amount_cents": 50}])
-    [{'key': 'duration', 'label': 'doorlooptijd', 'amount': 50}]
+    >>> driver_lines([{"driver": "duration", "label": "verblijfsduur", "cents": 50}, {"driver": "late", "cents": 0}])
+    [{'key': 'duration', 'label': 'verblijfsduur', 'amount': 50}, {'key': 'late', 'label': 'late declaraties', 'amount': 0}]
     >>> driver_lines(None)
     []
     """
-    pairs: list[tuple[str, int]] = []
+    found: list[tuple[str, int, str]] = []
     if isinstance(drivers, Mapping):
         for key, value in drivers.items():
             amount = _amount(value.get("amount_cents", value.get("cents")) if isinstance(value, Mapping) else value)
             if amount is not None:
-                pairs.append((str(key), amount))
+                found.append((str(key), amount, driver_label(str(key))))
     elif isinstance(drivers, list):
         for item in drivers:
             if not isinstance(item, Mapping):
@@ -69,6 +70,6 @@ def driver_lines(drivers: Any) -> list[dict[str, Any]]:
             key = item.get("driver", item.get("name", item.get("key")))
             amount = _amount(item.get("amount_cents", item.get("cents", item.get("amount"))))
             if key is not None and amount is not None:
-                pairs.append((str(key), amount))
-    pairs.sort(key=lambda kv: (-abs(kv[1]), kv[0]))
-    return [{"key": k, "label": driver_label(k), "amount": a} for k, a in pairs]
+                found.append((str(key), amount, str(item.get("label") or driver_label(str(key)))))
+    found.sort(key=lambda kv: (-abs(kv[1]), kv[0]))
+    return [{"key": k, "label": label, "amount": a} for k, a, label in found]

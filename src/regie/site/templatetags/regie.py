@@ -58,3 +58,12 @@ def isodate(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+@register.filter
+def signed_euro(cents: Any) -> str:
+    """``+ € 1.234`` or ``− € 1.234``: an amount that pushes a total up or down."""
+    if cents is None or cents == "":
+        return "–"
+    value = int(cents)
+    return ("+ " if value > 0 else "− " if value < 0 else "") + euro(abs(value))
