@@ -141,6 +141,8 @@ class Incoming:
     arrival: dt.date | None = None  # Dagtekening (or reported_on of a CSV file)
     records: list[Record] = field(default_factory=list)
     faults: list[Fault] = field(default_factory=list)
+    size: int = 0  # bytes received
+    archived: bytes = b""  # what the archive keeps: compressed, with every BSN pseudonymised
 
     @property
     def file_faults(self) -> list[Fault]:

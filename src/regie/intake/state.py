@@ -326,6 +326,13 @@ class IntakeState:
             existing.deleted = True
             out.episodes.append(existing)
             return
+        if existing is not None and not existing.deleted:
+            # the same start again, or a restart under the same allocation after a (temporary)
+            # stop: the episode goes on from its first start
+            if existing.end is not None and rec.begin >= existing.end:
+                existing.end, existing.end_arrival, existing.end_reason, existing.stop_message = None, None, "", None
+                out.episodes.append(existing)
+            return
         request_date, area = self._request_for(rec.client, rec.provider, segment.code, rec.begin)
         row = EpisodeRow(
             key=key,
@@ -346,12 +353,8 @@ class IntakeState:
             end_arrival=None,
             request_date=rec.request_date or request_date,
         )
-        if existing is not None and not existing.deleted:
-            # a changed start (status 2) or a restart under the same allocation: keep the first start
-            row.start = min(existing.start, rec.begin) if rec.status != "2" else rec.begin
-            row.start_arrival = existing.start_arrival if rec.status != "2" else arrival
-            row.request_date = existing.request_date or row.request_date
-            row.start_message = existing.start_message
+        if existing is not None:
+            row.db_id = existing.db_id  # a deleted start that comes back keeps its row
         self.episodes[key] = row
         out.episodes.append(row)
 
@@ -480,6 +483,7 @@ class IntakeState:
         """A register row: a new objection, or the latest state of a known one (its decision)."""
         self.objections.add(rec.objection_id)
         out.objections.append((rec, arrival))
+
 
 def allocated_product(rec: AllocationRec) -> AllocatedProduct:
     """An allocation record as the standard's allocated product (for the cross-message rules)."""
