@@ -54,6 +54,8 @@ class Replay:
     allocations: dict[str, AllocatedProduct] = field(default_factory=dict)
     dates: dict[str, tuple[str, dt.date]] = field(default_factory=dict)  # file -> (message name, Dagtekening)
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    #: faults of readable messages other than those of single declaration lines
+    faults: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def replay(root: Path) -> Replay:
@@ -71,6 +73,10 @@ def replay(root: Path) -> Replay:
             continue
         message = result.message
         header = message.header  # type: ignore[union-attr]
+        if not isinstance(message, Declaration):
+            out.faults.extend((name, f.code, f.reason) for f in result.faults)
+        else:
+            out.faults.extend((name, f.code, f.reason) for f in result.faults if f.record is None)
         out.counts[header.name] += 1
         out.dates[name] = (header.name, header.dagtekening)
         if isinstance(message, Allocation):

@@ -41,6 +41,12 @@ def test_only_the_faulty_files_are_unreadable(region: Region) -> None:
         assert f["resent_as"] > f["file"]  # the resend arrives later and is read
 
 
+def test_readable_messages_break_no_rule(region: Region) -> None:
+    """Only declaration lines may be faulty on their own (bad BSN): no header, client or
+    allocation, start, stop or request breaks a rule."""
+    assert replayed(region).faults == []
+
+
 def test_rejected_declaration_lines_are_exactly_the_truth(region: Region) -> None:
     got = {f"{line.provider}:{line.reference}": line.codes for line in replayed(region).lines.values() if line.codes}
     truth = region.truth["declarations"].filter(~pl.col("accepted"))

@@ -263,7 +263,11 @@ def _references(lines: pl.DataFrame, msgs: pl.DataFrame) -> pl.DataFrame:
     VorigReferentieNummer (CD060)."""
     eff = msgs.filter(pl.col("malformed") == "").select(pl.col("content").alias("msg"), pl.col("arrival").alias("eff_arrival"))
     lines = lines.join(eff, on="msg", how="left")
-    lines = lines.sort(["eff_arrival", "msg", "client", "care_month", "credit", "line"]).with_columns(
+    # within a message a credit comes before the corrected debit (the running total of an
+    # allocation never passes its volume, TR322)
+    lines = lines.with_columns((~pl.col("credit")).alias("_debit")).sort(
+        ["eff_arrival", "msg", "client", "care_month", "_debit", "line"]
+    ).drop("_debit").with_columns(
         pl.format("R{}", pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(["provider", "law"]).cast(pl.Utf8).str.zfill(9)).alias("reference")
     )
     ref_of = dict(zip(lines["line"].to_list(), lines["reference"].to_list(), strict=True))

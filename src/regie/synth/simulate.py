@@ -519,6 +519,9 @@ def _clients(episodes: pl.DataFrame, spec: ProfileSpec, seed: int) -> pl.DataFra
     age = np.where(hi <= 17, np.clip(np.round(rng.triangular(0, 13, 18, n)), lo, hi), rng.integers(lo, hi + 1))
     start = np.array(first["start"].to_list(), dtype=np.int64)
     birth = start - np.round(age * 365.25).astype(np.int64) - rng.integers(0, 365, n)
+    # born before the first message about the client: a request comes at most ~300 days before
+    # the start (the youngest clients are then about one year old when care starts)
+    birth = np.minimum(birth, start - 310)
     areas: dict[str, tuple[str, ...]] = {m.code: m.areas for m in spec.municipalities}
     area_weights = {m.code: rng.gamma(6.0, size=len(m.areas)) for m in spec.municipalities}
     munis = first["municipality"].to_list()

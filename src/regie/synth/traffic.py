@@ -265,7 +265,9 @@ def _allocation_events(world: World, e: pl.DataFrame) -> pl.DataFrame:
     # the month its care ended, announced with the new allocation
     children = e.filter(pl.col("shorten_parent")).select(pl.col("parent").alias("episode"), pl.col("decided").alias("arrival"))
     if children.height:
-        old = a.select("episode", "allocation_number", "ingang", "extensions", "end").join(children, on="episode")
+        old = a.select("episode", "allocation_number", "ingang", "extensions", "end", "alloc_end").join(children, on="episode")
+        # only when the old allocation would still run past that month
+        old = old.filter(pl.Series(_arr(old["alloc_end"]) > cal.month_end(_arr(old["end"]))))
         shortened = old.select(
             "allocation_number",
             "episode",
