@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from rich.table import Table
 
 from regie.cli.common import OK, add_json_flag, emit_json, report, setup_django
+from regie.engine.compare import comparison_document, render_comparison
 from regie.engine.funding import ledger_document
 from regie.site.formatting import euro
 
@@ -20,6 +22,10 @@ def register(sub: Any) -> None:
     ledger.add_argument("--provider", metavar="AGB", help="alleen deze aanbieder")
     add_json_flag(ledger)
     ledger.set_defaults(func=run_ledger)
+    compare = actions.add_parser("compare", help="de gerealiseerde zorg van een jaar herberekend onder elk model")
+    compare.add_argument("--year", type=int, required=True)
+    add_json_flag(compare)
+    compare.set_defaults(func=run_compare)
 
 
 def run_ledger(args: argparse.Namespace) -> int:
@@ -42,4 +48,16 @@ def run_ledger(args: argparse.Namespace) -> int:
     report.print(
         f"{len(document['lines'])} regels; totaal betaald {euro(sum(r['paid_cents'] for r in document['totals']))}."
     )
+    return OK
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    setup_django()
+    from regie.funding.services import comparison  # noqa: PLC0415 - needs Django set up
+
+    result = comparison(args.year)
+    if args.json:
+        emit_json(comparison_document(result))
+    else:
+        sys.stdout.write(render_comparison(result))  # a preformatted table: no wrapping
     return OK

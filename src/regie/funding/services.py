@@ -19,6 +19,7 @@ from django.utils import timezone
 from regie.catalog.loader import stored_catalog
 from regie.catalog.models import Contract
 from regie.engine import funding as engine
+from regie.engine.compare import Comparison, compare_models
 from regie.funding import models as m
 from regie.site.audit import audit
 from regie.traffic import frames
@@ -73,6 +74,11 @@ def compute_ledger(year: int, as_of: dt.date) -> list[engine.PaymentLine]:
         reallocations=reallocations(),
         allocations=frames.allocations(),
     )
+
+
+def comparison(year: int, as_of: dt.date | None = None) -> Comparison:
+    """The care of ``year`` replayed under each funding model (``regie funding compare``)."""
+    return compare_models(stored_catalog(), frames.declarations(), frames.episodes(), year=year, as_of=as_of)
 
 
 def _stored(year: int) -> list[engine.PaymentLine]:
