@@ -54,8 +54,8 @@ class SynthError(ValueError):
         self.usage = usage
 
 
-def _prepare(out: Path) -> None:
-    """Make ``out`` an empty directory; remove a previous output, refuse anything else."""
+def _check_out(out: Path) -> None:
+    """Refuse an ``out`` that is a file, or a non-empty directory that is not a previous output."""
     if out.exists() and not out.is_dir():
         raise SynthError(f"{out} bestaat en is geen map")
     if out.exists() and any(out.iterdir()):
@@ -72,12 +72,17 @@ def _prepare(out: Path) -> None:
                 f"{out} is niet leeg en bevat geen eerdere uitvoer van regie generate"
                 + (f" (onbekend: {', '.join(others[:5])})" if others else "")
             )
-        for name in OWNED:
-            path = out / name
-            if path.is_dir():
-                shutil.rmtree(path)
-            elif path.exists():
-                path.unlink()
+
+
+def _prepare(out: Path) -> None:
+    """Make ``out`` an empty directory, removing a previous output (checked by :func:`_check_out`)."""
+    _check_out(out)
+    for name in OWNED:
+        path = out / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
     out.mkdir(parents=True, exist_ok=True)
 
 
@@ -136,6 +141,7 @@ def generate(profile: str, year: int, seed: int, out: Path, scale: float = 1.0, 
     per message type, malformed messages, CSV files per kind, truth files and signals per kind.
     """
     out = Path(out)
+    _check_out(out)
     world, traffic, catalog, plan, truth, notes = build(profile, year, seed, scale)
     _prepare(out)
     dump_catalog(catalog, out / "catalog.toml")

@@ -215,7 +215,7 @@ def _malform(world: World, msgs: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFr
         pl.when(pl.col("code") == "301").then(pl.col("receiver")).otherwise(pl.col("sender")).alias("provider"),
     )
     busy = set(
-        about_client.sort("arrival").with_columns(
+        about_client.sort(["arrival", "msg"]).with_columns(
             (pl.col("arrival").shift(-1).over(["provider", "client"]) - pl.col("arrival")).alias("gap")
         ).filter(pl.col("gap").is_not_null() & (pl.col("gap") <= 30))["msg"].to_list()
     )

@@ -509,7 +509,7 @@ def _end_reasons(episodes: pl.DataFrame, spec: ProfileSpec, seed: int) -> pl.Dat
 
 def _clients(episodes: pl.DataFrame, spec: ProfileSpec, seed: int) -> pl.DataFrame:
     """Client attributes: area, sex, birth date, name (indices into the name lists)."""
-    first = episodes.sort(["client", "start"]).group_by("client", maintain_order=True).first()
+    first = episodes.sort(["client", "start", "episode"]).group_by("client", maintain_order=True).first()
     rng = stream(seed, spec.name, "clients")
     n = first.height
     segs = {s.code: s for s in spec.segments}

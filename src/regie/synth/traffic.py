@@ -656,7 +656,9 @@ def _objections(world: World, decisions: pl.DataFrame, next_id: int) -> pl.DataF
         pl.lit("beroep").alias("kind"), pl.Series("filed", a_filed), pl.Series("decided", a_decided),
         pl.Series("upheld", rng.random(m) < 0.15),
     )
-    out = pl.concat([bezwaar, beroep]).filter(pl.col("filed") <= world.end).sort(["filed", "client", "kind"])
+    out = pl.concat([bezwaar, beroep]).filter(pl.col("filed") <= world.end).sort(
+        ["filed", "client", "kind", "segment", "provider", "decided", "upheld"], nulls_last=True
+    )
     return out.with_columns(
         pl.format("BZ-{}", (pl.int_range(0, pl.len(), dtype=pl.Int64) + next_id).cast(pl.Utf8).str.zfill(6)).alias("objection_id")
     )
@@ -727,7 +729,7 @@ def build_traffic(world: World, terms: Terms) -> Traffic:
         pl.lit(-1, dtype=pl.Int64).alias("chosen_day"), "decided", pl.lit(-1, dtype=pl.Int64).alias("episode"),
         pl.lit(True).alias("rejected"), "product", "volume", "unit",
     )
-    requests = pl.concat([req, rej]).sort(["request_day", "client", "segment"])
+    requests = pl.concat([req, rej]).sort(["request_day", "client", "segment", "episode", "provider"], nulls_last=True)
 
     # declarations
     lines = _declaration_lines(world, terms, e)
@@ -760,7 +762,9 @@ def build_traffic(world: World, terms: Terms) -> Traffic:
                 "decided", pl.lit(True).alias("rejected"),
             ),
         ]
-    ).filter(pl.col("decided") >= world.history_start).sort(["decided", "client", "segment"])
+    ).filter(pl.col("decided") >= world.history_start).sort(
+        ["decided", "client", "segment", "provider", "rejected"], nulls_last=True
+    )
     objections = _objections(world, decisions, 1)
 
     # periodic reports: the silent partner's episodes, the waiting list, objections

@@ -369,7 +369,10 @@ class Truth:
                 ).with_columns(pl.lit("kernpartner stuurt geen start- en stopberichten").alias("detail"))
             )
         out = pl.concat([pl.DataFrame(r).with_columns([pl.lit(None, dtype=t).alias(c) for c, t in SIGNALS.items() if c not in r.columns]).select([pl.col(c).cast(t) for c, t in SIGNALS.items()]) for r in rows])
-        return out.sort(["kind", "provider", "arrival", "reference", "allocation_number", "client"], nulls_last=True)
+        return out.sort(
+            ["kind", "provider", "segment", "arrival", "reference", "allocation_number", "client", "care_month", "file"],
+            nulls_last=True,
+        )
 
 
 def write_parquet(df: pl.DataFrame, path: Path) -> None:
