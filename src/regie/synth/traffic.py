@@ -123,28 +123,32 @@ def _episode_traffic(world: World) -> pl.DataFrame:
     decided_direct = _prev_weekday(start - rng.integers(0, 15, n))
     decided_transition = _prev_weekday(first_day - rng.integers(5, 21, n))
     decided = np.where(transition, decided_transition, np.where(has_request, decided_req, decided_direct))
-    # a re-entry with the same provider and product is allocated from the month after the
-    # previous care ended: the old allocation is then ended at that month's end (a 301 with
-    # RedenWijziging 14), so that the two never overlap (TR302) and every declaration of the
-    # old care stays inside its allocation
-    parents = e.select("episode", "provider", "product", pl.col("end").alias("parent_end"))
-    joined = e.select("parent").join(
-        parents.rename({"episode": "parent", "provider": "parent_provider", "product": "parent_product"}),
-        on="parent",
-        how="left",
+    # a client who comes back to the same provider for the same product is allocated from the
+    # month after the previous care ended: the old allocation is then ended at that month's
+    # end (a 301 with RedenWijziging 14) when it would run longer, so that the two never
+    # overlap (TR302) and every declaration of the old care stays inside its allocation
+    order = (
+        e.select("client", "provider", "product", "start", pl.int_range(0, pl.len(), dtype=pl.Int64).alias("i"))
+        .filter(pl.Series(allocating))
+        .sort(["client", "provider", "product", "start", "i"])
+        .with_columns(pl.col("i").shift(1).over(["client", "provider", "product"]).alias("prev"))
     )
-    same = (
-        (e["link"] == "reentry").to_numpy()
-        & (joined["parent_provider"] == e["provider"]).fill_null(False).to_numpy()
-        & (joined["parent_product"] == e["product"]).fill_null(False).to_numpy()
-        & allocating
-    )
-    parent_end = np.asarray(joined["parent_end"].fill_null(-1).to_numpy(), dtype=np.int64)
-    floor = np.where(same, cal.month_end(np.maximum(parent_end, 0)) + 1, -1)
-    decided = np.where(same, cal.next_weekday(np.maximum(decided, floor)), decided)
-    request = np.where(same, np.clip(request, parent_end + 1, decided - 1), request)
-    shift = np.where(same, np.maximum(0, decided - start), 0)
-    start = start + shift
+    prev = np.full(n, -1, dtype=np.int64)
+    prev[np.asarray(order["i"].to_numpy(), dtype=np.int64)] = np.asarray(order["prev"].fill_null(-1).to_numpy(), dtype=np.int64)
+    same = prev >= 0
+    end0 = np.asarray(e["end"].fill_null(-1).to_numpy(), dtype=np.int64)
+    decided0, start0 = decided, start
+    shift = np.zeros(n, dtype=np.int64)
+    for _ in range(10):  # a shift can move a later return again; settles in a few rounds
+        prev_end = np.where(same, end0[np.maximum(prev, 0)] + shift[np.maximum(prev, 0)], -1)
+        floor = np.where(same, cal.month_end(np.maximum(prev_end, 0)) + 1, -1)
+        decided = np.where(same, cal.next_weekday(np.maximum(decided0, floor)), decided0)
+        new_shift = np.where(same, np.maximum(0, decided - start0), 0)
+        if (new_shift == shift).all():
+            break
+        shift = new_shift
+    request = np.where(same & has_request, np.clip(request, prev_end + 1, decided - 1), request)
+    start = start0 + shift
     ingang = np.where(transition, first_day, decided)
     # provider chosen from the shared waiting list (task-based and residential, Amsterdam)
     chosen = np.where(has_request, np.maximum(request + 1, start - rng.integers(0, 22, n)), -1)
@@ -204,7 +208,8 @@ def _episode_traffic(world: World) -> pl.DataFrame:
         pl.Series("start", start),
         pl.when(pl.Series(open_)).then(None).otherwise(pl.Series(end_days)).alias("end"),
         pl.when(pl.Series(open_)).then(None).otherwise(pl.col("reason")).alias("reason"),
-        pl.Series("shorten_parent", same),
+        pl.Series("shorten_previous", same),
+        pl.Series("previous", prev),
         pl.Series("first_day", first_day),
         pl.Series("allocating", allocating),
         pl.Series("has_request", has_request),
@@ -263,7 +268,12 @@ def _allocation_events(world: World, e: pl.DataFrame) -> pl.DataFrame:
     events = events.with_columns(pl.Series("einddatum", einddatum)).drop("validity")
     # the old allocation of a re-entry with the same provider and product ends at the end of
     # the month its care ended, announced with the new allocation
-    children = e.filter(pl.col("shorten_parent")).select(pl.col("parent").alias("episode"), pl.col("decided").alias("arrival"))
+    children = e.filter(pl.col("shorten_previous")).select(
+        pl.col("previous").replace_strict(
+            dict(enumerate(e["episode"].to_list())), return_dtype=pl.Int64
+        ).alias("episode"),
+        pl.col("decided").alias("arrival"),
+    )
     if children.height:
         old = a.select("episode", "allocation_number", "ingang", "extensions", "end", "alloc_end").join(children, on="episode")
         # only when the old allocation would still run past that month
