@@ -71,6 +71,13 @@ def decorate(rows: list[dict[str, Any]], nm: Any) -> list[dict[str, Any]]:
     return out
 
 
+def driving_order(row: Mapping[str, Any]) -> tuple[bool, float, int]:
+    """Providers in the order a controller looks at them: warned first, then by how far the
+    forecast passes the provider's budget share (the engine's figures), then by forecast."""
+    over = row.get("over_budget")
+    return (not row.get("warning"), -(over if over is not None else float("-inf")), -(row.get("forecast") or 0))
+
+
 def _label(row: Mapping[str, Any], with_municipality: bool = True) -> str:
     name = f"{row['segment']} {row.get('segment_name', '')}".strip()
     return f"{row.get('municipality_name', row['municipality'])} · {name}" if with_municipality else name
@@ -105,17 +112,12 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 def _history(period: Period, municipality: str, segment: str) -> list[dict[str, Any]]:
+    """The forecast as of each month end, with why it moved (the service's change drivers)."""
     rows = only(period.rows(Snapshot.Kind.FORECAST_HISTORY), municipality=municipality, segment=segment)
-    rows = sorted(rows, key=lambda r: str(r["as_of"]))
-    out = []
-    previous = None
-    for row in rows:
-        row = dict(row)
-        row["driver_lines"] = driver_lines(row.get("change_drivers") or row.get("drivers"))
-        row["change"] = row.get("change", None if previous is None else row["forecast"] - previous)
-        previous = row["forecast"]
-        out.append(row)
-    return out
+    return [
+        {**r, "driver_lines": driver_lines(r.get("change_drivers"))}
+        for r in sorted(rows, key=lambda r: str(r["as_of"]))
+    ]
 
 
 @require_role(Role.MUNICIPALITY, Role.COUNCIL)
@@ -134,7 +136,7 @@ def segment_detail(request: HttpRequest, municipality: str, segment: str) -> Htt
         providers = decorate(
             only(period.rows(Snapshot.Kind.FORECAST_PROVIDERS), municipality=municipality, segment=segment), nm
         )
-        providers.sort(key=lambda r: -(r.get("over_budget") or r.get("forecast") or 0))
+        providers.sort(key=driving_order)
         indicators = label_rows(
             only(
                 period.indicators(("municipality", "segment", "provider")), municipality=municipality, segment=segment
