@@ -1,0 +1,1190 @@
+"""The year-end forecast per municipality x segment and per provider (domain.md section 6).
+
+forecast = realised + IBNR + remaining, with an 80 % range, for the care of one year:
+
+- **realised**: what the funding rules make due for care of the year, reported by the as-of
+  date: the payment ledger (:func:`regie.engine.funding.ledger`) as of that date, without
+  the segment ceiling's cuts (the forecast is compared with that ceiling, so it must not be
+  cut by it; a contract's own ceiling does apply);
+- **IBNR**: expected still to arrive for care months up to the as-of month;
+- **remaining**: expected for the care months still to come.
+
+How each funding model turns care into money
+--------------------------------------------
+- *Price x volume, outcome* (paid on declarations): IBNR by chain-ladder on the triangle of
+  money due (:mod:`~regie.engine.forecast.ibnr`; Bornhuetter-Ferguson for the care month
+  that has hardly been declared yet); remaining = simulated client-months
+  (:mod:`~regie.engine.forecast.stockflow`) x cost per client-month. The cost per
+  client-month is the chain-ladder ultimate of the last 12 mature care months divided by
+  their client-months, at this year's prices (:func:`~regie.engine.forecast.money.price_index`),
+  per provider with credibility towards the group, times the ratio of the ledger's money to
+  the money due on the declared amounts this year. Contract ceilings cap each path.
+- *Per-client price*: the money is min(counted clients, N_p x (1 + band)) x P_p per
+  contract (the settlement rule of :mod:`regie.engine.funding`); counted clients = clients
+  counted now + pending clients (in care this year, not yet counted) that will be + new
+  clients from the simulated new episodes (:func:`~regie.engine.forecast.money.client_ratios`).
+  Realised is what the ledger has made due so far (the advances); IBNR is the value of the
+  pending clients; remaining the rest.
+- *Lump sum, population*: the money is fixed: the year's instalments (the ledger as of the
+  year's last day). Beside it the row shows the real care cost (clients x the contract's
+  tariff per client, the basis of the lump sum) and the clients with their range, and it
+  warns on clients above the clients the lump sum was based on.
+
+Uncertainty
+-----------
+Each path draws: the stock's exits and new episodes (process), the inflow level (its
+estimation error plus a drift per year), a cost multiplier (the standard error of the mean
+cost per client-month plus a drift per year), and the chain-ladder IBNR from a normal with
+Mack's standard error. The 80 % range is the 10th-90th percentile of the paths.
+
+Next year
+---------
+The same simulation runs on for the twelve months of the next year: client-months x cost
+(at next year's prices when its contracts are in the catalog), counted clients under next
+year's per-client contracts (else this year's), next year's lump sums (else this year's).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from regie.engine import frames
+from regie.engine.catalog import Catalog, Contract
+from regie.engine.forecast.base import (
+    CELL,
+    DECLARED_MODELS,
+    FIXED_MODELS,
+    GROUP,
+    Estimator,
+    Floats,
+    Range,
+    cents,
+    days_in_month,
+    lognormal_multipliers,
+    month_index,
+    month_of,
+)
+from regie.engine.forecast.ibnr import ChainLadder, payable_rows, triangle
+from regie.engine.forecast.money import (
+    ClientRatios,
+    client_ratios,
+    contract_for,
+    counted_clients,
+    episode_clients,
+    paid_share,
+    price_index,
+)
+from regie.engine.forecast.stockflow import Simulation, StockFlow, client_months
+from regie.engine.forecast.warning import DRIVERS, Volumes, client_drivers, driver_list, volume_drivers, warning
+from regie.engine.funding import (
+    AgreedChange,
+    PaymentLine,
+    Reallocation,
+    agreement,
+    annual_lump_sum,
+    effective_ceiling,
+    ledger,
+    municipality_weights,
+)
+from regie.engine.funding.per_client import settlement_date
+from regie.engine.funding.positions import positions
+
+#: Months of history the triangles look back.
+TRIANGLE_MONTHS = 36
+
+
+@dataclass(frozen=True)
+class ForecastRow:
+    """One row of the forecast: a municipality x segment, or a provider within it.
+
+    Amounts in cents; ``realised + ibnr + remaining == forecast``. ``drivers`` splits
+    ``forecast - budget`` (for a lump sum: ``care_cost - budget``) into the parts of
+    :mod:`~regie.engine.forecast.warning`. ``clients`` is the range of the clients that
+    count (per-client price) or are in care (lump sum) in the year.
+    """
+
+    municipality: str
+    segment: str
+    provider: str | None
+    funding_model: str
+    year: int
+    as_of: dt.date
+    budget: int | None
+    ceiling: int | None
+    realised: int
+    ibnr: int
+    remaining: int
+    forecast: int
+    low: int
+    high: int
+    warning: bool
+    drivers: tuple[tuple[str, float], ...] = ()
+    clients: Range | None = None
+    expected_clients: float | None = None
+    care_cost: Range | None = None
+
+    @property
+    def driver_parts(self) -> dict[str, float]:
+        return dict(self.drivers)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The row of ``regie forecast --json``: the contract's keys first, then the extras."""
+        out: dict[str, Any] = {
+            "municipality": self.municipality,
+            "segment": self.segment,
+            "budget": self.budget,
+            "realised": self.realised,
+            "ibnr": self.ibnr,
+            "remaining": self.remaining,
+            "forecast": self.forecast,
+            "low": self.low,
+            "high": self.high,
+            "warning": self.warning,
+            "drivers": driver_list(self.driver_parts) if self.drivers else [],
+        }
+        if self.provider is not None:
+            out["provider"] = self.provider
+        out["funding_model"] = self.funding_model
+        out["ceiling"] = self.ceiling
+        if self.clients is not None:
+            out["clients"] = {
+                "forecast": round(self.clients.mean, 1),
+                "low": round(self.clients.low, 1),
+                "high": round(self.clients.high, 1),
+                "expected": None if self.expected_clients is None else round(self.expected_clients, 1),
+            }
+        if self.care_cost is not None:
+            out["care_cost"] = {
+                "forecast": cents(self.care_cost.mean),
+                "low": cents(self.care_cost.low),
+                "high": cents(self.care_cost.high),
+            }
+        return out
+
+
+@dataclass
+class _Unit:
+    """A row being computed: a group (provider None) or a provider within it."""
+
+    municipality: str
+    segment: str
+    provider: str | None
+    model: str
+    realised: float = 0.0
+    ibnr: float = 0.0
+    paths: Floats = field(default_factory=lambda: np.zeros(0))
+    next_paths: Floats = field(default_factory=lambda: np.zeros(0))
+    budget: int | None = None
+    ceiling: int | None = None
+    next_budget: int | None = None
+    next_ceiling: int | None = None
+    drivers: dict[str, float] = field(default_factory=dict)
+    clients: Floats | None = None
+    next_clients: Floats | None = None
+    expected_clients: float | None = None
+    care_cost: Floats | None = None
+    next_care_cost: Floats | None = None
+
+
+def _rng(seed: int, as_of: dt.date, *keys: str) -> np.random.Generator:
+    """A generator for one group, independent of the order groups are computed in."""
+    words = [seed, as_of.toordinal(), *(zlib.crc32("|".join(keys).encode()) for _ in (0,))]
+    return np.random.default_rng(np.random.SeedSequence(words))
+
+
+def _draw(rng: np.random.Generator, n: Floats, p: float | Floats) -> Floats:
+    """Clients out of ``n`` candidates that count with rate ``p`` (above 1: extra by Poisson).
+
+    ``p`` may be one rate or one per path.
+    """
+    counts = np.asarray(np.rint(n), dtype=np.int64)
+    rate = np.broadcast_to(np.asarray(p, dtype=np.float64), counts.shape)
+    kept = rng.binomial(counts, np.clip(rate, 0.0, 1.0))
+    extra = rng.poisson(counts * np.clip(rate - 1.0, 0.0, None))
+    return np.asarray(kept + extra, dtype=np.float64)
+
+
+def _uncertain_rate(rng: np.random.Generator, rate: float, n: float, paths: int) -> Floats:
+    """A rate learnt from about ``n`` events, drawn per path (log-standard deviation 1/sqrt(n+1))."""
+    return rate * lognormal_multipliers(rng, 1.0 / float(np.sqrt(n + 1.0)), paths)
+
+
+def _settle(clients: Floats, cap: float, price: int) -> Floats:
+    """min(clients, cap) x price in whole cents, halves up (the settlement rule, per path)."""
+    return np.asarray(np.floor(np.minimum(clients, cap) * price + 0.5), dtype=np.float64)
+
+
+class YearEndForecast(Estimator):
+    """Year-end spending per municipality x segment and provider, with an 80 % range.
+
+    Parameters
+    ----------
+    n_paths : simulated paths.
+    seed : seed of the simulation (same data, same seed: same forecast).
+    min_reported : origins reported below this share are projected Bornhuetter-Ferguson.
+    min_rows : a municipality x segment with fewer declaration rows in its last 12 care
+        months uses its segment's pooled development pattern.
+    cost_window : mature care months the cost per client-month is learnt from.
+    credibility_months : client-months at which a provider's own cost weighs half.
+    cost_drift : log-standard deviation per year of the cost per client-month.
+    inflow_drift, window_months, max_duration : of the :class:`StockFlow` model.
+
+    Attributes (after :meth:`fit`)
+    ------------------------------
+    rows_ : list of :class:`ForecastRow` per municipality x segment.
+    providers_ : list of :class:`ForecastRow` per provider within them.
+    next_year_ : list of :class:`ForecastRow` for the next year (realised and IBNR 0).
+    stockflow_, plan_stockflow_ : the fitted stock-and-flow models (now, and as of the end
+        of the previous year: the plan).
+    chainladder_ : segment -> (:class:`ChainLadder` per group, pooled :class:`ChainLadder`).
+    """
+
+    def __init__(
+        self,
+        *,
+        n_paths: int = 1000,
+        seed: int = 0,
+        min_reported: float = 0.5,
+        min_rows: int = 200,
+        cost_window: int = 12,
+        credibility_months: float = 60.0,
+        cost_drift: float = 0.05,
+        inflow_drift: float = 0.10,
+        window_months: int = 24,
+        max_duration: int = 36,
+    ) -> None:
+        self.n_paths = n_paths
+        self.seed = seed
+        self.min_reported = min_reported
+        self.min_rows = min_rows
+        self.cost_window = cost_window
+        self.credibility_months = credibility_months
+        self.cost_drift = cost_drift
+        self.inflow_drift = inflow_drift
+        self.window_months = window_months
+        self.max_duration = max_duration
+
+    # ------------------------------------------------------------------ fit
+
+    def fit(
+        self,
+        catalog: Catalog,
+        episodes: pl.DataFrame,
+        declarations: pl.DataFrame,
+        *,
+        year: int,
+        as_of: dt.date,
+        agreed_changes: Sequence[AgreedChange] = (),
+        reallocations: Sequence[Reallocation] = (),
+    ) -> YearEndForecast:
+        """Forecast the care of ``year`` as of ``as_of`` (only data arrived by then counts)."""
+        self.catalog_ = catalog
+        self.year_ = year
+        self.as_of_ = as_of
+        self.agreed_changes_ = tuple(agreed_changes)
+        self.reallocations_ = tuple(reallocations)
+        self._k = k = month_index(as_of)
+        self._y0 = y0 = month_index(dt.date(year, 1, 1))
+        self._y_end = y_end = y0 + 11
+        self._horizon = max(0, y_end + 12 - k)
+        raw_eps = frames.conform("episodes", episodes)
+        raw_decl = frames.as_of(frames.conform("declarations", declarations), "declarations", as_of)
+        settings = {
+            "window_months": self.window_months,
+            "max_duration": self.max_duration,
+            "inflow_drift": self.inflow_drift,
+        }
+        self.stockflow_ = StockFlow(**settings).fit(raw_eps, as_of=as_of)  # type: ignore[arg-type]
+        plan_day = min(dt.date(year - 1, 12, 31), as_of)
+        self.plan_stockflow_ = StockFlow(**settings).fit(raw_eps, as_of=plan_day)  # type: ignore[arg-type]
+        self._plan_day = plan_day
+        self._pay = payable_rows(catalog, raw_decl, as_of=as_of)
+        first = min(y0 - 12, k - TRIANGLE_MONTHS + 1)
+        self._first = first
+        self._cm = client_months(self.stockflow_.episodes_, first=month_of(first), as_of=as_of, by=CELL)
+        now_lines = ledger(
+            catalog, raw_decl, year=year, as_of=as_of, agreed_changes=agreed_changes, reallocations=reallocations
+        )
+        self._realised = _sum_lines(now_lines)
+        self._declared_money = _sum_lines(line for line in now_lines if line.kind == "declaration")
+        empty = frames.frame("declarations")
+        fixed_segments = {s.code for s in catalog.segments if s.funding_model in FIXED_MODELS}
+        self._fixed = _sum_lines(
+            line
+            for line in ledger(catalog, empty, year=year, as_of=dt.date(year, 12, 31), reallocations=reallocations)
+            if line.segment in fixed_segments
+        )
+        has_next = any(c.active_in(year + 1) for c in catalog.contracts if c.segment in fixed_segments)
+        self._fixed_next = (
+            _sum_lines(
+                line
+                for line in ledger(catalog, empty, year=year + 1, as_of=dt.date(year + 1, 12, 31))
+                if line.segment in fixed_segments
+            )
+            if has_next
+            else None
+        )
+        table = positions(raw_decl, as_of=as_of)
+        self._ratios, self._cell_ratios = client_ratios(
+            catalog, raw_eps, raw_decl, year=year, as_of=as_of, levels=(GROUP, CELL), table=table
+        )
+        self._counted = counted_clients(catalog, raw_decl, year=year, as_of=as_of, table=table)
+        self._in_care = episode_clients(self.stockflow_.episodes_, dt.date(year, 1, 1), as_of)
+        self.chainladder_: dict[str, tuple[ChainLadder, ChainLadder]] = {}
+
+        units: list[_Unit] = []
+        for segment in catalog.segments:
+            munis = self._municipalities(segment.code)
+            if not munis:
+                continue
+            if segment.funding_model in DECLARED_MODELS:
+                units += self._declared(segment.code, segment.funding_model, munis)
+            elif segment.funding_model == "per_client":
+                units += self._per_client(segment.code, munis)
+            else:
+                units += self._fixed_model(segment.code, segment.funding_model, munis)
+        self.rows_ = [self._row(u) for u in units if u.provider is None]
+        self.providers_ = [self._row(u) for u in units if u.provider is not None]
+        self.next_year_ = [self._row(u, next_year=True) for u in units if u.provider is None]
+        return self
+
+    def document(self) -> dict[str, Any]:
+        """The JSON document of ``regie forecast --json`` (domain.md section 12), extended
+        with the provider rows and next year's forecast."""
+        self.check_fitted("rows_")
+        return {
+            "year": self.year_,
+            "as_of": self.as_of_.isoformat(),
+            "rows": [r.as_dict() for r in self.rows_],
+            "providers": [r.as_dict() for r in self.providers_],
+            "next_year": [r.as_dict() for r in self.next_year_],
+        }
+
+    # ------------------------------------------------------------------ shared pieces
+
+    def _municipalities(self, segment: str) -> list[str]:
+        """Municipalities of a segment with a budget or a running contract this year."""
+        out = {b.municipality for b in self.catalog_.budgets if b.segment == segment and b.year == self.year_}
+        for c in self.catalog_.contracts:
+            if c.segment == segment and c.active_in(self.year_):
+                out.update(c.municipalities)
+        return sorted(out)
+
+    def _budget(self, municipality: str, segment: str, year: int) -> tuple[int | None, int | None]:
+        for b in self.catalog_.budgets:
+            if b.municipality == municipality and b.segment == segment and b.year == year:
+                return b.amount, b.amount - b.reserve
+        return None, None
+
+    def _simulate(self, municipality: str, segment: str) -> Simulation:
+        rng = _rng(self.seed, self.as_of_, municipality, segment)
+        return self.stockflow_.simulate(municipality, segment, self._horizon, rng, self.n_paths)
+
+    def _year_slice(self) -> tuple[slice, slice]:
+        """Positions of this year's and next year's months in a simulation."""
+        first = self._k + 1
+        this = slice(max(0, self._y0 - first), max(0, self._y_end - first + 1))
+        nxt = slice(max(0, self._y_end + 1 - first), max(0, self._y_end + 12 - first + 1))
+        return this, nxt
+
+    def _cell_arrays(self, sim: Simulation, cells: Sequence[str], attr: str) -> Floats:
+        """A simulation array re-indexed to ``cells`` (zeros for a provider it does not know)."""
+        data: Floats = getattr(sim, attr)
+        out = np.zeros((data.shape[0], len(cells), data.shape[2]))
+        index = {p: i for i, p in enumerate(sim.cells)}
+        for j, p in enumerate(cells):
+            if p in index:
+                out[:, j, :] = data[:, index[p], :]
+        return out
+
+    def _realised_of(self, municipality: str, segment: str, provider: str) -> float:
+        return float(
+            sum(v for (c, p, s, m), v in self._realised.items() if (p, s, m) == (provider, segment, municipality))
+        )
+
+    def _providers_in(self, table: dict[tuple[str, str, str, str], int], municipality: str, segment: str) -> set[str]:
+        return {p for (_c, p, s, m) in table if s == segment and m == municipality}
+
+    def _actual_volumes(self, municipality: str, segment: str) -> pl.DataFrame:
+        """Per provider: client-months this year to date of the opening stock and of new
+        episodes, and the new episodes to date."""
+        eps = self.stockflow_.episodes_.filter(
+            (pl.col("municipality") == municipality) & (pl.col("segment") == segment)
+        )
+        y_first = dt.date(self.year_, 1, 1)
+        last = min(self.as_of_, dt.date(self.year_, 12, 31))
+        if last < y_first:
+            return pl.DataFrame(
+                schema={"provider": pl.Utf8, "old": pl.Float64, "new": pl.Float64, "starts": pl.Float64}
+            )
+        old = client_months(eps.filter(pl.col("start") < y_first), first=y_first, as_of=last, by=("provider",))
+        new = client_months(eps.filter(pl.col("start") >= y_first), first=y_first, as_of=last, by=("provider",))
+        starts = (
+            eps.filter((pl.col("start") >= y_first) & ~pl.col("transfer"))
+            .group_by("provider")
+            .agg(pl.len().cast(pl.Float64).alias("starts"))
+        )
+        a = old.group_by("provider").agg(pl.col("client_months").sum().alias("old"))
+        b = new.group_by("provider").agg(pl.col("client_months").sum().alias("new"))
+        providers = pl.concat([a.select("provider"), b.select("provider"), starts.select("provider")]).unique()
+        return (
+            providers.join(a, on="provider", how="left")
+            .join(b, on="provider", how="left")
+            .join(starts, on="provider", how="left")
+            .fill_null(0.0)
+        )
+
+    def _volumes_now(
+        self, municipality: str, segment: str, cells: Sequence[str]
+    ) -> dict[str, tuple[float, float, float]]:
+        """Per provider: (stock client-months, new episodes, their client-months) in the year."""
+        this, _ = self._year_slice()
+        sf = self.stockflow_
+        y_first = dt.date(self.year_, 1, 1)
+        out: dict[str, tuple[float, float, float]] = {}
+        actual = {r[0]: r[1:] for r in self._actual_volumes(municipality, segment).iter_rows()}
+        expected_all = sf.expected(municipality, segment, self._horizon)
+        expected_old = sf.expected(
+            municipality,
+            segment,
+            self._horizon,
+            inflow=np.zeros(self._horizon),
+            stock=pl.col("start") < y_first,
+            nowcast=False,
+        )
+        all_cm = self._cell_arrays(expected_all, cells, "client_months")[0, :, this].sum(axis=1)
+        all_starts = self._cell_arrays(expected_all, cells, "starts")[0, :, this].sum(axis=1)
+        old_cm = self._cell_arrays(expected_old, cells, "stock_client_months")[0, :, this].sum(axis=1)
+        missing = (
+            self._cell_arrays(expected_all, cells, "missing")[0, :, 0] if self._horizon > 0 else np.zeros(len(cells))
+        )
+        for i, p in enumerate(cells):
+            a_old, a_new, a_starts = actual.get(p, (0.0, 0.0, 0.0))
+            out[p] = (
+                float(a_old + old_cm[i]),
+                float(a_starts + all_starts[i] + missing[i]),
+                float(a_new + all_cm[i] - old_cm[i]),
+            )
+        return out
+
+    def _volumes_plan(
+        self, municipality: str, segment: str, cells: Sequence[str]
+    ) -> dict[str, tuple[float, float, float]]:
+        """Per provider, the plan: the year from the opening stock at last year's rates."""
+        sf0 = self.plan_stockflow_
+        first0 = sf0.month_ + 1
+        start = max(0, self._y0 - first0)
+        horizon = start + 12
+        e = sf0.expected(municipality, segment, horizon)
+        span = slice(start, start + 12)
+        cm = self._cell_arrays(e, cells, "client_months")[0, :, span].sum(axis=1)
+        stock = self._cell_arrays(e, cells, "stock_client_months")[0, :, span].sum(axis=1)
+        starts = self._cell_arrays(e, cells, "starts")[0, :, span].sum(axis=1)
+        missing = self._cell_arrays(e, cells, "missing")[0, :, 0]
+        return {
+            p: (float(stock[i]), float(starts[i] + missing[i]), float(cm[i] - stock[i])) for i, p in enumerate(cells)
+        }
+
+    # ------------------------------------------------------------------ price x volume, outcome
+
+    def _patterns(self, segment: str, munis: Sequence[str]) -> tuple[ChainLadder, ChainLadder, set[tuple[str, str]]]:
+        """The development patterns of a segment: per municipality, and pooled (fitted only
+        when some municipality is too thin for its own)."""
+        k = self._k
+        rows = self._pay.filter(pl.col("segment") == segment)
+        first = k - TRIANGLE_MONTHS + 1
+        tri = triangle(rows, by=GROUP, values=["due_cents"], first=first, last=k)
+        groups = ChainLadder(min_reported=self.min_reported).fit(tri, by=GROUP, value="due_cents", valuation=k)
+        recent = rows.filter(pl.col("care_m") > k - 12).group_by(list(GROUP)).agg(pl.len().alias("n"))
+        thick = {(str(m), str(s)) for m, s, n in recent.iter_rows() if n >= self.min_rows}
+        for g, cdf in groups.cdf_.items():
+            if not np.all(np.isfinite(cdf[groups.mature_age_ :])):
+                thick.discard((g[0], g[1]))
+        if all((m, segment) in thick for m in munis):
+            pooled = groups
+        else:
+            pooled_tri = triangle(rows, by=("segment",), values=["due_cents"], first=first, last=k)
+            pooled = ChainLadder(min_reported=self.min_reported).fit(
+                pooled_tri, by=("segment",), value="due_cents", valuation=k
+            )
+        self.chainladder_[segment] = (groups, pooled)
+        return groups, pooled, thick
+
+    def _declared(self, segment: str, model: str, munis: Sequence[str]) -> list[_Unit]:
+        k, y0, y_end = self._k, self._y0, self._y_end
+        groups_cl, pooled_cl, thick = self._patterns(segment, munis)
+        this, nxt = self._year_slice()
+        P = self.n_paths
+        idx_next = price_index(self.catalog_, segment, self.year_, self.year_ + 1)
+        pay = self._pay.filter(pl.col("segment") == segment)
+        latest = {
+            (m, p, o): float(v)
+            for m, p, o, v in pay.filter(pl.col("care_m") >= self._first)
+            .group_by("municipality", "provider", "care_m")
+            .agg(pl.col("due_cents").sum())
+            .iter_rows()
+        }
+        cm_table = {
+            (m, p, o): float(v) for m, s, p, o, v, _n in self._cm.filter(pl.col("segment") == segment).iter_rows()
+        }
+        stock_count = {
+            (m, p): int(n)
+            for m, p, n in self.stockflow_.stock_.filter(pl.col("segment") == segment)
+            .group_by("municipality", "provider")
+            .agg(pl.len())
+            .iter_rows()
+        }
+        frac_rest = (days_in_month(k) - self.as_of_.day) / days_in_month(k)
+        index_of_year = {
+            y: price_index(self.catalog_, segment, y, self.year_) for y in range(self._first // 12, k // 12 + 1)
+        }
+        cells_all: list[tuple[str, str]] = []
+        paths: dict[tuple[str, str], Floats] = {}
+        next_paths: dict[tuple[str, str], Floats] = {}
+        ibnr_mean: dict[tuple[str, str], float] = {}
+        money_rate: dict[tuple[str, str], float] = {}
+        prior_money: dict[tuple[str, str], float] = {}
+        prior_months: dict[tuple[str, str], float] = {}
+        sims: dict[str, Simulation] = {}
+        for muni in munis:
+            g = (muni, segment)
+            cl_fit = groups_cl if g in thick else pooled_cl
+            key = g if g in thick else (segment,)
+            share = cl_fit.reported_share_.get(key, np.zeros(0))
+            mature_age = cl_fit.mature_age_ if cl_fit.reported_share_ else 0
+
+            def s_at(age: int, share: Floats = share) -> float:
+                if age < share.size:
+                    return float(share[age])
+                return 1.0
+
+            sim = self._simulate(muni, segment)
+            sims[muni] = sim
+            cells = sorted(
+                set(sim.cells)
+                | {p for (m, p, _o) in latest if m == muni}
+                | self._providers_in(self._realised, muni, segment)
+            )
+            # cost per client-month over the last mature care months, at this year's prices
+            window = range(max(self._first, k - mature_age - self.cost_window + 1), k - mature_age + 1)
+            ult: dict[tuple[str, int], float] = {}
+            for p in cells:
+                for o in window:
+                    s = s_at(k - o)
+                    ult[(p, o)] = latest.get((muni, p, o), 0.0) / s * index_of_year.get(o // 12, 1.0) if s > 0 else 0.0
+            group_ult = sum(ult.values())
+            group_cm = sum(cm_table.get((muni, p, o), 0.0) for p in cells for o in window)
+            c_group = group_ult / group_cm if group_cm > 0 else 0.0
+            monthly = [
+                sum(ult.get((p, o), 0.0) for p in cells) / cm_o
+                for o in window
+                if (cm_o := sum(cm_table.get((muni, p, o), 0.0) for p in cells)) > 0
+            ]
+            positive = [c for c in monthly if c > 0]
+            # month-to-month spread of the cost per client-month (e.g. a provider whose
+            # declarations of a month all came late), and the error of its mean
+            sigma_month = float(np.std(np.log(positive), ddof=1)) if len(positive) > 2 else 0.1
+            se_mean = sigma_month / np.sqrt(len(positive)) if len(positive) > 2 else 0.1
+            rest_months = max(0, y_end - k)
+            sigma_c = float(np.sqrt(se_mean**2 + self.cost_drift**2 * rest_months / 12))
+            sigma_next = float(np.sqrt(se_mean**2 + self.cost_drift**2 * (rest_months + 12) / 12))
+            declared = sum(v for (c, p, s, m), v in self._declared_money.items() if (s, m) == (segment, muni))
+            due_y = sum(v for (m, p, o), v in latest.items() if m == muni and y0 <= o <= min(k, y_end))
+            kappa = float(np.clip(declared / due_y, 0.5, 1.5)) if due_y > 0 and declared > 0 else 1.0
+            rng = _rng(self.seed, self.as_of_, "cost", muni, segment)
+            mult = lognormal_multipliers(rng, sigma_c, P)
+            mult_next = mult * lognormal_multipliers(rng, float(np.sqrt(max(sigma_next**2 - sigma_c**2, 0.0))), P)
+            z = rng.normal(0.0, 1.0, P)
+            n_months = sim.client_months.shape[2]
+            month_noise = np.exp(rng.normal(-0.5 * sigma_month**2, sigma_month, (P, n_months)))
+            current_noise = np.exp(rng.normal(-0.5 * sigma_month**2, sigma_month, P))
+            # chain-ladder standard error of this year's mature origins
+            origins = cl_fit.origins_
+            if key == (segment,):
+                origins = origins.filter(pl.col("segment") == segment)
+            else:
+                origins = origins.filter((pl.col("municipality") == muni) & (pl.col("segment") == segment))
+            ses = {int(o): float(se or 0.0) for o, se in origins.select("origin_m", "se").iter_rows()}
+            pooled_ibnr = {int(o): float(v or 0.0) for o, v in origins.select("origin_m", "ibnr").iter_rows()}
+            all_se = float(np.sqrt(sum(v**2 for v in ses.values())))
+            corr = cl_fit.total_se_.get(key, all_se) / all_se if all_se > 0 else 1.0
+            sim_cm = self._cell_arrays(sim, cells, "client_months")
+            cl_cells: dict[str, float] = {}
+            bf_cells: dict[str, float] = {}
+            se_sq = 0.0
+            for p in cells:
+                cm_p = sum(cm_table.get((muni, p, o), 0.0) for o in window)
+                raw = sum(ult.get((p, o), 0.0) for o in window) / cm_p if cm_p > 0 else c_group
+                z_p = cm_p / (cm_p + self.credibility_months)
+                c_p = z_p * raw + (1 - z_p) * c_group
+                cl_ibnr = 0.0
+                bf_ibnr = 0.0
+                for o in range(max(y0, self._first), min(k, y_end) + 1):
+                    age = k - o
+                    s = s_at(age)
+                    value = latest.get((muni, p, o), 0.0)
+                    if age >= mature_age and s > 0:
+                        cl_ibnr += value * (1 / s - 1)
+                    else:
+                        exposure = cm_table.get((muni, p, o), 0.0)
+                        if o == k:
+                            exposure += stock_count.get((muni, p), 0) * frac_rest
+                        bf_ibnr += exposure * c_p * (1 - s)
+                cl_cells[p] = cl_ibnr
+                bf_cells[p] = bf_ibnr
+                money_rate[(muni, p)] = c_p * kappa
+                prior_money[(muni, p)] = sum(
+                    latest.get((muni, p, o), 0.0) / s_at(k - o) * index_of_year.get(o // 12, 1.0) * kappa
+                    for o in range(y0 - 12, y0)
+                    if s_at(k - o) > 0
+                )
+                prior_months[(muni, p)] = sum(cm_table.get((muni, p, o), 0.0) for o in range(y0 - 12, y0))
+            for o in range(max(y0, self._first), min(k, y_end) + 1):
+                if k - o < mature_age:
+                    continue
+                se_o = ses.get(o, 0.0)
+                if key == (segment,):
+                    mine = sum(latest.get((muni, p, o), 0.0) for p in cells) * (1 / max(s_at(k - o), 1e-9) - 1)
+                    se_o *= float(np.sqrt(mine / pooled_ibnr[o])) if pooled_ibnr.get(o, 0.0) > 0 else 0.0
+                se_sq += se_o**2
+            se_year = float(np.sqrt(se_sq)) * corr
+            cl_total = sum(cl_cells.values())
+            for j, p in enumerate(cells):
+                c = (muni, p)
+                weight = cl_cells[p] / cl_total if cl_total > 0 else 1.0 / len(cells)
+                ibnr = cl_cells[p] * kappa + se_year * kappa * z * weight + bf_cells[p] * kappa * mult * current_noise
+                months = sim_cm[:, j, :] * month_noise
+                remaining = months[:, this].sum(axis=1) * money_rate[c] * mult
+                paths[c] = self._realised_of(muni, segment, p) + ibnr + remaining
+                next_paths[c] = months[:, nxt].sum(axis=1) * money_rate[c] * mult_next * idx_next
+                ibnr_mean[c] = (cl_cells[p] + bf_cells[p]) * kappa
+                cells_all.append(c)
+        self._contract_ceilings(segment, paths)
+        units: list[_Unit] = []
+        for muni in munis:
+            cells = [p for (m, p) in cells_all if m == muni]
+            plan = self._volumes_plan(muni, segment, cells)
+            now = self._volumes_now(muni, segment, cells)
+            q_now = self._paid_shares(segment, muni, this_year=True)
+            q_plan = self._paid_shares(segment, muni, this_year=False)
+            budget, ceiling = self._budget(muni, segment, self.year_)
+            next_budget, next_ceiling = self._budget(muni, segment, self.year_ + 1)
+            total_prior = sum(prior_money.get((muni, p), 0.0) for p in cells)
+            group = _Unit(muni, segment, None, model, budget=budget, ceiling=ceiling)
+            group.next_budget, group.next_ceiling = next_budget, next_ceiling
+            group.paths = np.zeros(P)
+            group.next_paths = np.zeros(P)
+            for p in cells:
+                c = (muni, p)
+                unit = _Unit(muni, segment, p, model)
+                unit.realised = self._realised_of(muni, segment, p)
+                unit.ibnr = ibnr_mean[c]
+                unit.paths = paths[c]
+                unit.next_paths = next_paths[c]
+                unit.budget = unit.ceiling = self._provider_budget(segment, muni, p, budget, prior_money, total_prior)
+                group.realised += unit.realised
+                group.ibnr += unit.ibnr
+                group.paths = group.paths + unit.paths
+                group.next_paths = group.next_paths + unit.next_paths
+                unit.drivers = self._volume_drivers(
+                    plan.get(p, (0.0, 0.0, 0.0)),
+                    now.get(p, (0.0, 0.0, 0.0)),
+                    prior_money.get(c, 0.0),
+                    prior_months.get(c, 0.0),
+                    money_rate.get(c, 0.0),
+                    q_plan.get(p),
+                    q_now.get(p),
+                    float(unit.paths.mean()),
+                    unit.budget,
+                )
+                units.append(unit)
+            plan_g = tuple(sum(plan.get(p, (0.0, 0.0, 0.0))[i] for p in cells) for i in range(3))
+            now_g = tuple(sum(now.get(p, (0.0, 0.0, 0.0))[i] for p in cells) for i in range(3))
+            q_plan_g = _ratio_sum(q_plan.values())
+            q_now_g = _ratio_sum(q_now.values())
+            money_g = sum(
+                money_rate.get((muni, p), 0.0) * sum(cm_table.get((muni, p, o), 0.0) for o in range(y0 - 12, y0))
+                for p in cells
+            )
+            months_g = sum(prior_months.get((muni, p), 0.0) for p in cells)
+            group.drivers = self._volume_drivers(
+                plan_g,  # type: ignore[arg-type]
+                now_g,  # type: ignore[arg-type]
+                total_prior,
+                months_g,
+                money_g / months_g if months_g > 0 else 0.0,
+                q_plan_g,
+                q_now_g,
+                float(group.paths.mean()),
+                budget,
+            )
+            units.append(group)
+        return units
+
+    def _paid_shares(self, segment: str, muni: str, *, this_year: bool) -> dict[str, tuple[float, float]]:
+        """Per provider: (declared, due) for care months past their deadline, this year as
+        of the as-of date or last year as of the same day then."""
+        pay = self._pay.filter((pl.col("segment") == segment) & (pl.col("municipality") == muni))
+        if this_year:
+            day, first = self.as_of_, self._y0
+        else:
+            day, first = _year_before(self.as_of_), self._y0 - 12
+        table = paid_share(pay, care_first=first, care_last=first + 11, as_of=day, by=("provider",))
+        return {str(p): (float(d), float(u)) for p, d, u in table.iter_rows()}
+
+    def _volume_drivers(
+        self,
+        plan: tuple[float, float, float],
+        now: tuple[float, float, float],
+        prior_money: float,
+        prior_months: float,
+        current_rate: float,
+        q_plan: tuple[float, float] | None,
+        q_now: tuple[float, float] | None,
+        forecast: float,
+        budget: int | None,
+    ) -> dict[str, float]:
+        if budget is None:
+            return {}
+        q0 = q_plan[1] / q_plan[0] if q_plan and q_plan[0] > 0 else 1.0
+        q1 = q_now[1] / q_now[0] if q_now and q_now[0] > 0 else q0
+        q0 = q0 if q0 > 0 else 1.0
+        q1 = q1 if q1 > 0 else q0
+        rate0 = prior_money / prior_months if prior_months > 0 else current_rate
+        p = Volumes(plan[0], plan[1], plan[2], rate0 / q0, q0)
+        n = Volumes(now[0], now[1], now[2], 0.0, q1)
+        return volume_drivers(p, n, forecast, float(budget))
+
+    def _provider_budget(
+        self,
+        segment: str,
+        muni: str,
+        provider: str,
+        budget: int | None,
+        prior_money: dict[tuple[str, str], float],
+        total_prior: float,
+    ) -> int | None:
+        """A provider's share of the budget: its contract's ceiling when it has one, else the
+        group budget in proportion to its spending last year."""
+        contract = contract_for(self.catalog_, segment, muni, provider, self.year_, self.as_of_)
+        if contract is not None and contract.ceiling > 0:
+            ceiling = effective_ceiling(contract, self.reallocations_, self.as_of_)
+            weights = municipality_weights(self.catalog_, contract, self.year_)
+            total = sum(weights.values())
+            share = weights.get(muni, 0) / total if total > 0 else 1.0 / len(contract.municipalities)
+            return cents(ceiling * share)
+        if budget is None or total_prior <= 0:
+            return None
+        return cents(budget * prior_money.get((muni, provider), 0.0) / total_prior)
+
+    def _contract_ceilings(self, segment: str, paths: dict[tuple[str, str], Floats]) -> None:
+        """Cap each path of a contract with a ceiling at that ceiling (split back pro rata)."""
+        for contract in self.catalog_.contracts:
+            if contract.segment != segment or contract.ceiling <= 0 or not contract.active_in(self.year_):
+                continue
+            mine = [(m, contract.provider) for m in contract.municipalities if (m, contract.provider) in paths]
+            if not mine:
+                continue
+            total = sum((paths[c] for c in mine), np.zeros(self.n_paths))
+            limit = float(effective_ceiling(contract, self.reallocations_, self.as_of_))
+            factor = np.where(total > limit, limit / np.where(total > 0, total, 1.0), 1.0)
+            for c in mine:
+                paths[c] = paths[c] * factor
+
+    # ------------------------------------------------------------------ per-client price
+
+    def _per_client(self, segment: str, munis: Sequence[str]) -> list[_Unit]:
+        P = self.n_paths
+        this, nxt = self._year_slice()
+        counted = self._counted.filter(pl.col("segment") == segment)
+        in_care = self._in_care.filter(pl.col("segment") == segment)
+        opening = self._opening_clients(segment, self.as_of_)
+        opening_plan = self._opening_clients(segment, self._plan_day)
+        clients: dict[tuple[str, str], Floats] = {}
+        known_only: dict[tuple[str, str], Floats] = {}
+        next_clients: dict[tuple[str, str], Floats] = {}
+        stock_counted: dict[tuple[str, str], float] = {}
+        plan_stock: dict[tuple[str, str], float] = {}
+        for muni in munis:
+            r = self._ratios.get((muni, segment), ClientRatios())
+            sim = self._simulate(muni, segment)
+            contracts = {
+                c.provider
+                for c in self.catalog_.contracts
+                if c.segment == segment and muni in c.municipalities and c.active_in(self.year_)
+            }
+            cells = sorted(
+                set(sim.cells) | contracts | set(counted.filter(pl.col("municipality") == muni)["provider"].to_list())
+            )
+            starts = self._cell_arrays(sim, cells, "starts")
+            alive = self._cell_arrays(sim, cells, "alive")
+            rng = _rng(self.seed, self.as_of_, "clients", muni, segment)
+            pending_rate = np.minimum(_uncertain_rate(rng, r.pending, r.pending_n, P), 1.0)
+            start_rate = _uncertain_rate(rng, r.per_start, r.per_start_n, P)
+            for j, p in enumerate(cells):
+                mine = (
+                    counted.filter((pl.col("municipality") == muni) & (pl.col("provider") == p))
+                    .select("client")
+                    .unique()
+                )
+                care = (
+                    in_care.filter((pl.col("municipality") == muni) & (pl.col("provider") == p))
+                    .select("client")
+                    .unique()
+                )
+                pending = care.join(mine, on="client", how="anti")
+                pend = _draw(rng, np.full(P, float(pending.height)), pending_rate)
+                base = float(mine.height) + pend
+                new = _draw(rng, starts[:, j, this].sum(axis=1), start_rate)
+                clients[(muni, p)] = base + new
+                known_only[(muni, p)] = base
+                end_alive = alive[:, j, this.stop - 1] if this.stop > this.start else np.zeros(P)
+                next_clients[(muni, p)] = _draw(rng, end_alive, r.stock) + _draw(
+                    rng, starts[:, j, nxt].sum(axis=1), r.per_start_year
+                )
+                op = opening.filter((pl.col("municipality") == muni) & (pl.col("provider") == p)).select("client")
+                stock_counted[(muni, p)] = float(op.join(mine, on="client", how="semi").height) + r.pending * float(
+                    op.join(pending, on="client", how="semi").height
+                )
+                plan_stock[(muni, p)] = (
+                    float(opening_plan.filter((pl.col("municipality") == muni) & (pl.col("provider") == p)).height)
+                    * r.stock
+                )
+        money: dict[tuple[str, str], Floats] = {}
+        ibnr: dict[tuple[str, str], float] = {}
+        next_money: dict[tuple[str, str], Floats] = {}
+        value: dict[tuple[str, str], tuple[float, float]] = {}
+        provider_budget: dict[tuple[str, str], int] = {}
+        for c in sorted({c for c in clients}):
+            money[c] = np.zeros(P)
+            next_money[c] = np.zeros(P)
+            ibnr[c] = 0.0
+        handled: set[tuple[str, str]] = set()
+        for contract in sorted(self.catalog_.contracts, key=lambda c: c.id):
+            if contract.segment != segment or not contract.active_in(self.year_):
+                continue
+            members = [(m, contract.provider) for m in contract.municipalities if (m, contract.provider) in clients]
+            members = [c for c in members if c not in handled]
+            if not members:
+                continue
+            handled.update(members)
+            deal = agreement(
+                contract,
+                year=self.year_,
+                as_of=self.as_of_,
+                agreed_changes=self.agreed_changes_,
+                reallocations=self.reallocations_,
+            )
+            cap = float(deal.agreed) * (1 + contract.band)
+            total = sum((clients[c] for c in members), np.zeros(P))
+            settled = _settle(total, cap, deal.price)
+            known_total = sum((known_only[c] for c in members), np.zeros(P))
+            realised_known = _settle(known_total, cap, deal.price)
+            counted_now = float(
+                sum(
+                    counted.filter((pl.col("municipality") == m) & (pl.col("provider") == p))
+                    .select("client")
+                    .unique()
+                    .height
+                    for m, p in members
+                )
+            )
+            floor_value = float(_settle(np.array([counted_now]), cap, deal.price)[0])
+            finished = self.as_of_ >= settlement_date(contract, self.year_)
+            weights = municipality_weights(self.catalog_, contract, self.year_)
+            weight_total = sum(weights.values())
+            for c in members:
+                part = np.where(total > 0, clients[c] / np.where(total > 0, total, 1.0), 1.0 / len(members))
+                if finished:
+                    money[c] = np.full(P, self._realised_of(c[0], segment, c[1]))
+                else:
+                    money[c] = settled * part
+                    ibnr[c] = float(((realised_known - floor_value) * part).mean())
+                share = weights.get(c[0], 0) / weight_total if weight_total > 0 else 1.0 / len(members)
+                value[c] = (float(deal.price), float(deal.agreed) * share)
+                provider_budget[c] = cents(deal.budget * share)
+            nxt_contract = next(
+                (
+                    n
+                    for n in self.catalog_.contracts
+                    if n.segment == segment and n.provider == contract.provider and n.active_in(self.year_ + 1)
+                ),
+                contract,
+            )
+            nxt_year = self.year_ + 1 if nxt_contract is not contract else self.year_
+            nxt_deal = agreement(nxt_contract, year=nxt_year, as_of=dt.date(nxt_year, 12, 31))
+            nxt_total = sum((next_clients[c] for c in members), np.zeros(P))
+            nxt_settled = _settle(nxt_total, float(nxt_deal.agreed) * (1 + nxt_contract.band), nxt_deal.price)
+            for c in members:
+                part = np.where(
+                    nxt_total > 0, next_clients[c] / np.where(nxt_total > 0, nxt_total, 1.0), 1.0 / len(members)
+                )
+                next_money[c] = nxt_settled * part
+        units: list[_Unit] = []
+        for muni in munis:
+            r = self._ratios.get((muni, segment), ClientRatios())
+            cells = sorted(p for (m, p) in clients if m == muni)
+            budget, ceiling = self._budget(muni, segment, self.year_)
+            group = _Unit(muni, segment, None, "per_client", budget=budget, ceiling=ceiling)
+            group.next_budget, group.next_ceiling = self._budget(muni, segment, self.year_ + 1)
+            group.paths, group.next_paths = np.zeros(P), np.zeros(P)
+            group.clients, group.next_clients = np.zeros(P), np.zeros(P)
+            for p in cells:
+                c = (muni, p)
+                unit = _Unit(muni, segment, p, "per_client")
+                unit.realised = self._realised_of(muni, segment, p)
+                unit.ibnr = ibnr[c]
+                unit.paths = money[c] if c in handled else np.full(P, unit.realised)
+                unit.next_paths = next_money[c]
+                unit.clients = clients[c]
+                unit.next_clients = next_clients[c]
+                unit.budget = unit.ceiling = provider_budget.get(c)
+                price, agreed = value.get(c, (0.0, 0.0))
+                unit.expected_clients = agreed if c in value else None
+                rc = self._cell_ratios.get((muni, segment, p), ClientRatios())
+                if unit.budget is not None:
+                    v1 = float(unit.clients.mean())
+                    unit.drivers = client_drivers(
+                        plan_stock[c],
+                        rc.new_clients,
+                        stock_counted[c],
+                        v1 - stock_counted[c],
+                        price,
+                        float(unit.paths.mean()),
+                        float(unit.budget),
+                    )
+                group.realised += unit.realised
+                group.ibnr += unit.ibnr
+                group.paths = group.paths + unit.paths
+                group.next_paths = group.next_paths + unit.next_paths
+                group.clients = group.clients + unit.clients
+                group.next_clients = group.next_clients + unit.next_clients
+                units.append(unit)
+            prices = [(value[(muni, p)][0], value[(muni, p)][1]) for p in cells if (muni, p) in value]
+            agreed_total = sum(a for _, a in prices)
+            value0 = sum(pr * a for pr, a in prices) / agreed_total if agreed_total > 0 else 0.0
+            group.expected_clients = agreed_total if prices else None
+            if budget is not None:
+                s1 = sum(stock_counted[(muni, p)] for p in cells)
+                group.drivers = client_drivers(
+                    sum(plan_stock[(muni, p)] for p in cells),
+                    r.new_clients,
+                    s1,
+                    float(group.clients.mean()) - s1,
+                    value0,
+                    float(group.paths.mean()),
+                    float(budget),
+                )
+            units.append(group)
+        return units
+
+    def _opening_clients(self, segment: str, day: dt.date) -> pl.DataFrame:
+        """Clients in care on 1 January of the year, as known on ``day`` (per provider)."""
+        sf = self.stockflow_ if day == self.as_of_ else self.plan_stockflow_
+        y_first = dt.date(self.year_, 1, 1)
+        return (
+            sf.episodes_.filter(
+                (pl.col("segment") == segment)
+                & (pl.col("start") < y_first)
+                & (pl.col("end").is_null() | (pl.col("end") >= y_first))
+            )
+            .select("municipality", "provider", "client")
+            .unique()
+        )
+
+    # ------------------------------------------------------------------ lump sum, population
+
+    def _fixed_model(self, segment: str, model: str, munis: Sequence[str]) -> list[_Unit]:
+        P = self.n_paths
+        this, nxt = self._year_slice()
+        in_care = self._in_care.filter(pl.col("segment") == segment)
+        opening = self._opening_clients(segment, self.as_of_)
+        opening_plan = self._opening_clients(segment, self._plan_day)
+        units: list[_Unit] = []
+        for muni in munis:
+            r = self._ratios.get((muni, segment), ClientRatios())
+            sim = self._simulate(muni, segment)
+            cells = sorted(set(sim.cells) | self._providers_in(self._fixed, muni, segment))
+            starts = self._cell_arrays(sim, cells, "starts")
+            alive = self._cell_arrays(sim, cells, "alive")
+            rng = _rng(self.seed, self.as_of_, "clients", muni, segment)
+            budget, ceiling = self._budget(muni, segment, self.year_)
+            group = _Unit(muni, segment, None, model, budget=budget, ceiling=ceiling)
+            group.next_budget, group.next_ceiling = self._budget(muni, segment, self.year_ + 1)
+            group.paths, group.next_paths = np.zeros(P), np.zeros(P)
+            group.clients, group.next_clients = np.zeros(P), np.zeros(P)
+            group.care_cost, group.next_care_cost = np.zeros(P), np.zeros(P)
+            expected_total = 0.0
+            has_expected = False
+            plan_stock_g = 0.0
+            stock_g = 0.0
+            for j, p in enumerate(cells):
+                unit = _Unit(muni, segment, p, model)
+                full = float(sum(v for (c, pp, s, m), v in self._fixed.items() if (pp, s, m) == (p, segment, muni)))
+                nxt_full = (
+                    float(sum(v for (c, pp, s, m), v in self._fixed_next.items() if (pp, s, m) == (p, segment, muni)))
+                    if self._fixed_next is not None
+                    else full
+                )
+                unit.realised = self._realised_of(muni, segment, p)
+                unit.paths = np.full(P, full)
+                unit.next_paths = np.full(P, nxt_full)
+                unit.budget = unit.ceiling = cents(full) if full > 0 else None
+                known = float(in_care.filter((pl.col("municipality") == muni) & (pl.col("provider") == p)).height)
+                unit.clients = known + _draw(rng, starts[:, j, this].sum(axis=1), r.episode_new_per_start)
+                end_alive = alive[:, j, this.stop - 1] if this.stop > this.start else np.zeros(P)
+                unit.next_clients = end_alive + _draw(rng, starts[:, j, nxt].sum(axis=1), r.episode_new_per_start)
+                contract = contract_for(self.catalog_, segment, muni, p, self.year_, self.as_of_)
+                tariff, expected = _tariff_and_expected(self.catalog_, contract, muni, self.year_)
+                if tariff > 0:
+                    unit.care_cost = unit.clients * tariff
+                    unit.next_care_cost = unit.next_clients * tariff
+                unit.expected_clients = expected
+                if expected is not None:
+                    expected_total += expected
+                    has_expected = True
+                stock = float(opening.filter((pl.col("municipality") == muni) & (pl.col("provider") == p)).height)
+                stock_plan = float(
+                    opening_plan.filter((pl.col("municipality") == muni) & (pl.col("provider") == p)).height
+                )
+                plan_stock_g += stock_plan
+                stock_g += stock
+                rc = self._cell_ratios.get((muni, segment, p), ClientRatios())
+                v1 = float(unit.clients.mean())
+                worth = unit.care_cost if unit.care_cost is not None else unit.paths
+                value0 = tariff if tariff > 0 else (float(worth.mean()) / v1 if v1 > 0 else 0.0)
+                if unit.budget is not None:
+                    unit.drivers = client_drivers(
+                        stock_plan,
+                        rc.episode_new_clients,
+                        stock,
+                        v1 - stock,
+                        value0,
+                        float(worth.mean()),
+                        float(unit.budget),
+                    )
+                group.realised += unit.realised
+                group.paths = group.paths + unit.paths
+                group.next_paths = group.next_paths + unit.next_paths
+                group.clients = group.clients + unit.clients
+                group.next_clients = group.next_clients + unit.next_clients
+                group.care_cost = group.care_cost + (unit.care_cost if unit.care_cost is not None else 0.0)
+                group.next_care_cost = group.next_care_cost + (
+                    unit.next_care_cost if unit.next_care_cost is not None else 0.0
+                )
+                units.append(unit)
+            group.expected_clients = expected_total if has_expected else r.episode_new_clients + plan_stock_g
+            v1 = float(group.clients.mean())
+            has_cost = float(group.care_cost.sum()) > 0
+            worth_g = group.care_cost if has_cost else group.paths
+            if budget is not None and v1 > 0:
+                group.drivers = client_drivers(
+                    plan_stock_g,
+                    r.episode_new_clients,
+                    stock_g,
+                    v1 - stock_g,
+                    float(worth_g.mean()) / v1,
+                    float(worth_g.mean()),
+                    float(budget),
+                )
+            if float(group.care_cost.sum()) == 0:
+                group.care_cost = None
+                group.next_care_cost = None
+            units.append(group)
+        return units
+
+    # ------------------------------------------------------------------ rows
+
+    def _row(self, u: _Unit, *, next_year: bool = False) -> ForecastRow:
+        year = self.year_ + 1 if next_year else self.year_
+        paths = u.next_paths if next_year else u.paths
+        span = Range.of(paths) if paths.size else Range.fixed(0.0)
+        if u.model in FIXED_MODELS:
+            span = Range.fixed(span.mean)
+        forecast = cents(span.mean)
+        realised = 0 if next_year else cents(u.realised)
+        ibnr = 0 if next_year else cents(u.ibnr)
+        budget = u.next_budget if next_year else u.budget
+        ceiling = u.next_ceiling if next_year else u.ceiling
+        if u.provider is not None and next_year:
+            budget = ceiling = None
+        clients_paths = u.next_clients if next_year else u.clients
+        clients = Range.of(clients_paths) if clients_paths is not None else None
+        cost_paths = u.next_care_cost if next_year else u.care_cost
+        care_cost = Range.of(cost_paths) if cost_paths is not None else None
+        warn = warning(forecast, cents(span.high), ceiling)
+        if u.model in FIXED_MODELS and clients is not None and u.expected_clients is not None and not next_year:
+            warn = warn or clients.high > u.expected_clients
+        drivers = () if next_year or not u.drivers else tuple((n, float(u.drivers.get(n, 0.0))) for n in DRIVERS)
+        return ForecastRow(
+            municipality=u.municipality,
+            segment=u.segment,
+            provider=u.provider,
+            funding_model=u.model,
+            year=year,
+            as_of=self.as_of_,
+            budget=budget,
+            ceiling=ceiling,
+            realised=realised,
+            ibnr=ibnr,
+            remaining=forecast - realised - ibnr,
+            forecast=forecast,
+            low=cents(span.low),
+            high=cents(span.high),
+            warning=warn,
+            drivers=drivers,
+            clients=clients,
+            expected_clients=None if next_year else u.expected_clients,
+            care_cost=care_cost,
+        )
+
+
+def _sum_lines(lines: Any) -> dict[tuple[str, str, str, str], int]:
+    """Cents per (contract, provider, segment, municipality), without segment ceiling cuts."""
+    out: dict[tuple[str, str, str, str], int] = {}
+    for line in lines:
+        assert isinstance(line, PaymentLine)
+        if line.rule == "ceiling.segment":
+            continue
+        key = (line.contract, line.provider, line.segment, line.municipality)
+        out[key] = out.get(key, 0) + line.amount_cents
+    return out
+
+
+def _ratio_sum(pairs: Any) -> tuple[float, float] | None:
+    items = list(pairs)
+    if not items:
+        return None
+    return (sum(a for a, _ in items), sum(b for _, b in items))
+
+
+def _year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _tariff_and_expected(
+    catalog: Catalog, contract: Contract | None, municipality: str, year: int
+) -> tuple[float, float | None]:
+    """A lump-sum contract's tariff per client and the clients it was based on, for one
+    municipality (the contract's split over municipalities: by their budgets)."""
+    if contract is None:
+        return 0.0, None
+    tariff = float(np.mean(list(contract.tariffs.values()))) if contract.tariffs else 0.0
+    weights = municipality_weights(catalog, contract, year)
+    total = sum(weights.values())
+    share = weights.get(municipality, 0) / total if total > 0 else 1.0 / len(contract.municipalities)
+    if contract.expected_clients > 0:
+        return tariff, contract.expected_clients * share
+    if tariff > 0:
+        return tariff, annual_lump_sum(contract) / tariff * share
+    return tariff, None

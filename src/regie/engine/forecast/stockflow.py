@@ -1,0 +1,613 @@
+"""Stock and flow: the clients in care at the as-of date, who enters and who leaves after it.
+
+Definitions
+-----------
+- **Client-months** of a month: the days each episode overlaps the month, divided by the
+  days of the month, summed over episodes (:func:`client_months`). A client in care the
+  whole month counts 1, from the 16th of a 30-day month 0.5.
+- **Duration** of an episode in a month: the number of whole calendar months since the
+  month it started (0 in its first month). An episode that started in the first month of a
+  municipality's data is a transfer of the stock that was in care when the data began (the
+  synthetic regions and a first import both look like that): its real start is unknown, so
+  it counts as long-running, in the last duration bin.
+- **Exit hazard** h(d): of the episodes in care at duration d in a month of the window,
+  the share that ended in that month (a life table on person-months, :func:`life_table`).
+  Bins with fewer than ``min_at_risk`` person-months are pooled with the next ones; every
+  duration from ``max_duration`` on shares one bin. Per calendar month a seasonal factor and
+  per provider a factor (observed / expected exits, shrunk towards 1) scale the hazard on
+  the complementary log-log scale: ``h' = 1 - (1 - h) ** (season x provider)``.
+- **Inflow**: episodes starting in a month (starts of the first month of a municipality's
+  data are transfers, not inflow). Its seasonal index comes from the complete years in the
+  data; its level for the rest of the year is the prior year's level times the ratio of this
+  year's starts to date to the prior year's starts over the same months, both *as known on
+  the same day* (the as-of date and one year before), so the late arrival of start messages
+  cancels out. New episodes go to providers in proportion to their starts of the last 12
+  months.
+- **Nowcast of the stock**: on the as-of date some episodes have ended without their stop
+  having arrived (ghosts) and some have started without their start having arrived
+  (missing). Their rates are measured on earlier month ends, by comparing what was known
+  then with what is known now, and applied to the stock at the as-of date.
+
+The simulation (:meth:`StockFlow.simulate`) draws, per path, the exits of the stock by
+duration type (multinomial), the starts per provider and month (Poisson, with a level drawn
+around its estimate to carry the uncertainty of the rate), and the exits of every monthly
+cohort of new episodes. A month of care counts 1, the month of an exit 1/2, the month of a
+start 1/2 (1/3 when the episode ends in the month it starts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from regie.engine import frames
+from regie.engine.forecast.base import (
+    CELL,
+    Estimator,
+    Floats,
+    month_end,
+    month_index,
+    month_index_expr,
+    month_of,
+    same_day_year_before,
+)
+from regie.engine.indicators import prepare_episodes
+
+#: Weight of the month of a start, of an exit, and of both in one month.
+START_WEIGHT = 0.5
+EXIT_WEIGHT = 0.5
+START_EXIT_WEIGHT = 1.0 / 3.0
+
+
+def episodes_as_of(episodes: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """The episodes as they stood on ``as_of``, with month indices and the transfer flag.
+
+    Adds ``start_m`` and ``end_m`` (month indices, ``end_m`` null while open) and
+    ``transfer`` (the episode starts in the first month of its municipality's data).
+    """
+    df = prepare_episodes(episodes, as_of)
+    df = df.with_columns(month_index_expr("start"), month_index_expr("end"))
+    first = pl.col("start_m").min().over("municipality")
+    return df.with_columns((pl.col("start_m") == first).alias("transfer"))
+
+
+def client_months(episodes: pl.DataFrame, *, first: dt.date, as_of: dt.date, by: Sequence[str] = CELL) -> pl.DataFrame:
+    """Client-months and distinct clients per group ``by`` and month, from ``first`` to ``as_of``.
+
+    ``episodes`` as returned by :func:`episodes_as_of`. A month is cut off at ``as_of``
+    (the days after it are not counted). Columns: ``by``, ``month`` (index),
+    ``client_months`` (float), ``clients``.
+
+    >>> eps = frames.frame("episodes", [
+    ...     {"episode_id": "e", "client": "c", "provider": "p", "segment": "S", "municipality": "m",
+    ...      "start": dt.date(2025, 1, 16), "start_arrival": dt.date(2025, 1, 16)}])
+    >>> t = client_months(episodes_as_of(eps, dt.date(2025, 2, 28)), first=dt.date(2025, 1, 1),
+    ...                   as_of=dt.date(2025, 2, 28))
+    >>> [round(x, 3) for x in t["client_months"]]
+    [0.516, 1.0]
+    """
+    keys = list(by)
+    df = episodes.select(*keys, "client", "start", "end").with_columns(
+        pl.max_horizontal(pl.col("start"), pl.lit(first)).alias("_s"),
+        pl.min_horizontal(pl.col("end").fill_null(as_of), pl.lit(as_of)).alias("_e"),
+    )
+    df = df.filter(pl.col("_s") <= pl.col("_e"))
+    schema = {**{k: pl.Utf8 for k in keys}, "month": pl.Int64, "client_months": pl.Float64, "clients": pl.Int64}
+    if df.height == 0:
+        return pl.DataFrame(schema=schema)
+    df = df.with_columns(
+        pl.date_ranges(pl.col("_s").dt.truncate("1mo"), pl.col("_e").dt.truncate("1mo"), "1mo").alias("_month")
+    ).explode("_month")
+    lo = pl.max_horizontal(pl.col("_s"), pl.col("_month"))
+    hi = pl.min_horizontal(pl.col("_e"), pl.col("_month").dt.month_end())
+    df = df.with_columns(
+        ((hi - lo).dt.total_days() + 1).cast(pl.Float64).alias("_days"),
+        pl.col("_month").dt.month_end().dt.day().cast(pl.Float64).alias("_dim"),
+        month_index_expr("_month").alias("month"),
+    )
+    out = df.group_by([*keys, "month"]).agg(
+        (pl.col("_days") / pl.col("_dim")).sum().alias("client_months"),
+        pl.col("client").n_unique().cast(pl.Int64).alias("clients"),
+    )
+    return out.sort([*keys, "month"]).select(list(schema))
+
+
+def person_months(episodes: pl.DataFrame, *, first: int, last: int, max_duration: int) -> pl.DataFrame:
+    """One row per episode and month of ``first..last`` (month indices) in which it was in care.
+
+    Columns: segment, provider, municipality, ``t`` (month index), ``d`` (duration bin: the
+    months since the start, at most ``max_duration``; transfers always ``max_duration``),
+    ``exit`` (the episode ended in month ``t``). ``episodes`` from :func:`episodes_as_of`;
+    an open episode is in care up to ``last``.
+    """
+    df = episodes.select("segment", "provider", "municipality", "start_m", "end_m", "transfer").with_columns(
+        pl.max_horizontal(pl.col("start_m"), pl.lit(first)).alias("_lo"),
+        pl.min_horizontal(pl.col("end_m").fill_null(last), pl.lit(last)).alias("_hi"),
+    )
+    df = df.filter(pl.col("_lo") <= pl.col("_hi"))
+    df = df.with_columns(pl.int_ranges(pl.col("_lo"), pl.col("_hi") + 1).alias("t")).explode("t")
+    d = (
+        pl.when(pl.col("transfer"))
+        .then(max_duration)
+        .otherwise(pl.min_horizontal(pl.col("t") - pl.col("start_m"), max_duration))
+    )
+    return df.select(
+        "segment",
+        "provider",
+        "municipality",
+        pl.col("t").cast(pl.Int64),
+        d.cast(pl.Int64).alias("d"),
+        (pl.col("end_m") == pl.col("t")).fill_null(False).alias("exit"),
+    )
+
+
+def life_table(at_risk: Floats, exits: Floats, min_at_risk: float) -> Floats:
+    """Exit hazard per duration bin: exits / at risk, pooling thin bins with the next ones.
+
+    Bins are pooled from the start: a bin with fewer than ``min_at_risk`` person-months is
+    joined with the following bins until the pool has enough; the pool's rate applies to
+    every bin in it. A last pool that stays too thin joins the pool before it.
+
+    >>> life_table(np.array([100.0, 5.0, 5.0, 40.0]), np.array([10.0, 1.0, 0.0, 4.0]), 10)
+    array([0.1, 0.1, 0.1, 0.1])
+    >>> life_table(np.array([100.0, 50.0]), np.array([20.0, 5.0]), 10)
+    array([0.2, 0.1])
+    """
+    n = at_risk.size
+    pools: list[list[int]] = []
+    current: list[int] = []
+    mass = 0.0
+    for i in range(n):
+        current.append(i)
+        mass += float(at_risk[i])
+        if mass >= min_at_risk:
+            pools.append(current)
+            current, mass = [], 0.0
+    if current:
+        if pools:
+            pools[-1].extend(current)
+        else:
+            pools.append(current)
+    out = np.zeros(n)
+    for pool in pools:
+        risk = float(at_risk[pool].sum())
+        out[pool] = float(exits[pool].sum()) / risk if risk > 0 else 0.0
+    return np.clip(out, 0.0, 1.0)
+
+
+def _shrunk_ratio(observed: float, expected: float, shrink: float) -> float:
+    """Observed / expected, shrunk towards 1 by ``shrink`` pseudo-events."""
+    return (observed + shrink) / (expected + shrink)
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Simulated months of one budget group (municipality x segment), per path and provider.
+
+    Arrays are indexed ``[path, cell, month]`` with months ``first .. first + horizon - 1``
+    (month indices); ``cells`` names the providers.
+    """
+
+    cells: tuple[str, ...]
+    first: int
+    client_months: Floats
+    #: client-months of the stock at the as-of date (included in ``client_months``)
+    stock_client_months: Floats
+    #: new episodes per month
+    starts: Floats
+    #: episodes of the stock and of new ones still in care at the end of each month
+    alive: Floats
+    #: episodes in care on the as-of date that are not known yet (nowcast; in month 0)
+    missing: Floats
+
+
+class StockFlow(Estimator):
+    """Stock-and-flow model of the episodes of every budget group (see the module docstring).
+
+    Parameters
+    ----------
+    window_months : months of person-time (ending with the as-of month) the exit hazards
+        are learnt from.
+    max_duration : durations from this many months on share one hazard bin.
+    min_at_risk : a hazard bin needs this many person-months, else it is pooled.
+    shrink : pseudo-events that shrink provider and seasonal factors towards 1.
+    inflow_drift : log-standard deviation per year by which the inflow level may drift
+        away from its estimate over the months to come (on top of its estimation error).
+    inflow_half_life : months after which a month's weight in the inflow ratio halves.
+
+    Attributes (after :meth:`fit`)
+    ------------------------------
+    as_of_ : the as-of date; ``month_`` its month index.
+    hazard_ : segment -> exit hazard per duration bin (array of ``max_duration + 1``).
+    exit_season_ : segment -> 12 factors on the hazard, January first.
+    provider_exit_ : (segment, provider) -> factor on the hazard.
+    inflow_season_ : segment -> 12 seasonal indices of starts (mean 1).
+    inflow_level_ : (municipality, segment) -> expected starts in an average month now.
+    inflow_sigma_ : (municipality, segment) -> log-standard deviation of that level.
+    inflow_ratio_ : (municipality, segment) -> this year's starts to date / last year's.
+    provider_share_ : (municipality, segment) -> provider -> share of new episodes.
+    stock_ : the open episodes on the as-of date with their duration bin ``d``.
+    ghost_, missing_ : segment -> share of the known stock that has in fact ended, and that
+        is in care but not known yet.
+    episodes_ : the episodes as of the as-of date (:func:`episodes_as_of`).
+    """
+
+    def __init__(
+        self,
+        *,
+        window_months: int = 24,
+        max_duration: int = 36,
+        min_at_risk: float = 30.0,
+        shrink: float = 10.0,
+        inflow_drift: float = 0.10,
+        inflow_half_life: float = 6.0,
+    ) -> None:
+        self.window_months = window_months
+        self.max_duration = max_duration
+        self.min_at_risk = min_at_risk
+        self.shrink = shrink
+        self.inflow_drift = inflow_drift
+        self.inflow_half_life = inflow_half_life
+
+    # ------------------------------------------------------------------ fit
+
+    def fit(self, episodes: pl.DataFrame, *, as_of: dt.date) -> StockFlow:
+        """Learn hazards, inflow and the stock from ``episodes`` (frame ``episodes``) as of ``as_of``.
+
+        Only rows that had arrived by ``as_of`` are used; the frame may hold more.
+        """
+        raw = frames.conform("episodes", episodes)
+        eps = episodes_as_of(raw, as_of)
+        self.as_of_ = as_of
+        self.month_ = k = month_index(as_of)
+        self.episodes_ = eps
+        self._fit_exits(eps, k)
+        self._fit_inflow(raw, eps, as_of)
+        self._fit_nowcast(raw, eps, as_of)
+        stock = eps.filter(pl.col("end").is_null())
+        d = (
+            pl.when(pl.col("transfer"))
+            .then(self.max_duration)
+            .otherwise(pl.min_horizontal(pl.lit(k) - pl.col("start_m"), self.max_duration))
+        )
+        self.stock_ = stock.with_columns(d.cast(pl.Int64).alias("d"))
+        return self
+
+    def _fit_exits(self, eps: pl.DataFrame, k: int) -> None:
+        D = self.max_duration
+        # the as-of month itself is left out: many of its stops are still on their way
+        pm = person_months(eps, first=k - self.window_months, last=k - 1, max_duration=D)
+        self.hazard_: dict[str, Floats] = {}
+        self.exit_season_: dict[str, Floats] = {}
+        self.provider_exit_: dict[tuple[str, str], float] = {}
+        for segment in sorted(set(eps["segment"].to_list())):
+            rows = pm.filter(pl.col("segment") == segment)
+            by_d = rows.group_by("d").agg(pl.len().alias("n"), pl.col("exit").sum().alias("x"))
+            risk = np.zeros(D + 1)
+            exits = np.zeros(D + 1)
+            for d, n, x in by_d.iter_rows():
+                risk[d] += n
+                exits[d] += x
+            h = life_table(risk, exits, self.min_at_risk)
+            self.hazard_[segment] = h
+            if rows.height == 0:
+                self.exit_season_[segment] = np.ones(12)
+                continue
+            expected = rows.with_columns(
+                pl.col("d").replace_strict(list(range(D + 1)), h.tolist(), return_dtype=pl.Float64).alias("h"),
+                (pl.col("t") % 12).alias("j"),
+            )
+            season = np.ones(12)
+            for j, o, e in expected.group_by("j").agg(pl.col("exit").sum(), pl.col("h").sum()).iter_rows():
+                season[j] = _shrunk_ratio(float(o), float(e), self.shrink)
+            self.exit_season_[segment] = season
+            hs = expected.with_columns(
+                (1 - (1 - pl.col("h")) ** pl.col("j").replace_strict(list(range(12)), season.tolist())).alias("h")
+            )
+            for provider, o, e in (
+                hs.group_by("provider").agg(pl.col("exit").sum(), pl.col("h").sum()).sort("provider").iter_rows()
+            ):
+                self.provider_exit_[(segment, provider)] = _shrunk_ratio(float(o), float(e), self.shrink)
+
+    def _fit_inflow(self, raw: pl.DataFrame, eps: pl.DataFrame, as_of: dt.date) -> None:
+        k = month_index(as_of)
+        year = as_of.year
+        starts = eps.filter(~pl.col("transfer"))
+        # seasonal index per segment from the complete years before this one
+        complete = starts.filter(pl.col("start").dt.year() < year)
+        self.inflow_season_: dict[str, Floats] = {}
+        for segment in sorted(set(eps["segment"].to_list())):
+            counts = np.zeros(12)
+            for j, n in (
+                complete.filter(pl.col("segment") == segment)
+                .group_by((pl.col("start_m") % 12).alias("j"))
+                .agg(pl.len())
+                .iter_rows()
+            ):
+                counts[j] = n
+            mean = counts.mean()
+            s = (counts + self.shrink) / (mean + self.shrink) if mean > 0 else np.ones(12)
+            self.inflow_season_[segment] = s / s.mean()
+        # level: last year's starts x (starts to date / last year's starts to the same day),
+        # recent months weighing more (half-life ``inflow_half_life`` months)
+        before = same_day_year_before(as_of)
+        eps_before = episodes_as_of(raw, before).filter(~pl.col("transfer"))
+        year_first = month_index(dt.date(year, 1, 1))
+        keys = ["municipality", "segment"]
+
+        def monthly(df: pl.DataFrame, first: int, last: int) -> dict[tuple[str, str], Floats]:
+            out: dict[tuple[str, str], Floats] = {}
+            part = df.filter((pl.col("start_m") >= first) & (pl.col("start_m") <= last))
+            for m, sg, t, n in part.group_by([*keys, "start_m"]).agg(pl.len()).iter_rows():
+                out.setdefault((str(m), str(sg)), np.zeros(last - first + 1))[t - first] += n
+            return out
+
+        now_counts = monthly(starts, year_first, k)
+        then_counts = monthly(eps_before, year_first - 12, k - 12)
+        last_year = monthly(starts, year_first - 12, year_first - 1)
+        recent = monthly(starts, k - 11, k)
+        weights = 0.5 ** ((k - np.arange(year_first, k + 1)) / self.inflow_half_life) if k >= year_first else None
+        months_to_date = k - year_first + 1
+        # the segment's ratio over all municipalities: a small municipality's own ratio is
+        # shrunk towards it (``shrink`` weighted starts), as they share the region's trend
+        pooled: dict[str, tuple[float, float]] = {}
+        if weights is not None:
+            for (m, sg), past in then_counts.items():
+                current = now_counts.get((m, sg), np.zeros_like(past))
+                a, b = pooled.get(sg, (0.0, 0.0))
+                pooled[sg] = (a + float((weights * current).sum()), b + float((weights * past).sum()))
+        self.inflow_level_: dict[tuple[str, str], float] = {}
+        self.inflow_sigma_: dict[tuple[str, str], float] = {}
+        self.inflow_ratio_: dict[tuple[str, str], float] = {}
+        for key in sorted({(str(m), str(sg)) for m, sg in eps.select(keys).unique().iter_rows()}):
+            segment = key[1]
+            s = self.inflow_season_.get(segment, np.ones(12))
+            now = now_counts.get(key)
+            then = then_counts.get(key)
+            last_n = float(last_year.get(key, np.zeros(1)).sum())
+            recent_n = float(recent.get(key, np.zeros(1)).sum())
+            if weights is not None and then is not None and then.sum() > 0 and last_n > 0:
+                now_w = float((weights * (now if now is not None else 0.0)).sum())
+                then_w = float((weights * then).sum())
+                seg_now, seg_then = pooled.get(segment, (now_w, then_w))
+                prior = (seg_now + 0.5) / (seg_then + 0.5)
+                ratio = (now_w + self.shrink * prior) / (then_w + self.shrink)
+                base = last_n / 12.0
+                now_var = float((weights**2 * (now if now is not None else 0.0)).sum()) + 0.25
+                then_var = float((weights**2 * then).sum()) + 0.25
+                var = now_var / (now_w + self.shrink) ** 2 + then_var / (then_w + self.shrink) ** 2 + 1.0 / last_n
+            else:
+                # no prior year to compare with: the last 12 months as known, seasonally adjusted
+                ratio = 1.0
+                span = [(k - i) % 12 for i in range(min(12, max(months_to_date, 1)))]
+                base = recent_n / max(float(sum(s[j] for j in span)), 1e-9) if recent_n else 0.0
+                var = 1.0 / (recent_n + 0.5)
+            self.inflow_ratio_[key] = ratio
+            self.inflow_level_[key] = base * ratio
+            self.inflow_sigma_[key] = float(np.sqrt(var))
+        # providers' shares of new episodes over the last 12 months
+        self.provider_share_: dict[tuple[str, str], dict[str, float]] = {}
+        shares = starts.filter(pl.col("start_m") > k - 12).group_by([*keys, "provider"]).agg(pl.len().alias("n"))
+        for (municipality, segment), part in shares.sort([*keys, "provider"]).group_by(keys, maintain_order=True):
+            total = float(part["n"].sum())
+            self.provider_share_[(str(municipality), str(segment))] = {
+                str(p): float(n) / total for p, n in zip(part["provider"], part["n"], strict=True)
+            }
+
+    def _fit_nowcast(self, raw: pl.DataFrame, eps: pl.DataFrame, as_of: dt.date) -> None:
+        """Ghost and missing shares of the stock, measured on the same day of earlier years.
+
+        The same day, because how many stops are still on their way depends on the season
+        (many youth care episodes end in the last days of June). Without an earlier year
+        in the data, month ends 3 to 8 months back are used.
+        """
+        k = month_index(as_of)
+        ghosts: dict[str, float] = {}
+        missing: dict[str, float] = {}
+        known_total: dict[str, float] = {}
+        earliest = eps["start"].min() if eps.height else None
+        checkpoints: list[dt.date] = []
+        day = as_of
+        for _ in range(3):
+            day = same_day_year_before(day)
+            if isinstance(earliest, dt.date) and day >= earliest + dt.timedelta(days=60):
+                checkpoints.append(day)
+        if not checkpoints and isinstance(earliest, dt.date):
+            checkpoints = [month_end(k - back) for back in range(3, 9) if month_end(k - back) >= earliest]
+        for t_end in checkpoints:
+            known = episodes_as_of(raw, t_end).filter(pl.col("end").is_null()).select("episode_id", "segment")
+            truth = eps.filter((pl.col("start") <= t_end) & (pl.col("end").is_null() | (pl.col("end") > t_end))).select(
+                "episode_id", "segment"
+            )
+            ghost = known.join(truth, on="episode_id", how="anti")
+            miss = truth.join(known, on="episode_id", how="anti")
+            for seg, n in known.group_by("segment").agg(pl.len()).iter_rows():
+                known_total[seg] = known_total.get(seg, 0.0) + n
+            for seg, n in ghost.group_by("segment").agg(pl.len()).iter_rows():
+                ghosts[seg] = ghosts.get(seg, 0.0) + n
+            for seg, n in miss.group_by("segment").agg(pl.len()).iter_rows():
+                missing[seg] = missing.get(seg, 0.0) + n
+        self.ghost_: dict[str, float] = {}
+        self.missing_: dict[str, float] = {}
+        for seg in sorted(set(eps["segment"].to_list())):
+            total = known_total.get(seg, 0.0)
+            self.ghost_[seg] = ghosts.get(seg, 0.0) / total if total else 0.0
+            self.missing_[seg] = missing.get(seg, 0.0) / total if total else 0.0
+
+    # ------------------------------------------------------------------ the model
+
+    def exit_probabilities(self, segment: str, provider: str, d0: int, first: int, horizon: int) -> Floats:
+        """Probability of exiting in each month ``first .. first + horizon - 1`` (last: never).
+
+        For an episode at duration bin ``d0`` in month ``first``. Returns ``horizon + 1``
+        probabilities summing to 1: exit in month i, or still in care after the horizon.
+        """
+        self.check_fitted("hazard_")
+        D = self.max_duration
+        h = self.hazard_.get(segment, np.zeros(D + 1))
+        season = self.exit_season_.get(segment, np.ones(12))
+        factor = self.provider_exit_.get((segment, provider), 1.0)
+        d = np.minimum(d0 + np.arange(horizon), D)
+        months = (first + np.arange(horizon)) % 12
+        hz = 1 - (1 - h[d]) ** (season[months] * factor)
+        survive = np.concatenate([[1.0], np.cumprod(1 - hz)])
+        out = np.empty(horizon + 1)
+        out[:horizon] = survive[:horizon] * hz
+        out[horizon] = survive[horizon]
+        return np.clip(out, 0.0, 1.0) / max(float(np.clip(out, 0.0, 1.0).sum()), 1e-12)
+
+    def monthly_starts(self, municipality: str, segment: str, first: int, horizon: int) -> Floats:
+        """Expected new episodes of a group in months ``first .. first + horizon - 1``."""
+        self.check_fitted("inflow_level_")
+        level = self.inflow_level_.get((municipality, segment), 0.0)
+        season = self.inflow_season_.get(segment, np.ones(12))
+        return np.asarray(level * season[(first + np.arange(horizon)) % 12], dtype=np.float64)
+
+    def cells(self, municipality: str, segment: str) -> tuple[str, ...]:
+        """The providers of a group: with clients in stock or a share of new episodes."""
+        in_stock = set(
+            self.stock_.filter((pl.col("municipality") == municipality) & (pl.col("segment") == segment))[
+                "provider"
+            ].to_list()
+        )
+        return tuple(sorted(in_stock | set(self.provider_share_.get((municipality, segment), {}))))
+
+    def stock_types(self, municipality: str, segment: str, where: pl.Expr | None = None) -> pl.DataFrame:
+        """The stock of a group on the as-of date, counted per provider and duration bin."""
+        self.check_fitted("stock_")
+        stock = self.stock_.filter((pl.col("municipality") == municipality) & (pl.col("segment") == segment))
+        if where is not None:
+            stock = stock.filter(where)
+        return stock.group_by("provider", "d").agg(pl.len().alias("n")).sort("provider", "d")
+
+    def expected(
+        self,
+        municipality: str,
+        segment: str,
+        horizon: int,
+        *,
+        inflow: Floats | None = None,
+        stock: pl.Expr | None = None,
+        nowcast: bool = True,
+    ) -> Simulation:
+        """The expected months of a group (the mean of :meth:`simulate`, without randomness).
+
+        ``inflow`` overrides the expected starts per month; ``stock`` keeps only the part of
+        the stock it selects (a filter on :attr:`stock_`); ``nowcast=False`` leaves the
+        stock as known (no ghosts removed, no missing added).
+        """
+        return self._run(municipality, segment, horizon, None, 1, inflow, stock, nowcast)
+
+    def simulate(
+        self, municipality: str, segment: str, horizon: int, rng: np.random.Generator, n_paths: int
+    ) -> Simulation:
+        """``n_paths`` random futures of a group over ``horizon`` months after the as-of month."""
+        return self._run(municipality, segment, horizon, rng, n_paths, None, None, True)
+
+    def _run(
+        self,
+        municipality: str,
+        segment: str,
+        horizon: int,
+        rng: np.random.Generator | None,
+        n_paths: int,
+        inflow: Floats | None,
+        stock: pl.Expr | None,
+        nowcast: bool,
+    ) -> Simulation:
+        self.check_fitted("stock_")
+        first = self.month_ + 1
+        cells = self.cells(municipality, segment)
+        index = {p: i for i, p in enumerate(cells)}
+        C, H, P = len(cells), horizon, n_paths
+        cm = np.zeros((P, C, H))
+        stock_cm = np.zeros((P, C, H))
+        alive = np.zeros((P, C, H))
+        starts = np.zeros((P, C, H))
+        missing_starts = np.zeros((P, C, max(H, 1)))
+        ghost = self.ghost_.get(segment, 0.0) if nowcast else 0.0
+        missing = self.missing_.get(segment, 0.0) if nowcast else 0.0
+
+        def exits_of(n: Floats, probs: Floats) -> Floats:
+            """Exits per month of ``n[path, g]`` episodes with exit probabilities ``probs[g, month]``."""
+            if rng is None:
+                return np.asarray(n[:, :, None] * probs[None, :, :], dtype=np.float64)
+            return np.asarray(rng.multinomial(np.asarray(n, dtype=np.int64), probs), dtype=np.float64)
+
+        def months_of(n: Floats, exits: Floats, span: int, started: bool) -> tuple[Floats, Floats]:
+            """Client-months and episodes in care at month end, per path, cohort and month."""
+            left = n[:, :, None] - np.cumsum(exits[:, :, :span], axis=2)
+            months = left + EXIT_WEIGHT * exits[:, :, :span]
+            if started:
+                months[:, :, 0] = START_WEIGHT * left[:, :, 0] + START_EXIT_WEIGHT * exits[:, :, 0]
+            return months, left
+
+        if H > 0:
+            types = self.stock_types(municipality, segment, stock)
+            for provider in sorted(set(types["provider"].to_list())):
+                c = index[provider]
+                mine = types.filter(pl.col("provider") == provider)
+                counts = np.asarray(mine["n"].to_numpy(), dtype=np.float64)
+                if rng is None:
+                    kept = np.broadcast_to(counts * (1 - ghost), (P, counts.size)).astype(np.float64)
+                else:
+                    kept = rng.binomial(counts.astype(np.int64), 1 - ghost, (P, counts.size)).astype(np.float64)
+                probs = np.stack([self.exit_probabilities(segment, provider, int(d) + 1, first, H) for d in mine["d"]])
+                months, left = months_of(kept, exits_of(kept, probs), H, started=False)
+                stock_cm[:, c, :] += months.sum(axis=1)
+                alive[:, c, :] += left.sum(axis=1)
+            n_stock = float(types["n"].sum()) if types.height else 0.0
+        else:
+            n_stock = 0.0
+        shares = self.provider_share_.get((municipality, segment), {})
+        share = np.array([shares.get(p, 0.0) for p in cells])
+        if H > 0 and missing > 0 and n_stock > 0 and share.sum() > 0:
+            lam = missing * n_stock * share
+            extra = (
+                np.broadcast_to(lam, (P, C)).astype(np.float64)
+                if rng is None
+                else rng.poisson(lam, (P, C)).astype(np.float64)
+            )
+            missing_starts[:, :, 0] += extra
+            probs = np.stack([self.exit_probabilities(segment, p, 1, first, H) for p in cells])
+            months, left = months_of(extra, exits_of(extra, probs), H, started=False)
+            stock_cm += months
+            alive += left
+        cm += stock_cm
+        expected_starts = self.monthly_starts(municipality, segment, first, H) if inflow is None else inflow
+        if H > 0 and share.sum() > 0 and expected_starts.sum() > 0:
+            if rng is None:
+                level = np.ones(P)
+            else:
+                sigma = float(
+                    np.sqrt(self.inflow_sigma_.get((municipality, segment), 0.0) ** 2 + self.inflow_drift**2 * H / 12)
+                )
+                level = np.exp(rng.normal(-0.5 * sigma**2, sigma, P))
+            for m in range(H):
+                lam = expected_starts[m] * share[None, :] * level[:, None]
+                n_new = lam if rng is None else rng.poisson(lam).astype(np.float64)
+                starts[:, :, m] += n_new
+                probs = np.stack([self.exit_probabilities(segment, p, 0, first + m, H - m) for p in cells])
+                months, left = months_of(n_new, exits_of(n_new, probs), H - m, started=True)
+                cm[:, :, m:] += months
+                alive[:, :, m:] += left
+        return Simulation(cells, first, cm, stock_cm, starts, alive, missing_starts)
+
+
+def group_months(sim: Simulation) -> Floats:
+    """Client-months per path and month, summed over the providers of a :class:`Simulation`."""
+    return np.asarray(sim.client_months.sum(axis=1), dtype=np.float64)
+
+
+def month_dates(sim: Simulation) -> list[dt.date]:
+    """The first days of the months of a :class:`Simulation`."""
+    return [month_of(sim.first + i) for i in range(sim.client_months.shape[2])]
+
+
+def shares_of(mapping: Mapping[str, float], cells: Sequence[str]) -> Floats:
+    """``mapping``'s values for ``cells`` (0 when absent), as an array."""
+    return np.array([mapping.get(c, 0.0) for c in cells], dtype=np.float64)
