@@ -40,6 +40,7 @@ others), times the value per client u; duration plays no part there.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -55,6 +56,8 @@ LABELS = {
 }
 #: The drivers that name a cause in the care itself (``plan`` is about the budget).
 CAUSES = DRIVERS[1:]
+#: Volumes below this count as none (a division by them would say nothing).
+_TINY = 1e-9
 
 
 def warning(forecast: float, high: float, ceiling: float | None) -> bool:
@@ -90,7 +93,7 @@ class Volumes:
 
     @property
     def months_per_start(self) -> float:
-        return self.start_months / self.starts if self.starts > 0 else 0.0
+        return self.start_months / self.starts if self.starts > _TINY else 0.0
 
     @property
     def spending(self) -> float:
@@ -112,11 +115,11 @@ def volume_drivers(plan: Volumes, now: Volumes, forecast: float, budget: float) 
     >>> round(sum(d.values()), 6)
     100.0
     """
-    m0 = plan.months_per_start if plan.starts > 0 else now.months_per_start
+    m0 = plan.months_per_start if plan.starts > _TINY else now.months_per_start
     c0, q0 = plan.cost, plan.paid_share
     q1 = now.paid_share
     months1 = now.months
-    c1 = forecast / (months1 * q1) if months1 > 0 and q1 > 0 else c0
+    c1 = forecast / (months1 * q1) if months1 * q1 > _TINY else c0
     p0 = (plan.stock_months + plan.starts * m0) * c0 * q0
     parts = {
         "plan": p0 - budget,
@@ -143,7 +146,7 @@ def client_drivers(
     (10000.0, 0.0, 10000.0)
     """
     v1 = stock + new
-    u1 = forecast / v1 if v1 > 0 else value0
+    u1 = forecast / v1 if v1 > _TINY else value0
     parts = {
         "plan": float((plan_stock + plan_new) * value0 - budget),
         "inflow": float((new - plan_new) * value0),
@@ -156,9 +159,9 @@ def client_drivers(
 
 
 def _close(parts: dict[str, float], total: float) -> dict[str, float]:
-    """Put a rounding remainder (or a degenerate case) into ``cost_per_client``."""
-    rest = total - sum(parts.values())
-    parts["cost_per_client"] += rest
+    """Put a rounding remainder (or what a degenerate case leaves) into ``cost_per_client``."""
+    parts = {k: (v if math.isfinite(v) else 0.0) for k, v in parts.items()}
+    parts["cost_per_client"] += total - sum(parts.values())
     return parts
 
 
