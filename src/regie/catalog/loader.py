@@ -76,7 +76,7 @@ def load_catalog(catalog: core.Catalog) -> LoadResult:
             "municipality",
             m.Municipality,
             {"code": mun.code},
-            {"region": region, "name": mun.name, "population": mun.population},
+            {"region": region, "name": mun.name, "population": mun.population, "postcodes": mun.postcodes},
         )
         municipalities[mun.code] = obj
         stored = list(obj.areas.order_by("position").values_list("name", flat=True))
@@ -158,7 +158,9 @@ def stored_catalog() -> core.Catalog:
     return core.Catalog(
         region=region.name if region else "",
         municipalities=tuple(
-            core.Municipality(mun.code, mun.name, tuple(a.name for a in mun.areas.all()), dict(mun.population))
+            core.Municipality(
+                mun.code, mun.name, tuple(a.name for a in mun.areas.all()), dict(mun.population), dict(mun.postcodes)
+            )
             for mun in m.Municipality.objects.prefetch_related("areas")
         ),
         segments=tuple(

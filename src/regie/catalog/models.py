@@ -29,6 +29,7 @@ class Municipality(models.Model):
     code = models.CharField(_("CBS-code"), max_length=4, unique=True)
     name = models.CharField(_("naam"), max_length=200)
     population = models.JSONField(_("populatiekenmerken per gebied"), default=dict, blank=True)
+    postcodes = models.JSONField(_("gebied per postcode (4 cijfers)"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("gemeente")

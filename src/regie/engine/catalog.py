@@ -26,13 +26,12 @@ Rules checked
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
-
-import tomli_w
 
 DOMAINS = ("jeugd", "wmo", "participatie")
 FUNDING_MODELS = ("pxq", "outcome", "per_client", "lump_sum", "population")
@@ -69,6 +68,12 @@ class Municipality:
     areas: tuple[str, ...] = ()
     #: area -> characteristic -> count, for population-based funding (optional)
     population: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: the four digits of a postcode -> area, to place a client by the address in a 301 (optional)
+    postcodes: dict[str, str] = field(default_factory=dict)
+
+    def area_of(self, postcode: str | None) -> str | None:
+        """The area of a postcode (its first four digits), or None."""
+        return self.postcodes.get((postcode or "")[:4])
 
 
 @dataclass(frozen=True)
@@ -291,7 +296,7 @@ def _municipalities(r: _Reader, raw: list[Any]) -> dict[str, Municipality]:
             item,
             _label("municipality", item, "code", i),
             {"code": str, "name": str},
-            {"areas": list, "population": dict},
+            {"areas": list, "population": dict, "postcodes": dict},
         )
         entry = f"municipality '{t['code']}'"
         if not _CBS.match(t["code"]):
@@ -308,7 +313,11 @@ def _municipalities(r: _Reader, raw: list[Any]) -> dict[str, Municipality]:
                 isinstance(v, _NUM) and not isinstance(v, bool) and v >= 0 for v in values.values()
             ):
                 raise r.fail(entry, f"population of '{area}' must map characteristics to counts >= 0")
-        out[t["code"]] = Municipality(t["code"], t["name"], tuple(areas), population)
+        postcodes = t.get("postcodes", {})
+        for postcode, area in postcodes.items():
+            if not re.fullmatch(r"\d{4}", postcode) or area not in areas:
+                raise r.fail(entry, f"postcodes must map four digits to one of the areas ('{postcode}')")
+        out[t["code"]] = Municipality(t["code"], t["name"], tuple(areas), population, dict(postcodes))
     return out
 
 
@@ -584,6 +593,54 @@ def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
     }
 
 
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _toml_key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else json.dumps(key, ensure_ascii=False)
+
+
+def _toml_value(value: Any) -> str:
+    """One TOML value: strings, booleans, numbers, dates, and inline arrays and tables."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} as TOML")
+
+
+def dumps_catalog(catalog: Catalog) -> str:
+    """The catalog as ``catalog.toml`` text: ``[region]`` and one ``[[kind]]`` table per entry,
+    in the order of domain.md section 12 (deterministic: same catalog, same text).
+
+    >>> text = dumps_catalog(Catalog("R", (Municipality("0983", "Venlo"),), (), (), (), ()))
+    >>> print(text)
+    [region]
+    name = "R"
+    <BLANKLINE>
+    [[municipality]]
+    code = "0983"
+    name = "Venlo"
+    <BLANKLINE>
+    >>> catalog_from_dict(tomllib.loads(text)).municipalities[0].name
+    'Venlo'
+    """
+    document = catalog_to_dict(catalog)
+    lines = ["[region]", *(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in document.pop("region").items())]
+    for kind, entries in document.items():
+        for entry in entries:
+            lines += ["", f"[[{kind}]]", *(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in entry.items())]
+    return "\n".join(lines) + "\n"
+
+
 def dump_catalog(catalog: Catalog, path: str | Path) -> None:
-    """Write ``catalog.toml`` (deterministic: same catalog, same bytes)."""
-    Path(path).write_text(tomli_w.dumps(catalog_to_dict(catalog)), encoding="utf-8")
+    """Write ``catalog.toml`` (see :func:`dumps_catalog`)."""
+    Path(path).write_text(dumps_catalog(catalog), encoding="utf-8")

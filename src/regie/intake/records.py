@@ -45,6 +45,7 @@ class AllocationRec(_Rec):
     budget: int | None
     change_reason: str | None
     allocated_on: dt.date
+    postcode: str | None = None  # of the client's address, to place the client in an area
 
 
 @dataclass(frozen=True, kw_only=True)

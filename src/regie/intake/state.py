@@ -140,7 +140,9 @@ class Outcome:
     """What applying one file decided."""
 
     rejected: list[Fault] = field(default_factory=list)
-    allocations: list[tuple[AllocationRec, str, dt.date]] = field(default_factory=list)  # rec, segment, arrival
+    allocations: list[tuple[AllocationRec, str, dt.date, str]] = field(
+        default_factory=list
+    )  # rec, segment, arrival, area
     episodes: list[EpisodeRow] = field(default_factory=list)  # created or changed
     declarations: list[DeclarationRow] = field(default_factory=list)
     requests: list[tuple[RequestRec, str, dt.date]] = field(default_factory=list)  # rec, segment, arrival
@@ -166,6 +168,7 @@ class IntakeState:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self.segments: dict[str, Segment] = {s.code: s for s in catalog.segments}
+        self._municipalities = {m.code: m for m in catalog.municipalities}
         self._contracts: dict[tuple[str, str], list[Contract]] = defaultdict(list)
         for c in catalog.contracts:
             self._contracts[(c.provider, c.segment)].append(c)
@@ -176,9 +179,14 @@ class IntakeState:
         self.requests: dict[str, list[tuple[dt.date, str | None, str | None, str | None]]] = defaultdict(list)
         self.objections: set[str] = set()
         self.signal_keys: set[str] = set()
+        self.areas: dict[tuple[str, str], str] = {}  # (municipality, client) -> area of the latest address
         self._chains: dict[tuple[str, str, str, str], tuple[dt.date | None, int]] = {}
 
     # -- look-ups ---------------------------------------------------------------------------
+
+    def area_of(self, municipality: str, postcode: str | None) -> str | None:
+        found = self._municipalities.get(municipality)
+        return found.area_of(postcode) if found else None
 
     def segment_of(self, category: str, code: str | None) -> Segment | None:
         return self.catalog.segment_for_product(domain_of_category(category), category, code)
@@ -245,7 +253,10 @@ class IntakeState:
             performances=current.performances if current else [],
         )
         self._chains[chain_key] = (rec.end, extensions)
-        out.allocations.append((rec, segment.code if segment else "", arrival))
+        area = self.area_of(rec.municipality, rec.postcode)
+        if area:
+            self.areas[(rec.municipality, rec.client)] = area
+        out.allocations.append((rec, segment.code if segment else "", arrival, area or ""))
         if extensions >= EXTENSION_SIGNAL_AT:
             self._signal(
                 out,
@@ -342,7 +353,7 @@ class IntakeState:
             domain=segment.domain,
             weight=segment.weight,
             municipality=rec.municipality,
-            area=rec.area or area,
+            area=rec.area or area or self.areas.get((rec.municipality, rec.client)),
             product_category=rec.category,
             product_code=rec.code,
             allocation_number=rec.allocation_number if self.allocates(segment) else None,

@@ -83,6 +83,7 @@ def records_of(message: Message) -> list[Record]:
 
 def _allocation(msg: Allocation) -> list[Record]:
     h, client = msg.header, msg.client
+    postcode = next((c.address.postcode for c in client.contacts if c.address and c.address.postcode), None)
     return [
         AllocationRec(
             ref=p.allocation_number,
@@ -100,6 +101,7 @@ def _allocation(msg: Allocation) -> list[Record]:
             budget=p.budget,
             change_reason=p.change_reason,
             allocated_on=p.allocation_date,
+            postcode=postcode,
         )
         for p in client.products
     ]

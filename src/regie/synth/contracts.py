@@ -93,7 +93,10 @@ def build_catalog(world: World, terms: Terms, traffic: Traffic) -> tuple[Catalog
     """The catalog, and the figures it was set from (for ``scenario.json``)."""
     spec, year = world.spec, world.year
     rng = stream(world.seed, spec.name, "catalog")
-    municipalities = tuple(Municipality(m.code, m.name, m.areas) for m in spec.municipalities)
+    municipalities = tuple(
+        Municipality(m.code, m.name, m.areas, postcodes=dict(zip(m.postcodes, m.areas, strict=True)))
+        for m in spec.municipalities
+    )
     segments = tuple(
         Segment(
             code=s.code,
@@ -119,7 +122,9 @@ def build_catalog(world: World, terms: Terms, traffic: Traffic) -> tuple[Catalog
     paid = paid_lines(traffic).filter(~pl.col("credit"))
     realised_paid = {
         (p, s, m, y): n
-        for p, s, m, y, n in paid.group_by(["provider", "segment", "municipality", "year"]).agg(pl.col("client").n_unique()).iter_rows()
+        for p, s, m, y, n in paid.group_by(["provider", "segment", "municipality", "year"])
+        .agg(pl.col("client").n_unique())
+        .iter_rows()
     }
     contracts: list[Contract] = []
     for seg_code, agb in offers:
@@ -133,8 +138,16 @@ def build_catalog(world: World, terms: Terms, traffic: Traffic) -> tuple[Catalog
                     n = realised_paid.get((agb, seg_code, m.code, y0), 0)
                     agreed = max(1, int(round(n * float(rng.uniform(0.95, 1.08)))))
                     contracts.append(
-                        Contract(cid, agb, seg_code, (m.code,), start, end, agreed_clients=agreed,
-                                 price_per_client=terms.prices[(agb, seg_code, y0)])
+                        Contract(
+                            cid,
+                            agb,
+                            seg_code,
+                            (m.code,),
+                            start,
+                            end,
+                            agreed_clients=agreed,
+                            price_per_client=terms.prices[(agb, seg_code, y0)],
+                        )
                     )
                 elif seg.funding_model == "pxq":
                     tariffs = {p.code: terms.tariff(seg, p.code, first_year, y0) for p in seg.products}
@@ -147,8 +160,17 @@ def build_catalog(world: World, terms: Terms, traffic: Traffic) -> tuple[Catalog
                     tariff = float((shares * reference).sum() / shares.sum())
                     lump = int(round(expected * tariff * (1 - spec.savings_target), -2))
                     contracts.append(
-                        Contract(cid, agb, seg_code, (m.code,), start, end, lump_sum=lump, expected_clients=expected,
-                                 savings_target=spec.savings_target)
+                        Contract(
+                            cid,
+                            agb,
+                            seg_code,
+                            (m.code,),
+                            start,
+                            end,
+                            lump_sum=lump,
+                            expected_clients=expected,
+                            savings_target=spec.savings_target,
+                        )
                     )
     contracts.sort(key=lambda c: c.id)
     draft = Catalog(spec.region, municipalities, segments, providers, tuple(contracts), ())
@@ -177,8 +199,13 @@ def build_catalog(world: World, terms: Terms, traffic: Traffic) -> tuple[Catalog
                 budgets.append(Budget(m.code, seg.code, y, amount))
     catalog = Catalog(spec.region, municipalities, segments, providers, tuple(contracts), tuple(budgets))
     notes["spending"] = [
-        {"municipality": m, "segment": s, "year": y, "expected_spending_cents": v,
-         "budget_cents": next(b.amount for b in budgets if (b.municipality, b.segment, b.year) == (m, s, y))}
+        {
+            "municipality": m,
+            "segment": s,
+            "year": y,
+            "expected_spending_cents": v,
+            "budget_cents": next(b.amount for b in budgets if (b.municipality, b.segment, b.year) == (m, s, y)),
+        }
         for (m, s, y), v in sorted(spent.items())
         if any((b.municipality, b.segment, b.year) == (m, s, y) for b in budgets)
     ]

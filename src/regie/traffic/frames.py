@@ -20,8 +20,8 @@ from regie.traffic import models as m
 def _frame(kind: str, qs: QuerySet[Any], columns: dict[str, str]) -> pl.DataFrame:
     """Read ``qs`` into a frame of ``kind``; ``columns`` maps frame column -> model field."""
     rows = list(qs.values_list(*columns.values()))
-    df = pl.DataFrame(rows, schema=list(columns), orient="row") if rows else pl.DataFrame(schema=list(columns))
-    return frames.conform(kind, df)
+    schema = {name: frames.SCHEMAS[kind][name] for name in columns}  # typed: a column may be null for many rows
+    return frames.conform(kind, pl.DataFrame(rows, schema=schema, orient="row"))
 
 
 def episodes(provider: str | None = None) -> pl.DataFrame:
@@ -89,5 +89,5 @@ def allocations() -> pl.DataFrame:
         "arrival": "arrival",
     }  # fmt: skip
     rows = list(m.AllocationVersion.objects.order_by("arrival", "pk").values_list(*columns.values()))
-    df = pl.DataFrame(rows, schema=list(columns), orient="row") if rows else pl.DataFrame(schema=list(columns))
+    df = pl.DataFrame(rows, schema={name: ALLOCATIONS[name] for name in columns}, orient="row")
     return df.select(pl.col(name).cast(dtype) for name, dtype in ALLOCATIONS.items())

@@ -315,10 +315,10 @@ def store_batch(batch: list[tuple[Incoming, Outcome | None]], summary: Summary) 
         if outcome is None:
             continue
         summary.accepted[item.code or item.kind] += outcome.accepted
-        for a, segment, arrival in outcome.allocations:
+        for a, segment, arrival, area in outcome.allocations:
             rows[m.AllocationVersion].append(
                 (
-                    message, a.municipality, a.provider, a.client, a.number, segment, a.category, a.code or "",
+                    message, a.municipality, a.provider, a.client, a.number, segment, area, a.category, a.code or "",
                     a.begin, a.end, a.volume, a.unit or "", a.frequency or "", a.budget, a.change_reason or "",
                     a.allocated_on, arrival,
                 )
@@ -434,6 +434,8 @@ def load_state() -> IntakeState:
             allocated_on=v.allocated_on,
         )  # fmt: skip
         state._allocation(rec, v.arrival, Outcome())
+        if v.area:
+            state.areas[(v.municipality, v.client)] = v.area
     for d in m.DeclarationLine.objects.filter(accepted=True).order_by("arrival", "pk").iterator(chunk_size=5000):
         rec = DeclarationRec(
             ref=d.reference, municipality=d.municipality, provider=d.provider, client=d.client,

@@ -73,6 +73,7 @@ class AllocationVersion(models.Model):
     client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
     number = models.CharField(_("toewijzingnummer"), max_length=20)
     segment = models.CharField(_("segment"), max_length=40, blank=True)
+    area = models.CharField(_("gebied"), max_length=100, blank=True)
     product_category = models.CharField(_("productcategorie"), max_length=2)
     product_code = models.CharField(_("productcode"), max_length=5, blank=True)
     begin = models.DateField(_("ingangsdatum"))

@@ -25,7 +25,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     ),
     m.Rejection: ("message_id", "record", "path", "code", "reason"),
     m.AllocationVersion: (
-        "message_id", "municipality", "provider", "client", "number", "segment", "product_category",
+        "message_id", "municipality", "provider", "client", "number", "segment", "area", "product_category",
         "product_code", "begin", "end", "volume", "unit", "frequency", "budget", "change_reason",
         "allocated_on", "arrival",
     ),
