@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -68,3 +76,84 @@ def login(page: Any, base_url: str, username: str, password: str = "regie-demo")
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_load_state("networkidle")
+
+
+# --------------------------------------------------------------------------------------------
+# A generated venlo region served by ``regie serve`` (built once per test session)
+
+VENLO_YEAR = 2025
+VENLO_AS_OF = "2025-06-30"
+VENLO_SEED = 2018  # the demo's seed (regie.cli.demo.DEMO_SEED)
+VENLO_SCALE = 0.1
+
+
+@dataclass(frozen=True)
+class Site:
+    """A generated region loaded into its own SQLite file and served on ``url``; ``env``
+    points the CLI at the same database, so tests can ask the CLI the page's questions."""
+
+    url: str
+    env: dict[str, str]
+    data: Path
+    scenario: dict[str, Any]
+
+    def cli(self, *args: str) -> Any:
+        """``regie ARGS --json`` against the served database, parsed."""
+        done = subprocess.run(
+            [str(BIN / "regie"), *args, "--json"], env=self.env, capture_output=True, text=True, check=True
+        )
+        return json.loads(done.stdout)
+
+
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def venlo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """generate -> catalog load -> ingest -> demo users -> monitor refresh -> serve
+    (``build_site.py`` does the middle steps in one process)."""
+    from regie.synth import generate
+
+    root = tmp_path_factory.mktemp("venlo-site")
+    data = root / "venlo"
+    generate("venlo", VENLO_YEAR, VENLO_SEED, data, scale=VENLO_SCALE)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{root / 'regie.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "regie.site.settings",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+    build = subprocess.run(
+        [sys.executable, str(Path(__file__).parent / "build_site.py"), str(data), str(VENLO_YEAR), VENLO_AS_OF],
+        env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert build.returncode == 0, build.stderr[-3000:]
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(BIN / "regie"), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(url + "/inloggen/", timeout=5).close()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        "regie serve did not start: " + (server.stderr.read().decode() if server.stderr else "")
+                    ) from None
+                time.sleep(0.3)
+        scenario = json.loads((data / "truth" / "scenario.json").read_text())
+        yield Site(url, env, data, scenario)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

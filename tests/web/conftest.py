@@ -15,15 +15,24 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from regie.monitor.models import Snapshot
 from regie.monitor.services import refresh
 from tests.monitor.region import AS_OF, YEAR, build_region
+
+#: Everything but the forecast's monthly history (a forecast per month end: the slow part);
+#: modules that test the history override ``region`` with all kinds.
+FAST_KINDS = [k for k, _label in Snapshot.Kind.choices if k != Snapshot.Kind.FORECAST_HISTORY]
+
+
+def build(kinds: list[str] | None) -> None:
+    build_region()
+    refresh(YEAR, AS_OF, kinds=kinds)
 
 
 @pytest.fixture(scope="module")
 def region(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock():
-        build_region()
-        refresh(YEAR, AS_OF)
+        build(FAST_KINDS)
     yield
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)

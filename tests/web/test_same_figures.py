@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import lxml.html
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from openpyxl import load_workbook
 
@@ -21,7 +23,17 @@ from regie.cli import main
 from regie.monitor import services
 from regie.site.formatting import euro, number
 from tests.monitor.region import AS_OF, OWN, YEAR
-from tests.web.conftest import client_for
+from tests.web.conftest import build, client_for
+
+
+@pytest.fixture(scope="module")
+def region(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The region with every snapshot, the forecast's history included."""
+    with django_db_blocker.unblock():
+        build(None)
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
 
 
 def cli_json(capsys: pytest.CaptureFixture[str], *args: str) -> Any:
@@ -114,3 +126,60 @@ def test_council_report_xlsx_and_page_share_the_snapshot(gemeente: Client) -> No
         cost = row["cost_per_client_cents"]
         assert got["Kosten per cliënt"] == (None if cost is None else cost / 100)
         assert got["Duurzame uitstroom"] == row["sustainable_outflow_rate"]
+
+
+def forecast_cli(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    return cli_json(capsys, "forecast", "--year", str(YEAR), "--as-of", AS_OF.isoformat())  # type: ignore[no-any-return]
+
+
+def test_forecast_api_equals_cli(region: None, db: None, capsys: pytest.CaptureFixture[str]) -> None:
+    cli = forecast_cli(capsys)
+    assert cli["rows"] and {"municipality", "segment", "budget", "realised", "ibnr", "remaining", "forecast", "low",
+                            "high", "warning", "drivers"} <= set(cli["rows"][0])  # fmt: skip
+    api = client_for("gemeente").get("/api/v1/forecast/", {"year": YEAR, "as_of": AS_OF}).json()
+    assert api["rows"] == cli["rows"]
+    providers = client_for("gemeente").get("/api/v1/forecast/", {"year": YEAR, "as_of": AS_OF, "level": "provider"})
+    assert providers.json()["rows"] == cli["providers"]
+    own = client_for("aanbieder").get("/api/v1/forecast/", {"year": YEAR, "as_of": AS_OF, "level": "provider"})
+    assert own.json()["rows"] == [r for r in cli["providers"] if r["provider"] == OWN]
+
+
+def test_grip_page_equals_cli(region: None, db: None, capsys: pytest.CaptureFixture[str]) -> None:
+    cli = forecast_cli(capsys)
+    page = client_for("raad").get("/grip/", {"jaar": YEAR, "peildatum": AS_OF}).content.decode()
+    doc = lxml.html.fromstring(page)
+    for row in cli["rows"]:
+        tr = doc.xpath(
+            f"//table[@id='grip']//tr[@data-municipality='{row['municipality']}'][@data-segment='{row['segment']}']"
+        )[0]
+        for field in ("budget", "realised", "ibnr", "remaining", "forecast", "low", "high"):
+            assert tr.xpath(f"td[@data-field='{field}']")[0].text_content().strip() == euro(row[field])
+        assert ("waarschuwing" in tr.text_content()) == row["warning"]
+    warned = [r for r in cli["rows"] if r["warning"]]
+    assert warned, "the region's youth segment is warned"
+    alerts = doc.xpath("//div[contains(@class,'alert')][@data-segment]")
+    assert {(a.get("data-municipality"), a.get("data-segment")) for a in alerts} == {
+        (r["municipality"], r["segment"]) for r in warned
+    }
+
+
+def test_segment_page_history_ends_with_the_forecast(
+    region: None, db: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The last point of the forecast's history is the forecast as of the as-of date, and each
+    month's change is explained by drivers that add up to it."""
+    cli = {(r["municipality"], r["segment"]): r for r in forecast_cli(capsys)["rows"]}
+    history = services.latest("forecast_history", YEAR, AS_OF)
+    assert history is not None
+    for cell, row in cli.items():
+        points = [r for r in history.rows if (r["municipality"], r["segment"]) == cell]
+        assert [p["as_of"] for p in points][-1] == AS_OF.isoformat()
+        assert points[-1]["forecast"] == row["forecast"]
+        for p in points[1:]:
+            if p["change_drivers"] and p["budget"] is not None:
+                assert sum(d["cents"] for d in p["change_drivers"]) == pytest.approx(
+                    p["change"], abs=len(p["change_drivers"])
+                )
+    page = client_for("gemeente").get("/grip/0983/JGD-45/", {"jaar": YEAR, "peildatum": AS_OF}).content.decode()
+    rows = table(page, "verloop-tabel")
+    assert rows[-1][2] == euro(cli[("0983", "JGD-45")]["forecast"])

@@ -15,9 +15,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from regie.cli import catalog, check, demo, funding, generate, indicators, ingest, serve
+from regie.cli import catalog, check, demo, forecast, funding, generate, indicators, ingest, serve
 
-COMMANDS = [generate, catalog, check, ingest, indicators, funding, demo, serve]
+COMMANDS = [generate, catalog, check, ingest, indicators, forecast, funding, demo, serve]
 
 
 def build_parser() -> argparse.ArgumentParser:

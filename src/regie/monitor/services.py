@@ -23,6 +23,7 @@ year as of one date:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,19 +31,24 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from regie.catalog.loader import stored_catalog
 from regie.engine import compare as compare_engine
+from regie.engine import forecast as forecast_engine
 from regie.engine import funding as funding_engine
 from regie.engine import indicators as indicator_engine
 from regie.engine import scorecards as scorecard_engine
 from regie.engine.catalog import Catalog
+from regie.engine.forecast.warning import driver_list
+from regie.funding import models as funding_models
 from regie.funding import services as funding_services
 from regie.monitor import figures
 from regie.monitor.models import Snapshot
 from regie.reports import gmsd
 from regie.traffic import frames as traffic_frames
+from regie.traffic import models as traffic_models
 
 Rows = list[dict[str, Any]]
 
@@ -80,6 +86,7 @@ class Inputs:
     agreed_changes: list[funding_engine.AgreedChange]
     reallocations: list[funding_engine.Reallocation]
     _ledgers: dict[tuple[int, dt.date], list[funding_engine.PaymentLine]] = field(default_factory=dict)
+    _forecasts: dict[tuple[int, dt.date], dict[str, Any]] = field(default_factory=dict)
 
     def ledger(self, year: int, as_of: dt.date) -> list[funding_engine.PaymentLine]:
         """What the funding rules make due for the care of ``year`` as known on ``as_of``."""
@@ -98,6 +105,22 @@ class Inputs:
 
     def payments(self, year: int, as_of: dt.date) -> pl.DataFrame:
         return funding_engine.payments_frame(self.ledger(year, as_of))
+
+    def forecast(self, year: int, as_of: dt.date) -> dict[str, Any]:
+        """The forecast document of :class:`regie.engine.forecast.YearEndForecast` (fitted once)."""
+        key = (year, as_of)
+        if key not in self._forecasts:
+            model = forecast_engine.YearEndForecast().fit(
+                self.catalog,
+                self.episodes,
+                self.declarations,
+                year=year,
+                as_of=as_of,
+                agreed_changes=self.agreed_changes,
+                reallocations=self.reallocations,
+            )
+            self._forecasts[key] = figures.jsonable(model.document())
+        return self._forecasts[key]
 
 
 def load_inputs() -> Inputs:
@@ -172,6 +195,78 @@ def compute_scorecards(year: int, as_of: dt.date, *, inputs: Inputs | None = Non
     )
 
 
+def compute_forecast(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> dict[str, Any]:
+    """The document of ``regie forecast --json`` (domain.md section 12): ``{"year", "as_of",
+    "rows": [per municipality x segment: budget, realised, ibnr, remaining, forecast, low,
+    high, warning, drivers, ...], "providers": [the same per provider], "next_year": [...]}``,
+    amounts in cents, from :class:`regie.engine.forecast.YearEndForecast` with what had
+    arrived by ``as_of`` and the funding decisions taken by then."""
+    inputs = inputs or load_inputs()
+    return inputs.forecast(year, as_of)
+
+
+def inputs_fingerprint(day: dt.date, inputs: Inputs) -> str:
+    """What a computation "as of ``day``" depends on, as a short digest: the messages and CSV
+    files stored with a date up to ``day`` (or without one), the funding decisions taken by
+    then, and the catalog. Equal fingerprints mean a stored forecast as of ``day`` still holds."""
+    messages = traffic_models.Message.objects
+    dated = messages.filter(dagtekening__lte=day).aggregate(n=Count("pk"), last=Max("pk"))
+    undated = messages.filter(dagtekening__isnull=True).aggregate(n=Count("pk"), last=Max("pk"))
+    requests = funding_models.InflowRequest.objects.filter(decided_at__date__lte=day).aggregate(
+        n=Count("pk"), last=Max("pk")
+    )
+    moves = funding_models.CapacityReallocation.objects.filter(decided_at__date__lte=day).aggregate(
+        n=Count("pk"), last=Max("pk")
+    )
+    text = repr((sorted(dated.items()), sorted(undated.items()), sorted(requests.items()), sorted(moves.items()),
+                 inputs.catalog))  # fmt: skip
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def compute_forecast_history(
+    year: int, as_of: dt.date, *, inputs: Inputs | None = None, previous: Snapshot | None = None
+) -> Computed:
+    """How the forecast moved: per municipality x segment the forecast as of the end of each
+    month of ``year`` up to ``as_of`` (and as of ``as_of`` itself), each computed like
+    :func:`compute_forecast` with only what had arrived by then, and why it moved from the
+    month before: the change of each driver (:func:`regie.engine.forecast.change_drivers`),
+    which sum to the change of the forecast against the budget.
+
+    A month end whose inputs did not change since ``previous`` (an earlier history snapshot of
+    the year; see :func:`inputs_fingerprint`) reuses the rows computed then.
+    """
+    inputs = inputs or load_inputs()
+    reuse: dict[str, list[dict[str, Any]]] = {}
+    if previous is not None:
+        for row in previous.rows:
+            reuse.setdefault(str(row["as_of"]), []).append(row)
+    old_prints = dict(previous.meta.get("fingerprints", {})) if previous is not None else {}
+    rows: list[dict[str, Any]] = []
+    prints: dict[str, str] = {}
+    before: dict[tuple[str, str], dict[str, Any]] = {}
+    for day in figures.month_ends(year, as_of):
+        key = day.isoformat()
+        prints[key] = inputs_fingerprint(day, inputs)
+        if key in reuse and old_prints.get(key) == prints[key] and day != as_of:
+            current = [{k: v for k, v in r.items() if k not in ("change", "change_drivers")} for r in reuse[key]]
+        else:
+            current = [{"as_of": key, **r} for r in compute_forecast(year, day, inputs=inputs)["rows"]]
+        for row in current:
+            cell = (row["municipality"], row["segment"])
+            prior = before.get(cell)
+            parts = {d["driver"]: float(d["cents"]) for d in row.get("drivers") or []}
+            if prior is None:
+                row = {**row, "change": None, "change_drivers": []}
+            else:
+                old = {d["driver"]: float(d["cents"]) for d in prior.get("drivers") or []}
+                moved = forecast_engine.change_drivers(old, parts) if (old or parts) else {}
+                row = {**row, "change": row["forecast"] - prior["forecast"],
+                       "change_drivers": driver_list(moved) if moved else []}  # fmt: skip
+            before[cell] = row
+            rows.append(row)
+    return rows, {"fingerprints": prints}
+
+
 def compute_ledger_totals(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> Rows:
     """Per provider, segment and municipality: advances, settlement, paid (``regie funding
     ledger`` totals), from the ledger as known on ``as_of``."""
@@ -236,6 +331,24 @@ def _rows(compute: Callable[[int, dt.date, Inputs], Rows]) -> Callable[[int, dt.
     return lambda y, d, i: (compute(y, d, i), {})
 
 
+def _forecast_rows(year: int, as_of: dt.date, inputs: Inputs) -> Computed:
+    document = compute_forecast(year, as_of, inputs=inputs)
+    return list(document["rows"]), {"next_year": document.get("next_year", [])}
+
+
+def _forecast_history(year: int, as_of: dt.date, inputs: Inputs) -> Computed:
+    previous = (
+        Snapshot.objects.filter(kind=Snapshot.Kind.FORECAST_HISTORY, year=year, as_of__lte=as_of)
+        .order_by("-computed_at", "-pk")
+        .first()
+    )
+    return compute_forecast_history(year, as_of, inputs=inputs, previous=previous)
+
+
+def _forecast_providers(year: int, as_of: dt.date, inputs: Inputs) -> Computed:
+    return list(compute_forecast(year, as_of, inputs=inputs)["providers"]), {}
+
+
 def _cards(year: int, as_of: dt.date, inputs: Inputs) -> Computed:
     document = compute_scorecards(year, as_of, inputs=inputs)
     return list(document["cards"]), {k: v for k, v in document.items() if k != "cards"}
@@ -254,6 +367,9 @@ def jobs() -> list[Job]:
     ]
     out += [
         Job(Snapshot.Kind.SCORECARDS, "", {"trend": "quarter", "periods": 4}, _cards),
+        Job(Snapshot.Kind.FORECAST, "", {}, _forecast_rows),
+        Job(Snapshot.Kind.FORECAST_PROVIDERS, "", {}, _forecast_providers),
+        Job(Snapshot.Kind.FORECAST_HISTORY, "", {}, _forecast_history),
         Job(Snapshot.Kind.LEDGER, "", {}, _rows(lambda y, d, i: compute_ledger_totals(y, d, inputs=i))),
         Job(Snapshot.Kind.PAYMENTS, "", {}, _rows(lambda y, d, i: compute_payments(y, d, inputs=i))),
         Job(Snapshot.Kind.DECLARATIONS, "", {}, _rows(lambda y, d, i: compute_declaration_status(y, d, inputs=i))),
@@ -264,13 +380,19 @@ def jobs() -> list[Job]:
 
 
 @transaction.atomic
-def refresh(year: int, as_of: dt.date | None = None, *, inputs: Inputs | None = None) -> list[Snapshot]:
+def refresh(
+    year: int, as_of: dt.date | None = None, *, inputs: Inputs | None = None, kinds: Iterable[str] | None = None
+) -> list[Snapshot]:
     """Compute and store every snapshot of :func:`jobs` for ``year`` as of ``as_of`` (default:
-    today). Returns the new snapshots; older ones stay (a dialogue may refer to them)."""
+    today), or only those of ``kinds``. Returns the new snapshots; older ones stay (a
+    dialogue may refer to them)."""
     as_of = as_of or timezone.localdate()
     inputs = inputs or load_inputs()
+    wanted = set(kinds) if kinds is not None else None
     stored: list[Snapshot] = []
     for job in jobs():
+        if wanted is not None and job.kind not in wanted:
+            continue
         started = time.perf_counter()
         rows, extra = job.compute(year, as_of, inputs)
         stored.append(
