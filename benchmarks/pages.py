@@ -87,7 +87,7 @@ def build(args: argparse.Namespace) -> None:
 
     marker = args.dir / ".built"
     wanted = f"{args.profile} {args.year} {args.seed} {args.scale} {args.as_of}"
-    if marker.exists() and marker.read_text() == wanted and Snapshot.objects.exists():
+    if marker.exists() and marker.read_text().strip() == wanted and Snapshot.objects.exists():
         print(f"reusing the {args.profile} region in {args.dir}", file=sys.stderr)
         return
     data = args.dir / args.profile

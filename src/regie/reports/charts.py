@@ -13,13 +13,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import vl_convert
+from django.utils.translation import gettext as _
 
 from regie.monitor.figures import month_label
 from regie.site.formatting import euro, number, percent
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 INK, MUTED, BRAND, WARN = "#1b2430", "#4d5a6a", "#0b4f8a", "#a4262c"
-#: Realised, still to arrive for past months (IBNR), the rest of the year.
+#: Realised, still to arrive for past months (IBNR), the rest of the year (Dutch names; shown
+#: through :func:`part_name` in the user's language).
 PARTS = (
     ("realised", "Gerealiseerd", "#0b4f8a"),
     ("ibnr", "Nog te declareren (IBNR)", "#5f8fc0"),
@@ -45,6 +47,15 @@ CONFIG: dict[str, Any] = {
 }
 
 
+def part_name(dutch: str) -> str:
+    """A part of the forecast bar in the user's language."""
+    return {
+        "Gerealiseerd": _("Gerealiseerd"),
+        "Nog te declareren (IBNR)": _("Nog te declareren (IBNR)"),
+        "Rest van het jaar": _("Rest van het jaar"),
+    }[dutch]
+
+
 def unit_for(cents: Iterable[int | None]) -> tuple[float, str]:
     """The axis unit for amounts up to the largest of ``cents``: thousands or millions of euros.
 
@@ -54,7 +65,7 @@ def unit_for(cents: Iterable[int | None]) -> tuple[float, str]:
     (100000.0, 'duizend euro')
     """
     largest = max((abs(c) for c in cents if c is not None), default=0)
-    return (1e8, "miljoen euro") if largest >= 200_000_000 else (1e5, "duizend euro")
+    return (1e8, _("miljoen euro")) if largest >= 200_000_000 else (1e5, _("duizend euro"))
 
 
 def _base(description: str, title: str | None = None, width: int | str = "container") -> dict[str, Any]:
@@ -81,16 +92,16 @@ def grip_chart(
     for i, row in enumerate(rows):
         name = label[i]
         tip = {
-            "Prognose": euro(row.get("forecast")),
-            "Bandbreedte (80 %)": f"{euro(row.get('low'))} – {euro(row.get('high'))}",
-            "Budget": euro(row.get("budget")),
+            "prognose_tekst": euro(row.get("forecast")),
+            "bandbreedte_tekst": f"{euro(row.get('low'))} – {euro(row.get('high'))}",
+            "budget_tekst": euro(row.get("budget")),
         }
         # Each part runs from where the previous one ended (a negative part, e.g. a settlement
         # that takes advances back, runs leftwards over the bar before it).
         start = 0
         for order, (field, part, _colour) in enumerate(PARTS):
             amount = row.get(field) or 0
-            parts.append({"rij": name, "deel": part, "volgorde": order, "van": start / scale,
+            parts.append({"rij": name, "deel": part_name(part), "volgorde": order, "van": start / scale,
                           "tot": (start + amount) / scale, "bedrag": euro(row.get(field)), **tip})  # fmt: skip
             start += amount
         ranges.append({
@@ -100,8 +111,13 @@ def grip_chart(
         })  # fmt: skip
     order = [label[i] for i in range(len(rows))]
     y = {"field": "rij", "type": "nominal", "title": None, "sort": order, "axis": {"labelLimit": 320}}
-    tooltip = [{"field": k} for k in ("rij", "Prognose", "Bandbreedte (80 %)", "Budget")]
-    spec = _base("Budget, realisatie en prognose met bandbreedte per regel; de rode streep is het budget.", title)
+    tooltip = [
+        {"field": "rij", "title": _("Regel")},
+        {"field": "prognose_tekst", "title": _("Prognose")},
+        {"field": "bandbreedte_tekst", "title": _("Bandbreedte (80 %)")},
+        {"field": "budget_tekst", "title": _("Budget")},
+    ]
+    spec = _base(_("Budget, realisatie en prognose met bandbreedte per regel; de rode streep is het budget."), title)
     spec["height"] = {"step": 34}
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
     layers: list[dict[str, Any]] = [
@@ -113,10 +129,10 @@ def grip_chart(
                 "x": {"field": "van", "type": "quantitative", "title": unit, "axis": {"format": ",.1~f"}},
                 "x2": {"field": "tot"},
                 "color": {"field": "deel", "type": "nominal", "title": None,
-                          "scale": {"domain": [p[1] for p in PARTS], "range": [p[2] for p in PARTS]}},
+                          "scale": {"domain": [part_name(p[1]) for p in PARTS], "range": [p[2] for p in PARTS]}},
                 "order": {"field": "volgorde"},
-                "tooltip": [{"field": "rij", "title": "Regel"}, {"field": "deel", "title": "Deel"},
-                            {"field": "bedrag", "title": "Bedrag"}, *tooltip[1:]],
+                "tooltip": [tooltip[0], {"field": "deel", "title": _("Deel")},
+                            {"field": "bedrag", "title": _("Bedrag")}, *tooltip[1:]],
             },
         },
         {
@@ -154,15 +170,18 @@ def history_chart(rows: Sequence[Mapping[str, Any]], title: str | None = None) -
             "prognose": (row.get("forecast") or 0) / scale, "laag": (row.get("low") or 0) / scale,
             "hoog": (row.get("high") or 0) / scale, "gerealiseerd": (row.get("realised") or 0) / scale,
             "budget": None if row.get("budget") is None else row["budget"] / scale,
-            "Prognose": euro(row.get("forecast")), "Bandbreedte": f"{euro(row.get('low'))} – {euro(row.get('high'))}",
-            "Gerealiseerd": euro(row.get("realised")), "Budget": euro(row.get("budget")),
+            "prognose_tekst": euro(row.get("forecast")),
+            "bandbreedte_tekst": f"{euro(row.get('low'))} – {euro(row.get('high'))}",
+            "gerealiseerd_tekst": euro(row.get("realised")), "budget_tekst": euro(row.get("budget")),
         })  # fmt: skip
-    x = {"field": "peildatum", "type": "temporal", "title": "peildatum",
+    x = {"field": "peildatum", "type": "temporal", "title": _("peildatum"),
          "axis": {"format": "%b", "tickCount": "month"}}  # fmt: skip
-    tooltip = [{"field": "label", "title": "Peildatum"}, {"field": "Prognose"}, {"field": "Bandbreedte"},
-               {"field": "Gerealiseerd"}, {"field": "Budget"}]  # fmt: skip
+    tooltip = [{"field": "label", "title": _("Peildatum")}, {"field": "prognose_tekst", "title": _("Prognose")},
+               {"field": "bandbreedte_tekst", "title": _("Bandbreedte")},
+               {"field": "gerealiseerd_tekst", "title": _("Gerealiseerd")},
+               {"field": "budget_tekst", "title": _("Budget")}]  # fmt: skip
     spec = _base(
-        "Verloop van de prognose per peildatum met de bandbreedte van 80 %, de realisatie en het budget.", title
+        _("Verloop van de prognose per peildatum met de bandbreedte van 80 %, de realisatie en het budget."), title
     )
     spec["height"] = 260
     spec["data"] = {"values": values}
@@ -189,13 +208,13 @@ def monthly_chart(
     """One bar per month of ``field`` (``month`` as ISO date in each row)."""
     if not rows:
         return None
-    scale, unit = unit_for([r.get(field) for r in rows]) if money else (1.0, "aantal")
+    scale, unit = unit_for([r.get(field) for r in rows]) if money else (1.0, _("aantal"))
     values = [
         {"maand": month_label(r["month"]), "volgorde": str(r["month"]), "waarde": (r.get(field) or 0) / scale,
          "tekst": euro(r.get(field)) if money else number(r.get(field))}
         for r in sorted(rows, key=lambda r: str(r["month"]))
     ]  # fmt: skip
-    spec = _base(f"{title} per maand.", title)
+    spec = _base(_("%(what)s per maand.") % {"what": title}, title)
     spec["height"] = 200
     spec["data"] = {"values": values}
     spec["mark"] = {"type": "bar", "color": colour}
@@ -213,7 +232,7 @@ def monthly_chart(
             "title": unit,
             "axis": {"format": ",.1~f"} if money else {"format": ",d", "tickMinStep": 1},
         },
-        "tooltip": [{"field": "maand", "title": "Maand"}, {"field": "tekst", "title": title}],
+        "tooltip": [{"field": "maand", "title": _("Maand")}, {"field": "tekst", "title": title}],
     }
     return spec
 
@@ -233,7 +252,7 @@ def trend_chart(
                            "waarde": value, "tekst": percent(value) if share else number(value, 1)})  # fmt: skip
     if not values:
         return None
-    spec = _base(f"{title}: verloop per periode.", title)
+    spec = _base(_("%(what)s: verloop per periode.") % {"what": title}, title)
     spec["height"] = 180
     spec["data"] = {"values": values}
     spec["mark"] = {"type": "line", "point": True}
@@ -243,8 +262,8 @@ def trend_chart(
               "axis": {"format": ".0%"} if share else {"format": ",.1~f", "tickMinStep": 1}},
         "color": {"field": "reeks", "type": "nominal", "title": None,
                   "scale": {"range": [BRAND, "#8a5300", MUTED, "#17663a"]}},
-        "tooltip": [{"field": "label", "title": "Periode"}, {"field": "reeks", "title": "Reeks"},
-                    {"field": "tekst", "title": "Waarde"}],
+        "tooltip": [{"field": "label", "title": _("Periode")}, {"field": "reeks", "title": _("Reeks")},
+                    {"field": "tekst", "title": _("Waarde")}],
     }  # fmt: skip
     return spec
 

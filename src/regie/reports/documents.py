@@ -5,6 +5,9 @@ the Gemeentelijke Monitor Sociaal Domein export as CSV and Excel.
 Every figure comes from the snapshots the pages show (:mod:`regie.monitor.services`), so a
 download holds the same figures as the page it was downloaded from.
 
+The documents are Dutch (a council report is a Dutch document), also when the user reads the
+web app in English.
+
 What the council report holds (the council sees aggregated figures only): per municipality x
 segment the budget, realised, forecast with its range and the early warnings with their
 drivers, and the indicators per municipality x segment. No provider names, no client data.
@@ -21,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -360,6 +363,7 @@ def _pdf(template: str, context: Mapping[str, Any]) -> bytes:
     return bytes(HTML(string=html).write_pdf())
 
 
+@translation.override("nl")
 def council_pdf(data: ReportData) -> bytes:
     label = {i: f"{r['municipality_name']} · {r['segment']} {r['segment_name']}" for i, r in enumerate(data.forecast)}
     return _pdf(
@@ -368,6 +372,7 @@ def council_pdf(data: ReportData) -> bytes:
     )
 
 
+@translation.override("nl")
 def provider_pdf(data: ReportData) -> bytes:
     trends = []
     for card in data.scorecards:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Sum
@@ -9,16 +10,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from regie.catalog import models as cat
+from regie.monitor.models import Snapshot
+from regie.site.pages.common import label_rows, names, period_for
 from regie.site.roles import ALL_ROLES, require_role
+from regie.traffic.models import Signal
 
 
 @require_role(*ALL_ROLES)
 def home(request: HttpRequest) -> HttpResponse:
-    """The region at a glance: segments, contracts and budgets, as far as the role may see."""
+    """The region at a glance: what needs attention, segments, contracts and budgets, as far as
+    the role may see; contracts and budgets of the year the figures are for (all years before
+    any figures are computed)."""
     scope = request.scope  # type: ignore[attr-defined]
+    today = _today(request, scope)
+    year = today["period"].year
     contracts = scope.providers(
         cat.Contract.objects.select_related("provider", "segment").prefetch_related("municipalities")
     )
+    if year is not None:
+        contracts = contracts.filter(start__lte=dt.date(year, 12, 31), end__gte=dt.date(year, 1, 1))
     segments = cat.Segment.objects.annotate(n_contracts=Count("contracts"))
     if scope.is_provider:
         segments = segments.filter(contracts__provider=scope.provider_id).distinct()
@@ -34,8 +44,26 @@ def home(request: HttpRequest) -> HttpResponse:
         budgets = cat.Budget.objects.select_related("municipality", "segment").order_by(
             "-year", "municipality__code", "segment__code"
         )
-        context["budgets"] = budgets
+        context["budgets"] = budgets if year is None else budgets.filter(year=year)
         context["budget_years"] = list(
             cat.Budget.objects.values("year").annotate(total=Sum("amount")).order_by("-year")
         )
+    context.update(today)
+    context["year"] = year
     return render(request, "regie/home.html", context)
+
+
+def _today(request: HttpRequest, scope: Any) -> dict[str, Any]:
+    """What needs attention, from the latest snapshots: the early warnings (municipality and
+    council) and the open data-quality signals (municipality, or the provider's own)."""
+    period = period_for(request)
+    out: dict[str, Any] = {"period": period, "warnings": [], "open_signals": None}
+    if period.ready and not scope.is_provider:
+        rows = [r for r in period.rows(Snapshot.Kind.FORECAST) if r.get("warning")]
+        out["warnings"] = sorted(label_rows(rows, names()), key=lambda r: (r["municipality"], r["segment"]))
+    if not scope.is_council:
+        signals = Signal.objects.filter(status=Signal.Status.OPEN)
+        if scope.is_provider:
+            signals = signals.filter(provider=scope.provider_agb)
+        out["open_signals"] = signals.count()
+    return out

@@ -155,7 +155,8 @@ def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
         else None,
     }
     for card in cards:
-        spec = charts.trend_chart(card.get("trend", []), TREND_SERIES, _("Cliënten, instroom en uitstroom"))
+        series = {field: _(name) for field, name in TREND_SERIES.items()}  # the same words as the tables
+        spec = charts.trend_chart(card.get("trend", []), series, _("Cliënten, instroom en uitstroom"))
         if spec:
             specs[f"chart_trend_{card['segment']}"] = spec
     context["chart_specs"] = chart_context(**specs)
