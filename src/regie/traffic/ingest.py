@@ -125,37 +125,52 @@ def _zip_members(path: Path) -> list[Source]:
     return [Source(str(path), name) for name in names if Path(name).suffix.lower() in (".xml", ".csv")]
 
 
+#: Content hashes already stored, set in each reader process before it reads (see read_all).
+_known: frozenset[str] = frozenset()
+
+
+def _set_known(known: frozenset[str]) -> None:
+    global _known
+    _known = known
+
+
 def read_source(source: Source, key: str) -> Incoming:
     """Read one file into an :class:`Incoming`: records, the faults inside the file, and the
-    archived form (compressed, BSNs pseudonymised under ``key``). The raw bytes are dropped."""
+    archived form (compressed, BSNs pseudonymised under ``key``). The raw bytes are dropped.
+    A file whose content was stored before is not parsed: it is a duplicate."""
     pseudonymise = functools.partial(pseudonym, key=key)
     raw = source.read()
     incoming = Incoming(file_name=source.name, raw=raw, content_hash=hashlib.sha256(raw).hexdigest(), kind="")
+    incoming.size = len(raw)
+    if incoming.content_hash in _known:
+        incoming.raw = b""
+        return incoming
     if len(raw) > MAX_FILE_BYTES:
         incoming.faults.append(Fault("0001", f"het bestand is groter dan {MAX_FILE_BYTES // (1024 * 1024)} MB"))
     elif source.name.lower().endswith(".csv"):
         read_csv(incoming, pseudonymise)
     else:
         read_xml(incoming, pseudonymise)
-    incoming.size = len(raw)
     incoming.archived = zlib.compress(redact(source.name, raw, pseudonymise), 1)
     incoming.raw = b""
     return incoming
 
 
-def read_all(items: list[Source], key: str, progress: Callable[[int], None]) -> list[Incoming]:
+def read_all(items: list[Source], key: str, known: frozenset[str], progress: Callable[[int], None]) -> list[Incoming]:
     """Read every file; on more than a few hundred, in a pool of worker processes (one per core).
 
     Reading (parsing, validating, pseudonymising) is independent per file and is the larger
-    part of an ingest; the workers touch no database.
+    part of an ingest; the workers touch no database. ``known`` are the content hashes
+    already stored: those files are only hashed.
     """
     if len(items) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        _set_known(known)
         out = []
         for source in items:
             out.append(read_source(source, key))
             progress(1)
         return out
-    with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
+    with multiprocessing.get_context("fork").Pool(os.cpu_count(), initializer=_set_known, initargs=(known,)) as pool:
         out = []
         for incoming in pool.imap(functools.partial(read_source, key=key), items, chunksize=64):
             out.append(incoming)
@@ -182,7 +197,7 @@ class Ingester:
 
     def run(self, items: list[Source]) -> Summary:
         self.summary.files = len(items)
-        incoming = read_all(items, self.key, self.progress)
+        incoming = read_all(items, self.key, frozenset(self.known_hashes), self.progress)
         incoming.sort(key=_arrival_key)
         batch: list[tuple[Incoming, Outcome | None]] = []
         for item in incoming:
