@@ -17,6 +17,7 @@ import lxml.html
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from regie.cli import main
@@ -183,3 +184,20 @@ def test_segment_page_history_ends_with_the_forecast(
     page = client_for("gemeente").get("/grip/0983/JGD-45/", {"jaar": YEAR, "peildatum": AS_OF}).content.decode()
     rows = table(page, "verloop-tabel")
     assert rows[-1][2] == euro(cli[("0983", "JGD-45")]["forecast"])
+
+
+def test_ledger_page_equals_cli_as_of_today(region: None, db: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """``regie funding ledger`` books and shows the ledger as known today; the ledger page shows
+    it as known on its as-of date, so the two agree for the as-of date today."""
+    today = timezone.localdate()
+    services.refresh(YEAR, today, kinds=["ledger"])
+    cli = cli_json(capsys, "funding", "ledger", "--year", str(YEAR))["totals"]
+    page = client_for("gemeente").get("/bekostiging/", {"jaar": YEAR, "peildatum": today}).content.decode()
+    doc = lxml.html.fromstring(page)
+    shown = {
+        (tr.get("data-provider"), tr.get("data-segment"), tr.get("data-municipality")): int(
+            tr.xpath("td[@data-cents]/@data-cents")[0]
+        )
+        for tr in doc.xpath("//table[@id='grootboek']/tbody/tr[@data-provider]")
+    }
+    assert shown == {(r["provider"], r["segment"], r["municipality"]): r["paid_cents"] for r in cli}
