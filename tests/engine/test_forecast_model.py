@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 from typing import Any
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -400,3 +401,19 @@ def test_history_explains_each_move_by_the_drivers() -> None:
     assert len(moves) == 2
     for move in moves:
         assert sum(move.drivers.values()) == pytest.approx(move.change, abs=2)
+
+
+def test_new_clients_go_to_providers_with_room_under_their_agreement() -> None:
+    # provider 1 (agreed 5) has 4 clients and would get 3 new ones by its share; provider 2
+    # (agreed 3) has 1 and would get 1. Steered: the 3 places left (1 + 2) are filled first,
+    # in proportion to the room; the 1 client beyond all room goes by share (3/4, 1/4).
+    model = fit(per_client_case(), dt.date(2025, 6, 30), n_paths=1)
+    known = {(MUNI, AGB): np.array([4.0]), (MUNI, AGB2): np.array([1.0])}
+    clients = {(MUNI, AGB): np.array([7.0]), (MUNI, AGB2): np.array([2.0])}
+    model._steer("IB", [MUNI], clients, known)
+    assert clients[(MUNI, AGB)] == pytest.approx([4 + 1 + 0.75])
+    assert clients[(MUNI, AGB2)] == pytest.approx([1 + 2 + 0.25])
+    unsteered = fit(per_client_case(), dt.date(2025, 6, 30), n_paths=1, steering=0.0)
+    clients = {(MUNI, AGB): np.array([7.0]), (MUNI, AGB2): np.array([2.0])}
+    unsteered._steer("IB", [MUNI], clients, known)
+    assert clients[(MUNI, AGB)] == pytest.approx([7.0])

@@ -94,9 +94,18 @@ def test_inflow_level_compares_with_last_year_on_the_same_day() -> None:
         rows += [episode(f"x{m}-{i}", dt.date(2024, m, 10 + i)) for i in range(2)]
     for m in range(1, 7):
         rows += [episode(f"y{m}-{i}", dt.date(2025, m, 10 + i)) for i in range(3)]
-    model = StockFlow().fit(frames.frame("episodes", rows), as_of=dt.date(2025, 6, 30))
-    assert model.inflow_ratio_[("0983", "S")] == pytest.approx(1.5, rel=0.02)
-    assert model.inflow_level_[("0983", "S")] == pytest.approx(3.0, rel=0.02)
+    eps = frames.frame("episodes", rows)
+    model = StockFlow(shrink=0.0).fit(eps, as_of=dt.date(2025, 6, 30))
+    assert model.inflow_ratio_[("0983", "S")] == pytest.approx(1.5)
+    assert model.inflow_level_[("0983", "S")] == pytest.approx(3.0)
+    # with a few starts the ratio is shrunk towards 1: weights 0.5 ** (age / 6) over the six
+    # months give 13.74 weighted starts now and 9.16 then; with 10 pseudo-starts the
+    # segment's ratio is (13.74 + 10) / (9.16 + 10) and the municipality's is
+    # (13.74 + 10 x that) / (9.16 + 10)
+    w = sum(0.5 ** (i / 6) for i in range(6))
+    prior = (3 * w + 10) / (2 * w + 10)
+    shrunk = StockFlow(shrink=10.0).fit(eps, as_of=dt.date(2025, 6, 30))
+    assert shrunk.inflow_ratio_[("0983", "S")] == pytest.approx((3 * w + 10 * prior) / (2 * w + 10))
 
 
 def constant_stock(n: int = 20) -> StockFlow:

@@ -32,10 +32,31 @@ How each funding model turns care into money
 
 Uncertainty
 -----------
-Each path draws: the stock's exits and new episodes (process), the inflow level (its
-estimation error plus a drift per year), a cost multiplier (the standard error of the mean
-cost per client-month plus a drift per year), and the chain-ladder IBNR from a normal with
-Mack's standard error. The 80 % range is the 10th-90th percentile of the paths.
+Each path draws:
+
+- the exits of the stock and of the new episodes (multinomial per duration cohort) and the
+  new episodes per provider and month (Poisson) around an inflow level drawn per path (its
+  estimation error plus ``inflow_drift`` per year of horizon);
+- a cost multiplier per path (the standard error of the mean cost per client-month plus
+  ``cost_drift`` per year) and one per month (the month-to-month spread of the cost per
+  client-month in the window: a provider whose declarations of a month all arrive late
+  takes a month's money with it);
+- the chain-ladder IBNR from a normal with Mack's standard error;
+- for the per-client price, the pending and new clients one by one (binomial, Poisson),
+  with the rates drawn per path around their estimate (log-standard deviation 1/sqrt(n+1)
+  for a rate learnt from n clients).
+
+The 80 % range is the 10th-90th percentile of the paths; the forecast is their mean.
+
+Drivers and warning
+-------------------
+See :mod:`~regie.engine.forecast.warning`: the plan is the same stock-and-flow model fitted
+as of the last day of the previous year (:attr:`YearEndForecast.plan_stockflow_`: last
+year's rates, the opening stock as then known), with last year's cost per client-month at
+this year's prices and last year's share paid in time, compared at the same day of the year.
+A provider's budget is its contract ceiling when it has one, for the per-client price its
+agreement (N_p x P_p), for a lump sum its lump sum, and otherwise the group's budget in
+proportion to its spending last year.
 
 Next year
 ---------
@@ -74,6 +95,7 @@ from regie.engine.forecast.base import (
 from regie.engine.forecast.ibnr import ChainLadder, payable_rows, triangle
 from regie.engine.forecast.money import (
     ClientRatios,
+    client_cost_spread,
     client_ratios,
     contract_for,
     counted_clients,
@@ -235,6 +257,9 @@ class YearEndForecast(Estimator):
     credibility_months : client-months at which a provider's own cost weighs half.
     cost_drift : log-standard deviation per year of the cost per client-month.
     inflow_drift, window_months, max_duration : of the :class:`StockFlow` model.
+    steering : the share of a per-client segment's new clients that go to the providers
+        with room under their agreement (see :meth:`_steer`); 0 divides them by the
+        providers' shares of new episodes only.
 
     Attributes (after :meth:`fit`)
     ------------------------------
@@ -256,9 +281,10 @@ class YearEndForecast(Estimator):
         cost_window: int = 12,
         credibility_months: float = 60.0,
         cost_drift: float = 0.05,
-        inflow_drift: float = 0.10,
+        inflow_drift: float = 0.15,
         window_months: int = 24,
         max_duration: int = 36,
+        steering: float = 1.0,
     ) -> None:
         self.n_paths = n_paths
         self.seed = seed
@@ -270,6 +296,7 @@ class YearEndForecast(Estimator):
         self.inflow_drift = inflow_drift
         self.window_months = window_months
         self.max_duration = max_duration
+        self.steering = steering
 
     # ------------------------------------------------------------------ fit
 
@@ -542,6 +569,8 @@ class YearEndForecast(Estimator):
             .iter_rows()
         }
         frac_rest = (days_in_month(k) - self.as_of_.day) / days_in_month(k)
+        eps = self.stockflow_.episodes_.filter(pl.col("segment") == segment)
+        spread = client_cost_spread(pay, eps, first=k - 12, last=k - 1, as_of=self.as_of_)
         index_of_year = {
             y: price_index(self.catalog_, segment, y, self.year_) for y in range(self._first // 12, k // 12 + 1)
         }
@@ -599,6 +628,9 @@ class YearEndForecast(Estimator):
             due_y = sum(v for (m, p, o), v in latest.items() if m == muni and y0 <= o <= min(k, y_end))
             kappa = float(np.clip(declared / due_y, 0.5, 1.5)) if due_y > 0 and declared > 0 else 1.0
             rng = _rng(self.seed, self.as_of_, "cost", muni, segment)
+            # which clients the coming months are made of: the fewer clients, the more it matters
+            n_stock = sum(n for (m, _p), n in stock_count.items() if m == muni)
+            sigma_c = float(np.sqrt(sigma_c**2 + spread**2 / max(n_stock, 1)))
             mult = lognormal_multipliers(rng, sigma_c, P)
             mult_next = mult * lognormal_multipliers(rng, float(np.sqrt(max(sigma_next**2 - sigma_c**2, 0.0))), P)
             z = rng.normal(0.0, 1.0, P)
@@ -664,7 +696,7 @@ class YearEndForecast(Estimator):
                 remaining = months[:, this].sum(axis=1) * money_rate[c] * mult
                 paths[c] = self._realised_of(muni, segment, p) + ibnr + remaining
                 next_paths[c] = months[:, nxt].sum(axis=1) * money_rate[c] * mult_next * idx_next
-                ibnr_mean[c] = (cl_cells[p] + bf_cells[p]) * kappa
+                ibnr_mean[c] = float(ibnr.mean())
                 cells_all.append(c)
         self._contract_ceilings(segment, paths)
         units: list[_Unit] = []
@@ -857,6 +889,7 @@ class YearEndForecast(Estimator):
                     float(opening_plan.filter((pl.col("municipality") == muni) & (pl.col("provider") == p)).height)
                     * r.stock
                 )
+        self._steer(segment, munis, clients, known_only)
         money: dict[tuple[str, str], Floats] = {}
         ibnr: dict[tuple[str, str], float] = {}
         next_money: dict[tuple[str, str], Floats] = {}
@@ -906,7 +939,8 @@ class YearEndForecast(Estimator):
                     money[c] = np.full(P, self._realised_of(c[0], segment, c[1]))
                 else:
                     money[c] = settled * part
-                    ibnr[c] = float(((realised_known - floor_value) * part).mean())
+                    if self.as_of_ >= dt.date(self.year_, 1, 1):  # before the year nothing is past
+                        ibnr[c] = float(((realised_known - floor_value) * part).mean())
                 share = weights.get(c[0], 0) / weight_total if weight_total > 0 else 1.0 / len(members)
                 value[c] = (float(deal.price), float(deal.agreed) * share)
                 provider_budget[c] = cents(deal.budget * share)
@@ -984,6 +1018,56 @@ class YearEndForecast(Estimator):
                 )
             units.append(group)
         return units
+
+    def _steer(
+        self,
+        segment: str,
+        munis: Sequence[str],
+        clients: dict[tuple[str, str], Floats],
+        known: dict[tuple[str, str], Floats],
+    ) -> None:
+        """Re-divide a per-client segment's new clients: ``steering`` of them go to the
+        providers with room under their agreement, in proportion to that room; the rest, and
+        what exceeds all room, as drawn (by the providers' shares of new episodes).
+
+        Under a per-client price a provider has been advanced its agreed clients' money and
+        is not paid above the agreement, so providers below it take on clients and providers
+        at it stop (or ask for a higher agreement): realised clients gravitate to the agreed
+        numbers (domain.md section 4, model 3).
+        """
+        if self.steering <= 0:
+            return
+        for muni in munis:
+            cells = [c for c in clients if c[0] == muni]
+            rooms: dict[tuple[str, str], float] = {}
+            for c in cells:
+                contract = contract_for(self.catalog_, segment, muni, c[1], self.year_, self.as_of_)
+                if contract is None or contract.agreed_clients <= 0:
+                    continue
+                deal = agreement(
+                    contract,
+                    year=self.year_,
+                    as_of=self.as_of_,
+                    agreed_changes=self.agreed_changes_,
+                    reallocations=self.reallocations_,
+                )
+                weights = municipality_weights(self.catalog_, contract, self.year_)
+                total_w = sum(weights.values())
+                share = weights.get(muni, 0) / total_w if total_w > 0 else 1.0 / len(contract.municipalities)
+                rooms[c] = float(deal.agreed) * (1 + contract.band) * share
+            if not rooms:
+                continue
+            new = {c: clients[c] - known[c] for c in cells}
+            total = sum((new[c] for c in cells), np.zeros(self.n_paths))
+            room = {c: np.maximum(rooms.get(c, 0.0) - known[c], 0.0) for c in cells}
+            room_total = sum((room[c] for c in cells), np.zeros(self.n_paths))
+            filled = np.minimum(total, room_total)
+            excess = total - filled
+            for c in cells:
+                by_room = np.where(room_total > 0, filled * room[c] / np.where(room_total > 0, room_total, 1.0), 0.0)
+                by_share = np.where(total > 0, new[c] / np.where(total > 0, total, 1.0), 0.0)
+                steered = by_room + excess * by_share
+                clients[c] = known[c] + self.steering * steered + (1 - self.steering) * new[c]
 
     def _opening_clients(self, segment: str, day: dt.date) -> pl.DataFrame:
         """Clients in care on 1 January of the year, as known on ``day`` (per provider)."""

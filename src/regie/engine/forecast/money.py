@@ -9,7 +9,8 @@ data into the quantities the funding rules pay on, using the rules of
 - :func:`client_ratios`: how the clients known on a day turn into the clients counted at
   year end, learnt on an earlier year at the same point of that year;
 - :func:`price_index`: how contract prices moved between two years;
-- :func:`paid_share`: the share of declared care that arrived in time.
+- :func:`paid_share`: the share of declared care that arrived in time;
+- :func:`client_cost_spread`: how much the cost per client-month differs between clients.
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ import numpy as np
 import polars as pl
 
 from regie.engine.catalog import Catalog, Contract, declaration_deadline
-from regie.engine.forecast.base import GROUP, month_index, same_day_year_before
+from regie.engine.forecast.base import GROUP, month_end, month_index, same_day_year_before
 from regie.engine.forecast.ibnr import match_contracts
-from regie.engine.forecast.stockflow import episodes_as_of
+from regie.engine.forecast.stockflow import client_months, episodes_as_of
 from regie.engine.funding.positions import positions
 
 
@@ -266,6 +267,34 @@ def paid_share(
         pl.col("amount_cents").sum().cast(pl.Float64).alias("declared"),
         pl.col("due_cents").sum().cast(pl.Float64).alias("due"),
     )
+
+
+def client_cost_spread(rows: pl.DataFrame, episodes: pl.DataFrame, *, first: int, last: int, as_of: dt.date) -> float:
+    """How much the cost per client-month differs between clients: the coefficient of
+    variation, weighted by client-months, of each client's money due / client-months over the
+    care months ``first..last`` (month indices). Clients with less than a month of care are
+    left out (their partial months say little). 0 without data.
+
+    ``rows`` from :func:`~regie.engine.forecast.ibnr.payable_rows`, ``episodes`` from
+    :func:`~regie.engine.forecast.stockflow.episodes_as_of`, both of one segment.
+    """
+    from_day = dt.date(first // 12, first % 12 + 1, 1)
+    months = client_months(episodes, first=from_day, as_of=min(as_of, month_end(last)), by=("client",))
+    care = months.filter(pl.col("month") <= last).group_by("client").agg(pl.col("client_months").sum().alias("cm"))
+    due = (
+        rows.filter((pl.col("care_m") >= first) & (pl.col("care_m") <= last))
+        .group_by("client")
+        .agg(pl.col("due_cents").sum().cast(pl.Float64).alias("due"))
+    )
+    both = care.join(due, on="client", how="inner").filter(pl.col("cm") >= 1.0)
+    if both.height < 2:
+        return 0.0
+    cm = both["cm"].to_numpy()
+    rate = both["due"].to_numpy() / cm
+    mean = float(np.average(rate, weights=cm))
+    if mean <= 0:
+        return 0.0
+    return float(np.sqrt(np.average((rate - mean) ** 2, weights=cm)) / mean)
 
 
 def contract_for(

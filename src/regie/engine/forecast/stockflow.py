@@ -12,26 +12,32 @@ Definitions
   it counts as long-running, in the last duration bin.
 - **Exit hazard** h(d): of the episodes in care at duration d in a month of the window,
   the share that ended in that month (a life table on person-months, :func:`life_table`).
-  Bins with fewer than ``min_at_risk`` person-months are pooled with the next ones; every
-  duration from ``max_duration`` on shares one bin. Per calendar month a seasonal factor and
-  per provider a factor (observed / expected exits, shrunk towards 1) scale the hazard on
-  the complementary log-log scale: ``h' = 1 - (1 - h) ** (season x provider)``.
+  The window is the ``window_months`` months before the as-of month (the as-of month itself
+  is left out: many of its stops are still on their way). Bins with fewer than
+  ``min_at_risk`` person-months are pooled with the next ones; every duration from
+  ``max_duration`` on shares one bin. Per calendar month a seasonal factor and per provider
+  a factor (observed / expected exits, shrunk towards 1 by ``shrink`` pseudo-exits) scale
+  the hazard on the complementary log-log scale: ``h' = 1 - (1 - h) ** (season x provider)``.
 - **Inflow**: episodes starting in a month (starts of the first month of a municipality's
   data are transfers, not inflow). Its seasonal index comes from the complete years in the
-  data; its level for the rest of the year is the prior year's level times the ratio of this
-  year's starts to date to the prior year's starts over the same months, both *as known on
+  data. Its level for the rest of the year is last year's monthly starts times the ratio of
+  this year's starts to date to last year's starts over the same months, both *as known on
   the same day* (the as-of date and one year before), so the late arrival of start messages
-  cancels out. New episodes go to providers in proportion to their starts of the last 12
-  months.
+  cancels out. Recent months weigh more (half-life ``inflow_half_life`` months), and a
+  municipality's ratio is shrunk towards its segment's ratio over all municipalities, itself
+  shrunk towards 1 (no change), by ``shrink`` weighted starts: a handful of starts says
+  little. New episodes go to providers in proportion to their starts of the last 12 months.
 - **Nowcast of the stock**: on the as-of date some episodes have ended without their stop
   having arrived (ghosts) and some have started without their start having arrived
-  (missing). Their rates are measured on earlier month ends, by comparing what was known
-  then with what is known now, and applied to the stock at the as-of date.
+  (missing). Their shares are measured on the same day of the earlier years in the data
+  (what was known then against what is known now), because they follow the season (youth
+  care ends in bulk in the last days of June), and applied to the stock on the as-of date.
 
 The simulation (:meth:`StockFlow.simulate`) draws, per path, the exits of the stock by
-duration type (multinomial), the starts per provider and month (Poisson, with a level drawn
-around its estimate to carry the uncertainty of the rate), and the exits of every monthly
-cohort of new episodes. A month of care counts 1, the month of an exit 1/2, the month of a
+duration type (multinomial), the starts per provider and month (Poisson, around a level
+drawn per path: its estimation error, then a random walk of ``inflow_drift`` per year, so
+the level can drift further the further ahead), and the exits of every monthly cohort of
+new episodes. A month of care counts 1, the month of an exit 1/2, the month of a
 start 1/2 (1/3 when the episode ends in the month it starts).
 """
 
@@ -91,7 +97,7 @@ def client_months(episodes: pl.DataFrame, *, first: dt.date, as_of: dt.date, by:
     [0.516, 1.0]
     """
     keys = list(by)
-    df = episodes.select(*keys, "client", "start", "end").with_columns(
+    df = episodes.select(*dict.fromkeys([*keys, "client", "start", "end"])).with_columns(
         pl.max_horizontal(pl.col("start"), pl.lit(first)).alias("_s"),
         pl.min_horizontal(pl.col("end").fill_null(as_of), pl.lit(as_of)).alias("_e"),
     )
@@ -180,7 +186,9 @@ def life_table(at_risk: Floats, exits: Floats, min_at_risk: float) -> Floats:
 
 
 def _shrunk_ratio(observed: float, expected: float, shrink: float) -> float:
-    """Observed / expected, shrunk towards 1 by ``shrink`` pseudo-events."""
+    """Observed / expected, shrunk towards 1 by ``shrink`` pseudo-events (1 without any)."""
+    if expected + shrink <= 0:
+        return 1.0
     return (observed + shrink) / (expected + shrink)
 
 
@@ -215,8 +223,9 @@ class StockFlow(Estimator):
     max_duration : durations from this many months on share one hazard bin.
     min_at_risk : a hazard bin needs this many person-months, else it is pooled.
     shrink : pseudo-events that shrink provider and seasonal factors towards 1.
-    inflow_drift : log-standard deviation per year by which the inflow level may drift
-        away from its estimate over the months to come (on top of its estimation error).
+    inflow_drift : log-standard deviation per year of the random walk by which the inflow
+        level may drift away from its estimate over the months to come (on top of its
+        estimation error).
     inflow_half_life : months after which a month's weight in the inflow ratio halves.
 
     Attributes (after :meth:`fit`)
@@ -243,7 +252,7 @@ class StockFlow(Estimator):
         max_duration: int = 36,
         min_at_risk: float = 30.0,
         shrink: float = 10.0,
-        inflow_drift: float = 0.10,
+        inflow_drift: float = 0.15,
         inflow_half_life: float = 6.0,
     ) -> None:
         self.window_months = window_months
@@ -351,9 +360,10 @@ class StockFlow(Estimator):
         last_year = monthly(starts, year_first - 12, year_first - 1)
         recent = monthly(starts, k - 11, k)
         weights = 0.5 ** ((k - np.arange(year_first, k + 1)) / self.inflow_half_life) if k >= year_first else None
-        months_to_date = k - year_first + 1
-        # the segment's ratio over all municipalities: a small municipality's own ratio is
-        # shrunk towards it (``shrink`` weighted starts), as they share the region's trend
+        first_month = int(starts["start_m"].min()) if starts.height else k  # type: ignore[arg-type]
+        # the segment's ratio over all municipalities (itself shrunk towards 1, no change):
+        # a municipality's own ratio is shrunk towards it by ``shrink`` weighted starts, as
+        # municipalities share the region's trend and a few starts say little
         pooled: dict[str, tuple[float, float]] = {}
         if weights is not None:
             for (m, sg), past in then_counts.items():
@@ -374,16 +384,17 @@ class StockFlow(Estimator):
                 now_w = float((weights * (now if now is not None else 0.0)).sum())
                 then_w = float((weights * then).sum())
                 seg_now, seg_then = pooled.get(segment, (now_w, then_w))
-                prior = (seg_now + 0.5) / (seg_then + 0.5)
+                prior = (seg_now + self.shrink) / (seg_then + self.shrink)
                 ratio = (now_w + self.shrink * prior) / (then_w + self.shrink)
                 base = last_n / 12.0
                 now_var = float((weights**2 * (now if now is not None else 0.0)).sum()) + 0.25
                 then_var = float((weights**2 * then).sum()) + 0.25
                 var = now_var / (now_w + self.shrink) ** 2 + then_var / (then_w + self.shrink) ** 2 + 1.0 / last_n
             else:
-                # no prior year to compare with: the last 12 months as known, seasonally adjusted
+                # no prior year to compare with: the last 12 months as known, seasonally
+                # adjusted over the months of them that lie in the data
                 ratio = 1.0
-                span = [(k - i) % 12 for i in range(min(12, max(months_to_date, 1)))]
+                span = [(k - i) % 12 for i in range(min(12, max(k - first_month + 1, 1)))]
                 base = recent_n / max(float(sum(s[j] for j in span)), 1e-9) if recent_n else 0.0
                 var = 1.0 / (recent_n + 0.5)
             self.inflow_ratio_[key] = ratio
@@ -581,14 +592,15 @@ class StockFlow(Estimator):
         expected_starts = self.monthly_starts(municipality, segment, first, H) if inflow is None else inflow
         if H > 0 and share.sum() > 0 and expected_starts.sum() > 0:
             if rng is None:
-                level = np.ones(P)
+                level = np.ones((P, H))
             else:
-                sigma = float(
-                    np.sqrt(self.inflow_sigma_.get((municipality, segment), 0.0) ** 2 + self.inflow_drift**2 * H / 12)
-                )
-                level = np.exp(rng.normal(-0.5 * sigma**2, sigma, P))
+                # the level's estimation error, then a random walk of ``inflow_drift`` a year
+                sigma = self.inflow_sigma_.get((municipality, segment), 0.0)
+                walk = np.cumsum(rng.normal(0.0, self.inflow_drift / np.sqrt(12.0), (P, H)), axis=1)
+                spread = sigma**2 + self.inflow_drift**2 * np.arange(1, H + 1) / 12.0
+                level = np.exp(rng.normal(0.0, sigma, (P, 1)) + walk - 0.5 * spread[None, :])
             for m in range(H):
-                lam = expected_starts[m] * share[None, :] * level[:, None]
+                lam = expected_starts[m] * share[None, :] * level[:, m, None]
                 n_new = lam if rng is None else rng.poisson(lam).astype(np.float64)
                 starts[:, :, m] += n_new
                 probs = np.stack([self.exit_probabilities(segment, p, 0, first + m, H - m) for p in cells])
