@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from typing import Any
 
 import numpy as np
@@ -116,6 +117,7 @@ def test_constant_stock_remaining_is_stock_times_cost_times_months() -> None:
 def test_document_follows_the_json_contract() -> None:
     model = fit(pxq_case(), dt.date(2025, 6, 30))
     doc = model.document()
+    assert json.loads(json.dumps(doc)) == doc  # one JSON document, nothing exotic in it
     (row,) = doc["rows"]
     assert list(row)[:11] == [
         "municipality",
