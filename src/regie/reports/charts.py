@@ -13,9 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import vl_convert
+from django.utils import dateformat, translation
 from django.utils.translation import gettext as _
 
-from regie.monitor.figures import month_label
+from regie.monitor.figures import month_label as dutch_month
 from regie.site.formatting import euro, number, percent
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
@@ -45,6 +46,12 @@ CONFIG: dict[str, Any] = {
     "title": {"color": INK, "fontSize": 15, "anchor": "start"},
     "view": {"stroke": None},
 }
+
+
+def month_label(month: str | dt.date) -> str:
+    """A month as ``mrt 2025`` in the user's language (``mar 2025`` in English)."""
+    day = month if isinstance(month, dt.date) else dt.date.fromisoformat(str(month)[:10])
+    return dateformat.format(day, "b Y") if translation.get_language() else dutch_month(day)
 
 
 def part_name(dutch: str) -> str:

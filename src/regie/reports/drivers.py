@@ -1,10 +1,11 @@
-"""The drivers of a forecast's difference from budget, named in Dutch for people to read.
+"""The drivers of a forecast's difference from budget, named for people to read.
 
 The forecast engine reports the drivers of an early warning as a decomposition of the
 difference between forecast and budget (more inflow, less outflow, longer duration, higher
 cost per client, late declarations). :func:`driver_lines` turns what it reports, a mapping of
 driver -> cents or a list of ``{"driver", "amount_cents"}`` rows, into labelled lines, largest
-first, without changing an amount.
+first, without changing an amount; a driver this module knows is named in the user's language,
+another by the engine's own label.
 """
 
 from __future__ import annotations
@@ -12,31 +13,35 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 #: Driver key -> what a controller reads (the amount says whether it pushed up or down).
 LABELS = {
-    "inflow": "instroom",
-    "outflow": "uitstroom",
-    "duration": "verblijfsduur",
-    "plan": "begroting tegenover vorig jaar",
-    "cost_per_client": "kosten per cliënt",
-    "price": "kosten per cliënt",
-    "late_declarations": "late declaraties",
-    "late": "late declaraties",
-    "ibnr": "late declaraties",
-    "volume": "volume",
-    "stock": "cliënten in zorg aan het begin",
-    "other": "overig",
-    "residual": "overig",
+    "inflow": gettext_noop("instroom"),
+    "outflow": gettext_noop("uitstroom"),
+    "duration": gettext_noop("verblijfsduur"),
+    "plan": gettext_noop("begroting tegenover vorig jaar"),
+    "cost_per_client": gettext_noop("kosten per cliënt"),
+    "price": gettext_noop("kosten per cliënt"),
+    "late_declarations": gettext_noop("late declaraties"),
+    "late": gettext_noop("late declaraties"),
+    "ibnr": gettext_noop("late declaraties"),
+    "volume": gettext_noop("volume"),
+    "stock": gettext_noop("cliënten in zorg aan het begin"),
+    "other": gettext_noop("overig"),
+    "residual": gettext_noop("overig"),
 }
 
 
-def driver_label(key: str) -> str:
-    """A driver's Dutch name.
+def driver_label(key: str) -> str | None:
+    """A known driver's name in the user's language (Dutch by default), or None.
 
     >>> driver_label("inflow"), driver_label("cost_per_client"), driver_label("weather")
-    ('instroom', 'kosten per cliënt', 'weather')
+    ('instroom', 'kosten per cliënt', None)
     """
-    return LABELS.get(key, LABELS.get(key.removesuffix("_cents"), key.replace("_", " ")))
+    label = LABELS.get(key, LABELS.get(key.removesuffix("_cents")))
+    return _(label) if label else None
 
 
 def _amount(value: Any) -> int | None:
@@ -62,7 +67,7 @@ def driver_lines(drivers: Any) -> list[dict[str, Any]]:
         for key, value in drivers.items():
             amount = _amount(value.get("amount_cents", value.get("cents")) if isinstance(value, Mapping) else value)
             if amount is not None:
-                found.append((str(key), amount, driver_label(str(key))))
+                found.append((str(key), amount, driver_label(str(key)) or str(key).replace("_", " ")))
     elif isinstance(drivers, list):
         for item in drivers:
             if not isinstance(item, Mapping):
@@ -70,6 +75,7 @@ def driver_lines(drivers: Any) -> list[dict[str, Any]]:
             key = item.get("driver", item.get("name", item.get("key")))
             amount = _amount(item.get("amount_cents", item.get("cents", item.get("amount"))))
             if key is not None and amount is not None:
-                found.append((str(key), amount, str(item.get("label") or driver_label(str(key)))))
+                label = driver_label(str(key)) or item.get("label") or str(key).replace("_", " ")
+                found.append((str(key), amount, str(label)))
     found.sort(key=lambda kv: (-abs(kv[1]), kv[0]))
     return [{"key": k, "label": label, "amount": a} for k, a, label in found]

@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import dateformat
 
-from regie.monitor.figures import month_label
 from regie.site.formatting import euro, number, percent
 
 register = template.Library()
@@ -43,10 +43,11 @@ def municipality_name(code: Any, names: Any) -> str:
 
 @register.filter
 def month(value: Any) -> str:
-    """``2025-03-01`` -> ``mrt 2025``."""
+    """``2025-03-01`` -> ``mrt 2025`` (``mar 2025`` in English)."""
     if not value:
         return "–"
-    return month_label(value)
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return dateformat.format(day, "b Y")
 
 
 @register.filter

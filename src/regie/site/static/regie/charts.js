@@ -17,9 +17,9 @@
       if (!target || target.dataset.rendered) { return; }
       target.dataset.rendered = "1";
       var spec = JSON.parse(node.textContent);
-      vegaEmbed(target, spec, {
-        actions: false, renderer: "svg", formatLocale: formatLocale, timeFormatLocale: timeFormatLocale
-      }).then(function () { target.dataset.ready = "1"; })
+      var options = {actions: false, renderer: "svg", formatLocale: formatLocale};
+      if (document.documentElement.lang !== "en") { options.timeFormatLocale = timeFormatLocale; }
+      vegaEmbed(target, spec, options).then(function () { target.dataset.ready = "1"; })
         .catch(function (err) { target.textContent = "Grafiek kon niet worden getoond: " + err; });
     });
   }
