@@ -124,7 +124,7 @@ def _allowed_statuses(scope: Any) -> list[str]:
 def signal_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a signal's status with a note (audited). Answers HTMX with the updated row."""
     scope = request.scope  # type: ignore[attr-defined]
-    signal = get_object_or_404(_visible(scope).select_for_update(), pk=pk)
+    signal = get_object_or_404(_visible(scope).select_for_update(of=("self",)), pk=pk)
     status = request.POST.get("status", "")
     note = request.POST.get("note", "").strip()
     error = ""
