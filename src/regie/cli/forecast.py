@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from rich.console import Console
 from rich.table import Table
 
 from regie.cli.common import OK, USAGE, add_json_flag, emit_json, fail, report, setup_django
@@ -56,5 +57,6 @@ def run(args: argparse.Namespace) -> int:
             "WAARSCHUWING" if row["warning"] else "binnen budget",
             f"{main['label']} {euro(main['cents'])}" if main else "–",
         )  # fmt: skip
-    report.print(table)
+    # A table too wide for 80 columns stays readable when piped to a file.
+    (report if report.is_terminal else Console(highlight=False, width=200)).print(table)
     return OK

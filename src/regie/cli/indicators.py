@@ -15,6 +15,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
+from rich.console import Console
 from rich.table import Table
 
 from regie.cli.common import OK, USAGE, add_json_flag, emit_json, fail, report, setup_django
@@ -93,5 +94,6 @@ def run(args: argparse.Namespace) -> int:
             else:
                 cells.append(number(value))
         table.add_row(*cells)
-    report.print(table)
+    # A table too wide for 80 columns stays readable when piped to a file.
+    (report if report.is_terminal else Console(highlight=False, width=200)).print(table)
     return OK
