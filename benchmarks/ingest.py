@@ -55,7 +55,10 @@ def bare_parse(folders: list[Path]) -> tuple[int, float]:
     for folder in folders:
         for name in sorted(os.listdir(folder)):
             with open(folder / name, "rb") as fh:
-                etree.fromstring(fh.read())
+                try:
+                    etree.fromstring(fh.read())
+                except etree.XMLSyntaxError:
+                    pass  # the region's deliberately malformed files
             n += 1
     return n, time.perf_counter() - started
 
@@ -108,7 +111,7 @@ def main() -> None:
         return
     folder = region(args.year, args.seed, args.scale)
     history, timed = split(folder, args.year)
-    n, bare = bare_parse(timed)
+    n, bare = min((bare_parse(timed) for _ in range(3)), key=lambda r: r[1])  # best of three, warm cache
     print(f"files of {args.year}+: {n}; bare lxml parse: {bare:.2f} s ({n / bare:,.0f} msg/s)")
     workdir = Path(tempfile.mkdtemp(prefix="regie-bench-"))
     targets = [("SQLite", f"sqlite:///{workdir / 'bench.sqlite3'}")]

@@ -156,14 +156,22 @@ def read_source(source: Source, key: str) -> Incoming:
     return incoming
 
 
-def read_all(items: list[Source], key: str, known: frozenset[str], progress: Callable[[int], None]) -> list[Incoming]:
-    """Read every file; on more than a few hundred, in a pool of worker processes (one per core).
+def read_all(
+    items: list[Source],
+    key: str,
+    known: frozenset[str],
+    progress: Callable[[int], None],
+    meanwhile: Callable[[], None] = lambda: None,
+) -> list[Incoming]:
+    """Read every file; on more than a few hundred, in a pool of worker processes (one per core),
+    calling ``meanwhile`` in this process while they read.
 
     Reading (parsing, validating, pseudonymising) is independent per file and is the larger
     part of an ingest; the workers touch no database. ``known`` are the content hashes
     already stored: those files are only hashed.
     """
     if len(items) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        meanwhile()
         _set_known(known)
         out = []
         for source in items:
@@ -171,8 +179,10 @@ def read_all(items: list[Source], key: str, known: frozenset[str], progress: Cal
             progress(1)
         return out
     with multiprocessing.get_context("fork").Pool(os.cpu_count(), initializer=_set_known, initargs=(known,)) as pool:
+        reading = pool.imap(functools.partial(read_source, key=key), items, chunksize=64)
+        meanwhile()
         out = []
-        for incoming in pool.imap(functools.partial(read_source, key=key), items, chunksize=64):
+        for incoming in reading:
             out.append(incoming)
             progress(1)
         return out
@@ -191,13 +201,17 @@ class Ingester:
         self.key = settings.PSEUDONYM_KEY
         self.progress = progress or (lambda n: None)
         self.summary = Summary()
-        self.state = load_state()
         self.known_hashes: set[str] = set(m.Message.objects.values_list("content_hash", flat=True))
         self.arrivals: list[dt.date] = []  # of the files this run stored
+        self.state: IntakeState  # loaded while the files are being read (see run)
 
     def run(self, items: list[Source]) -> Summary:
         self.summary.files = len(items)
-        incoming = read_all(items, self.key, frozenset(self.known_hashes), self.progress)
+
+        def load() -> None:
+            self.state = load_state()
+
+        incoming = read_all(items, self.key, frozenset(self.known_hashes), self.progress, meanwhile=load)
         incoming.sort(key=_arrival_key)
         batch: list[tuple[Incoming, Outcome | None]] = []
         for item in incoming:
