@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 def load(region: Path) -> None:
     assert main(["catalog", "load", str(region / "catalog.toml")]) == 0
-    main(["ingest", str(region / "messages"), str(region / "csv")])
+    main(["ingest", str(region / "messages"), str(region / "csv"), "--no-refresh"])
 
 
 @pytest.mark.parametrize("profile", ["venlo", "amsterdam"])

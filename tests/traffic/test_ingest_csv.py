@@ -59,7 +59,7 @@ lump_sum = 1200000
 
 
 def ingest_json(capsys: pytest.CaptureFixture[str], *paths: Path) -> tuple[int, dict]:  # type: ignore[type-arg]
-    code = main(["ingest", *map(str, paths), "--json"])
+    code = main(["ingest", *map(str, paths), "--json", "--no-refresh"])
     return code, json.loads(capsys.readouterr().out)
 
 
@@ -111,3 +111,14 @@ def test_an_unknown_csv_header_rejects_the_file(region: Path, tmp_path: Path, ca
     assert code == 1
     assert [(r["record"], r["code"]) for r in doc["rejected"]] == [("", "CSV00")]
     assert m.Message.objects.get().status == "rejected"
+
+
+def test_ingest_refreshes_the_ledger_and_the_snapshots(region: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from regie.funding.models import LedgerLine
+    from regie.monitor.models import Snapshot
+
+    main(["ingest", str(region), "--json"])
+    json.loads(capsys.readouterr().out)
+    years = set(Snapshot.objects.values_list("year", flat=True))
+    assert {2024, 2025} <= years  # the arrival years of the files and the years before them
+    assert LedgerLine.objects.filter(year=2025).exists()

@@ -115,7 +115,7 @@ def test_a_declaration_without_allocation_is_rejected_and_signalled(
 ) -> None:
     folder = region_dir(*SMALL)
     load_catalog(parse_catalog(folder / "catalog.toml"))
-    main(["ingest", str(folder / "messages"), "--json"])
+    main(["ingest", str(folder / "messages"), "--json", "--no-refresh"])
     doc = json.loads(capsys.readouterr().out)
     without = [r for r in doc["rejected"] if r["code"] == "9338"]
     assert without and all("toewijzing" in r["reason"] or "toegewezen" in r["reason"] for r in without)

@@ -12,7 +12,7 @@ from typing import Any
 
 from regie import messages, synth
 from regie.cli.common import OK, console, setup_django
-from regie.cli.ingest import progress_bar
+from regie.cli.ingest import progress_bar, refresh_years
 from regie.cli.serve import serve
 from regie.engine.catalog import parse_catalog
 from regie.synth import generate
@@ -64,8 +64,6 @@ def build_demo(directory: Path, year: int, scale: float = 1.0) -> dict[str, str]
         (data / MARKER).write_text(marker)  # generation is deterministic: the same arguments may reuse it
     setup_django()
     from regie.catalog.loader import load_catalog  # noqa: PLC0415 - needs Django set up
-    from regie.funding.services import refresh_ledger  # noqa: PLC0415
-    from regie.monitor.services import refresh  # noqa: PLC0415
     from regie.site.demo import create_demo_users  # noqa: PLC0415
     from regie.traffic.ingest import ingest  # noqa: PLC0415
 
@@ -77,10 +75,7 @@ def build_demo(directory: Path, year: int, scale: float = 1.0) -> dict[str, str]
         f"{summary.files} bestanden ingelezen; {len(summary.rejected)} records afgekeurd; "
         f"signalen: {sum(summary.signals.values())}."
     )
-    console.print("Betaalgrootboek, indicatoren en prognose berekenen ...")
-    for ledger_year in (year - 1, year):
-        refresh_ledger(ledger_year)
-        refresh(ledger_year)
+    refresh_years([year - 1, year], quiet=False)
     return create_demo_users()
 
 

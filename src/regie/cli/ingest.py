@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,6 +16,11 @@ from regie.cli.common import OK, REJECTED, add_json_flag, console, emit_json, fa
 def register(sub: Any) -> None:
     parser = sub.add_parser("ingest", help="lees berichten (XML), CSV-bestanden, mappen en zip-archieven in")
     parser.add_argument("paths", nargs="+", metavar="PATH")
+    parser.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="betaalgrootboek, indicatoren en prognoses niet bijwerken (bijv. bij het inlezen van veel historie in delen)",
+    )
     add_json_flag(parser)
     parser.set_defaults(func=run)
 
@@ -45,12 +51,26 @@ def run(args: argparse.Namespace) -> int:
             summary = ingest(args.paths, factory)
     except IngestError as exc:
         return fail(str(exc))
+    if not args.no_refresh:
+        refresh_years(summary.care_years(dt.date.today()), quiet=args.json)
     doc = summary.as_dict()
     if args.json:
         emit_json(doc)
     else:
         report(doc)
     return REJECTED if doc["rejected"] else OK
+
+
+def refresh_years(years: list[int], quiet: bool) -> None:
+    """Book the ledger and recompute the snapshots the pages show, for each year (as of today)."""
+    from regie.funding.services import refresh_ledger  # noqa: PLC0415 - needs Django set up
+    from regie.monitor.services import refresh  # noqa: PLC0415
+
+    for year in years:
+        if not quiet:
+            console.print(f"Betaalgrootboek, indicatoren en prognose {year} bijwerken ...")
+        refresh_ledger(year)
+        refresh(year)
 
 
 def report(doc: dict[str, Any]) -> None:

@@ -80,6 +80,13 @@ class Summary:
     rejected: list[dict[str, str]] = field(default_factory=list)
     duplicates: int = 0
     signals: Counter[str] = field(default_factory=Counter)
+    arrivals: list[dt.date] = field(default_factory=list)  # of the files stored (not in the JSON)
+
+    def care_years(self, today: dt.date) -> list[int]:
+        """The years whose figures the stored files can change: the year of each arrival and the
+        year before it (late declarations), up to ``today``'s year."""
+        years = {y for a in self.arrivals for y in (a.year - 1, a.year)}
+        return sorted(y for y in years if y <= today.year)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -202,7 +209,6 @@ class Ingester:
         self.progress = progress or (lambda n: None)
         self.summary = Summary()
         self.known_hashes: set[str] = set(m.Message.objects.values_list("content_hash", flat=True))
-        self.arrivals: list[dt.date] = []  # of the files this run stored
         self.state: IntakeState  # loaded while the files are being read (see run)
 
     def run(self, items: list[Source]) -> Summary:
@@ -227,9 +233,9 @@ class Ingester:
                 batch = []
         if batch:
             self._store(batch)
-        if self.arrivals:
+        if self.summary.arrivals:
             with transaction.atomic():
-                self._periodic_signals(min(self.arrivals), max(self.arrivals))
+                self._periodic_signals(min(self.summary.arrivals), max(self.summary.arrivals))
         return self.summary
 
     def _periodic_signals(self, first: dt.date, last: dt.date) -> None:
@@ -258,7 +264,7 @@ class Ingester:
         m.Signal.objects.bulk_create(signals)
 
     def _store(self, batch: list[tuple[Incoming, Outcome | None]]) -> None:
-        self.arrivals.extend(item.arrival for item, _ in batch if item.arrival)
+        self.summary.arrivals.extend(item.arrival for item, _ in batch if item.arrival)
         with transaction.atomic():
             store_batch(batch, self.summary)
         self.progress(len(batch))
