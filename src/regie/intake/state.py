@@ -401,25 +401,11 @@ class IntakeState:
                 self._signal_without_allocation(out, rec, segment, care_month)
             if segment is not None and alloc is not None and codes & {"9321", "9322"}:
                 extent = alloc.product.extent
-                self._signal(
-                    out,
-                    Signal(
-                        "above_allocated_volume",
-                        f"above_allocated_volume|{rec.provider}|{rec.reference}",
-                        provider=rec.provider,
-                        municipality=rec.municipality,
-                        segment=segment.code,
-                        client=rec.client,
-                        record=rec.reference,
-                        care_month=care_month,
-                        detail={
-                            "allocation": alloc.product.allocation_number,
-                            "volume": rec.volume,
-                            "allocated": extent.volume if extent else None,
-                            "frequency": extent.frequency if extent else None,
-                        },
-                    ),
-                )
+                self._line_signal(
+                    out, "above_allocated_volume", rec, segment, care_month,
+                    allocation=alloc.product.allocation_number, volume=rec.volume,
+                    allocated=extent.volume if extent else None, frequency=extent.frequency if extent else None,
+                )  # fmt: skip
             out.declarations.append(
                 DeclarationRow(rec, segment.code if segment else "", care_month, arrival, False, faults[0].code,
                                faults[0].reason)
@@ -431,25 +417,29 @@ class IntakeState:
         contract = self.contract_for(rec.provider, segment.code, rec.municipality, care_month)
         deadline = contract.deadline_for(care_month) if contract else None
         if deadline is not None and arrival > deadline and rec.amount_cents > 0:
-            self._signal(
-                out,
-                Signal(
-                    "late_declaration",
-                    f"late_declaration|{rec.provider}|{rec.reference}",
-                    provider=rec.provider,
-                    municipality=rec.municipality,
-                    segment=segment.code,
-                    client=rec.client,
-                    record=rec.reference,
-                    care_month=care_month,
-                    detail={
-                        "deadline": deadline.isoformat(),
-                        "arrival": arrival.isoformat(),
-                        "days_late": (arrival - deadline).days,
-                        "amount_cents": rec.amount_cents,
-                    },
-                ),
-            )
+            self._line_signal(
+                out, "late_declaration", rec, segment, care_month, deadline=deadline.isoformat(),
+                arrival=arrival.isoformat(), days_late=(arrival - deadline).days, amount_cents=rec.amount_cents,
+            )  # fmt: skip
+
+    def _line_signal(
+        self, out: Outcome, kind: str, rec: DeclarationRec, segment: Segment, care_month: dt.date, **detail: Any
+    ) -> None:
+        """A signal about one declaration line, keyed by its provider and reference."""
+        self._signal(
+            out,
+            Signal(
+                kind,
+                f"{kind}|{rec.provider}|{rec.reference}",
+                provider=rec.provider,
+                municipality=rec.municipality,
+                segment=segment.code,
+                client=rec.client,
+                record=rec.reference,
+                care_month=care_month,
+                detail=detail,
+            ),
+        )
 
     def accept_declaration(self, rec: DeclarationRec, alloc: Allocation | None, line: Performance) -> None:
         """Remember an accepted line: its reference, the debit it credits, the volume used."""

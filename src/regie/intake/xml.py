@@ -32,6 +32,7 @@ from regie.messages.model import (
     ChangeRequest,
     Declaration,
     Message,
+    Product,
 )
 
 
@@ -147,42 +148,29 @@ def _stops(msg: CareStop) -> list[Record]:
     ]
 
 
+def _request(msg: AllocationRequest | ChangeRequest, kind: str, reference: str, product: Product | None) -> RequestRec:
+    """A request for care: a product asked for in a 315, or a new product in a 317."""
+    h = msg.header
+    return RequestRec(
+        ref=reference,
+        kind=kind,
+        request_id=f"{h.sender}|{reference}",
+        municipality=h.receiver,
+        provider=h.sender,
+        client=msg.client.bsn,
+        category=product.category if product else None,
+        code=product.code if product else None,
+        segment=None,
+        registered=h.dagtekening,
+    )
+
+
 def _requests(msg: AllocationRequest) -> list[Record]:
-    h, client = msg.header, msg.client
-    return [
-        RequestRec(
-            ref=p.provider_reference,
-            kind="315",
-            request_id=f"{h.sender}|{p.provider_reference}",
-            municipality=h.receiver,
-            provider=h.sender,
-            client=client.bsn,
-            category=p.product.category if p.product else None,
-            code=p.product.code if p.product else None,
-            segment=None,
-            registered=h.dagtekening,
-        )
-        for p in client.products
-    ]
+    return [_request(msg, "315", p.provider_reference, p.product) for p in msg.client.products]
 
 
 def _change_requests(msg: ChangeRequest) -> list[Record]:
-    h, client = msg.header, msg.client
-    return [
-        RequestRec(
-            ref=client.provider_reference,
-            kind="317",
-            request_id=f"{h.sender}|{client.provider_reference}",
-            municipality=h.receiver,
-            provider=h.sender,
-            client=client.bsn,
-            category=p.product.category if p.product else None,
-            code=p.product.code if p.product else None,
-            segment=None,
-            registered=h.dagtekening,
-        )
-        for p in client.new
-    ]
+    return [_request(msg, "317", msg.client.provider_reference, p.product) for p in msg.client.new]
 
 
 def _declaration(msg: Declaration) -> list[Record]:
