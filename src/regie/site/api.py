@@ -24,3 +24,28 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     response.data = body
     response.content_type = "application/problem+json"
     return response
+
+
+#: Integer limits that come from the database backend, not from Regie: a positive integer is
+#: 32 bits on PostgreSQL and 64 bits on SQLite.
+_BACKEND_LIMITS = (2**31 - 1, 2**63 - 1)
+
+
+def without_backend_limits(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: drop the backend's integer maxima (and the int64
+    format they imply), so the committed OpenAPI document is the same on every database."""
+
+    def clean(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("maximum") in _BACKEND_LIMITS:
+                del node["maximum"]
+                if node.get("format") == "int64":
+                    del node["format"]
+            for value in node.values():
+                clean(value)
+        elif isinstance(node, list):
+            for value in node:
+                clean(value)
+
+    clean(result)
+    return result

@@ -131,6 +131,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Sturingsinformatie sociaal domein: catalogus, berichtenverkeer, bekostiging, indicatoren.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "regie.site.api.without_backend_limits",
+    ],
 }
 
 LOGGING = {
