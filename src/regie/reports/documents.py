@@ -45,19 +45,12 @@ SHARE = "0.0%"
 WHOLE = "#,##0"
 ONE = "#,##0.0"
 
-#: Indicator columns of the reports: field -> (heading, kind).
+#: Indicator columns of the reports: field -> (heading, kind): the scorecard's indicators, with
+#: the agreed clients before the objections and without the share upheld.
 INDICATORS: dict[str, tuple[str, str]] = {
-    "clients": ("Cliënten", "int"),
-    "inflow": ("Instroom", "int"),
-    "outflow": ("Uitstroom", "int"),
-    "median_duration_days": ("Doorlooptijd (mediaan, dagen)", "int"),
-    "step_down": ("Afschaling", "int"),
-    "sustainable_outflow_rate": ("Duurzame uitstroom", "share"),
-    "waiting_median_days": ("Wachttijd (mediaan, dagen)", "one"),
-    "waiting_within_norm_share": ("Binnen wachttijdnorm", "share"),
-    "cost_per_client_cents": ("Kosten per cliënt", "money"),
+    **{f: v for f, v in cards.INDICATORS.items() if not f.startswith("objections")},
     "agreed_clients": ("Afgesproken cliënten", "int"),
-    "objections": ("Bezwaren", "int"),
+    "objections": cards.INDICATORS["objections"],
 }
 FORECAST: dict[str, tuple[str, str]] = {
     "budget": ("Budget", "money"),
