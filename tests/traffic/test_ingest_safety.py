@@ -70,6 +70,33 @@ def test_killed_midway_and_run_again_ends_as_one_clean_run(
 
 
 
+@pytest.mark.django_db(transaction=True)
+def test_killed_before_the_periodic_signals_they_are_made_good_by_the_next_run(
+    region_dir: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = region_dir("amsterdam", 2025, 3, 0.02)  # its silent core partner raises a periodic signal
+    paths = [folder / "messages", folder / "csv"]
+    load_catalog(parse_catalog(folder / "catalog.toml"))
+    ingest_module.ingest(paths)
+    clean = state()
+    assert any(kind == "no_start_stop_traffic" for _, kind, _ in clean["signals"])
+    call_command("flush", interactive=False, verbosity=0)
+
+    load_catalog(parse_catalog(folder / "catalog.toml"))
+
+    def killed(self: Any) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ingest_module.Ingester, "_periodic_signals", killed)
+        with pytest.raises(KeyboardInterrupt):
+            ingest_module.ingest(paths)
+    assert not m.Signal.objects.filter(kind="no_start_stop_traffic").exists()
+    again = ingest_module.ingest(paths)  # every file is a duplicate now
+    assert again.duplicates == again.files
+    assert state() == clean
+
+
 def bad_files(tmp: Path) -> dict[str, Path]:
     good = (DATA / "messages" / "standard" / "jw305_voorbeeld.xml").read_text(encoding="utf-8")
     import re

@@ -8,7 +8,8 @@ its records, accepted or rejected, or not at all:
   transaction, so a file is never half-written. A crash loses at most the last batch, which
   a new run stores again;
 - **idempotent**: a file whose content hash was stored before is a duplicate and changes
-  nothing (its raw bytes are archived compressed with that hash);
+  nothing (each file is archived compressed, with every BSN pseudonymised, beside the hash of
+  the bytes received);
 - **arrival order**: files are applied sorted by Dagtekening (then by name), whatever order
   they were given in, so that a start is known before its stop.
 
@@ -33,6 +34,7 @@ from typing import Any
 import polars as pl
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from regie.catalog.loader import stored_catalog
@@ -233,13 +235,20 @@ class Ingester:
                 batch = []
         if batch:
             self._store(batch)
-        if self.summary.arrivals:
-            with transaction.atomic():
-                self._periodic_signals(min(self.summary.arrivals), max(self.summary.arrivals))
+        with transaction.atomic():
+            self._periodic_signals()
         return self.summary
 
-    def _periodic_signals(self, first: dt.date, last: dt.date) -> None:
-        """Evaluate the signals over months of traffic at each month end this run passed."""
+    def _periodic_signals(self) -> None:
+        """Evaluate the signals over months of traffic at each month end of the stored traffic
+        (and at its last arrival) that was not evaluated before."""
+        span = m.Message.objects.aggregate(first=Min("dagtekening"), last=Max("dagtekening"))
+        if span["first"] is None:
+            return
+        checked = set(m.QualityCheck.objects.values_list("at", flat=True))
+        dates = [at for at in month_ends(span["first"], span["last"]) if at not in checked]
+        if not dates:
+            return
         episodes = episode_frame(self.state.episodes.values())
         traffic = pl.DataFrame(
             list(m.Message.objects.filter(code__in=("305", "307")).values_list("sender", "dagtekening")),
@@ -247,7 +256,7 @@ class Ingester:
             orient="row",
         )
         signals: list[m.Signal] = []
-        for at in month_ends(first, last):
+        for at in dates:
             for found in quality.upcoding(episodes, self.state.catalog, at) + quality.silent_providers(
                 traffic, self.state.catalog, at
             ):
@@ -262,6 +271,7 @@ class Ingester:
                     )
                 )  # fmt: skip
         m.Signal.objects.bulk_create(signals)
+        m.QualityCheck.objects.bulk_create([m.QualityCheck(at=at) for at in dates])
 
     def _store(self, batch: list[tuple[Incoming, Outcome | None]]) -> None:
         self.summary.arrivals.extend(item.arrival for item, _ in batch if item.arrival)

@@ -236,3 +236,18 @@ class Signal(models.Model):
         verbose_name_plural = _("signalen")
         ordering = ["-raised_on", "kind"]
         indexes = [models.Index(fields=["kind", "provider"], name="signal_kind")]
+
+
+class QualityCheck(models.Model):
+    """A day on which the signals over months of traffic were evaluated (upcoding, silence).
+
+    An ingest evaluates every month end between the first and the last stored arrival that
+    has no check yet, so an ingest that was stopped before its evaluation is made good by the
+    next one.
+    """
+
+    at = models.DateField(_("peildatum"), unique=True)
+
+    class Meta:
+        verbose_name = _("controle op signalen")
+        verbose_name_plural = _("controles op signalen")
