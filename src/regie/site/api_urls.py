@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from regie.catalog import api as catalog_api
 from regie.monitor import api as monitor_api
+from regie.site.check_api import CheckView
 
 router = DefaultRouter()
 router.register("segments", catalog_api.SegmentViewSet, basename="segment")
@@ -18,6 +19,7 @@ urlpatterns = [
     path("forecast/", monitor_api.ForecastView.as_view(), name="api-forecast"),
     path("scorecards/", monitor_api.ScorecardsView.as_view(), name="api-scorecards"),
     path("signals/", monitor_api.SignalsView.as_view(), name="api-signals"),
+    path("check/", CheckView.as_view(), name="api-check"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
 ]

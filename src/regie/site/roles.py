@@ -102,6 +102,7 @@ NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("signals", _("Signalen"), (Role.MUNICIPALITY, Role.PROVIDER)),
     ("funding", _("Bekostiging"), (Role.MUNICIPALITY, Role.PROVIDER)),
     ("reports", _("Rapportages"), ALL_ROLES),
+    ("check", _("Bestand controleren"), (Role.MUNICIPALITY, Role.PROVIDER)),
 ]
 
 

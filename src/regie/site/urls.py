@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from regie.site import views
-from regie.site.pages import funding, grip, providers, reports, signals
+from regie.site.pages import check, funding, grip, providers, reports, signals
 
 admin.site.site_header = "Regie beheer"
 admin.site.site_title = "Regie"
@@ -35,6 +35,7 @@ urlpatterns = [
     path("bekostiging/verzoeken/<int:pk>/besluit/", funding.inflow_request_decide, name="inflow-request-decide"),
     path("bekostiging/herverdeling/", funding.reallocation, name="reallocation"),
     # Reports
+    path("controleren/", check.check, name="check"),
     path("rapportages/", reports.reports, name="reports"),
     path("rapportages/raad.pdf", reports.council_pdf, name="report-council-pdf"),
     path("rapportages/raad.xlsx", reports.council_xlsx, name="report-council-xlsx"),
