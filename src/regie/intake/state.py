@@ -182,6 +182,12 @@ class IntakeState:
         self.areas: dict[tuple[str, str], str] = {}  # (municipality, client) -> area of the latest address
         self._chains: dict[tuple[str, str, str, str], tuple[dt.date | None, int]] = {}
 
+    def restore_allocation(self, rec: AllocationRec, arrival: dt.date, area: str) -> None:
+        """Replay a stored allocation version (when the state is rebuilt from storage)."""
+        self._allocation(rec, arrival, Outcome())
+        if area:
+            self.areas[(rec.municipality, rec.client)] = area
+
     # -- look-ups ---------------------------------------------------------------------------
 
     def area_of(self, municipality: str, postcode: str | None) -> str | None:

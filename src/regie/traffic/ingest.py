@@ -478,9 +478,7 @@ def load_state() -> IntakeState:
             unit=v.unit or None, frequency=v.frequency or None, budget=v.budget, change_reason=v.change_reason or None,
             allocated_on=v.allocated_on,
         )  # fmt: skip
-        state._allocation(rec, v.arrival, Outcome())
-        if v.area:
-            state.areas[(v.municipality, v.client)] = v.area
+        state.restore_allocation(rec, v.arrival, v.area)
     for d in m.DeclarationLine.objects.filter(accepted=True).order_by("arrival", "pk").iterator(chunk_size=5000):
         rec = DeclarationRec(
             ref=d.reference, municipality=d.municipality, provider=d.provider, client=d.client,
