@@ -38,8 +38,10 @@ from regie.messages import (
     Product,
     Referrer,
     Relation,
+    RequestAnswer,
     RequestClient,
     RequestedProduct,
+    RequestReply,
     ReturnInfo,
     ShortName,
     StartClient,
@@ -191,6 +193,15 @@ def change_request(law: Law) -> ChangeRequest:
     return ChangeRequest(header(law, "317", from_municipality=False), client)
 
 
+def request_reply(law: Law) -> RequestReply:
+    """A refusal; under iJw on the woonplaatsbeginsel, naming the responsible municipality."""
+    if law == "jw":
+        answer = RequestAnswer("VOT-2025-1", "1", "8", "0384")
+    else:
+        answer = RequestAnswer("VOT-2025-1", "1", "7")
+    return RequestReply(header(law, "319", from_municipality=True, day=dt.date(2025, 3, 20)), answer)
+
+
 def declaration(law: Law) -> Declaration:
     category, code = PRODUCTS[law]
     march = Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
@@ -219,7 +230,8 @@ def answer(law: Law, original: Message, answer_number: str) -> Answer:
     base = original.header
     h = Header(base.law, answer_number, base.sender, base.receiver, base.identification, base.dagtekening, base.xsd)
     assert not isinstance(original, (Declaration, DeclarationAnswer, Answer))
-    bare = Answer(h, ReturnInfo("RET-1", dt.date(2025, 7, 3), codes=("0200",)), original.client)
+    body = original.answer if isinstance(original, RequestReply) else original.client
+    bare = Answer(h, ReturnInfo("RET-1", dt.date(2025, 7, 3), codes=("0200",)), body)
     codes = tuple((path, ("0200",)) for path in record_paths(bare))
     return Answer(bare.header, bare.retour, bare.client, codes)
 
@@ -246,7 +258,7 @@ def declaration_answer(law: Law) -> DeclarationAnswer:
 def all_messages(law: Law) -> dict[str, Message]:
     """One sample of every message type Regie reads and writes, for ``law``."""
     a301, a305, a307 = allocation(law), care_start(law), care_stop(law)
-    a315, a317 = allocation_request(law), change_request(law)
+    a315, a317, a319 = allocation_request(law), change_request(law), request_reply(law)
     return {
         "301": a301,
         "302": answer(law, a301, "302"),
@@ -258,6 +270,8 @@ def all_messages(law: Law) -> dict[str, Message]:
         "316": answer(law, a315, "316"),
         "317": a317,
         "318": answer(law, a317, "318"),
+        "319": a319,
+        "320": answer(law, a319, "320"),
         "323": declaration(law),
         "325": declaration_answer(law),
     }

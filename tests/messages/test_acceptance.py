@@ -13,9 +13,13 @@ import pytest
 from lxml import etree
 
 from regie.messages import check_paths
+from regie.messages.codes import ALL_MESSAGES, LAWS, MESSAGE_CODES
 from regie.messages.schemas import element_path
 
-STANDARD = sorted((Path(__file__).resolve().parent.parent / "data" / "messages" / "standard").glob("*.xml"))
+DATA = Path(__file__).resolve().parent.parent / "data" / "messages"
+STANDARD = sorted((DATA / "standard").glob("*.xml"))
+#: Published example messages that are valid under the XSD but break a rule inside the message.
+BREAKS_A_RULE = {"jw323_totaal_ongelijk_aan_som.xml": ("TR358", "/Bericht/Declaratie/TotaalIngediendBedrag")}
 DATE = re.compile(r">([0-9]{4})-([0-9]{2})-([0-9]{2})<")
 
 
@@ -35,6 +39,31 @@ def _first_date_path(data: bytes) -> str:
         if isinstance(n.tag, str) and n.text and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", n.text)
     )
     return element_path(node)
+
+
+def test_every_published_example_of_both_laws_passes_or_is_refused_with_its_rule() -> None:
+    """All the standard's example messages (``standard/`` and ``invalid/``, sources in their
+    READMEs) through ``regie check``: the valid ones pass, the one that breaks TR358 is refused
+    with that rule; none is "not a 3.2 message"."""
+    document = check_paths([DATA / "standard", DATA / "invalid"])
+    entries = {Path(e["file"]).name: e for e in document["files"]}
+    assert sorted(entries) == sorted([p.name for p in STANDARD] + list(BREAKS_A_RULE))
+    for name, entry in entries.items():
+        assert entry["message"] == name.split("_")[0].upper(), name
+        if name in BREAKS_A_RULE:
+            rule, path = BREAKS_A_RULE[name]
+            assert not entry["valid"] and [(e["reason"][:5], e["path"]) for e in entry["errors"]] == [(rule, path)]
+        else:
+            assert entry["valid"] and entry["errors"] == [], name
+    assert {"JW319", "WMO320"} <= {e["message"] for e in entries.values()}
+
+
+def test_check_knows_every_message_of_release_3_2() -> None:
+    """COD002-VEKT lists 14 messages per law; each has its namespace, schema and BerichtCode."""
+    for law in LAWS:
+        assert sorted(MESSAGE_CODES[law]) == sorted(ALL_MESSAGES) and len(ALL_MESSAGES) == 14
+    assert (MESSAGE_CODES["jw"]["319"], MESSAGE_CODES["jw"]["320"]) == ("488", "489")
+    assert (MESSAGE_CODES["wmo"]["319"], MESSAGE_CODES["wmo"]["320"]) == ("482", "483")
 
 
 @pytest.mark.parametrize("path", STANDARD, ids=lambda p: p.stem)

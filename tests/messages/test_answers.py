@@ -12,7 +12,7 @@ from regie.messages.answers import answer_for
 from regie.messages.codes import LAWS, Law
 from regie.messages.crossrules import check_against_allocation
 
-from .samples import allocation, care_start, declaration
+from .samples import allocation, care_start, declaration, request_reply
 
 DAY = dt.date(2025, 4, 20)
 
@@ -48,6 +48,21 @@ def test_an_allocation_answer_echoes_relations_and_contacts() -> None:
     assert "/Bericht/Client/Relaties/Relatie/Contact" in paths
     assert "/Bericht/Client/ToegewezenProducten/ToegewezenProduct[2]" in paths
     assert read(write(answer)).valid
+
+
+@pytest.mark.parametrize("law", LAWS)
+def test_a_319_is_answered_by_a_320_with_codes_on_its_antwoord(law: Law) -> None:
+    message = request_reply(law)
+    fault = Fault("/Bericht/Antwoord/RedenAfwijzingVerzoek", "0001", "CD085: ...", "VOT-2025-1")
+    answer = answer_for(message, [fault], identification="R9", dagtekening=DAY)
+    assert isinstance(answer, Answer) and answer.client == message.answer
+    assert answer.header.message == "320" and answer.header.code == ("489" if law == "jw" else "483")
+    assert answer.header.sender == message.header.sender  # the 319's own header stays
+    assert answer.codes_at("/Bericht/Antwoord") == ("0001",)
+    if law == "jw":  # the Woonplaatsbeginsel is a record of its own
+        assert answer.codes_at("/Bericht/Antwoord/Woonplaatsbeginsel") == ("0200",)
+    result = read(write(answer))
+    assert result.valid and result.message == answer
 
 
 def test_a_clean_declaration_is_fully_granted() -> None:

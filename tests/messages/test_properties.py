@@ -33,6 +33,8 @@ from regie.messages import (
     Performance,
     Period,
     Product,
+    RequestAnswer,
+    RequestReply,
     ShortName,
     StartClient,
     StartProduct,
@@ -239,7 +241,20 @@ def declarations(draw: st.DrawFn) -> Declaration:
     )
 
 
-MESSAGES = st.one_of(care_starts(), care_stops(), allocations(), change_requests(), declarations())
+@st.composite
+def request_replies(draw: st.DrawFn) -> RequestReply:
+    """A 319 keeping CD085/CD086 and (iJw) TR377/TR409: a refusal with its reason, or "in onderzoek"."""
+    law = draw(LAWS)
+    answer = draw(st.sampled_from(sorted(codes.REQUEST_ANSWERS)))
+    reason = draw(st.sampled_from(sorted(codes.REFUSAL_REASONS))) if answer == "1" else None
+    municipality = draw(st.from_regex(r"[0-9]{4}", fullmatch=True)) if law == "jw" and reason == "8" else None
+    body = RequestAnswer(draw(REFERENCE), answer, reason, municipality)
+    return RequestReply(header(draw, law, "319", draw(DAY), True), body)
+
+
+MESSAGES = st.one_of(
+    care_starts(), care_stops(), allocations(), change_requests(), request_replies(), declarations()
+)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

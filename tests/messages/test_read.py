@@ -208,7 +208,8 @@ def test_pseudonymise_replaces_every_bsn(law: Law) -> None:
         assert result.faults == (), number
         text = repr(result.message)
         assert BSN not in text and BSN2 not in text, number
-        assert pseudonym(BSN, key) in text, number
+        if number not in ("319", "320"):  # the answer to a request names no client
+            assert pseudonym(BSN, key) in text, number
 
 
 def test_a_declaration_with_a_wrong_total_keeps_its_records_and_names_the_rule() -> None:

@@ -20,12 +20,23 @@ from regie.messages import (
     Period,
     Product,
     Referrer,
+    RequestAnswer,
+    RequestReply,
     read,
     write,
 )
 from regie.messages.rules import amount_matches, amount_tolerance, birth_date_consistent, is_calendar_month
 
-from .samples import allocation, allocation_request, care_start, care_stop, change_request, declaration
+from .samples import (
+    allocation,
+    allocation_request,
+    care_start,
+    care_stop,
+    change_request,
+    declaration,
+    header,
+    request_reply,
+)
 
 D = dt.date
 
@@ -58,6 +69,7 @@ def test_the_samples_keep_every_rule() -> None:
     for message in (allocation("jw"), care_start("wmo"), care_stop("jw"), allocation_request("jw")):
         assert faults(message) == []
     assert faults(change_request("wmo")) == [] and faults(declaration("jw")) == []
+    assert faults(request_reply("jw")) == [] and faults(request_reply("wmo")) == []
 
 
 # --- definitions, hand computed --------------------------------------------------------------
@@ -244,3 +256,42 @@ def test_name_use_without_partner_name(name_use: str) -> None:
     name = dataclasses.replace(message.client.name, name_use=name_use)
     message = dataclasses.replace(message, client=dataclasses.replace(message.client, name=name))
     assert rules_of(message) == {"CS050"}
+
+
+def _reply(law: str, answer: str, reason: str | None, municipality: str | None = None) -> RequestReply:
+    h = header(law, "319", from_municipality=True)  # type: ignore[arg-type]
+    return RequestReply(h, RequestAnswer("VOT-9", answer, reason, municipality))
+
+
+@pytest.mark.parametrize("law", ["jw", "wmo"])
+def test_a_refusal_names_its_reason_and_an_investigation_none(law: str) -> None:
+    assert faults(_reply(law, "1", "2")) == [] and faults(_reply(law, "2", None)) == []
+    [missing] = faults(_reply(law, "1", None))
+    assert (missing.reason[:5], missing.code, missing.record) == ("CD085", "0001", "VOT-9")
+    assert missing.path == "/Bericht/Antwoord/RedenAfwijzingVerzoek"
+    [extra] = faults(_reply(law, "2", "7"))
+    assert (extra.reason[:5], extra.record) == ("CD086", "VOT-9")
+
+
+def test_woonplaatsbeginsel_names_the_responsible_municipality_only_for_reason_8() -> None:
+    assert faults(_reply("jw", "1", "8", "0384")) == []
+    assert rules_of(_reply("jw", "1", "8")) == {"TR377"}
+    assert rules_of(_reply("jw", "1", "5", "0384")) == {"TR409"}
+    assert rules_of(_reply("jw", "2", None, "0384")) == {"TR409"}
+    # the iWmo 319 has no Woonplaatsbeginsel: reason 8 stands on its own
+    assert faults(_reply("wmo", "1", "8")) == []
+
+
+def test_a_woonplaatsbeginsel_in_an_iwmo_319_breaks_the_schema() -> None:
+    data = write(_reply("jw", "1", "8", "0384")).replace(b"ijw", b"iwmo").replace(b"jw319", b"wmo319")
+    data = data.replace(b"<wmo319:BerichtCode>488<", b"<wmo319:BerichtCode>482<")
+    result = read(data)
+    assert result.message is None
+    assert result.faults[0].path == "/Bericht/Antwoord/Woonplaatsbeginsel"
+
+
+def test_an_unknown_answer_or_reason_is_not_in_the_code_list() -> None:
+    for answer, reason in (("3", None), ("1", "10")):
+        result = read(write(_reply("wmo", answer, reason)))
+        assert result.message is None and result.faults[0].code == "0001"
+        assert "codelijst" in result.faults[0].reason

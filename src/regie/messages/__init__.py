@@ -8,11 +8,14 @@ the standard's strings ("04", "0200"), dates are ``datetime.date``, money intege
 - :class:`Header` (law "jw"/"wmo", message "301".., sender, receiver, identification,
   dagtekening, :class:`XsdVersions`; ``.code`` is the BerichtCode, ``.name`` e.g. "JW301"),
 - request messages :class:`Allocation` (301), :class:`CareStart` (305), :class:`CareStop`
-  (307), :class:`AllocationRequest` (315), :class:`ChangeRequest` (317), :class:`Declaration`
-  (323) with their parts (:class:`AllocatedProduct`, :class:`StartProduct`,
-  :class:`StopProduct`, :class:`RequestedProduct`, :class:`Performance`, ...),
-- answers :class:`Answer` (302/306/308/316/318: the echoed client with retour codes per
-  record path) and :class:`DeclarationAnswer` (325: the rejected prestaties).
+  (307), :class:`AllocationRequest` (315), :class:`ChangeRequest` (317), :class:`RequestReply`
+  (319: a refusal or "in onderzoek" for one request, :class:`RequestAnswer`),
+  :class:`Declaration` (323) with their parts (:class:`AllocatedProduct`,
+  :class:`StartProduct`, :class:`StopProduct`, :class:`RequestedProduct`,
+  :class:`Performance`, ...),
+- answers :class:`Answer` (302/306/308/316/318/320: the echoed client, or a 320's Antwoord,
+  with retour codes per record path) and :class:`DeclarationAnswer` (325: the rejected
+  prestaties).
 
 ``write(message) -> bytes``: the standard XML (UTF-8, namespaces and element order as the
 standard defines), deterministic, built with lxml.
@@ -64,6 +67,7 @@ from regie.messages.model import (
     AllocationRequest,
     Amount,
     Answer,
+    AnswerBody,
     AnswerClient,
     AnsweredClient,
     AnsweredPerformance,
@@ -92,8 +96,10 @@ from regie.messages.model import (
     Product,
     Referrer,
     Relation,
+    RequestAnswer,
     RequestClient,
     RequestedProduct,
+    RequestReply,
     ReturnInfo,
     ShortName,
     StartClient,
@@ -131,6 +137,7 @@ __all__ = [
     "AllocationRequest",
     "Amount",
     "Answer",
+    "AnswerBody",
     "AnswerClient",
     "AnsweredClient",
     "AnsweredPerformance",
@@ -159,8 +166,10 @@ __all__ = [
     "Product",
     "Referrer",
     "Relation",
+    "RequestAnswer",
     "RequestClient",
     "RequestedProduct",
+    "RequestReply",
     "ReturnInfo",
     "ShortName",
     "StartClient",

@@ -1,4 +1,4 @@
-"""Answer messages: :func:`answer_for` builds the 302/306/308/316/318/325 for a received message.
+"""Answer messages: :func:`answer_for` builds the 302/306/308/316/318/320/325 for a received message.
 
 Retour codes per record follow from the faults found for it (by :func:`regie.messages.read`
 and :mod:`regie.messages.crossrules`): a record without faults gets 0200, a record with
@@ -29,6 +29,7 @@ from regie.messages.model import (
     DeclarationAnswerBody,
     Header,
     Message,
+    RequestReply,
     ReturnInfo,
     XsdVersions,
 )
@@ -82,7 +83,8 @@ def answer_for(
         original.dagtekening,
         original.xsd,
     )
-    bare = Answer(header, ReturnInfo(identification, dagtekening, versions, xslt_version), message.client)
+    body = message.answer if isinstance(message, RequestReply) else message.client
+    bare = Answer(header, ReturnInfo(identification, dagtekening, versions, xslt_version), body)
     paths = record_paths(bare)
     by_record: dict[str, list[Fault]] = {path: [] for path in paths}
     header_faults: list[Fault] = []
@@ -94,7 +96,7 @@ def answer_for(
             by_record[owner].append(fault)
     record_codes = tuple((path, _codes(found) or (ACCEPTED,)) for path, found in by_record.items())
     retour = ReturnInfo(identification, dagtekening, versions, xslt_version, _codes(header_faults) or (ACCEPTED,))
-    return Answer(header, retour, message.client, record_codes)
+    return Answer(header, retour, body, record_codes)
 
 
 def _declaration_answer(

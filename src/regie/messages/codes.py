@@ -40,14 +40,16 @@ MESSAGE_CODES: Final[dict[Law, dict[str, str]]] = {
     },
 }  # fmt: skip
 
-#: The message types Regie reads and writes, and the answer to each request message.
-REQUEST_MESSAGES: Final[tuple[str, ...]] = ("301", "305", "307", "315", "317", "323")
+#: The message types Regie reads and writes (every message of release 3.2), and the answer
+#: (retourbericht) to each request message.
+REQUEST_MESSAGES: Final[tuple[str, ...]] = ("301", "305", "307", "315", "317", "319", "323")
 ANSWER_MESSAGES: Final[dict[str, str]] = {
     "301": "302",
     "305": "306",
     "307": "308",
     "315": "316",
     "317": "318",
+    "319": "320",
     "323": "325",
 }
 ALL_MESSAGES: Final[tuple[str, ...]] = (
@@ -61,6 +63,8 @@ ALL_MESSAGES: Final[tuple[str, ...]] = (
     "316",
     "317",
     "318",
+    "319",
+    "320",
     "323",
     "325",
 )
@@ -301,6 +305,27 @@ LEGAL_STATUS: Final[dict[str, str]] = {
 
 #: WJ758: Reden verzoek.
 REQUEST_REASONS: Final[dict[str, str]] = {"1": "Verandering clientsituatie", "2": "Wijziging zorgplan"}
+
+#: WJ760: Verzoek antwoord, the answer a 319 gives to a request (315 AangevraagdProduct or 317
+#: Verzoek). There is no "granted": a request is granted by a 301 that names its
+#: ReferentieAanbieder (TR379); it is pending until that 301 or a refusal arrives (TR374).
+REQUEST_ANSWERS: Final[dict[str, str]] = {"1": "Verzoek afgewezen", "2": "Aanvraag in onderzoek"}
+ANSWER_REFUSED: Final = "1"
+ANSWER_INVESTIGATING: Final = "2"
+
+#: WJ759: Reden afwijzing verzoek (the same list under both laws).
+REFUSAL_REASONS: Final[dict[str, str]] = {
+    "1": "Geen wijziging, maar nieuwe aanvraag",
+    "2": "Past niet binnen budget",
+    "3": "Geen contract",
+    "4": "Past niet binnen contract",
+    "5": "Andere gemeente",
+    "6": "Stapeling",
+    "7": "Zorginhoudelijke afkeur",
+    "8": "Woonplaatsbeginsel",
+    "9": "Leeftijdsgrens is bereikt",
+}
+REFUSAL_RESIDENCE: Final = "8"
 
 #: WJ001: Retourcode.
 RETOUR_CODES: Final[dict[str, str]] = {

@@ -7,7 +7,7 @@ technical fault: schema, condition, constraint, technical rule inside the messag
 for the rules with their own code) or one of Regie's own codes (:data:`codes.OWN_CODES`).
 ``record`` names the record the fault belongs to, so a consumer can reject that record and
 keep the others: the ToewijzingNummer of a ToegewezenProduct, the ReferentieNummer of a
-Prestatie, the ReferentieAanbieder of an AangevraagdProduct or Verzoek, and for a start or
+Prestatie, the ReferentieAanbieder of an AangevraagdProduct, Verzoek or Antwoord (319), and for a start or
 stop product its ToewijzingNummer or else its place (``StartProduct[2]``). A fault without a
 record concerns the whole message.
 

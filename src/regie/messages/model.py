@@ -8,9 +8,9 @@ Identifiers (ToewijzingNummer, ReferentieNummer, ...) are kept as the text of th
 
 Request messages carry a :class:`Header` and a body: :class:`Allocation` (301),
 :class:`CareStart` (305), :class:`CareStop` (307), :class:`AllocationRequest` (315),
-:class:`ChangeRequest` (317), :class:`Declaration` (323). Their answers 302/306/308/316/318
-are :class:`Answer` (the echoed client with retour codes per record) and 325 is
-:class:`DeclarationAnswer`.
+:class:`ChangeRequest` (317), :class:`RequestReply` (319), :class:`Declaration` (323). Their
+answers 302/306/308/316/318/320 are :class:`Answer` (the echoed client, or for a 320 the echoed
+:class:`RequestAnswer`, with retour codes per record) and 325 is :class:`DeclarationAnswer`.
 """
 
 from __future__ import annotations
@@ -442,6 +442,34 @@ class ChangeRequest:
     client: ChangeRequestClient
 
 
+# --- 319 answer to a request ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RequestAnswer:
+    """Antwoord: the municipality's answer to one request, named by the provider's reference.
+
+    The request is a 315's AangevraagdProduct or a 317's Verzoek with that ReferentieAanbieder
+    (unique per provider within the law, TR347). ``answer`` is "1" (refused, with
+    ``refusal_reason``) or "2" (under investigation); a request is granted by a 301 naming its
+    ReferentieAanbieder, not by a 319. ``responsible_municipality`` (iJw only) is the
+    municipality that is responsible instead, when the reason is 8 (woonplaatsbeginsel).
+    """
+
+    provider_reference: str  # ReferentieAanbieder
+    answer: str  # VerzoekAntwoord (WJ760)
+    refusal_reason: str | None = None  # RedenAfwijzingVerzoek (WJ759)
+    responsible_municipality: str | None = None  # Woonplaatsbeginsel/Gemeente (iJw only)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestReply:
+    """319: answer to a request for allocation (315) or change (317), municipality -> provider."""
+
+    header: Header
+    answer: RequestAnswer
+
+
 # --- 323 declaration --------------------------------------------------------------------------
 
 
@@ -500,23 +528,26 @@ class ReturnInfo:
 
 
 AnswerClient: TypeAlias = AllocationClient | StartClient | StopClient | RequestClient | ChangeRequestClient
+#: What an answer message echoes: the client of a 302-318, or the Antwoord of a 320.
+AnswerBody: TypeAlias = AnswerClient | RequestAnswer
 
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """302/306/308/316/318: the answer to a 301/305/307/315/317.
+    """302/306/308/316/318/320: the answer to a 301/305/307/315/317/319.
 
     ``header`` is the original message's header with ``message`` set to the answer's number
     (the original sender, receiver, identification and dagtekening stay). ``client`` is the
-    echoed client, or ``None`` when the whole message was rejected. ``record_codes`` gives the
-    retour codes of each echoed record (Client, Relatie, Contact, ToegewezenProduct,
-    StartProduct, ...) by its path in the message, e.g. ``/Bericht/Client`` or
+    echoed client (for a 320: the echoed Antwoord, a :class:`RequestAnswer`), or ``None`` when
+    the whole message was rejected. ``record_codes`` gives the retour codes of each echoed
+    record (Client, Relatie, Contact, ToegewezenProduct, StartProduct, Antwoord, ...) by its
+    path in the message, e.g. ``/Bericht/Client`` or
     ``/Bericht/Client/StartProducten/StartProduct[2]`` (an index only when the record repeats).
     """
 
     header: Header
     retour: ReturnInfo
-    client: AnswerClient | None = None
+    client: AnswerBody | None = None
     record_codes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self) -> None:
@@ -582,7 +613,15 @@ class DeclarationAnswer:
 
 
 Message: TypeAlias = (
-    Allocation | CareStart | CareStop | AllocationRequest | ChangeRequest | Declaration | Answer | DeclarationAnswer
+    Allocation
+    | CareStart
+    | CareStop
+    | AllocationRequest
+    | ChangeRequest
+    | RequestReply
+    | Declaration
+    | Answer
+    | DeclarationAnswer
 )
 
 #: The model class of each request message number.
@@ -592,5 +631,6 @@ REQUEST_TYPES: dict[str, type] = {
     "307": CareStop,
     "315": AllocationRequest,
     "317": ChangeRequest,
+    "319": RequestReply,
     "323": Declaration,
 }

@@ -23,7 +23,7 @@ from regie.messages.model import (
     AllocationRequest,
     Amount,
     Answer,
-    AnswerClient,
+    AnswerBody,
     AnsweredClient,
     AnsweredPerformance,
     BirthDate,
@@ -51,8 +51,10 @@ from regie.messages.model import (
     Product,
     Referrer,
     Relation,
+    RequestAnswer,
     RequestClient,
     RequestedProduct,
+    RequestReply,
     ReturnInfo,
     ShortName,
     StartClient,
@@ -502,7 +504,22 @@ def _change_request_client(r: _Reader, box: Kids) -> ChangeRequestClient:
     )
 
 
-_CLIENT_READERS: dict[str, Callable[[_Reader, Kids], AnswerClient]] = {
+def _request_answer(r: _Reader, box: Kids) -> RequestAnswer:
+    """The Antwoord of a 319 (and, with its retour codes, of a 320)."""
+    base = "/Bericht/Antwoord"
+    residence = r.mk(box, "Woonplaatsbeginsel")
+    if residence is not None:
+        r.record(residence, f"{base}/Woonplaatsbeginsel")
+    r.record(box, base)
+    return RequestAnswer(
+        provider_reference=r.mt1(box, "ReferentieAanbieder"),
+        answer=r.mt1(box, "VerzoekAntwoord"),
+        refusal_reason=r.mt(box, "RedenAfwijzingVerzoek"),
+        responsible_municipality=None if residence is None else r.mt1(residence, "Gemeente"),
+    )
+
+
+_CLIENT_READERS: dict[str, Callable[[_Reader, Kids], AnswerBody]] = {
     "301": _allocation_client,
     "302": _allocation_client,
     "305": _start_client,
@@ -513,7 +530,11 @@ _CLIENT_READERS: dict[str, Callable[[_Reader, Kids], AnswerClient]] = {
     "316": _request_client,
     "317": _change_request_client,
     "318": _change_request_client,
+    "319": _request_answer,
+    "320": _request_answer,
 }
+#: The element below Header that holds the body read by ``_CLIENT_READERS`` (Client unless named).
+_BODY: dict[str, str] = {"319": "Antwoord", "320": "Antwoord"}
 
 
 # --- declarations -----------------------------------------------------------------------------
@@ -599,7 +620,8 @@ def to_model(root: _Element, law: Law, message: str) -> Message:
         return _declaration(r, top, header)
     if message == "325":
         return _declaration_answer(r, top, header, header_k)
-    if message in ("302", "306", "308", "316", "318"):
+    body_name = _BODY.get(message, "Client")
+    if message in ("302", "306", "308", "316", "318", "320"):
         retour = ReturnInfo(
             identification=r.mt1(header_k, "IdentificatieRetour"),
             dagtekening=_date(r.mt1(header_k, "DagtekeningRetour")),
@@ -607,10 +629,12 @@ def to_model(root: _Element, law: Law, message: str) -> Message:
             xslt_version=r.mt(header_k, "XsltVersie"),
             codes=r.retour_codes(header_k),
         )
-        client_k = r.mk(top, "Client")
+        client_k = r.mk(top, body_name)
         client = None if client_k is None else _CLIENT_READERS[message](r, client_k)
         return Answer(header=header, retour=retour, client=client, record_codes=tuple(r.codes))
-    client = _CLIENT_READERS[message](r, r.need(top, "Client"))
+    client = _CLIENT_READERS[message](r, r.need(top, body_name))
+    if isinstance(client, RequestAnswer):
+        return RequestReply(header, client)
     if isinstance(client, AllocationClient):
         return Allocation(header, client)
     if isinstance(client, StartClient):

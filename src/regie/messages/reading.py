@@ -26,6 +26,8 @@ from regie.messages.model import (
     DeclarationAnswer,
     DeclarationAnswerBody,
     Message,
+    RequestAnswer,
+    RequestReply,
 )
 from regie.messages.reader import identify, to_model
 from regie.messages.schemas import schema, schema_faults
@@ -159,7 +161,9 @@ def pseudonymised(message: Message, pseudonymise: Callable[[str], str]) -> Messa
         answered = tuple(dataclasses.replace(c, bsn=pseudonymise(c.bsn)) for c in body.clients)
         new_body: DeclarationAnswerBody = dataclasses.replace(body, clients=answered)
         return dataclasses.replace(message, body=new_body)
-    if isinstance(message, Answer) and message.client is None:
-        return message
+    if isinstance(message, RequestReply):
+        return message  # a 319 names no client
+    if isinstance(message, Answer) and (message.client is None or isinstance(message.client, RequestAnswer)):
+        return message  # nothing echoed, or a 320's Antwoord (no client)
     client: Any = message.client
     return dataclasses.replace(message, client=dataclasses.replace(client, bsn=pseudonymise(client.bsn)))

@@ -21,7 +21,15 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 from regie.messages.bsn import is_valid_bsn
-from regie.messages.codes import CHANGE_REASON_DELETED, REFERRER_TYPES_WITH_AGB, TECHNICAL, UNIT_EURO
+from regie.messages.codes import (
+    ANSWER_INVESTIGATING,
+    ANSWER_REFUSED,
+    CHANGE_REASON_DELETED,
+    REFERRER_TYPES_WITH_AGB,
+    REFUSAL_RESIDENCE,
+    TECHNICAL,
+    UNIT_EURO,
+)
 from regie.messages.faults import Fault, record_ref, step
 from regie.messages.model import (
     AllocatedProduct,
@@ -42,6 +50,8 @@ from regie.messages.model import (
     Message,
     Performance,
     Period,
+    RequestAnswer,
+    RequestReply,
 )
 
 END_OF_2020 = dt.date(2020, 12, 31)
@@ -468,6 +478,49 @@ def _change_request(out: _Faults, message: ChangeRequest) -> None:
         )
 
 
+def _request_reply(out: _Faults, message: RequestReply) -> None:
+    """The rules on the Antwoord of a 319.
+
+    CD085: with VerzoekAntwoord 1 (verzoek afgewezen) RedenAfwijzingVerzoek is filled; CD086:
+    with VerzoekAntwoord 2 (aanvraag in onderzoek) it is empty. iJw only (the iWmo 319 has no
+    Woonplaatsbeginsel): TR377 with reason 8 (woonplaatsbeginsel) the Woonplaatsbeginsel names
+    the responsible municipality; TR409 with any other reason (or none) it is left out.
+    """
+    answer: RequestAnswer = message.answer
+    base = "/Bericht/Antwoord"
+    record = answer.provider_reference
+    if answer.answer == ANSWER_REFUSED and answer.refusal_reason is None:
+        out.add(
+            f"{base}/RedenAfwijzingVerzoek",
+            "CD085",
+            "bij VerzoekAntwoord 1 (verzoek afgewezen) is RedenAfwijzingVerzoek verplicht.",
+            record,
+        )
+    if answer.answer == ANSWER_INVESTIGATING and answer.refusal_reason is not None:
+        out.add(
+            f"{base}/RedenAfwijzingVerzoek",
+            "CD086",
+            "bij VerzoekAntwoord 2 (aanvraag in onderzoek) blijft RedenAfwijzingVerzoek leeg.",
+            record,
+        )
+    if message.header.law != "jw":
+        return
+    if answer.refusal_reason == REFUSAL_RESIDENCE and answer.responsible_municipality is None:
+        out.add(
+            f"{base}/Woonplaatsbeginsel",
+            "TR377",
+            "bij reden 8 (woonplaatsbeginsel) is Woonplaatsbeginsel met de verantwoordelijke gemeente verplicht.",
+            record,
+        )
+    if answer.refusal_reason != REFUSAL_RESIDENCE and answer.responsible_municipality is not None:
+        out.add(
+            f"{base}/Woonplaatsbeginsel",
+            "TR409",
+            "Woonplaatsbeginsel alleen bij reden 8 (woonplaatsbeginsel).",
+            record,
+        )
+
+
 def _declaration(out: _Faults, message: Declaration) -> None:
     base = "/Bericht/Declaratie"
     period = message.period
@@ -604,7 +657,7 @@ def _declaration_answer(out: _Faults, message: DeclarationAnswer) -> None:
 
 def _answer(out: _Faults, message: Answer) -> None:
     client = message.client
-    if client is not None:
+    if client is not None and not isinstance(client, RequestAnswer):
         _check_bsn(out, client.bsn, "/Bericht/Client/Bsn")
 
 
@@ -614,6 +667,7 @@ _RULES: dict[type, Callable[[_Faults, object], None]] = {
     CareStop: _care_stop,  # type: ignore[dict-item]
     AllocationRequest: _allocation_request,  # type: ignore[dict-item]
     ChangeRequest: _change_request,  # type: ignore[dict-item]
+    RequestReply: _request_reply,  # type: ignore[dict-item]
     Declaration: _declaration,  # type: ignore[dict-item]
     DeclarationAnswer: _declaration_answer,  # type: ignore[dict-item]
     Answer: _answer,  # type: ignore[dict-item]

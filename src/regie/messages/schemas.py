@@ -71,7 +71,7 @@ def record_of(node: _Element) -> str | None:
             return record_ref(_child_text(current, "ToewijzingNummer"), index, max(len(same), 1), name)
         if name == "Prestatie":
             return _child_text(current, "ProductReferentie", "ReferentieNummer")
-        if name in ("AangevraagdProduct", "Verzoek"):
+        if name in ("AangevraagdProduct", "Verzoek", "Antwoord"):
             return _child_text(current, "ReferentieAanbieder")
         current = current.getparent()
     return None

@@ -1,6 +1,6 @@
 """The structure of the iJw / iWmo 3.2 messages, and our XSDs generated from it.
 
-One compact description serves both laws and all twelve messages: the logical data types of
+One compact description serves both laws and all fourteen messages of release 3.2: the logical data types of
 the basisschema (:data:`SIMPLE_TYPES`, :data:`COMPLEX_TYPES`), the body of each request
 message (:data:`MESSAGES`) and how an answer message is derived from its request (header
 extended with the retour fields, every record followed by its ``RetourCodes``). The 325 is
@@ -116,6 +116,7 @@ def simple_types(law: Law) -> dict[str, Simple]:
         "LDT_Postcode": _text(8, "Postcode (RS014)."),
         "LDT_ProductCategorie": _code(codes.PRODUCT_CATEGORIES[law], "Productcategorie (JZ020 / WMO020)."),
         "LDT_ProductCode": _text(5, "Productcode (RS012)."),
+        "LDT_RedenAfwijzingVerzoek": _code(codes.REFUSAL_REASONS, "Reden afwijzing verzoek (WJ759)."),
         "LDT_RedenBeeindiging": _code(codes.END_REASONS[law], "Reden beeindiging (JZ588 / WMO588)."),
         "LDT_RedenVerzoek": _code(codes.REQUEST_REASONS, "Reden verzoek (WJ758)."),
         "LDT_RedenWijziging": _code(codes.CHANGE_REASONS[law], "Reden wijziging toewijzing (JZ002 / WMO002)."),
@@ -133,6 +134,7 @@ def simple_types(law: Law) -> dict[str, Simple]:
         ),
         "LDT_TotaalBedrag": _int(999999999999, "Totaalbedrag in eurocenten (RS001, RS040)."),
         "LDT_TypeVerwijzer": _code(codes.REFERRER_TYPES, "Code verwijzer (COD327)."),
+        "LDT_VerzoekAntwoord": _code(codes.REQUEST_ANSWERS, "Verzoek antwoord (WJ760)."),
         "LDT_Versie": Simple(
             "xs:string", "Versie: drie getallen met punten (RS048).", patterns=("[0-9]+\\.[0-9]+\\.[0-9]+",)
         ),
@@ -389,6 +391,23 @@ MESSAGES: dict[str, MessageSpec] = {
         },
         ("Client", "Verzoek", "OngewijzigdProduct", "TeWijzigenProduct", "NieuwProduct"),
     ),
+    "319": MessageSpec(
+        "319",
+        "Antwoordbericht: de gemeente wijst een verzoek om toewijzing of wijziging af, of meldt dat het in "
+        "onderzoek is.",
+        True,
+        (El("Antwoord", "Antwoord"),),
+        {
+            "Antwoord": (
+                El("ReferentieAanbieder", "LDT_Referentie"),
+                El("VerzoekAntwoord", "LDT_VerzoekAntwoord"),
+                El("RedenAfwijzingVerzoek", "LDT_RedenAfwijzingVerzoek", 0),
+                El("Woonplaatsbeginsel", "Woonplaatsbeginsel", 0, laws=("jw",)),
+            ),
+            "Woonplaatsbeginsel": (El("Gemeente", "LDT_Gemeente"),),
+        },
+        ("Antwoord", "Woonplaatsbeginsel"),
+    ),
     "323": MessageSpec(
         "323",
         "Declaratie: de aanbieder declareert de prestaties van een kalendermaand.",
@@ -483,10 +502,24 @@ def message_types(law: Law, number: str) -> tuple[tuple[El, ...], dict[str, tupl
         types = dict(spec.types)
         root = (El("Header", "Header"), *spec.body)
     types = {name: tuple(e for e in children if law in e.laws) for name, children in types.items()}
+    types = _referenced(root, types)
     types["Header"] = header_type(law, number)
     if any(e.type == "RetourCodes" for children in types.values() for e in children):
         types["RetourCodes"] = _RETOUR_CODES_TYPE
     return root, types
+
+
+def _referenced(root: tuple[El, ...], types: dict[str, tuple[El, ...]]) -> dict[str, tuple[El, ...]]:
+    """``types`` without the local types no element of the law refers to (e.g. the 319's
+    Woonplaatsbeginsel, which only iJw has), in their original order."""
+    used: set[str] = set()
+    pending = [e.type for e in root]
+    while pending:
+        name = pending.pop()
+        if name in types and name not in used:
+            used.add(name)
+            pending.extend(e.type for e in types[name])
+    return {name: children for name, children in types.items() if name in used}
 
 
 def message_doc(number: str) -> str:

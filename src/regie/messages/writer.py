@@ -22,7 +22,7 @@ from regie.messages.model import (
     AllocationClient,
     Amount,
     Answer,
-    AnswerClient,
+    AnswerBody,
     BirthDate,
     ChangeRequestClient,
     Communication,
@@ -39,7 +39,9 @@ from regie.messages.model import (
     Product,
     Referrer,
     Relation,
+    RequestAnswer,
     RequestClient,
+    RequestReply,
     ShortName,
     StartClient,
     StopClient,
@@ -388,12 +390,26 @@ def _change_request_client(w: _Builder, root: _Element, client: ChangeRequestCli
     w.record_codes(box, "/Bericht/Client")
 
 
-_CLIENT_WRITERS: Mapping[type, Callable[[_Builder, _Element, AnswerClient], None]] = {
+def _request_answer(w: _Builder, root: _Element, answer: RequestAnswer) -> None:
+    box = w.m_el(root, "Antwoord")
+    base = "/Bericht/Antwoord"
+    w.m_text(box, "ReferentieAanbieder", answer.provider_reference)
+    w.m_text(box, "VerzoekAntwoord", answer.answer)
+    w.m_text(box, "RedenAfwijzingVerzoek", answer.refusal_reason)
+    if answer.responsible_municipality is not None:
+        residence = w.m_el(box, "Woonplaatsbeginsel")
+        w.m_text(residence, "Gemeente", answer.responsible_municipality)
+        w.record_codes(residence, f"{base}/Woonplaatsbeginsel")
+    w.record_codes(box, base)
+
+
+_CLIENT_WRITERS: Mapping[type, Callable[[_Builder, _Element, AnswerBody], None]] = {
     AllocationClient: _allocation_client,  # type: ignore[dict-item]
     StartClient: _start_client,  # type: ignore[dict-item]
     StopClient: _stop_client,  # type: ignore[dict-item]
     RequestClient: _request_client,  # type: ignore[dict-item]
     ChangeRequestClient: _change_request_client,  # type: ignore[dict-item]
+    RequestAnswer: _request_answer,  # type: ignore[dict-item]
 }
 
 
@@ -491,6 +507,9 @@ def build(message: Message) -> _Element:
         w.retour_codes(box, retour.codes)
         if message.client is not None:
             _CLIENT_WRITERS[type(message.client)](w, root, message.client)
+    elif isinstance(message, RequestReply):
+        _header(w, root, header)
+        _request_answer(w, root, message.answer)
     else:
         _header(w, root, header)
         _CLIENT_WRITERS[type(message.client)](w, root, message.client)
