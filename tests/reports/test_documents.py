@@ -3,10 +3,12 @@ formats, the snapshot's figures, and nothing the reader may not see."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Iterator
 from typing import Any
 
+import lxml.html
 import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
@@ -16,6 +18,7 @@ from regie.catalog.models import Provider
 from regie.monitor import services
 from regie.reports import cards, documents
 from regie.site.formatting import euro
+from tests.reports import layout
 from tests.monitor.region import AS_OF, OWN, OWN_NAME, YEAR
 from tests.web.conftest import FAST_KINDS, build
 
@@ -92,3 +95,97 @@ def test_ledger_snapshot_in_the_scorecard(region: None, db: None) -> None:
     ledger = services.latest("ledger", YEAR, AS_OF)
     assert ledger is not None
     assert [r["paid_cents"] for r in data.ledger] == [r["paid_cents"] for r in ledger.rows if r["provider"] == OWN]
+
+
+# --------------------------------------------------------------------------------------------
+# Every table fits its page
+
+
+#: The widest amount a region shows (EUR -99,999,999) and the longest names, to lay out a
+#: report at its widest.
+WIDEST_CENTS = -9_999_999_999
+LONG_NAMES = {
+    "municipality_name": "Súdwest-Fryslân en Ouder-Amstel",
+    "segment_name": "Specialistische jeugdhulp met verblijf (etmaal)",
+    "provider_name": "Stichting Jeugdzorg Zuid-Limburg en omstreken",
+}
+MONEY_KEYS = {"budget", "realised", "ibnr", "remaining", "forecast", "low", "high", "amount", "cents", "ceiling"}
+
+
+def widest(value: Any, key: str = "") -> Any:
+    """``value`` with every amount at :data:`WIDEST_CENTS`, every count at 9,999,999 and
+    long names: a report's data at its widest."""
+    if isinstance(value, dict):
+        money = key == "cost_per_client_cents"
+        return {k: WIDEST_CENTS if money and isinstance(v, int) and not isinstance(v, bool) else widest(v, k)
+                for k, v in value.items()}  # fmt: skip
+    if isinstance(value, list):
+        return [widest(v, key) for v in value]
+    if key in LONG_NAMES and isinstance(value, str):
+        return LONG_NAMES[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        return value
+    return WIDEST_CENTS if key in MONEY_KEYS or key.endswith("_cents") else 9_999_999
+
+
+def widest_data(data: documents.ReportData) -> documents.ReportData:
+    fields = ("forecast", "indicators", "scorecards", "ledger", "declarations")
+    return dataclasses.replace(data, **{f: widest(getattr(data, f)) for f in fields})
+
+
+def html_headings(html: str) -> dict[str, list[str]]:
+    """Per table id, its column headings as the HTML has them."""
+    tree = lxml.html.fromstring(html)
+    return {
+        t.get("id"): [layout.collapse(th.text_content()) for th in t.findall("./thead/tr/th")]
+        for t in tree.iter("table")
+    }
+
+
+def assert_tables_fit(html: str, what: str) -> dict[str, list[str]]:
+    """Render ``html``: every table fragment lies inside its page, and every column heading (as
+    set, line by line) and every cell of the last column is in that page's PDF text."""
+    document = documents.render(html)
+    laid_out = layout.tables(document)
+    texts = layout.page_texts(document.write_pdf())
+    expected = html_headings(html)
+    assert {t.ident for t in laid_out} == set(expected), what
+    for table in laid_out:
+        assert table.fits, (
+            f"{what}: table {table.ident} on page {table.page + 1} ends at {table.right:.0f}px, "
+            f"past the page's {table.page_right:.0f}px ({table.widest!r})"
+        )
+        assert [" ".join(lines) for lines in table.headings] == expected[table.ident], (what, table.ident)
+        text = texts[table.page]
+        for line in [ln for lines in table.headings for ln in lines] + table.last_column:
+            assert layout.collapse(line) in text, f"{what}: {line!r} of table {table.ident} not in the PDF's text"
+    return expected
+
+
+def test_council_pdf_tables_fit_the_page(region: None, db: None) -> None:
+    data = documents.council_data(YEAR, AS_OF)
+    for what, variant in (("council", data), ("council at its widest", widest_data(data))):
+        headings = assert_tables_fit(documents.council_html(variant), what)
+        forecast, indicators = headings["prognose"], headings["indicatoren"]
+        for needed in ("Bandbreedte laag (10%)", "Bandbreedte hoog (90%)", "Verschil met budget", "Signaal"):
+            assert needed in forecast
+        for needed in ("Wachttijd (mediaan, dagen)", "Kosten per cliënt", "Bezwaren"):
+            assert needed in indicators
+
+
+def test_council_pdf_shows_the_difference_from_budget(region: None, db: None) -> None:
+    data = documents.council_data(YEAR, AS_OF)
+    text = pdf_text(documents.council_pdf(data))
+    for row in data.forecast:
+        assert documents.signed(row["forecast"] - row["budget"]) in text
+
+
+def test_provider_pdf_tables_fit_the_page(region: None, db: None) -> None:
+    providers = sorted({c["provider"] for c in services.latest("scorecards", YEAR, AS_OF).rows})  # type: ignore[union-attr]
+    assert len(providers) >= 3
+    for agb in providers:
+        data = documents.provider_data(agb, YEAR, AS_OF)
+        assert_tables_fit(documents.provider_html(data), f"scorecard {agb}")
+    data = documents.provider_data(OWN, YEAR, AS_OF)
+    headings = assert_tables_fit(documents.provider_html(widest_data(data)), "scorecard at its widest")
+    assert "Bandbreedte hoog (90%)" in headings["prognose"] and "Betaald" in headings["grootboek"]

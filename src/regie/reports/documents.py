@@ -21,7 +21,7 @@ import datetime as dt
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -37,6 +37,9 @@ from regie.monitor.figures import month_label
 from regie.monitor.models import Snapshot
 from regie.reports import cards, charts, gmsd
 from regie.reports.drivers import driver_lines
+
+if TYPE_CHECKING:
+    from weasyprint import Document
 
 EURO = '"€" #,##0;[Red]"€" -#,##0'
 #: The series of a scorecard's trend chart: field -> legend.
@@ -349,31 +352,35 @@ def _svg_uri(spec: Mapping[str, Any] | None) -> str | None:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def _pdf(template: str, context: Mapping[str, Any]) -> bytes:
+def render(html: str) -> Document:
+    """Lay out a report's HTML with WeasyPrint (the pages, before they are written as PDF)."""
     from weasyprint import HTML  # noqa: PLC0415 - heavy import, only when a PDF is made
 
-    html = render_to_string(template, dict(context))
-    return bytes(HTML(string=html).write_pdf())
+    return HTML(string=html).render()
 
 
 @translation.override("nl")
-def council_pdf(data: ReportData) -> bytes:
+def council_html(data: ReportData) -> str:
     label = {i: f"{r['municipality_name']} · {r['segment']} {r['segment_name']}" for i, r in enumerate(data.forecast)}
-    return _pdf(
+    return render_to_string(
         "reports/council.html",
         {"data": data, "grip_chart": _svg_uri(charts.grip_chart(data.forecast, label)), "indicators": INDICATORS},
     )
 
 
+def council_pdf(data: ReportData) -> bytes:
+    return bytes(render(council_html(data)).write_pdf())
+
+
 @translation.override("nl")
-def provider_pdf(data: ReportData) -> bytes:
+def provider_html(data: ReportData) -> str:
     trends = []
     for card in data.scorecards:
         row = cards.flat(card)
         spec = charts.trend_chart(row["trend"], TREND_SERIES, f"{card['segment']}: cliënten, instroom en uitstroom")
         trends.append({"segment": card["segment"], "chart": _svg_uri(spec)})
     label = {i: f"{r['municipality_name']} · {r['segment']}" for i, r in enumerate(data.forecast)}
-    return _pdf(
+    return render_to_string(
         "reports/provider.html",
         {
             "data": data,
@@ -383,3 +390,7 @@ def provider_pdf(data: ReportData) -> bytes:
             "months": [{**r, "label": month_label(r["care_month"])} for r in data.declarations],
         },
     )
+
+
+def provider_pdf(data: ReportData) -> bytes:
+    return bytes(render(provider_html(data)).write_pdf())
