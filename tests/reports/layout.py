@@ -66,7 +66,7 @@ def tables(document: Document) -> list[LaidOutTable]:
     """Every table fragment of a rendered document, page by page."""
     out = []
     for number, page in enumerate(document.pages):
-        page_box = page._page_box  # noqa: SLF001 - the layout is what this test reads
+        page_box = page._page_box
         page_right = float(page_box.content_box_x() + page_box.width)
         for box in _walk(page_box):
             if not isinstance(box, boxes.TableBox):

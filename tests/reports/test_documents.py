@@ -18,8 +18,9 @@ from regie.catalog.models import Provider
 from regie.monitor import services
 from regie.reports import cards, documents
 from regie.site.formatting import euro
-from tests.reports import layout
+from regie.site.templatetags.regie import signed_euro
 from tests.monitor.region import AS_OF, OWN, OWN_NAME, YEAR
+from tests.reports import layout
 from tests.web.conftest import FAST_KINDS, build
 
 
@@ -117,7 +118,7 @@ def widest(value: Any, key: str = "") -> Any:
     long names: a report's data at its widest."""
     if isinstance(value, dict):
         money = key == "cost_per_client_cents"
-        return {k: WIDEST_CENTS if money and isinstance(v, int) and not isinstance(v, bool) else widest(v, k)
+        return {k: WIDEST_CENTS if money and isinstance(v, (int, float)) and not isinstance(v, bool) else widest(v, k)
                 for k, v in value.items()}  # fmt: skip
     if isinstance(value, list):
         return [widest(v, key) for v in value]
@@ -177,7 +178,7 @@ def test_council_pdf_shows_the_difference_from_budget(region: None, db: None) ->
     data = documents.council_data(YEAR, AS_OF)
     text = pdf_text(documents.council_pdf(data))
     for row in data.forecast:
-        assert documents.signed(row["forecast"] - row["budget"]) in text
+        assert signed_euro(row["forecast"] - row["budget"]) in text
 
 
 def test_provider_pdf_tables_fit_the_page(region: None, db: None) -> None:

@@ -36,7 +36,9 @@ from regie.monitor import services
 from regie.monitor.figures import month_label
 from regie.monitor.models import Snapshot
 from regie.reports import cards, charts, gmsd
-from regie.reports.drivers import driver_lines
+from regie.reports.drivers import driver_lines, over_budget
+from regie.site.formatting import DASH
+from regie.site.templatetags.regie import signed_euro
 
 if TYPE_CHECKING:
     from weasyprint import Document
@@ -64,6 +66,42 @@ FORECAST: dict[str, tuple[str, str]] = {
     "low": ("Bandbreedte laag (10%)", "money"),
     "high": ("Bandbreedte hoog (90%)", "money"),
 }
+
+Columns = list[tuple[str, str, str]]
+#: The indicator table of the council report (PDF and Excel): per municipality x segment.
+COUNCIL_INDICATORS: Columns = [("municipality_name", "Gemeente", "text"), ("segment", "Segment", "text")] + [
+    (f, h, k) for f, (h, k) in INDICATORS.items() if f != "agreed_clients"
+]
+#: The forecast table of the council report's PDF: the forecast, its difference from budget
+#: (:func:`regie.reports.drivers.over_budget`) and the early-warning signal.
+COUNCIL_FORECAST: Columns = [
+    ("municipality_name", "Gemeente", "text"),
+    ("segment_label", "Segment", "text"),
+    *((f, h, k) for f, (h, k) in FORECAST.items()),
+    ("over_budget", "Verschil met budget", "signed"),
+    ("warning", "Signaal", "signal"),
+]
+#: The forecast table of a provider's scorecard PDF (a provider has no budget of its own).
+PROVIDER_FORECAST: Columns = [
+    ("municipality_name", "Gemeente", "text"),
+    ("segment", "Segment", "text"),
+    *((f, h, k) for f, (h, k) in FORECAST.items() if f != "budget"),
+    ("warning", "Signaal", "signal"),
+]
+#: A provider's payment ledger totals (PDF and Excel).
+LEDGER: Columns = [
+    ("segment", "Segment", "text"), ("municipality_name", "Gemeente", "text"),
+    ("advances_cents", "Voorschotten", "money"), ("settlement_cents", "Afrekening", "money"),
+    ("instalments_cents", "Termijnen", "money"), ("declarations_cents", "Declaraties", "money"),
+    ("late_declared_cents", "Te laat (niet betaald)", "money"), ("paid_cents", "Betaald", "money"),
+]  # fmt: skip
+#: A provider's declaration lines per care month: in time, late, rejected (PDF and Excel).
+DECLARATIONS: Columns = [
+    ("segment", "Segment", "text"), ("municipality_name", "Gemeente", "text"), ("care_month", "Zorgmaand", "month"),
+    ("in_time", "Tijdig", "int"), ("late", "Te laat", "int"), ("rejected", "Afgekeurd", "int"),
+    ("in_time_cents", "Tijdig (bedrag)", "money"), ("late_cents", "Te laat (bedrag)", "money"),
+    ("rejected_cents", "Afgekeurd (bedrag)", "money"),
+]  # fmt: skip
 
 
 @dataclass
@@ -122,6 +160,8 @@ def council_data(year: int, as_of: dt.date) -> ReportData:
     forecast = sorted(_named(forecast), key=lambda r: (r["municipality"], r["segment"]))
     for row in forecast:
         row["driver_lines"] = driver_lines(row.get("drivers"))
+        row["over_budget"] = over_budget(row)
+        row["segment_label"] = f"{row['segment']} {row['segment_name']}"
     return ReportData(
         title=f"Raadsrapportage sociaal domein {year}",
         region=region.name if region else "",
@@ -153,7 +193,7 @@ def provider_data(agb: str, year: int, as_of: dt.date) -> ReportData:
         indicators=_named([r for r in indicators if r.get("provider") == agb]),
         forecast=_named([r for r in forecast if all(r.get(k) == v for k, v in mine.items())]),
         ledger=_named([r for r in ledger if r.get("provider") == agb]),
-        declarations=[r for r in declarations if r.get("provider") == agb],
+        declarations=_named([r for r in declarations if r.get("provider") == agb]),
         provider={"agb": provider.agb, "name": provider.name, "members": list(provider.members)},
     )
 
@@ -171,7 +211,7 @@ def _write_table(
 ) -> int:
     """Write ``rows`` as an Excel table at row ``top``: columns are (field, heading, kind) with
     kind text, bool, money (cents shown as euros), int, one, share, or num (the row's own
-    ``kind``); returns the next free row."""
+    ``kind``; any other kind is written as it is); returns the next free row."""
     for j, (_f, heading, _k) in enumerate(columns, start=1):
         cell = ws.cell(row=top, column=j, value=heading)
         cell.font = Font(bold=True)
@@ -250,9 +290,7 @@ def council_xlsx(data: ReportData) -> bytes:
     )  # fmt: skip
     ws2 = wb.create_sheet("Indicatoren")
     top = _heading(ws2, data, "indicatoren per gemeente en segment")
-    cols = [("municipality_name", "Gemeente", "text"), ("segment", "Segment", "text")]
-    cols += [(f, h, k) for f, (h, k) in INDICATORS.items() if f != "agreed_clients"]
-    _write_table(ws2, "Indicatoren", top, cols, data.indicators)
+    _write_table(ws2, "Indicatoren", top, COUNCIL_INDICATORS, data.indicators)
     return _workbook_bytes(wb)
 
 
@@ -280,24 +318,10 @@ def provider_xlsx(data: ReportData) -> bytes:
     _write_table(ws3, "Prognose", top, cols, data.forecast)
     ws4 = wb.create_sheet("Grootboek")
     top = _heading(ws4, data, "betaalgrootboek")
-    _write_table(
-        ws4, "Grootboek", top,
-        [("segment", "Segment", "text"), ("municipality_name", "Gemeente", "text"),
-         ("advances_cents", "Voorschotten", "money"), ("settlement_cents", "Afrekening", "money"),
-         ("instalments_cents", "Termijnen", "money"), ("declarations_cents", "Declaraties", "money"),
-         ("late_declared_cents", "Te laat (niet betaald)", "money"), ("paid_cents", "Betaald", "money")],
-        data.ledger,
-    )  # fmt: skip
+    _write_table(ws4, "Grootboek", top, LEDGER, data.ledger)
     ws5 = wb.create_sheet("Declaraties")
     top = _heading(ws5, data, "declaratieregels per zorgmaand")
-    _write_table(
-        ws5, "Declaraties", top,
-        [("segment", "Segment", "text"), ("municipality", "Gemeente", "text"), ("care_month", "Zorgmaand", "text"),
-         ("in_time", "Tijdig", "int"), ("late", "Te laat", "int"), ("rejected", "Afgekeurd", "int"),
-         ("in_time_cents", "Tijdig (bedrag)", "money"), ("late_cents", "Te laat (bedrag)", "money"),
-         ("rejected_cents", "Afgekeurd (bedrag)", "money")],
-        data.declarations,
-    )  # fmt: skip
+    _write_table(ws5, "Declaraties", top, DECLARATIONS, data.declarations)
     return _workbook_bytes(wb)
 
 
@@ -352,6 +376,45 @@ def _svg_uri(spec: Mapping[str, Any] | None) -> str | None:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
+#: Kinds of a PDF table's columns whose cells are figures (right-aligned, never broken).
+FIGURES = {"money", "signed", "int", "one", "share"}
+
+
+def cell_text(value: Any, kind: str) -> str:
+    """A cell of a PDF table as the reader sees it: a figure by its kind (:func:`cards.fmt`), a
+    difference with its sign (``+ € 1.234``), a month, the early-warning signal, or text.
+
+    >>> cell_text(-123456, "signed"), cell_text(True, "signal"), cell_text("2026-03-01", "month")
+    ('− € 1.235', 'waarschuwing', 'mrt 2026')
+    """
+    if kind == "signed":
+        return signed_euro(value)
+    if kind == "signal":
+        return "waarschuwing" if value else "binnen budget"
+    if kind == "month":
+        return month_label(value) if value else DASH
+    if kind in FIGURES:
+        return cards.fmt(value, kind)
+    return DASH if value is None or value == "" else str(value)
+
+
+def pdf_table(ident: str, columns: Columns, rows: Sequence[Mapping[str, Any]], empty: str) -> dict[str, Any]:
+    """What ``reports/table.html`` sets: headings and cells, each marked as a figure or not; a
+    row with an early warning is marked too."""
+    return {
+        "id": ident,
+        "headings": [{"text": heading, "figure": kind in FIGURES} for _f, heading, kind in columns],
+        "rows": [
+            {
+                "warning": bool(row.get("warning")),
+                "cells": [{"text": cell_text(row.get(f), kind), "figure": kind in FIGURES} for f, _h, kind in columns],
+            }
+            for row in rows
+        ],
+        "empty": empty,
+    }
+
+
 def render(html: str) -> Document:
     """Lay out a report's HTML with WeasyPrint (the pages, before they are written as PDF)."""
     from weasyprint import HTML  # noqa: PLC0415 - heavy import, only when a PDF is made
@@ -361,10 +424,17 @@ def render(html: str) -> Document:
 
 @translation.override("nl")
 def council_html(data: ReportData) -> str:
+    """The council report: A4 landscape, so the forecast (with its range, difference from budget
+    and signal) and the indicators fit the page as one table each."""
     label = {i: f"{r['municipality_name']} · {r['segment']} {r['segment_name']}" for i, r in enumerate(data.forecast)}
     return render_to_string(
         "reports/council.html",
-        {"data": data, "grip_chart": _svg_uri(charts.grip_chart(data.forecast, label)), "indicators": INDICATORS},
+        {
+            "data": data,
+            "grip_chart": _svg_uri(charts.grip_chart(data.forecast, label)),
+            "forecast": pdf_table("prognose", COUNCIL_FORECAST, data.forecast, "Geen prognose voor deze peildatum."),
+            "indicators": pdf_table("indicatoren", COUNCIL_INDICATORS, data.indicators, "Geen indicatoren."),
+        },
     )
 
 
@@ -374,6 +444,8 @@ def council_pdf(data: ReportData) -> bytes:
 
 @translation.override("nl")
 def provider_html(data: ReportData) -> str:
+    """A provider's scorecard: the scorecard and its trends on A4 portrait, the forecast, ledger
+    and declarations on A4 landscape pages."""
     trends = []
     for card in data.scorecards:
         row = cards.flat(card)
@@ -387,7 +459,9 @@ def provider_html(data: ReportData) -> str:
             "lines": cards.lines(data.scorecards),
             "trends": trends,
             "forecast_chart": _svg_uri(charts.grip_chart(data.forecast, label)) if data.forecast else None,
-            "months": [{**r, "label": month_label(r["care_month"])} for r in data.declarations],
+            "forecast": pdf_table("prognose", PROVIDER_FORECAST, data.forecast, "Geen prognose voor deze peildatum."),
+            "ledger": pdf_table("grootboek", LEDGER, data.ledger, "Geen regels."),
+            "declarations": pdf_table("declaraties", DECLARATIONS, data.declarations, "Geen declaraties."),
         },
     )
 

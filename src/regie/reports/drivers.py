@@ -79,3 +79,16 @@ def driver_lines(drivers: Any) -> list[dict[str, Any]]:
                 found.append((str(key), amount, str(label)))
     found.sort(key=lambda kv: (-abs(kv[1]), kv[0]))
     return [{"key": k, "label": label, "amount": a} for k, a, label in found]
+
+
+def over_budget(row: Mapping[str, Any]) -> int | None:
+    """A forecast row's difference from budget: ``forecast - budget`` in cents (what the drivers
+    decompose), or None for a row without a budget (a provider's row, a segment without one).
+
+    >>> over_budget({"forecast": 1200, "budget": 1000}), over_budget({"forecast": 5, "budget": None})
+    (200, None)
+    """
+    budget, forecast = row.get("budget"), row.get("forecast")
+    if budget is None or forecast is None:
+        return None
+    return int(forecast) - int(budget)
