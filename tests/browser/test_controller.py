@@ -17,7 +17,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from regie.site.formatting import euro, number
+from regie.formatting import euro, number
 from regie.site.pages.grip import driving_order
 from tests.browser.conftest import VENLO_AS_OF, VENLO_YEAR, Site, login
 

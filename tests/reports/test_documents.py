@@ -15,10 +15,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from regie.catalog.models import Provider
+from regie.formatting import euro, signed_euro
 from regie.monitor import services
 from regie.reports import cards, documents
-from regie.site.formatting import euro
-from regie.site.templatetags.regie import signed_euro
 from tests.monitor.region import AS_OF, OWN, OWN_NAME, YEAR
 from tests.reports import layout
 from tests.web.conftest import FAST_KINDS, build

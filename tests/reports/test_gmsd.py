@@ -94,3 +94,16 @@ def test_csv_and_excel_hold_the_rows() -> None:
 
 
 COLUMNS_INDEX = {k: i for i, k in enumerate(COLUMNS)}
+
+
+def test_csv_holds_euros_and_whole_days() -> None:
+    """Cost per client in whole euros (not cents), durations in whole days (issue 11)."""
+    row = {k: None for k in COLUMNS} | {
+        "municipality": "0363", "cost_per_client_cents": 1_234_550, "median_duration_days": 117.5,
+        "waiting_median_days": 41.4, "clients": 3,
+    }  # fmt: skip
+    table = list(csv.reader(io.StringIO(gmsd_csv([row]).decode("utf-8").lstrip("\ufeff")), delimiter=";"))
+    assert "kosten per cliënt (euro)" in table[0]
+    got = dict(zip(COLUMNS, table[1], strict=True))
+    assert got["cost_per_client_cents"] == "12346"
+    assert (got["median_duration_days"], got["waiting_median_days"]) == ("118", "41")

@@ -21,8 +21,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from regie.cli import main
+from regie.formatting import euro, number
 from regie.monitor import services
-from regie.site.formatting import euro, number
 from tests.monitor.region import AS_OF, OWN, YEAR
 from tests.web.conftest import build, client_for
 

@@ -19,7 +19,7 @@ from rich.table import Table
 from regie.cli.common import OK, USAGE, add_json_flag, emit_json, fail, report, setup_django
 from regie.cli.indicators import iso_date
 from regie.engine.forecast import main_driver
-from regie.site.formatting import euro
+from regie.formatting import euro
 
 
 def register(sub: Any) -> None:

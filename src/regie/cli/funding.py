@@ -11,7 +11,7 @@ from rich.table import Table
 from regie.cli.common import OK, add_json_flag, emit_json, report, setup_django
 from regie.engine.compare import comparison_document, render_comparison
 from regie.engine.funding import ledger_document
-from regie.site.formatting import euro
+from regie.formatting import euro
 
 
 def register(sub: Any) -> None:

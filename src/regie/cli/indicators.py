@@ -20,7 +20,7 @@ from rich.table import Table
 
 from regie.cli.common import OK, USAGE, add_json_flag, emit_json, fail, report, setup_django
 from regie.engine.indicators import BY_KEYS, COLUMNS
-from regie.site.formatting import euro, number, percent
+from regie.formatting import days, euro, number, percent
 
 #: Group keys ``--by`` accepts (domain.md section 12; ``quarter`` and ``year`` as extensions).
 CHOICES = BY_KEYS
@@ -89,8 +89,8 @@ def run(args: argparse.Namespace) -> int:
                 cells.append(euro(value))
             elif column in ("sustainable_outflow_rate", "waiting_within_norm_share"):
                 cells.append(percent(value))
-            elif column == "waiting_median_days":
-                cells.append(number(value, 1))
+            elif column in ("median_duration_days", "waiting_median_days"):
+                cells.append(days(value))
             else:
                 cells.append(number(value))
         table.add_row(*cells)

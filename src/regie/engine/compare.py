@@ -74,6 +74,7 @@ from regie.engine import frames
 from regie.engine.catalog import Catalog, declaration_deadline
 from regie.engine.funding import agreement, ledger, lump_sum_lines, positions
 from regie.engine.funding.base import round_half_up
+from regie.formatting import euro, number, percent
 
 MODELS = ("pxq", "outcome", "per_client", "lump_sum", "population")
 
@@ -413,37 +414,6 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
             for s in comparison.segments
         ],
     }
-
-
-DASH = "–"
-
-
-def euro(cents: int | None) -> str:
-    """Whole euros the Dutch way: € 1.234.568 (– when unknown).
-
-    >>> euro(123456789), euro(-5049), euro(None)
-    ('€ 1.234.568', '€ -50', '–')
-    """
-    if cents is None:
-        return DASH
-    whole = round_half_up(Fraction(abs(cents), 100))
-    return f"€ {'-' if cents < 0 and whole else ''}{whole:,}".replace(",", ".")
-
-
-def percent(share: float | None) -> str:
-    """A share as a Dutch percentage with one decimal (– when unknown).
-
-    >>> percent(0.1234), percent(-0.0001), percent(None)
-    ('12,3 %', '0,0 %', '–')
-    """
-    if share is None:
-        return DASH
-    text = f"{share * 100:.1f}"
-    return ("0.0" if text == "-0.0" else text).replace(".", ",") + " %"
-
-
-def number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 HEADINGS = (

@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from regie.formatting import euro, number, percent
 from regie.monitor.figures import month_label
-from regie.site.formatting import euro, number, percent
 
 #: The indicators of a card as people read them: field -> (label, kind).
 INDICATORS: dict[str, tuple[str, str]] = {
@@ -23,7 +23,7 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "median_duration_days": ("Doorlooptijd (mediaan, dagen)", "int"),
     "step_down": ("Afschaling", "int"),
     "sustainable_outflow_rate": ("Duurzame uitstroom", "share"),
-    "waiting_median_days": ("Wachttijd (mediaan, dagen)", "one"),
+    "waiting_median_days": ("Wachttijd (mediaan, dagen)", "int"),
     "waiting_within_norm_share": ("Binnen wachttijdnorm", "share"),
     "cost_per_client_cents": ("Kosten per cliënt", "money"),
     "objections": ("Bezwaren", "int"),

@@ -16,8 +16,8 @@ import vl_convert
 from django.utils import dateformat, translation
 from django.utils.translation import gettext as _
 
+from regie.formatting import euro, number, percent
 from regie.monitor.figures import month_label as dutch_month
-from regie.site.formatting import euro, number, percent
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 INK, MUTED, BRAND, WARN = "#1b2430", "#4d5a6a", "#0b4f8a", "#a4262c"
@@ -256,7 +256,7 @@ def trend_chart(
             if value is None:
                 continue
             values.append({"periode": str(r["period"]), "label": r.get("label", str(r["period"])), "reeks": name,
-                           "waarde": value, "tekst": percent(value) if share else number(value, 1)})  # fmt: skip
+                           "waarde": value, "tekst": percent(value) if share else number(value)})  # fmt: skip
     if not values:
         return None
     spec = _base(_("%(what)s: verloop per periode.") % {"what": title}, title)

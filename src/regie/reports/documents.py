@@ -37,8 +37,7 @@ from regie.monitor.figures import month_label
 from regie.monitor.models import Snapshot
 from regie.reports import cards, charts, gmsd
 from regie.reports.drivers import driver_lines, over_budget
-from regie.site.formatting import DASH
-from regie.site.templatetags.regie import signed_euro
+from regie.formatting import DASH, signed_euro
 
 if TYPE_CHECKING:
     from weasyprint import Document
@@ -330,7 +329,7 @@ def gmsd_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(gmsd.COLUMNS.values())
-    for row in rows:
+    for row in gmsd.export_rows(rows):
         cells = []
         for key in gmsd.COLUMNS:
             value = row.get(key)
@@ -354,7 +353,7 @@ def gmsd_xlsx(rows: Sequence[Mapping[str, Any]], year: int, as_of: dt.date, regi
     ws["A2"] = f"{region} · peildatum {as_of:%d-%m-%Y} · uit het berichtenverkeer (ook taakgericht: start/stop en CSV)"
     kinds = {
         "clients": "int", "inflow": "int", "outflow": "int", "median_duration_days": "int",
-        "sustainable_outflow_rate": "share", "waiting_median_days": "one", "waiting_within_norm_share": "share",
+        "sustainable_outflow_rate": "share", "waiting_median_days": "int", "waiting_within_norm_share": "share",
         "cost_per_client_cents": "money", "objections": "int",
     }  # fmt: skip
     cols = [
@@ -382,10 +381,10 @@ FIGURES = {"money", "signed", "int", "one", "share"}
 
 def cell_text(value: Any, kind: str) -> str:
     """A cell of a PDF table as the reader sees it: a figure by its kind (:func:`cards.fmt`), a
-    difference with its sign (``+ € 1.234``), a month, the early-warning signal, or text.
+    difference with its sign (``€ +1.234``), a month, the early-warning signal, or text.
 
     >>> cell_text(-123456, "signed"), cell_text(True, "signal"), cell_text("2026-03-01", "month")
-    ('− € 1.235', 'waarschuwing', 'mrt 2026')
+    ('€ -1.235', 'waarschuwing', 'mrt 2026')
     """
     if kind == "signed":
         return signed_euro(value)

@@ -29,6 +29,7 @@ import polars as pl
 
 from regie.engine import indicators as engine
 from regie.engine.catalog import Catalog
+from regie.formatting import whole_days, whole_euros
 from regie.monitor.figures import jsonable
 
 #: GMSD type per product category; iJw categories are 2 digits 31-55, iWmo 01-18.
@@ -62,7 +63,7 @@ COLUMNS: dict[str, str] = {
     "sustainable_outflow_rate": "duurzame uitstroom (aandeel)",
     "waiting_median_days": "wachttijd mediaan (dagen)",
     "waiting_within_norm_share": "binnen wachttijdnorm (aandeel)",
-    "cost_per_client_cents": "kosten per cliënt (cent)",
+    "cost_per_client_cents": "kosten per cliënt (euro)",
     "objections": "bezwaren en beroepen",
 }
 FUNDING_NAMES = {
@@ -177,6 +178,29 @@ def gmsd_rows(
     order = {label: i for i, (label, _span) in enumerate(half_years(year))}
     out.sort(key=lambda r: (r["municipality"], order[r["period"]], r["law"], r["type"]))
     return [{k: r.get(k) for k in COLUMNS} for r in out]
+
+
+#: The columns that hold a duration in days (exported as whole days).
+DAY_COLUMNS = ("median_duration_days", "waiting_median_days")
+
+
+def export_rows(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The rows as the export holds them: cost per client in whole euros (the snapshot keeps
+    cents), durations in whole days; every other value as it is.
+
+    >>> export_rows([{"cost_per_client_cents": 1234550, "median_duration_days": 117.5, "clients": 3}])
+    [{'cost_per_client_cents': 12346, 'median_duration_days': 118, 'clients': 3}]
+    """
+    out = []
+    for row in rows:
+        row = dict(row)
+        if "cost_per_client_cents" in row:
+            row["cost_per_client_cents"] = whole_euros(row["cost_per_client_cents"])
+        for key in DAY_COLUMNS:
+            if key in row:
+                row[key] = whole_days(row[key])
+        out.append(row)
+    return out
 
 
 def columns() -> Sequence[str]:

@@ -1,4 +1,4 @@
-"""Template filters for Dutch figures: euros from cents, numbers, shares."""
+"""Template filters for Dutch figures (:mod:`regie.formatting`): euros from cents, counts, days, shares."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from typing import Any
 from django import template
 from django.utils import dateformat
 
-from regie.site.formatting import euro, number, percent
+from regie.formatting import count, days, euro, number, percent, signed_euro
 
 register = template.Library()
 register.filter("euro", euro)
+register.filter("signed_euro", signed_euro)
 register.filter("number", number)
+register.filter("count", count)
+register.filter("days", days)
 register.filter("percent", percent)
 
 
@@ -59,12 +62,3 @@ def isodate(value: Any) -> Any:
         except ValueError:
             return value
     return value
-
-
-@register.filter
-def signed_euro(cents: Any) -> str:
-    """``+ € 1.234`` or ``− € 1.234``: an amount that pushes a total up or down."""
-    if cents is None or cents == "":
-        return "–"
-    value = int(cents)
-    return ("+ " if value > 0 else "− " if value < 0 else "") + euro(abs(value))
