@@ -182,3 +182,40 @@ def totals_by(rows: Iterable[Mapping[str, Any]], keys: Sequence[str], fields: Se
             if value is not None:
                 acc[f] += int(value)
     return [out[k] for k in sorted(out, key=lambda k: tuple("" if v is None else str(v) for v in k))]
+
+
+def total_of(rows: Iterable[Mapping[str, Any]], fields: Sequence[str]) -> dict[str, int | None]:
+    """The totals row of a table: each integer field summed over ``rows`` (amounts and counts
+    that add up), None for a field no row has a value for. Never for ranges, medians,
+    shares or distinct clients: the 80 % range of a total is not the sum of the ranges.
+
+    >>> total_of([{"x": 1, "y": None}, {"x": 2, "y": None}], ["x", "y"])
+    {'x': 3, 'y': None}
+    """
+    out: dict[str, int | None] = {}
+    for f in fields:
+        values = [int(r[f]) for r in rows if r.get(f) is not None]
+        out[f] = sum(values) if values else None
+    return out
+
+
+#: The amounts of a forecast row that add up over rows (not the range: see :func:`total_of`).
+FORECAST_AMOUNTS = ("budget", "realised", "ibnr", "remaining", "forecast")
+
+
+def forecast_total(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The totals row of forecast rows (municipality x segment, or providers): the amounts
+    added up, ``over_budget`` the sum of forecast - budget over the rows that have a budget,
+    and ``without_budget`` how many rows have none (their forecast is in the total forecast
+    but not in the difference).
+
+    >>> forecast_total([{"budget": 10, "realised": 4, "ibnr": 1, "remaining": 6, "forecast": 11},
+    ...                 {"budget": None, "realised": 1, "ibnr": 0, "remaining": 1, "forecast": 2}])
+    {'budget': 10, 'realised': 5, 'ibnr': 1, 'remaining': 7, 'forecast': 13, 'over_budget': 1, 'without_budget': 1, 'rows': 2}
+    """
+    out: dict[str, Any] = total_of(rows, FORECAST_AMOUNTS)
+    with_budget = [r for r in rows if r.get("budget") is not None and r.get("forecast") is not None]
+    out["over_budget"] = sum(int(r["forecast"]) - int(r["budget"]) for r in with_budget) if with_budget else None
+    out["without_budget"] = len(rows) - len(with_budget)
+    out["rows"] = len(rows)
+    return out

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from regie.catalog import models as cat
+from regie.monitor.figures import forecast_total, total_of
 from regie.monitor.models import Snapshot
-from regie.site.pages.common import label_rows, names, period_for
+from regie.site.pages.common import label_rows, names, only, period_for
 from regie.site.roles import ALL_ROLES, require_role
 from regie.traffic.models import Signal
 
@@ -29,9 +31,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     if year is not None:
         contracts = contracts.filter(start__lte=dt.date(year, 12, 31), end__gte=dt.date(year, 1, 1))
-    segments = cat.Segment.objects.annotate(n_contracts=Count("contracts"))
-    if scope.is_provider:
-        segments = segments.filter(contracts__provider=scope.provider_id).distinct()
+    # Counted from the contracts listed below (the year's, the provider's own), one per contract.
+    counts = Counter(contracts.values_list("segment_id", flat=True))
+    segments = [s for s in cat.Segment.objects.all() if counts[s.pk] or not scope.is_provider]
+    for s in segments:
+        s.n_contracts = counts[s.pk]  # type: ignore[attr-defined]
+    today["headline"] = _headline(today["period"], scope, sum(counts.values()))
     context: dict[str, Any] = {
         "region": cat.Region.objects.order_by("pk").first(),
         "municipalities": cat.Municipality.objects.prefetch_related("areas"),
@@ -45,12 +50,29 @@ def home(request: HttpRequest) -> HttpResponse:
             "-year", "municipality__code", "segment__code"
         )
         context["budgets"] = budgets if year is None else budgets.filter(year=year)
+        if year is not None:
+            context["budget_total"] = total_of(context["budgets"].values("amount", "reserve"), ["amount", "reserve"])
         context["budget_years"] = list(
             cat.Budget.objects.values("year").annotate(total=Sum("amount")).order_by("-year")
         )
     context.update(today)
     context["year"] = year
     return render(request, "regie/home.html", context)
+
+
+def _headline(period: Any, scope: Any, contracts: int) -> dict[str, Any]:
+    """The year's totals as of the period's date, as far as the role may see them: budget,
+    realised, forecast and the difference for the municipality and the council (the
+    forecast snapshot's rows added up); for a provider its contracts, what its ledger holds
+    and its own forecast."""
+    if not period.ready:
+        return {}
+    if scope.is_provider:
+        own = {"provider": scope.provider_agb}
+        paid = total_of(only(period.rows(Snapshot.Kind.LEDGER), **own), ["paid_cents"])
+        forecast = total_of(only(period.rows(Snapshot.Kind.FORECAST_PROVIDERS), **own), ["realised", "forecast"])
+        return {"contracts": contracts, "paid": paid["paid_cents"], **forecast}
+    return forecast_total(period.rows(Snapshot.Kind.FORECAST))
 
 
 def _today(request: HttpRequest, scope: Any) -> dict[str, Any]:

@@ -59,6 +59,11 @@ class Period:
         assert self.as_of is not None
         return {"jaar": str(self.year), "peildatum": self.as_of.isoformat()}
 
+    @property
+    def query_string(self) -> str:
+        """``?jaar=2025&peildatum=2025-06-30``: a link to another page for the same period."""
+        return "?" + urlencode(self.query()) if self.ready else ""
+
 
 def parse_date(text: str | None) -> dt.date | None:
     try:

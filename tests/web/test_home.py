@@ -1,0 +1,106 @@
+"""The overview page: contract counts per segment and headline totals, per role (issue 11:
+the provider user saw 160/192 contracts, a count multiplied by a join; the municipality saw
+the contracts of all years above a list of one year)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import lxml.html
+from django.test import Client
+
+from regie.catalog import models as cat
+from regie.formatting import euro
+from regie.monitor import services
+from regie.monitor.models import Snapshot
+from tests.monitor.region import AS_OF, OWN, YEAR
+
+
+def segment_counts(html: str) -> dict[str, int]:
+    """Segment code -> the number in the segments table's contracts column."""
+    doc = lxml.html.fromstring(html)
+    table = doc.get_element_by_id("segmenten")  # the segments table
+    out = {}
+    for tr in table.find("tbody").findall("tr"):
+        cells = [" ".join(td.text_content().split()) for td in tr.findall("td")]
+        out[cells[0]] = int(cells[4])
+    return out
+
+
+def contract_rows(html: str) -> list[str]:
+    doc = lxml.html.fromstring(html)
+    return [tr.findall("td")[0].text_content().strip() for tr in doc.get_element_by_id("contracten").find("tbody").findall("tr")]
+
+
+def headline(html: str) -> dict[str, str]:
+    """The headline figures: data-field -> text."""
+    doc = lxml.html.fromstring(html)
+    return {el.get("data-field"): " ".join(el.text_content().split()) for el in doc.xpath("//*[@id='kerncijfers']//*[@data-field]")}
+
+
+def another_years_contract() -> None:
+    """A contract of the year before the figures' year, beside the ones that run in it."""
+    c = cat.Contract.objects.get(ident="WMO-IB-22222222")
+    old = cat.Contract.objects.create(
+        ident="WMO-IB-22222222-2023", provider=c.provider, segment=c.segment,
+        start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31), agreed_clients=5, price_per_client=800000,
+    )  # fmt: skip
+    old.municipalities.set(c.municipalities.all())
+
+
+def expected_counts(provider: str | None = None) -> dict[str, int]:
+    qs = cat.Contract.objects.filter(start__lte=dt.date(YEAR, 12, 31), end__gte=dt.date(YEAR, 1, 1))
+    if provider:
+        qs = qs.filter(provider__agb=provider)
+    out: dict[str, int] = {}
+    for code in qs.values_list("segment__code", flat=True):
+        out[code] = out.get(code, 0) + 1
+    return out
+
+
+def test_municipality_counts_the_contracts_of_the_year_it_lists(gemeente: Client) -> None:
+    another_years_contract()
+    html = gemeente.get("/").content.decode()
+    counts = segment_counts(html)
+    assert counts == expected_counts() == {"WMO-IB": 2, "WMO-BW": 1, "JGD-45": 2}
+    assert sum(counts.values()) == len(contract_rows(html))
+
+
+def test_provider_counts_only_its_own_contracts(aanbieder: Client) -> None:
+    another_years_contract()
+    html = aanbieder.get("/").content.decode()
+    counts = segment_counts(html)
+    assert counts == expected_counts(OWN) == {"WMO-IB": 1, "WMO-BW": 1}
+    assert sum(counts.values()) == len(contract_rows(html))
+
+
+def test_council_sees_segment_counts_but_no_contract_list(raad: Client) -> None:
+    html = raad.get("/").content.decode()
+    assert segment_counts(html) == expected_counts()
+    assert 'id="contracten"' not in html
+
+
+def _totals(kind: str, fields: tuple[str, ...], **where: Any) -> dict[str, int]:
+    snap = services.latest(kind, YEAR, AS_OF)
+    assert snap is not None
+    rows = snap.filtered(**where)
+    return {f: sum(r[f] or 0 for r in rows) for f in fields}
+
+
+def test_headline_totals_for_the_municipality_and_the_council(gemeente: Client, raad: Client) -> None:
+    want = _totals(Snapshot.Kind.FORECAST, ("budget", "realised", "forecast"))
+    for client in (gemeente, raad):
+        got = headline(client.get("/").content.decode())
+        assert got["budget"] == euro(want["budget"])
+        assert got["realised"] == euro(want["realised"])
+        assert got["forecast"] == euro(want["forecast"])
+
+
+def test_headline_totals_for_the_provider(aanbieder: Client) -> None:
+    got = headline(aanbieder.get("/").content.decode())
+    paid = _totals(Snapshot.Kind.LEDGER, ("paid_cents",), provider=OWN)
+    forecast = _totals(Snapshot.Kind.FORECAST_PROVIDERS, ("forecast",), provider=OWN)
+    assert got["paid"] == euro(paid["paid_cents"])
+    assert got["forecast"] == euro(forecast["forecast"])
+    assert got["contracts"] == str(sum(expected_counts(OWN).values()))
