@@ -151,7 +151,37 @@ def test_compare_replays_each_model_with_prior_year_parameters() -> None:
     assert "Vergelijking van bekostigingsmodellen 2025 — Regio Test" in text
     assert "Prognose begin jaar" in text and "Risico gemeente" in text and "Risico aanbieders" in text
     assert "Perceel WMO-IB" in text and "Prijs per cliënt *" in text
-    assert "€ 30.000" in text and "25,0 %" in text and "€ 6.000 (100,0 %)" in text
+    assert "€ 30.000" in text and "25,0 %" in text and "€ +6.000 (100,0 %)" in text
+    assert "Alle percelen samen (totaal)" in text and "Het jaar loopt nog" not in text
+
+
+def test_totals_over_all_segments() -> None:
+    """Per model the two segments added up (hand-computed from the figures above), and the
+    segments under their own models (per-client for IB, lump sum for A) first."""
+    declarations, episodes = data()
+    doc = comparison_document(compare_models(region(), declarations, episodes, year=2025))
+    totals = {m["model"]: m for m in doc["totals"]}
+    assert list(totals) == ["current", "pxq", "outcome", "per_client", "lump_sum", "population"]
+    # pxq: 30,000 + 14,000 against 24,000 + 12,000; the care change 6,000 + 2,000 all for the municipality.
+    pxq = totals["pxq"]
+    assert (pxq["cost_cents"], pxq["forecast_cents"], pxq["spread_cents"]) == (4_400_000, 3_600_000, 800_000)
+    assert (pxq["spread_share"], pxq["provider_risk_cents"], pxq["municipality_risk_share"]) == (0.2222, 0, 1.0)
+    # current: IB per client 24,000 / 24,000 and A lump sum 12,000 / 12,000: the providers carry the 8,000.
+    now = totals["current"]
+    assert now["native"] and (now["cost_cents"], now["forecast_cents"]) == (3_600_000, 3_600_000)
+    assert (now["municipality_risk_cents"], now["provider_risk_cents"], now["municipality_risk_share"]) == (0, 800_000, 0.0)
+    # population: IB's budget minus reserve 27,000, A without a budget its prior cost 12,000.
+    assert totals["population"]["cost_cents"] == 2_700_000 + 1_200_000
+
+
+def test_a_running_year_says_it_is_year_to_date() -> None:
+    declarations, episodes = data()
+    result = compare_models(region(), declarations, episodes, year=2025, as_of=D(2025, 6, 30))
+    doc = comparison_document(result)
+    assert doc["year_to_date"] is True and doc["as_of"] == "2025-06-30"
+    assert "Het jaar loopt nog: 2025 tot en met 30-06-2025 (year-to-date)" in render_comparison(result)
+    done = compare_models(region(), declarations, episodes, year=2025, as_of=D(2026, 3, 31))
+    assert comparison_document(done)["year_to_date"] is False
 
 
 def test_compare_without_a_prior_year_leaves_forecast_and_risk_null() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from typing import Any
 
@@ -55,7 +56,7 @@ def run_compare(args: argparse.Namespace) -> int:
     setup_django()
     from regie.funding.services import comparison  # noqa: PLC0415 - needs Django set up
 
-    result = comparison(args.year)
+    result = comparison(args.year, dt.date.today())
     if args.json:
         emit_json(comparison_document(result))
     else:

@@ -74,12 +74,15 @@ from regie.engine import frames
 from regie.engine.catalog import Catalog, declaration_deadline
 from regie.engine.funding import agreement, ledger, lump_sum_lines, positions
 from regie.engine.funding.base import round_half_up
-from regie.formatting import euro, number, percent
+from regie.formatting import euro, number, percent, signed_euro
 
 MODELS = ("pxq", "outcome", "per_client", "lump_sum", "population")
+#: The totals row of each segment's own model (see :func:`totals`).
+CURRENT = "current"
 
 #: How a model is called in what a user reads.
 MODEL_NAMES = {
+    "current": "Huidige bekostiging (per perceel)",
     "pxq": "P x Q (inspanningsgericht)",
     "outcome": "Resultaat per arrangement",
     "per_client": "Prijs per cliënt",
@@ -133,6 +136,14 @@ class Comparison:
     region: str
     year: int
     segments: tuple[SegmentComparison, ...]
+    as_of: dt.date | None = None
+
+    @property
+    def year_to_date(self) -> bool:
+        """True while the year is running on the as-of date: the year's care, clients and cost
+        are those up to that day, compared with the whole prior year and with a forecast for
+        the whole year."""
+        return self.as_of is not None and self.as_of < dt.date(self.year, 12, 31)
 
 
 # --------------------------------------------------------------------------- realised care
@@ -357,7 +368,53 @@ def compare_models(
     module docstring for every definition and derivation.
     """
     facts = segment_facts(catalog, declarations, episodes, year=year, as_of=as_of)
-    return Comparison(catalog.region, year, tuple(replay(catalog, f, year) for f in facts))
+    return Comparison(catalog.region, year, tuple(replay(catalog, f, year) for f in facts), as_of)
+
+
+def totals(comparison: Comparison) -> tuple[ModelOutcome, ...]:
+    """The comparison over all segments together: per model the segments' figures added up,
+    as if every segment were funded that way, and first (model ``current``, marked native)
+    each segment under its own model, what the region pays now.
+
+    Cost, forecast, spread and both risks are sums; the spread share and the municipality's
+    share of the care change are those of the sums (the share only when the summed change is
+    material, :func:`material`, against the summed prior value). A forecast or risk is null
+    when any segment's is (no prior year there).
+    """
+    if not comparison.segments:
+        return ()
+    changes = [s.care_change_cents for s in comparison.segments]
+    change = None if any(c is None for c in changes) else sum(c for c in changes if c is not None)
+    prior_value = sum(s.facts.value_cents[0] for s in comparison.segments)
+    out = []
+    for model in (CURRENT, *MODELS):
+        picked = [
+            next(m for m in s.models if (m.native if model == CURRENT else m.model == model))
+            for s in comparison.segments
+        ]
+        cost = sum(m.cost_cents for m in picked)
+        forecasts = [m.forecast_cents for m in picked]
+        parameters: dict[str, Any] = {"segments": len(picked)}
+        if change is None or any(f is None for f in forecasts):
+            out.append(ModelOutcome(model, model == CURRENT, cost, None, None, None, None, None, None, parameters))
+            continue
+        forecast = sum(f for f in forecasts if f is not None)
+        spread = cost - forecast
+        out.append(
+            ModelOutcome(
+                model=model,
+                native=model == CURRENT,
+                cost_cents=cost,
+                forecast_cents=forecast,
+                spread_cents=spread,
+                spread_share=_ratio(spread, forecast),
+                municipality_risk_cents=spread,
+                provider_risk_cents=change - spread,
+                municipality_risk_share=_ratio(spread, change) if material(change, prior_value) else None,
+                parameters=parameters,
+            )
+        )
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- presenting
@@ -369,16 +426,34 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
     ``{"region", "year", "segments": [{"segment", "name", "native_model", "facts": {...},
     "care_change_cents", "models": [{"model", "native", "cost_cents", "forecast_cents",
     "spread_cents", "spread_share", "municipality_risk_cents", "provider_risk_cents",
-    "municipality_risk_share", "parameters"}]}]}``; facts give each measure for the prior
-    year and the year as ``{"prior": n, "year": n}``.
+    "municipality_risk_share", "parameters"}]}], "totals": [the same per model over all
+    segments, :func:`totals`]}``; facts give each measure for the prior year and the year as
+    ``{"prior": n, "year": n}``.
     """
 
     def pair(values: tuple[int, int]) -> dict[str, int]:
         return {"prior": values[0], "year": values[1]}
 
+    def outcome(m: ModelOutcome) -> dict[str, Any]:
+        return {
+            "model": m.model,
+            "native": m.native,
+            "cost_cents": m.cost_cents,
+            "forecast_cents": m.forecast_cents,
+            "spread_cents": m.spread_cents,
+            "spread_share": m.spread_share,
+            "municipality_risk_cents": m.municipality_risk_cents,
+            "provider_risk_cents": m.provider_risk_cents,
+            "municipality_risk_share": m.municipality_risk_share,
+            "parameters": m.parameters,
+        }
+
     return {
         "region": comparison.region,
         "year": comparison.year,
+        "as_of": None if comparison.as_of is None else comparison.as_of.isoformat(),
+        "year_to_date": comparison.year_to_date,
+        "totals": [outcome(m) for m in totals(comparison)],
         "segments": [
             {
                 "segment": s.facts.segment,
@@ -395,21 +470,7 @@ def comparison_document(comparison: Comparison) -> dict[str, Any]:
                     "budget_cents": s.facts.budget_cents,
                 },
                 "care_change_cents": s.care_change_cents,
-                "models": [
-                    {
-                        "model": m.model,
-                        "native": m.native,
-                        "cost_cents": m.cost_cents,
-                        "forecast_cents": m.forecast_cents,
-                        "spread_cents": m.spread_cents,
-                        "spread_share": m.spread_share,
-                        "municipality_risk_cents": m.municipality_risk_cents,
-                        "provider_risk_cents": m.provider_risk_cents,
-                        "municipality_risk_share": m.municipality_risk_share,
-                        "parameters": m.parameters,
-                    }
-                    for m in s.models
-                ],
+                "models": [outcome(m) for m in s.models],
             }
             for s in comparison.segments
         ],
@@ -441,8 +502,34 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
 def render_comparison(comparison: Comparison) -> str:
     """The comparison as a plain-text table a controller can read (Dutch)."""
     lines = [f"Vergelijking van bekostigingsmodellen {comparison.year} — {comparison.region}", ""]
+    if comparison.year_to_date and comparison.as_of is not None:
+        lines += [
+            f"Het jaar loopt nog: {comparison.year} tot en met {comparison.as_of:%d-%m-%Y} (year-to-date) "
+            f"tegenover heel {comparison.year - 1}; de prognose geldt voor het hele jaar.",
+            "",
+        ]
     if not comparison.segments:
         return "\n".join([*lines, "Geen zorg of betalingen gevonden voor dit jaar."]) + "\n"
+
+    def model_rows(outcomes: Sequence[ModelOutcome]) -> list[list[str]]:
+        rows: list[list[str]] = [list(HEADINGS)]
+        for m in outcomes:
+            risk = signed_euro(m.municipality_risk_cents)
+            if m.municipality_risk_share is not None:
+                risk += f" ({percent(m.municipality_risk_share)})"
+            rows.append(
+                [
+                    MODEL_NAMES[m.model] + (" *" if m.native and m.model != CURRENT else ""),
+                    euro(m.cost_cents),
+                    euro(m.forecast_cents),
+                    signed_euro(m.spread_cents),
+                    percent(m.spread_share),
+                    risk,
+                    signed_euro(m.provider_risk_cents),
+                ]
+            )
+        return rows
+
     for s in comparison.segments:
         f = s.facts
         y0, y1 = comparison.year - 1, comparison.year
@@ -455,25 +542,13 @@ def render_comparison(comparison: Comparison) -> str:
         )
         basis = "gedeclareerd" if f.basis == "declared" else "zorgmaanden x prijs vorig jaar"
         lines.append(
-            f"  waarde van de zorg ({basis}): {euro(f.value_cents[0])} → {euro(f.value_cents[1])}; verschil {euro(s.care_change_cents)}"
+            f"  waarde van de zorg ({basis}): {euro(f.value_cents[0])} → {euro(f.value_cents[1])}; "
+            f"verschil {signed_euro(s.care_change_cents)}"
         )
-        rows: list[list[str]] = [list(HEADINGS)]
-        for m in s.models:
-            risk = euro(m.municipality_risk_cents)
-            if m.municipality_risk_share is not None:
-                risk += f" ({percent(m.municipality_risk_share)})"
-            rows.append(
-                [
-                    MODEL_NAMES[m.model] + (" *" if m.native else ""),
-                    euro(m.cost_cents),
-                    euro(m.forecast_cents),
-                    euro(m.spread_cents),
-                    percent(m.spread_share),
-                    risk,
-                    euro(m.provider_risk_cents),
-                ]
-            )
-        lines += ["", *("  " + row for row in _table(rows)), ""]
+        lines += ["", *("  " + row for row in _table(model_rows(s.models))), ""]
+    if len(comparison.segments) > 1:
+        lines.append("Alle percelen samen (totaal)")
+        lines += ["", *("  " + row for row in _table(model_rows(totals(comparison)))), ""]
     lines.append(
         "* huidig model: kosten uit het betaalgrootboek, prognose uit de contracten aan het begin van het jaar."
     )

@@ -285,14 +285,20 @@ def compute_declaration_status(year: int, as_of: dt.date, *, inputs: Inputs | No
     return figures.declaration_status(inputs.declarations, inputs.catalog, year=year, as_of=as_of)
 
 
-def compute_compare(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> Rows:
-    """The year's realised care replayed under each funding model, per segment (the
-    ``segments`` of ``regie funding compare --json``), with what had arrived by ``as_of``."""
+def compute_compare(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> dict[str, Any]:
+    """The year's realised care replayed under each funding model (the document of ``regie
+    funding compare --json``: per segment, the totals over all segments, and whether the
+    year is still running), with what had arrived by ``as_of``."""
     inputs = inputs or load_inputs()
     comparison = compare_engine.compare_models(
         inputs.catalog, inputs.declarations, inputs.episodes, year=year, as_of=as_of
     )
-    return [figures.jsonable(s) for s in compare_engine.comparison_document(comparison)["segments"]]
+    return dict(figures.jsonable(compare_engine.comparison_document(comparison)))
+
+
+def _compare(year: int, as_of: dt.date, inputs: Inputs) -> Computed:
+    document = compute_compare(year, as_of, inputs=inputs)
+    return list(document["segments"]), {k: document[k] for k in ("totals", "year_to_date", "as_of")}
 
 
 def compute_gmsd(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> Rows:
@@ -373,7 +379,7 @@ def jobs() -> list[Job]:
         Job(Snapshot.Kind.LEDGER, "", {}, _rows(lambda y, d, i: compute_ledger_totals(y, d, inputs=i))),
         Job(Snapshot.Kind.PAYMENTS, "", {}, _rows(lambda y, d, i: compute_payments(y, d, inputs=i))),
         Job(Snapshot.Kind.DECLARATIONS, "", {}, _rows(lambda y, d, i: compute_declaration_status(y, d, inputs=i))),
-        Job(Snapshot.Kind.COMPARE, "", {}, _rows(lambda y, d, i: compute_compare(y, d, inputs=i))),
+        Job(Snapshot.Kind.COMPARE, "", {}, _compare),
         Job(Snapshot.Kind.GMSD, "", {}, _rows(lambda y, d, i: compute_gmsd(y, d, inputs=i))),
     ]
     return out

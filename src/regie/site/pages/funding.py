@@ -29,6 +29,7 @@ from regie.engine.compare import MODEL_NAMES
 from regie.funding import models as fm
 from regie.funding.services import DecisionError, decide_request, file_request, reallocate
 from regie.monitor import services as monitor
+from regie.monitor.figures import total_of
 from regie.monitor.models import Snapshot
 from regie.site.models import Role
 from regie.site.pages.common import Column, choice, headers, label_rows, names, only, period_for, sort_rows
@@ -64,12 +65,14 @@ def ledger(request: HttpRequest) -> HttpResponse:
     rows = label_rows(only(rows, segment=segment, municipality=municipality, provider=provider), nm)
     columns = ledger_columns()
     rows, sort = sort_rows(request, rows, columns, default="provider_name")
+    total = total_of(rows, [c.field for c in columns if c.numeric])
     keep = [(k, v) for k, v in (("segment", segment), ("gemeente", municipality), ("aanbieder", provider)) if v]
     context = {
         "period": period,
         "snapshot": period.snapshot(Snapshot.Kind.LEDGER),
         "keep": keep,
         "rows": rows,
+        "total": total if rows else None,
         "headers": headers(request, columns, sort),
         "segments": sorted(nm.segments.items()),
         "municipalities": sorted(nm.municipalities.items()),
@@ -82,11 +85,26 @@ def ledger(request: HttpRequest) -> HttpResponse:
 @require_role(Role.MUNICIPALITY)
 def compare(request: HttpRequest) -> HttpResponse:
     period = period_for(request)
+    snapshot = period.snapshot(Snapshot.Kind.COMPARE)
     segments = period.rows(Snapshot.Kind.COMPARE)
-    for seg in segments:
-        for model in seg.get("models", []):
-            model["name"] = MODEL_NAMES.get(model["model"], model["model"])
-    context = {"period": period, "snapshot": period.snapshot(Snapshot.Kind.COMPARE), "keep": [], "segments": segments}
+    meta = snapshot.meta if snapshot else {}
+    totals = list(meta.get("totals") or [])
+    for model in [m for seg in segments for m in seg.get("models", [])] + totals:
+        model["name"] = MODEL_NAMES.get(model["model"], model["model"])
+    running = meta.get("year_to_date")
+    if running is None and period.ready:
+        assert period.as_of is not None and period.year is not None
+        running = period.as_of < dt.date(period.year, 12, 31)
+    earlier = [y for y in period.years if period.year is not None and y < period.year]
+    context = {
+        "period": period,
+        "snapshot": snapshot,
+        "keep": [],
+        "segments": segments,
+        "totals": totals if len(segments) > 1 else [],
+        "year_to_date": bool(running),
+        "full_year": earlier[0] if earlier else None,
+    }
     return render(request, "regie/funding/compare.html", context)
 
 

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from regie.monitor.figures import totals_by
+from regie.monitor.figures import forecast_total, totals_by
 from regie.monitor.models import Snapshot
 from regie.reports import charts
 from regie.reports.drivers import driver_lines
@@ -100,6 +100,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "snapshot": period.snapshot(Snapshot.Kind.FORECAST),
         "keep": keep,
         "rows": sorted_rows,
+        "total": forecast_total(rows) if rows else None,
         "warnings": [r for r in chart_rows if r.get("warning")],
         "headers": headers(request, columns, sort),
         "municipalities": sorted(nm.municipalities.items()),

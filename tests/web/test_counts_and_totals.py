@@ -1,6 +1,7 @@
-"""The overview page: contract counts per segment and headline totals, per role (issue 11:
-the provider user saw 160/192 contracts, a count multiplied by a join; the municipality saw
-the contracts of all years above a list of one year)."""
+"""Counts and totals (issue 11): the overview page's contract counts per segment and its
+headline totals, per role (the provider user saw 160/192 contracts, a count multiplied by a
+join; the municipality saw the contracts of all years above a list of one year), and the
+totals rows of the budget grip table, the ledger and the model comparison."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import lxml.html
 from django.test import Client
 
 from regie.catalog import models as cat
-from regie.formatting import euro
+from regie.formatting import euro, signed_euro
 from regie.monitor import services
 from regie.monitor.models import Snapshot
 from tests.monitor.region import AS_OF, OWN, YEAR
@@ -104,3 +105,41 @@ def test_headline_totals_for_the_provider(aanbieder: Client) -> None:
     assert got["paid"] == euro(paid["paid_cents"])
     assert got["forecast"] == euro(forecast["forecast"])
     assert got["contracts"] == str(sum(expected_counts(OWN).values()))
+
+
+def tfoot(html: str, table_id: str) -> dict[str, str]:
+    doc = lxml.html.fromstring(html)
+    foot = doc.get_element_by_id(table_id).find("tfoot")
+    assert foot is not None, f"no totals row in #{table_id}"
+    return {el.get("data-field"): " ".join(el.text_content().split()) for el in foot.iter() if el.get("data-field")}
+
+
+def test_grip_table_has_a_totals_row(gemeente: Client) -> None:
+    html = gemeente.get(f"/grip/?jaar={YEAR}&peildatum={AS_OF}").content.decode()
+    snap = services.latest(Snapshot.Kind.FORECAST, YEAR, AS_OF)
+    assert snap is not None
+    got = tfoot(html, "grip")
+    for field in ("budget", "realised", "ibnr", "remaining", "forecast"):
+        assert got[field] == euro(sum(r[field] or 0 for r in snap.rows)), field
+    assert got["over_budget"].startswith(signed_euro(sum(r["forecast"] - r["budget"] for r in snap.rows if r["budget"])))
+
+
+def test_ledger_has_a_totals_row_of_the_rows_shown(gemeente: Client, aanbieder: Client) -> None:
+    snap = services.latest(Snapshot.Kind.LEDGER, YEAR, AS_OF)
+    assert snap is not None
+    html = gemeente.get(f"/bekostiging/?jaar={YEAR}&peildatum={AS_OF}").content.decode()
+    assert tfoot(html, "grootboek")["paid_cents"] == euro(sum(r["paid_cents"] for r in snap.rows))
+    html = aanbieder.get(f"/bekostiging/?jaar={YEAR}&peildatum={AS_OF}").content.decode()
+    assert tfoot(html, "grootboek")["paid_cents"] == euro(sum(r["paid_cents"] for r in snap.filtered(provider=OWN)))
+
+
+def test_model_comparison_totals_and_year_to_date(gemeente: Client) -> None:
+    html = gemeente.get(f"/bekostiging/vergelijking/?jaar={YEAR}&peildatum={AS_OF}").content.decode()
+    snap = services.latest(Snapshot.Kind.COMPARE, YEAR, AS_OF)
+    assert snap is not None and snap.meta["year_to_date"] is True  # 30 September: the year runs
+    assert 'id="lopend-jaar"' in html and "year-to-date" in html
+    assert 'id="kolommen"' in html and "Risico aanbieders" in html
+    doc = lxml.html.fromstring(html)
+    table = doc.get_element_by_id("vergelijking-totaal")
+    pxq = table.xpath(".//tr[@data-model='pxq']/td")[0].text_content().strip()
+    assert pxq == euro(sum(m["cost_cents"] for s in snap.rows for m in s["models"] if m["model"] == "pxq"))
