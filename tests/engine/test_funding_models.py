@@ -22,6 +22,7 @@ from regie.engine.funding import (
     ledger_document,
     lump_sum_lines,
     outcome_lines,
+    payments_by_kind,
     payments_frame,
     per_client_lines,
     population_lines,
@@ -566,3 +567,19 @@ def test_agreed_change_for_a_contract_not_per_client_is_an_error(bad: AgreedChan
     cat, declarations, _ = pxq_case()
     with pytest.raises(ValueError):
         ledger(cat, declarations, year=2025, as_of=FAR, agreed_changes=[bad])
+
+
+def test_payments_by_kind_split_the_payments_frame() -> None:
+    """December of a per-client contract: the advance paid and the settlement that takes
+    money back, apart (a chart shows the advance as an advance, the settlement below zero)."""
+    cat, declarations, changes = per_client_case()
+    lines = ledger(cat, declarations, year=2025, as_of=FAR, agreed_changes=changes)
+    parts = payments_by_kind(lines)
+    december = {r["kind"]: r["amount_cents"] for r in parts if r["contract"] == "cX" and r["month"] == D(2025, 12, 1)}
+    assert december == {"advance": 708_333, "settlement": -1_700_000}
+    whole = payments_frame(lines)
+    for row in whole.iter_rows(named=True):
+        key = (row["contract"], row["municipality"], row["month"])
+        assert sum(r["amount_cents"] for r in parts if (r["contract"], r["municipality"], r["month"]) == key) == row[
+            "amount_cents"
+        ]

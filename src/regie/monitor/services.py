@@ -275,9 +275,11 @@ def compute_ledger_totals(year: int, as_of: dt.date, *, inputs: Inputs | None = 
 
 
 def compute_payments(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> Rows:
-    """What is due per contract, municipality and month (:func:`regie.engine.funding.payments_frame`)."""
+    """What is due per contract, municipality, month and kind of line (advances, settlement,
+    declarations, ...; :func:`regie.engine.funding.payments_by_kind`): per month they add up
+    to :func:`regie.engine.funding.payments_frame`."""
     inputs = inputs or load_inputs()
-    return figures.json_rows(inputs.payments(year, as_of))
+    return [figures.jsonable(r) for r in funding_engine.payments_by_kind(inputs.ledger(year, as_of))]
 
 
 def compute_declaration_status(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> Rows:

@@ -9,12 +9,14 @@ euros). Tooltips carry the exact amounts formatted the Dutch way (``€ 1.234.56
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import vl_convert
 from django.utils import dateformat, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from regie.formatting import euro, number, percent
 from regie.monitor.figures import month_label as dutch_month
@@ -42,7 +44,8 @@ TIME_FORMAT_LOCALE = {
 CONFIG: dict[str, Any] = {
     "font": "DejaVu Sans",
     "axis": {"labelColor": INK, "titleColor": INK, "labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e3e8ee"},
-    "legend": {"labelColor": INK, "titleColor": INK, "labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+    "legend": {"labelColor": INK, "titleColor": INK, "labelFontSize": 12, "titleFontSize": 12, "orient": "bottom",
+               "layout": {"bottom": {"anchor": "start", "direction": "vertical", "margin": 8}}},
     "title": {"color": INK, "fontSize": 15, "anchor": "start"},
     "view": {"stroke": None},
 }
@@ -61,6 +64,11 @@ def part_name(dutch: str) -> str:
         "Nog te declareren (IBNR)": _("Nog te declareren (IBNR)"),
         "Rest van het jaar": _("Rest van het jaar"),
     }[dutch]
+
+
+def negative_name(dutch: str) -> str:
+    """The legend entry of a part of the forecast bar that is negative (it lowers the forecast)."""
+    return _("%(part)s (negatief)") % {"part": part_name(dutch)}
 
 
 def unit_for(cents: Iterable[int | None]) -> tuple[float, str]:
@@ -82,20 +90,59 @@ def _base(description: str, title: str | None = None, width: int | str = "contai
     return spec
 
 
+def _marks_legend(entries: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
+    """The colour scale and legend of the marks over the bars: ``entries`` are (name, colour,
+    legend symbol); one legend, each entry with its own symbol."""
+    shapes = " : ".join(f"datum.value === {json.dumps(n)} ? {json.dumps(sym)}" for n, _c, sym in entries)
+    return {
+        "domain": [n for n, _c, _s in entries],
+        "range": [c for _n, c, _s in entries],
+        "legend": {
+            "orient": "bottom", "labelLimit": 400, "title": None, "symbolStrokeWidth": 2, "columns": COLUMNS,
+            "encode": {"symbols": {"update": {"shape": {"signal": f"{shapes} : 'circle'"}}}},
+        },
+    }  # fmt: skip
+
+
+def _mark(name: str, marks: Mapping[str, Any]) -> dict[str, Any]:
+    """The colour encoding of one mark over the bars (its entry in :func:`_marks_legend`)."""
+    return {"datum": name, "type": "nominal", "title": None,
+            "scale": {"domain": marks["domain"], "range": marks["range"]}, "legend": marks["legend"]}  # fmt: skip
+
+
+#: Legend entries in a row: all of them on a wide chart, two on a phone.
+COLUMNS = {"expr": "width < 360 ? 1 : width < 640 ? 2 : 6"}
+#: A vertical stroke as a legend symbol (for the budget tick).
+TICK_SYMBOL = "M-0.2,-1L0.2,-1L0.2,1L-0.2,1Z"
+NEGATIVE = "#f2b8b5"
+ADVANCES = "#8a5300"
+
+
 def grip_chart(
-    rows: Sequence[Mapping[str, Any]], label: Mapping[int, str], title: str | None = None
+    rows: Sequence[Mapping[str, Any]],
+    label: Mapping[int, str],
+    title: str | None = None,
+    *,
+    budget_name: str | None = None,
 ) -> dict[str, Any] | None:
     """Budget vs realised vs forecast with its 80 % range, one bar per row (municipality x
     segment, or provider): the bar is the forecast split into realised, IBNR and the rest of the
-    year; the black line is the range (low-high); the red tick is the budget.
+    year; the black line is the range (low-high) and the open diamond the forecast; the red
+    tick is the budget (``budget_name`` says which: a provider's is its agreed amount or its
+    share of the budget); a triangle marks the advances paid (per-client price, ``advances``).
+
+    A negative part (a settlement that takes advances back, a rest of the year below zero) is
+    never drawn as if it added to the bar: it runs leftwards from where the bar stood, as a
+    light red box with a dashed edge under its own legend entry, and the bar's forecast is
+    where it ends (the diamond). Every mark has its entry in the legend.
 
     ``label`` names row ``i``. Rows need ``realised``, ``ibnr``, ``remaining``, ``forecast``,
     ``low``, ``high`` and ``budget`` (cents; the budget may be null).
     """
     if not rows:
         return None
-    scale, unit = unit_for([r.get(k) for r in rows for k in ("high", "budget", "forecast")])
-    parts, ranges = [], []
+    scale, unit = unit_for([r.get(k) for r in rows for k in ("high", "budget", "forecast", "realised", "advances")])
+    parts, negatives, ranges = [], [], []
     for i, row in enumerate(rows):
         name = label[i]
         tip = {
@@ -103,61 +150,93 @@ def grip_chart(
             "bandbreedte_tekst": f"{euro(row.get('low'))} – {euro(row.get('high'))}",
             "budget_tekst": euro(row.get("budget")),
         }
-        # Each part runs from where the previous one ended (a negative part, e.g. a settlement
-        # that takes advances back, runs leftwards over the bar before it).
         start = 0
         for order, (field, part, _colour) in enumerate(PARTS):
             amount = row.get(field) or 0
-            parts.append({"rij": name, "deel": part_name(part), "volgorde": order, "van": start / scale,
-                          "tot": (start + amount) / scale, "bedrag": euro(row.get(field)), **tip})  # fmt: skip
+            if amount == 0:
+                continue
+            item = {"rij": name, "volgorde": order, "bedrag": euro(amount), **tip}
+            if amount > 0:
+                parts.append({**item, "deel": part_name(part), "van": start / scale, "tot": (start + amount) / scale})
+            else:
+                negatives.append({**item, "deel": negative_name(part), "van": (start + amount) / scale,
+                                  "tot": start / scale})  # fmt: skip
             start += amount
+        advances = row.get("advances")
         ranges.append({
             "rij": name, "laag": (row.get("low") or 0) / scale, "hoog": (row.get("high") or 0) / scale,
+            "prognose": (row.get("forecast") or 0) / scale,
             "budget": None if row.get("budget") is None else row["budget"] / scale,
+            "voorschotten": advances / scale if advances else None, "voorschotten_tekst": euro(advances),
             "waarschuwing": "ja" if row.get("warning") else "nee", **tip,
         })  # fmt: skip
     order = [label[i] for i in range(len(rows))]
     y = {"field": "rij", "type": "nominal", "title": None, "sort": order, "axis": {"labelLimit": 320}}
+
+    def x(field: str) -> dict[str, Any]:
+        return {"field": field, "type": "quantitative", "title": unit,
+                "axis": {"format": ",.1~f", "tickCount": {"expr": "ceil(width / 90)"}}}  # fmt: skip
+
     tooltip = [
         {"field": "rij", "title": _("Regel")},
         {"field": "prognose_tekst", "title": _("Prognose")},
         {"field": "bandbreedte_tekst", "title": _("Bandbreedte (80 %)")},
         {"field": "budget_tekst", "title": _("Budget")},
     ]
-    spec = _base(_("Budget, realisatie en prognose met bandbreedte per regel; de rode streep is het budget."), title)
+    part_tooltip = [tooltip[0], {"field": "deel", "title": _("Deel")}, {"field": "bedrag", "title": _("Bedrag")},
+                    *tooltip[1:]]  # fmt: skip
+    domain = [part_name(p[1]) for p in PARTS] + sorted({n["deel"] for n in negatives})
+    fill = {"field": "deel", "type": "nominal", "title": None,
+            "scale": {"domain": domain, "range": [p[2] for p in PARTS] + [NEGATIVE] * (len(domain) - len(PARTS))},
+            "legend": {"orient": "bottom", "labelLimit": 400, "symbolStrokeWidth": 0, "columns": COLUMNS}}  # fmt: skip
+    budget = budget_name or _("Budget")
+    spec = _base(
+        _("Budget, realisatie en prognose met bandbreedte per regel; de rode streep is: %(budget)s.")
+        % {"budget": budget.lower()},
+        title,
+    )
     spec["height"] = {"step": 34}
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-    layers: list[dict[str, Any]] = [
-        {
-            "data": {"values": parts},
-            "mark": {"type": "bar", "height": {"band": 0.62}},
-            "encoding": {
-                "y": y,
-                "x": {"field": "van", "type": "quantitative", "title": unit, "axis": {"format": ",.1~f"}},
-                "x2": {"field": "tot"},
-                "color": {"field": "deel", "type": "nominal", "title": None,
-                          "scale": {"domain": [part_name(p[1]) for p in PARTS], "range": [p[2] for p in PARTS]}},
-                "order": {"field": "volgorde"},
-                "tooltip": [tooltip[0], {"field": "deel", "title": _("Deel")},
-                            {"field": "bedrag", "title": _("Bedrag")}, *tooltip[1:]],
-            },
-        },
-        {
-            "data": {"values": ranges},
-            "mark": {"type": "rule", "color": INK, "strokeWidth": 2},
-            "encoding": {"y": y, "x": {"field": "laag", "type": "quantitative"}, "x2": {"field": "hoog"},
-                         "tooltip": tooltip},
-        },
-    ]  # fmt: skip
+    entries = [(_("Bandbreedte (80 %)"), INK, "stroke"), (_("Prognose"), INK, "diamond")]
     budgets = [r for r in ranges if r["budget"] is not None]
     if budgets:
+        entries.append((budget, WARN, TICK_SYMBOL))
+    paid = [r for r in ranges if r["voorschotten"] is not None]
+    if paid:
+        entries.append((_("Voorschotten betaald"), ADVANCES, "triangle-down"))
+    marks = _marks_legend(entries)
+    band = {"band": 0.62}
+    layers: list[dict[str, Any]] = [
+        {"data": {"values": parts}, "mark": {"type": "bar", "height": band},
+         "encoding": {"y": y, "x": x("van"), "x2": {"field": "tot"}, "fill": fill, "order": {"field": "volgorde"},
+                      "tooltip": part_tooltip}},
+    ]  # fmt: skip
+    if negatives:
         layers.append(
-            {
-                "data": {"values": budgets},
-                "mark": {"type": "tick", "color": WARN, "thickness": 4, "size": 30},
-                "encoding": {"y": y, "x": {"field": "budget", "type": "quantitative"}, "tooltip": tooltip},
-            }
-        )
+            {"data": {"values": negatives},
+             "mark": {"type": "bar", "height": band, "fillOpacity": 0.8, "stroke": WARN, "strokeDash": [3, 2]},
+             "encoding": {"y": y, "x": x("van"), "x2": {"field": "tot"}, "fill": fill, "tooltip": part_tooltip}}
+        )  # fmt: skip
+    layers += [
+        {"data": {"values": ranges}, "mark": {"type": "rule", "strokeWidth": 2},
+         "encoding": {"y": y, "x": x("laag"), "x2": {"field": "hoog"},
+                      "color": _mark(_("Bandbreedte (80 %)"), marks), "tooltip": tooltip}},
+        {"data": {"values": ranges}, "mark": {"type": "point", "shape": "diamond", "filled": False, "fill": "#ffffff",
+                                              "fillOpacity": 1, "size": 80, "strokeWidth": 2},
+         "encoding": {"y": y, "x": x("prognose"), "color": _mark(_("Prognose"), marks), "tooltip": tooltip}},
+    ]  # fmt: skip
+    if budgets:
+        layers.append(
+            {"data": {"values": budgets}, "mark": {"type": "tick", "thickness": 4, "size": 30},
+             "encoding": {"y": y, "x": x("budget"), "color": _mark(budget, marks), "tooltip": tooltip}}
+        )  # fmt: skip
+    if paid:
+        layers.append(
+            {"data": {"values": paid},
+             "mark": {"type": "point", "shape": "triangle-down", "filled": True, "size": 70, "yOffset": -13},
+             "encoding": {"y": y, "x": x("voorschotten"), "color": _mark(_("Voorschotten betaald"), marks),
+                          "tooltip": [tooltip[0], {"field": "voorschotten_tekst", "title": _("Voorschotten betaald")}]}}
+        )  # fmt: skip
     spec["layer"] = layers
     return spec
 
@@ -209,16 +288,46 @@ def history_chart(rows: Sequence[Mapping[str, Any]], title: str | None = None) -
     return spec
 
 
+def short_month(month: str | dt.date) -> str:
+    """A month as ``mrt`` in the user's language (``mar`` in English): a chart's axis label,
+    the year going into the axis title (:func:`month_axis`)."""
+    day = month if isinstance(month, dt.date) else dt.date.fromisoformat(str(month)[:10])
+    return dateformat.format(day, "b") if translation.get_language() else dutch_month(day).split()[0]
+
+
+def month_axis(months: Iterable[str | dt.date]) -> tuple[Any, str]:
+    """How a chart labels its months so that labels never overlap: the month alone (``jan``)
+    when they are all in one year, that year as the axis title; else ``jan 2025``, angled.
+    Returns (label function, axis title)."""
+    years = sorted({str(m)[:4] for m in months})
+    if len(years) <= 1:
+        return short_month, (years[0] if years else "")
+    return month_label, f"{years[0]}–{years[-1]}"
+
+
+def _month_x(title: str, labels: Sequence[str]) -> dict[str, Any]:
+    long = any(len(label) > 4 for label in labels)
+    return {
+        "field": "maand",
+        "type": "ordinal",
+        "sort": {"field": "volgorde"},
+        "title": title or None,
+        "axis": {"labelAngle": -40 if long else 0, "labelOverlap": "greedy", "labelPadding": 4},
+    }
+
+
 def monthly_chart(
     rows: Sequence[Mapping[str, Any]], field: str, title: str, *, money: bool = False, colour: str = BRAND
 ) -> dict[str, Any] | None:
-    """One bar per month of ``field`` (``month`` as ISO date in each row)."""
+    """One bar per month of ``field`` (``month`` as ISO date in each row); a negative month is
+    drawn below zero."""
     if not rows:
         return None
     scale, unit = unit_for([r.get(field) for r in rows]) if money else (1.0, _("aantal"))
+    label, year = month_axis(r["month"] for r in rows)
     values = [
-        {"maand": month_label(r["month"]), "volgorde": str(r["month"]), "waarde": (r.get(field) or 0) / scale,
-         "tekst": euro(r.get(field)) if money else number(r.get(field))}
+        {"maand": label(r["month"]), "volgorde": str(r["month"]), "maand_lang": month_label(r["month"]),
+         "waarde": (r.get(field) or 0) / scale, "tekst": euro(r.get(field)) if money else number(r.get(field))}
         for r in sorted(rows, key=lambda r: str(r["month"]))
     ]  # fmt: skip
     spec = _base(_("%(what)s per maand.") % {"what": title}, title)
@@ -226,21 +335,74 @@ def monthly_chart(
     spec["data"] = {"values": values}
     spec["mark"] = {"type": "bar", "color": colour}
     spec["encoding"] = {
-        "x": {
-            "field": "maand",
-            "type": "ordinal",
-            "sort": {"field": "volgorde"},
-            "title": None,
-            "axis": {"labelAngle": 0},
-        },
+        "x": _month_x(year, [v["maand"] for v in values]),
         "y": {
             "field": "waarde",
             "type": "quantitative",
             "title": unit,
             "axis": {"format": ",.1~f"} if money else {"format": ",d", "tickMinStep": 1},
         },
-        "tooltip": [{"field": "maand", "title": _("Maand")}, {"field": "tekst", "title": title}],
+        "tooltip": [{"field": "maand_lang", "title": _("Maand")}, {"field": "tekst", "title": title}],
     }
+    return spec
+
+
+#: The kinds of payment line as a chart shows them: kind -> (name, colour).
+PAYMENT_KINDS: dict[str, tuple[str, str]] = {
+    "advance": (gettext_noop("Voorschotten"), "#8a5300"),
+    "instalment": (gettext_noop("Termijnen"), "#5f8fc0"),
+    "declaration": (gettext_noop("Declaraties"), BRAND),
+    "settlement": (gettext_noop("Afrekening"), WARN),
+    "ceiling_cut": (gettext_noop("Boven plafond ingehouden"), "#c8743a"),
+    "correction": (gettext_noop("Correcties"), MUTED),
+}
+
+
+def payments_chart(rows: Sequence[Mapping[str, Any]], title: str) -> dict[str, Any] | None:
+    """What is due per month, stacked by kind of line (rows of
+    :func:`regie.engine.funding.payments_by_kind`: ``month``, ``kind``, ``amount_cents``):
+    advances as advances, a settlement or a ceiling cut that takes money back below zero,
+    with a legend of the kinds and a line at zero."""
+    sums: dict[tuple[str, str], int] = {}
+    for r in rows:
+        kind = str(r.get("kind") or "declaration")
+        key = (str(r["month"])[:10], kind if kind in PAYMENT_KINDS else "correction")
+        sums[key] = sums.get(key, 0) + int(r.get("amount_cents") or 0)
+    sums = {k: v for k, v in sums.items() if v}
+    if not sums:
+        return None
+    totals: dict[str, int] = {}
+    for (month, _kind), amount in sums.items():
+        totals[month] = totals.get(month, 0) + amount
+    scale, unit = unit_for(list(sums.values()) + list(totals.values()))
+    label, year = month_axis(m for m, _k in sums)
+    order = list(PAYMENT_KINDS)
+    values = [
+        {"maand": label(month), "volgorde": month, "maand_lang": month_label(month),
+         "soort": _(PAYMENT_KINDS[kind][0]), "soort_volgorde": order.index(kind), "waarde": amount / scale,
+         "tekst": euro(amount), "totaal_tekst": euro(totals[month])}
+        for (month, kind), amount in sorted(sums.items())
+    ]  # fmt: skip
+    present = [k for k in order if any(k == kind for _m, kind in sums)]
+    spec = _base(_("%(what)s per maand, per soort betaling.") % {"what": title}, title)
+    spec["height"] = 220
+    spec["layer"] = [
+        {"data": {"values": values}, "mark": {"type": "bar"},
+         "encoding": {
+             "x": _month_x(year, [v["maand"] for v in values]),
+             "y": {"field": "waarde", "type": "quantitative", "title": unit, "stack": "zero",
+                   "axis": {"format": ",.1~f"}},
+             "color": {"field": "soort", "type": "nominal", "title": None,
+                       "scale": {"domain": [_(PAYMENT_KINDS[k][0]) for k in present],
+                                 "range": [PAYMENT_KINDS[k][1] for k in present]},
+                       "legend": {"orient": "bottom", "columns": COLUMNS}},
+             "order": {"field": "soort_volgorde"},
+             "tooltip": [{"field": "maand_lang", "title": _("Maand")}, {"field": "soort", "title": _("Soort")},
+                         {"field": "tekst", "title": _("Bedrag")}, {"field": "totaal_tekst", "title": _("Maand totaal")}],
+         }},
+        {"data": {"values": [{}]}, "mark": {"type": "rule", "color": INK, "strokeWidth": 1},
+         "encoding": {"y": {"datum": 0}}},
+    ]  # fmt: skip
     return spec
 
 

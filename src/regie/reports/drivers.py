@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 LABELS = {
     "inflow": gettext_noop("instroom"),
     "outflow": gettext_noop("uitstroom"),
-    "duration": gettext_noop("verblijfsduur"),
+    "duration": gettext_noop("doorlooptijd"),
     "plan": gettext_noop("begroting tegenover vorig jaar"),
     "cost_per_client": gettext_noop("kosten per cliënt"),
     "price": gettext_noop("kosten per cliënt"),
@@ -58,7 +58,7 @@ def driver_lines(drivers: Any) -> list[dict[str, Any]]:
     >>> driver_lines({"inflow": 1200, "outflow": -300})
     [{'key': 'inflow', 'label': 'instroom', 'amount': 1200}, {'key': 'outflow', 'label': 'uitstroom', 'amount': -300}]
     >>> driver_lines([{"driver": "duration", "label": "verblijfsduur", "cents": 50}, {"driver": "late", "cents": 0}])
-    [{'key': 'duration', 'label': 'verblijfsduur', 'amount': 50}, {'key': 'late', 'label': 'late declaraties', 'amount': 0}]
+    [{'key': 'duration', 'label': 'doorlooptijd', 'amount': 50}, {'key': 'late', 'label': 'late declaraties', 'amount': 0}]
     >>> driver_lines(None)
     []
     """
@@ -92,3 +92,60 @@ def over_budget(row: Mapping[str, Any]) -> int | None:
     if budget is None or forecast is None:
         return None
     return int(forecast) - int(budget)
+
+
+#: What a provider's forecast is compared with (its "budget" in the forecast's rows), by the
+#: rule of :mod:`regie.engine.forecast.model`: the ceiling of its contract when it has one;
+#: under a per-client price its agreement (agreed clients x price); under a lump sum or
+#: population funding the fixed amount; otherwise its share of the municipality's budget in
+#: proportion to its spending last year.
+BASES = {
+    "ceiling": (
+        gettext_noop("het plafond van het contract"),
+        gettext_noop("plafond tegenover vorig jaar"),
+        gettext_noop("plafond"),
+    ),
+    "agreement": (
+        gettext_noop("de afspraak (afgesproken cliënten × prijs)"),
+        gettext_noop("afspraak tegenover vorig jaar"),
+        gettext_noop("afspraak"),
+    ),
+    "fixed": (gettext_noop("de lumpsum"), gettext_noop("lumpsum tegenover vorig jaar"), gettext_noop("lumpsum")),
+    "share": (
+        gettext_noop("het aandeel in het budget (naar de uitgaven van vorig jaar)"),
+        gettext_noop("aandeel in het budget tegenover vorig jaar"),
+        gettext_noop("aandeel in budget"),
+    ),
+}
+
+
+def budget_basis(funding_model: str | None, has_ceiling: bool) -> str:
+    """Which amount a provider row's ``budget`` is (a key of :data:`BASES`).
+
+    >>> budget_basis("per_client", False), budget_basis("pxq", True), budget_basis("pxq", False)
+    ('agreement', 'ceiling', 'share')
+    >>> budget_basis("lump_sum", False), budget_basis("population", False)
+    ('fixed', 'fixed')
+    """
+    if funding_model == "per_client":
+        return "agreement"
+    if funding_model in ("lump_sum", "population"):
+        return "fixed"
+    return "ceiling" if has_ceiling else "share"
+
+
+def basis_name(basis: str, short: bool = False) -> str:
+    """What a provider's forecast is compared with, in the user's language (``short``: one
+    or two words, for a table cell)."""
+    return _(BASES[basis][2 if short else 0])
+
+
+def compared_lines(lines: list[dict[str, Any]], budget: Any, basis: str | None = None) -> list[dict[str, Any]]:
+    """Driver lines as a row should show them: without the plan driver ("budget versus last
+    year") where the row has no budget, and for a provider with the plan named after what it
+    is compared with (its agreement, ceiling, lump sum or share of the budget, ``basis``)."""
+    if budget is None:
+        return [d for d in lines if d["key"] != "plan"]
+    if basis is None:
+        return lines
+    return [{**d, "label": _(BASES[basis][1])} if d["key"] == "plan" else d for d in lines]

@@ -19,6 +19,7 @@ import polars as pl
 from regie.engine import frames
 from regie.engine.catalog import Budget, Catalog, Contract
 from regie.engine.funding.base import (
+    KINDS,
     AgreedChange,
     PaymentLine,
     Reallocation,
@@ -244,6 +245,32 @@ def payments_frame(lines: Iterable[PaymentLine]) -> pl.DataFrame:
         for (c, p, s, m, month), amount in sorted(sums.items())
     ]
     return frames.frame("payments", rows)
+
+
+def payments_by_kind(lines: Iterable[PaymentLine]) -> list[dict[str, Any]]:
+    """What is due per contract x municipality x month, split by the kind of line: the rows of
+    :func:`payments_frame` with a ``kind`` (advance, instalment, declaration, settlement,
+    ceiling_cut, correction; kinds that pay nothing and zero sums are left out). The amounts of
+    one contract, municipality and month add up to its ``payments_frame`` amount, so a page can
+    show advances as advances and a settlement that takes money back as negative.
+
+    >>> d = dt.date(2025, 12, 1)
+    >>> lines = [PaymentLine("c", "p", "s", "m", d, "advance", "per_client.advance", 500),
+    ...          PaymentLine("c", "p", "s", "m", d, "settlement", "per_client.settlement", -200)]
+    >>> [(r["kind"], r["amount_cents"]) for r in payments_by_kind(lines)]
+    [('advance', 500), ('settlement', -200)]
+    """
+    sums: dict[tuple[str, str, str, str, dt.date, int], int] = {}
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    for line in lines:
+        key = (line.contract, line.provider, line.segment, line.municipality, line.month, order[line.kind])
+        sums[key] = sums.get(key, 0) + line.amount_cents
+    return [
+        {"contract": c, "provider": p, "segment": s, "municipality": m, "month": month, "kind": KINDS[k],
+         "amount_cents": amount}
+        for (c, p, s, m, month, k), amount in sorted(sums.items())
+        if amount != 0
+    ]  # fmt: skip
 
 
 def reconcile(stored: Iterable[PaymentLine], current: Iterable[PaymentLine], *, on: dt.date) -> list[PaymentLine]:

@@ -12,6 +12,7 @@ forecast``/``regie indicators`` for the same year and as-of date.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,10 +20,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from regie.monitor.figures import forecast_total, totals_by
+from regie.catalog import models as cat
+from regie.monitor.figures import forecast_total, total_of, totals_by
 from regie.monitor.models import Snapshot
 from regie.reports import charts
-from regie.reports.drivers import driver_lines
+from regie.reports.drivers import basis_name, budget_basis, compared_lines, driver_lines
 from regie.site.models import Role
 from regie.site.pages.common import (
     Column,
@@ -60,15 +62,55 @@ def grip_columns() -> list[Column]:
     ]
 
 
-def decorate(rows: list[dict[str, Any]], nm: Any) -> list[dict[str, Any]]:
-    """Names, the difference forecast - budget as the engine reports it, and readable drivers."""
+def decorate(rows: list[dict[str, Any]], nm: Any, ceilings: set[tuple[str, str, str]] | None = None) -> list[dict[str, Any]]:
+    """Names, the difference forecast - budget as the engine reports it, and readable drivers.
+
+    A provider row (``ceilings`` given: the (municipality, segment, provider) whose contract
+    has a ceiling) also says what its budget is (``basis``, ``basis_name``: its agreement,
+    contract ceiling, lump sum or share of the budget); every row's drivers leave out "budget
+    versus last year" where it has no budget."""
     out = []
     for row in label_rows(rows, nm):
         budget, forecast = row.get("budget"), row.get("forecast")
         row["over_budget"] = None if budget is None or forecast is None else forecast - budget
-        row["driver_lines"] = driver_lines(row.get("drivers"))
+        basis = None
+        if ceilings is not None and row.get("provider"):
+            has_ceiling = (row["municipality"], row["segment"], row["provider"]) in ceilings
+            basis = budget_basis(row.get("funding_model") or nm.funding_models.get(row["segment"]), has_ceiling)
+            row["basis"], row["basis_name"] = basis, basis_name(basis)
+            row["basis_short"] = basis_name(basis, short=True)
+        row["driver_lines"] = compared_lines(driver_lines(row.get("drivers")), budget, basis)
+        # What the warning compares with (warning.py): the budget minus its reserve (a
+        # provider's budget as it is), and for lump sum and population the clients too.
+        limit = row.get("ceiling") if row.get("ceiling") is not None else budget
+        row["limit"] = limit
+        if basis is not None:
+            row["limit_name"] = row["basis_name"]
+        elif limit is not None and limit != budget:
+            row["limit_name"] = _("het budget min de reserve")
+        else:
+            row["limit_name"] = _("het budget")
+        high = row.get("high")
+        row["over_limit"] = None if limit is None or forecast is None else forecast - limit
+        row["high_over_limit"] = None if limit is None or high is None else high - limit
+        clients = row.get("clients") or {}
+        expected = clients.get("expected")
+        row["clients_over"] = (
+            row.get("funding_model") in ("lump_sum", "population")
+            and expected is not None
+            and clients.get("high") is not None
+            and clients["high"] > expected
+        )
         out.append(row)
     return out
+
+
+def contract_ceilings(year: int | None) -> set[tuple[str, str, str]]:
+    """(municipality, segment, provider) of the year's contracts that have a ceiling."""
+    if year is None:
+        return set()
+    qs = cat.Contract.objects.filter(ceiling__gt=0, start__lte=dt.date(year, 12, 31), end__gte=dt.date(year, 1, 1))
+    return {(m, s, p) for m, s, p in qs.values_list("municipalities__code", "segment__code", "provider__agb")}
 
 
 def driving_order(row: Mapping[str, Any]) -> tuple[bool, float, int]:
@@ -116,7 +158,7 @@ def _history(period: Period, municipality: str, segment: str) -> list[dict[str, 
     """The forecast as of each month end, with why it moved (the service's change drivers)."""
     rows = only(period.rows(Snapshot.Kind.FORECAST_HISTORY), municipality=municipality, segment=segment)
     return [
-        {**r, "driver_lines": driver_lines(r.get("change_drivers"))}
+        {**r, "driver_lines": compared_lines(driver_lines(r.get("change_drivers")), r.get("budget"))}
         for r in sorted(rows, key=lambda r: str(r["as_of"]))
     ]
 
@@ -135,7 +177,9 @@ def segment_detail(request: HttpRequest, municipality: str, segment: str) -> Htt
     indicators: list[dict[str, Any]] = []
     if scope.is_municipality:
         providers = decorate(
-            only(period.rows(Snapshot.Kind.FORECAST_PROVIDERS), municipality=municipality, segment=segment), nm
+            only(period.rows(Snapshot.Kind.FORECAST_PROVIDERS), municipality=municipality, segment=segment),
+            nm,
+            contract_ceilings(period.year),
         )
         providers.sort(key=driving_order)
         indicators = label_rows(
@@ -149,7 +193,13 @@ def segment_detail(request: HttpRequest, municipality: str, segment: str) -> Htt
     )
     monthly = only(period.indicators(("municipality", "segment", "month")), municipality=municipality, segment=segment)
     provider_spec = (
-        charts.grip_chart(providers, {i: r["provider_name"] for i, r in enumerate(providers)}) if providers else None
+        charts.grip_chart(
+            providers,
+            {i: r["provider_name"] for i, r in enumerate(providers)},
+            budget_name=_("Budget van de aanbieder"),
+        )
+        if providers
+        else None
     )
     specs = chart_context(
         history=charts.history_chart(history),
@@ -184,9 +234,15 @@ def provider_months(request: HttpRequest, municipality: str, segment: str, agb: 
     nm = names()
     require(municipality in nm.municipalities and segment in nm.segments and agb in nm.providers)
     where = {"municipality": municipality, "segment": segment, "provider": agb}
-    forecast = next(iter(decorate(only(period.rows(Snapshot.Kind.FORECAST_PROVIDERS), **where), nm)), None)
+    forecast = next(
+        iter(decorate(only(period.rows(Snapshot.Kind.FORECAST_PROVIDERS), **where), nm, contract_ceilings(period.year))),
+        None,
+    )
     months = only(period.indicators(("municipality", "segment", "provider", "month")), **where)
-    paid = totals_by(only(period.rows(Snapshot.Kind.PAYMENTS), **where), ["month"], ["amount_cents"])
+    payments = only(period.rows(Snapshot.Kind.PAYMENTS), **where)
+    paid = totals_by(payments, ["month"], ["amount_cents"])
+    by_kind = totals_by(payments, ["month", "kind"], ["amount_cents"])
+    kinds = [k for k in charts.PAYMENT_KINDS if any(r["kind"] == k for r in by_kind)]
     declared = totals_by(
         [{**r, "month": r["care_month"]} for r in only(period.rows(Snapshot.Kind.DECLARATIONS), **where)],
         ["month"],
@@ -197,11 +253,13 @@ def provider_months(request: HttpRequest, municipality: str, segment: str, agb: 
         by_month.setdefault(r["month"], {"month": r["month"]}).update(r)
     for r in paid:
         by_month.setdefault(r["month"], {"month": r["month"]})["paid_cents"] = r["amount_cents"]
+    for r in by_kind:
+        by_month.setdefault(r["month"], {"month": r["month"]}).setdefault("kinds", {})[r["kind"]] = r["amount_cents"]
     for r in declared:
         by_month.setdefault(r["month"], {"month": r["month"]}).update({k: v for k, v in r.items() if k != "month"})
     table = [by_month[m] for m in sorted(by_month)]
     specs = chart_context(
-        paid=charts.monthly_chart(paid, "amount_cents", _("Verschuldigd"), money=True),
+        paid=charts.payments_chart(payments, _("Verschuldigd")),
         clients=charts.monthly_chart(months, "clients", _("Cliënten")),
     )
     context = {
@@ -216,6 +274,9 @@ def provider_months(request: HttpRequest, municipality: str, segment: str, agb: 
         "provider_name": nm.provider(agb),
         "forecast": forecast,
         "table": table,
+        "kinds": [(k, _(charts.PAYMENT_KINDS[k][0])) for k in kinds] if len(kinds) > 1 else [],
+        "total": total_of(table, ["inflow", "outflow", "paid_cents", "in_time", "late", "rejected"]),
+        "kind_totals": {r["kind"]: r["amount_cents"] for r in totals_by(payments, ["kind"], ["amount_cents"])},
         "chart_specs": specs,
         "has_charts": bool(specs),
     }

@@ -39,6 +39,7 @@ from regie.site.pages.common import (
 from regie.site.pages.common import (
     charts as chart_context,
 )
+from regie.site.pages.grip import contract_ceilings, decorate
 from regie.site.roles import require_role
 from regie.traffic import models as tm
 
@@ -111,7 +112,7 @@ def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
     ledger = label_rows(only(period.rows(Snapshot.Kind.LEDGER), provider=agb), nm)
     payments = only(period.rows(Snapshot.Kind.PAYMENTS), provider=agb)
     declarations = only(period.rows(Snapshot.Kind.DECLARATIONS), provider=agb)
-    forecast = label_rows(only(period.rows(Snapshot.Kind.FORECAST_PROVIDERS), provider=agb), nm)
+    forecast = decorate(only(period.rows(Snapshot.Kind.FORECAST_PROVIDERS), provider=agb), nm, contract_ceilings(period.year))
     contracts = (
         cat.Contract.objects.filter(provider=provider)
         .select_related("segment")
@@ -123,7 +124,6 @@ def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
     signal_counts = list(signals.values("kind", "status").annotate(n=Count("pk")).order_by("kind", "status"))
     kinds = dict(tm.Signal.Kind.choices)
     statuses = dict(tm.Signal.Status.choices)
-    per_month = totals_by(payments, ["month"], ["amount_cents"])
     decl_month = totals_by(
         [{**r, "month": r["care_month"]} for r in declarations],
         ["month"],
@@ -149,7 +149,7 @@ def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
         "can_file": scope.is_provider,
     }
     specs = {
-        "chart_paid": charts.monthly_chart(per_month, "amount_cents", _("Verschuldigd"), money=True),
+        "chart_paid": charts.payments_chart(payments, _("Verschuldigd")),
         "chart_declared": charts.monthly_chart(decl_month, "late", _("Te laat gedeclareerde regels"), colour="#a4262c")
         if any(r["late"] for r in decl_month)
         else None,
