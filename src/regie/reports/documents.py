@@ -32,12 +32,12 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from regie.catalog import models as cat
+from regie.formatting import DASH, signed_euro
 from regie.monitor import services
 from regie.monitor.figures import month_label
 from regie.monitor.models import Snapshot
 from regie.reports import cards, charts, gmsd
 from regie.reports.drivers import driver_lines, over_budget
-from regie.formatting import DASH, signed_euro
 
 if TYPE_CHECKING:
     from weasyprint import Document
