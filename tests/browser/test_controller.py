@@ -47,7 +47,7 @@ def test_controller_walk(page: Any, venlo_site: Site, artifacts: Path) -> None:
 
     # 1. Log in and open the budget grip: the deficit segment carries the warning.
     login(page, venlo_site.url, "gemeente")
-    page.get_by_role("link", name="Budgetgrip").click()
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Budgetgrip").click()
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", name="Budgetgrip", level=1).is_visible()
     alert = page.locator(f".alert[data-municipality='{municipality}'][data-segment='{deficit}']")
@@ -165,7 +165,7 @@ def test_provider_and_council_see_their_part(page: Any, venlo_site: Site, artifa
     page.get_by_role("button", name="Uitloggen").click()
 
     login(page, venlo_site.url, "raad")
-    page.get_by_role("link", name="Budgetgrip").click()
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Budgetgrip").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("table#aanbieders").count() == 0
     wait_for_charts(page)
