@@ -18,7 +18,6 @@ from rich.table import Table
 
 from regie.cli.common import OK, USAGE, add_json_flag, emit_json, fail, report, setup_django
 from regie.cli.indicators import iso_date
-from regie.engine.forecast import main_driver
 from regie.formatting import euro
 
 
@@ -47,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
             heading,
             justify="left" if heading in ("Gemeente", "Segment", "Signaal", "Belangrijkste oorzaak") else "right",
         )
+    from regie.engine.forecast import main_driver  # noqa: PLC0415 - heavy (chainladder): not for every command
+
     for row in document["rows"]:
         drivers = row.get("drivers") or []
         name = main_driver({d["driver"]: d["cents"] for d in drivers})

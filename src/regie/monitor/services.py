@@ -27,6 +27,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 import polars as pl
@@ -36,12 +37,10 @@ from django.utils import timezone
 
 from regie.catalog.loader import stored_catalog
 from regie.engine import compare as compare_engine
-from regie.engine import forecast as forecast_engine
 from regie.engine import funding as funding_engine
 from regie.engine import indicators as indicator_engine
 from regie.engine import scorecards as scorecard_engine
 from regie.engine.catalog import Catalog
-from regie.engine.forecast.warning import driver_list
 from regie.funding import models as funding_models
 from regie.funding import services as funding_services
 from regie.monitor import figures
@@ -110,7 +109,7 @@ class Inputs:
         """The forecast document of :class:`regie.engine.forecast.YearEndForecast` (fitted once)."""
         key = (year, as_of)
         if key not in self._forecasts:
-            model = forecast_engine.YearEndForecast().fit(
+            model = _forecast_engine().YearEndForecast().fit(
                 self.catalog,
                 self.episodes,
                 self.declarations,
@@ -121,6 +120,15 @@ class Inputs:
             )
             self._forecasts[key] = figures.jsonable(model.document())
         return self._forecasts[key]
+
+
+def _forecast_engine() -> ModuleType:
+    """:mod:`regie.engine.forecast`, imported when a forecast is computed: it brings in
+    chainladder (with scikit-learn and SciPy), which a page that reads snapshots never needs,
+    so the web app starts without it."""
+    from regie.engine import forecast  # noqa: PLC0415 - heavy import, only when a forecast is computed
+
+    return forecast
 
 
 def load_inputs() -> Inputs:
@@ -235,6 +243,8 @@ def compute_forecast_history(
     A month end whose inputs did not change since ``previous`` (an earlier history snapshot of
     the year; see :func:`inputs_fingerprint`) reuses the rows computed then.
     """
+    from regie.engine.forecast.warning import driver_list  # noqa: PLC0415 - see _forecast_engine
+
     inputs = inputs or load_inputs()
     reuse: dict[str, list[dict[str, Any]]] = {}
     if previous is not None:
@@ -259,7 +269,7 @@ def compute_forecast_history(
                 row = {**row, "change": None, "change_drivers": []}
             else:
                 old = {d["driver"]: float(d["cents"]) for d in prior.get("drivers") or []}
-                moved = forecast_engine.change_drivers(old, parts) if (old or parts) else {}
+                moved = _forecast_engine().change_drivers(old, parts) if (old or parts) else {}
                 row = {**row, "change": row["forecast"] - prior["forecast"],
                        "change_drivers": driver_list(moved) if moved else []}  # fmt: skip
             before[cell] = row
@@ -387,24 +397,35 @@ def jobs() -> list[Job]:
     return out
 
 
-@transaction.atomic
 def refresh(
-    year: int, as_of: dt.date | None = None, *, inputs: Inputs | None = None, kinds: Iterable[str] | None = None
+    year: int,
+    as_of: dt.date | None = None,
+    *,
+    inputs: Inputs | None = None,
+    kinds: Iterable[str] | None = None,
+    progress: Callable[[int], Callable[[int], None]] | None = None,
 ) -> list[Snapshot]:
     """Compute and store every snapshot of :func:`jobs` for ``year`` as of ``as_of`` (default:
     today), or only those of ``kinds``. Returns the new snapshots; older ones stay (a
-    dialogue may refer to them)."""
+    dialogue may refer to them).
+
+    Every snapshot is computed first and then all are stored in one short transaction: a
+    refresh beside the running web app (the demo computes part of its figures while it
+    already serves) never holds the database's write lock while it computes, and the pages
+    see either all of a refresh's snapshots or none. ``progress`` (total -> advance) hears of
+    each snapshot computed.
+    """
     as_of = as_of or timezone.localdate()
     inputs = inputs or load_inputs()
     wanted = set(kinds) if kinds is not None else None
-    stored: list[Snapshot] = []
-    for job in jobs():
-        if wanted is not None and job.kind not in wanted:
-            continue
+    todo = [job for job in jobs() if wanted is None or job.kind in wanted]
+    advance = progress(len(todo)) if progress is not None else None
+    made: list[Snapshot] = []
+    for job in todo:
         started = time.perf_counter()
         rows, extra = job.compute(year, as_of, inputs)
-        stored.append(
-            Snapshot.objects.create(
+        made.append(
+            Snapshot(
                 kind=job.kind,
                 year=year,
                 as_of=as_of,
@@ -415,7 +436,12 @@ def refresh(
                 meta={**extra, "seconds": round(time.perf_counter() - started, 3), "rows": len(rows)},
             )
         )
-    return stored
+        if advance is not None:
+            advance(1)
+    with transaction.atomic():
+        for snapshot in made:
+            snapshot.save()
+    return made
 
 
 def latest(kind: str, year: int, as_of: dt.date | None = None, key: str = "") -> Snapshot | None:

@@ -10,6 +10,7 @@ from regie.catalog.models import Provider, Region
 from regie.site.models import Role, UserRole
 
 DEMO_PASSWORD = "regie-demo"
+DEMO_USERS = ("gemeente", "aanbieder", "raad")
 
 
 @transaction.atomic
@@ -29,13 +30,13 @@ def create_demo_users(provider_agb: str | None = None) -> dict[str, str]:
     if provider is None:
         raise ValueError("the catalog has no providers")
     users = {
-        "gemeente": (Role.MUNICIPALITY, None, "Gemeente (contractmanager)", "Gea", "Gemeente"),
-        "aanbieder": (Role.PROVIDER, provider, f"Aanbieder {provider.name}", "Aart", "Aanbieder"),
-        "raad": (Role.COUNCIL, None, "Gemeenteraad (alleen lezen)", "Roos", "Raadslid"),
+        "gemeente": (Role.MUNICIPALITY, None, "Gea", "Gemeente"),
+        "aanbieder": (Role.PROVIDER, provider, "Aart", "Aanbieder"),
+        "raad": (Role.COUNCIL, None, "Roos", "Raadslid"),
     }
     User = get_user_model()
     out = {}
-    for username, (role, prov, description, first, last) in users.items():
+    for username, (role, prov, first, last) in users.items():
         user, _ = User.objects.get_or_create(username=username)
         user.first_name, user.last_name = first, last
         user.is_staff = role == Role.MUNICIPALITY
@@ -43,5 +44,20 @@ def create_demo_users(provider_agb: str | None = None) -> dict[str, str]:
         user.set_password(DEMO_PASSWORD)
         user.save()
         UserRole.objects.update_or_create(user=user, defaults={"role": role, "region": region, "provider": prov})
-        out[username] = description
+        out[username] = _description(role, prov)
     return out
+
+
+def _description(role: str, provider: Provider | None) -> str:
+    if role == Role.PROVIDER and provider is not None:
+        return f"Aanbieder {provider.name}"
+    return {Role.MUNICIPALITY: "Gemeente (contractmanager)", Role.COUNCIL: "Gemeenteraad (alleen lezen)"}.get(
+        role, str(role)
+    )
+
+
+def demo_users() -> dict[str, str]:
+    """The demo's users as they are stored (login -> description), without changing them."""
+    rows = UserRole.objects.filter(user__username__in=DEMO_USERS).select_related("user", "provider")
+    found = {r.user.username: _description(r.role, r.provider) for r in rows}
+    return {name: found[name] for name in DEMO_USERS if name in found}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -87,7 +87,12 @@ def _prepare(out: Path) -> None:
 
 
 @contextmanager
-def _progress(enabled: bool, total: int) -> Iterator[Any]:
+def _progress(enabled: bool | Callable[[int], Callable[[int], None]], total: int) -> Iterator[Any]:
+    """Progress of writing the messages: none, a rich bar on stderr, or the caller's own
+    (``enabled`` is then a callable taking the total and returning an ``advance(n)``)."""
+    if callable(enabled):
+        yield enabled(total)
+        return
     if not enabled:
         yield None
         return
@@ -134,7 +139,14 @@ def _spec(profile: str) -> ProfileSpec:
     return PROFILE_SPECS[profile]
 
 
-def generate(profile: str, year: int, seed: int, out: Path, scale: float = 1.0, progress: bool = False) -> dict[str, Any]:
+def generate(
+    profile: str,
+    year: int,
+    seed: int,
+    out: Path,
+    scale: float = 1.0,
+    progress: bool | Callable[[int], Callable[[int], None]] = False,
+) -> dict[str, Any]:
     """Generate the synthetic region ``profile`` for reference year ``year`` into ``out``.
 
     Returns a JSON-able summary: profile, year, seed, scale, clients per year, messages written
