@@ -192,6 +192,23 @@ def _objections(rng: random.Random, msgs: _Messages) -> None:
         )  # fmt: skip
 
 
+#: The evidence of the region's upcoding signal, in the shape :func:`regie.engine.quality.upcoding`
+#: gives it (the hand-computed case of tests/engine/test_quality.py).
+UPCODING_DETAIL = {
+    "share_before": 0.2, "share_recent": 0.8, "peer_median_shift": 0.04, "z": 4.24, "starts_before": 25,
+    "starts_recent": 25, "expensive_products": ["45A03"], "peer_share_before": 0.18, "peer_share_recent": 0.22,
+    "peers": 2,
+    "mix": [
+        {"product": "45A03", "expensive": True, "own_before": 0.2, "own_recent": 0.8, "peers_before": 0.18,
+         "peers_recent": 0.22},
+        {"product": "45A01", "expensive": False, "own_before": 0.4, "own_recent": 0.2, "peers_before": 0.4,
+         "peers_recent": 0.38},
+        {"product": "45A02", "expensive": False, "own_before": 0.4, "own_recent": 0.0, "peers_before": 0.42,
+         "peers_recent": 0.4},
+    ],
+}  # fmt: skip
+
+
 def _signals(msgs: _Messages) -> None:
     """A few signals of each kind the pages show, with their source messages."""
     own = m.DeclarationLine.objects.filter(provider=OWN).order_by("arrival", "pk").first()
@@ -215,5 +232,5 @@ def _signals(msgs: _Messages) -> None:
     )  # fmt: skip
     m.Signal.objects.create(
         kind=m.Signal.Kind.UPCODING, key="upcoding-33333333-2025", message=None, provider="33333333",
-        municipality="", segment="JGD-45", raised_on=dt.date(2025, 6, 1), detail={"from_month": "2025-03"},
+        municipality="", segment="JGD-45", raised_on=dt.date(2025, 6, 1), detail=UPCODING_DETAIL,
     )  # fmt: skip

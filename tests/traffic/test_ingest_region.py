@@ -70,6 +70,14 @@ def test_the_upcoding_provider_is_found_and_nobody_else(venlo: tuple[Path, Summa
     expected = set(truth(folder, "upcoding").select("provider", "segment").iter_rows())
     found = set(m.Signal.objects.filter(kind="upcoding").values_list("provider", "segment"))
     assert len(expected) == 1 and found == expected
+    # Its evidence: the shift to the expensive products, beside the peers' mix.
+    detail = m.Signal.objects.get(kind="upcoding").detail
+    assert detail["share_recent"] - detail["share_before"] >= detail["peer_median_shift"] + 0.2 and detail["z"] >= 3.5
+    assert detail["peers"] >= 2 and detail["peer_share_recent"] < detail["share_recent"]
+    expensive = [row for row in detail["mix"] if row["expensive"]]
+    assert [row["product"] for row in expensive] == detail["expensive_products"]
+    assert abs(sum(row["own_recent"] or 0 for row in expensive) - detail["share_recent"]) < 0.01
+    assert abs(sum(row["own_recent"] or 0 for row in detail["mix"]) - 1) < 0.01
 
 
 @pytest.mark.django_db

@@ -81,6 +81,10 @@ def upcoding(episodes: pl.DataFrame, catalog: Catalog, at: dt.date) -> list[Qual
     window, its share rose by at least 0.20 more than the median rise of its peers in the
     segment (at least two peers with enough starts), and z >= 3.5 (strict, because the test
     is repeated every month for every provider).
+
+    The signal carries its evidence (``detail``): the provider's share of expensive starts in
+    both windows, the peers' median rise, z, and the product mix beside the peers' (see
+    :func:`product_mix`).
     """
     recent_from = add_months(at, -UPCODING_WINDOW_MONTHS)
     before_from = add_months(at, -2 * UPCODING_WINDOW_MONTHS)
@@ -108,6 +112,7 @@ def upcoding(episodes: pl.DataFrame, catalog: Catalog, at: dt.date) -> list[Qual
         if len(eligible) <= UPCODING_MIN_PEERS:
             continue
         shifts = {p: s[True][1] / s[True][0] - s[False][1] / s[False][0] for p, s in eligible.items()}
+        per_product = rows.group_by("provider", "recent", "product_code").agg(pl.len().alias("n"))
         for provider in sorted(eligible):
             peers = median(v for p, v in shifts.items() if p != provider)
             (n1, k1), (n0, k0) = eligible[provider][True], eligible[provider][False]
@@ -128,10 +133,60 @@ def upcoding(episodes: pl.DataFrame, catalog: Catalog, at: dt.date) -> list[Qual
                             "starts_before": n0,
                             "starts_recent": n1,
                             "expensive_products": sorted(top),
+                            **product_mix(per_product, provider, sorted(p for p in eligible if p != provider), top),
                         },
                     )
                 )
     return signals
+
+
+def product_mix(counts: pl.DataFrame, provider: str, peers: list[str], expensive: set[str]) -> dict[str, object]:
+    """The evidence of an upcoding signal: the provider's product mix beside its peers'.
+
+    ``counts`` has a row per provider, window (``recent``) and product code with the number of
+    starts ``n``. Per product (the expensive ones first, then by code) the share of the
+    provider's starts in each window, and the same share over the peers' starts pooled; and
+    the pooled peers' share of expensive starts in each window. Shares are rounded to three
+    decimals; a window without starts has no share (None).
+
+    >>> counts = pl.DataFrame({"provider": ["X", "X", "X", "Y", "Y"], "recent": [False, True, True, False, True],
+    ...     "product_code": ["A", "A", "B", "A", "B"], "n": [4, 1, 3, 2, 2]})
+    >>> mix = product_mix(counts, "X", ["Y"], {"B"})
+    >>> mix["peer_share_before"], mix["peer_share_recent"], mix["peers"]
+    (0.0, 1.0, 1)
+    >>> mix["mix"][0]
+    {'product': 'B', 'expensive': True, 'own_before': 0.0, 'own_recent': 0.75, 'peers_before': 0.0, 'peers_recent': 1.0}
+    """
+    table: dict[tuple[str, bool], dict[str, int]] = {}
+    for who, recent, product, n in counts.iter_rows():
+        group = "own" if who == provider else "peers" if who in peers else None
+        if group is not None and product is not None:
+            shares = table.setdefault((group, bool(recent)), {})
+            shares[product] = shares.get(product, 0) + int(n)
+
+    def share(group: str, recent: bool, products: set[str]) -> float | None:
+        starts = table.get((group, recent), {})
+        total = sum(starts.values())
+        return round(sum(n for p, n in starts.items() if p in products) / total, 3) if total else None
+
+    products = sorted({p for starts in table.values() for p in starts}, key=lambda p: (p not in expensive, p))
+    mix = [
+        {
+            "product": p,
+            "expensive": p in expensive,
+            "own_before": share("own", False, {p}),
+            "own_recent": share("own", True, {p}),
+            "peers_before": share("peers", False, {p}),
+            "peers_recent": share("peers", True, {p}),
+        }
+        for p in products
+    ]
+    return {
+        "peer_share_before": share("peers", False, expensive),
+        "peer_share_recent": share("peers", True, expensive),
+        "peers": len(peers),
+        "mix": mix,
+    }
 
 
 def _two_proportion_z(k1: int, n1: int, k0: int, n0: int) -> float:

@@ -15,12 +15,12 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from regie.site.errors import forbidden
 from regie.site.models import Role, UserRole
 
 
@@ -73,7 +73,10 @@ def scope_for(user: Any) -> Scope:
 
 
 def require_role(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """View decorator: the user must be logged in with one of ``roles``; sets ``request.scope``."""
+    """View decorator: the user must be logged in with one of ``roles``; sets ``request.scope``.
+
+    Anyone else gets the 403 page (:func:`regie.site.errors.forbidden`): an ordinary answer,
+    logged as one line without a traceback."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -82,7 +85,7 @@ def require_role(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., An
                 return redirect_to_login(request.get_full_path())
             scope = scope_for(request.user)
             if scope.role not in roles:
-                raise PermissionDenied
+                return forbidden(request)
             request.scope = scope  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 

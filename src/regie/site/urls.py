@@ -2,12 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from regie.site import views
+from regie.site import errors, views
 from regie.site.pages import check, funding, grip, providers, reports, signals
 
 admin.site.site_header = "Regie beheer"
 admin.site.site_title = "Regie"
 admin.site.index_title = "Beheer van de regio"
+
+handler403 = errors.forbidden
+handler404 = errors.not_found
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,7 +28,9 @@ urlpatterns = [
     path("aanbieders/<str:agb>/", providers.provider_detail, name="provider"),
     # Data-quality signals and the messages they come from
     path("signalen/", signals.signal_list, name="signals"),
+    path("signalen/<int:pk>/", signals.signal_detail, name="signal"),
     path("signalen/<int:pk>/status/", signals.signal_status, name="signal-status"),
+    path("signalen/bulk/", signals.signal_bulk, name="signal-bulk"),
     path("berichten/<int:pk>/", signals.message_detail, name="message"),
     # Funding
     path("bekostiging/", funding.ledger, name="funding"),

@@ -1,32 +1,39 @@
 """The data-quality work list (domain.md section 7) and the message a signal came from.
 
 - municipality staff see every signal and set its status (open, explained, resolved) with
-  a note; every change is audited;
-- a provider sees its own signals and may explain one (status *explained* with a note); a
-  signal or message of another provider does not exist for it (404);
+  a note, one at a time or in bulk; every change is audited, one event per signal;
+- a provider sees its own signals and may explain them (status *explained* with a note),
+  one at a time or in bulk, as long as the municipality has not resolved them; a signal or
+  message of another provider does not exist for it (404);
 - the council sees neither: signals are about clients and providers.
+
+The list shows the signals grouped by kind and provider with their counts per status; a
+change answered over HTMX brings the row and the counters (swapped out of band) up to date.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from regie.messages.bsn import is_valid_bsn
 from regie.site.audit import audit
-from regie.site.models import Role
-from regie.site.pages.common import Column, headers, names, require, url_with
+from regie.site.models import AuditEvent, Role
+from regie.site.pages.common import Column, Names, headers, names, require, url_with
 from regie.site.roles import require_role
 from regie.traffic import models as tm
 
@@ -40,6 +47,16 @@ SORTS = {
     "status": "status",
     "care_month": "care_month",
 }
+#: query parameter -> the signal's field it filters
+FILTERS = {
+    "soort": "kind",
+    "status": "status",
+    "aanbieder": "provider",
+    "segment": "segment",
+    "gemeente": "municipality",
+}
+#: Most signals one bulk change may touch (a larger selection is refused, not cut).
+BULK_LIMIT = 5000
 
 
 def _visible(scope: Any) -> QuerySet[tm.Signal]:
@@ -63,45 +80,161 @@ def _columns() -> list[Column]:
     ]
 
 
-@require_role(Role.MUNICIPALITY, Role.PROVIDER)
-def signal_list(request: HttpRequest) -> HttpResponse:
-    """The work list: filter by kind, status, provider, segment, municipality (in the URL),
-    sorted server-side, 50 per page."""
-    scope = request.scope  # type: ignore[attr-defined]
-    nm = names()
-    qs = _visible(scope)
-    filters = {
-        "soort": ("kind", [k for k, _l in tm.Signal.Kind.choices]),
-        "status": ("status", [k for k, _l in tm.Signal.Status.choices]),
-        "aanbieder": ("provider", list(nm.providers)),
-        "segment": ("segment", list(nm.segments)),
-        "gemeente": ("municipality", list(nm.municipalities)),
+@dataclass
+class Worklist:
+    """The signals a scope sees under the filters of a query string, and their counts."""
+
+    chosen: dict[str, str]
+    signals: QuerySet[tm.Signal]  # every filter applied
+    unfiltered_status: QuerySet[tm.Signal]  # every filter but the status
+    query: str  # the list's query string (filters and sort), to come back to
+
+
+def worklist(scope: Any, params: QueryDict, nm: Names) -> Worklist:
+    """The work list of ``scope`` filtered by ``params`` (``soort``, ``status``, ``aanbieder``,
+    ``segment``, ``gemeente``); unknown values are ignored."""
+    allowed = {
+        "soort": [k for k, _l in tm.Signal.Kind.choices],
+        "status": [k for k, _l in tm.Signal.Status.choices],
+        "aanbieder": list(nm.providers),
+        "segment": list(nm.segments),
+        "gemeente": list(nm.municipalities),
     }
+    qs = _visible(scope)
     chosen: dict[str, str] = {}
-    for param, (field, allowed) in filters.items():
-        value = request.GET.get(param) or ""
-        if value in allowed:
+    for param, field in FILTERS.items():
+        value = params.get(param) or ""
+        if value in allowed[param] and param != "status":
             qs = qs.filter(**{field: value})
             chosen[param] = value
+    all_statuses = qs
+    status = params.get("status") or ""
+    if status in allowed["status"]:
+        qs = qs.filter(status=status)
+        chosen["status"] = status
+    keep = QueryDict(mutable=True)
+    for key, value in params.items():
+        if key in FILTERS or key in ("sort", "pagina"):
+            keep[key] = value
+    return Worklist(chosen, qs, all_statuses, keep.urlencode())
+
+
+def status_counts(qs: QuerySet[tm.Signal]) -> list[dict[str, Any]]:
+    """Per status (in the order of the choices): its label and the number of signals."""
     counts = {row["status"]: row["n"] for row in qs.values("status").annotate(n=Count("pk")).order_by()}
-    by_kind = list(qs.values("kind").annotate(n=Count("pk")).order_by("-n", "kind"))
+    return [{"status": k, "label": label, "n": counts.get(k, 0)} for k, label in tm.Signal.Status.choices]
+
+
+def groups(qs: QuerySet[tm.Signal], nm: Names) -> list[dict[str, Any]]:
+    """The signals grouped by kind and then by provider, with the count per status of each
+    group and of each kind; kinds in the order of the choices, providers by name."""
+    kinds = dict(tm.Signal.Kind.choices)
+    cells: dict[str, dict[str, dict[str, int]]] = {}
+    rows = qs.values("kind", "provider", "status").annotate(n=Count("pk")).order_by()
+    for row in rows:
+        per_status = cells.setdefault(row["kind"], {}).setdefault(row["provider"], {})
+        per_status[row["status"]] = per_status.get(row["status"], 0) + row["n"]
+    out = []
+    for kind in [k for k in kinds if k in cells]:
+        providers = []
+        for agb, per_status in cells[kind].items():
+            providers.append(
+                {
+                    "provider": agb,
+                    "name": nm.provider(agb) if agb else "–",
+                    **_by_status(per_status),
+                }
+            )
+        providers.sort(key=lambda p: (str(p["name"]).lower(), p["provider"]))
+        totals: dict[str, int] = {}
+        for per_status in cells[kind].values():
+            for status, n in per_status.items():
+                totals[status] = totals.get(status, 0) + n
+        out.append({"kind": kind, "label": kinds[kind], "providers": providers, **_by_status(totals)})
+    return out
+
+
+def _by_status(per_status: dict[str, int]) -> dict[str, int]:
+    counts = {k: per_status.get(k, 0) for k, _l in tm.Signal.Status.choices}
+    return {**counts, "total": sum(counts.values())}
+
+
+def evidence(signal: tm.Signal) -> dict[str, Any] | None:
+    """What an upcoding signal found, for the page: the provider's share of expensive starts
+    before and now against the peers' (rise in percentage points) and z; None for a signal
+    of another kind or one stored without this evidence."""
+    if signal.kind != tm.Signal.Kind.UPCODING:
+        return None
+    d = signal.detail or {}
+    if d.get("share_before") is None or d.get("share_recent") is None:
+        return None
+    peers_rise = d.get("peer_median_shift")
+    return {
+        "share_before": d["share_before"],
+        "share_recent": d["share_recent"],
+        "rise_points": round((d["share_recent"] - d["share_before"]) * 100, 1),
+        "peer_rise_points": None if peers_rise is None else round(peers_rise * 100, 1),
+        "peer_share_before": d.get("peer_share_before"),
+        "peer_share_recent": d.get("peer_share_recent"),
+        "z": d.get("z"),
+        "starts_before": d.get("starts_before"),
+        "starts_recent": d.get("starts_recent"),
+        "peers": d.get("peers"),
+        "expensive_products": d.get("expensive_products", []),
+        "mix": d.get("mix", []),
+    }
+
+
+def _row_context(scope: Any, signal: tm.Signal, nm: Names, error: str = "") -> dict[str, Any]:
+    return {
+        "s": signal,
+        "names": nm,
+        "error": error,
+        "statuses": tm.Signal.Status.choices,
+        "can_resolve": scope.is_municipality,
+        "can_change": can_change(scope, signal),
+        "evidence": evidence(signal),
+    }
+
+
+def can_change(scope: Any, signal: tm.Signal) -> bool:
+    """The municipality changes any signal; a provider explains its own until it is resolved."""
+    return bool(scope.is_municipality or signal.status != tm.Signal.Status.RESOLVED)
+
+
+@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+def signal_list(request: HttpRequest) -> HttpResponse:
+    """The work list: grouped by kind and provider with counts, then the signals themselves,
+    filtered by kind, status, provider, segment, municipality (in the URL), sorted
+    server-side, 50 per page, with a bulk change for a selection or the whole filter."""
+    return _list_response(request, request.scope, names())  # type: ignore[attr-defined]
+
+
+def _list_response(request: HttpRequest, scope: Any, nm: Names, notice: str = "", failed: bool = False) -> HttpResponse:
+    """The work list for the query string in ``request.GET``, with ``notice`` (what a bulk
+    change did, or why it was refused) at its top."""
+    work = worklist(scope, request.GET, nm)
+    here = reverse("signals") + (f"?{work.query}" if work.query else "")
     sort = request.GET.get("sort", "-raised_on")
     field = SORTS.get(sort.lstrip("-"))
     if field is None:
         sort, field = "-raised_on", "raised_on"
     prefix = "-" if sort.startswith("-") else ""
-    qs = qs.order_by(f"{prefix}{field}", "-pk")
+    qs = work.signals.order_by(f"{prefix}{field}", "-pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    kinds = dict(tm.Signal.Kind.choices)
+    rows = [_row_context(scope, s, nm) for s in page.object_list]
     context = {
+        "here": here,
+        "notice": notice,
+        "notice_failed": failed,
+        **_counters(scope, work, nm),
         "page": page,
+        "rows": rows,
         "headers": headers(request, _columns(), sort),
         "names": nm,
         "kinds": tm.Signal.Kind.choices,
         "statuses": tm.Signal.Status.choices,
-        "chosen": chosen,
-        "counts": [(key, label, counts.get(key, 0)) for key, label in tm.Signal.Status.choices],
-        "by_kind": [{"kind": r["kind"], "label": kinds.get(r["kind"], r["kind"]), "n": r["n"]} for r in by_kind],
+        "bulk_statuses": _allowed_statuses(scope),
         "providers": sorted(nm.providers.items(), key=lambda kv: kv[1]) if not scope.is_provider else [],
         "segments": sorted(nm.segments.items()),
         "municipalities": sorted(nm.municipalities.items()),
@@ -112,46 +245,221 @@ def signal_list(request: HttpRequest) -> HttpResponse:
     return render(request, "regie/signals/list.html", context)
 
 
-def _allowed_statuses(scope: Any) -> list[str]:
+def _counters(scope: Any, work: Worklist, nm: Names) -> dict[str, Any]:
+    """The counters of the work list (per status, and per kind and provider)."""
+    base = QueryDict(mutable=True)
+    for key, value in work.chosen.items():
+        if key not in ("soort", "aanbieder", "status"):
+            base[key] = value
+    status_base = base.copy()
+    for key in ("soort", "aanbieder"):
+        if key in work.chosen:
+            status_base[key] = work.chosen[key]
+    if "status" in work.chosen:
+        base["status"] = work.chosen["status"]
+    return {
+        "chosen": work.chosen,
+        "list_query": work.query,
+        "group_base": reverse("signals") + "?" + (base.urlencode() + "&" if base else ""),
+        "status_base": reverse("signals") + "?" + (status_base.urlencode() + "&" if status_base else ""),
+        "counts": status_counts(work.unfiltered_status),
+        "groups": groups(work.unfiltered_status, nm),
+        "total": work.signals.count(),
+        "is_provider": scope.is_provider,
+    }
+
+
+def _allowed_statuses(scope: Any) -> list[tuple[str, str]]:
     if scope.is_municipality:
-        return [k for k, _l in tm.Signal.Status.choices]
-    return [tm.Signal.Status.EXPLAINED]
+        return list(tm.Signal.Status.choices)
+    return [(k, label) for k, label in tm.Signal.Status.choices if k == tm.Signal.Status.EXPLAINED]
+
+
+def _check(scope: Any, status: str, note: str) -> str:
+    """Why a change to ``status`` with ``note`` is refused, or ``""``."""
+    if status not in dict(_allowed_statuses(scope)):
+        return _("Deze status kunt u niet kiezen.")
+    if status != tm.Signal.Status.OPEN and not note:
+        return _("Geef een toelichting.")
+    return ""
+
+
+def _change(request: HttpRequest, signal: tm.Signal, status: str, note: str, **extra: Any) -> None:
+    """Set the status and note of one signal and audit it (the caller holds its row lock)."""
+    before = signal.status
+    signal.status = status
+    signal.note = note
+    signal.save(update_fields=["status", "note"])
+    audit(
+        request.user, "signal.status", f"{signal.kind} {signal.key}", note, was=before, now=status, signal=signal.pk,
+        **extra,
+    )  # fmt: skip
+
+
+def _list_params(request: HttpRequest) -> QueryDict:
+    """The query string of the work list a change was made from (its ``next`` field)."""
+    back = urlsplit(request.POST.get("next") or "")
+    return QueryDict(back.query) if back.path == reverse("signals") else QueryDict()
+
+
+def _back(request: HttpRequest) -> str:
+    back = request.POST.get("next") or reverse("signals")
+    return back if back.startswith("/") and not back.startswith("//") else reverse("signals")
 
 
 @require_POST
 @require_role(Role.MUNICIPALITY, Role.PROVIDER)
 @transaction.atomic
 def signal_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """Change a signal's status with a note (audited). Answers HTMX with the updated row."""
+    """Change a signal's status with a note (audited). Answers HTMX with the updated row and
+    the work list's counters (out of band)."""
     scope = request.scope  # type: ignore[attr-defined]
     signal = get_object_or_404(_visible(scope).select_for_update(of=("self",)), pk=pk)
     status = request.POST.get("status", "")
     note = request.POST.get("note", "").strip()
-    error = ""
-    if status not in _allowed_statuses(scope):
-        error = _("Deze status kunt u niet kiezen.")
-    elif status != tm.Signal.Status.OPEN and not note:
-        error = _("Geef een toelichting.")
+    error = _check(scope, status, note)
+    if not error and not can_change(scope, signal):
+        error = _("De gemeente heeft dit signaal al opgelost.")
     if not error:
-        before = signal.status
-        signal.status = status
-        signal.note = note
-        signal.save(update_fields=["status", "note"])
-        audit(
-            request.user, "signal.status", f"{signal.kind} {signal.key}", note, was=before, now=status, signal=signal.pk
-        )
+        _change(request, signal, status, note)
     if request.headers.get("HX-Request"):
-        context = {"s": signal, "names": names(), "kinds": dict(tm.Signal.Kind.choices), "error": error,
-                   "statuses": tm.Signal.Status.choices, "can_resolve": scope.is_municipality}  # fmt: skip
-        return render(request, "regie/signals/row.html", context, status=200)
+        nm = names()
+        here = _back(request)
+        template = (
+            "regie/signals/detail_status.html" if request.POST.get("view") == "detail" else "regie/signals/row.html"
+        )
+        context = {
+            **_row_context(scope, signal, nm, error),
+            **_counters(scope, worklist(scope, _list_params(request), nm), nm),
+            "here": here,
+            "oob": True,
+        }
+        return render(request, template, context)
     if error:
         flash.error(request, error)
     else:
         flash.success(request, _("Status van het signaal bijgewerkt."))
-    back = request.POST.get("next") or reverse("signals")
-    if not back.startswith("/"):
-        back = reverse("signals")
-    return HttpResponseRedirect(back)
+    return HttpResponseRedirect(_back(request))
+
+
+@require_POST
+@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+@transaction.atomic
+def signal_bulk(request: HttpRequest) -> HttpResponse:
+    """Change the status of many signals at once, with one note: the ones ticked on the page
+    (``ids``) or, with ``alle=1``, every signal under the work list's filters. Each change is
+    audited like a single one. A provider's selection skips signals the municipality resolved.
+    HTMX gets the work list back (rows and counters); otherwise a redirect to it."""
+    scope = request.scope  # type: ignore[attr-defined]
+    nm = names()
+    status = request.POST.get("status", "")
+    note = request.POST.get("note", "").strip()
+    params = _list_params(request)
+    work = worklist(scope, params, nm)
+    if request.POST.get("alle") == "1":
+        chosen = work.signals
+    else:
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        chosen = _visible(scope).filter(pk__in=ids)
+    error = _check(scope, status, note)
+    selected = list(chosen.select_for_update(of=("self",)).order_by("pk")[: BULK_LIMIT + 1]) if not error else []
+    if not error and not selected:
+        error = _("Kies eerst de signalen die u wilt bijwerken.")
+    if not error and len(selected) > BULK_LIMIT:
+        error = _("Dat zijn er te veel in één keer; verfijn het filter.")
+    changed = skipped = 0
+    if not error:
+        for signal in selected:
+            if can_change(scope, signal):
+                _change(request, signal, status, note, bulk=len(selected))
+                changed += 1
+            else:
+                skipped += 1
+    text = error
+    if not error:
+        text = ngettext("%(n)d signaal bijgewerkt.", "%(n)d signalen bijgewerkt.", changed) % {"n": changed}
+        if skipped:
+            text += " " + ngettext(
+                "%(n)d signaal overgeslagen: al opgelost door de gemeente.",
+                "%(n)d signalen overgeslagen: al opgelost door de gemeente.",
+                skipped,
+            ) % {"n": skipped}
+    if request.headers.get("HX-Request"):
+        request.GET = params
+        return _list_response(request, scope, nm, notice=text, failed=bool(error))
+    (flash.error if error else flash.success)(request, text)
+    return HttpResponseRedirect(_back(request))
+
+
+def _history(signal: tm.Signal) -> list[dict[str, Any]]:
+    """The audited status changes of ``signal``, latest first."""
+    labels = dict(tm.Signal.Status.choices)
+    events = (
+        AuditEvent.objects.filter(action="signal.status", detail__signal=signal.pk)
+        .select_related("user")
+        .order_by("-when", "-pk")
+    )
+    return [
+        {
+            "when": e.when,
+            "user": e.user.username if e.user else "",
+            "was": labels.get(e.detail.get("was"), e.detail.get("was")),
+            "now": labels.get(e.detail.get("now"), e.detail.get("now")),
+            "reason": e.reason,
+            "bulk": e.detail.get("bulk"),
+        }
+        for e in events
+    ]
+
+
+@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One signal: what was found (for upcoding: the product mix beside the peers' and z),
+    where it came from, its status with the way to change it, and the changes so far."""
+    scope = request.scope  # type: ignore[attr-defined]
+    signal = get_object_or_404(_visible(scope), pk=pk)
+    nm = names()
+    context = {
+        **_row_context(scope, signal, nm),
+        "history": _history(signal),
+        "facts": _facts(signal),
+        "here": request.get_full_path(),
+        "list_url": reverse("signals")
+        + f"?soort={signal.kind}"
+        + (f"&aanbieder={signal.provider}" if signal.provider and not scope.is_provider else ""),
+    }
+    return render(request, "regie/signals/detail.html", context)
+
+
+#: Labels of the detail fields the door's signals carry (domain.md section 7).
+DETAIL_LABELS = {
+    "deadline": gettext_lazy("Uiterste datum"),
+    "arrival": gettext_lazy("Ontvangen"),
+    "days_late": gettext_lazy("Dagen te laat"),
+    "amount_cents": gettext_lazy("Bedrag"),
+    "allocation": gettext_lazy("Toewijzing"),
+    "volume": gettext_lazy("Gedeclareerd volume"),
+    "allocated": gettext_lazy("Toegewezen volume"),
+    "frequency": gettext_lazy("Frequentie"),
+    "extensions": gettext_lazy("Aantal verlengingen"),
+    "end": gettext_lazy("Einde toewijzing"),
+    "months": gettext_lazy("Maanden zonder berichten"),
+    "contract": gettext_lazy("Contract"),
+    "reason": gettext_lazy("Reden"),
+}
+
+
+def _facts(signal: tm.Signal) -> list[tuple[str, Any, str]]:
+    """The signal's detail fields as (label, value, kind of value) for the page; the upcoding
+    evidence has its own table."""
+    out = []
+    for key, label in DETAIL_LABELS.items():
+        value = (signal.detail or {}).get(key)
+        if value is None or value == "":
+            continue
+        kind = "euro" if key == "amount_cents" else "date" if key in ("deadline", "arrival", "end") else "text"
+        out.append((str(label), value, kind))
+    return out
 
 
 _NINE_DIGITS = re.compile(r"(?<!\d)\d{9}(?!\d)")

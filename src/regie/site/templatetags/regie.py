@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils import dateformat
+from django.utils.translation import gettext
 
 from regie.formatting import count, days, euro, number, percent, signed_euro
 
@@ -62,3 +63,13 @@ def isodate(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+@register.filter
+def signed_points(value: Any) -> str:
+    """A change in percentage points: ``+33 procentpunt`` or ``−1,5 procentpunt``."""
+    if value is None or value == "":
+        return "–"
+    amount = float(value)
+    sign = "+" if amount > 0 else "−" if amount < 0 else ""
+    return f"{sign}{number(abs(amount), 0 if float(abs(amount)).is_integer() else 1)} " + gettext("procentpunt")
