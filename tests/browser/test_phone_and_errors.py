@@ -3,8 +3,10 @@ of every role on a phone (390 px wide: nothing wider than the screen)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -48,3 +50,41 @@ def test_403_and_404_pages_per_role(page: Any, venlo_site: Site, artifacts: Path
     page.get_by_role("link", name="Naar het overzicht").click()
     page.wait_for_load_state("networkidle")
     assert page.url.rstrip("/") == venlo_site.url
+
+
+# --------------------------------------------------------------------------------------------
+# Phones
+
+PHONE = {"width": 390, "height": 844}
+#: Links not followed: downloads, logging out, switching language, the admin.
+SKIP = re.compile(r"\.(pdf|xlsx|csv|json)$|^/(uitloggen|i18n|beheer|api|static)/")
+
+
+def pattern(path: str) -> str:
+    """One page of each kind: numbers (AGB codes, ids, CBS codes) stand for any number."""
+    return re.sub(r"/\d+(?=/|$)", "/N", path)
+
+
+def crawl(page: Any, base: str, start: list[str], limit: int = 80) -> dict[str, tuple[int, int]]:
+    """Visit the pages reachable from ``start`` through the site's own links, one of each
+    :func:`pattern`: path -> (HTTP status, document.scrollWidth once its charts are drawn)."""
+    seen: set[str] = set()
+    queue = list(start)
+    out: dict[str, tuple[int, int]] = {}
+    while queue and len(out) < limit:
+        path = queue.pop(0)
+        key = pattern(urlsplit(path).path)
+        if key in seen:
+            continue
+        seen.add(key)
+        response = page.goto(base + path)
+        status = response.status if response is not None else 0
+        charts = page.locator("div.vl")
+        for i in range(charts.count()):
+            charts.nth(i).locator("svg").first.wait_for(state="attached", timeout=15000)
+        out[path] = (status, page.evaluate("document.documentElement.scrollWidth"))
+        for href in page.eval_on_selector_all("a[href^='/']", "els => els.map(e => e.getAttribute('href'))"):
+            target = urlsplit(href)
+            if not SKIP.search(target.path) and pattern(target.path) not in seen:
+                queue.append(href)
+    return out

@@ -186,6 +186,24 @@ def compute_indicators(
     return figures.json_rows(df)
 
 
+def clients_in_care(provider: str, segment: str, municipalities: Sequence[str], day: dt.date) -> dict[str, int]:
+    """What Regie knows on ``day`` of a provider's clients in a segment for some municipalities
+    (a contract's): ``now``, the clients in care on ``day`` itself, and ``year``, the clients in
+    care at any time in ``day``'s year up to ``day``; both the **clients** indicator
+    (:func:`regie.engine.indicators.indicators`) over a one-day period and over the year to
+    date, as of ``day``. For the inflow-request form, which a provider files with these figures."""
+    episodes = traffic_frames.episodes(provider=provider)
+    where = {"provider": provider, "segment": segment, "municipality": list(municipalities)}
+    out = {}
+    for name, period in (
+        ("now", (day, day + dt.timedelta(days=1))),
+        ("year", (dt.date(day.year, 1, 1), day + dt.timedelta(days=1))),
+    ):
+        rows = indicator_engine.indicators(episodes, as_of=day, period=period, where=where, columns=("clients",))
+        out[name] = int(rows["clients"][0]) if rows.height else 0
+    return out
+
+
 def compute_scorecards(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> dict[str, Any]:
     """The provider scorecards of ``year`` as of ``as_of`` (:func:`regie.engine.scorecards.scorecards`):
     each provider x segment against the segment's peers, its trend over the last four

@@ -17,9 +17,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages as flash
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -31,6 +33,7 @@ from regie.funding.services import DecisionError, decide_request, file_request, 
 from regie.monitor import services as monitor
 from regie.monitor.figures import total_of
 from regie.monitor.models import Snapshot
+from regie.site.formatting import number
 from regie.site.models import Role
 from regie.site.pages.common import Column, choice, headers, label_rows, names, only, period_for, sort_rows
 from regie.site.roles import require_role
@@ -112,11 +115,42 @@ def compare(request: HttpRequest) -> HttpResponse:
 # Inflow-above-agreement requests
 
 
-class InflowRequestForm(forms.Form):
-    contract = forms.ModelChoiceField(queryset=cat.Contract.objects.none(), label=gettext_lazy("Contract"))
-    month = forms.DateField(
-        label=gettext_lazy("Vanaf maand (eerste dag)"), widget=forms.DateInput(attrs={"type": "date"})
+def month_label(month: dt.date) -> str:
+    """``juli 2025``: a month in the user's language."""
+    return dateformat.format(month, "F Y")
+
+
+def contract_label(contract: cat.Contract) -> str:
+    """A contract as a provider recognises it: number, segment, period (Dutch dates), agreed."""
+    return _("%(ident)s · %(segment)s · %(start)s t/m %(end)s · %(agreed)s afgesproken") % {
+        "ident": contract.ident,
+        "segment": contract.segment.name,
+        "start": dateformat.format(contract.start, "j-n-Y"),
+        "end": dateformat.format(contract.end, "j-n-Y"),
+        "agreed": number(contract.agreed_clients),
+    }
+
+
+def request_contracts(provider_id: int) -> QuerySet[cat.Contract]:
+    """The contracts a provider may file an inflow request for: its per-client contracts."""
+    return (
+        cat.Contract.objects.filter(provider_id=provider_id, segment__funding_model="per_client")
+        .select_related("segment")
+        .prefetch_related("municipalities")
+        .order_by("segment__code", "start", "ident")
     )
+
+
+def running_months(contracts: QuerySet[cat.Contract], year: int) -> list[dt.date]:
+    """The months of ``year`` (their first days) in which one of ``contracts`` runs."""
+    months = [dt.date(year, m, 1) for m in range(1, 13)]
+    spans = list(contracts.values_list("start", "end"))
+    return [m for m in months if any(start <= m <= end for start, end in spans)]
+
+
+class InflowRequestForm(forms.Form):
+    month = forms.TypedChoiceField(label=gettext_lazy("Vanaf maand"), coerce=dt.date.fromisoformat)
+    contract = forms.ModelChoiceField(queryset=cat.Contract.objects.none(), label=gettext_lazy("Contract"))
     current_clients = forms.IntegerField(min_value=0, label=gettext_lazy("Cliënten nu in zorg"))
     expected_clients = forms.IntegerField(min_value=0, label=gettext_lazy("Verwachte cliënten dit jaar"))
     requested_clients = forms.IntegerField(min_value=1, label=gettext_lazy("Gevraagd afgesproken aantal"))
@@ -124,14 +158,29 @@ class InflowRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}), label=gettext_lazy("Onderbouwing (cijfers en toelichting)")
     )
 
-    def __init__(self, *args: Any, provider_id: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, contracts: QuerySet[cat.Contract], months: list[dt.date], month: dt.date | None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        month_field = self.fields["month"]
+        assert isinstance(month_field, forms.TypedChoiceField)
+        month_field.choices = [(m.isoformat(), month_label(m)) for m in months]
         field = self.fields["contract"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = cat.Contract.objects.filter(
-            provider_id=provider_id, segment__funding_model="per_client"
-        ).select_related("segment")
-        field.label_from_instance = lambda c: f"{c.ident} ({c.segment.code}, {c.agreed_clients} afgesproken)"
+        field.queryset = contracts.filter(start__lte=month, end__gte=month) if month else contracts.none()
+        field.label_from_instance = contract_label  # type: ignore[method-assign]
+        # Choosing another month or contract fetches the form again with what Regie knows.
+        refresh = {
+            "hx-get": reverse("inflow-request-new"),
+            "hx-trigger": "change",
+            "hx-include": "#verzoek",
+            "hx-params": "not csrfmiddlewaretoken",
+            "hx-select": "#verzoek",
+            "hx-target": "#verzoek",
+            "hx-swap": "outerHTML",
+        }
+        for name in ("month", "contract"):
+            self.fields[name].widget.attrs.update(refresh)
 
 
 @require_role(Role.MUNICIPALITY, Role.PROVIDER)
@@ -151,8 +200,24 @@ def inflow_requests(request: HttpRequest) -> HttpResponse:
 
 @require_role(Role.PROVIDER)
 def inflow_request_new(request: HttpRequest) -> HttpResponse:
+    """File an inflow request. The months to choose are those of the chosen year in which one
+    of the provider's per-client contracts runs; the contracts are those running in the chosen
+    month; the clients in care are filled in with what Regie knows on the as-of date."""
     scope = request.scope  # type: ignore[attr-defined]
-    form = InflowRequestForm(request.POST or None, provider_id=scope.provider_id)
+    period = period_for(request)
+    as_of = period.as_of or timezone.localdate()
+    year = period.year or as_of.year
+    contracts = request_contracts(scope.provider_id)
+    months = running_months(contracts, year)
+    source = request.POST if request.method == "POST" else request.GET
+    month = _chosen_month(source.get("month"), months, as_of)
+    form = InflowRequestForm(
+        request.POST if request.method == "POST" else None,
+        contracts=contracts,
+        months=months,
+        month=month,
+        initial={k: source.get(k) for k in ("expected_clients", "requested_clients", "justification") if source.get(k)},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -170,7 +235,35 @@ def inflow_request_new(request: HttpRequest) -> HttpResponse:
         else:
             flash.success(request, _("Uw verzoek is ingediend; de gemeente besluit erover."))
             return HttpResponseRedirect(reverse("inflow-requests"))
-    return render(request, "regie/funding/request_new.html", {"form": form})
+    running = form.fields["contract"].queryset  # type: ignore[attr-defined]
+    contract = running.filter(pk=source.get("contract")).first() if str(source.get("contract", "")).isdigit() else None
+    if contract is None and running.count() == 1:
+        contract = running.first()
+    known = None
+    if contract is not None:
+        municipalities = [m.code for m in contract.municipalities.all()]
+        known = monitor.clients_in_care(scope.provider_agb, contract.segment.code, municipalities, as_of)
+        known.update({"agreed": contract.agreed_clients, "contract": contract})
+    if request.method != "POST":
+        form.initial.update({"month": month.isoformat() if month else None, "contract": contract})
+        if known is not None:
+            form.initial["current_clients"] = known["now"]
+    context = {"form": form, "known": known, "as_of": as_of, "period": period, "keep": [], "months": months}
+    return render(request, "regie/funding/request_new.html", context)
+
+
+def _chosen_month(text: str | None, months: list[dt.date], as_of: dt.date) -> dt.date | None:
+    """The month asked for when it is one of ``months``; else the month after the as-of date
+    (a request looks ahead), or the as-of month, or the first month there is."""
+    try:
+        wanted = dt.date.fromisoformat(text or "")
+    except ValueError:
+        wanted = None
+    following = (as_of.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    for candidate in (wanted, following, as_of.replace(day=1)):
+        if candidate in months:
+            return candidate
+    return months[0] if months else None
 
 
 @require_POST
