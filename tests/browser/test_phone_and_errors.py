@@ -88,3 +88,40 @@ def crawl(page: Any, base: str, start: list[str], limit: int = 80) -> dict[str, 
             if not SKIP.search(target.path) and pattern(target.path) not in seen:
                 queue.append(href)
     return out
+
+
+#: Pages every role's crawl must have reached (as patterns), so a broken link cannot hide one.
+MUST_REACH = {
+    "gemeente": {"/", "/grip/", "/gebieden/", "/grip/N/JGD-AMB/", "/grip/N/JGD-AMB/N/", "/aanbieders/", "/aanbieders/N/",
+                 "/signalen/", "/signalen/N/", "/berichten/N/", "/bekostiging/", "/bekostiging/vergelijking/",
+                 "/bekostiging/verzoeken/", "/bekostiging/herverdeling/", "/rapportages/", "/controleren/"},
+    "aanbieder": {"/", "/aanbieders/N/", "/signalen/", "/signalen/N/", "/berichten/N/", "/bekostiging/",
+                  "/bekostiging/verzoeken/", "/bekostiging/verzoeken/nieuw/", "/rapportages/", "/controleren/"},
+    "raad": {"/", "/grip/", "/gebieden/", "/grip/N/JGD-AMB/", "/rapportages/"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", sorted(MUST_REACH))
+def test_every_page_fits_a_phone(browser: Any, venlo_site: Site, artifacts: Path, role: str) -> None:
+    """At 390 px wide no page is wider than the screen (tables scroll inside their box, charts
+    take the width they get): every page the role reaches through the site's links, and its
+    403 and 404 pages and the login page."""
+    page = browser.new_page()
+    try:
+        page.set_viewport_size(PHONE)
+        page.goto(venlo_site.url + "/inloggen/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        login(page, venlo_site.url, role)
+        visited = crawl(page, venlo_site.url, ["/"])
+        reached = {pattern(urlsplit(p).path) for p, (status, _w) in visited.items() if status == 200}
+        assert MUST_REACH[role] <= reached, sorted(MUST_REACH[role] - reached)
+        for path, status in zip(REFUSED[role], (403, 404), strict=True):
+            response = page.goto(venlo_site.url + path)
+            assert response is not None and response.status == status
+            visited[path] = (status, page.evaluate("document.documentElement.scrollWidth"))
+        wide = {p: w for p, (_s, w) in visited.items() if w > PHONE["width"]}
+        assert not wide, wide
+        page.goto(venlo_site.url + ("/gebieden/" if role != "aanbieder" else "/signalen/"))
+        page.screenshot(path=str(artifacts / f"telefoon-{role}.png"), full_page=True)
+    finally:
+        page.close()

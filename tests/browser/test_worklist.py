@@ -115,3 +115,27 @@ def test_inflow_request_form(page: Any, venlo_site: Site, artifacts: Path) -> No
     assert page.get_by_label("Cliënten nu in zorg").input_value() == str(now)
     assert page.get_by_label("Gevraagd afgesproken aantal").input_value() == "99"
     page.screenshot(path=str(artifacts / "verzoek-nieuw.png"), full_page=True)
+
+
+def test_area_view_beside_a_year_earlier(page: Any, venlo_site: Site, artifacts: Path) -> None:
+    """The areas page holds the CLI's indicators per area, for the year and for the year
+    before as of the same day a year earlier; its chart is drawn."""
+    now = venlo_site.cli("indicators", "--year", str(VENLO_YEAR), "--as-of", VENLO_AS_OF, "--by", "municipality,area")
+    before_as_of = f"{VENLO_YEAR - 1}{VENLO_AS_OF[4:]}"
+    before = venlo_site.cli(
+        "indicators", "--year", str(VENLO_YEAR - 1), "--as-of", before_as_of, "--by", "municipality,area"
+    )
+    login(page, venlo_site.url, "raad")
+    page.get_by_role("link", name="Gebieden").click()
+    page.wait_for_load_state("networkidle")
+    page.locator("#gebieden-grafiek svg").first.wait_for(state="attached", timeout=15000)
+    previous = {r["area"]: r for r in before["rows"]}
+    rows = [r for r in now["rows"] if r["area"]]
+    assert len(rows) >= 5
+    for r in rows:
+        tr = page.locator(f"#gebieden tr[data-area='{r['area']}']")
+        assert tr.locator("td[data-field='clients']").get_attribute("data-value") == str(r["clients"])
+        shown_before = tr.locator("td[data-field='clients'] .yoy-prev").inner_text().split(" · ")[0]
+        assert shown_before == str(previous[r["area"]]["clients"]), r["area"]
+    assert "Onder elk cijfer: hetzelfde cijfer voor 2024 met wat op 30 juni 2024 bekend was" in page.inner_text("main")
+    page.screenshot(path=str(artifacts / "gebieden.png"), full_page=True)

@@ -31,6 +31,8 @@ PAGES: dict[str, tuple[int, int, int]] = {
     "/grip/0983/JGD-45/": (200, 403, 200),
     "/grip/0983/JGD-45/33333333/": (200, 403, 403),
     "/grip/0983/ONBEKEND/": (404, 403, 404),
+    "/gebieden/": (200, 403, 200),
+    "/gebieden/?gemeente=0889&segment=WMO-IB": (200, 403, 200),
     "/aanbieders/": (200, 302, 403),
     f"/aanbieders/{OWN}/": (200, 200, 403),
     f"/aanbieders/{OTHER}/": (200, 404, 403),
@@ -59,6 +61,7 @@ API: dict[str, tuple[int, int, int]] = {
     "/api/v1/indicators/?by=provider,segment": (200, 200, 403),
     "/api/v1/indicators/?by=provider,segment,month": (200, 200, 403),
     "/api/v1/indicators/?by=area": (400, 400, 400),
+    "/api/v1/indicators/?by=municipality,segment,area": (200, 403, 200),
     "/api/v1/signals/": (200, 200, 403),
 }
 

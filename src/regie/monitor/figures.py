@@ -219,3 +219,40 @@ def forecast_total(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     out["without_budget"] = len(rows) - len(with_budget)
     out["rows"] = len(rows)
     return out
+
+
+def year_ago(day: dt.date) -> dt.date:
+    """The same day a year earlier (29 February becomes 28 February).
+
+    >>> year_ago(dt.date(2025, 6, 30)), year_ago(dt.date(2024, 2, 29))
+    (datetime.date(2024, 6, 30), datetime.date(2023, 2, 28))
+    """
+    return day.replace(year=day.year - 1, day=min(day.day, 28) if (day.month, day.day) == (2, 29) else day.day)
+
+
+def year_over_year(
+    current: Iterable[Mapping[str, Any]],
+    previous: Iterable[Mapping[str, Any]],
+    keys: Sequence[str],
+    fields: Sequence[str],
+) -> list[dict[str, Any]]:
+    """The rows of ``current`` with, per field, the value of the row with the same ``keys`` in
+    ``previous`` (``<field>_previous``) and the change (``<field>_change``: current minus
+    previous, None when either is unknown); a group only in ``previous`` is left out.
+
+    >>> year_over_year([{"area": "A", "clients": 12}, {"area": "B", "clients": 5}],
+    ...                [{"area": "A", "clients": 10}], ["area"], ["clients"])
+    [{'area': 'A', 'clients': 12, 'clients_previous': 10, 'clients_change': 2}, \
+{'area': 'B', 'clients': 5, 'clients_previous': None, 'clients_change': None}]
+    """
+    before = {tuple(r.get(k) for k in keys): r for r in previous}
+    out = []
+    for row in current:
+        was = before.get(tuple(row.get(k) for k in keys), {})
+        new = dict(row)
+        for f in fields:
+            now, then = row.get(f), was.get(f)
+            new[f"{f}_previous"] = then
+            new[f"{f}_change"] = None if now is None or then is None else round(now - then, 6)
+        out.append(new)
+    return out

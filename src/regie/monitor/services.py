@@ -58,6 +58,7 @@ GROUPINGS: tuple[tuple[str, ...], ...] = (
     ("municipality",),
     ("municipality", "segment"),
     ("municipality", "area"),
+    ("municipality", "segment", "area"),
     ("segment", "month"),
     ("municipality", "segment", "month"),
     ("provider", "segment"),
@@ -67,9 +68,25 @@ GROUPINGS: tuple[tuple[str, ...], ...] = (
 )
 
 
+#: The groupings also stored for the year before, as of the same day a year earlier (the
+#: areas page and the segment page compare with them).
+PREVIOUS_YEAR_GROUPINGS: tuple[tuple[str, ...], ...] = (
+    ("municipality",),
+    ("municipality", "segment"),
+    ("municipality", "area"),
+    ("municipality", "segment", "area"),
+    ("municipality", "segment", "month"),
+)
+
+
 def grouping_key(by: Iterable[str]) -> str:
     """The snapshot key of an indicator grouping: ``by=provider,segment``."""
     return "by=" + ",".join(by)
+
+
+def previous_year_key(by: Iterable[str]) -> str:
+    """The snapshot key of a grouping's figures for the year before (see :func:`year_ago`)."""
+    return grouping_key(by) + ";previous_year"
 
 
 @dataclass
@@ -367,6 +384,14 @@ def _rows(compute: Callable[[int, dt.date, Inputs], Rows]) -> Callable[[int, dt.
     return lambda y, d, i: (compute(y, d, i), {})
 
 
+def _previous_year(year: int, as_of: dt.date, inputs: Inputs, by: Sequence[str]) -> Computed:
+    """The indicators of ``by`` for the year before ``year``, as of the same day a year
+    earlier, so a comparison sets like against like (the same part of the year, the same lag
+    of what had arrived)."""
+    day = figures.year_ago(as_of)
+    return compute_indicators(year - 1, day, by, inputs=inputs), {"year": year - 1, "as_of": day.isoformat()}
+
+
 def _forecast_rows(year: int, as_of: dt.date, inputs: Inputs) -> Computed:
     document = compute_forecast(year, as_of, inputs=inputs)
     return list(document["rows"]), {"next_year": document.get("next_year", [])}
@@ -400,6 +425,15 @@ def jobs() -> list[Job]:
             _rows(lambda y, d, i, by=by: compute_indicators(y, d, by, inputs=i)),
         )
         for by in GROUPINGS
+    ]
+    out += [
+        Job(
+            Snapshot.Kind.INDICATORS,
+            previous_year_key(by),
+            {"by": list(by), "years_back": 1},
+            lambda y, d, i, by=by: _previous_year(y, d, i, by),
+        )
+        for by in PREVIOUS_YEAR_GROUPINGS
     ]
     out += [
         Job(Snapshot.Kind.SCORECARDS, "", {"trend": "quarter", "periods": 4}, _cards),

@@ -447,3 +447,76 @@ def render_svg(spec: Mapping[str, Any], width: int = 720) -> str:
             fixed, vl_version="6.4", format_locale=FORMAT_LOCALE, time_format_locale=TIME_FORMAT_LOCALE
         )
     )
+
+
+def year_compare_bars(
+    rows: Sequence[Mapping[str, Any]], field: str, title: str, year: int | None
+) -> dict[str, Any] | None:
+    """Horizontal bars per row (``label``): ``field`` this year and ``<field>_previous`` the
+    year before, side by side (the areas page)."""
+    values = []
+    for r in rows:
+        for name, key in ((str(year), field), (str((year or 0) - 1), f"{field}_previous")):
+            if r.get(key) is not None:
+                values.append({"label": r["label"], "jaar": name, "waarde": r[key], "tekst": number(r[key])})
+    if not values or year is None:
+        return None
+    spec = _base(_("%(what)s: dit jaar en het jaar ervoor.") % {"what": title}, title)
+    spec["height"] = {"step": 12}
+    spec["data"] = {"values": values}
+    spec["mark"] = {"type": "bar"}
+    years = [str(year), str(year - 1)]
+    spec["encoding"] = {
+        "y": {"field": "label", "type": "nominal", "title": None, "sort": None},
+        "yOffset": {"field": "jaar", "type": "nominal", "sort": years},
+        "x": {"field": "waarde", "type": "quantitative", "title": _("aantal"), "axis": {"format": ",d", "tickMinStep": 1}},
+        "color": {"field": "jaar", "type": "nominal", "title": None, "sort": years,
+                  "scale": {"domain": years, "range": [BRAND, "#9aa8b8"]}},
+        "tooltip": [{"field": "label", "title": _("Gebied")}, {"field": "jaar", "title": _("Jaar")},
+                    {"field": "tekst", "title": title}],
+    }  # fmt: skip
+    return spec
+
+
+def year_compare_lines(
+    rows: Sequence[Mapping[str, Any]],
+    previous: Sequence[Mapping[str, Any]],
+    field: str,
+    title: str,
+    year: int | None,
+    *,
+    unit: str | None = None,
+) -> dict[str, Any] | None:
+    """``field`` per month of this year beside the same months of the year before (the segment
+    page): a line per year over January .. December (``month`` as ISO date in each row)."""
+    if year is None:
+        return None
+    values = []
+    for name, source in ((str(year), rows), (str(year - 1), previous)):
+        for r in source:
+            value = r.get(field)
+            if value is None:
+                continue
+            month = dt.date.fromisoformat(str(r["month"])[:10])
+            values.append({"maand": month_label(month).split()[0], "volgorde": month.month, "jaar": name,
+                           "waarde": value, "tekst": number(value)})  # fmt: skip
+    if not any(v["jaar"] == str(year) for v in values):
+        return None
+    years = [str(year), str(year - 1)]
+    spec = _base(_("%(what)s per maand, dit jaar en het jaar ervoor.") % {"what": title}, title)
+    spec["height"] = 200
+    spec["data"] = {"values": values}
+    spec["mark"] = {"type": "line", "point": True}
+    spec["encoding"] = {
+        "x": {"field": "maand", "type": "ordinal", "sort": {"field": "volgorde"}, "title": None,
+              "axis": {"labelAngle": 0, "labelOverlap": True}},
+        "y": {"field": "waarde", "type": "quantitative", "title": unit or _("aantal"),
+              "axis": {"format": ",d", "tickMinStep": 1}},
+        "color": {"field": "jaar", "type": "nominal", "title": None, "sort": years,
+                  "scale": {"domain": years, "range": [BRAND, "#9aa8b8"]}},
+        "strokeDash": {"field": "jaar", "type": "nominal", "sort": years, "title": None,
+                       "scale": {"domain": years, "range": [[1, 0], [4, 3]]}},
+        "tooltip": [{"field": "maand", "title": _("Maand")}, {"field": "jaar", "title": _("Jaar")},
+                    {"field": "tekst", "title": title}],
+    }  # fmt: skip
+    return spec

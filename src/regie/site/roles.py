@@ -100,6 +100,7 @@ ALL_ROLES = (Role.MUNICIPALITY, Role.PROVIDER, Role.COUNCIL)
 NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("home", _("Overzicht"), ALL_ROLES),
     ("grip", _("Budgetgrip"), (Role.MUNICIPALITY, Role.COUNCIL)),
+    ("areas", _("Gebieden"), (Role.MUNICIPALITY, Role.COUNCIL)),
     ("providers", _("Aanbieders"), (Role.MUNICIPALITY,)),
     ("providers", _("Mijn scorekaart"), (Role.PROVIDER,)),
     ("signals", _("Signalen"), (Role.MUNICIPALITY, Role.PROVIDER)),

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from regie.site import errors, views
-from regie.site.pages import check, funding, grip, providers, reports, signals
+from regie.site.pages import areas, check, funding, grip, providers, reports, signals
 
 admin.site.site_header = "Regie beheer"
 admin.site.site_title = "Regie"
@@ -23,6 +23,8 @@ urlpatterns = [
     path("grip/", grip.overview, name="grip"),
     path("grip/<str:municipality>/<str:segment>/", grip.segment_detail, name="grip-segment"),
     path("grip/<str:municipality>/<str:segment>/<str:agb>/", grip.provider_months, name="grip-provider"),
+    # Areas side by side and against a year earlier
+    path("gebieden/", areas.areas, name="areas"),
     # Providers: scorecards and the provider page
     path("aanbieders/", providers.provider_list, name="providers"),
     path("aanbieders/<str:agb>/", providers.provider_detail, name="provider"),

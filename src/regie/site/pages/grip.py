@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from regie.catalog import models as cat
 from regie.monitor.figures import forecast_total, total_of, totals_by
 from regie.monitor.models import Snapshot
+from regie.monitor.services import previous_year_key
 from regie.reports import charts
 from regie.reports.drivers import basis_name, budget_basis, compared_lines, driver_lines
 from regie.site.models import Role
@@ -192,6 +193,11 @@ def segment_detail(request: HttpRequest, municipality: str, segment: str) -> Htt
         period.indicators(("municipality", "segment")), municipality=municipality, segment=segment
     )
     monthly = only(period.indicators(("municipality", "segment", "month")), municipality=municipality, segment=segment)
+    monthly_before = only(
+        period.rows(Snapshot.Kind.INDICATORS, previous_year_key(("municipality", "segment", "month"))),
+        municipality=municipality,
+        segment=segment,
+    )
     provider_spec = (
         charts.grip_chart(
             providers,
@@ -206,6 +212,10 @@ def segment_detail(request: HttpRequest, municipality: str, segment: str) -> Htt
         providers=provider_spec,
         clients=charts.monthly_chart(monthly, "clients", _("Cliënten")),
         inflow=charts.monthly_chart(monthly, "inflow", _("Instroom"), colour="#8a5300"),
+        outflow=charts.year_compare_lines(monthly, monthly_before, "outflow", _("Uitstroom"), period.year),
+        waiting=charts.year_compare_lines(
+            monthly, monthly_before, "waiting_median_days", _("Wachttijd (mediaan)"), period.year, unit=_("dagen")
+        ),
     )
     context = {
         "period": period,

@@ -66,10 +66,21 @@ def isodate(value: Any) -> Any:
 
 
 @register.filter
-def signed_points(value: Any) -> str:
-    """A change in percentage points: ``+33 procentpunt`` or ``−1,5 procentpunt``."""
+def signed_number(value: Any) -> str:
+    """A change in a count or a number of days: ``+3``, ``−1,5`` or ``0``."""
     if value is None or value == "":
         return "–"
     amount = float(value)
+    sign = "+" if amount > 0 else "−" if amount < 0 else ""
+    return sign + number(abs(amount), 0 if abs(amount).is_integer() else 1)
+
+
+@register.filter
+def signed_points(value: Any, unit: str = "") -> str:
+    """A change in percentage points: ``+33 procentpunt`` or ``−1,5 procentpunt``; with
+    ``"share"`` the value is a change of a share (0..1) and is first made points."""
+    if value is None or value == "":
+        return "–"
+    amount = float(value) * (100 if unit == "share" else 1)
     sign = "+" if amount > 0 else "−" if amount < 0 else ""
     return f"{sign}{number(abs(amount), 0 if float(abs(amount)).is_integer() else 1)} " + gettext("procentpunt")
