@@ -28,12 +28,12 @@ from django.views.decorators.http import require_POST
 
 from regie.catalog import models as cat
 from regie.engine.compare import MODEL_NAMES
+from regie.formatting import count
 from regie.funding import models as fm
 from regie.funding.services import DecisionError, decide_request, file_request, reallocate
 from regie.monitor import services as monitor
 from regie.monitor.figures import total_of
 from regie.monitor.models import Snapshot
-from regie.site.formatting import number
 from regie.site.models import Role
 from regie.site.pages.common import Column, choice, headers, label_rows, names, only, period_for, sort_rows
 from regie.site.roles import require_role
@@ -127,7 +127,7 @@ def contract_label(contract: cat.Contract) -> str:
         "segment": contract.segment.name,
         "start": dateformat.format(contract.start, "j-n-Y"),
         "end": dateformat.format(contract.end, "j-n-Y"),
-        "agreed": number(contract.agreed_clients),
+        "agreed": count(contract.agreed_clients),
     }
 
 
