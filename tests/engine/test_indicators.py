@@ -12,7 +12,7 @@ from regie.engine import frames
 from regie.engine.catalog import Catalog, Contract
 from regie.engine.indicators import (
     COLUMNS,
-    Scope,
+    Query,
     agreed_clients,
     agreed_from_catalog,
     clients,
@@ -76,18 +76,18 @@ def episodes(*rows: dict[str, Any]) -> pl.DataFrame:
     return frames.frame("episodes", rows)
 
 
-def year(y: int, as_of: dt.date, *by: str) -> Scope:
-    return Scope.of(year=y, as_of=as_of, by=by)
+def year(y: int, as_of: dt.date, *by: str) -> Query:
+    return Query.of(year=y, as_of=as_of, by=by)
 
 
-# --- Scope and periods -------------------------------------------------------------------------
+# --- Query and periods -------------------------------------------------------------------------
 
 
 def test_periods_of_a_year_by_month_quarter_and_year() -> None:
     s = year(2025, D(2026, 1, 1), "month")
     assert [p.value for p in s.periods()] == [D(2025, m, 1) for m in range(1, 13)]
     assert [p.value for p in year(2025, D(2026, 1, 1), "quarter").periods()] == [D(2025, m, 1) for m in (1, 4, 7, 10)]
-    span = Scope.of(period=(D(2023, 7, 1), D(2026, 1, 1)), as_of=D(2026, 1, 1), by=("year",))
+    span = Query.of(period=(D(2023, 7, 1), D(2026, 1, 1)), as_of=D(2026, 1, 1), by=("year",))
     assert [(p.value, p.start, p.end) for p in span.periods()] == [
         (2023, D(2023, 7, 1), D(2024, 1, 1)),
         (2024, D(2024, 1, 1), D(2025, 1, 1)),
@@ -112,9 +112,9 @@ def test_periods_stop_at_as_of() -> None:
         {"period": (D(2025, 1, 1), D(2025, 1, 1))},
     ],
 )
-def test_bad_scopes_are_refused(kwargs: dict[str, Any]) -> None:
+def test_bad_queries_are_refused(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
-        Scope.of(as_of=D(2026, 1, 1), **kwargs)
+        Query.of(as_of=D(2026, 1, 1), **kwargs)
 
 
 def test_prepare_episodes_keeps_only_what_had_arrived_and_happened() -> None:
@@ -200,8 +200,8 @@ def test_duration_counts_a_stop_arriving_later_as_open() -> None:
 
 def test_duration_of_an_episode_spanning_a_year_boundary_is_its_whole_length() -> None:
     df = episodes(ep("a", D(2024, 10, 1), D(2025, 1, 15)))  # 106 days
-    scope = Scope.of(period=(D(2024, 1, 1), D(2026, 1, 1)), as_of=D(2025, 12, 31), by=("year",))
-    assert median_duration(df, scope).rows() == [(2024, 106), (2025, 106)]
+    query = Query.of(period=(D(2024, 1, 1), D(2026, 1, 1)), as_of=D(2025, 12, 31), by=("year",))
+    assert median_duration(df, query).rows() == [(2024, 106), (2025, 106)]
 
 
 def test_duration_is_null_when_the_median_is_not_reached_or_nothing_overlaps() -> None:
@@ -424,7 +424,7 @@ def test_agreed_clients_where_no_agreement_applies() -> None:
     by_month = agreed_clients(df, year(2025, D(2025, 12, 31), "provider", "month"), agreed=AGREED).rows()
     assert by_month[0] == ("P1", D(2025, 1, 1), 1, 15) and len(by_month) == 12  # the year's agreement
     assert agreed_clients(df, year(2025, D(2025, 12, 31), "municipality"), agreed=AGREED).rows() == [("0363", 1, None)]
-    two_years = Scope.of(period=(D(2024, 7, 1), D(2025, 7, 1)), as_of=D(2025, 12, 31))
+    two_years = Query.of(period=(D(2024, 7, 1), D(2025, 7, 1)), as_of=D(2025, 12, 31))
     assert agreed_clients(df, two_years, agreed=AGREED).rows() == [(1, None)]
     assert agreed_clients(df, year(2025, D(2025, 12, 31)), agreed=None).rows() == [(1, None)]
 

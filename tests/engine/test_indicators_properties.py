@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from regie.engine import frames
-from regie.engine import indicators as indicators_module
+from regie.engine.indicators import counts as indicators_module
 from regie.engine.indicators import indicators
 
 D = dt.date

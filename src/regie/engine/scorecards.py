@@ -30,31 +30,21 @@ them. The choices:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import polars as pl
 
 from regie.engine.indicators import WAITING_NORM_DAYS, indicators
+from regie.engine.registry import keys
 
 #: The snapshot format; raised when its shape changes, so stored snapshots stay readable.
 SNAPSHOT_VERSION = 1
 
-#: The indicators on a card, in order (the JSON keys of ``regie indicators``).
-SCORED = (
-    "clients",
-    "inflow",
-    "outflow",
-    "median_duration_days",
-    "step_down",
-    "sustainable_outflow_rate",
-    "waiting_median_days",
-    "waiting_within_norm_share",
-    "cost_per_client_cents",
-    "objections",
-    "objections_upheld_share",
-)
+#: The indicators on a card, in order (the JSON keys of ``regie indicators`` that are
+#: :attr:`~regie.engine.registry.Indicator.scored`).
+SCORED = keys(scored=True)
 
 TREND_UNITS = ("month", "quarter")
 
@@ -199,62 +189,69 @@ def scorecards(
     >>> [(t["period"], t["clients"]) for t in card["trend"]]
     [('2024-04-01', 0), ('2024-07-01', 0), ('2024-10-01', 0), ('2025-01-01', 2)]
     """
-    frames_kw: dict[str, Any] = {
-        "requests": requests,
-        "objections": objections,
-        "payments": payments,
-        "waiting_norm_days": waiting_norm_days,
-    }
+    frames_kw: dict[str, Any] = dict(
+        requests=requests, objections=objections, payments=payments, waiting_norm_days=waiting_norm_days
+    )
     yearly = indicators(episodes, year=year, as_of=as_of, by=("provider", "segment"), agreed=agreed, **frames_kw)
     yearly = yearly.filter(pl.col("provider").is_not_null() & pl.col("segment").is_not_null())
     compared = peer_comparison(yearly)
 
     start, end = trend_span(as_of, trend, periods)
     series = indicators(episodes, period=(start, end), as_of=as_of, by=("provider", "segment", trend), **frames_kw)
-    history: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for row in series.to_dicts():
-        point = {"period": _json(row[trend]), **{c: _json(row[c]) for c in SCORED}}
-        history.setdefault((row["provider"], row["segment"]), []).append(point)
-    all_periods = series[trend].unique().sort().to_list() if series.height else []
+    trends = _trends(series, trend, objections is not None)
+    one_day = dt.timedelta(days=1)
 
-    cards = []
-    for row in yearly.sort("segment", "provider").to_dicts():
-        key = (row["provider"], row["segment"])
-        if provider is not None and row["provider"] != provider:
-            continue
-        agreed_n, realised = row["agreed_clients"], row["clients"]
-        points = {p["period"]: p for p in history.get(key, [])}
-        trend_points = [
-            points.get(_json(p), {"period": _json(p), **{c: _empty(c, objections is not None) for c in SCORED}})
-            for p in all_periods
-        ]
-        cards.append(
-            {
-                "provider": row["provider"],
-                "segment": row["segment"],
-                "indicators": compared[key],
-                "trend": trend_points,
-                "agreed": {
-                    "agreed_clients": agreed_n,
-                    "realised_clients": realised,
-                    "realised_share": realised / agreed_n if agreed_n else None,
-                },
-            }
-        )
+    cards = [
+        _card(row, compared[(row["provider"], row["segment"])], trends((row["provider"], row["segment"])))
+        for row in yearly.sort("segment", "provider").to_dicts()
+        if provider is None or row["provider"] == provider
+    ]
     return {
         "version": SNAPSHOT_VERSION,
         "year": year,
         "as_of": as_of.isoformat(),
         "computed_on": computed_on.isoformat(),
-        "trend": {
-            "unit": trend,
-            "periods": periods,
-            "start": start.isoformat(),
-            "end": (end - dt.timedelta(days=1)).isoformat(),
-        },
+        "trend": {"unit": trend, "periods": periods, "start": start.isoformat(), "end": (end - one_day).isoformat()},
         "waiting_norm_days": waiting_norm_days,
         "cards": cards,
     }
+
+
+def _card(row: Mapping[str, Any], compared: dict[str, Any], trend: list[dict[str, Any]]) -> dict[str, Any]:
+    """One provider x segment's card from its row of the year, its peer comparison and trend."""
+    agreed_n, realised = row["agreed_clients"], row["clients"]
+    return {
+        "provider": row["provider"],
+        "segment": row["segment"],
+        "indicators": compared,
+        "trend": trend,
+        "agreed": {
+            "agreed_clients": agreed_n,
+            "realised_clients": realised,
+            "realised_share": realised / agreed_n if agreed_n else None,
+        },
+    }
+
+
+def _trends(
+    series: pl.DataFrame, unit: str, with_objections: bool
+) -> Callable[[tuple[str, str]], list[dict[str, Any]]]:
+    """Per (provider, segment), its points of the trend ``series`` (by ``unit``): one per period
+    of the series, oldest first, with :func:`_empty` values where it had nothing."""
+    history: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in series.to_dicts():
+        point = {"period": _json(row[unit]), **{c: _json(row[c]) for c in SCORED}}
+        history.setdefault((row["provider"], row["segment"]), []).append(point)
+    all_periods = series[unit].unique().sort().to_list() if series.height else []
+
+    def points(key: tuple[str, str]) -> list[dict[str, Any]]:
+        found = {p["period"]: p for p in history.get(key, [])}
+        return [
+            found.get(_json(p), {"period": _json(p), **{c: _empty(c, with_objections) for c in SCORED}})
+            for p in all_periods
+        ]
+
+    return points
 
 
 def _empty(column: str, with_objections: bool) -> int | None:

@@ -19,7 +19,6 @@ indexation but lies 6-15 % below the outcome.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 import numpy as np
 import polars as pl
@@ -220,7 +219,3 @@ def contract_for(catalog: Catalog) -> dict[tuple[str, str, str, int], Contract]:
             for m in c.municipalities:
                 out[(c.provider, c.segment, m, y)] = c
     return out
-
-
-def years_of(catalog: Catalog) -> Iterable[int]:
-    return sorted({b.year for b in catalog.budgets})

@@ -19,7 +19,6 @@ from regie.engine.forecast.model import ForecastRow, YearEndForecast
 from regie.engine.forecast.stockflow import StockFlow, client_months
 from regie.engine.forecast.warning import (
     DRIVERS,
-    LABELS,
     Volumes,
     change_drivers,
     client_drivers,
@@ -30,7 +29,6 @@ from regie.engine.forecast.warning import (
 
 __all__ = [
     "DRIVERS",
-    "LABELS",
     "ChainLadder",
     "Estimator",
     "ForecastRow",

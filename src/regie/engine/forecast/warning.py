@@ -44,18 +44,13 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-#: The driver names in the order of substitution, and what a user reads (Dutch).
-DRIVERS = ("plan", "inflow", "outflow", "duration", "cost_per_client", "late_declarations")
-LABELS = {
-    "plan": "begroting tegenover vorig jaar",
-    "inflow": "instroom",
-    "outflow": "uitstroom",
-    "duration": "verblijfsduur",
-    "cost_per_client": "kosten per cliënt",
-    "late_declarations": "late declaraties",
-}
+from regie.engine.registry import FORECAST_DRIVERS, driver_label
+
+#: The driver names in the order of substitution (what a user reads of each:
+#: :data:`regie.engine.registry.FORECAST_DRIVERS`).
+DRIVERS = tuple(d.key for d in FORECAST_DRIVERS)
 #: The drivers that name a cause in the care itself (``plan`` is about the budget).
-CAUSES = DRIVERS[1:]
+CAUSES = tuple(d.key for d in FORECAST_DRIVERS if d.cause)
 #: Volumes below this count as none (a division by them would say nothing).
 _TINY = 1e-9
 
@@ -204,4 +199,4 @@ def driver_list(parts: Mapping[str, float], rounding: Sequence[str] = DRIVERS) -
         biggest = max(names, key=lambda n: (abs(parts[n]), -names.index(n)))
         rounded[biggest] += target - sum(rounded.values())
     order = sorted(names, key=lambda n: (-abs(rounded[n]), names.index(n)))
-    return [{"driver": n, "label": LABELS[n], "cents": rounded[n]} for n in order]
+    return [{"driver": n, "label": driver_label(n), "cents": rounded[n]} for n in order]
