@@ -53,8 +53,9 @@ def test_every_indicator_reads_in_both_languages() -> None:
 def test_the_scorecard_and_the_gmsd_take_their_lists_from_the_registry() -> None:
     assert SCORED == tuple(k for k in COLUMNS + EXTRA_COLUMNS if k != "agreed_clients")
     assert keys(gmsd=True) == tuple(i.key for i in INDICATORS if i.gmsd)
-    assert INDICATOR["waiting_median_days"].decimals == 1
-    assert INDICATOR["median_duration_days"].decimals == 0
+    assert INDICATOR["waiting_median_days"].kind == "int"
+    assert INDICATOR["median_duration_days"].kind == "int"
+    assert INDICATOR["cost_per_client_cents"].kind == "money"
 
 
 def test_the_forecast_drivers_are_the_registered_ones() -> None:

@@ -20,7 +20,8 @@ from rich.table import Table
 
 from regie.cli.common import OK, USAGE, add_json_flag, emit_json, fail, report, setup_django
 from regie.engine.indicators import BY_KEYS, COLUMNS
-from regie.formatting import days, euro, number, percent
+from regie.engine.registry import INDICATOR
+from regie.reports.cards import fmt
 
 #: Group keys ``--by`` accepts (domain.md section 12; ``quarter`` and ``year`` as extensions).
 CHOICES = BY_KEYS
@@ -70,29 +71,13 @@ def run(args: argparse.Namespace) -> int:
     title = f"Indicatoren {args.year}, peildatum {as_of:%d-%m-%Y}"
     table = Table(title=title)
     keys = list(args.by)
-    headings = {
-        "clients": "Cliënten", "inflow": "Instroom", "outflow": "Uitstroom",
-        "median_duration_days": "Doorlooptijd (med., d)", "step_down": "Afschaling",
-        "sustainable_outflow_rate": "Duurzame uitstroom", "waiting_median_days": "Wachttijd (med., d)",
-        "waiting_within_norm_share": "Binnen norm", "cost_per_client_cents": "Kosten per cliënt",
-        "agreed_clients": "Afgesproken", "objections": "Bezwaren",
-    }  # fmt: skip
     for key in keys:
         table.add_column(key)
     for column in COLUMNS:
-        table.add_column(headings[column], justify="right")
+        table.add_column(INDICATOR[column].short.nl, justify="right")
     for row in rows:
         cells = [str(row.get(k) if row.get(k) is not None else "–") for k in keys]
-        for column in COLUMNS:
-            value = row.get(column)
-            if column == "cost_per_client_cents":
-                cells.append(euro(value))
-            elif column in ("sustainable_outflow_rate", "waiting_within_norm_share"):
-                cells.append(percent(value))
-            elif column in ("median_duration_days", "waiting_median_days"):
-                cells.append(days(value))
-            else:
-                cells.append(number(value))
+        cells += [fmt(row.get(column), INDICATOR[column].kind) for column in COLUMNS]
         table.add_row(*cells)
     # A table too wide for 80 columns stays readable when piped to a file.
     (report if report.is_terminal else Console(highlight=False, width=200)).print(table)

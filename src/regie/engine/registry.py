@@ -55,7 +55,7 @@ class Indicator:
     ``regie indicators``; ``label`` its heading on pages, scorecards and reports, ``short`` the
     heading where room is short (the command line's table); ``definition`` the rule in one
     sentence (the exact rule is in the docstring of the function that computes it and in
-    docs/indicators.md). ``integer``: whole numbers (otherwise fractions, e.g. a median of an
+    docs/indicators.md). ``integer``: the values are whole numbers, an integer column (otherwise fractions, e.g. a median of an
     even number of days). ``contract``: one of the keys domain.md section 12 promises (the rest
     are extras after them). ``scored``: on a provider's scorecard beside its peers (agreed
     clients are shown as agreed vs realised instead). ``gmsd``: the column heading in the
@@ -75,10 +75,15 @@ class Indicator:
     gmsd: str | None = None
 
     @property
-    def decimals(self) -> int:
-        """Decimals to show a value with: none for whole numbers and shares (a percentage with
-        its own decimal), one for a fraction of days."""
-        return 0 if self.integer or self.unit == "share" else 1
+    def kind(self) -> Literal["money", "share", "int"]:
+        """How a value is written (:mod:`regie.formatting`): euro cents as ``"money"``, a share
+        as a percentage (``"share"``), counts and durations as whole numbers (``"int"``; a
+        median of days can be a half, it is shown as whole days)."""
+        if self.unit == "cents":
+            return "money"
+        if self.unit == "share":
+            return "share"
+        return "int"
 
 
 #: The indicators, in the order of ``regie indicators`` (domain.md section 12), extras last.
@@ -184,7 +189,7 @@ INDICATORS: tuple[Indicator, ...] = (
             "wat de bekostigingsregels verschuldigd maken, gedeeld door de cliënten",
             "what the funding rules make due, divided by the clients",
         ),
-        gmsd="kosten per cliënt (cent)",
+        gmsd="kosten per cliënt (euro)",
     ),
     Indicator(
         "agreed_clients",
@@ -261,7 +266,7 @@ FORECAST_DRIVERS: tuple[Driver, ...] = (
     Driver("plan", Text("begroting tegenover vorig jaar", "budget against last year's rates"), cause=False),
     Driver("inflow", Text("instroom", "inflow")),
     Driver("outflow", Text("uitstroom", "outflow")),
-    Driver("duration", Text("verblijfsduur", "length of stay")),
+    Driver("duration", Text("doorlooptijd", "duration")),
     Driver("cost_per_client", Text("kosten per cliënt", "cost per client"), aliases=("price",)),
     Driver("late_declarations", Text("late declaraties", "late declarations"), aliases=("late", "ibnr")),
 )

@@ -12,23 +12,14 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from regie.engine.registry import INDICATOR
+from regie.engine.scorecards import SCORED
 from regie.formatting import euro, number, percent
 from regie.monitor.figures import month_label
 
-#: The indicators of a card as people read them: field -> (label, kind).
-INDICATORS: dict[str, tuple[str, str]] = {
-    "clients": ("Cliënten", "int"),
-    "inflow": ("Instroom", "int"),
-    "outflow": ("Uitstroom", "int"),
-    "median_duration_days": ("Doorlooptijd (mediaan, dagen)", "int"),
-    "step_down": ("Afschaling", "int"),
-    "sustainable_outflow_rate": ("Duurzame uitstroom", "share"),
-    "waiting_median_days": ("Wachttijd (mediaan, dagen)", "int"),
-    "waiting_within_norm_share": ("Binnen wachttijdnorm", "share"),
-    "cost_per_client_cents": ("Kosten per cliënt", "money"),
-    "objections": ("Bezwaren", "int"),
-    "objections_upheld_share": ("Bezwaren gegrond", "share"),
-}
+#: The indicators of a card as people read them (:data:`regie.engine.registry.INDICATORS`):
+#: field -> (label, kind).
+INDICATORS: dict[str, tuple[str, str]] = {k: (INDICATOR[k].label.nl, INDICATOR[k].kind) for k in SCORED}
 POSITIONS = {"below": "onder de collega's", "within": "zoals de collega's", "above": "boven de collega's"}
 
 

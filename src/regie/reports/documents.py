@@ -32,6 +32,8 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from regie.catalog import models as cat
+from regie.engine.indicators import COLUMNS
+from regie.engine.registry import INDICATOR
 from regie.formatting import DASH, signed_euro
 from regie.monitor import services
 from regie.monitor.figures import month_label
@@ -44,18 +46,13 @@ if TYPE_CHECKING:
 
 EURO = '"€" #,##0;[Red]"€" -#,##0'
 #: The series of a scorecard's trend chart: field -> legend.
-TREND_SERIES = {"clients": "Cliënten", "inflow": "Instroom", "outflow": "Uitstroom"}
+TREND_SERIES = {k: INDICATOR[k].label.nl for k in ("clients", "inflow", "outflow")}
 SHARE = "0.0%"
 WHOLE = "#,##0"
 ONE = "#,##0.0"
 
-#: Indicator columns of the reports: field -> (heading, kind): the scorecard's indicators, with
-#: the agreed clients before the objections and without the share upheld.
-INDICATORS: dict[str, tuple[str, str]] = {
-    **{f: v for f, v in cards.INDICATORS.items() if not f.startswith("objections")},
-    "agreed_clients": ("Afgesproken cliënten", "int"),
-    "objections": cards.INDICATORS["objections"],
-}
+#: Indicator columns of the reports: field -> (heading, kind), the columns of ``regie indicators``.
+INDICATORS: dict[str, tuple[str, str]] = {k: (INDICATOR[k].label.nl, INDICATOR[k].kind) for k in COLUMNS}
 FORECAST: dict[str, tuple[str, str]] = {
     "budget": ("Budget", "money"),
     "realised": ("Gerealiseerd", "money"),
@@ -351,11 +348,7 @@ def gmsd_xlsx(rows: Sequence[Mapping[str, Any]], year: int, as_of: dt.date, regi
     ws["A1"] = f"Gemeentelijke Monitor Sociaal Domein {year}"
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = f"{region} · peildatum {as_of:%d-%m-%Y} · uit het berichtenverkeer (ook taakgericht: start/stop en CSV)"
-    kinds = {
-        "clients": "int", "inflow": "int", "outflow": "int", "median_duration_days": "int",
-        "sustainable_outflow_rate": "share", "waiting_median_days": "int", "waiting_within_norm_share": "share",
-        "cost_per_client_cents": "money", "objections": "int",
-    }  # fmt: skip
+    kinds = {i.key: i.kind for i in INDICATOR.values()}
     cols = [
         (k, h if k != "cost_per_client_cents" else "kosten per cliënt", kinds.get(k, "text"))
         for k, h in gmsd.COLUMNS.items()

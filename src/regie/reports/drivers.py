@@ -13,35 +13,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
-#: Driver key -> what a controller reads (the amount says whether it pushed up or down).
-LABELS = {
-    "inflow": gettext_noop("instroom"),
-    "outflow": gettext_noop("uitstroom"),
-    "duration": gettext_noop("doorlooptijd"),
-    "plan": gettext_noop("begroting tegenover vorig jaar"),
-    "cost_per_client": gettext_noop("kosten per cliënt"),
-    "price": gettext_noop("kosten per cliënt"),
-    "late_declarations": gettext_noop("late declaraties"),
-    "late": gettext_noop("late declaraties"),
-    "ibnr": gettext_noop("late declaraties"),
-    "volume": gettext_noop("volume"),
-    "stock": gettext_noop("cliënten in zorg aan het begin"),
-    "other": gettext_noop("overig"),
-    "residual": gettext_noop("overig"),
-}
+from regie.engine import registry
 
 
 def driver_label(key: str) -> str | None:
-    """A known driver's name in the user's language (Dutch by default), or None.
+    """A known driver's name (:data:`regie.engine.registry.FORECAST_DRIVERS`) in the user's
+    language (Dutch by default), or None.
 
     >>> driver_label("inflow"), driver_label("cost_per_client"), driver_label("weather")
     ('instroom', 'kosten per cliënt', None)
     """
-    label = LABELS.get(key, LABELS.get(key.removesuffix("_cents")))
-    return _(label) if label else None
+    return registry.driver_label(key, get_language())
 
 
 def _amount(value: Any) -> int | None:

@@ -29,6 +29,7 @@ import polars as pl
 
 from regie.engine import indicators as engine
 from regie.engine.catalog import Catalog
+from regie.engine.registry import INDICATORS
 from regie.formatting import whole_days, whole_euros
 from regie.monitor.figures import jsonable
 
@@ -56,15 +57,7 @@ COLUMNS: dict[str, str] = {
     "law": "wet",
     "type": "soort voorziening",
     "funding": "bekostiging",
-    "clients": "cliënten",
-    "inflow": "gestarte trajecten",
-    "outflow": "beëindigde trajecten",
-    "median_duration_days": "doorlooptijd mediaan (dagen)",
-    "sustainable_outflow_rate": "duurzame uitstroom (aandeel)",
-    "waiting_median_days": "wachttijd mediaan (dagen)",
-    "waiting_within_norm_share": "binnen wachttijdnorm (aandeel)",
-    "cost_per_client_cents": "kosten per cliënt (euro)",
-    "objections": "bezwaren en beroepen",
+    **{i.key: i.gmsd for i in INDICATORS if i.gmsd},
 }
 FUNDING_NAMES = {
     "pxq": "inspanningsgericht",

@@ -17,40 +17,38 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from regie.engine.registry import INDICATOR
 from regie.monitor import services
 from regie.monitor.figures import year_over_year
 from regie.monitor.models import Snapshot
 from regie.reports import charts
 from regie.site.models import Role
 from regie.site.pages.common import charts as chart_context
-from regie.site.pages.common import choice, names, only, period_for
+from regie.site.pages.common import choice, indicator_label, names, only, period_for
 from regie.site.roles import require_role
 
-#: The indicators compared per area: field, heading, how it is shown.
-FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("clients", "Cliënten", "number"),
-    ("inflow", "Instroom", "number"),
-    ("outflow", "Uitstroom", "number"),
-    ("median_duration_days", "Doorlooptijd (mediaan, dagen)", "number"),
-    ("waiting_median_days", "Wachttijd (mediaan, dagen)", "number"),
-    ("waiting_within_norm_share", "Binnen de wachttijdnorm", "share"),
-    ("sustainable_outflow_rate", "Duurzame uitstroom", "share"),
+#: The indicators compared per area (their headings: :data:`regie.engine.registry.INDICATORS`).
+FIELDS = (
+    "clients",
+    "inflow",
+    "outflow",
+    "median_duration_days",
+    "waiting_median_days",
+    "waiting_within_norm_share",
+    "sustainable_outflow_rate",
 )
 
 
 def _columns() -> list[dict[str, str]]:
-    labels = {
-        "clients": _("Cliënten"),
-        "inflow": _("Instroom"),
-        "outflow": _("Uitstroom"),
-        "median_duration_days": _("Doorlooptijd (mediaan, dagen)"),
-        "waiting_median_days": _("Wachttijd (mediaan, dagen)"),
-        "waiting_within_norm_share": _("Binnen de wachttijdnorm"),
-        "sustainable_outflow_rate": _("Duurzame uitstroom"),
-    }
     return [
-        {"field": f, "label": labels[f], "kind": kind, "prev": f"{f}_previous", "change": f"{f}_change"}
-        for f, _label, kind in FIELDS
+        {
+            "field": f,
+            "label": indicator_label(f),
+            "kind": "share" if INDICATOR[f].unit == "share" else "number",
+            "prev": f"{f}_previous",
+            "change": f"{f}_change",
+        }
+        for f in FIELDS
     ]
 
 
@@ -65,7 +63,7 @@ def areas(request: HttpRequest) -> HttpResponse:
     previous = only(period.rows(Snapshot.Kind.INDICATORS, services.previous_year_key(by)), segment=segment)
     with_areas = sorted({r["municipality"] for r in current}, key=nm.municipality)
     municipality = choice(request, "gemeente", with_areas) or (with_areas[0] if with_areas else None)
-    fields = [f for f, _label, _kind in FIELDS]
+    fields = list(FIELDS)
     rows = year_over_year(
         only(current, municipality=municipality), only(previous, municipality=municipality), ["area"], fields
     )

@@ -18,9 +18,11 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from regie.catalog import models as cat
+from regie.engine.registry import INDICATOR
 from regie.monitor import services
 from regie.monitor.models import Snapshot
 
@@ -28,7 +30,7 @@ Row = dict[str, Any]
 
 
 @dataclass
-class Period:
+class YearAsOf:
     """The year and as-of date a page shows, chosen in the URL or the latest there is."""
 
     year: int | None
@@ -72,12 +74,12 @@ def parse_date(text: str | None) -> dt.date | None:
         return None
 
 
-def period_for(request: HttpRequest) -> Period:
+def period_for(request: HttpRequest) -> YearAsOf:
     """The year (``?jaar=``) and as-of date (``?peildatum=``) of the request, defaulting to the
     latest year with snapshots and its latest as-of date."""
     available = services.available()
     if not available:
-        return Period(None, None)
+        return YearAsOf(None, None)
     years = sorted(available, reverse=True)
     try:
         year = int(request.GET.get("jaar", ""))
@@ -89,7 +91,7 @@ def period_for(request: HttpRequest) -> Period:
     as_of = parse_date(request.GET.get("peildatum"))
     if as_of not in dates:
         as_of = dates[0]
-    return Period(year, as_of, years, dates)
+    return YearAsOf(year, as_of, years, dates)
 
 
 def url_with(request: HttpRequest, **changes: Any) -> str:
@@ -247,3 +249,8 @@ def charts(**specs: Mapping[str, Any] | None) -> dict[str, SafeString]:
 
 
 Formatter = Callable[[Any], str]
+
+
+def indicator_label(key: str) -> str:
+    """An indicator's heading (:data:`regie.engine.registry.INDICATORS`) in the user's language."""
+    return INDICATOR[key].label.get(get_language())

@@ -29,9 +29,10 @@ from regie.reports.drivers import basis_name, budget_basis, compared_lines, driv
 from regie.site.models import Role
 from regie.site.pages.common import (
     Column,
-    Period,
+    YearAsOf,
     choice,
     headers,
+    indicator_label,
     label_rows,
     names,
     only,
@@ -155,7 +156,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "regie/grip/overview.html", context)
 
 
-def _history(period: Period, municipality: str, segment: str) -> list[dict[str, Any]]:
+def _history(period: YearAsOf, municipality: str, segment: str) -> list[dict[str, Any]]:
     """The forecast as of each month end, with why it moved (the service's change drivers)."""
     rows = only(period.rows(Snapshot.Kind.FORECAST_HISTORY), municipality=municipality, segment=segment)
     return [
@@ -210,9 +211,9 @@ def segment_detail(request: HttpRequest, municipality: str, segment: str) -> Htt
     specs = chart_context(
         history=charts.history_chart(history),
         providers=provider_spec,
-        clients=charts.monthly_chart(monthly, "clients", _("Cliënten")),
-        inflow=charts.monthly_chart(monthly, "inflow", _("Instroom"), colour="#8a5300"),
-        outflow=charts.year_compare_lines(monthly, monthly_before, "outflow", _("Uitstroom"), period.year),
+        clients=charts.monthly_chart(monthly, "clients", indicator_label("clients")),
+        inflow=charts.monthly_chart(monthly, "inflow", indicator_label("inflow"), colour="#8a5300"),
+        outflow=charts.year_compare_lines(monthly, monthly_before, "outflow", indicator_label("outflow"), period.year),
         waiting=charts.year_compare_lines(
             monthly, monthly_before, "waiting_median_days", _("Wachttijd (mediaan)"), period.year, unit=_("dagen")
         ),
@@ -270,7 +271,7 @@ def provider_months(request: HttpRequest, municipality: str, segment: str, agb: 
     table = [by_month[m] for m in sorted(by_month)]
     specs = chart_context(
         paid=charts.payments_chart(payments, _("Verschuldigd")),
-        clients=charts.monthly_chart(months, "clients", _("Cliënten")),
+        clients=charts.monthly_chart(months, "clients", indicator_label("clients")),
     )
     context = {
         "period": period,

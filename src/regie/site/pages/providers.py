@@ -29,6 +29,7 @@ from regie.site.models import Role
 from regie.site.pages.common import (
     Column,
     headers,
+    indicator_label,
     label_rows,
     names,
     only,
@@ -43,19 +44,24 @@ from regie.site.pages.grip import contract_ceilings, decorate
 from regie.site.roles import require_role
 from regie.traffic import models as tm
 
+#: The indicators in the list of providers, in order.
+LIST_INDICATORS = (
+    "clients",
+    "agreed_clients",
+    "inflow",
+    "outflow",
+    "median_duration_days",
+    "sustainable_outflow_rate",
+    "waiting_median_days",
+    "cost_per_client_cents",
+)
+
 
 def list_columns() -> list[Column]:
     return [
         Column("provider_name", _("Aanbieder")),
         Column("segment", _("Segment")),
-        Column("clients", _("Cliënten"), True),
-        Column("agreed_clients", _("Afgesproken"), True),
-        Column("inflow", _("Instroom"), True),
-        Column("outflow", _("Uitstroom"), True),
-        Column("median_duration_days", _("Doorlooptijd (mediaan, dagen)"), True),
-        Column("sustainable_outflow_rate", _("Duurzame uitstroom"), True),
-        Column("waiting_median_days", _("Wachttijd (mediaan, dagen)"), True),
-        Column("cost_per_client_cents", _("Kosten per cliënt"), True),
+        *(Column(key, indicator_label(key), True) for key in LIST_INDICATORS),
         Column("signals_open", _("Open signalen"), True),
     ]
 
@@ -155,7 +161,7 @@ def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
         else None,
     }
     for card in cards:
-        series = {field: _(name) for field, name in TREND_SERIES.items()}  # the same words as the tables
+        series = {field: indicator_label(field) for field in TREND_SERIES}
         spec = charts.trend_chart(card.get("trend", []), series, _("Cliënten, instroom en uitstroom"))
         if spec:
             specs[f"chart_trend_{card['segment']}"] = spec

@@ -19,7 +19,7 @@ from regie.monitor.models import Snapshot
 from regie.reports import documents
 from regie.site.audit import audit
 from regie.site.models import Role
-from regie.site.pages.common import Period, names, period_for, require
+from regie.site.pages.common import YearAsOf, names, period_for, require
 from regie.site.roles import ALL_ROLES, require_role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,7 +32,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-def _ready(period: Period) -> Period:
+def _ready(period: YearAsOf) -> YearAsOf:
     require(period.ready)
     return period
 
@@ -57,7 +57,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     return render(request, "regie/reports/index.html", context)
 
 
-def _stamp(period: Period) -> str:
+def _stamp(period: YearAsOf) -> str:
     assert period.as_of is not None
     return f"{period.year}-per-{period.as_of:%Y%m%d}"
 
