@@ -224,12 +224,10 @@ def step_down(episodes: pl.DataFrame, query: Query, *, where: Where | None = Non
 def sustainable_outflow_rate(episodes: pl.DataFrame, query: Query, *, where: Where | None = None) -> pl.DataFrame:
     """``sustainable_outflow_rate`` alone (:func:`~regie.engine.indicators.follow_up.add_sustainable_outflow`).
 
-    >>> eps = frames.frame("episodes", [
-    ...     {"client": "a", "domain": "jeugd", "start": dt.date(2024, 1, 1), "start_arrival": dt.date(2024, 1, 1),
-    ...      "end": dt.date(2025, 1, 31), "end_arrival": dt.date(2025, 2, 1)},
-    ...     {"client": "a", "domain": "jeugd", "start": dt.date(2025, 7, 1), "start_arrival": dt.date(2025, 7, 1)},
-    ...     {"client": "b", "domain": "jeugd", "start": dt.date(2024, 1, 1), "start_arrival": dt.date(2024, 1, 1),
-    ...      "end": dt.date(2025, 2, 28), "end_arrival": dt.date(2025, 3, 1)}])
+    >>> rows = [("a", dt.date(2024, 1, 1), dt.date(2025, 1, 31)), ("a", dt.date(2025, 7, 1), None),
+    ...         ("b", dt.date(2024, 1, 1), dt.date(2025, 2, 28))]
+    >>> eps = frames.frame("episodes", [{"client": c, "domain": "jeugd", "start": s, "start_arrival": s, "end": e,
+    ...                                 "end_arrival": e} for c, s, e in rows])
     >>> sustainable_outflow_rate(eps, Query.of(year=2025, as_of=dt.date(2025, 12, 31))).rows()
     [(0.5,)]
     >>> sustainable_outflow_rate(eps, Query.of(year=2025, as_of=dt.date(2025, 6, 30))).rows()
