@@ -376,9 +376,13 @@ def test_per_client_price_pays_counted_clients_up_to_the_agreement() -> None:
     model = fit(per_client_case(), dt.date(2025, 6, 30))
     (row,) = model.rows_
     assert row.forecast == row.low == row.high == 5_600_000
-    # realised = the advances so far: 6 months of (5 + 3) x 8,000 / 12
-    assert row.realised == 3_200_000
-    assert row.ibnr == 0  # everybody in care has been declared
+    # realised = what the rules make due on the clients counted so far (everybody in care
+    # has been declared: the whole 56,000); the advances paid beside it: 6 months of
+    # (5 + 3) x 8,000 / 12
+    assert row.realised == 5_600_000
+    assert row.advances == 3_200_000
+    assert row.ibnr == 0
+    assert row.remaining == 0
     assert row.realised + row.ibnr + row.remaining == row.forecast
     assert not row.warning
     providers = {p.provider: p for p in model.providers_}

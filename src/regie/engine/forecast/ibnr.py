@@ -2,8 +2,14 @@
 
 Definitions
 -----------
-- **Delay** of a declaration row: its arrival month minus its care month, in months (a
-  declaration for January that arrives in March has delay 2).
+- **Delay** of a declaration row: its arrival period minus its care month, in months (a
+  declaration for January that arrives in March has delay 2). The arrival periods are
+  months that **end on the as-of day** (:func:`arrival_period`): as of the 5th, a period
+  runs from the 6th of one month to the 5th of the next. As of a month end they are the
+  calendar months. So the latest diagonal of the triangle is as complete as every earlier
+  one, whatever the day: as of the 1st, the declarations of the month that just ended are
+  still to come, and a pattern learnt on whole calendar months would read that month as
+  declared (its share at delay 1 reached) and lose it.
 - **Money due** of a row (:func:`payable_rows`): what the deadline rule lets through. An
   accepted row that arrived after its contract's deadline (``Contract.deadline_for``) is
   stored and shown but never paid, so it makes 0 due; a credit (negative amount) always
@@ -115,11 +121,32 @@ def match_contracts(catalog: Catalog, df: pl.DataFrame) -> pl.DataFrame:
     return df.sort("_row").drop("_row", "_care_m", "rule")
 
 
+def arrival_period(column: str, as_of: dt.date) -> pl.Expr:
+    """The month index of the period a date falls in, periods ending on ``as_of``'s day of
+    the month (the last day of a shorter month; calendar months when ``as_of`` is a month
+    end). The period that holds ``as_of`` is ``as_of``'s month.
+
+    >>> df = pl.DataFrame({"a": [dt.date(2025, 5, 5), dt.date(2025, 5, 6), dt.date(2025, 2, 28)]})
+    >>> day = dt.date(2025, 6, 5)
+    >>> [m - month_index(day) for m in df.select(arrival_period("a", day)).to_series()]
+    [-1, 0, -3]
+    >>> [m - month_index(day) for m in df.select(arrival_period("a", dt.date(2025, 6, 30))).to_series()]
+    [-1, -1, -4]
+    """
+    months = month_index_expr(column)
+    if as_of == month_of(month_index(as_of) + 1) - dt.timedelta(days=1):
+        return months.alias("arrival_m")
+    last_day = pl.min_horizontal(pl.lit(as_of.day), pl.col(column).dt.month_end().dt.day().cast(pl.Int64))
+    later = (pl.col(column).dt.day().cast(pl.Int64) > last_day).cast(pl.Int64)
+    return (months + later).alias("arrival_m")
+
+
 def payable_rows(catalog: Catalog, declarations: pl.DataFrame, *, as_of: dt.date) -> pl.DataFrame:
     """Accepted declaration rows that arrived by ``as_of``, with the money they make due.
 
     Adds ``contract`` and ``deadline`` (:func:`match_contracts`), ``due_cents`` (see the
-    module docstring), ``care_m``/``arrival_m`` (month indices) and ``delay`` (months).
+    module docstring), ``care_m`` (month index), ``arrival_m`` (the index of the arrival
+    period, :func:`arrival_period`) and ``delay`` (months).
 
     >>> from regie.engine.catalog import Contract, Segment
     >>> c = Contract("k", "12345678", "S", ("0983",), dt.date(2025, 1, 1), dt.date(2025, 12, 31), tariffs={"45": 1})
@@ -129,14 +156,14 @@ def payable_rows(catalog: Catalog, declarations: pl.DataFrame, *, as_of: dt.date
     ...      "care_month": dt.date(2025, 1, 1), "arrival": dt.date(2025, 3, 15), "amount_cents": 100},
     ...     {"line_id": "b", "provider": "12345678", "segment": "S", "municipality": "0983",
     ...      "care_month": dt.date(2025, 1, 1), "arrival": dt.date(2025, 3, 16), "amount_cents": 50}])
-    >>> payable_rows(cat, d, as_of=dt.date(2025, 4, 1)).select("line_id", "delay", "due_cents").rows()
+    >>> payable_rows(cat, d, as_of=dt.date(2025, 4, 30)).select("line_id", "delay", "due_cents").rows()
     [('a', 2, 100), ('b', 2, 0)]
     """
     df = frames.as_of(frames.conform("declarations", declarations), "declarations", as_of)
     df = df.filter(pl.col("accepted").fill_null(True))
     df = df.with_columns(
         month_index_expr("care_month").alias("care_m"),
-        month_index_expr("arrival").alias("arrival_m"),
+        arrival_period("arrival", as_of),
         pl.col("amount_cents").fill_null(0),
     )
     df = match_contracts(catalog, df)

@@ -3,11 +3,17 @@
 forecast = realised + IBNR + remaining, with an 80 % range, for the care of one year:
 
 - **realised**: what the funding rules make due for care of the year, reported by the as-of
-  date: the payment ledger (:func:`regie.engine.funding.ledger`) as of that date, without
-  the segment ceiling's cuts (the forecast is compared with that ceiling, so it must not be
-  cut by it; a contract's own ceiling does apply);
-- **IBNR**: expected still to arrive for care months up to the as-of month;
-- **remaining**: expected for the care months still to come.
+  date: the payment ledger (:func:`regie.engine.funding.ledger`) as of that date, per-client
+  contracts settled provisionally on the clients counted so far (their advances are shown
+  beside it, ``advances``), without the segment ceiling's cuts (the forecast is compared
+  with that ceiling, so it must not be cut by it; a contract's own ceiling does apply);
+- **IBNR**: expected still to arrive for the care months that have begun by the as-of date,
+  the running month as a whole month (the rest of it simulated);
+- **remaining**: expected for the care months that have not begun.
+
+On every day of the month the same year-end is estimated: the development pattern counts
+delays in periods that end on the as-of day (:func:`~regie.engine.forecast.ibnr.arrival_period`),
+and the simulation starts with the rest of the running month.
 
 How each funding model turns care into money
 --------------------------------------------
@@ -23,8 +29,9 @@ How each funding model turns care into money
   contract (the settlement rule of :mod:`regie.engine.funding`); counted clients = clients
   counted now + pending clients (in care this year, not yet counted) that will be + new
   clients from the simulated new episodes (:func:`~regie.engine.forecast.money.client_ratios`).
-  Realised is what the ledger has made due so far (the advances); IBNR is the value of the
-  pending clients; remaining the rest.
+  Realised is what the clients counted so far make due (the provisional settlement); IBNR
+  what the pending clients and the running month's new clients add; remaining what the new
+  clients of the months not begun add (:func:`_settlement_steps`).
 - *Lump sum, population*: the money is fixed: the year's instalments (the ledger as of the
   year's last day). Beside it the row shows the real care cost (clients x the contract's
   tariff per client, the basis of the lump sum) and the clients with their range, and it
@@ -87,7 +94,6 @@ from regie.engine.forecast.base import (
     Floats,
     Range,
     cents,
-    days_in_month,
     lognormal_multipliers,
     month_index,
     month_of,
@@ -103,7 +109,7 @@ from regie.engine.forecast.money import (
     paid_share,
     price_index,
 )
-from regie.engine.forecast.stockflow import Simulation, StockFlow, client_months
+from regie.engine.forecast.stockflow import Simulation, StockFlow, client_months, last_settled_month
 from regie.engine.forecast.warning import DRIVERS, Volumes, client_drivers, driver_list, volume_drivers, warning
 from regie.engine.funding import (
     AgreedChange,
@@ -126,7 +132,9 @@ TRIANGLE_MONTHS = 36
 class ForecastRow:
     """One row of the forecast: a municipality x segment, or a provider within it.
 
-    Amounts in cents; ``realised + ibnr + remaining == forecast``. ``drivers`` splits
+    Amounts in cents; ``realised + ibnr + remaining == forecast``. ``advances`` are the
+    advances paid by the as-of date (per-client price; 0 under the other models), shown
+    beside ``realised``, which is what the funding rules make due. ``drivers`` splits
     ``forecast - budget`` (for a lump sum: ``care_cost - budget``) into the parts of
     :mod:`~regie.engine.forecast.warning`. ``clients`` is the range of the clients that
     count (per-client price) or are in care (lump sum) in the year.
@@ -148,6 +156,7 @@ class ForecastRow:
     high: int
     warning: bool
     drivers: tuple[tuple[str, float], ...] = ()
+    advances: int = 0
     clients: Range | None = None
     expected_clients: float | None = None
     care_cost: Range | None = None
@@ -174,6 +183,7 @@ class ForecastRow:
         if self.provider is not None:
             out["provider"] = self.provider
         out["funding_model"] = self.funding_model
+        out["advances"] = self.advances
         out["ceiling"] = self.ceiling
         if self.clients is not None:
             out["clients"] = {
@@ -241,6 +251,42 @@ def _uncertain_rate(rng: np.random.Generator, rate: float, n: float, paths: int)
 def _settle(clients: Floats, cap: float, price: int) -> Floats:
     """min(clients, cap) x price in whole cents, halves up (the settlement rule, per path)."""
     return np.asarray(np.floor(np.minimum(clients, cap) * price + 0.5), dtype=np.float64)
+
+
+def _split(amount: Floats, weights: Sequence[Floats]) -> list[Floats]:
+    """``amount`` (per path) split in proportion to ``weights`` (per path; equal where all are 0)."""
+    total = sum(weights, np.zeros_like(amount))
+    safe = np.where(total > 0, total, 1.0)
+    return [amount * np.where(total > 0, w / safe, 1.0 / len(weights)) for w in weights]
+
+
+def _settlement_steps(
+    realised: Sequence[float],
+    counted: Sequence[float],
+    begun: Sequence[Floats],
+    final: Sequence[Floats],
+    cap: float,
+    price: int,
+) -> tuple[list[Floats], list[Floats]]:
+    """A per-client contract's money beyond what is due now, per member (municipality) and
+    path, in two steps that are never negative: (IBNR, remaining).
+
+    F0 = what the clients counted so far make due (``realised``, the ledger's provisional
+    settlement); F1 = min(clients of the months begun, cap) x price (the counted clients,
+    the pending ones that will count, and the new ones of the running month); F2 = the same
+    for all the year's clients. IBNR = F1 - F0, remaining = F2 - F1, each split over the
+    members by the clients that step adds.
+
+    >>> ibnr, rest = _settlement_steps([300.0], [3.0], [np.array([4.0])], [np.array([7.0])], 5, 100)
+    >>> float(ibnr[0][0]), float(rest[0][0])
+    (100.0, 100.0)
+    """
+    f0 = float(sum(realised))
+    f1 = np.maximum(_settle(sum(begun, np.zeros_like(begun[0])), cap, price), f0)
+    f2 = np.maximum(_settle(sum(final, np.zeros_like(final[0])), cap, price), f1)
+    added = [np.maximum(b - c, 0.0) for b, c in zip(begun, counted, strict=True)]
+    later = [np.maximum(f - b, 0.0) for f, b in zip(final, begun, strict=True)]
+    return _split(f1 - f0, added), _split(f2 - f1, later)
 
 
 class YearEndForecast(Estimator):
@@ -320,7 +366,6 @@ class YearEndForecast(Estimator):
         self._k = k = month_index(as_of)
         self._y0 = y0 = month_index(dt.date(year, 1, 1))
         self._y_end = y_end = y0 + 11
-        self._horizon = max(0, y_end + 12 - k)
         raw_eps = frames.conform("episodes", episodes)
         raw_decl = frames.as_of(frames.conform("declarations", declarations), "declarations", as_of)
         settings = {
@@ -329,6 +374,9 @@ class YearEndForecast(Estimator):
             "inflow_drift": self.inflow_drift,
         }
         self.stockflow_ = StockFlow(**settings).fit(raw_eps, as_of=as_of)  # type: ignore[arg-type]
+        # the simulated months: the rest of the running month (unless as of a month end) to
+        # the end of next year
+        self._horizon = max(0, y_end + 12 - self.stockflow_.first_ + 1)
         plan_day = min(dt.date(year - 1, 12, 31), as_of)
         self.plan_stockflow_ = StockFlow(**settings).fit(raw_eps, as_of=plan_day)  # type: ignore[arg-type]
         self._plan_day = plan_day
@@ -337,9 +385,16 @@ class YearEndForecast(Estimator):
         self._first = first
         self._cm = client_months(self.stockflow_.episodes_, first=month_of(first), as_of=as_of, by=CELL)
         now_lines = ledger(
-            catalog, raw_decl, year=year, as_of=as_of, agreed_changes=agreed_changes, reallocations=reallocations
+            catalog,
+            raw_decl,
+            year=year,
+            as_of=as_of,
+            agreed_changes=agreed_changes,
+            reallocations=reallocations,
+            provisional=True,
         )
         self._realised = _sum_lines(now_lines)
+        self._advances = _sum_lines(line for line in now_lines if line.kind == "advance")
         self._declared_money = _sum_lines(line for line in now_lines if line.kind == "declaration")
         empty = frames.frame("declarations")
         fixed_segments = {s.code for s in catalog.segments if s.funding_model in FIXED_MODELS}
@@ -415,11 +470,19 @@ class YearEndForecast(Estimator):
         return self.stockflow_.simulate(municipality, segment, self._horizon, rng, self.n_paths)
 
     def _year_slice(self) -> tuple[slice, slice]:
-        """Positions of this year's and next year's months in a simulation."""
-        first = self._k + 1
+        """Positions of this year's and next year's months in a simulation (this year's
+        starting with the rest of the running month, when the simulation holds it)."""
+        first = self.stockflow_.first_
         this = slice(max(0, self._y0 - first), max(0, self._y_end - first + 1))
         nxt = slice(max(0, self._y_end + 1 - first), max(0, self._y_end + 12 - first + 1))
         return this, nxt
+
+    def _begun_slices(self) -> tuple[slice, slice]:
+        """This year's positions in a simulation split in two: the rest of the running month
+        (a month that has begun: its money is IBNR) and the months not begun (remaining)."""
+        this, _ = self._year_slice()
+        running = int(self.stockflow_.first_ == self._k and this.start == 0 and this.stop > 0)
+        return slice(this.start, this.start + running), slice(this.start + running, this.stop)
 
     def _cell_arrays(self, sim: Simulation, cells: Sequence[str], attr: str) -> Floats:
         """A simulation array re-indexed to ``cells`` (zeros for a provider it does not know)."""
@@ -432,9 +495,11 @@ class YearEndForecast(Estimator):
         return out
 
     def _realised_of(self, municipality: str, segment: str, provider: str) -> float:
-        return float(
-            sum(v for (c, p, s, m), v in self._realised.items() if (p, s, m) == (provider, segment, municipality))
-        )
+        return _cell_sum(self._realised, municipality, segment, provider)
+
+    def _advances_of(self, municipality: str, segment: str, provider: str | None) -> float:
+        """Advances paid by the as-of date (per-client price), of a provider or the whole group."""
+        return _cell_sum(self._advances, municipality, segment, provider)
 
     def _providers_in(self, table: dict[tuple[str, str, str, str], int], municipality: str, segment: str) -> set[str]:
         return {p for (_c, p, s, m) in table if s == segment and m == municipality}
@@ -506,7 +571,7 @@ class YearEndForecast(Estimator):
     ) -> dict[str, tuple[float, float, float]]:
         """Per provider, the plan: the year from the opening stock at last year's rates."""
         sf0 = self.plan_stockflow_
-        first0 = sf0.month_ + 1
+        first0 = sf0.first_
         start = max(0, self._y0 - first0)
         horizon = start + 12
         e = sf0.expected(municipality, segment, horizon)
@@ -547,7 +612,8 @@ class YearEndForecast(Estimator):
     def _declared(self, segment: str, model: str, munis: Sequence[str]) -> list[_Unit]:
         k, y0, y_end = self._k, self._y0, self._y_end
         groups_cl, pooled_cl, thick = self._patterns(segment, munis)
-        this, nxt = self._year_slice()
+        _, nxt = self._year_slice()
+        running, later = self._begun_slices()
         P = self.n_paths
         idx_next = price_index(self.catalog_, segment, self.year_, self.year_ + 1)
         pay = self._pay.filter(pl.col("segment") == segment)
@@ -568,16 +634,16 @@ class YearEndForecast(Estimator):
             .agg(pl.len())
             .iter_rows()
         }
-        frac_rest = (days_in_month(k) - self.as_of_.day) / days_in_month(k)
         eps = self.stockflow_.episodes_.filter(pl.col("segment") == segment)
-        spread = client_cost_spread(pay, eps, first=k - 12, last=k - 1, as_of=self.as_of_)
+        settled = last_settled_month(self.as_of_)
+        spread = client_cost_spread(pay, eps, first=settled - 11, last=settled, as_of=self.as_of_)
         index_of_year = {
             y: price_index(self.catalog_, segment, y, self.year_) for y in range(self._first // 12, k // 12 + 1)
         }
         cells_all: list[tuple[str, str]] = []
         paths: dict[tuple[str, str], Floats] = {}
         next_paths: dict[tuple[str, str], Floats] = {}
-        ibnr_mean: dict[tuple[str, str], float] = {}
+        ibnr_paths: dict[tuple[str, str], Floats] = {}
         money_rate: dict[tuple[str, str], float] = {}
         prior_money: dict[tuple[str, str], float] = {}
         prior_months: dict[tuple[str, str], float] = {}
@@ -650,6 +716,7 @@ class YearEndForecast(Estimator):
             sim_cm = self._cell_arrays(sim, cells, "client_months")
             cl_cells: dict[str, float] = {}
             bf_cells: dict[str, float] = {}
+            bf_rest: dict[str, float] = {}
             se_sq = 0.0
             for p in cells:
                 cm_p = sum(cm_table.get((muni, p, o), 0.0) for o in window)
@@ -658,6 +725,7 @@ class YearEndForecast(Estimator):
                 c_p = z_p * raw + (1 - z_p) * c_group
                 cl_ibnr = 0.0
                 bf_ibnr = 0.0
+                bf_rest[p] = 0.0
                 for o in range(max(y0, self._first), min(k, y_end) + 1):
                     age = k - o
                     s = s_at(age)
@@ -665,10 +733,11 @@ class YearEndForecast(Estimator):
                     if age >= mature_age and s > 0:
                         cl_ibnr += value * (1 / s - 1)
                     else:
-                        exposure = cm_table.get((muni, p, o), 0.0)
+                        # Bornhuetter-Ferguson on the whole month: its client-months to the
+                        # as-of date here, the rest of the running month from the simulation
+                        bf_ibnr += cm_table.get((muni, p, o), 0.0) * c_p * (1 - s)
                         if o == k:
-                            exposure += stock_count.get((muni, p), 0) * frac_rest
-                        bf_ibnr += exposure * c_p * (1 - s)
+                            bf_rest[p] = c_p * (1 - s)
                 cl_cells[p] = cl_ibnr
                 bf_cells[p] = bf_ibnr
                 money_rate[(muni, p)] = c_p * kappa
@@ -691,14 +760,21 @@ class YearEndForecast(Estimator):
             for j, p in enumerate(cells):
                 c = (muni, p)
                 weight = cl_cells[p] / cl_total if cl_total > 0 else 1.0 / len(cells)
-                ibnr = cl_cells[p] * kappa + se_year * kappa * z * weight + bf_cells[p] * kappa * mult * current_noise
+                rest = sim_cm[:, j, running].sum(axis=1)
+                bf = (bf_cells[p] + rest * bf_rest[p]) * kappa * mult * current_noise
+                ibnr = cl_cells[p] * kappa + se_year * kappa * z * weight + bf
                 months = sim_cm[:, j, :] * month_noise
-                remaining = months[:, this].sum(axis=1) * money_rate[c] * mult
+                remaining = months[:, later].sum(axis=1) * money_rate[c] * mult
                 paths[c] = self._realised_of(muni, segment, p) + ibnr + remaining
                 next_paths[c] = months[:, nxt].sum(axis=1) * money_rate[c] * mult_next * idx_next
-                ibnr_mean[c] = float(ibnr.mean())
+                ibnr_paths[c] = ibnr
                 cells_all.append(c)
         self._contract_ceilings(segment, paths)
+        # a contract ceiling takes from what comes last: the months not begun, then the IBNR
+        ibnr_mean = {
+            c: float(np.minimum(v, paths[c] - self._realised_of(c[0], segment, c[1])).mean())
+            for c, v in ibnr_paths.items()
+        }
         units: list[_Unit] = []
         for muni in munis:
             cells = [p for (m, p) in cells_all if m == muni]
@@ -835,12 +911,15 @@ class YearEndForecast(Estimator):
     def _per_client(self, segment: str, munis: Sequence[str]) -> list[_Unit]:
         P = self.n_paths
         this, nxt = self._year_slice()
+        running, later = self._begun_slices()
         counted = self._counted.filter(pl.col("segment") == segment)
         in_care = self._in_care.filter(pl.col("segment") == segment)
         opening = self._opening_clients(segment, self.as_of_)
         opening_plan = self._opening_clients(segment, self._plan_day)
         clients: dict[tuple[str, str], Floats] = {}
         known_only: dict[tuple[str, str], Floats] = {}
+        begun: dict[tuple[str, str], Floats] = {}
+        counted_n: dict[tuple[str, str], float] = {}
         next_clients: dict[tuple[str, str], Floats] = {}
         stock_counted: dict[tuple[str, str], float] = {}
         plan_stock: dict[tuple[str, str], float] = {}
@@ -874,9 +953,12 @@ class YearEndForecast(Estimator):
                 pending = care.join(mine, on="client", how="anti")
                 pend = _draw(rng, np.full(P, float(pending.height)), pending_rate)
                 base = float(mine.height) + pend
-                new = _draw(rng, starts[:, j, this].sum(axis=1), start_rate)
-                clients[(muni, p)] = base + new
+                new_running = _draw(rng, starts[:, j, running].sum(axis=1), start_rate)
+                new_later = _draw(rng, starts[:, j, later].sum(axis=1), start_rate)
+                counted_n[(muni, p)] = float(mine.height)
                 known_only[(muni, p)] = base
+                begun[(muni, p)] = base + new_running
+                clients[(muni, p)] = new_later
                 end_alive = alive[:, j, this.stop - 1] if this.stop > this.start else np.zeros(P)
                 next_clients[(muni, p)] = _draw(rng, end_alive, r.stock) + _draw(
                     rng, starts[:, j, nxt].sum(axis=1), r.per_start_year
@@ -889,7 +971,11 @@ class YearEndForecast(Estimator):
                     float(opening_plan.filter((pl.col("municipality") == muni) & (pl.col("provider") == p)).height)
                     * r.stock
                 )
-        self._steer(segment, munis, clients, known_only)
+        # the running month's new clients take the room under the agreements first, then
+        # those of the months to come take what is left
+        self._steer(segment, munis, begun, known_only)
+        clients = {c: begun[c] + clients[c] for c in clients}
+        self._steer(segment, munis, clients, begun)
         money: dict[tuple[str, str], Floats] = {}
         ibnr: dict[tuple[str, str], float] = {}
         next_money: dict[tuple[str, str], Floats] = {}
@@ -916,31 +1002,24 @@ class YearEndForecast(Estimator):
                 reallocations=self.reallocations_,
             )
             cap = float(deal.agreed) * (1 + contract.band)
-            total = sum((clients[c] for c in members), np.zeros(P))
-            settled = _settle(total, cap, deal.price)
-            known_total = sum((known_only[c] for c in members), np.zeros(P))
-            realised_known = _settle(known_total, cap, deal.price)
-            counted_now = float(
-                sum(
-                    counted.filter((pl.col("municipality") == m) & (pl.col("provider") == p))
-                    .select("client")
-                    .unique()
-                    .height
-                    for m, p in members
-                )
-            )
-            floor_value = float(_settle(np.array([counted_now]), cap, deal.price)[0])
+            realised = [self._realised_of(m, segment, p) for m, p in members]
             finished = self.as_of_ >= settlement_date(contract, self.year_)
+            steps = _settlement_steps(
+                realised,
+                [counted_n[c] for c in members],
+                [begun[c] for c in members],
+                [clients[c] for c in members],
+                cap,
+                deal.price,
+            )
             weights = municipality_weights(self.catalog_, contract, self.year_)
             weight_total = sum(weights.values())
-            for c in members:
-                part = np.where(total > 0, clients[c] / np.where(total > 0, total, 1.0), 1.0 / len(members))
+            for i, c in enumerate(members):
                 if finished:
-                    money[c] = np.full(P, self._realised_of(c[0], segment, c[1]))
+                    money[c] = np.full(P, realised[i])
                 else:
-                    money[c] = settled * part
-                    if self.as_of_ >= dt.date(self.year_, 1, 1):  # before the year nothing is past
-                        ibnr[c] = float(((realised_known - floor_value) * part).mean())
+                    money[c] = realised[i] + steps[0][i] + steps[1][i]
+                    ibnr[c] = float(steps[0][i].mean())
                 share = weights.get(c[0], 0) / weight_total if weight_total > 0 else 1.0 / len(members)
                 value[c] = (float(deal.price), float(deal.agreed) * share)
                 provider_budget[c] = cents(deal.budget * share)
@@ -1194,7 +1273,9 @@ class YearEndForecast(Estimator):
             span = Range.fixed(span.mean)
         forecast = cents(span.mean)
         realised = 0 if next_year else cents(u.realised)
-        ibnr = 0 if next_year else cents(u.ibnr)
+        # rounded as a running total, so a remainder of 0 stays 0 (never -1 cent)
+        ibnr = 0 if next_year else cents(u.realised + u.ibnr) - realised
+        advances = 0 if next_year else cents(self._advances_of(u.municipality, u.segment, u.provider))
         budget = u.next_budget if next_year else u.budget
         ceiling = u.next_ceiling if next_year else u.ceiling
         if u.provider is not None and next_year:
@@ -1217,6 +1298,7 @@ class YearEndForecast(Estimator):
             budget=budget,
             ceiling=ceiling,
             realised=realised,
+            advances=advances,
             ibnr=ibnr,
             remaining=forecast - realised - ibnr,
             forecast=forecast,
@@ -1240,6 +1322,15 @@ def _sum_lines(lines: Any) -> dict[tuple[str, str, str, str], int]:
         key = (line.contract, line.provider, line.segment, line.municipality)
         out[key] = out.get(key, 0) + line.amount_cents
     return out
+
+
+def _cell_sum(
+    table: dict[tuple[str, str, str, str], int], municipality: str, segment: str, provider: str | None
+) -> float:
+    """The cents of one provider (all when None) in a municipality x segment, over its contracts."""
+    return float(
+        sum(v for (_c, p, s, m), v in table.items() if (s, m) == (segment, municipality) and provider in (None, p))
+    )
 
 
 def _ratio_sum(pairs: Any) -> tuple[float, float] | None:

@@ -12,8 +12,10 @@ Definitions
   it counts as long-running, in the last duration bin.
 - **Exit hazard** h(d): of the episodes in care at duration d in a month of the window,
   the share that ended in that month (a life table on person-months, :func:`life_table`).
-  The window is the ``window_months`` months before the as-of month (the as-of month itself
-  is left out: many of its stops are still on their way). Bins with fewer than
+  The window is the ``window_months`` months that ended at least a month before the as-of
+  date (:func:`last_settled_month`): as of a month end the months before the as-of month, as
+  of another day the months before the previous one (the stops of the month that just
+  ended are still on their way, as those of the as-of month are at a month end). Bins with fewer than
   ``min_at_risk`` person-months are pooled with the next ones; every duration from
   ``max_duration`` on shares one bin. Per calendar month a seasonal factor and per provider
   a factor (observed / expected exits, shrunk towards 1 by ``shrink`` pseudo-exits) scale
@@ -39,6 +41,13 @@ drawn per path: its estimation error, then a random walk of ``inflow_drift`` per
 the level can drift further the further ahead), and the exits of every monthly cohort of
 new episodes. A month of care counts 1, the month of an exit 1/2, the month of a
 start 1/2 (1/3 when the episode ends in the month it starts).
+
+The simulation starts on the day after the as-of date: when that is not the 1st of a
+month, its first month is **the rest of the running month** (:attr:`StockFlow.rest_` of
+it): the stock's exits in those days (the hazard of the month to that power), the starts
+of those days (the month's starts times ``rest_``) and their client-months, which count
+``rest_`` of a month's. So the cohort of new episodes of the running month is never lost,
+whatever the day (as of the 1st, a whole month of starts is still to come).
 """
 
 from __future__ import annotations
@@ -55,6 +64,7 @@ from regie.engine.forecast.base import (
     CELL,
     Estimator,
     Floats,
+    days_in_month,
     month_end,
     month_index,
     month_index_expr,
@@ -120,6 +130,17 @@ def client_months(episodes: pl.DataFrame, *, first: dt.date, as_of: dt.date, by:
         pl.col("client").n_unique().cast(pl.Int64).alias("clients"),
     )
     return out.sort([*keys, "month"]).select(list(schema))
+
+
+def last_settled_month(as_of: dt.date) -> int:
+    """The last month (index) that ended at least a month before ``as_of``: its stops (and
+    declarations) have had as long to arrive on every day as the month before the as-of
+    month has at a month end. The exit hazards are learnt up to it.
+
+    >>> [month_of(last_settled_month(dt.date(2025, 6, d))) for d in (30, 1, 5)]
+    [datetime.date(2025, 5, 1), datetime.date(2025, 4, 1), datetime.date(2025, 4, 1)]
+    """
+    return month_index(as_of + dt.timedelta(days=1)) - 2
 
 
 def person_months(episodes: pl.DataFrame, *, first: int, last: int, max_duration: int) -> pl.DataFrame:
@@ -197,7 +218,8 @@ class Simulation:
     """Simulated months of one budget group (municipality x segment), per path and provider.
 
     Arrays are indexed ``[path, cell, month]`` with months ``first .. first + horizon - 1``
-    (month indices); ``cells`` names the providers.
+    (month indices); ``cells`` names the providers. When ``first`` is the as-of month, month
+    0 holds only what comes after the as-of date (:attr:`StockFlow.rest_` of the month).
     """
 
     cells: tuple[str, ...]
@@ -218,8 +240,8 @@ class StockFlow(Estimator):
 
     Parameters
     ----------
-    window_months : months of person-time (ending with the as-of month) the exit hazards
-        are learnt from.
+    window_months : months of person-time (ending with :func:`last_settled_month`) the exit
+        hazards are learnt from.
     max_duration : durations from this many months on share one hazard bin.
     min_at_risk : a hazard bin needs this many person-months, else it is pooled.
     shrink : pseudo-events that shrink provider and seasonal factors towards 1.
@@ -231,6 +253,9 @@ class StockFlow(Estimator):
     Attributes (after :meth:`fit`)
     ------------------------------
     as_of_ : the as-of date; ``month_`` its month index.
+    rest_ : the share of the as-of month after the as-of date (0 on a month end).
+    first_ : the first month the simulation covers: the as-of month when ``rest_ > 0``
+        (only its rest), else the month after it.
     hazard_ : segment -> exit hazard per duration bin (array of ``max_duration + 1``).
     exit_season_ : segment -> 12 factors on the hazard, January first.
     provider_exit_ : (segment, provider) -> factor on the hazard.
@@ -273,8 +298,10 @@ class StockFlow(Estimator):
         eps = episodes_as_of(raw, as_of)
         self.as_of_ = as_of
         self.month_ = k = month_index(as_of)
+        self.rest_ = (days_in_month(k) - as_of.day) / days_in_month(k)
+        self.first_ = k if self.rest_ > 0 else k + 1
         self.episodes_ = eps
-        self._fit_exits(eps, k)
+        self._fit_exits(eps, last_settled_month(as_of))
         self._fit_inflow(raw, eps, as_of)
         self._fit_nowcast(raw, eps, as_of)
         stock = eps.filter(pl.col("end").is_null())
@@ -286,10 +313,9 @@ class StockFlow(Estimator):
         self.stock_ = stock.with_columns(d.cast(pl.Int64).alias("d"))
         return self
 
-    def _fit_exits(self, eps: pl.DataFrame, k: int) -> None:
+    def _fit_exits(self, eps: pl.DataFrame, last: int) -> None:
         D = self.max_duration
-        # the as-of month itself is left out: many of its stops are still on their way
-        pm = person_months(eps, first=k - self.window_months, last=k - 1, max_duration=D)
+        pm = person_months(eps, first=last - self.window_months + 1, last=last, max_duration=D)
         self.hazard_: dict[str, Floats] = {}
         self.exit_season_: dict[str, Floats] = {}
         self.provider_exit_: dict[tuple[str, str], float] = {}
@@ -451,11 +477,15 @@ class StockFlow(Estimator):
 
     # ------------------------------------------------------------------ the model
 
-    def exit_probabilities(self, segment: str, provider: str, d0: int, first: int, horizon: int) -> Floats:
+    def exit_probabilities(
+        self, segment: str, provider: str, d0: int, first: int, horizon: int, share: float = 1.0
+    ) -> Floats:
         """Probability of exiting in each month ``first .. first + horizon - 1`` (last: never).
 
-        For an episode at duration bin ``d0`` in month ``first``. Returns ``horizon + 1``
-        probabilities summing to 1: exit in month i, or still in care after the horizon.
+        For an episode at duration bin ``d0`` in month ``first``, of which only ``share`` is
+        still to come (the rest of the running month: its hazard h becomes 1 - (1 - h) **
+        share). Returns ``horizon + 1`` probabilities summing to 1: exit in month i, or
+        still in care after the horizon.
         """
         self.check_fitted("hazard_")
         D = self.max_duration
@@ -464,7 +494,9 @@ class StockFlow(Estimator):
         factor = self.provider_exit_.get((segment, provider), 1.0)
         d = np.minimum(d0 + np.arange(horizon), D)
         months = (first + np.arange(horizon)) % 12
-        hz = 1 - (1 - h[d]) ** (season[months] * factor)
+        part = np.ones(horizon)
+        part[:1] = share
+        hz = 1 - (1 - h[d]) ** (season[months] * factor * part)
         survive = np.concatenate([[1.0], np.cumprod(1 - hz)])
         out = np.empty(horizon + 1)
         out[:horizon] = survive[:horizon] * hz
@@ -505,7 +537,8 @@ class StockFlow(Estimator):
         stock: pl.Expr | None = None,
         nowcast: bool = True,
     ) -> Simulation:
-        """The expected months of a group (the mean of :meth:`simulate`, without randomness).
+        """The expected months of a group (the mean of :meth:`simulate`, without randomness),
+        over the same months as :meth:`simulate`.
 
         ``inflow`` overrides the expected starts per month; ``stock`` keeps only the part of
         the stock it selects (a filter on :attr:`stock_`); ``nowcast=False`` leaves the
@@ -516,7 +549,8 @@ class StockFlow(Estimator):
     def simulate(
         self, municipality: str, segment: str, horizon: int, rng: np.random.Generator, n_paths: int
     ) -> Simulation:
-        """``n_paths`` random futures of a group over ``horizon`` months after the as-of month."""
+        """``n_paths`` random futures of a group over ``horizon`` months from :attr:`first_`
+        (the rest of the running month first, when the as-of date is not its last day)."""
         return self._run(municipality, segment, horizon, rng, n_paths, None, None, True)
 
     def _run(
@@ -531,7 +565,9 @@ class StockFlow(Estimator):
         nowcast: bool,
     ) -> Simulation:
         self.check_fitted("stock_")
-        first = self.month_ + 1
+        first = self.first_
+        shift = first - self.month_  # 0: month 0 is the rest of the as-of month
+        share0 = self.rest_ if shift == 0 else 1.0
         cells = self.cells(municipality, segment)
         index = {p: i for i, p in enumerate(cells)}
         C, H, P = len(cells), horizon, n_paths
@@ -549,12 +585,14 @@ class StockFlow(Estimator):
                 return np.asarray(n[:, :, None] * probs[None, :, :], dtype=np.float64)
             return np.asarray(rng.multinomial(np.asarray(n, dtype=np.int64), probs), dtype=np.float64)
 
-        def months_of(n: Floats, exits: Floats, span: int, started: bool) -> tuple[Floats, Floats]:
-            """Client-months and episodes in care at month end, per path, cohort and month."""
+        def months_of(n: Floats, exits: Floats, span: int, started: bool, part: float) -> tuple[Floats, Floats]:
+            """Client-months and episodes in care at month end, per path, cohort and month;
+            the cohort's first month counts ``part`` of a month (the rest of the running month)."""
             left = n[:, :, None] - np.cumsum(exits[:, :, :span], axis=2)
             months = left + EXIT_WEIGHT * exits[:, :, :span]
             if started:
                 months[:, :, 0] = START_WEIGHT * left[:, :, 0] + START_EXIT_WEIGHT * exits[:, :, 0]
+            months[:, :, :1] *= part
             return months, left
 
         if H > 0:
@@ -567,8 +605,10 @@ class StockFlow(Estimator):
                     kept = np.broadcast_to(counts * (1 - ghost), (P, counts.size)).astype(np.float64)
                 else:
                     kept = rng.binomial(counts.astype(np.int64), 1 - ghost, (P, counts.size)).astype(np.float64)
-                probs = np.stack([self.exit_probabilities(segment, provider, int(d) + 1, first, H) for d in mine["d"]])
-                months, left = months_of(kept, exits_of(kept, probs), H, started=False)
+                probs = np.stack(
+                    [self.exit_probabilities(segment, provider, int(d) + shift, first, H, share0) for d in mine["d"]]
+                )
+                months, left = months_of(kept, exits_of(kept, probs), H, started=False, part=share0)
                 stock_cm[:, c, :] += months.sum(axis=1)
                 alive[:, c, :] += left.sum(axis=1)
             n_stock = float(types["n"].sum()) if types.height else 0.0
@@ -584,12 +624,16 @@ class StockFlow(Estimator):
                 else rng.poisson(lam, (P, C)).astype(np.float64)
             )
             missing_starts[:, :, 0] += extra
-            probs = np.stack([self.exit_probabilities(segment, p, 1, first, H) for p in cells])
-            months, left = months_of(extra, exits_of(extra, probs), H, started=False)
+            probs = np.stack([self.exit_probabilities(segment, p, shift, first, H, share0) for p in cells])
+            months, left = months_of(extra, exits_of(extra, probs), H, started=False, part=share0)
             stock_cm += months
             alive += left
         cm += stock_cm
-        expected_starts = self.monthly_starts(municipality, segment, first, H) if inflow is None else inflow
+        if inflow is None:
+            expected_starts = self.monthly_starts(municipality, segment, first, H)
+            expected_starts[:1] *= share0  # only the rest of the running month is still to come
+        else:
+            expected_starts = inflow
         if H > 0 and share.sum() > 0 and expected_starts.sum() > 0:
             if rng is None:
                 level = np.ones((P, H))
@@ -603,8 +647,9 @@ class StockFlow(Estimator):
                 lam = expected_starts[m] * share[None, :] * level[:, m, None]
                 n_new = lam if rng is None else rng.poisson(lam).astype(np.float64)
                 starts[:, :, m] += n_new
-                probs = np.stack([self.exit_probabilities(segment, p, 0, first + m, H - m) for p in cells])
-                months, left = months_of(n_new, exits_of(n_new, probs), H - m, started=True)
+                part = share0 if m == 0 else 1.0
+                probs = np.stack([self.exit_probabilities(segment, p, 0, first + m, H - m, part) for p in cells])
+                months, left = months_of(n_new, exits_of(n_new, probs), H - m, started=True, part=part)
                 cm[:, :, m:] += months
                 alive[:, :, m:] += left
         return Simulation(cells, first, cm, stock_cm, starts, alive, missing_starts)

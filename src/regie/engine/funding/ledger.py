@@ -112,6 +112,7 @@ def ledger(
     agreed_changes: Sequence[AgreedChange] = (),
     reallocations: Sequence[Reallocation] = (),
     allocations: pl.DataFrame | None = None,
+    provisional: bool = False,
 ) -> list[PaymentLine]:
     """Every payment line for the care of ``year``, as known on ``as_of``.
 
@@ -122,6 +123,12 @@ def ledger(
     declarations that arrived by ``as_of`` and decisions (approved requests, reallocations)
     taken by then. Then contract ceilings, then segment ceilings (budget minus reserve per
     municipality x segment) cut what would pass them (:mod:`~regie.engine.funding.ceilings`).
+
+    ``provisional=True`` settles every per-client contract already on the clients counted
+    by ``as_of`` (a settlement line before the settlement date): the lines then add up to
+    what the funding rules make due for the care reported so far, the advances beside it
+    (the forecast's ``realised``; domain.md section 12). By default a per-client contract
+    has only its advances until its settlement date.
 
     The result does not depend on the row order of ``declarations`` or on the order in which
     in-time messages arrived: everything is sorted by stable keys and caps are filled in
@@ -149,6 +156,7 @@ def ledger(
                 reallocations=reallocations,
                 municipality_weights=municipality_weights(catalog, contract, year),
                 months=months,
+                provisional=provisional,
             )
         elif model == "lump_sum":
             lines += lump_sum_lines(

@@ -167,7 +167,11 @@ def _per_client(
     reallocations: Iterable[Reallocation] = (),
     municipality_weights: Mapping[str, int] | None = None,
     months: Sequence[dt.date] | None = None,
+    provisional: bool = False,
 ) -> list[PaymentLine]:
+    """The lines of :func:`per_client_lines` from a positions table. ``provisional``: settle
+    already on the clients counted by ``as_of``, before the settlement date (see
+    :func:`regie.engine.funding.ledger`)."""
     if not contract_months(contract, year):
         return []
     deal = agreement(contract, year=year, as_of=as_of, agreed_changes=agreed_changes, reallocations=reallocations)
@@ -205,7 +209,7 @@ def _per_client(
             realised[p.municipality].add(p.client)
             clients.add(p.client)
 
-    if as_of >= settlement_date(contract, year):
+    if provisional or as_of >= settlement_date(contract, year):
         band = as_fraction(contract.band)
         settled = settled_amount(len(clients), deal.agreed, band, deal.price)
         shares = split(settled, {m: len(c) for m, c in realised.items()}) if clients else dict.fromkeys(weights, 0)

@@ -1,0 +1,292 @@
+"""The forecast on every day of the month (domain.md section 12, ``regie forecast``): ibnr
+covers every care month that has begun by the as-of date, the running month as a whole
+month; remaining the months not begun; the year-end moves only with what arrives.
+
+Before the fix, as of the 1st to the 9th of a month (before that month's declarations
+arrive) the month that had just ended was read as declared and lost: the year-end dropped
+by about a twelfth (issue 11). And the per-client price showed the advances as realised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from regie.engine import frames
+from regie.engine.catalog import Budget, Catalog, Contract, Municipality, Provider, Segment
+from regie.engine.forecast import YearEndForecast
+from regie.engine.forecast.backtest import Region, load_region
+
+MUNI = "0983"
+AGB = "12345678"
+AGB2 = "87654321"
+TARIFF = 10_000  # cents per unit; one unit per client-month
+CLIENTS = 10
+
+
+def _months(first: dt.date, last: dt.date) -> list[dt.date]:
+    out, m = [], first
+    while m <= last:
+        out.append(m)
+        m = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    return out
+
+
+def _next_month(m: dt.date, day: int) -> dt.date:
+    return dt.date(m.year + (m.month == 12), m.month % 12 + 1, day)
+
+
+@functools.cache
+def steady_case() -> tuple[Catalog, pl.DataFrame, pl.DataFrame]:
+    """A steady region: 10 clients in care since 2022 who never leave, nobody new; client i
+    declares one unit a month (100 euro) on day i + 1 of the next month, so on the 1st to
+    the 10th of a month part of the month that just ended has been declared."""
+    segment = Segment("JGD", "Jeugd", "jeugd", "pxq", 1, 0, ("45",))
+    contract = Contract("k", AGB, "JGD", (MUNI,), dt.date(2022, 1, 1), dt.date(2025, 12, 31), tariffs={"45A01": TARIFF})
+    catalog = Catalog(
+        "r",
+        (Municipality(MUNI, "Venlo"),),
+        (segment,),
+        (Provider(AGB, "Zorg"),),
+        (contract,),
+        (Budget(MUNI, "JGD", 2025, 1_000_000),),
+    )
+    episodes = frames.frame(
+        "episodes",
+        [
+            {
+                "episode_id": f"e{i}",
+                "client": f"c{i}",
+                "provider": AGB,
+                "segment": "JGD",
+                "municipality": MUNI,
+                "start": dt.date(2022, 1, 1),
+                "start_arrival": dt.date(2022, 1, 1),
+            }
+            for i in range(CLIENTS)
+        ],
+    )
+    rows = [
+        {
+            "line_id": f"{i}:{m}",
+            "provider": AGB,
+            "segment": "JGD",
+            "municipality": MUNI,
+            "client": f"c{i}",
+            "product_category": "45",
+            "product_code": "45A01",
+            "care_month": m,
+            "arrival": _next_month(m, i + 1),
+            "volume": 1,
+            "unit": "04",
+            "amount_cents": TARIFF,
+            "accepted": True,
+        }
+        for i in range(CLIENTS)
+        for m in _months(dt.date(2022, 1, 1), dt.date(2025, 12, 1))
+    ]
+    return catalog, episodes, frames.frame("declarations", rows)
+
+
+def fit(case: tuple[Catalog, pl.DataFrame, pl.DataFrame], as_of: dt.date, **options: Any) -> YearEndForecast:
+    catalog, episodes, declarations = case
+    settings_: dict[str, Any] = {"n_paths": 50, "cost_drift": 0.0, **options}
+    return YearEndForecast(**settings_).fit(catalog, episodes, declarations, year=2025, as_of=as_of)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(as_of=st.dates(dt.date(2025, 5, 31), dt.date(2025, 12, 31)))
+@example(as_of=dt.date(2025, 7, 1))
+@example(as_of=dt.date(2025, 7, 4))
+@example(as_of=dt.date(2025, 7, 9))
+@example(as_of=dt.date(2025, 7, 10))
+@example(as_of=dt.date(2025, 12, 6))  # the demo's day: December has begun, nothing is left to begin
+@example(as_of=dt.date(2025, 6, 30))
+def test_a_steady_region_has_the_same_year_end_on_every_day(as_of: dt.date) -> None:
+    (row,) = fit(steady_case(), as_of).rows_
+    begun = as_of.month  # care months of 2025 that have begun by the as-of date
+    year_end = 12 * CLIENTS * TARIFF
+    assert row.forecast == year_end
+    assert row.low == row.high == year_end
+    assert row.realised + row.ibnr == begun * CLIENTS * TARIFF  # the running month as a whole month
+    assert row.remaining == (12 - begun) * CLIENTS * TARIFF  # the months not begun
+    # what has arrived is realised: every month before the last one, and of the last one the
+    # clients whose day has come
+    declared_last = sum(1 for i in range(CLIENTS) if as_of.day >= i + 1)
+    assert row.realised == ((begun - 2) * CLIENTS + declared_last) * TARIFF
+
+
+def per_client_case() -> tuple[Catalog, pl.DataFrame, pl.DataFrame]:
+    """Two providers paid per client, 8,000 euro each, agreed 5 and 2 clients. Provider 1
+    has 4 clients in care since 2024 and a fifth and sixth who start on 10 June and 20
+    August 2025; provider 2 has its 2 clients. Declarations arrive on the 5th of the next
+    month."""
+    segment = Segment("IB", "Wmo IB", "wmo", "per_client", 1, 0, ("02",))
+    contracts = tuple(
+        Contract(
+            f"p{n}",
+            agb,
+            "IB",
+            (MUNI,),
+            dt.date(2024, 1, 1),
+            dt.date(2025, 12, 31),
+            agreed_clients=agreed,
+            price_per_client=800_000,
+        )
+        for n, (agb, agreed) in enumerate(((AGB, 5), (AGB2, 2)), start=1)
+    )
+    catalog = Catalog(
+        "r",
+        (Municipality(MUNI, "Venlo"),),
+        (segment,),
+        (Provider(AGB, "Een"), Provider(AGB2, "Twee")),
+        contracts,
+        (Budget(MUNI, "IB", 2025, 5_600_000),),
+    )
+    start_2024 = dt.date(2024, 1, 1)
+    who = [(AGB, i, start_2024) for i in range(4)] + [(AGB2, i, start_2024) for i in (6, 7)]
+    who += [(AGB, 4, dt.date(2025, 6, 10)), (AGB, 5, dt.date(2025, 8, 20))]
+    episodes = frames.frame(
+        "episodes",
+        [
+            {
+                "episode_id": f"e{i}",
+                "client": f"c{i}",
+                "provider": p,
+                "segment": "IB",
+                "municipality": MUNI,
+                "start": start,
+                "start_arrival": start,
+            }
+            for p, i, start in who
+        ],
+    )
+    rows = [
+        {
+            "line_id": f"{p}:{i}:{m}",
+            "provider": p,
+            "segment": "IB",
+            "municipality": MUNI,
+            "client": f"c{i}",
+            "product_category": "02",
+            "product_code": "02A01",
+            "care_month": m,
+            "arrival": _next_month(m, 5),
+            "volume": 1,
+            "unit": "82",
+            "amount_cents": 66_667,
+            "accepted": True,
+        }
+        for p, i, start in who
+        for m in _months(start.replace(day=1), dt.date(2025, 12, 1))
+    ]
+    return catalog, episodes, frames.frame("declarations", rows)
+
+
+def test_per_client_realised_is_what_is_due_with_the_advances_beside_it() -> None:
+    # as of 30 June: provider 1 has 4 clients counted (the fifth started on 10 June, not
+    # declared yet), provider 2 has 2: due so far (4 + 2) x 8,000 euro; advances: 6 months
+    # of (5 + 2) x 8,000 / 12
+    model = fit(per_client_case(), dt.date(2025, 6, 30), n_paths=200)
+    (row,) = model.rows_
+    assert row.realised == 6 * 800_000
+    assert row.advances == 6 * (5 + 2) * 800_000 // 12
+    doc = row.as_dict()
+    assert doc["advances"] == row.advances and doc["realised"] == row.realised
+    providers = {p.provider: p for p in model.providers_}
+    one = providers[AGB]
+    assert one.realised == 4 * 800_000
+    assert one.advances == 6 * 5 * 800_000 // 12
+    # the fifth client (in care in June, counted once June is declared) is IBNR; the sixth
+    # starts in a month not begun: remaining
+    assert one.ibnr > 0 and one.remaining > 0
+    assert one.forecast <= 5 * 800_000  # never above the agreement
+    for r in (row, *model.providers_):
+        assert r.realised + r.ibnr + r.remaining == r.forecast
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(as_of=st.dates(dt.date(2025, 1, 1), dt.date(2026, 3, 31)))
+@example(as_of=dt.date(2025, 12, 6))
+@example(as_of=dt.date(2025, 8, 25))
+def test_per_client_remainder_is_never_negative(as_of: dt.date) -> None:
+    model = fit(per_client_case(), as_of, n_paths=100)
+    for r in (*model.rows_, *model.providers_):
+        assert r.ibnr >= 0 and r.remaining >= 0, r
+        assert r.forecast >= r.realised
+        if as_of >= dt.date(2025, 12, 1):
+            assert r.remaining == 0  # every month has begun
+
+
+# --------------------------------------------------------------------------- a generated region
+
+
+@pytest.fixture(scope="module")
+def venlo(region_dir: Any) -> Region:
+    return load_region(Path(region_dir("venlo", 2025, 3, 0.2)))
+
+
+def _rows(region: Region, as_of: dt.date) -> dict[str, Any]:
+    model = YearEndForecast(n_paths=200).fit(
+        region.catalog, region.episodes, region.declarations, year=2025, as_of=as_of
+    )
+    return {r.segment: r for r in model.rows_}
+
+
+@pytest.fixture(scope="module")
+def end_of_may(venlo: Region) -> dict[str, Any]:
+    return _rows(venlo, dt.date(2025, 5, 31))
+
+
+@pytest.mark.slow
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(day=st.integers(1, 9))
+@example(day=1)
+@example(day=5)
+def test_a_generated_region_loses_no_month_in_the_first_days(
+    venlo: Region, end_of_may: dict[str, Any], day: int
+) -> None:
+    # as of the 1st-9th of June, before May's declarations are in, no row loses a month:
+    # the year-end stays close to the one as of 31 May (before the fix the price x volume
+    # row dropped by about a twelfth, to 90 %). It may move up with what arrives: in this
+    # region's deficit segment the starts of June keep the inflow rising.
+    now = _rows(venlo, dt.date(2025, 6, day))
+    for segment, row in now.items():
+        assert row.realised + row.ibnr + row.remaining == row.forecast
+        assert row.ibnr >= 0 and row.remaining >= 0
+        assert 0.96 < row.forecast / end_of_may[segment].forecast < 1.10, segment
+
+
+@pytest.mark.slow
+def test_early_december_keeps_december(venlo: Region) -> None:
+    # the demo's case: as of 6 December every month has begun, so remaining is 0, and
+    # December (and November, whose declarations have not arrived yet) are in the IBNR
+    end_nov = _rows(venlo, dt.date(2025, 11, 30))
+    dec6 = _rows(venlo, dt.date(2025, 12, 6))
+    for segment, row in dec6.items():
+        assert row.remaining == 0
+        assert row.forecast == pytest.approx(end_nov[segment].forecast, rel=0.03), segment
+    pxq = dec6["JGD-AMB"]
+    assert pxq.ibnr > pxq.realised / 11  # at least about two months of care are still to come
+
+
+def test_a_contract_ceiling_takes_from_the_months_to_come_first() -> None:
+    # the year would cost 12,000 euro; the contract's ceiling is 10,000. As of 4 July, 5,400
+    # is realised (five months, and 4 clients of June) and 1,600 still to come for the months
+    # begun (6 clients of June, all of July): the ceiling cuts the months not begun, from
+    # 5,000 to 3,000, and leaves the IBNR whole (it would otherwise make the rest negative)
+    catalog, episodes, declarations = steady_case()
+    capped = replace(catalog, contracts=tuple(replace(c, ceiling=1_000_000) for c in catalog.contracts))
+    (row,) = fit((capped, episodes, declarations), dt.date(2025, 7, 4)).rows_
+    assert row.forecast == 1_000_000
+    assert row.realised == 540_000
+    assert row.ibnr == 160_000
+    assert row.remaining == 300_000
