@@ -155,6 +155,9 @@ def test_grip_page_equals_cli(region: None, db: None, capsys: pytest.CaptureFixt
         )[0]
         for field in ("budget", "realised", "ibnr", "remaining", "forecast", "low", "high"):
             assert tr.xpath(f"td[@data-field='{field}']")[0].text_content().strip() == euro(row[field])
+        # the per-client advances beside what is due; models without advances show a dash
+        advances = euro(row["advances"]) if row["funding_model"] == "per_client" else "–"
+        assert tr.xpath("td[@data-field='advances']")[0].text_content().strip() == advances
         assert ("waarschuwing" in tr.text_content()) == row["warning"]
     warned = [r for r in cli["rows"] if r["warning"]]
     assert warned, "the region's youth segment is warned"

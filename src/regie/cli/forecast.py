@@ -3,7 +3,9 @@
 ``regie forecast --year Y --as-of DATE [--json]`` -> ``{"rows": [{"municipality", "segment",
 "budget", "realised", "ibnr", "remaining", "forecast", "low", "high", "warning", "drivers"}]}``
 (domain.md section 12), amounts in cents, extended with ``year``, ``as_of``, the rows per
-provider (``providers``) and next year's forecast (``next_year``). The document comes from
+provider (``providers``) and next year's forecast (``next_year``). ``realised`` is what the
+funding rules make due; a row also carries ``advances`` (the per-client advances paid by the
+as-of date), which the table shows beside it. The document comes from
 :func:`regie.monitor.services.compute_forecast`, the function whose snapshots the web app
 shows.
 """
@@ -40,8 +42,9 @@ def run(args: argparse.Namespace) -> int:
         emit_json(document)
         return OK
     table = Table(title=f"Prognose {args.year}, peildatum {args.as_of:%d-%m-%Y}")
-    for heading in ("Gemeente", "Segment", "Budget", "Gerealiseerd", "Nog te declareren", "Rest van het jaar",
-                    "Prognose", "Bandbreedte (80 %)", "Signaal", "Belangrijkste oorzaak"):  # fmt: skip
+    for heading in ("Gemeente", "Segment", "Budget", "Gerealiseerd", "Voorschotten", "Nog te declareren",
+                    "Rest van het jaar", "Prognose", "Bandbreedte (80 %)", "Signaal",
+                    "Belangrijkste oorzaak"):  # fmt: skip
         table.add_column(
             heading,
             justify="left" if heading in ("Gemeente", "Segment", "Signaal", "Belangrijkste oorzaak") else "right",
@@ -53,7 +56,8 @@ def run(args: argparse.Namespace) -> int:
         name = main_driver({d["driver"]: d["cents"] for d in drivers})
         main = next((d for d in drivers if d["driver"] == name), None)
         table.add_row(
-            row["municipality"], row["segment"], euro(row["budget"]), euro(row["realised"]), euro(row["ibnr"]),
+            row["municipality"], row["segment"], euro(row["budget"]), euro(row["realised"]),
+            euro(row["advances"]) if row.get("funding_model") == "per_client" else "–", euro(row["ibnr"]),
             euro(row["remaining"]), euro(row["forecast"]), f"{euro(row['low'])} – {euro(row['high'])}",
             "WAARSCHUWING" if row["warning"] else "binnen budget",
             f"{main['label']} {euro(main['cents'])}" if main else "–",

@@ -45,7 +45,7 @@ from regie.site.pages.common import (
 )
 from regie.site.roles import require_role
 
-MONEY = ("budget", "realised", "ibnr", "remaining", "forecast", "low", "high")
+MONEY = ("budget", "realised", "advances", "ibnr", "remaining", "forecast", "low", "high")
 
 
 def grip_columns() -> list[Column]:
@@ -54,6 +54,7 @@ def grip_columns() -> list[Column]:
         Column("segment_name", _("Segment")),
         Column("budget", _("Budget"), True),
         Column("realised", _("Gerealiseerd"), True),
+        Column("advances", _("Voorschotten"), True),
         Column("ibnr", _("Nog te declareren"), True),
         Column("remaining", _("Rest van het jaar"), True),
         Column("forecast", _("Prognose"), True),
@@ -70,7 +71,8 @@ def decorate(rows: list[dict[str, Any]], nm: Any, ceilings: set[tuple[str, str, 
     A provider row (``ceilings`` given: the (municipality, segment, provider) whose contract
     has a ceiling) also says what its budget is (``basis``, ``basis_name``: its agreement,
     contract ceiling, lump sum or share of the budget); every row's drivers leave out "budget
-    versus last year" where it has no budget."""
+    versus last year" where it has no budget. Every row says whether it has advances
+    (per-client price) and whether a part of it is negative (the page then says why)."""
     out = []
     for row in label_rows(rows, nm):
         budget, forecast = row.get("budget"), row.get("forecast")
@@ -103,6 +105,8 @@ def decorate(rows: list[dict[str, Any]], nm: Any, ceilings: set[tuple[str, str, 
             and clients.get("high") is not None
             and clients["high"] > expected
         )
+        row["has_advances"] = row.get("funding_model") == "per_client"
+        row["negative_part"] = any((row.get(k) or 0) < 0 for k in ("ibnr", "remaining"))
         out.append(row)
     return out
 
@@ -146,6 +150,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "rows": sorted_rows,
         "total": forecast_total(rows) if rows else None,
         "warnings": [r for r in chart_rows if r.get("warning")],
+        "has_advances": any(r["has_advances"] for r in rows),
+        "negative_parts": any(r["negative_part"] for r in rows),
         "headers": headers(request, columns, sort),
         "municipalities": sorted(nm.municipalities.items()),
         "segments": sorted(nm.segments.items()),
@@ -230,6 +236,8 @@ def segment_detail(request: HttpRequest, municipality: str, segment: str) -> Htt
         "row": row,
         "history": history,
         "providers": providers,
+        "has_advances": any(r["has_advances"] for r in [*providers, *([row] if row else [])]),
+        "negative_parts": any(r["negative_part"] for r in [*providers, *([row] if row else [])]),
         "indicators": indicators,
         "segment_indicators": segment_indicators[0] if segment_indicators else None,
         "monthly": monthly,
