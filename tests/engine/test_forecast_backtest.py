@@ -57,7 +57,25 @@ def test_coverage_and_mape_by_hand() -> None:
     assert report.coverage() == pytest.approx(2 / 3)
     assert len(report.scored()) == 3
     table = report.markdown()
-    assert "| 3 | 2 | 50 % | 15.0 % |" in table
+    assert "| 3 | end | 2 | 50 % | 15.0 % |" in table
+
+
+def test_coverage_and_mape_per_day_of_the_month() -> None:
+    report = BacktestReport(
+        (
+            case(3, 110, 90, 120, 100, day=1),  # inside, 10 % off
+            case(6, 80, 70, 90, 100, day=1),  # outside, 20 % off
+            case(3, 100, 95, 105, 100),  # the month end: inside, exact
+        )
+    )
+    assert report.days() == ["1", "end"]
+    assert report.coverage(day="1") == 0.5
+    assert report.mape(day="1") == pytest.approx(0.15)
+    assert report.coverage(3, day="end") == 1.0
+    table = report.markdown()
+    assert "| all | 1 | 2 | 50 % | 15.0 % |" in table
+    assert "| 6 | 1 | 1 | 0 % | 20.0 % |" in table
+    assert report.summary()["days"]["1"]["coverage"] == 0.5
 
 
 def test_the_deficit_must_warn_with_inflow_in_the_main_municipality() -> None:
@@ -126,3 +144,13 @@ def test_the_backtest_uses_only_what_had_arrived() -> None:
         as_of=dt.date(2025, 3, 31),
     )
     assert [c.forecast for c in cases] == [r.forecast for r in direct.rows_]
+
+
+def test_a_backtest_on_another_day_of_the_month_uses_that_day() -> None:
+    region = build_region("venlo", 2025, 1, 0.05)
+    cases = backtest_region(region, months=(3,), days=(5,), model=YearEndForecast(n_paths=50))
+    direct = YearEndForecast(n_paths=50).fit(
+        region.catalog, region.episodes, region.declarations, year=2025, as_of=dt.date(2025, 3, 5)
+    )
+    assert [c.forecast for c in cases] == [r.forecast for r in direct.rows_]
+    assert {c.day_label for c in cases} == {"5"}

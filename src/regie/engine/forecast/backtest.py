@@ -2,12 +2,13 @@
 
 On a generated region (:mod:`regie.synth`), whose data run a year past the reference year Y
 (late declarations for Y arrive in Y+1), the forecast is made as of the end of months 3, 6
-and 9 of Y using only what had arrived by then, and compared with the **actual year end**:
+and 9 of Y, and optionally as of other days of those months (the 1st, the 5th, the 15th:
+``days``), using only what had arrived by then, and compared with the **actual year end**:
 the payment ledger of Y computed on all the data (:func:`actual_year_end`), without the
 segment ceiling's cuts (the forecast is compared with that ceiling, so it must see what
 would pass it; the synthetic budgets are set from the same spending).
 
-Reported per month (:class:`BacktestReport`):
+Reported per month and day of the month (:class:`BacktestReport`):
 
 - **coverage**: the share of rows whose actual year end lies inside the 80 % range
   (``low <= actual <= high``); an honest range covers about 80 %, not 100 %;
@@ -68,6 +69,13 @@ class Case:
     warning: bool
     main_driver: str | None
     deficit: bool
+    #: the as-of date's day of the month; None: the month's last day
+    day: int | None = None
+
+    @property
+    def day_label(self) -> str:
+        """The day of the month as the report shows it: ``"end"`` or the day."""
+        return "end" if self.day is None else str(self.day)
 
     @property
     def covered(self) -> bool:
@@ -126,15 +134,29 @@ def actual_year_end(catalog: Catalog, declarations: pl.DataFrame, *, year: int) 
     return out
 
 
+def as_of_date(year: int, month: int, day: int | None) -> dt.date:
+    """The as-of date of a backtest: ``day`` of ``month`` (None: its last day).
+
+    >>> as_of_date(2025, 2, None), as_of_date(2025, 6, 5)
+    (datetime.date(2025, 2, 28), datetime.date(2025, 6, 5))
+    """
+    return month_end(month_index(dt.date(year, month, 1))) if day is None else dt.date(year, month, day)
+
+
 def backtest_region(
-    region: Region, *, months: Sequence[int] = (3, 6, 9), model: YearEndForecast | None = None
+    region: Region,
+    *,
+    months: Sequence[int] = (3, 6, 9),
+    model: YearEndForecast | None = None,
+    days: Sequence[int | None] = (None,),
 ) -> list[Case]:
-    """Forecast ``region`` as of the end of each of ``months`` and compare with its year end."""
+    """Forecast ``region`` as of each of ``days`` (None: the last day) of each of ``months``
+    and compare with its year end."""
     model = model if model is not None else YearEndForecast()
     actual = actual_year_end(region.catalog, region.declarations, year=region.year)
     cases: list[Case] = []
-    for month in months:
-        as_of = month_end(month_index(dt.date(region.year, month, 1)))
+    for month, day in ((m, d) for m in months for d in days):
+        as_of = as_of_date(region.year, month, day)
         fitted = YearEndForecast(**model.get_params()).fit(
             region.catalog, region.episodes, region.declarations, year=region.year, as_of=as_of
         )
@@ -155,6 +177,7 @@ def backtest_region(
                     warning=row.warning,
                     main_driver=main_driver(row.driver_parts) if row.drivers else None,
                     deficit=row.segment == region.deficit_segment,
+                    day=day,
                 )
             )
     return cases
@@ -169,21 +192,30 @@ class BacktestReport:
     def months(self) -> list[int]:
         return sorted({c.month for c in self.cases})
 
-    def scored(self, month: int | None = None, profile: str | None = None) -> list[Case]:
+    def days(self) -> list[str]:
+        """The days of the month the cases were made on, as labels: numbers first, ``"end"`` last."""
+        labels = {c.day_label for c in self.cases}
+        return sorted(labels, key=lambda d: (d == "end", int(d) if d != "end" else 0))
+
+    def scored(self, month: int | None = None, profile: str | None = None, day: str | None = None) -> list[Case]:
+        """The scored cases, of one month, profile and day of the month (label) when given."""
         return [
             c
             for c in self.cases
-            if c.scored and (month is None or c.month == month) and (profile is None or c.profile == profile)
+            if c.scored
+            and (month is None or c.month == month)
+            and (profile is None or c.profile == profile)
+            and (day is None or c.day_label == day)
         ]
 
-    def coverage(self, month: int | None = None, profile: str | None = None) -> float | None:
+    def coverage(self, month: int | None = None, profile: str | None = None, day: str | None = None) -> float | None:
         """Share of scored rows whose actual year end lies inside the 80 % range."""
-        rows = self.scored(month, profile)
+        rows = self.scored(month, profile, day)
         return sum(c.covered for c in rows) / len(rows) if rows else None
 
-    def mape(self, month: int | None = None, profile: str | None = None) -> float | None:
+    def mape(self, month: int | None = None, profile: str | None = None, day: str | None = None) -> float | None:
         """Mean absolute percentage error of the scored rows."""
-        errors = [e for c in self.scored(month, profile) if (e := c.error) is not None]
+        errors = [e for c in self.scored(month, profile, day) if (e := c.error) is not None]
         return sum(errors) / len(errors) if errors else None
 
     def deficit_cases(self) -> list[Case]:
@@ -211,22 +243,29 @@ class BacktestReport:
                 return False
         return bool(regions)
 
+    def _figures(self, month: int | None, day: str | None, profiles: list[str]) -> dict[str, Any]:
+        return {
+            "rows": len(self.scored(month, None, day)),
+            "coverage": self.coverage(month, None, day),
+            "mape": self.mape(month, None, day),
+            "profiles": {
+                p: {
+                    "rows": len(self.scored(month, p, day)),
+                    "coverage": self.coverage(month, p, day),
+                    "mape": self.mape(month, p, day),
+                }
+                for p in profiles
+            },
+        }
+
     def summary(self) -> dict[str, Any]:
-        """Coverage and MAPE per month (and per profile), the deficit warnings, the cases."""
+        """Coverage and MAPE per month, per day of the month and per month and day (each
+        also per profile), the deficit warnings, the cases."""
         profiles = sorted({c.profile for c in self.cases})
         return {
-            "months": {
-                str(m): {
-                    "rows": len(self.scored(m)),
-                    "coverage": self.coverage(m),
-                    "mape": self.mape(m),
-                    "profiles": {
-                        p: {"rows": len(self.scored(m, p)), "coverage": self.coverage(m, p), "mape": self.mape(m, p)}
-                        for p in profiles
-                    },
-                }
-                for m in self.months()
-            },
+            "months": {str(m): self._figures(m, None, profiles) for m in self.months()},
+            "days": {d: self._figures(None, d, profiles) for d in self.days()},
+            "month_days": {f"{m}/{d}": self._figures(m, d, profiles) for m in self.months() for d in self.days()},
             "coverage": self.coverage(),
             "mape": self.mape(),
             "deficit_warned_by_month_6": self.deficit_warned_by(6),
@@ -234,26 +273,29 @@ class BacktestReport:
         }
 
     def markdown(self) -> str:
-        """The summary as a Markdown table (for docs/forecast.md and the README)."""
+        """The summary as a Markdown table (for docs/forecast.md and the README): a row per
+        month and day of the month, then per day of the month over all months, then all."""
         profiles = sorted({c.profile for c in self.cases})
         lines = [
-            "| as of end of month | rows | inside 80 % range | MAPE | "
+            "| as of month | day of month | rows | inside 80 % range | MAPE | "
             + " | ".join(f"{p}: inside / MAPE" for p in profiles)
             + " |",
-            "|---|---|---|---|" + "---|" * len(profiles),
+            "|---|---|---|---|---|" + "---|" * len(profiles),
         ]
-        for m in self.months():
-            cells = [f"{_pct(self.coverage(m, p))} / {_pct(self.mape(m, p), 1)}" for p in profiles]
-            lines.append(
-                f"| {m} | {len(self.scored(m))} | {_pct(self.coverage(m))} | {_pct(self.mape(m), 1)} | "
-                + " | ".join(cells)
-                + " |"
+
+        def line(month: int | None, day: str | None) -> str:
+            cells = [f"{_pct(self.coverage(month, p, day))} / {_pct(self.mape(month, p, day), 1)}" for p in profiles]
+            return (
+                f"| {'all' if month is None else month} | {'all' if day is None else day} | "
+                f"{len(self.scored(month, None, day))} | {_pct(self.coverage(month, None, day))} | "
+                f"{_pct(self.mape(month, None, day), 1)} | " + " | ".join(cells) + " |"
             )
-        lines.append(
-            f"| all | {len(self.scored())} | {_pct(self.coverage())} | {_pct(self.mape(), 1)} | "
-            + " | ".join(f"{_pct(self.coverage(None, p))} / {_pct(self.mape(None, p), 1)}" for p in profiles)
-            + " |"
-        )
+
+        days = self.days()
+        lines += [line(m, d) for m in self.months() for d in days]
+        if len(days) > 1:
+            lines += [line(None, d) for d in days]
+        lines.append(line(None, None))
         return "\n".join(lines)
 
 
@@ -262,10 +304,14 @@ def _pct(x: float | None, digits: int = 0) -> str:
 
 
 def backtest(
-    regions: Iterable[Region], *, months: Sequence[int] = (3, 6, 9), model: YearEndForecast | None = None
+    regions: Iterable[Region],
+    *,
+    months: Sequence[int] = (3, 6, 9),
+    model: YearEndForecast | None = None,
+    days: Sequence[int | None] = (None,),
 ) -> BacktestReport:
     """Backtest every region (see the module docstring)."""
     cases: list[Case] = []
     for region in regions:
-        cases += backtest_region(region, months=months, model=model)
+        cases += backtest_region(region, months=months, model=model, days=days)
     return BacktestReport(tuple(cases))
