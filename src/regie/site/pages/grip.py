@@ -119,6 +119,12 @@ def contract_ceilings(year: int | None) -> set[tuple[str, str, str]]:
     return {(m, s, p) for m, s, p in qs.values_list("municipalities__code", "segment__code", "provider__agb")}
 
 
+def _with_advances(total: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The totals row with the advances of the per-client rows added up (None without any)."""
+    paid = [r.get("advances") or 0 for r in rows if r["has_advances"]]
+    return {**total, "advances": sum(paid) if paid else None}
+
+
 def driving_order(row: Mapping[str, Any]) -> tuple[bool, float, int]:
     """Providers in the order a controller looks at them: warned first, then by how far the
     forecast passes the provider's budget share (the engine's figures), then by forecast."""
@@ -148,7 +154,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "snapshot": period.snapshot(Snapshot.Kind.FORECAST),
         "keep": keep,
         "rows": sorted_rows,
-        "total": forecast_total(rows) if rows else None,
+        "total": _with_advances(forecast_total(rows), rows) if rows else None,
         "warnings": [r for r in chart_rows if r.get("warning")],
         "has_advances": any(r["has_advances"] for r in rows),
         "negative_parts": any(r["negative_part"] for r in rows),
