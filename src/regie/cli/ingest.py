@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -44,15 +43,20 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[int], Callable[[int], None
 
 def run(args: argparse.Namespace) -> int:
     setup_django()
-    from regie.traffic.ingest import IngestError, ingest  # noqa: PLC0415 - needs Django set up
+    from regie.monitor.pending import ingest_and_refresh  # noqa: PLC0415 - needs Django set up
+    from regie.traffic.ingest import IngestError  # noqa: PLC0415
 
     try:
         with progress_bar(not args.json) as factory:
-            summary = ingest(args.paths, factory)
+            summary = ingest_and_refresh(
+                args.paths,
+                factory,
+                refresh=not args.no_refresh,
+                notify=lambda text: console.print(text, markup=False),
+                announce=None if args.json else announce_year,
+            )
     except IngestError as exc:
         return fail(str(exc))
-    if not args.no_refresh:
-        refresh_years(summary.care_years(dt.date.today()), quiet=args.json)
     doc = summary.as_dict()
     if args.json:
         emit_json(doc)
@@ -61,16 +65,8 @@ def run(args: argparse.Namespace) -> int:
     return REJECTED if doc["rejected"] else OK
 
 
-def refresh_years(years: list[int], quiet: bool) -> None:
-    """Book the ledger and recompute the snapshots the pages show, for each year (as of today)."""
-    from regie.funding.services import refresh_ledger  # noqa: PLC0415 - needs Django set up
-    from regie.monitor.services import refresh  # noqa: PLC0415
-
-    for year in years:
-        if not quiet:
-            console.print(f"Betaalgrootboek, indicatoren en prognose {year} bijwerken ...")
-        refresh_ledger(year)
-        refresh(year)
+def announce_year(year: int) -> None:
+    console.print(f"Betaalgrootboek, indicatoren en prognose {year} bijwerken ...")
 
 
 def report(doc: dict[str, Any]) -> None:

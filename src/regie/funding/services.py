@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from regie.catalog.loader import stored_catalog
@@ -99,10 +99,22 @@ def _stored(year: int) -> list[engine.PaymentLine]:
     ]
 
 
+#: The transaction-level advisory lock that serialises ledger bookings on PostgreSQL.
+LEDGER_LOCK_KEY = 0x4C454447  # "LEDG"
+
+
 @transaction.atomic
 def refresh_ledger(year: int, on: dt.date | None = None) -> list[engine.PaymentLine]:
-    """Book what changed since the stored ledger of ``year``; return all its stored lines."""
+    """Book what changed since the stored ledger of ``year``; return all its stored lines.
+
+    Two bookings at once (a refresh after an ingest and a decision in the web app) would both
+    book the same difference: on PostgreSQL they take a transaction-level advisory lock first;
+    SQLite's write transaction (``BEGIN IMMEDIATE``) already serialises them.
+    """
     on = on or timezone.localdate()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LEDGER_LOCK_KEY])
     stored = _stored(year)
     new = engine.reconcile(stored, compute_ledger(year, on), on=on)
     m.LedgerLine.objects.bulk_create(

@@ -11,7 +11,13 @@ its records, accepted or rejected, or not at all:
   nothing (each file is archived compressed, with every BSN pseudonymised, beside the hash of
   the bytes received);
 - **arrival order**: files are applied sorted by Dagtekening (then by name), whatever order
-  they were given in, so that a start is known before its stop.
+  they were given in, so that a start is known before its stop;
+- **one run at a time**: :func:`ingest` holds the database's ingest lock
+  (:mod:`regie.traffic.runlock`) from before it reads the stored state to its end; a second
+  run says that one is running and waits (docs/adr/0005);
+- **a durable to-do**: each batch notes, in its own transaction, the years whose ledger and
+  snapshots it can change (:class:`~regie.traffic.models.RefreshTodo`); the refresh
+  (:mod:`regie.monitor.pending`) works through them and deletes each when its year is done.
 
 The BSN is pseudonymised while the file is read; it is never stored or logged.
 """
@@ -47,6 +53,7 @@ from regie.intake.xml import read_xml
 from regie.messages.bsn import pseudonym
 from regie.traffic import models as m
 from regie.traffic import store
+from regie.traffic.runlock import ingest_lock
 
 BATCH_FILES = 400
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -83,12 +90,6 @@ class Summary:
     duplicates: int = 0
     signals: Counter[str] = field(default_factory=Counter)
     arrivals: list[dt.date] = field(default_factory=list)  # of the files stored (not in the JSON)
-
-    def care_years(self, today: dt.date) -> list[int]:
-        """The years whose figures the stored files can change: the year of each arrival and the
-        year before it (late declarations), up to ``today``'s year."""
-        years = {y for a in self.arrivals for y in (a.year - 1, a.year)}
-        return sorted(y for y in years if y <= today.year)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -277,7 +278,17 @@ class Ingester:
         self.summary.arrivals.extend(item.arrival for item, _ in batch if item.arrival)
         with transaction.atomic():
             store_batch(batch, self.summary)
+            note_refresh(item.arrival for item, _ in batch)
         self.progress(len(batch))
+
+
+def note_refresh(arrivals: Iterable[dt.date | None], today: dt.date | None = None) -> None:
+    """Note the years whose figures files of these arrival dates can change (the year of each
+    arrival and the year before it, for late declarations; up to ``today``'s year) as still to
+    be refreshed, in the caller's transaction."""
+    today = today or timezone.localdate()
+    years = {y for a in arrivals if a is not None for y in (a.year - 1, a.year) if y <= today.year}
+    m.RefreshTodo.objects.bulk_create([m.RefreshTodo(year=y) for y in sorted(years)], ignore_conflicts=True)
 
 
 def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
@@ -506,10 +517,20 @@ def load_state() -> IntakeState:
 
 
 def ingest(
-    paths: Iterable[str | Path], progress_factory: Callable[[int], Callable[[int], None]] | None = None
+    paths: Iterable[str | Path],
+    progress_factory: Callable[[int], Callable[[int], None]] | None = None,
+    *,
+    wait: bool = True,
+    notify: Callable[[str], None] | None = None,
 ) -> Summary:
-    """Ingest files, folders and zip archives; see the module docstring."""
+    """Ingest files, folders and zip archives; see the module docstring.
+
+    Every caller (the command line, the demo, an upload) comes through here, so every run
+    holds the ingest lock: when another run holds it, ``notify`` hears so and this run waits,
+    or with ``wait=False`` raises :class:`~regie.traffic.runlock.IngestBusy`.
+    """
     items = sources(paths)
-    # one step per file read, and one per file applied and stored
-    progress = progress_factory(2 * len(items)) if progress_factory else None
-    return Ingester(progress).run(items)
+    with ingest_lock(wait=wait, notify=notify):
+        # one step per file read, and one per file applied and stored
+        progress = progress_factory(2 * len(items)) if progress_factory else None
+        return Ingester(progress).run(items)

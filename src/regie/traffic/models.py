@@ -251,3 +251,21 @@ class QualityCheck(models.Model):
     class Meta:
         verbose_name = _("controle op signalen")
         verbose_name_plural = _("controles op signalen")
+
+
+class RefreshTodo(models.Model):
+    """A year whose payment ledger and snapshots must still be recomputed (docs/adr/0005).
+
+    Written in the same transaction as the batch of files that can change the year's figures,
+    and deleted in the same transaction as the year's new ledger lines and snapshots: so an
+    ingest (or its refresh) that is stopped at any moment leaves exactly what is still to do,
+    and the next ingest or ``regie-manage monitor_refresh`` finishes it.
+    """
+
+    year = models.PositiveIntegerField(_("jaar"), unique=True)
+    noted_at = models.DateTimeField(_("genoteerd"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("nog bij te werken jaar")
+        verbose_name_plural = _("nog bij te werken jaren")
+        ordering = ["year"]
