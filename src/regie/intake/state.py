@@ -158,6 +158,9 @@ class Outcome:
         self.rejected.append(Fault(code, reason, record, path))
 
 
+_WHAT = {"municipality": "gemeente", "provider": "aanbieder", "segment": "segment"}
+
+
 def _fault(code: str) -> str:
     return RETOUR_CODES.get(code, code)
 
@@ -169,6 +172,7 @@ class IntakeState:
         self.catalog = catalog
         self.segments: dict[str, Segment] = {s.code: s for s in catalog.segments}
         self._municipalities = {m.code: m for m in catalog.municipalities}
+        self._providers = {agb for p in catalog.providers for agb in (p.agb, *p.members)}
         self._contracts: dict[tuple[str, str], list[Contract]] = defaultdict(list)
         for c in catalog.contracts:
             self._contracts[(c.provider, c.segment)].append(c)
@@ -213,8 +217,11 @@ class IntakeState:
         """Apply a readable file's records; faults found inside the file reject their record."""
         out = Outcome()
         arrival = incoming.arrival or dt.date.today()
+        from_csv = incoming.kind.startswith("CSV-")
         for rec in incoming.records:
             faults = incoming.record_faults(rec.ref)
+            if not faults and from_csv:
+                faults = self.unknown_in_catalog(rec)
             if faults:
                 out.rejected.extend(faults)
                 continue
@@ -227,6 +234,22 @@ class IntakeState:
         known = {rec.ref for rec in incoming.records}
         out.rejected.extend(f for f in incoming.faults if f.record is not None and f.record not in known)
         return out
+
+    def unknown_in_catalog(self, rec: Record) -> list[Fault]:
+        """CSV08: a CSV row's municipality, provider or segment must be one the catalog knows
+        (a message's sender and receiver are held to their shape by the schema). Nothing else
+        may reach the figures, the pages or the workbooks under such a name.
+        """
+        known = {
+            "municipality": self._municipalities,
+            "provider": self._providers,
+            "segment": self.segments,
+        }
+        for column, names in known.items():
+            value = getattr(rec, column, None)
+            if value and value not in names:
+                return [Fault("CSV08", f"kolom '{column}' noemt geen {_WHAT[column]} uit de catalogus", rec.ref)]
+        return []
 
     def _signal(self, out: Outcome, signal: Signal) -> None:
         if signal.key not in self.signal_keys:

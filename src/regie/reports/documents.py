@@ -19,6 +19,7 @@ import base64
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -245,10 +246,45 @@ def _heading(ws: Worksheet, data: ReportData, subtitle: str) -> int:
     return 5
 
 
+#: A text starting with one of these is a formula (or a DDE call) to a spreadsheet that reads it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_only(wb: Workbook) -> Workbook:
+    """Every text cell of ``wb`` written as text, never as a formula.
+
+    Names and codes in the reports come from files the municipality received (a CSV row, a
+    catalog); openpyxl stores a string that starts with ``=`` as a formula, which the reader's
+    spreadsheet would run. Regie writes no formulas, so every string cell is set to the
+    string type, and one that a spreadsheet could take for a formula also gets the quote
+    prefix (shown as typed, also after editing the cell).
+    """
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    if cell.value.startswith(FORMULA_STARTS):
+                        cell.quotePrefix = True
+    return wb
+
+
 def _workbook_bytes(wb: Workbook) -> bytes:
     out = io.BytesIO()
-    wb.save(out)
+    as_text_only(wb).save(out)
     return out.getvalue()
+
+
+def csv_text(value: str) -> str:
+    """A CSV field that a spreadsheet will not run: text starting like a formula gets a leading
+    apostrophe (OWASP's advice for CSV injection); numbers are left alone.
+
+    >>> csv_text("=1+1"), csv_text("-12,5"), csv_text("Venlo")
+    ("'=1+1", '-12,5', 'Venlo')
+    """
+    if value.startswith(FORMULA_STARTS) and not re.fullmatch(r"-?\d+(,\d+)?", value):
+        return "'" + value
+    return value
 
 
 def council_xlsx(data: ReportData) -> bytes:
@@ -335,7 +371,7 @@ def gmsd_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
             elif isinstance(value, float):
                 cells.append(f"{value:.4f}".replace(".", ","))
             else:
-                cells.append(str(value))
+                cells.append(csv_text(str(value)))
         writer.writerow(cells)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
