@@ -110,7 +110,8 @@ def test_peers_without_a_value_are_left_out() -> None:
     # Median duration: P1 has one closed episode of 35 days and one open -> S(35) = 1/2 -> 35;
     # P3's single episode ended after 91 days; P2 and P4 have only open episodes -> null.
     duration = card(snap, "P1", "S")["indicators"]["median_duration_days"]
-    assert duration["value"] == 35 and duration["peers"] == 1 and duration["peer_median"] == 91.0
+    assert duration["value"] == 35 and duration["peers"] == 1
+    assert duration["peer_median"] is None and duration["position"] is None  # one peer: its 91 days stay its own
     assert card(snap, "P2", "S")["indicators"]["median_duration_days"]["value"] is None
     assert card(snap, "P2", "S")["indicators"]["median_duration_days"]["position"] is None
 
@@ -175,10 +176,23 @@ def test_a_snapshot_shows_the_figures_of_its_day() -> None:
 
 
 def test_peer_stats_and_trend_span_edges() -> None:
-    assert peer_stats([5]) == {"peer_median": 5.0, "peer_p25": 5.0, "peer_p75": 5.0, "peers": 1}
+    assert peer_stats([5, 6, 7]) == {"peer_median": 6.0, "peer_p25": 5.5, "peer_p75": 6.5, "peers": 3}
     assert trend_span(D(2025, 1, 15), "month", 1) == (D(2025, 1, 1), D(2025, 1, 16))
     assert trend_span(D(2025, 2, 1), "quarter", 2) == (D(2024, 10, 1), D(2025, 2, 2))
     with pytest.raises(ValueError):
         trend_span(D(2025, 1, 1), "year", 2)
     with pytest.raises(ValueError):
         trend_span(D(2025, 1, 1), "month", 0)
+
+
+def test_one_or_two_peers_reveal_no_value() -> None:
+    """Issue 12, failure 7: with one peer the median is the competitor's own value, with two
+    their mean; below three peers a card gives only their number."""
+    assert peer_stats([5]) == {"peer_median": None, "peer_p25": None, "peer_p75": None, "peers": 1}
+    assert peer_stats([5, 9]) == {"peer_median": None, "peer_p25": None, "peer_p75": None, "peers": 2}
+    snap = snapshot()
+    for c in snap["cards"]:
+        for stats in c["indicators"].values():
+            if stats["peers"] < 3:
+                assert stats["peer_median"] is None and stats["peer_p25"] is None and stats["peer_p75"] is None
+                assert stats["position"] is None

@@ -103,6 +103,23 @@ def wait_for(process: subprocess.Popen[str], output: Path, text: str) -> bool:
         time.sleep(0.1)
 
 
+def lock_held_by(url: str, process: subprocess.Popen[str]) -> bool:
+    """Whether ``process`` holds the ingest lock of the database ``url`` (a run says who it is:
+    in the lock file on SQLite, as its connection's application name on PostgreSQL)."""
+    who = f"proces {process.pid} "
+    if url.startswith("sqlite:///"):
+        lock = Path(url.removeprefix("sqlite:///") + ".ingest-lock")
+        return lock.exists() and who in lock.read_text(encoding="utf-8")
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE %s",
+            [f"regie ingest, {who}%"],
+        ).fetchone()
+    return bool(row and row[0])
+
+
 @contextmanager
 def hold_lock(url: str) -> Iterator[None]:
     """Hold the ingest lock of the database ``url`` from this process, as a running ingest would."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import signal
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from regie.engine.catalog import parse_catalog
 from regie.traffic import ingest as ingest_module
 from regie.traffic import models as m
 from regie.traffic.runlock import IngestBusy, ingest_lock
-from tests.traffic.processes import database, hold_lock, regie, start, stored, wait_for
+from tests.traffic.processes import database, hold_lock, lock_held_by, regie, start, stored, wait_for
 
 SMALL = ("venlo", 2025, 3, 0.05)
 
@@ -92,27 +93,32 @@ def test_the_lock_is_reentrant_within_a_run(db: None) -> None:
 @pytest.mark.slow
 def test_two_ingests_at_once_end_as_one_clean_ingest(region_dir: Callable[..., Path], tmp_path: Path) -> None:
     """Issue 12, failure 1: ``regie ingest R/messages R/csv & regie ingest R/messages/202[567]-* &``,
-    then ``regie ingest R/messages R/csv`` again: the same traffic and ledger as one clean run."""
+    then ``regie ingest R/messages R/csv`` again: the same traffic, signals, ledger and snapshots
+    as one clean run."""
     folder = region_dir("venlo", 2025, 2, 0.05)
     later = sorted((folder / "messages").glob("202[567]-*"))
     with database(tmp_path, "raced") as raced, database(tmp_path, "clean") as clean:
         for url in (raced, clean):
             assert regie(url, "catalog", "load", folder / "catalog.toml").returncode == 0
-        with hold_lock(raced):  # both start while another run holds the lock ...
-            first = start(raced, "ingest", folder / "messages", folder / "csv", "--json", "--no-refresh",
-                          output=tmp_path / "first")  # fmt: skip
-            second = start(raced, "ingest", *later, "--json", "--no-refresh", output=tmp_path / "second")
-            for process, output in ((first, tmp_path / "first"), (second, tmp_path / "second")):
-                assert wait_for(process, output, "Er loopt al een inleesrun"), "a second run says one is running"
-        # ... and wait for it; released, the two runs started together run one after the other
+        output = {name: tmp_path / name for name in ("first", "second")}
+        with hold_lock(raced):  # another run holds the lock: the first says so and waits ...
+            first = start(raced, "ingest", folder / "messages", folder / "csv", "--json", output=output["first"])
+            assert wait_for(first, output["first"], "Er loopt al een inleesrun"), "a run says that one is running"
+        # ... and takes it when that run ends; then the second starts (as `regie ingest ... &
+        # regie ingest ... &`) while the first reads, stores and refreshes, and waits for it
+        while not lock_held_by(raced, first) and first.poll() is None:
+            time.sleep(0.05)
+        second = start(raced, "ingest", *later, "--json", output=output["second"])
+        assert wait_for(second, output["second"], "Er loopt al een inleesrun"), "the second run waits"
         assert first.wait(timeout=900) in (0, 1) and second.wait(timeout=900) in (0, 1)
-        errors = (tmp_path / "first.err").read_text() + (tmp_path / "second.err").read_text()
+        errors = output["first"].with_suffix(".err").read_text() + output["second"].with_suffix(".err").read_text()
         assert "Traceback" not in errors and errors.count("wacht tot die klaar is") == 2
         for name in ("first", "second"):
-            assert "files" in json.loads((tmp_path / f"{name}.out").read_text())
-        assert regie(raced, "ingest", folder / "messages", folder / "csv", "--no-refresh").returncode in (0, 1)
-        assert regie(clean, "ingest", folder / "messages", folder / "csv", "--no-refresh").returncode in (0, 1)
-        after_race, after_clean = stored(raced, book=(2024, 2025)), stored(clean, book=(2024, 2025))
+            assert "files" in json.loads(output[name].with_suffix(".out").read_text())
+        assert regie(raced, "ingest", folder / "messages", folder / "csv").returncode in (0, 1)
+        assert regie(clean, "ingest", folder / "messages", folder / "csv").returncode in (0, 1)
+        after_race, after_clean = stored(raced), stored(clean)
+    assert after_clean["ledger"] and after_clean["snapshots"]
     for part in after_clean:
         assert after_race[part] == after_clean[part], part
 

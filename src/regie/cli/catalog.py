@@ -36,5 +36,5 @@ def run_load(args: argparse.Namespace) -> int:
             f"{kind}: {result.created[kind]} nieuw, {result.updated[kind]} gewijzigd, {result.unchanged[kind]} ongewijzigd"
             for kind in ("municipality", "segment", "provider", "contract", "budget")
         )
-        console.print(f"Catalogus '{catalog.region}' geladen uit {args.file}. {summary}.")
+        console.print(f"Catalogus '{catalog.region}' geladen uit {args.file}. {summary}.", markup=False)
     return OK

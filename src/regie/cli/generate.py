@@ -33,8 +33,8 @@ def run(args: argparse.Namespace) -> int:
         return OK
     per_year = ", ".join(f"{year}: {n}" for year, n in summary["clients_per_year"].items())
     messages = sum(summary["messages"].values())
-    console.print(f"Regio '{args.profile}' gegenereerd in {args.out}")
+    console.print(f"Regio '{args.profile}' gegenereerd in {args.out}", markup=False)
     console.print(f"  cliënten per jaar: {per_year}")
     console.print(f"  berichten: {messages} ({', '.join(f'{k} {v}' for k, v in summary['messages'].items())})")
-    console.print(f"  csv-bestanden: {sum(summary['csv_files'].values())}; waarheid: {args.out / 'truth'}")
+    console.print(f"  csv-bestanden: {sum(summary['csv_files'].values())}; waarheid: {args.out / 'truth'}", markup=False)
     return OK

@@ -73,13 +73,13 @@ def report(doc: dict[str, Any]) -> None:
     """A readable summary on stderr."""
     accepted = ", ".join(f"{code}: {n}" for code, n in doc["accepted"].items()) or "geen"
     console.print(f"{doc['files']} bestanden gelezen, {doc['duplicates']} al eerder ingelezen.")
-    console.print(f"Geaccepteerde records per bericht: {accepted}.")
+    console.print(f"Geaccepteerde records per bericht: {accepted}.", markup=False)
     if doc["signals"]:
         console.print("Signalen: " + ", ".join(f"{kind}: {n}" for kind, n in doc["signals"].items()) + ".")
     if doc["rejected"]:
         console.print(f"[bold]{len(doc['rejected'])} afgekeurd:[/bold]")
         for row in doc["rejected"][:50]:
             record = f" record {row['record']}" if row["record"] else ""
-            console.print(f"  {row['file']}{record}: {row['code']} {row['reason']}")
+            console.print(f"  {row['file']}{record}: {row['code']} {row['reason']}", markup=False, soft_wrap=True)
         if len(doc["rejected"]) > 50:
             console.print(f"  ... en nog {len(doc['rejected']) - 50} (alle redenen met --json)")

@@ -19,6 +19,9 @@ them. The choices:
   number, and the provider's ``position``: ``"below"`` the 25th percentile, ``"above"`` the
   75th, or ``"within"``; null without a value or without peers. Whether higher is better
   depends on the indicator and is left to the reader.
+- **Fewer than three peers, no statistics** (:data:`MIN_PEERS`): with one or two peers their
+  median and percentiles would reveal a competitor's own value (with one peer the median *is*
+  its value), so the card gives only their number, and no position.
 - **Trend**: the same indicators for the provider in the segment over the last ``periods``
   months or quarters up to and including the one that holds ``as_of`` (that one runs to
   ``as_of``), oldest first, all computed as of ``as_of``.
@@ -48,6 +51,9 @@ SCORED = keys(scored=True)
 
 TREND_UNITS = ("month", "quarter")
 
+#: The fewest peers whose statistics a card shows (below it they would reveal a competitor's value).
+MIN_PEERS = 3
+
 
 def _json(value: Any) -> Any:
     """A plain JSON value: dates as ISO text, numpy scalars as Python numbers."""
@@ -59,15 +65,18 @@ def _json(value: Any) -> Any:
 
 
 def peer_stats(values: Sequence[float]) -> dict[str, float | int | None]:
-    """Median, 25th and 75th percentile (linear interpolation) and number of ``values``.
+    """Median, 25th and 75th percentile (linear interpolation) and number of ``values``; only
+    the number below :data:`MIN_PEERS` values.
 
     >>> peer_stats([4, 1, 3, 2])
     {'peer_median': 2.5, 'peer_p25': 1.75, 'peer_p75': 3.25, 'peers': 4}
+    >>> peer_stats([7, 9])
+    {'peer_median': None, 'peer_p25': None, 'peer_p75': None, 'peers': 2}
     >>> peer_stats([])
     {'peer_median': None, 'peer_p25': None, 'peer_p75': None, 'peers': 0}
     """
-    if not values:
-        return {"peer_median": None, "peer_p25": None, "peer_p75": None, "peers": 0}
+    if len(values) < MIN_PEERS:
+        return {"peer_median": None, "peer_p25": None, "peer_p75": None, "peers": len(values)}
     q25, q50, q75 = np.percentile(np.asarray(values, dtype=np.float64), [25, 50, 75])
     return {"peer_median": float(q50), "peer_p25": float(q25), "peer_p75": float(q75), "peers": len(values)}
 
@@ -97,10 +106,10 @@ def peer_comparison(table: pl.DataFrame, columns: Sequence[str] = SCORED) -> dic
     """For each (provider, segment) row of ``table``: per indicator its value, the statistics
     of the other providers of the segment (:func:`peer_stats`) and its :func:`position`.
 
-    >>> t = pl.DataFrame({"provider": ["a", "b", "c", "d"], "segment": ["S"] * 4, "clients": [10, 20, 30, None]})
+    >>> t = pl.DataFrame({"provider": list("abcde"), "segment": ["S"] * 5, "clients": [10, 20, 30, 40, None]})
     >>> card = peer_comparison(t, ["clients"])[("a", "S")]["clients"]
     >>> card["value"], card["peer_median"], card["peers"], card["position"]
-    (10, 25.0, 2, 'below')
+    (10, 30.0, 3, 'below')
     """
     out: dict[tuple[str, str], dict[str, Any]] = {}
     rows = table.select("provider", "segment", *columns).to_dicts()
@@ -181,7 +190,7 @@ def scorecards(
     >>> eps = frame("episodes", [
     ...     {"client": c, "provider": p, "segment": "S", "domain": "wmo", "weight": 1,
     ...      "start": dt.date(2025, 1, 1), "start_arrival": dt.date(2025, 1, 1)}
-    ...     for p, cs in (("P1", "ab"), ("P2", "cde"), ("P3", "f")) for c in cs])
+    ...     for p, cs in (("P1", "ab"), ("P2", "cde"), ("P3", "f"), ("P4", "gh")) for c in cs])
     >>> snap = scorecards(eps, year=2025, as_of=dt.date(2025, 3, 31), computed_on=dt.date(2025, 4, 2))
     >>> card = snap["cards"][0]
     >>> card["provider"], card["indicators"]["clients"]["value"], card["indicators"]["clients"]["peer_median"]

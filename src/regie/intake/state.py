@@ -158,6 +158,10 @@ class Outcome:
         self.rejected.append(Fault(code, reason, record, path))
 
 
+_RESENT = (
+    "de berichtidentificatie is al gebruikt in een eerder bericht van deze afzender en berichtsoort; "
+    "een nieuw of gecorrigeerd bericht krijgt een nieuwe identificatie"
+)
 _WHAT = {"municipality": "gemeente", "provider": "aanbieder", "segment": "segment"}
 
 
@@ -183,6 +187,7 @@ class IntakeState:
         self.requests: dict[str, list[tuple[dt.date, str | None, str | None, str | None]]] = defaultdict(list)
         self.objections: set[str] = set()
         self.signal_keys: set[str] = set()
+        self.identifications: set[tuple[str, str, str]] = set()  # (sender, message kind, identification)
         self.areas: dict[tuple[str, str], str] = {}  # (municipality, client) -> area of the latest address
         self._chains: dict[tuple[str, str, str, str], tuple[dt.date | None, int]] = {}
 
@@ -216,6 +221,9 @@ class IntakeState:
     def apply(self, incoming: Incoming) -> Outcome:
         """Apply a readable file's records; faults found inside the file reject their record."""
         out = Outcome()
+        if self.resent(incoming):
+            out.rejected.append(Fault("9056", _RESENT))
+            return out
         arrival = incoming.arrival or dt.date.today()
         from_csv = incoming.kind.startswith("CSV-")
         for rec in incoming.records:
@@ -234,6 +242,19 @@ class IntakeState:
         known = {rec.ref for rec in incoming.records}
         out.rejected.extend(f for f in incoming.faults if f.record is not None and f.record not in known)
         return out
+
+    def resent(self, incoming: Incoming) -> bool:
+        """9056: a message's BerichtIdentificatie is unique per sender and message type
+        (istandaarden.md). A message with other bytes (a file with the same bytes is a
+        duplicate already) but the identification of an earlier one is refused whole; the
+        first one's identification is remembered here."""
+        if not incoming.law or not incoming.identification:
+            return False
+        identity = (incoming.sender, incoming.kind, incoming.identification)
+        if identity in self.identifications:
+            return True
+        self.identifications.add(identity)
+        return False
 
     def unknown_in_catalog(self, rec: Record) -> list[Fault]:
         """CSV08: a CSV row's municipality, provider or segment must be one the catalog knows

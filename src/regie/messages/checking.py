@@ -39,6 +39,11 @@ def check_bytes(name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> d
     return _file_entry(name, result.name, result.faults)
 
 
+def too_large(name: str, size: int, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Any]:
+    """The ``regie check`` entry of a file of ``size`` bytes over the limit (not read)."""
+    return _file_entry(name, None, [Fault("/", "RG01", f"Het bestand is {size} bytes; de grens is {max_bytes} bytes.")])
+
+
 def _unreadable(name: str, reason: str) -> dict[str, Any]:
     return _file_entry(name, None, [Fault("/", "RG05", reason)])
 
@@ -58,11 +63,7 @@ def _archive(path: Path, max_bytes: int) -> Iterator[dict[str, Any]]:
         for info in members:
             name = f"{path}!{info.filename}"
             if info.file_size > max_bytes:
-                yield _file_entry(
-                    name,
-                    None,
-                    [Fault("/", "RG01", f"Het bestand is {info.file_size} bytes; de grens is {max_bytes} bytes.")],
-                )
+                yield too_large(name, info.file_size, max_bytes)
                 continue
             total += info.file_size
             if total > MAX_ARCHIVE_BYTES:
@@ -81,9 +82,7 @@ def _file(path: Path, max_bytes: int) -> dict[str, Any]:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return _file_entry(
-                str(path), None, [Fault("/", "RG01", f"Het bestand is {size} bytes; de grens is {max_bytes} bytes.")]
-            )
+            return too_large(str(path), size, max_bytes)
         data = path.read_bytes()
     except OSError as exc:
         return _unreadable(str(path), f"Het bestand kan niet gelezen worden: {exc.strerror or exc}.")

@@ -29,6 +29,7 @@ import functools
 import hashlib
 import multiprocessing
 import os
+import stat
 import zipfile
 import zlib
 from collections import Counter
@@ -105,24 +106,52 @@ class IngestError(ValueError):
     """A path that cannot be ingested at all (does not exist, unreadable zip)."""
 
 
-def sources(paths: Iterable[str | Path]) -> list[Source]:
-    """Every file under ``paths``: files, folders (recursively) and zip archives."""
+def sources(paths: Iterable[str | Path], refused: list[dict[str, str]] | None = None) -> list[Source]:
+    """Every file under ``paths``: files, folders (recursively) and zip archives.
+
+    Only regular files are read: in a folder, a symbolic link whose target lies outside the
+    folder, and anything that is not a regular file (a FIFO, a socket, a device), is not read
+    but listed in ``refused`` (as rejections of the run: file, code, reason). A path given by
+    name must be a regular file (or a symbolic link to one).
+    """
     out: list[Source] = []
+    refused = [] if refused is None else refused
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise IngestError(f"{path}: bestand of map bestaat niet")
         if path.is_dir():
+            root = path.resolve()
             files = sorted(os.path.join(folder, name) for folder, _, names in os.walk(path) for name in names)
         else:
-            files = [str(path)]
+            root, files = None, [str(path)]
         for file in files:
             suffix = os.path.splitext(file)[1].lower()
-            if suffix == ".zip":
+            if suffix not in (".zip", ".xml", ".csv"):
+                continue
+            problem = _not_regular(Path(file), root)
+            if problem:
+                refused.append({"file": file, "message": "onbekend", "record": "", "code": "0001", "reason": problem})
+            elif suffix == ".zip":
                 out.extend(_zip_members(Path(file)))
-            elif suffix in (".xml", ".csv"):
+            else:
                 out.append(Source(file))
     return out
+
+
+def _not_regular(path: Path, root: Path | None) -> str | None:
+    """Why ``path`` (found in the folder ``root``, or given by name) is not read, or None."""
+    if root is not None and path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root):
+            return "niet gelezen: een symbolische koppeling naar een bestand buiten de opgegeven map"
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"niet gelezen: {exc.strerror or exc}"
+    if not stat.S_ISREG(mode):
+        return "niet gelezen: geen gewoon bestand (bijvoorbeeld een FIFO of apparaat)"
+    return None
 
 
 def _zip_members(path: Path) -> list[Source]:
@@ -513,6 +542,9 @@ def load_state() -> IntakeState:
         state.requests[client].append((registered, provider, segment or None, area))
     state.objections = set(m.Objection.objects.values_list("objection_id", flat=True))
     state.signal_keys = set(m.Signal.objects.values_list("key", flat=True))
+    state.identifications = set(
+        m.Message.objects.exclude(law="").exclude(identification="").values_list("sender", "kind", "identification")
+    )
     return state
 
 
@@ -529,8 +561,11 @@ def ingest(
     holds the ingest lock: when another run holds it, ``notify`` hears so and this run waits,
     or with ``wait=False`` raises :class:`~regie.traffic.runlock.IngestBusy`.
     """
-    items = sources(paths)
+    refused: list[dict[str, str]] = []
+    items = sources(paths, refused)
     with ingest_lock(wait=wait, notify=notify):
         # one step per file read, and one per file applied and stored
         progress = progress_factory(2 * len(items)) if progress_factory else None
-        return Ingester(progress).run(items)
+        ingester = Ingester(progress)
+        ingester.summary.rejected.extend(refused)
+        return ingester.run(items)

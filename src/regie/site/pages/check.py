@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from regie.messages.checking import check_bytes
+from regie.messages.checking import check_bytes, too_large
 from regie.messages.reading import DEFAULT_MAX_BYTES
 from regie.site.models import Role
 from regie.site.roles import require_role
@@ -23,8 +23,16 @@ MAX_FILES = 50
 
 
 def check_uploads(files: list[UploadedFile]) -> dict[str, Any]:
-    """The ``regie check`` document for uploaded files (read at most the size limit plus one byte)."""
-    return {"files": [check_bytes(f.name or "bestand.xml", f.read(DEFAULT_MAX_BYTES + 1)) for f in files[:MAX_FILES]]}
+    """The ``regie check`` document for uploaded files; a file over the size limit is not read
+    and its fault states its real size."""
+    return {"files": [_check_upload(f) for f in files[:MAX_FILES]]}
+
+
+def _check_upload(upload: UploadedFile) -> dict[str, Any]:
+    name = upload.name or "bestand.xml"
+    if upload.size is not None and upload.size > DEFAULT_MAX_BYTES:
+        return too_large(name, upload.size)
+    return check_bytes(name, upload.read(DEFAULT_MAX_BYTES + 1))
 
 
 @require_role(Role.MUNICIPALITY, Role.PROVIDER)
