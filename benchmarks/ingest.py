@@ -106,6 +106,7 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regie.site.settings")
+    os.environ.setdefault("REGIE_DEMO", "1")  # a synthetic region: the development keys are fine
     if args.worker:
         worker(args.folder, args.year)
         return

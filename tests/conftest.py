@@ -30,6 +30,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regie.site.settings")
+# Keys of the test suite, also for the processes it starts (regie serve in the browser tests):
+# outside the demo and development a missing key is an error (regie.site.settings).
+os.environ.setdefault("REGIE_PSEUDONYM_KEY", "test-pseudonym-key")
+os.environ.setdefault("REGIE_SECRET_KEY", "test-secret-key-not-for-production")
 
 
 @pytest.fixture(scope="session")

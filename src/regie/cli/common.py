@@ -21,9 +21,13 @@ def setup_django(migrate: bool = True) -> None:
     """Configure Django from the environment and bring the database schema up to date."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regie.site.settings")
     import django  # noqa: PLC0415 - Django is set up only for the commands that need a database
+    from django.core.exceptions import ImproperlyConfigured  # noqa: PLC0415
     from django.core.management import call_command  # noqa: PLC0415
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:  # a missing key: say how to set it, no traceback
+        raise SystemExit(fail(str(exc), USAGE)) from None
     if migrate:
         call_command("migrate", verbosity=0, interactive=False)
 

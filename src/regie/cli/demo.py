@@ -221,6 +221,7 @@ class Demo:
         True when the database is built afresh (and wipes it)."""
         self.directory.mkdir(parents=True, exist_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{self.database.resolve()}"
+        os.environ["REGIE_DEMO"] = "1"  # synthetic data: the development keys are fine (settings.DEMO)
         wanted = data_fingerprint(self.year, self.scale)
         reason = ""
         if fresh:
@@ -368,6 +369,7 @@ def _stop_with_parent() -> None:
 def _figures_only(demo: Demo) -> int:
     _stop_with_parent()
     os.environ["DATABASE_URL"] = f"sqlite:///{demo.database.resolve()}"
+    os.environ["REGIE_DEMO"] = "1"
     setup_django(migrate=False)
     todo = demo.pending()
     plain = Console(stderr=True, highlight=False, force_terminal=False)  # lines, not a bar, beside the server

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from regie.cli.common import OK, console, setup_django
+from regie.cli.common import OK, USAGE, console, fail, setup_django
 
 
 def register(sub: Any) -> None:
@@ -25,8 +25,27 @@ def serve(host: str, port: int, threads: int = 8) -> None:
     waitress_serve(application, host=host, port=port, threads=threads, ident="Regie")
 
 
+def development_keys_in_use() -> list[str]:
+    """The development keys the settings hold, unless development is what this is
+    (``REGIE_DEBUG=1`` or the demo): ``regie serve`` refuses to serve under them."""
+    from django.conf import settings  # noqa: PLC0415 - after Django is set up
+
+    if settings.DEBUG or settings.DEMO:
+        return []
+    used = [("REGIE_SECRET_KEY", settings.SECRET_KEY, settings.DEVELOPMENT_SECRET_KEY),
+            ("REGIE_PSEUDONYM_KEY", settings.PSEUDONYM_KEY, settings.DEVELOPMENT_PSEUDONYM_KEY)]  # fmt: skip
+    return [name for name, value, development in used if value == development]
+
+
 def run(args: argparse.Namespace) -> int:
     setup_django()
+    refused = development_keys_in_use()
+    if refused:
+        return fail(
+            f"{' en '.join(refused)}: dit is de ontwikkelsleutel, die iedereen kent. Zet een eigen geheime sleutel "
+            "(zie README, Configuratie), of gebruik REGIE_DEBUG=1 alleen op een ontwikkelmachine.",
+            USAGE,
+        )
     console.print(f"Regie draait op http://{args.host}:{args.port}/  (stoppen met Ctrl+C)")
     serve(args.host, args.port, args.threads)
     return OK

@@ -58,3 +58,16 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.when:%Y-%m-%d %H:%M} {self.action} {self.subject}"
+
+
+class FailedLogin(models.Model):
+    """A failed login: counted per user name and per client address to pause guessing
+    (:mod:`regie.site.security`); removed for the user name by a successful login."""
+
+    username = models.CharField(_("gebruikersnaam"), max_length=150, db_index=True)
+    address = models.CharField(_("adres"), max_length=45, db_index=True)
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("mislukte inlogpoging")
+        verbose_name_plural = _("mislukte inlogpogingen")

@@ -6,11 +6,27 @@ Environment variables (all optional):
     Where the data lives. Default: ``sqlite:///regie.sqlite3`` in the working directory.
     PostgreSQL: ``postgres://user:password@host:5432/name`` (psycopg 3).
 ``REGIE_SECRET_KEY``
-    Django's signing key. Default: a fixed development key (fine for the demo, not for production).
+    Django's signing key. Required, except in development (below).
 ``REGIE_PSEUDONYM_KEY``
-    Key of the HMAC-SHA256 that pseudonymises BSNs. Default: a fixed development key.
+    Key of the HMAC-SHA256 that pseudonymises BSNs. Required, except in development (below);
+    keep it: another key gives other pseudonyms.
 ``REGIE_DEBUG``
     ``1`` for Django's debug pages. Default off.
+``REGIE_DEMO``
+    ``1`` in the demo (``regie demo`` sets it).
+
+In development (``REGIE_DEBUG=1``, the demo, the test suite) a missing key falls back to a
+fixed development key; anywhere else it is an error at start that says how to set it, and
+``regie serve`` refuses the development keys (a pseudonym under a known key is reversible in
+minutes: the BSNs are few enough to try them all).
+
+``REGIE_SECURE_COOKIES``
+    ``1``: session and CSRF cookies only over HTTPS. Default off (the demo runs on plain HTTP).
+``REGIE_HSTS_SECONDS``
+    ``Strict-Transport-Security`` max-age in seconds. Default 0 (not sent).
+``REGIE_CSP``
+    The ``Content-Security-Policy`` header of every response. Default :data:`DEFAULT_CSP`;
+    empty to send none.
 ``REGIE_ALLOWED_HOSTS``
     Comma-separated host names. Default: ``127.0.0.1,localhost``.
 ``REGIE_ARCHIVE_DIR``
@@ -20,15 +36,43 @@ Environment variables (all optional):
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 
-SECRET_KEY = os.environ.get("REGIE_SECRET_KEY", "regie-development-key-not-for-production")
-PSEUDONYM_KEY = os.environ.get("REGIE_PSEUDONYM_KEY", "regie-development-pseudonym-key")
+DEVELOPMENT_SECRET_KEY = "regie-development-key-not-for-production"
+DEVELOPMENT_PSEUDONYM_KEY = "regie-development-pseudonym-key"
 DEBUG = os.environ.get("REGIE_DEBUG", "") == "1"
+DEMO = os.environ.get("REGIE_DEMO", "") == "1"
+#: The test suite (which sets its own pseudonym key, tests/conftest.py).
+TESTING = "pytest" in sys.modules
+#: A ``regie-manage`` command that reads no data (makemigrations, spectacular, ...; manage.py).
+KEYLESS_COMMAND = os.environ.get("REGIE_KEYLESS_COMMAND", "") == "1"
+DEVELOPMENT = DEBUG or DEMO or TESTING or KEYLESS_COMMAND
+
+
+def _key(name: str, development: str) -> str:
+    """A key from the environment; the development key only in development; else an error
+    that says how to set it."""
+    value = os.environ.get(name, "")
+    if value:
+        return value
+    if DEVELOPMENT:
+        return development
+    raise ImproperlyConfigured(
+        f"{name} is niet gezet. Zet een eigen geheime sleutel, bijvoorbeeld:\n"
+        f"    export {name}=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')\"\n"
+        "en bewaar hem (REGIE_PSEUDONYM_KEY: een andere sleutel geeft andere pseudoniemen). "
+        "Alleen de demo, de testsuite en REGIE_DEBUG=1 gebruiken ontwikkelsleutels."
+    )
+
+
+SECRET_KEY = _key("REGIE_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+PSEUDONYM_KEY = _key("REGIE_PSEUDONYM_KEY", DEVELOPMENT_PSEUDONYM_KEY)
 ALLOWED_HOSTS = [h for h in os.environ.get("REGIE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
 DATABASES = {
@@ -62,6 +106,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "regie.site.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -119,6 +164,21 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = os.environ.get("REGIE_SECURE_COOKIES", "") == "1"
+SECURE_HSTS_SECONDS = int(os.environ.get("REGIE_HSTS_SECONDS", "0") or 0)
+#: Scripts and styles only from Regie itself; Vega compiles its chart expressions with
+#: ``Function`` ('unsafe-eval'), and Vega and Redoc set inline styles.
+DEFAULT_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+CONTENT_SECURITY_POLICY = os.environ.get("REGIE_CSP", DEFAULT_CSP)
+
+#: Failed logins per user name and per client address before a pause (see regie.site.security).
+LOGIN_FAILURES_ALLOWED = int(os.environ.get("REGIE_LOGIN_FAILURES", "5") or 5)
+LOGIN_PAUSE_SECONDS = 15 * 60
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from regie.site import errors, views
 from regie.site.pages import areas, check, funding, grip, providers, reports, signals
+from regie.site.security import ThrottledLoginView
 
 admin.site.site_header = "Regie beheer"
 admin.site.site_title = "Regie"
@@ -14,7 +15,7 @@ handler404 = errors.not_found
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("inloggen/", auth_views.LoginView.as_view(template_name="regie/login.html"), name="login"),
+    path("inloggen/", ThrottledLoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),

@@ -26,6 +26,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
@@ -303,8 +304,17 @@ def _list_params(request: HttpRequest) -> QueryDict:
 
 
 def _back(request: HttpRequest) -> str:
-    back = request.POST.get("next") or reverse("signals")
-    return back if back.startswith("/") and not back.startswith("//") else reverse("signals")
+    return safe_next(request, request.POST.get("next")) or reverse("signals")
+
+
+def safe_next(request: HttpRequest, target: str | None) -> str | None:
+    """``target`` when it is a path on this site, else None: ``//host/..``, ``/\\host``,
+    ``https://host/..`` and ``javascript:`` lead elsewhere (an open redirect)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return None
+    return target
 
 
 @require_POST
