@@ -31,10 +31,10 @@ from pathlib import Path
 OUT = Path(__file__).resolve().parent / "out"
 
 
-def region(year: int, seed: int, scale: float) -> Path:
+def region(year: int, seed: int, scale: float, out: Path = OUT) -> Path:
     from regie.synth import generate
 
-    folder = OUT / f"amsterdam-{year}-{seed}-{scale}"
+    folder = out / f"amsterdam-{year}-{seed}-{scale}"
     if not (folder / "catalog.toml").exists():
         print(f"generating amsterdam {year} seed {seed} scale {scale} into {folder} ...", file=sys.stderr)
         generate("amsterdam", year, seed, folder, scale=scale, progress=True)
@@ -102,6 +102,9 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--postgres", default="", help="e.g. postgres://postgres@127.0.0.1:5432/regie_bench")
+    parser.add_argument(
+        "--out", type=Path, default=OUT, help="where generated regions are kept (default benchmarks/out)"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -110,7 +113,7 @@ def main() -> None:
     if args.worker:
         worker(args.folder, args.year)
         return
-    folder = region(args.year, args.seed, args.scale)
+    folder = region(args.year, args.seed, args.scale, args.out)
     history, timed = split(folder, args.year)
     n, bare = min((bare_parse(timed) for _ in range(3)), key=lambda r: r[1])  # best of three, warm cache
     print(f"files of {args.year}+: {n}; bare lxml parse: {bare:.2f} s ({n / bare:,.0f} msg/s)")

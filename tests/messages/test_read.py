@@ -119,6 +119,18 @@ def test_a_default_namespace_document_reads_the_same() -> None:
     assert read(broken.encode()).faults[0].path == "/Bericht/Client/StartProducten/StartProduct[2]/Begindatum"
 
 
+def test_comments_and_processing_instructions_anywhere_change_nothing() -> None:
+    """Comments and processing instructions carry nothing of the message; one inside the
+    header (where the model reads elements by position) used to stop the reader."""
+    path = DATA / "standard" / "jw305_voorbeeld.xml"
+    text = path.read_text(encoding="utf-8")
+    noisy = re.sub(r"(<[\w.]+:Identificatie>)", r"<!-- a comment -->\1", text, count=1)
+    noisy = re.sub(r"(</[\w.]+:Identificatie>)", r"\1<!-- 2001-01-01 --><?x y?>", noisy, count=1)
+    noisy = noisy.replace("</", "<!-- x --></", 5)
+    assert noisy.count("<!--") >= 6
+    assert read(noisy.encode("utf-8")) == read(path.read_bytes())
+
+
 def test_malformed_xml_is_rejected_with_the_line() -> None:
     data = (DATA / "standard" / "jw305_voorbeeld.xml").read_bytes().replace(b"</jw305:Bsn>", b"</jw305:Bs>")
     result = read(data)

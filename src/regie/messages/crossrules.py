@@ -163,12 +163,15 @@ def check_cumulative_volume(
     if extent is not None:
         last = max(p.period.end for p in lines)
         end = allocation.end if allocation.end is not None else last
-        limit = Fraction(allocated_volume(extent, allocation.start, end))
-        running = Fraction(0)
+        whole = all(p.unit == extent.unit for p in lines)  # no minutes under hours: integers suffice
+        limit: int | Fraction = allocated_volume(extent, allocation.start, end)
+        running: int | Fraction = 0
+        if not whole:
+            limit, running = Fraction(limit), Fraction(0)
         for p in lines:
             if not units_fit(p.unit, extent.unit):
                 continue
-            volume = _in_allocated_unit(p.volume, p.unit, extent.unit)
+            volume = p.volume if whole else _in_allocated_unit(p.volume, p.unit, extent.unit)
             running += -volume if p.amount.debit_credit == "C" else volume
             if p.amount.debit_credit == "D" and running > limit:
                 faults.append(

@@ -26,21 +26,25 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import hashlib
+import heapq
+import itertools
 import multiprocessing
 import os
 import stat
 import zipfile
 import zlib
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import polars as pl
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
@@ -50,13 +54,14 @@ from regie.intake.csvfiles import read_csv
 from regie.intake.records import AllocationRec, DeclarationRec, Fault, Incoming
 from regie.intake.redact import redact
 from regie.intake.state import EpisodeRow, IntakeState, Outcome, performance
-from regie.intake.xml import read_xml
+from regie.intake.xml import arrival_of, read_xml
 from regie.messages.bsn import pseudonym
 from regie.traffic import models as m
 from regie.traffic import store
 from regie.traffic.runlock import ingest_lock
 
-BATCH_FILES = 400
+BATCH_FILES = 1000  # files stored in one transaction
+WINDOW_FILES = 8192  # files read ahead of the one being applied
 MAX_FILE_BYTES = 20 * 1024 * 1024
 PARALLEL_FROM = 300
 
@@ -77,8 +82,23 @@ class Source:
         if self.member is None:
             with open(self.path, "rb") as fh:
                 return fh.read(MAX_FILE_BYTES + 1)
-        with zipfile.ZipFile(self.path) as archive, archive.open(self.member) as fh:
+        with _archive(self.path).open(self.member) as fh:
             return fh.read(MAX_FILE_BYTES + 1)
+
+
+_archives: dict[tuple[int, str], zipfile.ZipFile] = {}
+
+
+def _archive(path: str) -> zipfile.ZipFile:
+    """The open zip archive at ``path``, kept open per process (an archive of many members is
+    opened once, not once per member; a forked reader opens its own)."""
+    key = (os.getpid(), path)
+    found = _archives.get(key)
+    if found is None:
+        for old in [k for k in _archives if k[0] != key[0] or len(_archives) >= 8]:
+            _archives.pop(old)
+        found = _archives[key] = zipfile.ZipFile(path)
+    return found
 
 
 @dataclass
@@ -164,13 +184,40 @@ def _zip_members(path: Path) -> list[Source]:
     return [Source(str(path), name) for name in names if Path(name).suffix.lower() in (".xml", ".csv")]
 
 
-#: Content hashes already stored, set in each reader process before it reads (see read_all).
+#: Content hashes already stored, set in each reader process before it reads (see Readers).
 _known: frozenset[str] = frozenset()
 
 
 def _set_known(known: frozenset[str]) -> None:
     global _known
     _known = known
+
+
+#: Where a file goes in the arrival order: (Dagtekening, kind of message, file name).
+ArrivalKey = tuple[dt.date, int, str]
+
+# Within a day: allocations and requests before starts, starts before stops and declarations.
+_ORDER = {"301": 0, "315": 1, "317": 1, "305": 2, "307": 3, "323": 4}
+
+
+def arrival_key(arrival: dt.date | None, code: str, file_name: str) -> ArrivalKey:
+    """Files are applied in this order; a file without a Dagtekening (unreadable) comes last."""
+    return (arrival or dt.date.max, _ORDER.get(code, 5), file_name)
+
+
+def scan_source(source: Source, key: str) -> tuple[str, ArrivalKey]:
+    """The content hash of a file and its place in the arrival order, read cheaply
+    (:func:`regie.intake.xml.arrival_of`): for every file that can be applied, the place
+    :func:`read_source` finds; for a file that cannot, that place or an earlier one."""
+    raw = source.read()
+    content_hash = hashlib.sha256(raw).hexdigest()
+    if content_hash in _known or len(raw) > MAX_FILE_BYTES:
+        return content_hash, arrival_key(None, "", source.name)
+    if source.name.lower().endswith(".csv"):
+        incoming = read_csv(Incoming(source.name, raw, content_hash, ""), functools.partial(pseudonym, key=key))
+        return content_hash, arrival_key(incoming.arrival, incoming.code, source.name)
+    arrival, code = arrival_of(raw)
+    return content_hash, arrival_key(arrival, code, source.name)
 
 
 def read_source(source: Source, key: str) -> Incoming:
@@ -190,47 +237,75 @@ def read_source(source: Source, key: str) -> Incoming:
         read_csv(incoming, pseudonymise)
     else:
         read_xml(incoming, pseudonymise)
-    incoming.archived = zlib.compress(redact(source.name, raw, pseudonymise), 1)
+    incoming.archived = compress(redact(source.name, raw, pseudonymise))
     incoming.raw = b""
     return incoming
 
 
-def read_all(
-    items: list[Source],
-    key: str,
-    known: frozenset[str],
-    progress: Callable[[int], None],
-    meanwhile: Callable[[], None] = lambda: None,
-) -> list[Incoming]:
-    """Read every file; on more than a few hundred, in a pool of worker processes (one per core),
-    calling ``meanwhile`` in this process while they read.
+def compress(data: bytes) -> bytes:
+    """``data`` as zlib compresses it for the archive (readable with ``zlib.decompress``); a small
+    file with a window to its size, which costs a quarter of the default window's set-up."""
+    bits = min(15, max(9, (len(data) - 1).bit_length()))
+    packer = zlib.compressobj(1, zlib.DEFLATED, bits, min(8, bits - 7))
+    return packer.compress(data) + packer.flush()
 
-    Reading (parsing, validating, pseudonymising) is independent per file and is the larger
-    part of an ingest; the workers touch no database. ``known`` are the content hashes
-    already stored: those files are only hashed.
-    """
-    if len(items) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        meanwhile()
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def _map_chunk(func: Callable[[_T], _R], chunk: list[_T]) -> list[_R]:
+    return [func(item) for item in chunk]
+
+
+class Readers:
+    """Reading is independent per file and is the larger part of an ingest: on more than a few
+    hundred files it runs in a pool of worker processes (one per core), which touch no
+    database; otherwise in this process. ``known`` are the content hashes already stored: those
+    files are only hashed."""
+
+    def __init__(self, files: int, known: frozenset[str]) -> None:
         _set_known(known)
-        out = []
-        for source in items:
-            out.append(read_source(source, key))
-            progress(1)
-        return out
-    with multiprocessing.get_context("fork").Pool(os.cpu_count(), initializer=_set_known, initargs=(known,)) as pool:
-        reading = pool.imap(functools.partial(read_source, key=key), items, chunksize=64)
-        meanwhile()
-        out = []
-        for incoming in reading:
-            out.append(incoming)
-            progress(1)
-        return out
+        self.pool: Any = None
+        if files >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2:
+            context = multiprocessing.get_context("fork")
+            self.pool = context.Pool(os.cpu_count(), initializer=_set_known, initargs=(known,))
+
+    def __enter__(self) -> Readers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def map_all(self, func: Callable[[_T], _R], items: list[_T]) -> Iterator[_R]:
+        """``func`` over every item, in order, all submitted at once (for small results)."""
+        if self.pool is None:
+            return map(func, items)
+        return cast(Iterator[_R], self.pool.imap(func, items, chunksize=256))
+
+    def map_ahead(self, func: Callable[[_T], _R], items: Iterable[_T], window: int = 0) -> Iterator[_R]:
+        """``func`` over the items, in order, with at most about ``window`` items (default
+        :data:`WINDOW_FILES`) read and not yet consumed: memory stays bounded whatever the
+        number of files."""
+        if self.pool is None:
+            yield from map(func, items)
+            return
+        chunks = _chunks(iter(items), 64)
+        pending: deque[Any] = deque()
+        for chunk in itertools.islice(chunks, max(1, (window or WINDOW_FILES) // 64)):
+            pending.append(self.pool.apply_async(_map_chunk, (func, chunk)))
+        while pending:
+            done = pending.popleft().get()
+            for chunk in itertools.islice(chunks, 1):
+                pending.append(self.pool.apply_async(_map_chunk, (func, chunk)))
+            yield from done
 
 
-def _arrival_key(incoming: Incoming) -> tuple[dt.date, int, str]:
-    # Within a day: allocations and requests before starts, starts before stops and declarations.
-    order = {"301": 0, "315": 1, "317": 1, "305": 2, "307": 3, "323": 4}
-    return (incoming.arrival or dt.date.max, order.get(incoming.code, 5), incoming.file_name)
+def _chunks(items: Iterator[_T], size: int) -> Iterator[list[_T]]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
 
 
 class Ingester:
@@ -244,30 +319,69 @@ class Ingester:
         self.state: IntakeState  # loaded while the files are being read (see run)
 
     def run(self, items: list[Source]) -> Summary:
+        """Apply ``items`` in arrival order, streaming: a first pass hashes each file and finds
+        its place in the arrival order (:func:`scan_source`), the second reads the files that
+        are new in that order, a bounded number ahead, while this process applies and stores
+        them in batches. The state is loaded while the first files are read."""
         self.summary.files = len(items)
-
-        def load() -> None:
-            self.state = load_state()
-
-        incoming = read_all(items, self.key, frozenset(self.known_hashes), self.progress, meanwhile=load)
-        incoming.sort(key=_arrival_key)
-        batch: list[tuple[Incoming, Outcome | None]] = []
-        for item in incoming:
-            if item.content_hash in self.known_hashes:
-                self.summary.duplicates += 1
+        with Readers(len(items), frozenset(self.known_hashes)) as readers:
+            scans: list[tuple[str, ArrivalKey]] = []
+            for scan in readers.map_all(functools.partial(scan_source, key=self.key), items):
+                scans.append(scan)
                 self.progress(1)
-                continue
-            self.known_hashes.add(item.content_hash)
+            wanted: list[int] = []
+            for i in sorted(range(len(items)), key=lambda i: scans[i][1]):
+                content_hash = scans[i][0]
+                if content_hash in self.known_hashes:
+                    self.summary.duplicates += 1
+                    self.progress(1)
+                else:
+                    self.known_hashes.add(content_hash)
+                    wanted.append(i)
+            reading = readers.map_ahead(functools.partial(read_source, key=self.key), (items[i] for i in wanted))
+            with _long_lived():
+                self.state = load_state()
+                gc.freeze()
+                gc.enable()
+                self._apply_all(reading, (scans[i] for i in wanted))
+                with transaction.atomic():
+                    self._periodic_signals()
+        return self.summary
+
+    def _apply_all(self, reading: Iterable[Incoming], scans: Iterable[tuple[str, ArrivalKey]]) -> None:
+        """Apply and store the files read, in arrival order. A file whose place, once read,
+        lies later than the scan said (it cannot be read after all: no Dagtekening) waits
+        until its place comes."""
+        batch: list[tuple[Incoming, Outcome | None]] = []
+        later: list[tuple[ArrivalKey, int, Incoming]] = []
+
+        def apply(item: Incoming) -> None:
             outcome = None if item.file_faults else self.state.apply(item)
+            if outcome is not None:
+                _note_messages(item, outcome)
             batch.append((item, outcome))
             if len(batch) >= BATCH_FILES:
                 self._store(batch)
-                batch = []
+                batch.clear()
+
+        for n, (item, (scanned, place)) in enumerate(zip(reading, scans, strict=True)):
+            if item.content_hash != scanned:  # the file changed since the scan
+                if item.content_hash in self.known_hashes:
+                    self.summary.duplicates += 1
+                    self.progress(1)
+                    continue
+                self.known_hashes.add(item.content_hash)
+            key = arrival_key(item.arrival, item.code, item.file_name)
+            if key > place:
+                heapq.heappush(later, (key, n, item))
+                continue
+            while later and later[0][0] < key:
+                apply(heapq.heappop(later)[2])
+            apply(item)
+        while later:
+            apply(heapq.heappop(later)[2])
         if batch:
             self._store(batch)
-        with transaction.atomic():
-            self._periodic_signals()
-        return self.summary
 
     def _periodic_signals(self) -> None:
         """Evaluate the signals over months of traffic at each month end of the stored traffic
@@ -281,7 +395,7 @@ class Ingester:
             return
         episodes = episode_frame(self.state.episodes.values())
         traffic = pl.DataFrame(
-            list(m.Message.objects.filter(code__in=("305", "307")).values_list("sender", "dagtekening")),
+            list(store.select(m.Message, ("sender", "dagtekening"), where="code IN ('305', '307')")),
             schema={"provider": pl.Utf8, "arrival": pl.Date},
             orient="row",
         )
@@ -309,6 +423,32 @@ class Ingester:
             store_batch(batch, self.summary)
             note_refresh(item.arrival for item, _ in batch)
         self.progress(len(batch))
+        gc.freeze()  # what the state learnt from the batch lives as long as the run
+
+
+@contextmanager
+def _long_lived() -> Iterator[None]:
+    """Python's cycle collector walks every object it tracks, again and again as a run
+    allocates: with the intake state of a few years (hundreds of thousands of objects, none in
+    a cycle) that took a third of the run. Loading the state runs without it; what is loaded
+    (and what each stored batch added) is then frozen, out of its reach, until the run ends."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def _note_messages(item: Incoming, outcome: Outcome) -> None:
+    """Note on each episode the file applied that started or stopped it (its message id is
+    known once the batch is stored), as the file is applied: a later file of the same batch
+    may stop an episode this one started."""
+    for episode in outcome.episodes:
+        if episode.start_message is None:
+            episode.start_message = item
+        if episode.end is not None and episode.stop_message is None:
+            episode.stop_message = item
 
 
 def note_refresh(arrivals: Iterable[dt.date | None], today: dt.date | None = None) -> None:
@@ -339,15 +479,12 @@ def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
 
 
 def episode_frame(rows: Iterable[EpisodeRow]) -> pl.DataFrame:
-    """The intake state's episodes as an engine frame."""
-    return frames.frame(
-        "episodes",
-        (
-            {**{name: getattr(row, name) for name in _EPISODE_FIELDS if name in frames.EPISODES}, "episode_id": row.key}
-            for row in rows
-            if not row.deleted
-        ),
-    )
+    """The intake state's episodes as an engine frame (built by column)."""
+    live = [row for row in rows if not row.deleted]
+    columns = {
+        name: [getattr(row, "key" if name == "episode_id" else name) for row in live] for name in frames.EPISODES
+    }
+    return pl.DataFrame(columns, schema=frames.EPISODES)
 
 
 def _status(outcome: Outcome | None, records: int) -> str:
@@ -409,6 +546,10 @@ def store_batch(batch: list[tuple[Incoming, Outcome | None]], summary: Summary) 
                 )
             )  # fmt: skip
         for episode in outcome.episodes:
+            if isinstance(episode.start_message, Incoming):
+                episode.start_message = ids[episode.start_message.content_hash]
+            if isinstance(episode.stop_message, Incoming):
+                episode.stop_message = ids[episode.stop_message.content_hash]
             if episode.start_message is None:
                 episode.start_message = message
             if episode.end is not None and episode.stop_message is None:
@@ -432,8 +573,9 @@ def store_batch(batch: list[tuple[Incoming, Outcome | None]], summary: Summary) 
                 )
             )  # fmt: skip
         for obj, arrival in outcome.objections:
+            earlier = objections.get(obj.objection_id)
             objections[obj.objection_id] = m.Objection(
-                message_id=message,
+                message_id=earlier.message_id if earlier else message,
                 objection_id=obj.objection_id,
                 client=obj.client,
                 municipality=obj.municipality,
@@ -441,7 +583,7 @@ def store_batch(batch: list[tuple[Incoming, Outcome | None]], summary: Summary) 
                 provider=obj.provider,
                 kind=obj.kind,
                 filed=obj.filed,
-                arrival=objections[obj.objection_id].arrival if obj.objection_id in objections else arrival,
+                arrival=earlier.arrival if earlier else arrival,
                 decided=obj.decided,
                 upheld=obj.upheld,
             )
@@ -475,6 +617,7 @@ def _store_objections(objections: dict[str, m.Objection]) -> None:
 
 
 _EPISODE_FIELDS = store.COLUMNS[m.Episode][1:17]  # the frame's columns: client .. request_date
+_EPISODE_STORED = store.COLUMNS[m.Episode][:17] + ("start_message_id", "stop_message_id")  # key .. messages
 _EPISODE_CHANGES = ("end", "end_reason", "end_arrival", "start", "start_arrival", "stop_message_id")
 
 
@@ -508,44 +651,57 @@ def _store_episodes(new: dict[str, EpisodeRow], changed: dict[str, EpisodeRow]) 
             row.db_id = None
 
 
+# fmt: off
+_ALLOCATION_STORED = (
+    "municipality", "provider", "client", "number", "product_category", "product_code", "begin", "end", "volume",
+    "unit", "frequency", "budget", "change_reason", "allocated_on", "arrival", "area",
+)
+_DECLARATION_STORED = (
+    "reference", "municipality", "provider", "client", "declaration_number", "previous_reference",
+    "allocation_number", "product_category", "product_code", "period_begin", "period_end", "volume", "unit",
+    "tariff", "amount_cents",
+)
+
+
 def load_state() -> IntakeState:
-    """Rebuild the intake state from what is stored (in arrival order)."""
+    """Rebuild the intake state from what is stored (in arrival order), from plain rows."""
     state = IntakeState(stored_catalog())
-    for v in m.AllocationVersion.objects.order_by("arrival", "pk").iterator(chunk_size=5000):
+    for (municipality, provider, client, number, category, code, begin, end, volume, unit, frequency, budget,
+         change_reason, allocated_on, arrival, area) in store.select(
+        m.AllocationVersion, _ALLOCATION_STORED, order=("arrival", "id")
+    ):
         rec = AllocationRec(
-            ref=v.number, municipality=v.municipality, provider=v.provider, client=v.client, number=v.number,
-            category=v.product_category, code=v.product_code or None, begin=v.begin, end=v.end, volume=v.volume,
-            unit=v.unit or None, frequency=v.frequency or None, budget=v.budget, change_reason=v.change_reason or None,
-            allocated_on=v.allocated_on,
-        )  # fmt: skip
-        state.restore_allocation(rec, v.arrival, v.area)
-    for d in m.DeclarationLine.objects.filter(accepted=True).order_by("arrival", "pk").iterator(chunk_size=5000):
-        rec = DeclarationRec(
-            ref=d.reference, municipality=d.municipality, provider=d.provider, client=d.client,
-            declaration_number=d.declaration_number, reference=d.reference,
-            previous_reference=d.previous_reference or None, allocation_number=d.allocation_number,
-            category=d.product_category, code=d.product_code or None, period_begin=d.period_begin,
-            period_end=d.period_end, volume=d.volume, unit=d.unit, tariff=d.tariff, amount_cents=d.amount_cents,
-        )  # fmt: skip
-        state.accept_declaration(rec, state.known_allocation(rec), performance(rec))
-    for e in m.Episode.objects.iterator(chunk_size=5000):
-        state.episodes[e.key] = EpisodeRow(
-            key=e.key, client=e.client, provider=e.provider, segment=e.segment, domain=e.domain, weight=e.weight,
-            municipality=e.municipality, area=e.area, product_category=e.product_category, product_code=e.product_code,
-            allocation_number=e.allocation_number, start=e.start, end=e.end, end_reason=e.end_reason,
-            start_arrival=e.start_arrival, end_arrival=e.end_arrival, request_date=e.request_date,
-            start_message=e.start_message_id, stop_message=e.stop_message_id, db_id=e.pk,
-        )  # fmt: skip
-    for client, registered, provider, segment, area in m.Request.objects.values_list(
-        "client", "registered", "provider", "segment", "area"
-    ).iterator(chunk_size=5000):
+            ref=number, municipality=municipality, provider=provider, client=client, number=number,
+            category=category, code=code or None, begin=begin, end=end, volume=volume, unit=unit or None,
+            frequency=frequency or None, budget=budget, change_reason=change_reason or None, allocated_on=allocated_on,
+        )
+        state.restore_allocation(rec, arrival, area)
+    accepted = "accepted = " + ("1" if connection.vendor == "sqlite" else "true")
+    for (reference, municipality, provider, client, declaration_number, previous_reference, allocation_number,
+         category, code, period_begin, period_end, volume, unit, tariff, amount_cents) in store.select(
+        m.DeclarationLine, _DECLARATION_STORED, where=accepted, order=("arrival", "id")
+    ):
+        d = DeclarationRec(
+            ref=reference, municipality=municipality, provider=provider, client=client,
+            declaration_number=declaration_number, reference=reference, previous_reference=previous_reference or None,
+            allocation_number=allocation_number, category=category, code=code or None, period_begin=period_begin,
+            period_end=period_end, volume=volume, unit=unit, tariff=tariff, amount_cents=amount_cents,
+        )
+        state.accept_declaration(d, state.known_allocation(d), performance(d))
+    for row in store.select(m.Episode, ("id", *_EPISODE_STORED)):
+        episode = EpisodeRow(*row[1:-2], start_message=row[-2], stop_message=row[-1], db_id=row[0])
+        state.episodes[episode.key] = episode
+    for client, registered, provider, segment, area in store.select(
+        m.Request, ("client", "registered", "provider", "segment", "area")
+    ):
         state.requests[client].append((registered, provider, segment or None, area))
-    state.objections = set(m.Objection.objects.values_list("objection_id", flat=True))
-    state.signal_keys = set(m.Signal.objects.values_list("key", flat=True))
+    state.objections = {objection for (objection,) in store.select(m.Objection, ("objection_id",))}
+    state.signal_keys = {key for (key,) in store.select(m.Signal, ("key",))}
     state.identifications = set(
         m.Message.objects.exclude(law="").exclude(identification="").values_list("sender", "kind", "identification")
     )
     return state
+# fmt: on
 
 
 def ingest(
