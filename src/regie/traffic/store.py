@@ -63,27 +63,60 @@ def _columns(model: type[models.Model], names: Sequence[str]) -> list[str]:
 
 
 def insert(model: type[models.Model], rows: Sequence[tuple[Any, ...]]) -> None:
-    """INSERT ``rows`` (tuples in the order of ``COLUMNS[model]``)."""
+    """INSERT ``rows`` (tuples in the order of ``COLUMNS[model]``): on PostgreSQL with COPY (the
+    values are adapted in C and sent as one stream), on SQLite with ``executemany``."""
     if not rows:
         return
-    columns = _columns(model, COLUMNS[model])
-    sql = (
-        f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(_columns(model, COLUMNS[model]))
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(rows[0]))})", rows)
+
+
+def ids(model: type[models.Model], key: str, keys: Sequence[str]) -> dict[str, int]:
+    """The primary keys of the rows whose (unique) field ``key`` is one of ``keys``, by key: in
+    one query whatever the number of keys (an array on PostgreSQL, a JSON list on SQLite)."""
+    if not keys:
+        return {}
+    qn = connection.ops.quote_name
+    column, pk = _column(model, key), qn(model._meta.pk.column)
+    if connection.vendor == "postgresql":
+        where, param = f"{column} = ANY(%s)", list(keys)
+    else:
+        where, param = f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(list(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column}, {pk} FROM {qn(model._meta.db_table)} WHERE {where}", [param])
+        return dict(cursor.fetchall())
 
 
 def update(model: type[models.Model], names: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    """UPDATE by primary key: each row is the values of ``names`` followed by the pk."""
+    """UPDATE by primary key: each row is the values of ``names`` followed by the pk. On
+    PostgreSQL the rows are copied into a temporary table and applied in one UPDATE."""
     if not rows:
         return
     qn = connection.ops.quote_name
-    assignments = ", ".join(f"{column} = %s" for column in _columns(model, names))
-    sql = f"UPDATE {qn(model._meta.db_table)} SET {assignments} WHERE {qn(model._meta.pk.column)} = %s"
+    table, pk, columns = qn(model._meta.db_table), qn(model._meta.pk.column), _columns(model, names)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            changes = qn(f"{model._meta.db_table}_changes")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {changes} ON COMMIT DROP AS "
+                f"SELECT {', '.join(columns)}, {pk} FROM {table} WITH NO DATA"
+            )
+            with cursor.cursor.copy(f"COPY {changes} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            assignments = ", ".join(f"{c} = {changes}.{c}" for c in columns)
+            cursor.execute(f"UPDATE {table} SET {assignments} FROM {changes} WHERE {table}.{pk} = {changes}.{pk}")
+            cursor.execute(f"DROP TABLE {changes}")
+            return
+        assignments = ", ".join(f"{column} = %s" for column in columns)
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", rows)
 
 
 def as_json(value: Any) -> str:
