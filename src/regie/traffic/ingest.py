@@ -17,7 +17,11 @@ its records, accepted or rejected, or not at all:
   run says that one is running and waits (docs/adr/0005);
 - **a durable to-do**: each batch notes, in its own transaction, the years whose ledger and
   snapshots it can change (:class:`~regie.traffic.models.RefreshTodo`); the refresh
-  (:mod:`regie.monitor.pending`) works through them and deletes each when its year is done.
+  (:mod:`regie.monitor.pending`) works through them and deletes each when its year is done;
+- **streaming, memory bounded**: a first pass hashes each file and finds its place in the
+  arrival order from its header; the second reads the new files in that order, a bounded
+  number ahead, in a pool of reader processes, while this process applies and stores them
+  (docs/adr/0002).
 
 The BSN is pseudonymised while the file is read; it is never stored or logged.
 """
