@@ -359,8 +359,10 @@ class Ingester:
         self.summary.files = len(items)
         with _sqlite_for_bulk(), Readers(len(items), frozenset(self.known_hashes)) as readers:
             scans: list[tuple[str, ArrivalKey]] = []
-            for scan in readers.map_all(functools.partial(scan_source, key=self.key), items):
-                scans.append(scan)
+            for source, (content_hash, (arrival, order, _)) in zip(
+                items, readers.map_all(functools.partial(scan_source, key=self.key), items), strict=True
+            ):
+                scans.append((content_hash, (arrival, order, source.name)))  # the name held once, by the source
                 self.progress(1)
             wanted: list[int] = []
             for i in sorted(range(len(items)), key=lambda i: scans[i][1]):
