@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     args.dir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{(args.dir / 'regie.sqlite3').resolve()}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regie.site.settings")
+    os.environ.setdefault("REGIE_DEMO", "1")  # a synthetic region: the development keys are fine
     if args.serve:
         serve(args)
         return 0
