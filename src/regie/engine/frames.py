@@ -13,6 +13,7 @@ date means keeping only rows whose arrival is on or before it (:func:`as_of`).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -132,3 +133,29 @@ def as_of(df: pl.DataFrame, kind: str, date: dt.date) -> pl.DataFrame:
             pl.when(pl.col("end_arrival") <= date).then(pl.col("end_arrival")).otherwise(None).alias("end_arrival"),
         )
     return df.filter(pl.col("arrival") <= date)
+
+
+def jsonable(value: Any) -> Any:
+    """One value as JSON: dates as ISO strings, NaN as null, everything else as it is.
+
+    >>> jsonable(dt.date(2025, 3, 1)), jsonable(float("nan")), jsonable(3)
+    ('2025-03-01', None, 3)
+    """
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def json_rows(df: pl.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``df`` as JSON-able dicts, in its column order.
+
+    >>> json_rows(pl.DataFrame({"month": [dt.date(2025, 1, 1)], "clients": [3]}))
+    [{'month': '2025-01-01', 'clients': 3}]
+    """
+    return [{k: jsonable(v) for k, v in row.items()} for row in df.iter_rows(named=True)]

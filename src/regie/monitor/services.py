@@ -15,9 +15,9 @@ year as of one date:
 - the forecast per municipality x segment and per provider, and its monthly history
   (:mod:`regie.engine.forecast`);
 - the ledger totals and payments per month (:func:`regie.engine.funding.ledger`);
-- declaration lines in time / late / rejected (:func:`regie.monitor.figures.declaration_status`);
+- declaration lines in time / late / rejected (:func:`regie.engine.declarations.declaration_status`);
 - the funding model comparison (:mod:`regie.engine.compare`);
-- the Gemeentelijke Monitor Sociaal Domein export (:mod:`regie.reports.gmsd`).
+- the Gemeentelijke Monitor Sociaal Domein figures (:mod:`regie.engine.gmsd`).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from regie.catalog.loader import stored_catalog
 from regie.engine import compare as compare_engine
+from regie.engine import declarations, frames, gmsd
 from regie.engine import funding as funding_engine
 from regie.engine import indicators as indicator_engine
 from regie.engine import scorecards as scorecard_engine
@@ -45,7 +46,6 @@ from regie.funding import models as funding_models
 from regie.funding import services as funding_services
 from regie.monitor import figures
 from regie.monitor.models import Snapshot
-from regie.reports import gmsd
 from regie.traffic import frames as traffic_frames
 from regie.traffic import models as traffic_models
 
@@ -126,7 +126,7 @@ class Inputs:
         """The forecast document of :class:`regie.engine.forecast.YearEndForecast` (fitted once)."""
         key = (year, as_of)
         if key not in self._forecasts:
-            model = _forecast_engine().YearEndForecast().fit(
+            model = _history_engine().fit_as_of(
                 self.catalog,
                 self.episodes,
                 self.declarations,
@@ -135,17 +135,17 @@ class Inputs:
                 agreed_changes=self.agreed_changes,
                 reallocations=self.reallocations,
             )
-            self._forecasts[key] = figures.jsonable(model.document())
+            self._forecasts[key] = frames.jsonable(model.document())
         return self._forecasts[key]
 
 
-def _forecast_engine() -> ModuleType:
-    """:mod:`regie.engine.forecast`, imported when a forecast is computed: it brings in
+def _history_engine() -> ModuleType:
+    """:mod:`regie.engine.forecast.history`, imported when a forecast is computed: it brings in
     chainladder (with scikit-learn and SciPy), which a page that reads snapshots never needs,
     so the web app starts without it."""
-    from regie.engine import forecast  # noqa: PLC0415 - heavy import, only when a forecast is computed
+    from regie.engine.forecast import history  # noqa: PLC0415 - heavy import, only when a forecast is computed
 
-    return forecast
+    return history
 
 
 def load_inputs() -> Inputs:
@@ -200,7 +200,7 @@ def compute_indicators(
         agreed=indicator_engine.agreed_from_catalog(inputs.catalog, [year]),
         where=where or None,
     )
-    return figures.json_rows(df)
+    return frames.json_rows(df)
 
 
 def clients_in_care(provider: str, segment: str, municipalities: Sequence[str], day: dt.date) -> dict[str, int]:
@@ -269,54 +269,44 @@ def inputs_fingerprint(day: dt.date, inputs: Inputs) -> str:
 def compute_forecast_history(
     year: int, as_of: dt.date, *, inputs: Inputs | None = None, previous: Snapshot | None = None
 ) -> Computed:
-    """How the forecast moved: per municipality x segment the forecast as of the end of each
-    month of ``year`` up to ``as_of`` (and as of ``as_of`` itself), each computed like
-    :func:`compute_forecast` with only what had arrived by then, and why it moved from the
-    month before: the change of each driver (:func:`regie.engine.forecast.change_drivers`),
-    which sum to the change of the forecast against the budget.
+    """How the forecast moved: the rows of :func:`regie.engine.forecast.history.history_rows`,
+    per municipality x segment the forecast as of the end of each month of ``year`` up to
+    ``as_of`` (and as of ``as_of`` itself), each computed like :func:`compute_forecast` with
+    only what had arrived by then, and why it moved from the month before.
 
-    A month end whose inputs did not change since ``previous`` (an earlier history snapshot of
-    the year; see :func:`inputs_fingerprint`) reuses the rows computed then.
+    What this adds to the engine is the caching: a month end whose inputs did not change
+    since ``previous`` (an earlier history snapshot of the year; see
+    :func:`inputs_fingerprint`) reuses the forecast rows stored then.
     """
-    from regie.engine.forecast.warning import driver_list  # noqa: PLC0415 - see _forecast_engine
-
+    history = _history_engine()
     inputs = inputs or load_inputs()
-    reuse: dict[str, list[dict[str, Any]]] = {}
+    stored: dict[str, list[dict[str, Any]]] = {}
     if previous is not None:
         for row in previous.rows:
-            reuse.setdefault(str(row["as_of"]), []).append(row)
+            stored.setdefault(str(row["as_of"]), []).append(row)
     old_prints = dict(previous.meta.get("fingerprints", {})) if previous is not None else {}
-    rows: list[dict[str, Any]] = []
     prints: dict[str, str] = {}
-    before: dict[tuple[str, str], dict[str, Any]] = {}
-    for day in figures.month_ends(year, as_of):
+
+    def document(day: dt.date) -> dict[str, Any]:
         key = day.isoformat()
         prints[key] = inputs_fingerprint(day, inputs)
-        if key in reuse and old_prints.get(key) == prints[key] and day != as_of:
-            current = [{k: v for k, v in r.items() if k not in ("change", "change_drivers")} for r in reuse[key]]
-        else:
-            current = [{"as_of": key, **r} for r in compute_forecast(year, day, inputs=inputs)["rows"]]
-        for row in current:
-            cell = (row["municipality"], row["segment"])
-            prior = before.get(cell)
-            parts = {d["driver"]: float(d["cents"]) for d in row.get("drivers") or []}
-            if prior is None:
-                row = {**row, "change": None, "change_drivers": []}
-            else:
-                old = {d["driver"]: float(d["cents"]) for d in prior.get("drivers") or []}
-                moved = _forecast_engine().change_drivers(old, parts) if (old or parts) else {}
-                row = {**row, "change": row["forecast"] - prior["forecast"],
-                       "change_drivers": driver_list(moved) if moved else []}  # fmt: skip
-            before[cell] = row
-            rows.append(row)
-    return rows, {"fingerprints": prints}
+        if key in stored and old_prints.get(key) == prints[key] and day != as_of:
+            return {"rows": [{k: v for k, v in r.items() if k not in HISTORY_FIELDS} for r in stored[key]]}
+        return compute_forecast(year, day, inputs=inputs)
+
+    points = history.history(year, as_of, document)
+    return history.history_rows(points), {"fingerprints": prints}
+
+
+#: What a history row adds to the forecast row (:func:`regie.engine.forecast.history.history_rows`).
+HISTORY_FIELDS = ("as_of", "change", "change_drivers")
 
 
 def compute_ledger_totals(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> Rows:
     """Per provider, segment and municipality: advances, settlement, paid (``regie funding
     ledger`` totals), from the ledger as known on ``as_of``."""
     inputs = inputs or load_inputs()
-    return [figures.jsonable(r) for r in funding_engine.totals(inputs.ledger(year, as_of))]
+    return [frames.jsonable(r) for r in funding_engine.totals(inputs.ledger(year, as_of))]
 
 
 def compute_payments(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> Rows:
@@ -324,12 +314,12 @@ def compute_payments(year: int, as_of: dt.date, *, inputs: Inputs | None = None)
     declarations, ...; :func:`regie.engine.funding.payments_by_kind`): per month they add up
     to :func:`regie.engine.funding.payments_frame`."""
     inputs = inputs or load_inputs()
-    return [figures.jsonable(r) for r in funding_engine.payments_by_kind(inputs.ledger(year, as_of))]
+    return [frames.jsonable(r) for r in funding_engine.payments_by_kind(inputs.ledger(year, as_of))]
 
 
 def compute_declaration_status(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> Rows:
     inputs = inputs or load_inputs()
-    return figures.declaration_status(inputs.declarations, inputs.catalog, year=year, as_of=as_of)
+    return declarations.declaration_status(inputs.declarations, inputs.catalog, year=year, as_of=as_of)
 
 
 def compute_compare(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> dict[str, Any]:
@@ -340,7 +330,7 @@ def compute_compare(year: int, as_of: dt.date, *, inputs: Inputs | None = None) 
     comparison = compare_engine.compare_models(
         inputs.catalog, inputs.declarations, inputs.episodes, year=year, as_of=as_of
     )
-    return dict(figures.jsonable(compare_engine.comparison_document(comparison)))
+    return dict(frames.jsonable(compare_engine.comparison_document(comparison)))
 
 
 def _compare(year: int, as_of: dt.date, inputs: Inputs) -> Computed:
@@ -349,7 +339,7 @@ def _compare(year: int, as_of: dt.date, inputs: Inputs) -> Computed:
 
 
 def compute_gmsd(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> Rows:
-    """The Gemeentelijke Monitor Sociaal Domein rows (:func:`regie.reports.gmsd.gmsd_rows`)."""
+    """The Gemeentelijke Monitor Sociaal Domein rows (:func:`regie.engine.gmsd.gmsd_rows`)."""
     inputs = inputs or load_inputs()
     return gmsd.gmsd_rows(
         inputs.catalog,
