@@ -77,16 +77,14 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import polars as pl
 
-from regie.engine import frames
-from regie.engine.catalog import Catalog, Contract
+from regie.engine.catalog import Catalog
 from regie.engine.forecast.base import (
-    CELL,
     DECLARED_MODELS,
     FIXED_MODELS,
     GROUP,
@@ -95,17 +93,15 @@ from regie.engine.forecast.base import (
     Range,
     cents,
     lognormal_multipliers,
-    month_index,
-    month_of,
 )
-from regie.engine.forecast.ibnr import ChainLadder, payable_rows, triangle
+from regie.engine.forecast.context import TRIANGLE_MONTHS, ForecastContext
+from regie.engine.forecast.family import SimulatedRow
+from regie.engine.forecast.fixed import FixedForecast
+from regie.engine.forecast.ibnr import ChainLadder, triangle
 from regie.engine.forecast.money import (
     ClientRatios,
     client_cost_spread,
-    client_ratios,
     contract_for,
-    counted_clients,
-    episode_clients,
     paid_share,
     price_index,
 )
@@ -116,16 +112,10 @@ from regie.engine.funding import (
     PaymentLine,
     Reallocation,
     agreement,
-    annual_lump_sum,
     effective_ceiling,
-    ledger,
     municipality_weights,
 )
 from regie.engine.funding.per_client import settlement_date
-from regie.engine.funding.positions import positions
-
-#: Months of history the triangles look back.
-TRIANGLE_MONTHS = 36
 
 
 @dataclass(frozen=True)
@@ -201,28 +191,7 @@ class ForecastRow:
         return out
 
 
-@dataclass
-class _Unit:
-    """A row being computed: a group (provider None) or a provider within it."""
-
-    municipality: str
-    segment: str
-    provider: str | None
-    model: str
-    realised: float = 0.0
-    ibnr: float = 0.0
-    paths: Floats = field(default_factory=lambda: np.zeros(0))
-    next_paths: Floats = field(default_factory=lambda: np.zeros(0))
-    budget: int | None = None
-    ceiling: int | None = None
-    next_budget: int | None = None
-    next_ceiling: int | None = None
-    drivers: dict[str, float] = field(default_factory=dict)
-    clients: Floats | None = None
-    next_clients: Floats | None = None
-    expected_clients: float | None = None
-    care_cost: Floats | None = None
-    next_care_cost: Floats | None = None
+_Unit = SimulatedRow
 
 
 def _rng(seed: int, as_of: dt.date, *keys: str) -> np.random.Generator:
@@ -358,68 +327,46 @@ class YearEndForecast(Estimator):
         reallocations: Sequence[Reallocation] = (),
     ) -> YearEndForecast:
         """Forecast the care of ``year`` as of ``as_of`` (only data arrived by then counts)."""
-        self.catalog_ = catalog
-        self.year_ = year
-        self.as_of_ = as_of
-        self.agreed_changes_ = tuple(agreed_changes)
-        self.reallocations_ = tuple(reallocations)
-        self._k = k = month_index(as_of)
-        self._y0 = y0 = month_index(dt.date(year, 1, 1))
-        self._y_end = y_end = y0 + 11
-        raw_eps = frames.conform("episodes", episodes)
-        raw_decl = frames.as_of(frames.conform("declarations", declarations), "declarations", as_of)
-        settings = {
-            "window_months": self.window_months,
-            "max_duration": self.max_duration,
-            "inflow_drift": self.inflow_drift,
-        }
-        self.stockflow_ = StockFlow(**settings).fit(raw_eps, as_of=as_of)  # type: ignore[arg-type]
-        # the simulated months: the rest of the running month (unless as of a month end) to
-        # the end of next year
-        self._horizon = max(0, y_end + 12 - self.stockflow_.first_ + 1)
-        plan_day = min(dt.date(year - 1, 12, 31), as_of)
-        self.plan_stockflow_ = StockFlow(**settings).fit(raw_eps, as_of=plan_day)  # type: ignore[arg-type]
-        self._plan_day = plan_day
-        self._pay = payable_rows(catalog, raw_decl, as_of=as_of)
-        first = min(y0 - 12, k - TRIANGLE_MONTHS + 1)
-        self._first = first
-        self._cm = client_months(self.stockflow_.episodes_, first=month_of(first), as_of=as_of, by=CELL)
-        now_lines = ledger(
+        ctx = ForecastContext.of(
             catalog,
-            raw_decl,
+            episodes,
+            declarations,
             year=year,
             as_of=as_of,
             agreed_changes=agreed_changes,
             reallocations=reallocations,
-            provisional=True,
+            stockflow=StockFlow(
+                window_months=self.window_months, max_duration=self.max_duration, inflow_drift=self.inflow_drift
+            ),
         )
-        self._realised = _sum_lines(now_lines)
-        self._advances = _sum_lines(line for line in now_lines if line.kind == "advance")
-        self._declared_money = _sum_lines(line for line in now_lines if line.kind == "declaration")
-        empty = frames.frame("declarations")
-        fixed_segments = {s.code for s in catalog.segments if s.funding_model in FIXED_MODELS}
-        self._fixed = _sum_lines(
-            line
-            for line in ledger(catalog, empty, year=year, as_of=dt.date(year, 12, 31), reallocations=reallocations)
-            if line.segment in fixed_segments
-        )
-        has_next = any(c.active_in(year + 1) for c in catalog.contracts if c.segment in fixed_segments)
-        self._fixed_next = (
-            _sum_lines(
-                line
-                for line in ledger(catalog, empty, year=year + 1, as_of=dt.date(year + 1, 12, 31))
-                if line.segment in fixed_segments
-            )
-            if has_next
-            else None
-        )
-        table = positions(raw_decl, as_of=as_of)
-        self._ratios, self._cell_ratios = client_ratios(
-            catalog, raw_eps, raw_decl, year=year, as_of=as_of, levels=(GROUP, CELL), table=table
-        )
-        self._counted = counted_clients(catalog, raw_decl, year=year, as_of=as_of, table=table)
-        self._in_care = episode_clients(self.stockflow_.episodes_, dt.date(year, 1, 1), as_of)
+        self.context_ = ctx
+        self.catalog_ = catalog
+        self.year_ = year
+        self.as_of_ = as_of
+        self.agreed_changes_ = ctx.agreed_changes
+        self.reallocations_ = ctx.reallocations
+        self.stockflow_ = ctx.stockflow
+        self.plan_stockflow_ = ctx.plan_stockflow
+        # legacy state of the per-family paths still inline below
+        self._k = ctx.month
+        self._y0 = ctx.first_month
+        self._y_end = ctx.last_month
+        self._horizon = ctx.horizon
+        self._plan_day = ctx.plan_day
+        self._pay = ctx.payable
+        self._first = ctx.history_first
+        self._cm = ctx.client_months
+        self._realised = ctx.realised
+        self._advances = ctx.advances
+        self._declared_money = ctx.declared
+        self._ratios, self._cell_ratios = ctx.ratios, ctx.cell_ratios
+        self._counted = ctx.counted
+        self._in_care = ctx.in_care
         self.chainladder_: dict[str, tuple[ChainLadder, ChainLadder]] = {}
+        fixed = FixedForecast(n_paths=self.n_paths, seed=self.seed).fit(ctx)
+        by_segment: dict[str, list[_Unit]] = {}
+        for u in fixed.year_end_:
+            by_segment.setdefault(u.segment, []).append(u)
 
         units: list[_Unit] = []
         for segment in catalog.segments:
@@ -431,7 +378,7 @@ class YearEndForecast(Estimator):
             elif segment.funding_model == "per_client":
                 units += self._per_client(segment.code, munis)
             else:
-                units += self._fixed_model(segment.code, segment.funding_model, munis)
+                units += by_segment.get(segment.code, [])
         self.rows_ = [self._row(u) for u in units if u.provider is None]
         self.providers_ = [self._row(u) for u in units if u.provider is not None]
         self.next_year_ = [self._row(u, next_year=True) for u in units if u.provider is None]
@@ -1162,107 +1109,6 @@ class YearEndForecast(Estimator):
             .unique()
         )
 
-    # ------------------------------------------------------------------ lump sum, population
-
-    def _fixed_model(self, segment: str, model: str, munis: Sequence[str]) -> list[_Unit]:
-        P = self.n_paths
-        this, nxt = self._year_slice()
-        in_care = self._in_care.filter(pl.col("segment") == segment)
-        opening = self._opening_clients(segment, self.as_of_)
-        opening_plan = self._opening_clients(segment, self._plan_day)
-        units: list[_Unit] = []
-        for muni in munis:
-            r = self._ratios.get((muni, segment), ClientRatios())
-            sim = self._simulate(muni, segment)
-            cells = sorted(set(sim.cells) | self._providers_in(self._fixed, muni, segment))
-            starts = self._cell_arrays(sim, cells, "starts")
-            alive = self._cell_arrays(sim, cells, "alive")
-            rng = _rng(self.seed, self.as_of_, "clients", muni, segment)
-            budget, ceiling = self._budget(muni, segment, self.year_)
-            group = _Unit(muni, segment, None, model, budget=budget, ceiling=ceiling)
-            group.next_budget, group.next_ceiling = self._budget(muni, segment, self.year_ + 1)
-            group.paths, group.next_paths = np.zeros(P), np.zeros(P)
-            group.clients, group.next_clients = np.zeros(P), np.zeros(P)
-            group.care_cost, group.next_care_cost = np.zeros(P), np.zeros(P)
-            expected_total = 0.0
-            has_expected = False
-            plan_stock_g = 0.0
-            stock_g = 0.0
-            for j, p in enumerate(cells):
-                unit = _Unit(muni, segment, p, model)
-                full = float(sum(v for (c, pp, s, m), v in self._fixed.items() if (pp, s, m) == (p, segment, muni)))
-                nxt_full = (
-                    float(sum(v for (c, pp, s, m), v in self._fixed_next.items() if (pp, s, m) == (p, segment, muni)))
-                    if self._fixed_next is not None
-                    else full
-                )
-                unit.realised = self._realised_of(muni, segment, p)
-                unit.paths = np.full(P, full)
-                unit.next_paths = np.full(P, nxt_full)
-                unit.budget = unit.ceiling = cents(full) if full > 0 else None
-                known = float(in_care.filter((pl.col("municipality") == muni) & (pl.col("provider") == p)).height)
-                unit.clients = known + _draw(rng, starts[:, j, this].sum(axis=1), r.episode_new_per_start)
-                end_alive = alive[:, j, this.stop - 1] if this.stop > this.start else np.zeros(P)
-                unit.next_clients = end_alive + _draw(rng, starts[:, j, nxt].sum(axis=1), r.episode_new_per_start)
-                contract = contract_for(self.catalog_, segment, muni, p, self.year_, self.as_of_)
-                tariff, expected = _tariff_and_expected(self.catalog_, contract, muni, self.year_)
-                if tariff > 0:
-                    unit.care_cost = unit.clients * tariff
-                    unit.next_care_cost = unit.next_clients * tariff
-                unit.expected_clients = expected
-                if expected is not None:
-                    expected_total += expected
-                    has_expected = True
-                stock = float(opening.filter((pl.col("municipality") == muni) & (pl.col("provider") == p)).height)
-                stock_plan = float(
-                    opening_plan.filter((pl.col("municipality") == muni) & (pl.col("provider") == p)).height
-                )
-                plan_stock_g += stock_plan
-                stock_g += stock
-                rc = self._cell_ratios.get((muni, segment, p), ClientRatios())
-                v1 = float(unit.clients.mean())
-                worth = unit.care_cost if unit.care_cost is not None else unit.paths
-                value0 = tariff if tariff > 0 else (float(worth.mean()) / v1 if v1 > 0 else 0.0)
-                if unit.budget is not None:
-                    unit.drivers = client_drivers(
-                        stock_plan,
-                        rc.episode_new_clients,
-                        stock,
-                        v1 - stock,
-                        value0,
-                        float(worth.mean()),
-                        float(unit.budget),
-                    )
-                group.realised += unit.realised
-                group.paths = group.paths + unit.paths
-                group.next_paths = group.next_paths + unit.next_paths
-                group.clients = group.clients + unit.clients
-                group.next_clients = group.next_clients + unit.next_clients
-                group.care_cost = group.care_cost + (unit.care_cost if unit.care_cost is not None else 0.0)
-                group.next_care_cost = group.next_care_cost + (
-                    unit.next_care_cost if unit.next_care_cost is not None else 0.0
-                )
-                units.append(unit)
-            group.expected_clients = expected_total if has_expected else r.episode_new_clients + plan_stock_g
-            v1 = float(group.clients.mean())
-            has_cost = float(group.care_cost.sum()) > 0
-            worth_g = group.care_cost if has_cost else group.paths
-            if budget is not None and v1 > 0:
-                group.drivers = client_drivers(
-                    plan_stock_g,
-                    r.episode_new_clients,
-                    stock_g,
-                    v1 - stock_g,
-                    float(worth_g.mean()) / v1,
-                    float(worth_g.mean()),
-                    float(budget),
-                )
-            if float(group.care_cost.sum()) == 0:
-                group.care_cost = None
-                group.next_care_cost = None
-            units.append(group)
-        return units
-
     # ------------------------------------------------------------------ rows
 
     def _row(self, u: _Unit, *, next_year: bool = False) -> ForecastRow:
@@ -1345,21 +1191,3 @@ def _year_before(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1)
     except ValueError:
         return day.replace(year=day.year - 1, day=28)
-
-
-def _tariff_and_expected(
-    catalog: Catalog, contract: Contract | None, municipality: str, year: int
-) -> tuple[float, float | None]:
-    """A lump-sum contract's tariff per client and the clients it was based on, for one
-    municipality (the contract's split over municipalities: by their budgets)."""
-    if contract is None:
-        return 0.0, None
-    tariff = float(np.mean(list(contract.tariffs.values()))) if contract.tariffs else 0.0
-    weights = municipality_weights(catalog, contract, year)
-    total = sum(weights.values())
-    share = weights.get(municipality, 0) / total if total > 0 else 1.0 / len(contract.municipalities)
-    if contract.expected_clients > 0:
-        return tariff, contract.expected_clients * share
-    if tariff > 0:
-        return tariff, annual_lump_sum(contract) / tariff * share
-    return tariff, None

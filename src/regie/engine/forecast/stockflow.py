@@ -53,7 +53,7 @@ whatever the day (as of the 1st, a whole month of starts is still to come).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,7 +68,6 @@ from regie.engine.forecast.base import (
     month_end,
     month_index,
     month_index_expr,
-    month_of,
     same_day_year_before,
 )
 from regie.engine.indicators import prepare_episodes
@@ -137,6 +136,7 @@ def last_settled_month(as_of: dt.date) -> int:
     declarations) have had as long to arrive on every day as the month before the as-of
     month has at a month end. The exit hazards are learnt up to it.
 
+    >>> from regie.engine.forecast.base import month_of
     >>> [month_of(last_settled_month(dt.date(2025, 6, d))) for d in (30, 1, 5)]
     [datetime.date(2025, 5, 1), datetime.date(2025, 4, 1), datetime.date(2025, 4, 1)]
     """
@@ -654,17 +654,3 @@ class StockFlow(Estimator):
                 alive[:, :, m:] += left
         return Simulation(cells, first, cm, stock_cm, starts, alive, missing_starts)
 
-
-def group_months(sim: Simulation) -> Floats:
-    """Client-months per path and month, summed over the providers of a :class:`Simulation`."""
-    return np.asarray(sim.client_months.sum(axis=1), dtype=np.float64)
-
-
-def month_dates(sim: Simulation) -> list[dt.date]:
-    """The first days of the months of a :class:`Simulation`."""
-    return [month_of(sim.first + i) for i in range(sim.client_months.shape[2])]
-
-
-def shares_of(mapping: Mapping[str, float], cells: Sequence[str]) -> Floats:
-    """``mapping``'s values for ``cells`` (0 when absent), as an array."""
-    return np.array([mapping.get(c, 0.0) for c in cells], dtype=np.float64)
