@@ -35,7 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from regie.engine.forecast import YearEndForecast
-from regie.engine.forecast.backtest import (
+from regie.engine.forecast.base import same_day_year_before
+from regie.engine.funding import ledger
+from regie.synth.backtest import (
     BacktestReport,
     Case,
     Region,
@@ -44,8 +46,6 @@ from regie.engine.forecast.backtest import (
     build_region,
     load_region,
 )
-from regie.engine.forecast.base import same_day_year_before
-from regie.engine.funding import ledger
 
 
 def spending(region: Region, year: int, as_of: dt.date) -> dict[tuple[str, str], int]:

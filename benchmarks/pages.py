@@ -40,7 +40,7 @@ def select1(request: Any) -> Any:
     from django.db import connection
     from django.http import HttpResponse
 
-    from regie.site.models import Role
+    from regie.accounts.models import Role
     from regie.site.roles import require_role
 
     def view(request: Any) -> Any:

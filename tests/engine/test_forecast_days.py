@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from regie.engine import frames
 from regie.engine.catalog import Budget, Catalog, Contract, Municipality, Provider, Segment
 from regie.engine.forecast import YearEndForecast
-from regie.engine.forecast.backtest import Region, load_region
+from regie.synth.backtest import Region, load_region
 
 MUNI = "0983"
 AGB = "12345678"

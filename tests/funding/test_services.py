@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 
+from regie.accounts.models import AuditEvent
 from regie.catalog.loader import load_catalog
 from regie.catalog.models import Contract
 from regie.engine.catalog import catalog_from_dict
 from regie.funding import services
 from regie.funding.models import InflowRequest, LedgerLine
-from regie.site.models import AuditEvent
 from regie.traffic import models as t
 
 D = dt.date

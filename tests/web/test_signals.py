@@ -10,7 +10,7 @@ import lxml.html
 import pytest
 from django.test import Client
 
-from regie.site.models import AuditEvent
+from regie.accounts.models import AuditEvent
 from regie.traffic import models as tm
 from tests.monitor.region import OTHER, OTHER_NAME, OWN, OWN_NAME
 from tests.web.conftest import client_for

@@ -9,9 +9,9 @@ import re
 import lxml.html
 from django.test import Client
 
+from regie.accounts.models import AuditEvent
 from regie.catalog.models import Contract
 from regie.funding.models import CapacityReallocation, InflowRequest
-from regie.site.models import AuditEvent
 from regie.site.pages.signals import mask_bsns
 from regie.traffic import models as tm
 from tests.monitor.region import AS_OF, OWN, YEAR

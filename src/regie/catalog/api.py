@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import permissions, serializers, viewsets
 
+from regie.accounts.scope import scope_for
 from regie.catalog import models as m
-from regie.site.roles import scope_for
 
 
 class HasRole(permissions.BasePermission):

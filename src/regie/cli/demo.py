@@ -39,9 +39,10 @@ from rich.console import Console
 
 import regie
 from regie.cli.common import OK, console, setup_django
-from regie.cli.progress import Stages, count, duration, say
+from regie.cli.progress import Stages, duration, say
 from regie.cli.serve import serve
 from regie.engine.catalog import parse_catalog
+from regie.formatting import count
 from regie.synth import generate
 
 DEMO_SEED = 2018

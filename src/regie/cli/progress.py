@@ -33,6 +33,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
+from regie.formatting import count
+
 #: In plain mode, a progress line at most this often (and at least once a stage).
 EVERY_SECONDS = 15.0
 
@@ -53,15 +55,6 @@ def duration(seconds: float) -> str:
     if not minutes:
         return f"{rest} s"
     return f"{minutes} min {rest} s" if rest else f"{minutes} min"
-
-
-def count(n: int) -> str:
-    """A count with Dutch thousands separators.
-
-    >>> count(33705)
-    '33.705'
-    """
-    return f"{n:,}".replace(",", ".")
 
 
 class Step:

@@ -16,12 +16,12 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from regie.accounts.audit import audit
 from regie.catalog.loader import stored_catalog
 from regie.catalog.models import Contract
 from regie.engine import funding as engine
 from regie.engine.compare import Comparison, compare_models
 from regie.funding import models as m
-from regie.site.audit import audit
 from regie.traffic import frames
 
 

@@ -25,10 +25,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from regie.accounts.models import Role
+from regie.accounts.scope import Scope, scope_for
 from regie.monitor import services
 from regie.monitor.models import Snapshot
-from regie.site.models import Role
-from regie.site.roles import Scope, scope_for
 from regie.traffic import models as tm
 
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Jaar (standaard: het laatste met cijfers).")

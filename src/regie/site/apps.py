@@ -15,7 +15,7 @@ def _sqlite_pragmas(sender: Any, connection: Any, **kwargs: Any) -> None:
 class SiteConfig(AppConfig):
     name = "regie.site"
     label = "site"
-    verbose_name = "Regie: gebruikers en rollen"
+    verbose_name = "Regie: website en API"
 
     def ready(self) -> None:
         connection_created.connect(_sqlite_pragmas)

@@ -10,9 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from regie.site.models import Role
+from regie.accounts.models import Role
+from regie.accounts.scope import scope_for
 from regie.site.pages.check import MAX_FILES, check_uploads
-from regie.site.roles import scope_for
 
 
 class CheckView(APIView):

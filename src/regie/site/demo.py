@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
 
+from regie.accounts.models import Role, UserRole
 from regie.catalog.models import Provider, Region
-from regie.site.models import Role, UserRole
 
 DEMO_PASSWORD = "regie-demo"
 DEMO_USERS = ("gemeente", "aanbieder", "raad")

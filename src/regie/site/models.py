@@ -1,63 +1,12 @@
-"""Who may see what (roles), and what was done by whom (audit log)."""
+"""The site's own records: failed logins (:mod:`regie.site.security`).
+
+Roles, users' roles and the audit log live in :mod:`regie.accounts.models`.
+"""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class Role(models.TextChoices):
-    MUNICIPALITY = "gemeente", _("Gemeente")
-    PROVIDER = "aanbieder", _("Aanbieder")
-    COUNCIL = "raad", _("Gemeenteraad (alleen lezen)")
-
-
-class UserRole(models.Model):
-    """A user's role: municipality staff of a region, a provider's user, or the council."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="regie_role", verbose_name=_("gebruiker")
-    )
-    role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
-    region = models.ForeignKey("catalog.Region", on_delete=models.CASCADE, verbose_name=_("regio"))
-    provider = models.ForeignKey(
-        "catalog.Provider", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("aanbieder")
-    )
-
-    class Meta:
-        verbose_name = _("rol van gebruiker")
-        verbose_name_plural = _("rollen van gebruikers")
-        constraints = [
-            models.CheckConstraint(
-                condition=(models.Q(role="aanbieder", provider__isnull=False) | ~models.Q(role="aanbieder")),
-                name="provider_role_has_provider",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} ({self.get_role_display()})"
-
-
-class AuditEvent(models.Model):
-    """One action somebody took that changes money or data: who, when, what, why."""
-
-    when = models.DateTimeField(_("tijdstip"), auto_now_add=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("gebruiker")
-    )
-    action = models.CharField(_("actie"), max_length=80)
-    subject = models.CharField(_("onderwerp"), max_length=200)
-    reason = models.TextField(_("reden"), blank=True)
-    detail = models.JSONField(_("details"), default=dict, blank=True)
-
-    class Meta:
-        verbose_name = _("auditregel")
-        verbose_name_plural = _("auditlog")
-        ordering = ["-when"]
-
-    def __str__(self) -> str:
-        return f"{self.when:%Y-%m-%d %H:%M} {self.action} {self.subject}"
 
 
 class FailedLogin(models.Model):

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "regie.site",
+    "regie.accounts",
     "regie.catalog",
     "regie.traffic",
     "regie.funding",

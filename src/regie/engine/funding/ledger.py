@@ -35,6 +35,7 @@ from regie.engine.funding.declared import _outcome, _pxq
 from regie.engine.funding.fixed import annual_lump_sum, lump_sum_lines, population_lines
 from regie.engine.funding.per_client import _per_client, agreement
 from regie.engine.funding.positions import allocation_table, positions
+from regie.formatting import euro
 
 
 def declaration_months(contract: Contract, contracts: Iterable[Contract], year: int) -> list[dt.date]:
@@ -318,12 +319,6 @@ def reconcile(stored: Iterable[PaymentLine], current: Iterable[PaymentLine], *, 
 # --------------------------------------------------------------------------- reallocation
 
 
-def _euro(cents: int) -> str:
-    """Cents as Dutch euros for a message: € 1.234,56."""
-    text = f"{abs(cents) // 100:,}".replace(",", ".") + f",{abs(cents) % 100:02d}"
-    return f"€ {'-' if cents < 0 else ''}{text}"
-
-
 def _annual_at(contract: Contract, month: dt.date, reallocations: Sequence[Reallocation]) -> Fraction:
     """A lump-sum contract's annual amount in ``month`` after the given reallocations."""
     adds = [(r.month, Fraction(-r.amount_cents)) for r in reallocations if r.from_contract == contract.id]
@@ -408,7 +403,7 @@ def check_reallocation(
                 errors.append("Beide contracten moeten een plafond hebben om capaciteit te verschuiven.")
             left = Fraction(effective_ceiling(giver, before, as_of))
         if reallocation.amount_cents > left:
-            errors.append(f"Contract {giver.id} heeft maar {_euro(int(left))} om te verschuiven.")
+            errors.append(f"Contract {giver.id} heeft maar {euro(int(left), 'cents')} om te verschuiven.")
     if errors:
         return errors
     serving = sorted(
@@ -430,7 +425,7 @@ def check_reallocation(
         planned_after = sum(_planned(catalog, c, year, as_of, agreed_changes, after) for c in segment_contracts)
         if planned_after > planned_before and planned_after > ceiling:
             errors.append(
-                f"Na de herverdeling komt het perceel op {_euro(planned_after)}, boven het plafond van {_euro(ceiling)}."
+                f"Na de herverdeling komt het perceel op {euro(planned_after, 'cents')}, boven het plafond van {euro(ceiling, 'cents')}."
             )
     return errors
 

@@ -17,12 +17,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from regie.accounts.models import Role
 from regie.engine.registry import INDICATOR
 from regie.monitor import services
 from regie.monitor.figures import year_over_year
 from regie.monitor.models import Snapshot
 from regie.reports import charts
-from regie.site.models import Role
 from regie.site.pages.common import charts as chart_context
 from regie.site.pages.common import choice, indicator_label, names, only, period_for
 from regie.site.roles import require_role

@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from regie.accounts.models import Role
 from regie.messages.checking import check_bytes, too_large
 from regie.messages.reading import DEFAULT_MAX_BYTES
-from regie.site.models import Role
 from regie.site.roles import require_role
 
 MAX_FILES = 50

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from regie.accounts.models import Role
 from regie.catalog import models as cat
 from regie.engine.compare import MODEL_NAMES
 from regie.formatting import count
@@ -34,7 +35,6 @@ from regie.funding.services import DecisionError, decide_request, file_request, 
 from regie.monitor import services as monitor
 from regie.monitor.figures import total_of
 from regie.monitor.models import Snapshot
-from regie.site.models import Role
 from regie.site.pages.common import Column, choice, headers, label_rows, names, only, period_for, sort_rows
 from regie.site.roles import require_role
 

@@ -20,13 +20,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from regie.accounts.models import Role
 from regie.catalog import models as cat
 from regie.monitor.figures import forecast_total, total_of, totals_by
 from regie.monitor.models import Snapshot
 from regie.monitor.services import previous_year_key
 from regie.reports import charts
 from regie.reports.drivers import basis_name, budget_basis, compared_lines, driver_lines
-from regie.site.models import Role
 from regie.site.pages.common import (
     Column,
     YearAsOf,

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from regie.accounts.models import Role
 from regie.catalog import models as cat
 from regie.funding import models as fm
 from regie.monitor.figures import totals_by
@@ -25,7 +26,6 @@ from regie.monitor.models import Snapshot
 from regie.reports import cards as cardlib
 from regie.reports import charts
 from regie.reports.documents import TREND_SERIES
-from regie.site.models import Role
 from regie.site.pages.common import (
     Column,
     headers,

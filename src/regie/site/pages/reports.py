@@ -14,11 +14,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from regie.accounts.audit import audit
+from regie.accounts.models import Role
 from regie.catalog import models as cat
 from regie.monitor.models import Snapshot
 from regie.reports import documents
-from regie.site.audit import audit
-from regie.site.models import Role
 from regie.site.pages.common import YearAsOf, names, period_for, require
 from regie.site.roles import ALL_ROLES, require_role
 

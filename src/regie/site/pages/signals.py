@@ -31,9 +31,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from regie.accounts.audit import audit
+from regie.accounts.models import AuditEvent, Role
 from regie.messages.bsn import is_valid_bsn
-from regie.site.audit import audit
-from regie.site.models import AuditEvent, Role
 from regie.site.pages.common import Column, Names, headers, names, require, url_with
 from regie.site.roles import require_role
 from regie.traffic import models as tm

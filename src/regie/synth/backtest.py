@@ -35,7 +35,7 @@ from regie.engine.forecast.base import FIXED_MODELS, month_end, month_index
 from regie.engine.forecast.model import YearEndForecast
 from regie.engine.forecast.warning import main_driver
 from regie.engine.funding import ledger
-from regie.synth import build
+from regie.synth.generator import build
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from regie.engine.forecast import YearEndForecast
-from regie.engine.forecast.backtest import (
+from regie.engine.funding import ledger
+from regie.synth import generate
+from regie.synth.backtest import (
     BacktestReport,
     Case,
     actual_year_end,
@@ -17,8 +19,6 @@ from regie.engine.forecast.backtest import (
     build_region,
     load_region,
 )
-from regie.engine.funding import ledger
-from regie.synth import generate
 
 
 def case(month: int, forecast: int, low: int, high: int, actual: int, model: str = "pxq", **extra: object) -> Case:

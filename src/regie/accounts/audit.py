@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from regie.site.models import AuditEvent
+from regie.accounts.models import AuditEvent
 
 
 def audit(user: Any, action: str, subject: str, reason: str = "", **detail: Any) -> AuditEvent:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from regie.site import models as m
+from regie.accounts import models as m
 
 
 @admin.register(m.UserRole)

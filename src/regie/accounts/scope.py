@@ -1,0 +1,66 @@
+"""Access rules: what each role may see.
+
+- ``gemeente``: everything of its region.
+- ``aanbieder``: only its own provider's data (contracts, clients, declarations, figures).
+- ``raad``: aggregated figures of the region, read-only; no provider-level client data.
+
+Pages, the API and the CLI ask :func:`scope_for` once and filter with it; nothing else
+decides access.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from regie.accounts.models import Role, UserRole
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str
+    region_id: int | None
+    provider_id: int | None
+    provider_agb: str | None
+
+    @property
+    def is_municipality(self) -> bool:
+        return self.role == Role.MUNICIPALITY
+
+    @property
+    def is_provider(self) -> bool:
+        return self.role == Role.PROVIDER
+
+    @property
+    def is_council(self) -> bool:
+        return self.role == Role.COUNCIL
+
+    def providers(self, qs: QuerySet[Any], field: str = "provider") -> QuerySet[Any]:
+        """Restrict ``qs`` to this scope's provider (no-op for the municipality and council)."""
+        if self.is_provider:
+            return qs.filter(**{field: self.provider_id})
+        return qs
+
+    def provider_agbs(self, agbs: list[str]) -> list[str]:
+        """Restrict a list of AGB codes to what this scope may see."""
+        if self.is_provider:
+            return [a for a in agbs if a == self.provider_agb]
+        return agbs
+
+
+NO_SCOPE = Scope(role="", region_id=None, provider_id=None, provider_agb=None)
+
+
+def scope_for(user: Any) -> Scope:
+    """The scope of a logged-in user; superusers without a role act as municipality staff."""
+    if not getattr(user, "is_authenticated", False):
+        return NO_SCOPE
+    try:
+        r = UserRole.objects.select_related("provider").get(user=user)
+    except UserRole.DoesNotExist:
+        if user.is_superuser:
+            return Scope(Role.MUNICIPALITY, None, None, None)
+        return NO_SCOPE
+    return Scope(r.role, r.region_id, r.provider_id, r.provider.agb if r.provider else None)
