@@ -74,7 +74,8 @@ def test_endpoint_roles(region: None, username: str, path: str, status: int) -> 
 
 def test_api_needs_a_login(region: None) -> None:
     response = Client().get("/api/v1/segments/")
-    assert response.status_code == 403
+    assert response.status_code == 401  # domain.md section 12: unauthenticated calls answer 401
+    assert response["WWW-Authenticate"] == "Token"
     assert response["Content-Type"] == "application/problem+json"
 
 

@@ -155,7 +155,8 @@ def test_api_per_role(region: None, db: None, path: str) -> None:
 @pytest.mark.parametrize("path", sorted(API))
 def test_api_needs_a_login(region: None, db: None, path: str) -> None:
     response = Client().get(path)
-    assert response.status_code == 403
+    assert response.status_code == 401  # domain.md section 12: unauthenticated calls answer 401
+    assert response["WWW-Authenticate"] == "Token"
     assert response["Content-Type"] == "application/problem+json"
 
 

@@ -15,10 +15,12 @@ class Role(models.TextChoices):
     MUNICIPALITY = "gemeente", _("Gemeente")
     PROVIDER = "aanbieder", _("Aanbieder")
     COUNCIL = "raad", _("Gemeenteraad (alleen lezen)")
+    RELATIONSHIP_MANAGER = "relatiebeheerder", _("Relatiebeheerder")
 
 
 class UserRole(models.Model):
-    """A user's role: municipality staff of a region, a provider's user, or the council."""
+    """A user's role: municipality staff of a region, a provider's user, the council, or a
+    relationship manager of the municipality who looks after some providers (``providers``)."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="regie_role", verbose_name=_("gebruiker")
@@ -27,6 +29,9 @@ class UserRole(models.Model):
     region = models.ForeignKey("catalog.Region", on_delete=models.CASCADE, verbose_name=_("regio"))
     provider = models.ForeignKey(
         "catalog.Provider", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("aanbieder")
+    )
+    providers = models.ManyToManyField(
+        "catalog.Provider", blank=True, related_name="relationship_managers", verbose_name=_("aanbieders in beheer")
     )
 
     class Meta:
@@ -62,3 +67,25 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.when:%Y-%m-%d %H:%M} {self.action} {self.subject}"
+
+
+class ApiToken(models.Model):
+    """A user's API token (``Authorization: Token <t>``), stored as its SHA-256 hash only.
+
+    One per user: ``regie users token NAME`` makes a new one and the old one stops working.
+    The token itself is shown once, when it is made (:func:`regie.accounts.tokens.issue_token`).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token", verbose_name=_("gebruiker")
+    )
+    digest = models.CharField(_("hash van het token"), max_length=64, unique=True)
+    created = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    expires = models.DateTimeField(_("verloopt"))
+
+    class Meta:
+        verbose_name = _("API-token")
+        verbose_name_plural = _("API-tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user} (tot {self.expires:%Y-%m-%d})"

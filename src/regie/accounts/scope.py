@@ -3,6 +3,8 @@
 - ``gemeente``: everything of its region.
 - ``aanbieder``: only its own provider's data (contracts, clients, declarations, figures).
 - ``raad``: aggregated figures of the region, read-only; no provider-level client data.
+- ``relatiebeheerder``: the providers it looks after (``managed_agbs``), in the API's
+  scorecards; the pages do not know this role yet.
 
 Pages, the API and the CLI ask :func:`scope_for` once and filter with it; nothing else
 decides access.
@@ -24,6 +26,9 @@ class Scope:
     region_id: int | None
     provider_id: int | None
     provider_agb: str | None
+    #: a relationship manager's providers (ids and AGB codes, in the same order)
+    managed_ids: tuple[int, ...] = ()
+    managed_agbs: tuple[str, ...] = ()
 
     @property
     def is_municipality(self) -> bool:
@@ -37,16 +42,24 @@ class Scope:
     def is_council(self) -> bool:
         return self.role == Role.COUNCIL
 
+    @property
+    def is_relationship_manager(self) -> bool:
+        return self.role == Role.RELATIONSHIP_MANAGER
+
     def providers(self, qs: QuerySet[Any], field: str = "provider") -> QuerySet[Any]:
-        """Restrict ``qs`` to this scope's provider (no-op for the municipality and council)."""
+        """Restrict ``qs`` to this scope's provider(s) (no-op for the municipality and council)."""
         if self.is_provider:
             return qs.filter(**{field: self.provider_id})
+        if self.is_relationship_manager:
+            return qs.filter(**{f"{field}__in": self.managed_ids})
         return qs
 
     def provider_agbs(self, agbs: list[str]) -> list[str]:
         """Restrict a list of AGB codes to what this scope may see."""
         if self.is_provider:
             return [a for a in agbs if a == self.provider_agb]
+        if self.is_relationship_manager:
+            return [a for a in agbs if a in self.managed_agbs]
         return agbs
 
 
@@ -63,4 +76,14 @@ def scope_for(user: Any) -> Scope:
         if user.is_superuser:
             return Scope(Role.MUNICIPALITY, None, None, None)
         return NO_SCOPE
-    return Scope(r.role, r.region_id, r.provider_id, r.provider.agb if r.provider else None)
+    managed: list[tuple[int, str]] = []
+    if r.role == Role.RELATIONSHIP_MANAGER:
+        managed = list(r.providers.order_by("agb").values_list("pk", "agb"))
+    return Scope(
+        r.role,
+        r.region_id,
+        r.provider_id,
+        r.provider.agb if r.provider else None,
+        tuple(pk for pk, _ in managed),
+        tuple(agb for _, agb in managed),
+    )

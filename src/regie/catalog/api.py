@@ -66,7 +66,7 @@ class BudgetSerializer(serializers.ModelSerializer[m.Budget]):
 class SegmentViewSet(viewsets.ReadOnlyModelViewSet[m.Segment]):
     """Segments of the region (all roles)."""
 
-    roles = ("gemeente", "aanbieder", "raad")
+    roles = ("gemeente", "aanbieder", "raad", "relatiebeheerder")
     permission_classes = [HasRole]
     serializer_class = SegmentSerializer
     lookup_field = "code"
@@ -74,9 +74,10 @@ class SegmentViewSet(viewsets.ReadOnlyModelViewSet[m.Segment]):
 
 
 class ContractViewSet(viewsets.ReadOnlyModelViewSet[m.Contract]):
-    """Contracts: the municipality sees all, a provider only its own."""
+    """Contracts: the municipality sees all, a provider only its own, a relationship manager
+    those of the providers it looks after."""
 
-    roles = ("gemeente", "aanbieder")
+    roles = ("gemeente", "aanbieder", "relatiebeheerder")
     permission_classes = [HasRole]
     serializer_class = ContractSerializer
     lookup_field = "ident"

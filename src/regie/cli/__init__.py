@@ -21,7 +21,7 @@ import sys
 from collections.abc import Sequence
 
 #: The sub-commands, in the order of ``regie --help``: each is the module ``regie.cli.<name>``.
-COMMANDS = ("generate", "catalog", "check", "ingest", "indicators", "forecast", "funding", "demo", "serve")
+COMMANDS = ("generate", "catalog", "check", "ingest", "indicators", "forecast", "funding", "demo", "serve", "users")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

@@ -139,15 +139,14 @@ class ForecastView(APIView):
 
 
 class ScorecardsView(APIView):
-    """Provider scorecards: each provider against its segment's peers."""
+    """Provider scorecards: each provider against its segment's peers (a provider sees its own,
+    a relationship manager those of its providers)."""
 
     @extend_schema(parameters=[YEAR, AS_OF], responses=SnapshotResponse)
     def get(self, request: Request) -> Response:
-        scope = _scope(request, (Role.MUNICIPALITY, Role.PROVIDER))
+        scope = _scope(request, (Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER))
         snap = _snapshot(request, Snapshot.Kind.SCORECARDS)
-        rows = list(snap.rows)
-        if scope.is_provider:
-            rows = [r for r in rows if r.get("provider") == scope.provider_agb]
+        rows = [r for r in snap.rows if scope.provider_agbs([r.get("provider")])]
         return Response(_body(snap, rows))
 
 

@@ -29,6 +29,8 @@ minutes: the BSNs are few enough to try them all).
     empty to send none.
 ``REGIE_ALLOWED_HOSTS``
     Comma-separated host names. Default: ``127.0.0.1,localhost``.
+``REGIE_TOKEN_DAYS``
+    How many days an API token (``regie users token``) lasts. Default 90.
 ``REGIE_ARCHIVE_DIR``
     Not used yet: raw messages are archived compressed in the database.
 """
@@ -178,11 +180,16 @@ DEFAULT_CSP = (
 CONTENT_SECURITY_POLICY = os.environ.get("REGIE_CSP", DEFAULT_CSP)
 
 #: Failed logins per user name and per client address before a pause (see regie.site.security).
+#: How long an API token (``regie users token``) lasts.
+TOKEN_DAYS = int(os.environ.get("REGIE_TOKEN_DAYS", "90") or 90)
 LOGIN_FAILURES_ALLOWED = int(os.environ.get("REGIE_LOGIN_FAILURES", "5") or 5)
 LOGIN_PAUSE_SECONDS = 15 * 60
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "regie.accounts.tokens.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "regie.site.api.problem_exception_handler",
