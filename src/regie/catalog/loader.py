@@ -66,8 +66,15 @@ def _upsert(
 def load_catalog(catalog: core.Catalog) -> LoadResult:
     """Write ``catalog`` to the database; raise before writing anything on a conflict."""
     result = LoadResult()
-    region, created = m.Region.objects.get_or_create(name=catalog.region)
-    (result.created if created else result.unchanged)["region"] += 1
+    region, created = m.Region.objects.get_or_create(
+        name=catalog.region, defaults={"answer_term_days": catalog.answer_term_days}
+    )
+    if not created and region.answer_term_days != catalog.answer_term_days:
+        region.answer_term_days = catalog.answer_term_days
+        region.save(update_fields=["answer_term_days"])
+        result.updated["region"] += 1
+    else:
+        (result.created if created else result.unchanged)["region"] += 1
 
     municipalities: dict[str, m.Municipality] = {}
     for mun in catalog.municipalities:
@@ -157,6 +164,7 @@ def stored_catalog() -> core.Catalog:
     region = m.Region.objects.order_by("pk").first()
     return core.Catalog(
         region=region.name if region else "",
+        answer_term_days=region.answer_term_days if region else core.ANSWER_TERM_DAYS,
         municipalities=tuple(
             core.Municipality(
                 mun.code, mun.name, tuple(a.name for a in mun.areas.all()), dict(mun.population), dict(mun.postcodes)

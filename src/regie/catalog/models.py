@@ -15,6 +15,11 @@ from regie.engine import catalog as core
 
 class Region(models.Model):
     name = models.CharField(_("naam"), max_length=200, unique=True)
+    answer_term_days = models.PositiveIntegerField(
+        _("antwoordtermijn (dagen)"),
+        default=56,
+        help_text=_("Binnen deze termijn moet een verzoek om toewijzing of wijziging beantwoord zijn."),
+    )
 
     class Meta:
         verbose_name = _("regio")

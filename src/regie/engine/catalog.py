@@ -144,6 +144,10 @@ class Contract:
         return declaration_deadline(care_month, self.declaration_deadline)
 
 
+#: The default answer term of a region (days): 8 weeks.
+ANSWER_TERM_DAYS = 56
+
+
 @dataclass(frozen=True)
 class Budget:
     municipality: str
@@ -161,6 +165,10 @@ class Catalog:
     providers: tuple[Provider, ...]
     contracts: tuple[Contract, ...]
     budgets: tuple[Budget, ...]
+    #: Days within which a request (315/317) must be decided (a 301 or a refusing 319) before
+    #: the signal ``request_unanswered`` (catalog ``[region] answer_term_days``; default 8
+    #: weeks, the legal term for a decision on an application).
+    answer_term_days: int = ANSWER_TERM_DAYS
 
     def segment(self, code: str) -> Segment:
         return next(s for s in self.segments if s.code == code)
@@ -259,7 +267,10 @@ def catalog_from_dict(data: dict[str, Any], file: str = "<catalog>") -> Catalog:
     unknown = sorted(set(data) - {"region", "municipality", "segment", "provider", "contract", "budget"})
     if unknown:
         raise r.fail("file", f"unknown table '{unknown[0]}'")
-    region = r.table(data.get("region"), "region", {"name": str}, {})
+    region = r.table(data.get("region"), "region", {"name": str}, {"answer_term_days": int})
+    term = region.get("answer_term_days", ANSWER_TERM_DAYS)
+    if term < 1:
+        raise r.fail("region", "'answer_term_days' must be at least 1")
 
     municipalities = _municipalities(r, data.get("municipality", []))
     segments = _segments(r, data.get("segment", []))
@@ -274,6 +285,7 @@ def catalog_from_dict(data: dict[str, Any], file: str = "<catalog>") -> Catalog:
         providers=tuple(providers.values()),
         contracts=tuple(contracts),
         budgets=tuple(budgets),
+        answer_term_days=term,
     )
 
 
@@ -584,7 +596,8 @@ def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
         return out
 
     return {
-        "region": {"name": catalog.region},
+        "region": {"name": catalog.region}
+        | ({} if catalog.answer_term_days == ANSWER_TERM_DAYS else {"answer_term_days": catalog.answer_term_days}),
         "municipality": [strip(m) for m in catalog.municipalities],
         "segment": [strip(s) for s in catalog.segments],
         "provider": [strip(p) for p in catalog.providers],

@@ -59,7 +59,7 @@ DECLARATIONS: dict[str, pl.DataType | type[pl.DataType]] = {
     "retour_code": pl.Utf8,  # "0200"/"8001" accepted, or the rejection code
 }
 
-#: One request for care: a registration on the shared waiting list or a 315.
+#: One request for care: a registration on the shared waiting list, a 315 or a 317.
 REQUESTS: dict[str, pl.DataType | type[pl.DataType]] = {
     "request_id": pl.Utf8,
     "client": pl.Utf8,
@@ -70,6 +70,8 @@ REQUESTS: dict[str, pl.DataType | type[pl.DataType]] = {
     "urgency": pl.Int64,  # 1 = most urgent
     "registered": pl.Date,
     "arrival": pl.Date,
+    "outcome": pl.Utf8,  # 315/317: open | investigating | granted (301) | refused (319); null otherwise
+    "answered": pl.Date,  # arrival of the 301/319 that answered it, or null
 }
 
 #: One objection (bezwaar) or appeal against a decision on care.

@@ -46,6 +46,7 @@ class AllocationRec(_Rec):
     change_reason: str | None
     allocated_on: dt.date
     postcode: str | None = None  # of the client's address, to place the client in an area
+    provider_reference: str | None = None  # ReferentieAanbieder: the request (315/317) this 301 grants
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,6 +112,17 @@ class RequestRec(_Rec):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReplyRec(_Rec):
+    """A 319: the municipality's answer to the request the provider named ReferentieAanbieder."""
+
+    municipality: str
+    provider: str
+    reference: str  # ReferentieAanbieder
+    answer: str  # VerzoekAntwoord (WJ760): 1 refused, 2 in investigation
+    refusal_reason: str | None  # RedenAfwijzingVerzoek (WJ759)
+
+
+@dataclass(frozen=True, kw_only=True)
 class ObjectionRec(_Rec):
     objection_id: str
     municipality: str
@@ -123,7 +135,7 @@ class ObjectionRec(_Rec):
     upheld: bool | None
 
 
-Record = AllocationRec | StartRec | StopRec | DeclarationRec | RequestRec | ObjectionRec
+Record = AllocationRec | StartRec | StopRec | DeclarationRec | RequestRec | ReplyRec | ObjectionRec
 
 
 @dataclass

@@ -27,6 +27,9 @@ this module keeps the state they need and decides what follows from their faults
   the previous one) raises ``repeated_extension``: extended again and again without step-down.
 - A stop (307) must match a start; a task-based episode is keyed by client, provider,
   product and begin date.
+- A request (315/317) is decided by a 301 naming its ReferentieAanbieder (granted) or a 319
+  refusing it; one undecided past the region's answer term raises ``request_unanswered``
+  (:mod:`regie.intake.answers`). A refused request gives no waiting time to a later start.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from regie.engine.catalog import Catalog, Contract, Segment
+from regie.intake import answers
 from regie.intake.records import (
     AllocationRec,
     DeclarationRec,
@@ -44,6 +48,7 @@ from regie.intake.records import (
     Incoming,
     ObjectionRec,
     Record,
+    ReplyRec,
     RequestRec,
     StartRec,
     StopRec,
@@ -122,6 +127,8 @@ class Signal:
     record: str = ""
     care_month: dt.date | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+    raised_on: dt.date | None = None  # when None, the arrival of the file being applied
+    of_file: bool = True  # tied to the file being applied (False: found on a day, not in a file)
 
 
 @dataclass
@@ -146,6 +153,7 @@ class Outcome:
     episodes: list[EpisodeRow] = field(default_factory=list)  # created or changed
     declarations: list[DeclarationRow] = field(default_factory=list)
     requests: list[tuple[RequestRec, str, dt.date]] = field(default_factory=list)  # rec, segment, arrival
+    decided: list[answers.RequestState] = field(default_factory=list)  # requests a 301/319 answered
     objections: list[tuple[ObjectionRec, dt.date]] = field(default_factory=list)
     signals: list[Signal] = field(default_factory=list)
     accepted: int = 0
@@ -184,7 +192,7 @@ class IntakeState:
         self.episodes: dict[str, EpisodeRow] = {}
         self.references: dict[str, set[str]] = defaultdict(set)  # provider -> every accepted ReferentieNummer
         self.open_debits: dict[str, set[str]] = defaultdict(set)  # provider -> debits not credited yet
-        self.requests: dict[str, list[tuple[dt.date, str | None, str | None, str | None]]] = defaultdict(list)
+        self.book = answers.RequestBook(catalog.answer_term_days)  # requests and their answers
         self.objections: set[str] = set()
         self.signal_keys: set[str] = set()
         self.identifications: set[tuple[str, str, str]] = set()  # (sender, message kind, identification)
@@ -225,6 +233,7 @@ class IntakeState:
             out.rejected.append(Fault("9056", _RESENT))
             return out
         arrival = incoming.arrival or dt.date.today()
+        self.unanswered(arrival, out)
         from_csv = incoming.kind.startswith("CSV-")
         for rec in incoming.records:
             faults = incoming.record_faults(rec.ref)
@@ -272,6 +281,12 @@ class IntakeState:
                 return [Fault("CSV08", f"kolom '{column}' noemt geen {_WHAT[column]} uit de catalogus", rec.ref)]
         return []
 
+    def unanswered(self, day: dt.date, out: Outcome) -> None:
+        """Signal ``request_unanswered`` for each request whose answer term ended before ``day``
+        undecided (before anything arriving on ``day`` is applied)."""
+        for late in self.book.overdue(day):
+            self._signal(out, Signal(**self.book.signal_fields(late), of_file=False))
+
     def _signal(self, out: Outcome, signal: Signal) -> None:
         if signal.key not in self.signal_keys:
             self.signal_keys.add(signal.key)
@@ -303,6 +318,9 @@ class IntakeState:
             performances=current.performances if current else [],
         )
         self._chains[chain_key] = (rec.end, extensions)
+        granted = self.book.grant(rec.municipality, rec.provider, rec.client, rec.provider_reference, arrival)
+        if granted is not None:
+            out.decided.append(granted)
         area = self.area_of(rec.municipality, rec.postcode)
         if area:
             self.areas[(rec.municipality, rec.client)] = area
@@ -352,19 +370,6 @@ class IntakeState:
             return f"{rec.municipality}|{rec.allocation_number}"
         return f"{rec.client}|{rec.provider}|{rec.category}{rec.code or ''}|{rec.begin.isoformat()}"
 
-    def _request_for(
-        self, client: str, provider: str, segment: str, begin: dt.date
-    ) -> tuple[dt.date | None, str | None]:
-        """The latest request of ``client`` for this provider or segment on or before ``begin``."""
-        best: tuple[dt.date | None, str | None] = (None, None)
-        for registered, req_provider, req_segment, area in self.requests.get(client, ()):
-            if registered > begin:
-                continue
-            if (req_provider in (None, provider)) and (req_segment in (None, segment)):
-                if best[0] is None or registered > best[0]:
-                    best = (registered, area)
-        return best
-
     def _start(self, rec: StartRec, arrival: dt.date, out: Outcome) -> None:
         segment = self.segment_of(rec.category, rec.code)
         if segment is None:
@@ -394,7 +399,7 @@ class IntakeState:
                 existing.end, existing.end_arrival, existing.end_reason, existing.stop_message = None, None, "", None
                 out.episodes.append(existing)
             return
-        request_date, area = self._request_for(rec.client, rec.provider, segment.code, rec.begin)
+        request_date, area = self.book.request_for(rec.client, rec.provider, segment.code, rec.begin)
         row = EpisodeRow(
             key=key,
             client=rec.client,
@@ -527,8 +532,18 @@ class IntakeState:
         if segment is None and rec.category is not None:
             found = self.segment_of(rec.category, rec.code)
             segment = found.code if found else None
-        self.requests[rec.client].append((rec.registered, rec.provider, segment, rec.area))
+        self.book.note(rec, segment)
         out.requests.append((rec, segment or "", arrival))
+
+    def _reply(self, rec: ReplyRec, arrival: dt.date, out: Outcome) -> None:
+        """A 319: refuses the request it names (or notes it is in investigation)."""
+        request, code, reason = self.book.answer(
+            rec.municipality, rec.provider, rec.reference, rec.answer, rec.refusal_reason, arrival
+        )
+        if request is None:
+            out.reject(code, reason, rec.ref)
+            return
+        out.decided.append(request)
 
     def _objection(self, rec: ObjectionRec, arrival: dt.date, out: Outcome) -> None:
         """A register row: a new objection, or the latest state of a known one (its decision)."""
@@ -573,6 +588,7 @@ _HANDLERS: dict[type[Record], Any] = {
     StopRec: IntakeState._stop,
     DeclarationRec: IntakeState._declaration,
     RequestRec: IntakeState._request,
+    ReplyRec: IntakeState._reply,
     ObjectionRec: IntakeState._objection,
 }
 

@@ -23,6 +23,7 @@ from regie.intake.records import (
     Fault,
     Incoming,
     Record,
+    ReplyRec,
     RequestRec,
     StartRec,
     StopRec,
@@ -38,6 +39,7 @@ from regie.messages.model import (
     Declaration,
     Message,
     Product,
+    RequestReply,
 )
 from regie.messages.reader import identify
 
@@ -63,7 +65,7 @@ def read_xml(incoming: Incoming, pseudonymise: Callable[[str], str]) -> Incoming
     if message is None and not incoming.file_faults:
         incoming.faults.append(Fault("0001", "het bericht kan niet worden gelezen"))
     if message is not None and not isinstance(
-        message, (Allocation, CareStart, CareStop, AllocationRequest, ChangeRequest, Declaration)
+        message, (Allocation, CareStart, CareStop, AllocationRequest, ChangeRequest, RequestReply, Declaration)
     ):
         incoming.faults.append(
             Fault("0001", f"{incoming.kind} is een antwoordbericht; Regie leest alleen heenberichten")
@@ -162,6 +164,8 @@ def records_of(message: Message) -> list[Record]:
         return _requests(message)
     if isinstance(message, ChangeRequest):
         return _change_requests(message)
+    if isinstance(message, RequestReply):
+        return [_reply(message)]
     if isinstance(message, Declaration):
         return _declaration(message)
     return []
@@ -188,6 +192,7 @@ def _allocation(msg: Allocation) -> list[Record]:
             change_reason=p.change_reason,
             allocated_on=p.allocation_date,
             postcode=postcode,
+            provider_reference=p.provider_reference,
         )
         for p in client.products
     ]
@@ -256,6 +261,19 @@ def _requests(msg: AllocationRequest) -> list[Record]:
 
 def _change_requests(msg: ChangeRequest) -> list[Record]:
     return [_request(msg, "317", msg.client.provider_reference, p.product) for p in msg.client.new]
+
+
+def _reply(msg: RequestReply) -> ReplyRec:
+    """A 319 (municipality -> provider): it names the request by the provider's reference only."""
+    h, answer = msg.header, msg.answer
+    return ReplyRec(
+        ref=answer.provider_reference,
+        municipality=h.sender,
+        provider=h.receiver,
+        reference=answer.provider_reference,
+        answer=answer.answer,
+        refusal_reason=answer.refusal_reason,
+    )
 
 
 def _declaration(msg: Declaration) -> list[Record]:

@@ -64,7 +64,7 @@ def requests() -> pl.DataFrame:
         {
             "request_id": "request_id", "client": "client", "segment": "segment", "municipality": "municipality",
             "area": "area", "provider": "provider", "urgency": "urgency", "registered": "registered",
-            "arrival": "arrival",
+            "arrival": "arrival", "outcome": "outcome", "answered": "answered",
         },
     )  # fmt: skip
 

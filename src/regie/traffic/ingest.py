@@ -55,6 +55,7 @@ from django.utils import timezone
 
 from regie.catalog.loader import stored_catalog
 from regie.engine import frames, quality
+from regie.intake.answers import ANSWERED_KINDS, RequestState
 from regie.intake.csvfiles import read_csv
 from regie.intake.records import AllocationRec, DeclarationRec, Fault, Incoming
 from regie.intake.redact import redact
@@ -216,8 +217,9 @@ def _set_known(known: frozenset[str]) -> None:
 #: Where a file goes in the arrival order: (Dagtekening, kind of message, file name).
 ArrivalKey = tuple[dt.date, int, str]
 
-# Within a day: allocations and requests before starts, starts before stops and declarations.
-_ORDER = {"301": 0, "315": 1, "317": 1, "305": 2, "307": 3, "323": 4}
+# Within a day: requests before the allocations and refusals that answer them, those before
+# starts, starts before stops and declarations.
+_ORDER = {"315": 0, "317": 0, "301": 1, "319": 1, "305": 2, "307": 3, "323": 4}
 
 
 def arrival_key(arrival: dt.date | None, code: str, file_name: str) -> ArrivalKey:
@@ -424,6 +426,7 @@ class Ingester:
         span = m.Message.objects.aggregate(first=Min("dagtekening"), last=Max("dagtekening"))
         if span["first"] is None:
             return
+        self._unanswered(span["last"])
         checked = set(m.QualityCheck.objects.values_list("at", flat=True))
         dates = [at for at in month_ends(span["first"], span["last"]) if at not in checked]
         if not dates:
@@ -451,6 +454,35 @@ class Ingester:
                 )  # fmt: skip
         m.Signal.objects.bulk_create(signals)
         m.QualityCheck.objects.bulk_create([m.QualityCheck(at=at) for at in dates])
+
+    def _unanswered(self, last: dt.date) -> None:
+        """``request_unanswered`` for the requests undecided past their term by the last
+        arrival (:mod:`regie.intake.answers`); in the caller's transaction."""
+        found = Outcome()
+        self.state.unanswered(last, found)
+        for signal in found.signals:
+            self.summary.signals[signal.kind] += 1
+        store.insert(
+            m.Signal,
+            [
+                (
+                    s.kind,
+                    s.key[:200],
+                    None,
+                    s.provider,
+                    s.municipality,
+                    s.segment,
+                    s.client,
+                    s.record[:100],
+                    s.care_month,
+                    s.raised_on or last,
+                    store.as_json(s.detail),
+                    m.Signal.Status.OPEN,
+                    "",
+                )
+                for s in found.signals
+            ],
+        )
 
     def _store(self, batch: list[tuple[Incoming, Outcome | None]]) -> None:
         self.summary.arrivals.extend(item.arrival for item, _ in batch if item.arrival)
@@ -574,6 +606,7 @@ def store_batch(batch: list[tuple[Incoming, Outcome | None]], summary: Summary) 
     new_episodes: dict[str, EpisodeRow] = {}
     changed_episodes: dict[str, EpisodeRow] = {}
     objections: dict[str, m.Objection] = {}  # by id: a later row of the register updates an earlier one
+    decided: dict[tuple[str, str], RequestState] = {}  # the requests a 301 or 319 answered
     for item, outcome in batch:
         message = ids[item.content_hash]
         faults = item.file_faults if outcome is None else outcome.rejected
@@ -623,9 +656,11 @@ def store_batch(batch: list[tuple[Incoming, Outcome | None]], summary: Summary) 
             rows[m.Request].append(
                 (
                     message, req.request_id, req.kind, req.client, req.provider, req.municipality, segment,
-                    req.area, req.urgency, req.registered, arrival,
+                    req.area, req.urgency, req.registered, arrival, m.Request.Outcome.OPEN, "", None,
                 )
             )  # fmt: skip
+        for request in outcome.decided:
+            decided[(request.municipality, request.request_id)] = request
         for obj, arrival in outcome.objections:
             earlier = objections.get(obj.objection_id)
             objections[obj.objection_id] = m.Objection(
@@ -645,15 +680,32 @@ def store_batch(batch: list[tuple[Incoming, Outcome | None]], summary: Summary) 
             summary.signals[signal.kind] += 1
             rows[m.Signal].append(
                 (
-                    signal.kind, signal.key[:200], message, signal.provider, signal.municipality, signal.segment,
-                    signal.client, signal.record[:100], signal.care_month, item.arrival or dt.date.today(),
-                    store.as_json(signal.detail), m.Signal.Status.OPEN, "",
+                    signal.kind, signal.key[:200], message if signal.of_file else None, signal.provider,
+                    signal.municipality, signal.segment, signal.client, signal.record[:100], signal.care_month,
+                    signal.raised_on or item.arrival or dt.date.today(), store.as_json(signal.detail),
+                    m.Signal.Status.OPEN, "",
                 )
             )  # fmt: skip
     for model, values in rows.items():
         store.insert(model, values)
+    _store_answers(decided)
     _store_objections(objections)
     _store_episodes(new_episodes, changed_episodes)
+
+
+def _store_answers(decided: dict[tuple[str, str], RequestState]) -> None:
+    """The requests' answers: outcome, refusal reason and the day the answer arrived (on every
+    stored row of the request: a 317 asking for several products has one per product)."""
+    if not decided:
+        return
+    rows = []
+    for pk, municipality, request_id in m.Request.objects.filter(
+        request_id__in=sorted({request_id for _, request_id in decided}), kind__in=ANSWERED_KINDS
+    ).values_list("pk", "municipality", "request_id"):
+        request = decided.get((municipality, request_id))
+        if request is not None:
+            rows.append((request.outcome, request.refusal_reason, request.answered, pk))
+    store.update(m.Request, ("outcome", "refusal_reason", "answered"), rows)
 
 
 def _store_objections(objections: dict[str, m.Objection]) -> None:
@@ -712,6 +764,12 @@ _DECLARATION_STORED = (
 )
 
 
+_REQUEST_STORED = (
+    "request_id", "kind", "client", "registered", "provider", "municipality", "segment", "area", "outcome",
+    "refusal_reason", "answered",
+)
+
+
 def load_state() -> IntakeState:
     """Rebuild the intake state from what is stored (in arrival order), from plain rows."""
     state = IntakeState(stored_catalog())
@@ -740,10 +798,12 @@ def load_state() -> IntakeState:
     for row in store.select(m.Episode, ("id", *_EPISODE_STORED)):
         episode = EpisodeRow(*row[1:-2], start_message=row[-2], stop_message=row[-1], db_id=row[0])
         state.episodes[episode.key] = episode
-    for client, registered, provider, segment, area in store.select(
-        m.Request, ("client", "registered", "provider", "segment", "area")
-    ):
-        state.requests[client].append((registered, provider, segment or None, area))
+    for (request_id, kind, client, registered, provider, municipality, segment, area, outcome, reason,
+         answered) in store.select(m.Request, _REQUEST_STORED, order=("arrival", "id")):
+        state.book.by_client[client].append((registered, provider, segment or None, area, request_id))
+        if kind in ANSWERED_KINDS and provider:
+            state.book.add(RequestState(request_id, kind, municipality, provider, client, segment, registered,
+                                        outcome, reason, answered))
     state.objections = {objection for (objection,) in store.select(m.Objection, ("objection_id",))}
     state.signal_keys = {key for (key,) in store.select(m.Signal, ("key",))}
     state.identifications = set(

@@ -161,7 +161,17 @@ class DeclarationLine(models.Model):
 
 
 class Request(models.Model):
-    """A request for care: a 315 / 317, or a registration on the shared waiting list (CSV)."""
+    """A request for care: a 315 / 317, or a registration on the shared waiting list (CSV).
+
+    A 315/317 is decided by a 301 naming its ReferentieAanbieder (granted) or a 319 refusing
+    it with a reason (``regie.intake.answers``); ``answered`` is the arrival of that message.
+    """
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("onbeantwoord")
+        INVESTIGATING = "investigating", _("in onderzoek")
+        GRANTED = "granted", _("toegewezen")
+        REFUSED = "refused", _("afgewezen")
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="requests")
     request_id = models.CharField(_("aanvraag"), max_length=60)
@@ -174,6 +184,9 @@ class Request(models.Model):
     urgency = models.IntegerField(_("urgentie"), null=True, blank=True)
     registered = models.DateField(_("aangemeld op"))
     arrival = models.DateField(_("ontvangen op"))
+    outcome = models.CharField(_("antwoord"), max_length=20, choices=Outcome.choices, default=Outcome.OPEN)
+    refusal_reason = models.CharField(_("reden afwijzing (WJ759)"), max_length=2, blank=True)
+    answered = models.DateField(_("beantwoord op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("aanvraag")
@@ -211,6 +224,7 @@ class Signal(models.Model):
         UPCODING = "upcoding", _("Opwaardering (upcoding)")
         NO_START_STOP_TRAFFIC = "no_start_stop_traffic", _("Geen start/stop-berichten van aanbieder")
         PGB_SHARE = "pgb_share", _("Stijgend pgb-aandeel")
+        REQUEST_UNANSWERED = "request_unanswered", _("Verzoek niet binnen de termijn beantwoord")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")

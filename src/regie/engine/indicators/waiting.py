@@ -19,7 +19,9 @@ def add_waiting_time(ctx: Context, rows: pl.DataFrame, requests: pl.DataFrame | 
     The request is the episode's ``request_date`` (the registration on the shared waiting list,
     or the arrival of the provider's request for allocation, 315); when that is empty, the
     latest request in ``requests`` (:data:`regie.engine.frames.REQUESTS`) of the same client
-    and segment registered on or before the start (and arrived by ``as_of``). Episodes without
+    and segment registered on or before the start (and arrived by ``as_of``) that was not
+    refused by then (a 319 refusing it had not arrived by ``as_of``): a refused request does not
+    wait. Episodes without
     a request have no waiting time, nor do those whose request lies after the start; a group
     without any has nulls. Columns ``waiting_median_days`` (the median; the mean of the two
     middle values for an even count) and ``waiting_within_norm_share`` (waits of at most
@@ -34,7 +36,10 @@ def add_waiting_time(ctx: Context, rows: pl.DataFrame, requests: pl.DataFrame | 
     )
     if requests is not None:
         req = frames.as_of(frames.conform("requests", requests), "requests", ctx.query.as_of)
-        req = req.filter(pl.col("registered").is_not_null() & pl.col("client").is_not_null())
+        refused = (pl.col("outcome") == "refused") & (pl.col("answered") <= ctx.query.as_of)
+        req = req.filter(
+            pl.col("registered").is_not_null() & pl.col("client").is_not_null() & ~refused.fill_null(False)
+        )
         req = req.select("client", "segment", pl.col("registered").alias("_reg")).unique().sort("_reg")
         need = starts.filter(pl.col("request_date").is_null()).sort("start")
         found = need.join_asof(

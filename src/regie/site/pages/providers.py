@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from regie.accounts.models import Role
 from regie.catalog import models as cat
 from regie.funding import models as fm
+from regie.intake.answers import refusal_label
 from regie.monitor.figures import totals_by
 from regie.monitor.models import Snapshot
 from regie.reports import cards as cardlib
@@ -118,7 +119,9 @@ def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
     ledger = label_rows(only(period.rows(Snapshot.Kind.LEDGER), provider=agb), nm)
     payments = only(period.rows(Snapshot.Kind.PAYMENTS), provider=agb)
     declarations = only(period.rows(Snapshot.Kind.DECLARATIONS), provider=agb)
-    forecast = decorate(only(period.rows(Snapshot.Kind.FORECAST_PROVIDERS), provider=agb), nm, contract_ceilings(period.year))
+    forecast = decorate(
+        only(period.rows(Snapshot.Kind.FORECAST_PROVIDERS), provider=agb), nm, contract_ceilings(period.year)
+    )
     contracts = (
         cat.Contract.objects.filter(provider=provider)
         .select_related("segment")
@@ -126,6 +129,7 @@ def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
         .order_by("-start", "segment__code")
     )
     requests_ = fm.InflowRequest.objects.filter(contract__provider=provider).select_related("contract")
+    care_requests, care_counts = _care_requests(agb)
     signals = tm.Signal.objects.filter(provider=agb).select_related("message")
     signal_counts = list(signals.values("kind", "status").annotate(n=Count("pk")).order_by("kind", "status"))
     kinds = dict(tm.Signal.Kind.choices)
@@ -146,6 +150,8 @@ def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
         "forecast": forecast,
         "contracts": contracts,
         "requests": requests_,
+        "care_requests": care_requests,
+        "care_request_counts": care_counts,
         "signal_counts": [
             {"kind": kinds.get(r["kind"], r["kind"]), "status": statuses.get(r["status"], r["status"]), "n": r["n"]}
             for r in signal_counts
@@ -168,3 +174,31 @@ def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
     context["chart_specs"] = chart_context(**specs)
     context["has_charts"] = bool(context["chart_specs"])
     return render(request, "regie/providers/detail.html", context)
+
+
+#: The provider's requests for allocation or change shown on its page (the latest first).
+CARE_REQUESTS_SHOWN = 50
+
+
+def _care_requests(agb: str) -> tuple[list[dict[str, Any]], list[tuple[str, int]]]:
+    """The provider's requests (315/317), one per ReferentieAanbieder, latest first, with their
+    answer: granted (a 301), refused with the reason of the 319 (code and label), in
+    investigation or unanswered; and the number per answer."""
+    mine = tm.Request.objects.filter(provider=agb, kind__in=("315", "317"))
+    rows = (
+        mine.values("request_id", "kind", "segment", "registered", "outcome", "refusal_reason", "answered")
+        .distinct()
+        .order_by("-registered", "request_id")
+    )
+    labels = dict(tm.Request.Outcome.choices)
+    counts = mine.values("outcome").annotate(n=Count("request_id", distinct=True)).order_by("outcome")
+    shown = [
+        {
+            **r,
+            "reference": r["request_id"].partition("|")[2],
+            "outcome_label": labels.get(r["outcome"], r["outcome"]),
+            "reason_label": refusal_label(r["refusal_reason"]) if r["refusal_reason"] else "",
+        }
+        for r in rows[:CARE_REQUESTS_SHOWN]
+    ]
+    return shown, [(str(labels.get(c["outcome"], c["outcome"])), c["n"]) for c in counts]

@@ -456,6 +456,9 @@ DETAIL_LABELS = {
     "months": gettext_lazy("Maanden zonder berichten"),
     "contract": gettext_lazy("Contract"),
     "reason": gettext_lazy("Reden"),
+    "registered": gettext_lazy("Verzoek ingediend"),
+    "due": gettext_lazy("Antwoordtermijn verstreken na"),
+    "term_days": gettext_lazy("Antwoordtermijn (dagen)"),
 }
 
 
@@ -467,7 +470,13 @@ def _facts(signal: tm.Signal) -> list[tuple[str, Any, str]]:
         value = (signal.detail or {}).get(key)
         if value is None or value == "":
             continue
-        kind = "euro" if key == "amount_cents" else "date" if key in ("deadline", "arrival", "end") else "text"
+        kind = (
+            "euro"
+            if key == "amount_cents"
+            else "date"
+            if key in ("deadline", "arrival", "end", "registered", "due")
+            else "text"
+        )
         out.append((str(label), value, kind))
     return out
 
