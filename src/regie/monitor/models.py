@@ -55,3 +55,33 @@ class Snapshot(models.Model):
         """The rows whose fields equal ``where`` (``None`` values are ignored)."""
         wanted = {k: v for k, v in where.items() if v is not None}
         return [row for row in self.rows if all(row.get(k) == v for k, v in wanted.items())]
+
+
+class Computation(models.Model):
+    """Who computes the snapshots of a year as of a date, and how far it is
+    (:mod:`regie.monitor.ondemand`): one row per year and date, so the same date is never
+    computed twice at once, in any thread or process, on SQLite or PostgreSQL."""
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("bezig")
+        DONE = "done", _("klaar")
+        FAILED = "failed", _("mislukt")
+
+    year = models.PositiveIntegerField(_("jaar"))
+    as_of = models.DateField(_("peildatum"))
+    state = models.CharField(_("toestand"), max_length=10, choices=State.choices, default=State.RUNNING)
+    owner = models.CharField(_("berekend door"), max_length=200, blank=True, default="")
+    stage = models.CharField(_("onderdeel"), max_length=200, blank=True, default="")
+    step = models.PositiveIntegerField(_("stap"), default=0)
+    steps = models.PositiveIntegerField(_("stappen"), default=0)
+    started_at = models.DateTimeField(_("begonnen op"))
+    updated_at = models.DateTimeField(_("bijgewerkt op"))
+    error = models.TextField(_("fout"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("berekening")
+        verbose_name_plural = _("berekeningen")
+        constraints = [models.UniqueConstraint(fields=["year", "as_of"], name="computation_once_per_date")]
+
+    def __str__(self) -> str:
+        return f"{self.year} per {self.as_of:%Y-%m-%d}: {self.state}"

@@ -32,7 +32,7 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from regie.catalog.loader import stored_catalog
@@ -267,7 +267,7 @@ def inputs_fingerprint(day: dt.date, inputs: Inputs) -> str:
 
 
 def compute_forecast_history(
-    year: int, as_of: dt.date, *, inputs: Inputs | None = None, previous: Snapshot | None = None
+    year: int, as_of: dt.date, *, inputs: Inputs | None = None, previous: Sequence[Snapshot] | Snapshot | None = None
 ) -> Computed:
     """How the forecast moved: the rows of :func:`regie.engine.forecast.history.history_rows`,
     per municipality x segment the forecast as of the end of each month of ``year`` up to
@@ -275,16 +275,22 @@ def compute_forecast_history(
     only what had arrived by then, and why it moved from the month before.
 
     What this adds to the engine is the caching: a month end whose inputs did not change
-    since ``previous`` (an earlier history snapshot of the year; see
-    :func:`inputs_fingerprint`) reuses the forecast rows stored then.
+    since ``previous`` (earlier history snapshots of the year, as of any date, the most
+    recent first; see :func:`inputs_fingerprint`) reuses the forecast rows stored then.
     """
     history = _history_engine()
     inputs = inputs or load_inputs()
     stored: dict[str, list[dict[str, Any]]] = {}
-    if previous is not None:
-        for row in previous.rows:
-            stored.setdefault(str(row["as_of"]), []).append(row)
-    old_prints = dict(previous.meta.get("fingerprints", {})) if previous is not None else {}
+    old_prints: dict[str, str] = {}
+    earlier = [previous] if isinstance(previous, Snapshot) else list(previous or [])
+    for snapshot in earlier:  # the most recent one's rows for a month end win
+        by_day: dict[str, list[dict[str, Any]]] = {}
+        for row in snapshot.rows:
+            by_day.setdefault(str(row["as_of"]), []).append(row)
+        fingerprints = snapshot.meta.get("fingerprints", {})
+        for key, day_rows in by_day.items():
+            if key not in stored and key in fingerprints:
+                stored[key], old_prints[key] = day_rows, fingerprints[key]
     prints: dict[str, str] = {}
 
     def document(day: dt.date) -> dict[str, Any]:
@@ -387,13 +393,15 @@ def _forecast_rows(year: int, as_of: dt.date, inputs: Inputs) -> Computed:
     return list(document["rows"]), {"next_year": document.get("next_year", [])}
 
 
+#: How many of the year's latest history snapshots a new history reuses month ends from.
+HISTORY_REUSE = 6
+
+
 def _forecast_history(year: int, as_of: dt.date, inputs: Inputs) -> Computed:
-    previous = (
-        Snapshot.objects.filter(kind=Snapshot.Kind.FORECAST_HISTORY, year=year, as_of__lte=as_of)
-        .order_by("-computed_at", "-pk")
-        .first()
-    )
-    return compute_forecast_history(year, as_of, inputs=inputs, previous=previous)
+    """The history, reusing the month ends of the year's recent history snapshots (as of any
+    date: a month end's forecast depends only on what had arrived by then)."""
+    previous = Snapshot.objects.filter(kind=Snapshot.Kind.FORECAST_HISTORY, year=year).order_by("-computed_at", "-pk")
+    return compute_forecast_history(year, as_of, inputs=inputs, previous=list(previous[:HISTORY_REUSE]))
 
 
 def _forecast_providers(year: int, as_of: dt.date, inputs: Inputs) -> Computed:
@@ -501,6 +509,19 @@ def available() -> dict[int, list[dt.date]]:
     for year, as_of in Snapshot.objects.values_list("year", "as_of").distinct().order_by("-year", "-as_of"):
         out.setdefault(year, []).append(as_of)
     return out
+
+
+def data_years(today: dt.date | None = None) -> list[int]:
+    """The years a page can show (latest first): from the first year with stored traffic (an
+    episode's start or a message's date) up to this year, and any year with snapshots."""
+    today = today or timezone.localdate()
+    firsts = [
+        traffic_models.Episode.objects.aggregate(first=Min("start"))["first"],
+        traffic_models.Message.objects.aggregate(first=Min("dagtekening"))["first"],
+    ]
+    known = [d.year for d in firsts if d is not None]
+    years = set(range(min(known), today.year + 1)) if known else set()
+    return sorted(years | set(available()), reverse=True)
 
 
 def refresh_current(year: int) -> list[Snapshot]:

@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "regie.site.pages.period.PeriodMiddleware",
 ]
 
 ROOT_URLCONF = "regie.site.urls"

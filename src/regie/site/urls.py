@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from regie.site import errors, views
-from regie.site.pages import areas, check, funding, grip, providers, reports, signals
+from regie.site.pages import areas, check, funding, grip, period, providers, reports, signals
 from regie.site.security import ThrottledLoginView
 
 admin.site.site_header = "Regie beheer"
@@ -21,6 +21,7 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("api/v1/", include("regie.site.api_urls")),
     # Budget grip: municipality x segment -> provider -> month
+    path("berekening/", period.computation_status, name="computation"),
     path("grip/", grip.overview, name="grip"),
     path("grip/<str:municipality>/<str:segment>/", grip.segment_detail, name="grip-segment"),
     path("grip/<str:municipality>/<str:segment>/<str:agb>/", grip.provider_months, name="grip-provider"),

@@ -9,10 +9,9 @@ the rows a snapshot holds; the column headers are links (keyboard accessible) wi
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,75 +22,11 @@ from django.utils.translation import gettext as _
 
 from regie.catalog import models as cat
 from regie.engine.registry import INDICATOR
-from regie.monitor import services
-from regie.monitor.models import Snapshot
+from regie.site.pages.period import YearAsOf, parse_date, period_for
+
+__all__ = ["YearAsOf", "parse_date", "period_for"]  # the period lives in regie.site.pages.period
 
 Row = dict[str, Any]
-
-
-@dataclass
-class YearAsOf:
-    """The year and as-of date a page shows, chosen in the URL or the latest there is."""
-
-    year: int | None
-    as_of: dt.date | None
-    years: list[int] = field(default_factory=list)
-    dates: list[dt.date] = field(default_factory=list)
-
-    @property
-    def ready(self) -> bool:
-        return self.year is not None and self.as_of is not None
-
-    def snapshot(self, kind: str, key: str = "") -> Snapshot | None:
-        if not self.ready:
-            return None
-        assert self.year is not None
-        return services.latest(kind, self.year, self.as_of, key)
-
-    def rows(self, kind: str, key: str = "") -> list[Row]:
-        snap = self.snapshot(kind, key)
-        return list(snap.rows) if snap else []
-
-    def indicators(self, by: Sequence[str]) -> list[Row]:
-        return self.rows(Snapshot.Kind.INDICATORS, services.grouping_key(by))
-
-    def query(self) -> dict[str, str]:
-        if not self.ready:
-            return {}
-        assert self.as_of is not None
-        return {"jaar": str(self.year), "peildatum": self.as_of.isoformat()}
-
-    @property
-    def query_string(self) -> str:
-        """``?jaar=2025&peildatum=2025-06-30``: a link to another page for the same period."""
-        return "?" + urlencode(self.query()) if self.ready else ""
-
-
-def parse_date(text: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
-def period_for(request: HttpRequest) -> YearAsOf:
-    """The year (``?jaar=``) and as-of date (``?peildatum=``) of the request, defaulting to the
-    latest year with snapshots and its latest as-of date."""
-    available = services.available()
-    if not available:
-        return YearAsOf(None, None)
-    years = sorted(available, reverse=True)
-    try:
-        year = int(request.GET.get("jaar", ""))
-    except ValueError:
-        year = years[0]
-    if year not in available:
-        year = years[0]
-    dates = available[year]
-    as_of = parse_date(request.GET.get("peildatum"))
-    if as_of not in dates:
-        as_of = dates[0]
-    return YearAsOf(year, as_of, years, dates)
 
 
 def url_with(request: HttpRequest, **changes: Any) -> str:
