@@ -18,6 +18,7 @@ from regie.engine import frames
 from regie.engine.catalog import Budget, Catalog, Contract, Municipality, Provider, Segment
 from regie.engine.forecast import YearEndForecast
 from regie.engine.forecast.history import changes, forecast_history
+from regie.engine.forecast.per_client import PerClientForecast
 
 MUNI = "0983"
 AGB = "12345678"
@@ -416,10 +417,10 @@ def test_new_clients_go_to_providers_with_room_under_their_agreement() -> None:
     model = fit(per_client_case(), dt.date(2025, 6, 30), n_paths=1)
     known = {(MUNI, AGB): np.array([4.0]), (MUNI, AGB2): np.array([1.0])}
     clients = {(MUNI, AGB): np.array([7.0]), (MUNI, AGB2): np.array([2.0])}
-    model._steer("IB", [MUNI], clients, known)
+    PerClientForecast(n_paths=1).steer(model.context_, "IB", [MUNI], clients, known)
     assert clients[(MUNI, AGB)] == pytest.approx([4 + 1 + 0.75])
     assert clients[(MUNI, AGB2)] == pytest.approx([1 + 2 + 0.25])
     unsteered = fit(per_client_case(), dt.date(2025, 6, 30), n_paths=1, steering=0.0)
     clients = {(MUNI, AGB): np.array([7.0]), (MUNI, AGB2): np.array([2.0])}
-    unsteered._steer("IB", [MUNI], clients, known)
+    PerClientForecast(n_paths=1, steering=0.0).steer(unsteered.context_, "IB", [MUNI], clients, known)
     assert clients[(MUNI, AGB)] == pytest.approx([7.0])

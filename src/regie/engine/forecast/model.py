@@ -99,23 +99,21 @@ from regie.engine.forecast.family import SimulatedRow
 from regie.engine.forecast.fixed import FixedForecast
 from regie.engine.forecast.ibnr import ChainLadder, triangle
 from regie.engine.forecast.money import (
-    ClientRatios,
     client_cost_spread,
     contract_for,
     paid_share,
     price_index,
 )
+from regie.engine.forecast.per_client import PerClientForecast
 from regie.engine.forecast.stockflow import Simulation, StockFlow, client_months, last_settled_month
-from regie.engine.forecast.warning import DRIVERS, Volumes, client_drivers, driver_list, volume_drivers, warning
+from regie.engine.forecast.warning import DRIVERS, Volumes, driver_list, volume_drivers, warning
 from regie.engine.funding import (
     AgreedChange,
     PaymentLine,
     Reallocation,
-    agreement,
     effective_ceiling,
     municipality_weights,
 )
-from regie.engine.funding.per_client import settlement_date
 
 
 @dataclass(frozen=True)
@@ -198,64 +196,6 @@ def _rng(seed: int, as_of: dt.date, *keys: str) -> np.random.Generator:
     """A generator for one group, independent of the order groups are computed in."""
     words = [seed, as_of.toordinal(), *(zlib.crc32("|".join(keys).encode()) for _ in (0,))]
     return np.random.default_rng(np.random.SeedSequence(words))
-
-
-def _draw(rng: np.random.Generator, n: Floats, p: float | Floats) -> Floats:
-    """Clients out of ``n`` candidates that count with rate ``p`` (above 1: extra by Poisson).
-
-    ``p`` may be one rate or one per path.
-    """
-    counts = np.asarray(np.rint(n), dtype=np.int64)
-    rate = np.broadcast_to(np.asarray(p, dtype=np.float64), counts.shape)
-    kept = rng.binomial(counts, np.clip(rate, 0.0, 1.0))
-    extra = rng.poisson(counts * np.clip(rate - 1.0, 0.0, None))
-    return np.asarray(kept + extra, dtype=np.float64)
-
-
-def _uncertain_rate(rng: np.random.Generator, rate: float, n: float, paths: int) -> Floats:
-    """A rate learnt from about ``n`` events, drawn per path (log-standard deviation 1/sqrt(n+1))."""
-    return rate * lognormal_multipliers(rng, 1.0 / float(np.sqrt(n + 1.0)), paths)
-
-
-def _settle(clients: Floats, cap: float, price: int) -> Floats:
-    """min(clients, cap) x price in whole cents, halves up (the settlement rule, per path)."""
-    return np.asarray(np.floor(np.minimum(clients, cap) * price + 0.5), dtype=np.float64)
-
-
-def _split(amount: Floats, weights: Sequence[Floats]) -> list[Floats]:
-    """``amount`` (per path) split in proportion to ``weights`` (per path; equal where all are 0)."""
-    total = sum(weights, np.zeros_like(amount))
-    safe = np.where(total > 0, total, 1.0)
-    return [amount * np.where(total > 0, w / safe, 1.0 / len(weights)) for w in weights]
-
-
-def _settlement_steps(
-    realised: Sequence[float],
-    counted: Sequence[float],
-    begun: Sequence[Floats],
-    final: Sequence[Floats],
-    cap: float,
-    price: int,
-) -> tuple[list[Floats], list[Floats]]:
-    """A per-client contract's money beyond what is due now, per member (municipality) and
-    path, in two steps that are never negative: (IBNR, remaining).
-
-    F0 = what the clients counted so far make due (``realised``, the ledger's provisional
-    settlement); F1 = min(clients of the months begun, cap) x price (the counted clients,
-    the pending ones that will count, and the new ones of the running month); F2 = the same
-    for all the year's clients. IBNR = F1 - F0, remaining = F2 - F1, each split over the
-    members by the clients that step adds.
-
-    >>> ibnr, rest = _settlement_steps([300.0], [3.0], [np.array([4.0])], [np.array([7.0])], 5, 100)
-    >>> float(ibnr[0][0]), float(rest[0][0])
-    (100.0, 100.0)
-    """
-    f0 = float(sum(realised))
-    f1 = np.maximum(_settle(sum(begun, np.zeros_like(begun[0])), cap, price), f0)
-    f2 = np.maximum(_settle(sum(final, np.zeros_like(final[0])), cap, price), f1)
-    added = [np.maximum(b - c, 0.0) for b, c in zip(begun, counted, strict=True)]
-    later = [np.maximum(f - b, 0.0) for f, b in zip(final, begun, strict=True)]
-    return _split(f1 - f0, added), _split(f2 - f1, later)
 
 
 class YearEndForecast(Estimator):
@@ -364,8 +304,9 @@ class YearEndForecast(Estimator):
         self._in_care = ctx.in_care
         self.chainladder_: dict[str, tuple[ChainLadder, ChainLadder]] = {}
         fixed = FixedForecast(n_paths=self.n_paths, seed=self.seed).fit(ctx)
+        per_client = PerClientForecast(n_paths=self.n_paths, seed=self.seed, steering=self.steering).fit(ctx)
         by_segment: dict[str, list[_Unit]] = {}
-        for u in fixed.year_end_:
+        for u in [*fixed.year_end_, *per_client.year_end_]:
             by_segment.setdefault(u.segment, []).append(u)
 
         units: list[_Unit] = []
@@ -375,8 +316,6 @@ class YearEndForecast(Estimator):
                 continue
             if segment.funding_model in DECLARED_MODELS:
                 units += self._declared(segment.code, segment.funding_model, munis)
-            elif segment.funding_model == "per_client":
-                units += self._per_client(segment.code, munis)
             else:
                 units += by_segment.get(segment.code, [])
         self.rows_ = [self._row(u) for u in units if u.provider is None]
@@ -852,262 +791,6 @@ class YearEndForecast(Estimator):
             factor = np.where(total > limit, limit / np.where(total > 0, total, 1.0), 1.0)
             for c in mine:
                 paths[c] = paths[c] * factor
-
-    # ------------------------------------------------------------------ per-client price
-
-    def _per_client(self, segment: str, munis: Sequence[str]) -> list[_Unit]:
-        P = self.n_paths
-        this, nxt = self._year_slice()
-        running, later = self._begun_slices()
-        counted = self._counted.filter(pl.col("segment") == segment)
-        in_care = self._in_care.filter(pl.col("segment") == segment)
-        opening = self._opening_clients(segment, self.as_of_)
-        opening_plan = self._opening_clients(segment, self._plan_day)
-        clients: dict[tuple[str, str], Floats] = {}
-        known_only: dict[tuple[str, str], Floats] = {}
-        begun: dict[tuple[str, str], Floats] = {}
-        counted_n: dict[tuple[str, str], float] = {}
-        next_clients: dict[tuple[str, str], Floats] = {}
-        stock_counted: dict[tuple[str, str], float] = {}
-        plan_stock: dict[tuple[str, str], float] = {}
-        for muni in munis:
-            r = self._ratios.get((muni, segment), ClientRatios())
-            sim = self._simulate(muni, segment)
-            contracts = {
-                c.provider
-                for c in self.catalog_.contracts
-                if c.segment == segment and muni in c.municipalities and c.active_in(self.year_)
-            }
-            cells = sorted(
-                set(sim.cells) | contracts | set(counted.filter(pl.col("municipality") == muni)["provider"].to_list())
-            )
-            starts = self._cell_arrays(sim, cells, "starts")
-            alive = self._cell_arrays(sim, cells, "alive")
-            rng = _rng(self.seed, self.as_of_, "clients", muni, segment)
-            pending_rate = np.minimum(_uncertain_rate(rng, r.pending, r.pending_n, P), 1.0)
-            start_rate = _uncertain_rate(rng, r.per_start, r.per_start_n, P)
-            for j, p in enumerate(cells):
-                mine = (
-                    counted.filter((pl.col("municipality") == muni) & (pl.col("provider") == p))
-                    .select("client")
-                    .unique()
-                )
-                care = (
-                    in_care.filter((pl.col("municipality") == muni) & (pl.col("provider") == p))
-                    .select("client")
-                    .unique()
-                )
-                pending = care.join(mine, on="client", how="anti")
-                pend = _draw(rng, np.full(P, float(pending.height)), pending_rate)
-                base = float(mine.height) + pend
-                new_running = _draw(rng, starts[:, j, running].sum(axis=1), start_rate)
-                new_later = _draw(rng, starts[:, j, later].sum(axis=1), start_rate)
-                counted_n[(muni, p)] = float(mine.height)
-                known_only[(muni, p)] = base
-                begun[(muni, p)] = base + new_running
-                clients[(muni, p)] = new_later
-                end_alive = alive[:, j, this.stop - 1] if this.stop > this.start else np.zeros(P)
-                next_clients[(muni, p)] = _draw(rng, end_alive, r.stock) + _draw(
-                    rng, starts[:, j, nxt].sum(axis=1), r.per_start_year
-                )
-                op = opening.filter((pl.col("municipality") == muni) & (pl.col("provider") == p)).select("client")
-                stock_counted[(muni, p)] = float(op.join(mine, on="client", how="semi").height) + r.pending * float(
-                    op.join(pending, on="client", how="semi").height
-                )
-                plan_stock[(muni, p)] = (
-                    float(opening_plan.filter((pl.col("municipality") == muni) & (pl.col("provider") == p)).height)
-                    * r.stock
-                )
-        # the running month's new clients take the room under the agreements first, then
-        # those of the months to come take what is left
-        self._steer(segment, munis, begun, known_only)
-        clients = {c: begun[c] + clients[c] for c in clients}
-        self._steer(segment, munis, clients, begun)
-        money: dict[tuple[str, str], Floats] = {}
-        ibnr: dict[tuple[str, str], float] = {}
-        next_money: dict[tuple[str, str], Floats] = {}
-        value: dict[tuple[str, str], tuple[float, float]] = {}
-        provider_budget: dict[tuple[str, str], int] = {}
-        for c in sorted({c for c in clients}):
-            money[c] = np.zeros(P)
-            next_money[c] = np.zeros(P)
-            ibnr[c] = 0.0
-        handled: set[tuple[str, str]] = set()
-        for contract in sorted(self.catalog_.contracts, key=lambda c: c.id):
-            if contract.segment != segment or not contract.active_in(self.year_):
-                continue
-            members = [(m, contract.provider) for m in contract.municipalities if (m, contract.provider) in clients]
-            members = [c for c in members if c not in handled]
-            if not members:
-                continue
-            handled.update(members)
-            deal = agreement(
-                contract,
-                year=self.year_,
-                as_of=self.as_of_,
-                agreed_changes=self.agreed_changes_,
-                reallocations=self.reallocations_,
-            )
-            cap = float(deal.agreed) * (1 + contract.band)
-            realised = [self._realised_of(m, segment, p) for m, p in members]
-            finished = self.as_of_ >= settlement_date(contract, self.year_)
-            steps = _settlement_steps(
-                realised,
-                [counted_n[c] for c in members],
-                [begun[c] for c in members],
-                [clients[c] for c in members],
-                cap,
-                deal.price,
-            )
-            weights = municipality_weights(self.catalog_, contract, self.year_)
-            weight_total = sum(weights.values())
-            for i, c in enumerate(members):
-                if finished:
-                    money[c] = np.full(P, realised[i])
-                else:
-                    money[c] = realised[i] + steps[0][i] + steps[1][i]
-                    ibnr[c] = float(steps[0][i].mean())
-                share = weights.get(c[0], 0) / weight_total if weight_total > 0 else 1.0 / len(members)
-                value[c] = (float(deal.price), float(deal.agreed) * share)
-                provider_budget[c] = cents(deal.budget * share)
-            nxt_contract = next(
-                (
-                    n
-                    for n in self.catalog_.contracts
-                    if n.segment == segment and n.provider == contract.provider and n.active_in(self.year_ + 1)
-                ),
-                contract,
-            )
-            nxt_year = self.year_ + 1 if nxt_contract is not contract else self.year_
-            nxt_deal = agreement(nxt_contract, year=nxt_year, as_of=dt.date(nxt_year, 12, 31))
-            nxt_total = sum((next_clients[c] for c in members), np.zeros(P))
-            nxt_settled = _settle(nxt_total, float(nxt_deal.agreed) * (1 + nxt_contract.band), nxt_deal.price)
-            for c in members:
-                part = np.where(
-                    nxt_total > 0, next_clients[c] / np.where(nxt_total > 0, nxt_total, 1.0), 1.0 / len(members)
-                )
-                next_money[c] = nxt_settled * part
-        units: list[_Unit] = []
-        for muni in munis:
-            r = self._ratios.get((muni, segment), ClientRatios())
-            cells = sorted(p for (m, p) in clients if m == muni)
-            budget, ceiling = self._budget(muni, segment, self.year_)
-            group = _Unit(muni, segment, None, "per_client", budget=budget, ceiling=ceiling)
-            group.next_budget, group.next_ceiling = self._budget(muni, segment, self.year_ + 1)
-            group.paths, group.next_paths = np.zeros(P), np.zeros(P)
-            group.clients, group.next_clients = np.zeros(P), np.zeros(P)
-            for p in cells:
-                c = (muni, p)
-                unit = _Unit(muni, segment, p, "per_client")
-                unit.realised = self._realised_of(muni, segment, p)
-                unit.ibnr = ibnr[c]
-                unit.paths = money[c] if c in handled else np.full(P, unit.realised)
-                unit.next_paths = next_money[c]
-                unit.clients = clients[c]
-                unit.next_clients = next_clients[c]
-                unit.budget = unit.ceiling = provider_budget.get(c)
-                price, agreed = value.get(c, (0.0, 0.0))
-                unit.expected_clients = agreed if c in value else None
-                rc = self._cell_ratios.get((muni, segment, p), ClientRatios())
-                if unit.budget is not None:
-                    v1 = float(unit.clients.mean())
-                    unit.drivers = client_drivers(
-                        plan_stock[c],
-                        rc.new_clients,
-                        stock_counted[c],
-                        v1 - stock_counted[c],
-                        price,
-                        float(unit.paths.mean()),
-                        float(unit.budget),
-                    )
-                group.realised += unit.realised
-                group.ibnr += unit.ibnr
-                group.paths = group.paths + unit.paths
-                group.next_paths = group.next_paths + unit.next_paths
-                group.clients = group.clients + unit.clients
-                group.next_clients = group.next_clients + unit.next_clients
-                units.append(unit)
-            prices = [(value[(muni, p)][0], value[(muni, p)][1]) for p in cells if (muni, p) in value]
-            agreed_total = sum(a for _, a in prices)
-            value0 = sum(pr * a for pr, a in prices) / agreed_total if agreed_total > 0 else 0.0
-            group.expected_clients = agreed_total if prices else None
-            if budget is not None:
-                s1 = sum(stock_counted[(muni, p)] for p in cells)
-                group.drivers = client_drivers(
-                    sum(plan_stock[(muni, p)] for p in cells),
-                    r.new_clients,
-                    s1,
-                    float(group.clients.mean()) - s1,
-                    value0,
-                    float(group.paths.mean()),
-                    float(budget),
-                )
-            units.append(group)
-        return units
-
-    def _steer(
-        self,
-        segment: str,
-        munis: Sequence[str],
-        clients: dict[tuple[str, str], Floats],
-        known: dict[tuple[str, str], Floats],
-    ) -> None:
-        """Re-divide a per-client segment's new clients: ``steering`` of them go to the
-        providers with room under their agreement, in proportion to that room; the rest, and
-        what exceeds all room, as drawn (by the providers' shares of new episodes).
-
-        Under a per-client price a provider has been advanced its agreed clients' money and
-        is not paid above the agreement, so providers below it take on clients and providers
-        at it stop (or ask for a higher agreement): realised clients gravitate to the agreed
-        numbers (domain.md section 4, model 3).
-        """
-        if self.steering <= 0:
-            return
-        for muni in munis:
-            cells = [c for c in clients if c[0] == muni]
-            rooms: dict[tuple[str, str], float] = {}
-            for c in cells:
-                contract = contract_for(self.catalog_, segment, muni, c[1], self.year_, self.as_of_)
-                if contract is None or contract.agreed_clients <= 0:
-                    continue
-                deal = agreement(
-                    contract,
-                    year=self.year_,
-                    as_of=self.as_of_,
-                    agreed_changes=self.agreed_changes_,
-                    reallocations=self.reallocations_,
-                )
-                weights = municipality_weights(self.catalog_, contract, self.year_)
-                total_w = sum(weights.values())
-                share = weights.get(muni, 0) / total_w if total_w > 0 else 1.0 / len(contract.municipalities)
-                rooms[c] = float(deal.agreed) * (1 + contract.band) * share
-            if not rooms:
-                continue
-            new = {c: clients[c] - known[c] for c in cells}
-            total = sum((new[c] for c in cells), np.zeros(self.n_paths))
-            room = {c: np.maximum(rooms.get(c, 0.0) - known[c], 0.0) for c in cells}
-            room_total = sum((room[c] for c in cells), np.zeros(self.n_paths))
-            filled = np.minimum(total, room_total)
-            excess = total - filled
-            for c in cells:
-                by_room = np.where(room_total > 0, filled * room[c] / np.where(room_total > 0, room_total, 1.0), 0.0)
-                by_share = np.where(total > 0, new[c] / np.where(total > 0, total, 1.0), 0.0)
-                steered = by_room + excess * by_share
-                clients[c] = known[c] + self.steering * steered + (1 - self.steering) * new[c]
-
-    def _opening_clients(self, segment: str, day: dt.date) -> pl.DataFrame:
-        """Clients in care on 1 January of the year, as known on ``day`` (per provider)."""
-        sf = self.stockflow_ if day == self.as_of_ else self.plan_stockflow_
-        y_first = dt.date(self.year_, 1, 1)
-        return (
-            sf.episodes_.filter(
-                (pl.col("segment") == segment)
-                & (pl.col("start") < y_first)
-                & (pl.col("end").is_null() | (pl.col("end") >= y_first))
-            )
-            .select("municipality", "provider", "client")
-            .unique()
-        )
 
     # ------------------------------------------------------------------ rows
 
