@@ -10,7 +10,8 @@ import pytest
 
 from regie.engine import frames
 from regie.engine.forecast.base import month_index
-from regie.engine.forecast.stockflow import StockFlow, client_months, episodes_as_of, life_table
+from regie.engine.forecast.exposure import client_months, episodes_as_of, life_table
+from regie.engine.forecast.stockflow import StockFlow
 
 AGB = "12345678"
 

@@ -16,9 +16,10 @@ docs/forecast.md explains the method and reports the backtest.
 """
 
 from regie.engine.forecast.base import Estimator, NotFittedError, Range
+from regie.engine.forecast.exposure import client_months
 from regie.engine.forecast.ibnr import ChainLadder, payable_rows, triangle
 from regie.engine.forecast.model import ForecastRow, YearEndForecast
-from regie.engine.forecast.stockflow import StockFlow, client_months
+from regie.engine.forecast.stockflow import StockFlow
 from regie.engine.forecast.warning import (
     DRIVERS,
     Volumes,

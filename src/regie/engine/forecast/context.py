@@ -27,9 +27,10 @@ import polars as pl
 from regie.engine import frames
 from regie.engine.catalog import Catalog
 from regie.engine.forecast.base import CELL, GROUP, Floats, month_index, month_of
+from regie.engine.forecast.exposure import client_months
 from regie.engine.forecast.ibnr import payable_rows
 from regie.engine.forecast.money import ClientRatios, client_ratios, counted_clients, episode_clients
-from regie.engine.forecast.stockflow import Simulation, StockFlow, client_months
+from regie.engine.forecast.stockflow import Simulation, StockFlow
 from regie.engine.funding import AgreedChange, PaymentLine, Reallocation, ledger
 from regie.engine.funding.positions import positions
 

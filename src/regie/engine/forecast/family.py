@@ -70,9 +70,7 @@ class FamilyForecast(Estimator):
             self.year_end_ += self._fit_segment(context, segment, model, munis)
         return self
 
-    def _fit_segment(
-        self, context: ForecastContext, segment: str, model: str, munis: list[str]
-    ) -> list[SimulatedRow]:
+    def _fit_segment(self, context: ForecastContext, segment: str, model: str, munis: list[str]) -> list[SimulatedRow]:
         raise NotImplementedError
 
     def _simulate(self, context: ForecastContext, municipality: str, segment: str) -> Simulation:

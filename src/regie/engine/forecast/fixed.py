@@ -91,9 +91,7 @@ class FixedForecast(FamilyForecast):
         super().fit(context)
         return self
 
-    def _fit_segment(
-        self, context: ForecastContext, segment: str, model: str, munis: list[str]
-    ) -> list[SimulatedRow]:
+    def _fit_segment(self, context: ForecastContext, segment: str, model: str, munis: list[str]) -> list[SimulatedRow]:
         seg = _Segment(
             segment,
             model,

@@ -24,8 +24,8 @@ import polars as pl
 
 from regie.engine.catalog import Catalog, Contract, declaration_deadline
 from regie.engine.forecast.base import GROUP, month_end, month_index, same_day_year_before
+from regie.engine.forecast.exposure import client_months, episodes_as_of
 from regie.engine.forecast.ibnr import match_contracts
-from regie.engine.forecast.stockflow import client_months, episodes_as_of
 from regie.engine.funding.positions import positions
 
 

@@ -144,9 +144,7 @@ class PerClientForecast(FamilyForecast):
         self.seed = seed
         self.steering = steering
 
-    def _fit_segment(
-        self, context: ForecastContext, segment: str, model: str, munis: list[str]
-    ) -> list[SimulatedRow]:
+    def _fit_segment(self, context: ForecastContext, segment: str, model: str, munis: list[str]) -> list[SimulatedRow]:
         found = _Clients()
         counted = context.counted.filter(pl.col("segment") == segment)
         in_care = context.in_care.filter(pl.col("segment") == segment)
