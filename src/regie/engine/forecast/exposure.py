@@ -44,6 +44,7 @@ def client_months(episodes: pl.DataFrame, *, first: dt.date, as_of: dt.date, by:
     (the days after it are not counted). Columns: ``by``, ``month`` (index),
     ``client_months`` (float), ``clients``.
 
+    >>> from regie.engine import frames
     >>> eps = frames.frame("episodes", [
     ...     {"episode_id": "e", "client": "c", "provider": "p", "segment": "S", "municipality": "m",
     ...      "start": dt.date(2025, 1, 16), "start_arrival": dt.date(2025, 1, 16)}])

@@ -280,7 +280,12 @@ class ChainLadder(Estimator):
         self.sigma_interpolation = sigma_interpolation
 
     def fit(self, tri: pl.DataFrame, *, by: Sequence[str], value: str, valuation: int) -> ChainLadder:
-        """Fit on a :func:`triangle` frame valued at month index ``valuation``."""
+        """Fit on a :func:`triangle` frame valued at month index ``valuation``.
+
+        Longer than 80 lines on purpose: one pass over the groups that fills, per group, the
+        factors, the reported shares, Mack's errors and the origins frame together; the
+        chainladder calls and the explicit undefined factors belong side by side.
+        """
         keys = list(by)
         self.by_ = tuple(keys)
         self.valuation_ = valuation

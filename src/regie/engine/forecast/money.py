@@ -141,6 +141,9 @@ def client_ratios(
     ``episodes`` and ``declarations`` are the raw frames (with arrivals); everything is
     seen as of ``as_of`` and, for the reference year, as of the same day of that year.
     ``table`` may pass ``positions(declarations, as_of=as_of)`` when it is at hand.
+
+    Longer than 80 lines on purpose: the ratios of every level are counted from the same
+    client sets of the reference year (counted, in care, pending, new), built once here.
     """
     r = reference_year(year, as_of)
     back = shift_years(as_of, year - r)

@@ -219,24 +219,15 @@ class StockFlow(Estimator):
                 self.provider_exit_[(segment, provider)] = _shrunk_ratio(float(o), float(e), self.shrink)
 
     def _fit_inflow(self, raw: pl.DataFrame, eps: pl.DataFrame, as_of: dt.date) -> None:
+        """Learn the inflow (see the module docstring): the seasonal index per segment
+        (:meth:`_fit_season`), the ratio of this year's starts to last year's as known on the
+        same day, shrunk towards the segment's, the level and its error, and the providers'
+        shares of new episodes (:meth:`_fit_provider_shares`).
+        """
         k = month_index(as_of)
         year = as_of.year
         starts = eps.filter(~pl.col("transfer"))
-        # seasonal index per segment from the complete years before this one
-        complete = starts.filter(pl.col("start").dt.year() < year)
-        self.inflow_season_: dict[str, Floats] = {}
-        for segment in sorted(set(eps["segment"].to_list())):
-            counts = np.zeros(12)
-            for j, n in (
-                complete.filter(pl.col("segment") == segment)
-                .group_by((pl.col("start_m") % 12).alias("j"))
-                .agg(pl.len())
-                .iter_rows()
-            ):
-                counts[j] = n
-            mean = counts.mean()
-            s = (counts + self.shrink) / (mean + self.shrink) if mean > 0 else np.ones(12)
-            self.inflow_season_[segment] = s / s.mean()
+        self._fit_season(starts, eps, year)
         # level: last year's starts x (starts to date / last year's starts to the same day),
         # recent months weighing more (half-life ``inflow_half_life`` months)
         before = same_day_year_before(as_of)
@@ -296,7 +287,28 @@ class StockFlow(Estimator):
             self.inflow_ratio_[key] = ratio
             self.inflow_level_[key] = base * ratio
             self.inflow_sigma_[key] = float(np.sqrt(var))
-        # providers' shares of new episodes over the last 12 months
+        self._fit_provider_shares(starts, k)
+
+    def _fit_season(self, starts: pl.DataFrame, eps: pl.DataFrame, year: int) -> None:
+        """The seasonal index of starts per segment, from the complete years before ``year``."""
+        complete = starts.filter(pl.col("start").dt.year() < year)
+        self.inflow_season_: dict[str, Floats] = {}
+        for segment in sorted(set(eps["segment"].to_list())):
+            counts = np.zeros(12)
+            for j, n in (
+                complete.filter(pl.col("segment") == segment)
+                .group_by((pl.col("start_m") % 12).alias("j"))
+                .agg(pl.len())
+                .iter_rows()
+            ):
+                counts[j] = n
+            mean = counts.mean()
+            s = (counts + self.shrink) / (mean + self.shrink) if mean > 0 else np.ones(12)
+            self.inflow_season_[segment] = s / s.mean()
+
+    def _fit_provider_shares(self, starts: pl.DataFrame, k: int) -> None:
+        """The providers' shares of new episodes over the 12 months up to month ``k``."""
+        keys = ["municipality", "segment"]
         self.provider_share_: dict[tuple[str, str], dict[str, float]] = {}
         shares = starts.filter(pl.col("start_m") > k - 12).group_by([*keys, "provider"]).agg(pl.len().alias("n"))
         for (municipality, segment), part in shares.sort([*keys, "provider"]).group_by(keys, maintain_order=True):
@@ -434,6 +446,13 @@ class StockFlow(Estimator):
         stock: pl.Expr | None,
         nowcast: bool,
     ) -> Simulation:
+        """The simulation behind :meth:`simulate` (``rng``) and :meth:`expected` (no ``rng``).
+
+        Longer than 80 lines on purpose: every draw comes from one generator in a fixed
+        order (the stock's exits, the inflow level, then per month the new episodes and
+        their exits); kept in one function, that order, and so every forecast figure for a
+        given seed, is visible in one place.
+        """
         self.check_fitted("stock_")
         first = self.first_
         shift = first - self.month_  # 0: month 0 is the rest of the as-of month
