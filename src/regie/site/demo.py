@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from regie.accounts.models import Role, UserRole
+from regie.accounts.users import add_user
 from regie.catalog.models import Provider, Region
 
 DEMO_PASSWORD = "regie-demo"
@@ -17,7 +18,8 @@ DEMO_USERS = ("gemeente", "aanbieder", "raad")
 def create_demo_users(provider_agb: str | None = None) -> dict[str, str]:
     """Create (or reset) ``gemeente``, ``aanbieder`` and ``raad``; return login -> description.
 
-    The provider user is bound to ``provider_agb``, or else to the provider with the most
+    Made as ``regie users add`` makes users (:func:`regie.accounts.users.add_user`). The
+    provider user is bound to ``provider_agb``, or else to the provider with the most
     contracts (ties broken by AGB code), so that it has something to see.
     """
     region = Region.objects.order_by("pk").first()
@@ -34,16 +36,10 @@ def create_demo_users(provider_agb: str | None = None) -> dict[str, str]:
         "aanbieder": (Role.PROVIDER, provider, "Aart", "Aanbieder"),
         "raad": (Role.COUNCIL, None, "Roos", "Raadslid"),
     }
-    User = get_user_model()
     out = {}
     for username, (role, prov, first, last) in users.items():
-        user, _ = User.objects.get_or_create(username=username)
-        user.first_name, user.last_name = first, last
-        user.is_staff = role == Role.MUNICIPALITY
-        user.is_superuser = False
-        user.set_password(DEMO_PASSWORD)
-        user.save()
-        UserRole.objects.update_or_create(user=user, defaults={"role": role, "region": region, "provider": prov})
+        add_user(username, role, provider=prov.agb if prov else None, password=DEMO_PASSWORD)
+        get_user_model().objects.filter(username=username).update(first_name=first, last_name=last, is_superuser=False)
         out[username] = _description(role, prov)
     return out
 

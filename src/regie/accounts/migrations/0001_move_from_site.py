@@ -10,22 +10,22 @@ from django.db import migrations, models
 MOVED = ("userrole", "auditevent")
 
 
-def relabel_content_types(apps, schema_editor):
+def _relabel(apps, schema_editor, source, target):
+    """Move the moved models' content types from app ``source`` to ``target`` (unless
+    ``target`` has them already: then the stale ones stay, as Django would leave them)."""
     ContentType = apps.get_model("contenttypes", "ContentType")
-    db = schema_editor.connection.alias
+    rows = ContentType.objects.using(schema_editor.connection.alias)
     for model in MOVED:
-        if ContentType.objects.using(db).filter(app_label="accounts", model=model).exists():
-            continue
-        ContentType.objects.using(db).filter(app_label="site", model=model).update(app_label="accounts")
+        if not rows.filter(app_label=target, model=model).exists():
+            rows.filter(app_label=source, model=model).update(app_label=target)
+
+
+def relabel_content_types(apps, schema_editor):
+    _relabel(apps, schema_editor, "site", "accounts")
 
 
 def restore_content_types(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    db = schema_editor.connection.alias
-    for model in MOVED:
-        if ContentType.objects.using(db).filter(app_label="site", model=model).exists():
-            continue
-        ContentType.objects.using(db).filter(app_label="accounts", model=model).update(app_label="site")
+    _relabel(apps, schema_editor, "accounts", "site")
 
 
 class Migration(migrations.Migration):
