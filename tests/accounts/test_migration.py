@@ -23,7 +23,10 @@ def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
 
 @pytest.mark.django_db(transaction=True)
 def test_moving_to_accounts_keeps_roles_audit_events_and_content_types() -> None:
-    old = _migrate(BEFORE).loader.project_state([BEFORE[0], ("contenttypes", "0002_remove_content_type_name")]).apps
+    loader = _migrate(BEFORE).loader
+    # the other apps as they are now (their tables have every later column), site before the move
+    others = [node for node in loader.graph.leaf_nodes() if node[0] not in ("site", "accounts")]
+    old = loader.project_state([BEFORE[0], *others]).apps
     try:
         _check_the_move(old)
     finally:
