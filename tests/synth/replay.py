@@ -17,6 +17,7 @@ from regie.messages import (
     CareStop,
     Declaration,
     Performance,
+    RequestReply,
     check_against_allocation,
     check_credit_has_debit,
     check_cumulative_volume,
@@ -51,6 +52,8 @@ class Replay:
     stops: dict[tuple[str, str, str, dt.date], tuple[dt.date, dt.date]] = field(default_factory=dict)
     extensions: dict[str, int] = field(default_factory=dict)  # allocation number -> RedenWijziging 04 count
     requests: dict[tuple[str, str], dt.date] = field(default_factory=dict)  # (provider, ReferentieAanbieder) -> arrival
+    #: (provider, ReferentieAanbieder) -> (arrival, VerzoekAntwoord, RedenAfwijzingVerzoek) of a 319
+    replies: dict[tuple[str, str], tuple[dt.date, str, str | None]] = field(default_factory=dict)
     allocations: dict[str, AllocatedProduct] = field(default_factory=dict)
     dates: dict[str, tuple[str, dt.date]] = field(default_factory=dict)  # file -> (message name, Dagtekening)
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -138,6 +141,9 @@ def replay(root: Path) -> Replay:
         elif isinstance(message, AllocationRequest):
             for product in message.client.products:
                 out.requests[(header.sender, product.provider_reference)] = header.dagtekening
+        elif isinstance(message, RequestReply):
+            a = message.answer
+            out.replies[(header.receiver, a.provider_reference)] = (header.dagtekening, a.answer, a.refusal_reason)
         else:  # pragma: no cover - the generator writes no other kinds
             raise AssertionError(f"unexpected message {header.name} in {name}")
     return out

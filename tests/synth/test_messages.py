@@ -141,7 +141,7 @@ def test_allocations_come_from_municipalities_and_the_rest_from_providers(region
         m = NAME.match(str(path.relative_to(region.path)))
         assert m
         code, sender = m.group(4), m.group(5)
-        assert sender in (municipalities if code == "301" else providers)
+        assert sender in (municipalities if code in ("301", "319") else providers)
 
 
 def test_venlo_requests_are_its_315_messages(venlo: Region) -> None:
@@ -151,6 +151,17 @@ def test_venlo_requests_are_its_315_messages(venlo: Region) -> None:
     for row in truth.iter_rows(named=True):
         provider, reference = row["request_id"].split(":")
         assert r.requests[(provider, reference)] == row["arrival"] == row["registered"]
+
+
+def test_venlo_refusals_are_its_319_messages(venlo: Region) -> None:
+    """Every 319 refuses (VerzoekAntwoord 1, with a reason) a request the truth set calls
+    refused, on the day it calls answered; no other request has a 319."""
+    r = replayed(venlo)
+    refused = venlo.truth["requests"].filter(pl.col("outcome") == "refused")
+    expected = {tuple(row["request_id"].split(":")): row["answered"] for row in refused.iter_rows(named=True)}
+    assert {key: day for key, (day, _, _) in r.replies.items()} == expected
+    assert {answer for _, answer, _ in r.replies.values()} == {"1"}
+    assert all(reason in ("2", "4", "6", "7") for _, _, reason in r.replies.values())
 
 
 def test_declarations_for_year_y_arrive_into_the_next_year(region: Region) -> None:

@@ -54,8 +54,10 @@ from regie.messages import (
     Period,
     Product,
     Referrer,
+    RequestAnswer,
     RequestClient,
     RequestedProduct,
+    RequestReply,
     ShortName,
     StartClient,
     StartProduct,
@@ -64,6 +66,7 @@ from regie.messages import (
     Surname,
     write,
 )
+from regie.messages.codes import ANSWER_REFUSED
 from regie.synth import calendar as cal
 from regie.synth.people import FIRST_NAMES, surname_parts
 from regie.synth.plan import Plan
@@ -160,6 +163,10 @@ class MessageWriter:
             for row in req.select("request", "client", "segment", "product", "volume", "unit", "request_day", "reference").iter_rows()
         }
         self.request_in_msg = _grouped(plan.request_msgs.filter(pl.col("msg").is_not_null()), "msg", ["request"])
+        self.reply_in_msg = {
+            msg: (self.requests[request][-1], reason)
+            for request, reason, msg in plan.reply_msgs.select("request", "reason", "msg").iter_rows()
+        }
         line_cols = ["bsn", "reference", "previous_reference", "allocation_number", "declared_product", "period_begin",
                      "period_end", "volume", "unit", "tariff", "amount", "credit", "declaration_number", "care_month"]
         self.lines = _grouped(plan.lines, "msg", line_cols)
@@ -178,6 +185,9 @@ class MessageWriter:
             return self.stop_message(header, content)
         if code == "315":
             return self.request_message(header, content)
+        if code == "319":
+            reference, reason = self.reply_in_msg[content]
+            return RequestReply(header, RequestAnswer(reference, ANSWER_REFUSED, reason))
         return self.declaration_message(header, content)
 
     def allocation_message(self, header: Header, msg: int, day: int) -> Allocation:

@@ -7,6 +7,9 @@ One message per event as the standard exchanges them:
 - 305 / 307 (provider -> municipality): the care starts / stops of one client at one provider
   that arrive on one day;
 - 315 (provider -> municipality, Venlo): one request for allocation;
+- 319 (municipality -> provider, Venlo): the refusal of a request that leads to no care, on
+  the day it is decided (a few late), with a reason (WJ759); a few such requests stay
+  unanswered. A request that leads to care is granted by the 301 naming its ReferentieAanbieder;
 - 323 (provider -> municipality): the declaration of one provider to one municipality under
   one law for one care month: the regular monthly declaration, a supplementary one (lines
   left out before), or a correction (credits with their corrected debits).
@@ -31,7 +34,13 @@ from regie.synth.rng import stream
 from regie.synth.simulate import World
 from regie.synth.traffic import Traffic
 
-PREFIX = {"301": "T", "305": "S", "307": "E", "315": "V", "317": "W", "323": "D"}
+PREFIX = {"301": "T", "305": "S", "307": "E", "315": "V", "317": "W", "319": "A", "323": "D"}
+#: Share of the requests that lead to no care that the municipality never answers.
+UNANSWERED_SHARE = 0.2
+#: Share of the refusals that come late: 60 to 90 days after the request (past the answer term).
+LATE_SHARE = 0.2
+#: RedenAfwijzingVerzoek (WJ759) of the refusals: past budget, contract, stacking, care content.
+REFUSAL_REASONS = ("2", "4", "6", "7")
 LAW_NAME = {"jw": "JW", "wmo": "WMO"}
 MALFORMED_KINDS = ("truncated", "namespace")
 
@@ -50,6 +59,8 @@ class Plan:
     fake_start_msgs: pl.DataFrame
     #: request index -> msg and ReferentieAanbieder (Venlo)
     request_msgs: pl.DataFrame
+    #: request index -> msg of the 319 refusing it and its reason (Venlo)
+    reply_msgs: pl.DataFrame
     #: declaration lines with msg, reference, previous reference, declaration number
     lines: pl.DataFrame
 
@@ -107,6 +118,17 @@ def build_plan(world: World, traffic: Traffic) -> Plan:
             requests.with_columns(law_expr.alias("law")).select(
                 "law", pl.lit("315").alias("code"), pl.col("provider").alias("sender"), pl.col("municipality").alias("receiver"),
                 pl.col("request_day").alias("arrival"), pl.format("315|{}", "request").alias("key"),
+            )
+        )
+
+    # 319: the refusals of Venlo's requests that lead to no care (a few stay unanswered)
+    replies = _replies(world, requests) if venlo_requests else requests.clear()
+    if venlo_requests:
+        groups.append(
+            replies.with_columns(law_expr.alias("law")).select(
+                "law", pl.lit("319").alias("code"), pl.col("municipality").alias("sender"),
+                pl.col("provider").alias("receiver"), pl.col("decided").alias("arrival"),
+                pl.format("319|{}", "request").alias("key"),
             )
         )
 
@@ -174,6 +196,12 @@ def build_plan(world: World, traffic: Traffic) -> Plan:
             pl.lit(None, dtype=pl.Int64).alias("msg"),
             pl.format("CAP{}", (pl.col("request") + 1).cast(pl.Utf8).str.zfill(7)).alias("reference"),
         )
+    if venlo_requests:
+        reply_msgs = replies.select("request", "reason").with_columns(
+            lookup(replies, "319", pl.format("319|{}", "request"), "decided", "municipality", "provider")
+        )
+    else:
+        reply_msgs = pl.DataFrame(schema={"request": pl.Int64, "reason": pl.Utf8, "msg": pl.Int64})
     line_msgs = lines.with_columns(
         lookup(lines, "323", pl.format("323|{}|{}|{}", "care_month", "batch", "municipality"), "arrival", "provider", "municipality")
     )
@@ -191,8 +219,26 @@ def build_plan(world: World, traffic: Traffic) -> Plan:
         stop_msgs=stop_msgs,
         fake_start_msgs=fake_start_msgs,
         request_msgs=request_msgs,
+        reply_msgs=reply_msgs,
         lines=line_msgs,
     )
+
+
+def _replies(world: World, requests: pl.DataFrame) -> pl.DataFrame:
+    """The requests (with their index) that lead to no care and are refused by a 319 on the
+    day they are decided, each with a reason; :data:`UNANSWERED_SHARE` of them get no answer,
+    and :data:`LATE_SHARE` of the others are refused 60 to 90 days after the request."""
+    refused = requests.filter(pl.col("rejected"))
+    rng = stream(world.seed, world.spec.name, "answers")
+    n = refused.height
+    answered = rng.random(n) >= UNANSWERED_SHARE
+    reasons = rng.choice(np.array(REFUSAL_REASONS), size=n)
+    late = rng.random(n) < LATE_SHARE
+    late_day = cal.next_weekday(refused["request_day"].to_numpy() + rng.integers(60, 91, n))
+    decided = np.where(late, late_day, refused["decided"].to_numpy())
+    return refused.with_columns(
+        pl.Series("reason", reasons, dtype=pl.Utf8), pl.Series("decided", decided, dtype=pl.Int64)
+    ).filter(pl.Series(answered))
 
 
 def _malform(world: World, msgs: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFrame:

@@ -18,7 +18,9 @@ file counts for nothing; its resend does).
   negative ``amount_cents``. Late lines are accepted (and not paid).
 - ``requests``: Venlo's requests for allocation (315, ``request_id`` =
   ``<provider>:<ReferentieAanbieder>``) and Amsterdam's waiting-list registrations,
-  including those that led to no care.
+  including those that led to no care. A 315's ``outcome`` is ``granted`` (by the 301 naming
+  its reference), ``refused`` (by a 319) or ``open`` (no answer), ``answered`` the arrival of
+  that answer; null for a registration.
 - ``objections``: as reported in the objections CSV files, in their final state.
 - ``allocations``: every allocation with its volume and final validity.
 - ``clients``: BSN, municipality, area, sex, birth date.
@@ -50,6 +52,7 @@ SIGNAL_KINDS = (
     "repeated_extension",
     "upcoding",
     "no_start_stop_traffic",
+    "request_unanswered",
 )
 
 SIGNALS: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -205,7 +208,40 @@ class Truth:
             _date("request_day").alias("registered"),
             _date("arrival_day").alias("arrival"),
         )
+        if venlo:
+            outcome, answered = self._answers(r)
+            out = out.with_columns(pl.Series("outcome", outcome, dtype=pl.Utf8), pl.Series("answered", answered, dtype=pl.Date))
         return conform("requests", out).sort(["registered", "request_id"])
+
+    def _answers(self, r: pl.DataFrame) -> tuple[list[str], list[dt.date | None]]:
+        """Per request (rows of ``r`` in order): granted on the arrival of the 301 naming its
+        ReferentieAanbieder (the allocation of the care it leads to, its first event without a
+        RedenWijziging), refused on the arrival of its 319, or open."""
+        a = self.traffic.allocations
+        number_of = dict(zip(a["episode"].to_list(), a["allocation_number"].to_list(), strict=True))
+        first = (
+            self.traffic.allocation_events.filter(pl.col("reason") == "")
+            .join(self.plan.allocation_msgs, on=["allocation_number", "event"])
+            .with_columns(pl.col("msg").replace_strict(self.arrival, return_dtype=pl.Int64).alias("day"))
+            .group_by("allocation_number")
+            .agg(pl.col("day").min())
+        )
+        granted_on = dict(zip(first["allocation_number"].to_list(), first["day"].to_list(), strict=True))
+        refused_on = {request: self.arrival[msg] for request, msg in self.plan.reply_msgs.select("request", "msg").iter_rows()}
+        outcome: list[str] = []
+        answered: list[dt.date | None] = []
+        for request, episode, reference in r.select("request", "episode", "reference").iter_rows():
+            number = number_of.get(episode) if episode is not None and episode >= 0 and reference else None
+            if number is not None and number in granted_on:
+                outcome.append("granted")
+                answered.append(cal.date_of(granted_on[number]))
+            elif request in refused_on:
+                outcome.append("refused")
+                answered.append(cal.date_of(refused_on[request]))
+            else:
+                outcome.append("open")
+                answered.append(None)
+        return outcome, answered
 
     def objections(self) -> pl.DataFrame:
         o = self.traffic.objections
@@ -273,7 +309,10 @@ class Truth:
           products (and, under price x volume, whose hours per client rise) from the stated
           month;
         - ``no_start_stop_traffic``: a core partner of a task-based segment that sends no
-          start/stop messages (its episodes come as CSV).
+          start/stop messages (its episodes come as CSV);
+        - ``request_unanswered``: each request (315) not granted or refused within the
+          region's answer term (56 days) after it arrived: its answer, or when it has none the
+          last file of the region, arrives later (``arrival`` is the first day past the term).
         """
         rows: list[pl.DataFrame] = []
         lines = self.plan.lines.with_columns(
@@ -368,10 +407,32 @@ class Truth:
                     schema={"kind": pl.Utf8, "provider": pl.Utf8, "segment": pl.Utf8},
                 ).with_columns(pl.lit("kernpartner stuurt geen start- en stopberichten").alias("detail"))
             )
+        rows.append(self._unanswered())
         out = pl.concat([pl.DataFrame(r).with_columns([pl.lit(None, dtype=t).alias(c) for c, t in SIGNALS.items() if c not in r.columns]).select([pl.col(c).cast(t) for c, t in SIGNALS.items()]) for r in rows])
         return out.sort(
             ["kind", "provider", "segment", "arrival", "reference", "allocation_number", "client", "care_month", "file"],
             nulls_last=True,
+        )
+
+
+    def last_arrival(self) -> dt.date:
+        """The Dagtekening of the region's last file (message or CSV report)."""
+        reports = [*self.traffic.episode_reports, *self.traffic.request_reports, *self.traffic.objection_reports]
+        days = [int(self.plan.messages["arrival"].max()), *(day for day, _, _ in reports)]  # type: ignore[arg-type]
+        return cal.date_of(max(days))
+
+    def _unanswered(self) -> pl.DataFrame:
+        """``request_unanswered``: see :meth:`signals`."""
+        term = self.catalog.answer_term_days
+        r = self.requests().filter(pl.col("outcome").is_not_null())
+        due = pl.col("registered") + pl.duration(days=term)
+        late = r.filter(pl.coalesce("answered", pl.lit(self.last_arrival())) > due)
+        return late.select(
+            pl.lit("request_unanswered").alias("kind"), "provider", "segment", "municipality", "client",
+            pl.col("request_id").str.split(":").list.get(1).alias("reference"),
+            pl.col("registered").dt.month_start().alias("care_month"),
+            (due + pl.duration(days=1)).cast(pl.Date).alias("arrival"),
+            pl.format("{}: niet binnen {} dagen toegewezen of afgewezen", "outcome", pl.lit(term)).alias("detail"),
         )
 
 
