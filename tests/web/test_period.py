@@ -259,3 +259,17 @@ def test_a_failed_computation_is_shown_and_tried_again_later(
     monkeypatch.setattr(ondemand, "launch", lambda pk, year, as_of: ondemand.compute(pk, year, as_of))
     assert gemeente.get("/grip/", query).status_code == 202
     assert gemeente.get("/grip/", query).status_code == 200
+
+
+def test_a_page_waits_for_a_computation_held_elsewhere(gemeente: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo holds the claim of the date it computes: a page asking for it meanwhile shows
+    the progress note and starts nothing; once released (and stored) it shows the figures."""
+    started: list[int] = []
+    monkeypatch.setattr(ondemand, "launch", lambda pk, year, as_of: started.append(pk))
+    query = {"jaar": YEAR, "peildatum": JUNE_END.isoformat()}
+    with ondemand.holding(YEAR, JUNE_END):
+        assert gemeente.get("/grip/", query).status_code == 202
+        services.refresh(YEAR, JUNE_END, kinds=ondemand.FIRST_KINDS)
+    assert not started
+    assert Computation.objects.get(year=YEAR, as_of=JUNE_END).state == Computation.State.DONE
+    assert gemeente.get("/grip/", query).status_code == 200

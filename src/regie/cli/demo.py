@@ -309,6 +309,7 @@ class Demo:
         """Run ``todo``, recording each task's fingerprint in ``demo.json`` when it is done."""
         from regie.funding.services import refresh_ledger  # noqa: PLC0415 - needs Django set up
         from regie.monitor.models import Snapshot  # noqa: PLC0415
+        from regie.monitor.ondemand import holding  # noqa: PLC0415
         from regie.monitor.services import load_inputs, refresh  # noqa: PLC0415
 
         inputs = None  # the stored traffic of every year, read once
@@ -321,7 +322,9 @@ class Demo:
                 else:
                     inputs = inputs or load_inputs()
                     kinds = [history] if kind == "history" else [k for k, _l in Snapshot.Kind.choices if k != history]
-                    refresh(year, self.today, inputs=inputs, kinds=kinds, progress=step.factory)
+                    # the date's claim: a page asking for it meanwhile waits instead of computing it too
+                    with holding(year, self.today):
+                        refresh(year, self.today, inputs=inputs, kinds=kinds, progress=step.factory)
             self.state.took[kind] = stages.last / self.scale
             self.state.figures[task] = self._print(task)
             self.state.save(self.directory)
