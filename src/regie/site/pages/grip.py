@@ -241,6 +241,7 @@ def segment_detail(request: HttpRequest, municipality: str, segment: str) -> Htt
         "funding_model": nm.funding_models.get(segment),
         "row": row,
         "history": history,
+        "shows_history": True,  # the period's note says when the history is still computed
         "providers": providers,
         "has_advances": any(r["has_advances"] for r in [*providers, *([row] if row else [])]),
         "negative_parts": any(r["negative_part"] for r in [*providers, *([row] if row else [])]),
