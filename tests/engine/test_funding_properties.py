@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from regie.engine import frames
+from regie.engine.calendar import add_months
 from regie.engine.catalog import Budget, Catalog, Contract, Municipality, Provider, Segment, declaration_deadline
 from regie.engine.funding import (
     AgreedChange,
@@ -31,7 +32,6 @@ from regie.engine.funding import (
     split,
     spread,
 )
-from regie.engine.funding.base import add_months
 
 D = dt.date
 YEAR = 2025

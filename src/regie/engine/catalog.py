@@ -33,6 +33,8 @@ from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from regie.engine.calendar import add_months, month_start
+
 DOMAINS = ("jeugd", "wmo", "participatie")
 FUNDING_MODELS = ("pxq", "outcome", "per_client", "lump_sum", "population")
 EXECUTIONS = ("inspanningsgericht", "outputgericht", "taakgericht")
@@ -200,8 +202,7 @@ def declaration_deadline(care_month: dt.date, rule: str = "second-month-15") -> 
     """The deadline of :meth:`Contract.deadline_for` for a rule name; None for ``"none"``."""
     if rule == "none":
         return None
-    months = care_month.year * 12 + care_month.month - 1 + 2
-    return dt.date(months // 12, months % 12 + 1, 15)
+    return add_months(month_start(care_month), 2).replace(day=15)
 
 
 class _Reader:

@@ -21,6 +21,7 @@ from statistics import median
 
 import polars as pl
 
+from regie.engine.calendar import add_months
 from regie.engine.catalog import Catalog
 
 #: Windows, thresholds and minimum numbers of the upcoding test (see :func:`upcoding`).
@@ -45,9 +46,14 @@ class QualitySignal:
         return f"{self.kind}|{self.provider}|{self.segment}"
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, min(day.day, 28))
+def window_start(day: dt.date, months: int) -> dt.date:
+    """The day ``months`` months before ``day``, taking the 28th for a later day of the month
+    (so the windows of a month-end date start on the same day every month).
+
+    >>> window_start(dt.date(2025, 3, 31), 1), window_start(dt.date(2025, 3, 15), 12)
+    (datetime.date(2025, 2, 28), datetime.date(2024, 3, 15))
+    """
+    return add_months(day.replace(day=min(day.day, 28)), -months)
 
 
 def expensive_products(catalog: Catalog, segment: str, products: list[str]) -> set[str]:
@@ -86,8 +92,8 @@ def upcoding(episodes: pl.DataFrame, catalog: Catalog, at: dt.date) -> list[Qual
     both windows, the peers' median rise, z, and the product mix beside the peers' (see
     :func:`product_mix`).
     """
-    recent_from = add_months(at, -UPCODING_WINDOW_MONTHS)
-    before_from = add_months(at, -2 * UPCODING_WINDOW_MONTHS)
+    recent_from = window_start(at, UPCODING_WINDOW_MONTHS)
+    before_from = window_start(at, 2 * UPCODING_WINDOW_MONTHS)
     known = episodes.filter(
         (pl.col("start_arrival") <= at) & (pl.col("start") <= at) & (pl.col("start") > before_from)
     ).with_columns((pl.col("start") > recent_from).alias("recent"))
@@ -212,7 +218,7 @@ def silent_providers(traffic: pl.DataFrame, catalog: Catalog, at: dt.date) -> li
     one). Domain.md section 3a: for a task-based segment this is the "care without
     allocation" blind spot.
     """
-    since = add_months(at, -SILENT_MONTHS)
+    since = window_start(at, SILENT_MONTHS)
     active = traffic.filter((pl.col("arrival") > since) & (pl.col("arrival") <= at))
     talking = set(active["provider"].to_list())
     signals = []

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from regie.engine.calendar import ONE_DAY, add_months, month_start, quarter_start
 from regie.engine.indicators import WAITING_NORM_DAYS, indicators
 from regie.engine.registry import keys
 
@@ -139,10 +140,8 @@ def trend_span(as_of: dt.date, unit: str = "quarter", periods: int = 4) -> tuple
         raise ValueError(f"trend unit must be one of {', '.join(TREND_UNITS)}")
     if periods < 1:
         raise ValueError("the trend needs at least one period")
-    step = 3 if unit == "quarter" else 1
-    first_month = as_of.year * 12 + (as_of.month - 1) // step * step - step * (periods - 1)
-    start = dt.date(first_month // 12, first_month % 12 + 1, 1)
-    return start, as_of + dt.timedelta(days=1)
+    step, last = (3, quarter_start(as_of)) if unit == "quarter" else (1, month_start(as_of))
+    return add_months(last, -step * (periods - 1)), as_of + ONE_DAY
 
 
 def scorecards(

@@ -20,6 +20,7 @@ from regie.accounts.audit import audit
 from regie.catalog.loader import stored_catalog
 from regie.catalog.models import Contract
 from regie.engine import funding as engine
+from regie.engine.calendar import month_start
 from regie.engine.compare import Comparison, compare_models
 from regie.funding import models as m
 from regie.traffic import frames
@@ -152,7 +153,7 @@ def file_request(
         raise DecisionError("Een onderbouwing is verplicht.")
     request = m.InflowRequest.objects.create(
         contract=contract,
-        month=month.replace(day=1),
+        month=month_start(month),
         current_clients=current_clients,
         expected_clients=expected_clients,
         requested_clients=requested_clients,
@@ -199,7 +200,7 @@ def reallocate(
         segment=from_contract.segment.code,
         from_contract=from_contract.ident,
         to_contract=to_contract.ident,
-        month=month.replace(day=1),
+        month=month_start(month),
         clients=clients,
         amount_cents=amount_cents,
         decided=timezone.localdate(),

@@ -34,6 +34,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from regie.engine.calendar import ONE_DAY, next_month
 from regie.intake.records import (
     DeclarationRec,
     Fault,
@@ -209,7 +210,7 @@ def _episode(r: _Row, ref: str) -> list[Record]:
 
 def _declaration(r: _Row, ref: str) -> list[Record]:
     month = r.month("care_month")
-    next_month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    following = next_month(month)
     sign = r.text("debit_credit")
     if sign not in ("D", "C"):
         raise RowError("CSV04", "kolom 'debit_credit' moet D of C zijn")
@@ -230,7 +231,7 @@ def _declaration(r: _Row, ref: str) -> list[Record]:
             category=r.code("product_category", _CATEGORY, "productcategorie") or "",
             code=r.code("product_code", _PRODUCT, "productcode", required=False),
             period_begin=month,
-            period_end=next_month - dt.timedelta(days=1),
+            period_end=following - ONE_DAY,
             volume=r.integer("volume") or 0,
             unit=r.text("unit") or "",
             tariff=None,

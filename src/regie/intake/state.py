@@ -39,6 +39,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from regie.engine.calendar import month_start
 from regie.engine.catalog import Catalog, Contract, Segment
 from regie.intake import answers
 from regie.intake.records import (
@@ -70,10 +71,6 @@ EXTENSION_SIGNAL_AT = 3  # the third extension raises the signal
 def domain_of_category(category: str) -> str:
     """iJw product categories are 40-55 (jeugd); iWmo categories 01-18 (wmo)."""
     return "jeugd" if category.isdigit() and int(category) >= 40 else "wmo"
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
 
 
 @dataclass

@@ -80,15 +80,6 @@ def forecast_total(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def year_ago(day: dt.date) -> dt.date:
-    """The same day a year earlier (29 February becomes 28 February).
-
-    >>> year_ago(dt.date(2025, 6, 30)), year_ago(dt.date(2024, 2, 29))
-    (datetime.date(2024, 6, 30), datetime.date(2023, 2, 28))
-    """
-    return day.replace(year=day.year - 1, day=min(day.day, 28) if (day.month, day.day) == (2, 29) else day.day)
-
-
 def year_over_year(
     current: Iterable[Mapping[str, Any]],
     previous: Iterable[Mapping[str, Any]],

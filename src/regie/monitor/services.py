@@ -36,15 +36,14 @@ from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from regie.catalog.loader import stored_catalog
+from regie.engine import calendar, declarations, frames, gmsd
 from regie.engine import compare as compare_engine
-from regie.engine import declarations, frames, gmsd
 from regie.engine import funding as funding_engine
 from regie.engine import indicators as indicator_engine
 from regie.engine import scorecards as scorecard_engine
 from regie.engine.catalog import Catalog
 from regie.funding import models as funding_models
 from regie.funding import services as funding_services
-from regie.monitor import figures
 from regie.monitor.models import Snapshot
 from regie.traffic import frames as traffic_frames
 from regie.traffic import models as traffic_models
@@ -85,7 +84,7 @@ def grouping_key(by: Iterable[str]) -> str:
 
 
 def previous_year_key(by: Iterable[str]) -> str:
-    """The snapshot key of a grouping's figures for the year before (see :func:`year_ago`)."""
+    """The snapshot key of a grouping's figures for the year before (see :func:`_previous_year`)."""
     return grouping_key(by) + ";previous_year"
 
 
@@ -384,7 +383,7 @@ def _previous_year(year: int, as_of: dt.date, inputs: Inputs, by: Sequence[str])
     """The indicators of ``by`` for the year before ``year``, as of the same day a year
     earlier, so a comparison sets like against like (the same part of the year, the same lag
     of what had arrived)."""
-    day = figures.year_ago(as_of)
+    day = calendar.year_before(as_of)
     return compute_indicators(year - 1, day, by, inputs=inputs), {"year": year - 1, "as_of": day.isoformat()}
 
 

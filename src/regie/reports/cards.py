@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from regie.engine.calendar import quarter_of
 from regie.engine.registry import INDICATOR
 from regie.engine.scorecards import SCORED
 from regie.formatting import euro, number, percent
@@ -46,7 +47,7 @@ def period_label(period: str, unit: str) -> str:
     """
     day = dt.date.fromisoformat(period[:10])
     if unit == "quarter":
-        return f"K{(day.month - 1) // 3 + 1} {day.year}"
+        return f"K{quarter_of(day)} {day.year}"
     return month_label(day)
 
 

@@ -30,8 +30,9 @@ from typing import Any
 
 import polars as pl
 
+from regie.engine import calendar
 from regie.engine.catalog import Catalog, parse_catalog
-from regie.engine.forecast.base import FIXED_MODELS, month_end, month_index
+from regie.engine.forecast.base import FIXED_MODELS
 from regie.engine.forecast.model import YearEndForecast
 from regie.engine.forecast.warning import main_driver
 from regie.engine.funding import ledger
@@ -140,7 +141,7 @@ def as_of_date(year: int, month: int, day: int | None) -> dt.date:
     >>> as_of_date(2025, 2, None), as_of_date(2025, 6, 5)
     (datetime.date(2025, 2, 28), datetime.date(2025, 6, 5))
     """
-    return month_end(month_index(dt.date(year, month, 1))) if day is None else dt.date(year, month, day)
+    return calendar.month_end(dt.date(year, month, 1)) if day is None else dt.date(year, month, day)
 
 
 def backtest_region(

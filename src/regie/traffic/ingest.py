@@ -55,6 +55,7 @@ from django.utils import timezone
 
 from regie.catalog.loader import stored_catalog
 from regie.engine import frames, quality
+from regie.engine.calendar import Span, month_start
 from regie.intake.answers import ANSWERED_KINDS, RequestState
 from regie.intake.csvfiles import read_csv
 from regie.intake.records import AllocationRec, DeclarationRec, Fault, Incoming
@@ -556,16 +557,7 @@ def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
     >>> month_ends(dt.date(2025, 1, 20), dt.date(2025, 3, 5))
     [datetime.date(2025, 1, 31), datetime.date(2025, 2, 28), datetime.date(2025, 3, 5)]
     """
-    ends = []
-    month = first.replace(day=1)
-    while True:
-        following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        end = following - dt.timedelta(days=1)
-        if end >= last:
-            break
-        ends.append(end)
-        month = following
-    return [*ends, last]
+    return Span.through(month_start(first), last).month_ends()
 
 
 def episode_frame(rows: Iterable[EpisodeRow]) -> pl.DataFrame:

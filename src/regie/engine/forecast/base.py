@@ -6,7 +6,8 @@ and are stored unchanged under their own names; ``fit(...)`` learns from data an
 fitted yet raises :class:`NotFittedError` when asked for a result.
 
 Months are handled as integer indices (``year * 12 + month - 1``) inside the models, so that
-arrays can be indexed by them, and as first-of-month dates at the edges.
+arrays can be indexed by them, and as first-of-month dates at the edges; the helpers below
+take an index and leave the arithmetic to :mod:`regie.engine.calendar`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import polars as pl
+
+from regie.engine import calendar
 
 #: The range of every forecast: the 10th and 90th percentile (an 80 % range).
 LOW_QUANTILE = 0.10
@@ -80,12 +83,12 @@ class Estimator:
 
 
 def month_index(day: dt.date) -> int:
-    """The month of ``day`` as an integer: ``year * 12 + month - 1``.
+    """The month of ``day`` as an integer (:func:`regie.engine.calendar.month_index`).
 
     >>> month_index(dt.date(2025, 3, 31)) - month_index(dt.date(2024, 12, 1))
     3
     """
-    return day.year * 12 + day.month - 1
+    return calendar.month_index(day)
 
 
 def month_of(index: int) -> dt.date:
@@ -94,7 +97,7 @@ def month_of(index: int) -> dt.date:
     >>> month_of(month_index(dt.date(2025, 3, 31)))
     datetime.date(2025, 3, 1)
     """
-    return dt.date(index // 12, index % 12 + 1, 1)
+    return calendar.month_from_index(index)
 
 
 def month_end(index: int) -> dt.date:
@@ -103,24 +106,21 @@ def month_end(index: int) -> dt.date:
     >>> month_end(month_index(dt.date(2024, 2, 10)))
     datetime.date(2024, 2, 29)
     """
-    return month_of(index + 1) - dt.timedelta(days=1)
+    return calendar.month_end(calendar.month_from_index(index))
 
 
 def days_in_month(index: int) -> int:
     """The number of days of the month with ``index``."""
-    return month_end(index).day
+    return calendar.days_in_month(calendar.month_from_index(index))
 
 
 def same_day_year_before(day: dt.date) -> dt.date:
-    """The same calendar day one year earlier (28 February for a 29 February).
+    """The same calendar day one year earlier (:func:`regie.engine.calendar.year_before`).
 
     >>> same_day_year_before(dt.date(2024, 2, 29))
     datetime.date(2023, 2, 28)
     """
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
+    return calendar.year_before(day)
 
 
 def month_index_expr(column: str) -> pl.Expr:

@@ -52,6 +52,7 @@ import pandas as pd
 import polars as pl
 
 from regie.engine import frames
+from regie.engine.calendar import is_month_end
 from regie.engine.catalog import Catalog, declaration_deadline
 from regie.engine.forecast.base import Estimator, month_index, month_index_expr, month_of
 
@@ -134,7 +135,7 @@ def arrival_period(column: str, as_of: dt.date) -> pl.Expr:
     [-1, -1, -4]
     """
     months = month_index_expr(column)
-    if as_of == month_of(month_index(as_of) + 1) - dt.timedelta(days=1):
+    if is_month_end(as_of):
         return months.alias("arrival_m")
     last_day = pl.min_horizontal(pl.lit(as_of.day), pl.col(column).dt.month_end().dt.day().cast(pl.Int64))
     later = (pl.col(column).dt.day().cast(pl.Int64) > last_day).cast(pl.Int64)

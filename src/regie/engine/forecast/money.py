@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 
 from regie.engine.catalog import Catalog, Contract, declaration_deadline
-from regie.engine.forecast.base import GROUP, month_end, month_index, same_day_year_before
+from regie.engine.forecast.base import GROUP, month_end, month_index, month_of, same_day_year_before
 from regie.engine.forecast.exposure import client_months, episodes_as_of
 from regie.engine.forecast.ibnr import match_contracts
 from regie.engine.funding.positions import positions
@@ -281,7 +281,7 @@ def client_cost_spread(rows: pl.DataFrame, episodes: pl.DataFrame, *, first: int
     ``rows`` from :func:`~regie.engine.forecast.ibnr.payable_rows`, ``episodes`` from
     :func:`~regie.engine.forecast.stockflow.episodes_as_of`, both of one segment.
     """
-    from_day = dt.date(first // 12, first % 12 + 1, 1)
+    from_day = month_of(first)
     months = client_months(episodes, first=from_day, as_of=min(as_of, month_end(last)), by=("client",))
     care = months.filter(pl.col("month") <= last).group_by("client").agg(pl.col("client_months").sum().alias("cm"))
     due = (

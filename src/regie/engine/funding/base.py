@@ -16,6 +16,7 @@ from typing import Any
 
 import polars as pl
 
+from regie.engine.calendar import month_end, month_start
 from regie.engine.catalog import Contract
 
 #: The kinds of payment line, in the order a ledger shows them within a month.
@@ -160,22 +161,6 @@ class Reallocation:
 
 
 # --------------------------------------------------------------------------- months
-
-
-def month_start(day: dt.date) -> dt.date:
-    """The first day of the month of ``day``."""
-    return day.replace(day=1)
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    """The first day of the month ``n`` months after ``month``."""
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    """The last day of the month of ``month``."""
-    return add_months(month_start(month), 1) - dt.timedelta(days=1)
 
 
 def year_months(year: int) -> list[dt.date]:

@@ -16,8 +16,9 @@ from typing import Any
 
 import polars as pl
 
+from regie.engine.calendar import month_end, month_start, next_month
 from regie.engine.catalog import Contract
-from regie.engine.funding.base import PaymentLine, add_months, month_end, month_start, spread
+from regie.engine.funding.base import PaymentLine, spread
 from regie.engine.funding.positions import Position, allocation_table, history, positions, select
 
 #: Unit code 83 (euro's): the declared volume is itself the amount in cents (iJw/iWmo IV042).
@@ -242,7 +243,7 @@ def arrangement_months(begin: dt.date, end: dt.date) -> list[dt.date]:
     out, month = [], month_start(begin)
     while month <= end:
         out.append(month)
-        month = add_months(month, 1)
+        month = next_month(month)
     return out
 
 

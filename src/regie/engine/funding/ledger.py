@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from regie.engine import frames
+from regie.engine.calendar import month_start
 from regie.engine.catalog import Budget, Catalog, Contract
 from regie.engine.funding.base import (
     KINDS,
@@ -26,7 +27,6 @@ from regie.engine.funding.base import (
     contract_months,
     coverage,
     known,
-    month_start,
     monthly_values,
     sort_key,
 )

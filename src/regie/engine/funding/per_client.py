@@ -10,6 +10,7 @@ from typing import Any
 
 import polars as pl
 
+from regie.engine.calendar import month_end
 from regie.engine.catalog import Contract
 from regie.engine.funding.base import (
     AgreedChange,
@@ -19,7 +20,6 @@ from regie.engine.funding.base import (
     contract_months,
     coverage,
     known,
-    month_end,
     monthly_values,
     round_half_up,
     split,

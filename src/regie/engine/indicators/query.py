@@ -24,6 +24,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from regie.engine.calendar import add_months, month_start, quarter_start
+
 GROUP_KEYS = ("provider", "segment", "municipality", "area")
 TIME_KEYS = ("month", "quarter", "year")
 BY_KEYS = GROUP_KEYS + TIME_KEYS
@@ -32,18 +34,12 @@ BY_KEYS = GROUP_KEYS + TIME_KEYS
 _STEP = {"month": 1, "quarter": 3, "year": 12}
 
 
-def _add_months(d: dt.date, months: int) -> dt.date:
-    """The first day of the month ``months`` after the month of ``d``."""
-    m = d.year * 12 + d.month - 1 + months
-    return dt.date(m // 12, m % 12 + 1, 1)
-
-
 def _calendar_start(d: dt.date, key: str) -> dt.date:
     """The first day of the calendar month, quarter or year (``key``) that holds ``d``."""
     if key == "month":
-        return d.replace(day=1)
+        return month_start(d)
     if key == "quarter":
-        return dt.date(d.year, (d.month - 1) // 3 * 3 + 1, 1)
+        return quarter_start(d)
     return dt.date(d.year, 1, 1)
 
 
@@ -131,7 +127,7 @@ class Query:
         out: list[RowPeriod] = []
         cal = _calendar_start(self.start, key)
         while cal < end:
-            nxt = _add_months(cal, _STEP[key])
+            nxt = add_months(cal, _STEP[key])
             value: dt.date | int = cal.year if key == "year" else cal
             out.append(RowPeriod(max(cal, self.start), min(nxt, end), value))
             cal = nxt

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from regie.accounts.models import Role
 from regie.catalog import models as cat
+from regie.engine.calendar import month_start, next_month
 from regie.engine.compare import MODEL_NAMES
 from regie.formatting import count
 from regie.funding import models as fm
@@ -259,8 +260,7 @@ def _chosen_month(text: str | None, months: list[dt.date], as_of: dt.date) -> dt
         wanted = dt.date.fromisoformat(text or "")
     except ValueError:
         wanted = None
-    following = (as_of.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    for candidate in (wanted, following, as_of.replace(day=1)):
+    for candidate in (wanted, next_month(as_of), month_start(as_of)):
         if candidate in months:
             return candidate
     return months[0] if months else None
