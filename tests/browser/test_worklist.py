@@ -36,7 +36,9 @@ def test_grouped_work_list_bulk_resolve_and_counters(page: Any, venlo_site: Site
 
     # The late declarations of the provider with the most of them: open it from its group.
     late = page.locator("#groepen tbody[data-kind='late_declaration'] tr.sub")
-    sizes = [(int(r.locator("td[data-status='open']").inner_text()), r.get_attribute("data-provider")) for r in late.all()]
+    sizes = [
+        (int(r.locator("td[data-status='open']").inner_text()), r.get_attribute("data-provider")) for r in late.all()
+    ]
     n, provider = max(sizes)
     assert n >= 3
     page.locator(f"#groepen tbody[data-kind='late_declaration'] tr[data-provider='{provider}'] th a").click()

@@ -61,7 +61,9 @@ def test_a_second_start_keeps_the_database_and_ingests_only_what_arrived(tmp_pat
     assert "gehouden" in second and "genereren" not in second
     arrived = demo.arrived_by(tmp_path / "venlo", dt.date(2025, 6, 30), dt.date(2025, 6, 15))
     assert arrived and f"{demo.count(len(arrived))} bestanden" in second
-    assert query(tmp_path, "select status, note from traffic_signal where id = ?", signal) == [("explained", "besproken")]
+    assert query(tmp_path, "select status, note from traffic_signal where id = ?", signal) == [
+        ("explained", "besproken")
+    ]
     assert query(tmp_path, "select count(*) from traffic_message")[0][0] > files
     state = json.loads((tmp_path / demo.STATE).read_text())
     assert state["ingested_through"] == "2025-06-30"

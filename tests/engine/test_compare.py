@@ -169,7 +169,11 @@ def test_totals_over_all_segments() -> None:
     # current: IB per client 24,000 / 24,000 and A lump sum 12,000 / 12,000: the providers carry the 8,000.
     now = totals["current"]
     assert now["native"] and (now["cost_cents"], now["forecast_cents"]) == (3_600_000, 3_600_000)
-    assert (now["municipality_risk_cents"], now["provider_risk_cents"], now["municipality_risk_share"]) == (0, 800_000, 0.0)
+    assert (now["municipality_risk_cents"], now["provider_risk_cents"], now["municipality_risk_share"]) == (
+        0,
+        800_000,
+        0.0,
+    )
     # population: IB's budget minus reserve 27,000, A without a budget its prior cost 12,000.
     assert totals["population"]["cost_cents"] == 2_700_000 + 1_200_000
 

@@ -580,6 +580,7 @@ def test_payments_by_kind_split_the_payments_frame() -> None:
     whole = payments_frame(lines)
     for row in whole.iter_rows(named=True):
         key = (row["contract"], row["municipality"], row["month"])
-        assert sum(r["amount_cents"] for r in parts if (r["contract"], r["municipality"], r["month"]) == key) == row[
-            "amount_cents"
-        ]
+        assert (
+            sum(r["amount_cents"] for r in parts if (r["contract"], r["municipality"], r["month"]) == key)
+            == row["amount_cents"]
+        )

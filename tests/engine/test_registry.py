@@ -34,7 +34,9 @@ def test_the_contract_columns_come_first_in_the_order_of_domain_md() -> None:
 
 
 def test_every_registered_indicator_is_computed_with_its_type() -> None:
-    eps = frames.frame("episodes", [{"client": "a", "start": dt.date(2025, 1, 1), "start_arrival": dt.date(2025, 1, 1)}])
+    eps = frames.frame(
+        "episodes", [{"client": "a", "start": dt.date(2025, 1, 1), "start_arrival": dt.date(2025, 1, 1)}]
+    )
     out = indicators(eps, year=2025, as_of=dt.date(2025, 12, 31))
     assert out.columns == [i.key for i in INDICATORS]
     for i in INDICATORS:

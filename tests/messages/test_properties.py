@@ -252,9 +252,7 @@ def request_replies(draw: st.DrawFn) -> RequestReply:
     return RequestReply(header(draw, law, "319", draw(DAY), True), body)
 
 
-MESSAGES = st.one_of(
-    care_starts(), care_stops(), allocations(), change_requests(), request_replies(), declarations()
-)
+MESSAGES = st.one_of(care_starts(), care_stops(), allocations(), change_requests(), request_replies(), declarations())
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

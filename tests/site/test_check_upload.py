@@ -61,7 +61,10 @@ def test_the_answer_to_a_request_and_its_return_message_are_3_2_messages(region:
         .replace(b"ijw/3_2/basisschema", b"iwmo/3_2/basisschema")
         .replace(b"ijw/3_2/jw319", b"iwmo/3_2/wmo319")
         .replace(b">488<", b">482<")
-        .replace(b"<jw319:Woonplaatsbeginsel>\n\t\t\t<jw319:Gemeente>1916</jw319:Gemeente>\n\t\t</jw319:Woonplaatsbeginsel>\n", b"")
+        .replace(
+            b"<jw319:Woonplaatsbeginsel>\n\t\t\t<jw319:Gemeente>1916</jw319:Gemeente>\n\t\t</jw319:Woonplaatsbeginsel>\n",
+            b"",
+        )
     )
     files = [
         upload("jw319.xml", jw319.read_bytes()),

@@ -60,7 +60,9 @@ def test_validity_end_is_the_day_before_the_same_day_months_later(start: dt.date
     end = cal.date_of(int(cal.add_months_minus_one(np.array([cal.day(start)]), months)[0]))
     following = end + dt.timedelta(days=1)
     assert (following.year * 12 + following.month) - (start.year * 12 + start.month) == months
-    assert following.day == start.day or (following.day < start.day and (following + dt.timedelta(days=1)).month != following.month)
+    assert following.day == start.day or (
+        following.day < start.day and (following + dt.timedelta(days=1)).month != following.month
+    )
 
 
 @given(st.dates(min_value=D(2000, 1, 1), max_value=D(2040, 12, 31)))

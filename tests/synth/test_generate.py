@@ -102,7 +102,19 @@ def test_summary_matches_the_files(region: Region) -> None:
 
 def test_command_line_prints_one_json_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "region"
-    argv = ["generate", "--profile", "venlo", "--year", str(YEAR), "--seed", "3", "--out", str(out), "--scale", str(TINY)]
+    argv = [
+        "generate",
+        "--profile",
+        "venlo",
+        "--year",
+        str(YEAR),
+        "--seed",
+        "3",
+        "--out",
+        str(out),
+        "--scale",
+        str(TINY),
+    ]
     assert main([*argv, "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["profile"] == "venlo" and (out / "catalog.toml").is_file()

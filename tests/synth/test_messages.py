@@ -34,7 +34,9 @@ def replayed(region: Region) -> Replay:
 
 
 def test_only_the_faulty_files_are_unreadable(region: Region) -> None:
-    expected = {f["file"]: {"truncated": "RG03", "namespace": "RG04"}[f["fault"]] for f in region.scenario["faulty_files"]}
+    expected = {
+        f["file"]: {"truncated": "RG03", "namespace": "RG04"}[f["fault"]] for f in region.scenario["faulty_files"]
+    }
     assert replayed(region).unreadable == expected
     assert {f["fault"] for f in region.scenario["faulty_files"]} == {"truncated", "namespace"}
     for f in region.scenario["faulty_files"]:
@@ -56,7 +58,9 @@ def test_rejected_declaration_lines_are_exactly_the_truth(region: Region) -> Non
 
 
 def test_rejected_starts_are_the_care_without_allocation(region: Region) -> None:
-    signals = region.truth["signals"].filter((pl.col("kind") == "care_without_allocation") & pl.col("reference").is_null())
+    signals = region.truth["signals"].filter(
+        (pl.col("kind") == "care_without_allocation") & pl.col("reference").is_null()
+    )
     expected = sorted(signals.select("file", "provider", "allocation_number").iter_rows())
     assert sorted(replayed(region).rejected_starts) == expected
     assert expected
@@ -70,7 +74,11 @@ def test_every_truth_line_is_in_the_messages(region: Region) -> None:
         provider, reference = row["line_id"].split(":")
         line = lines[(provider, reference)]
         assert (line.bsn, line.allocation_number, line.code, line.care_month, line.arrival) == (
-            row["client"], row["allocation_number"], row["product_code"], row["care_month"], row["arrival"],
+            row["client"],
+            row["allocation_number"],
+            row["product_code"],
+            row["care_month"],
+            row["arrival"],
         )
         assert (line.volume, line.unit, line.signed) == (row["volume"], row["unit"], row["amount_cents"])
         assert row["accepted"] == (not line.codes)
@@ -92,8 +100,12 @@ def test_episodes_are_the_starts_and_stops(region: Region) -> None:
 
 
 def test_late_signals_are_the_lines_after_the_deadline(region: Region) -> None:
-    contracts = {(c.provider, c.segment, m, y): c for c in region.catalog.contracts for m in c.municipalities
-                 for y in range(c.start.year, c.end.year + 1)}
+    contracts = {
+        (c.provider, c.segment, m, y): c
+        for c in region.catalog.contracts
+        for m in c.municipalities
+        for y in range(c.start.year, c.end.year + 1)
+    }
     late = set()
     for row in region.truth["declarations"].filter(pl.col("accepted")).iter_rows(named=True):
         month = row["care_month"]

@@ -101,7 +101,14 @@ def test_late_and_very_late_declarations(region: Region) -> None:
     very = late.filter((pl.col("arrival") - deadline).dt.total_days() > 120)
     assert very.height > 0
     months = {dt.date.fromisoformat(m) for m in region.scenario["very_late_declarations"]["care_months"]}
-    assert set(very.filter(pl.col("provider") == region.scenario["very_late_declarations"]["provider"])["care_month"].to_list()) & months
+    assert (
+        set(
+            very.filter(pl.col("provider") == region.scenario["very_late_declarations"]["provider"])[
+                "care_month"
+            ].to_list()
+        )
+        & months
+    )
 
 
 def test_credits_follow_their_debits(region: Region) -> None:
@@ -111,8 +118,10 @@ def test_credits_follow_their_debits(region: Region) -> None:
     debits = d.filter(pl.col("amount_cents") > 0)
     for row in credits.iter_rows(named=True):
         same = debits.filter(
-            (pl.col("client") == row["client"]) & (pl.col("allocation_number") == row["allocation_number"])
-            & (pl.col("care_month") == row["care_month"]) & (pl.col("arrival") < row["arrival"])
+            (pl.col("client") == row["client"])
+            & (pl.col("allocation_number") == row["allocation_number"])
+            & (pl.col("care_month") == row["care_month"])
+            & (pl.col("arrival") < row["arrival"])
             & (pl.col("amount_cents") == -row["amount_cents"])
         )
         assert same.height >= 1
@@ -160,7 +169,11 @@ def test_the_venlo_upcoder_gets_more_hours() -> None:
 
 def test_venlo_segments_and_contracts(venlo: Region) -> None:
     c = venlo.catalog
-    assert {s.code: s.funding_model for s in c.segments} == {"WMO-IB": "per_client", "WMO-BW": "per_client", "JGD-AMB": "pxq"}
+    assert {s.code: s.funding_model for s in c.segments} == {
+        "WMO-IB": "per_client",
+        "WMO-BW": "per_client",
+        "JGD-AMB": "pxq",
+    }
     assert all(s.max_providers == 20 for s in c.segments)
     index = (1 + PROFILE_SPECS["venlo"].indexation) ** 3
     for contract in c.contracts:
@@ -197,7 +210,9 @@ def test_amsterdam_lump_sums(amsterdam: Region) -> None:
         first = dt.date(YEAR - 3 if "0363" in contract.municipalities else YEAR - 2, 1, 1)
         index = (1 + PROFILE_SPECS["amsterdam"].indexation) ** (contract.start.year - first.year)
         products = seg["products"].values()
-        tariff = sum(p["share"] * round(p["tariff_cents"] * index) for p in products) / sum(p["share"] for p in products)
+        tariff = sum(p["share"] * round(p["tariff_cents"] * index) for p in products) / sum(
+            p["share"] for p in products
+        )
         expected = contract.expected_clients * tariff * (1 - contract.savings_target)
         assert contract.lump_sum == round(expected, -2)
         assert contract.savings_target == PROFILE_SPECS["amsterdam"].savings_target

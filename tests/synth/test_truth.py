@@ -86,4 +86,8 @@ def test_every_signal_kind_is_present(region: Region) -> None:
 def test_upcoding_signal_names_the_scenarios_provider(region: Region) -> None:
     signal = region.truth["signals"].filter(pl.col("kind") == "upcoding").row(0, named=True)
     up = region.scenario["upcoding"]
-    assert (signal["provider"], signal["segment"], signal["care_month"].isoformat()) == (up["provider"], up["segment"], up["from"])
+    assert (signal["provider"], signal["segment"], signal["care_month"].isoformat()) == (
+        up["provider"],
+        up["segment"],
+        up["from"],
+    )

@@ -104,7 +104,9 @@ def test_a_missing_path_is_a_clear_error(db: None, capsys: pytest.CaptureFixture
     assert "bestaat niet" in capsys.readouterr().err
 
 
-def test_an_unknown_csv_header_rejects_the_file(region: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unknown_csv_header_rejects_the_file(
+    region: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     odd = tmp_path / "odd.csv"
     odd.write_text("naam,leeftijd\nJan,12\n")
     code, doc = ingest_json(capsys, odd)
@@ -166,7 +168,7 @@ def test_rows_naming_what_the_catalog_does_not_know_or_with_a_field_too_many_are
     odd = tmp_path / "odd.csv"
     odd.write_text(
         "objection_id,municipality,segment,provider,bsn,kind,filed,decided,upheld,reported_on\n"
-        f"B-4,0983,=HYPERLINK(\"http://x\"),12345678,{BSN_A},bezwaar,2025-03-01,,,2025-04-16\n"
+        f'B-4,0983,=HYPERLINK("http://x"),12345678,{BSN_A},bezwaar,2025-03-01,,,2025-04-16\n'
         f"B-5,0984,JEUGD,12345678,{BSN_A},bezwaar,2025-03-01,,,2025-04-16\n"
         f"B-6,0983,JEUGD,87654321,{BSN_A},bezwaar,2025-03-01,,,2025-04-16\n"
         f"B-7,0983,JEUGD,12345678,{BSN_A},bezwaar,2025-03-01,,,2025-04-16,{BSN_B}\n"
@@ -175,7 +177,10 @@ def test_rows_naming_what_the_catalog_does_not_know_or_with_a_field_too_many_are
     code, doc = ingest_json(capsys, odd)
     assert code == 1
     assert [(r["record"], r["code"]) for r in doc["rejected"]] == [
-        ("rij 2", "CSV08"), ("rij 3", "CSV08"), ("rij 4", "CSV08"), ("rij 5", "CSV06")
+        ("rij 2", "CSV08"),
+        ("rij 3", "CSV08"),
+        ("rij 4", "CSV08"),
+        ("rij 5", "CSV06"),
     ]
     assert "segment" in doc["rejected"][0]["reason"] and "HYPERLINK" not in doc["rejected"][0]["reason"]
     assert list(m.Objection.objects.values_list("objection_id", flat=True)) == ["B-8"]

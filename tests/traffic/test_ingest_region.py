@@ -60,7 +60,10 @@ def test_late_declarations_are_exactly_the_truth(venlo: tuple[Path, Summary]) ->
     folder, _ = venlo
     late = truth(folder, "late_declaration")
     expected = {f"{p}|{r}" for p, r in late.select("provider", "reference").iter_rows()}
-    found = {s.removeprefix("late_declaration|") for s in m.Signal.objects.filter(kind="late_declaration").values_list("key", flat=True)}
+    found = {
+        s.removeprefix("late_declaration|")
+        for s in m.Signal.objects.filter(kind="late_declaration").values_list("key", flat=True)
+    }
     assert expected and found == expected
 
 

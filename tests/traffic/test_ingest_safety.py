@@ -67,9 +67,6 @@ def test_killed_midway_and_run_again_ends_as_one_clean_run(
     assert state() == clean
 
 
-
-
-
 @pytest.mark.django_db(transaction=True)
 def test_killed_before_the_periodic_signals_they_are_made_good_by_the_next_run(
     region_dir: Callable[..., Path], monkeypatch: pytest.MonkeyPatch

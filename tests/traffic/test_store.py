@@ -48,9 +48,7 @@ def test_updates_by_primary_key() -> None:
     ]  # fmt: skip
     store.insert(m.Episode, rows)
     ids = store.ids(m.Episode, "key", ["k0", "k1", "k2"])
-    store.update(
-        m.Episode, ("end", "end_reason", "stop_message_id"), [(dt.date(2025, 6, 30), "31", msg, ids["k1"])]
-    )
+    store.update(m.Episode, ("end", "end_reason", "stop_message_id"), [(dt.date(2025, 6, 30), "31", msg, ids["k1"])])
     got = dict(store.select(m.Episode, ("key", "end"), where="end_reason = '31'"))
     assert got == {"k1": dt.date(2025, 6, 30)}
     assert m.Episode.objects.get(key="k1").stop_message_id == msg

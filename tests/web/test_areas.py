@@ -44,7 +44,11 @@ def clients_by_hand(area: str, year: int, day: dt.date) -> int:
 def test_areas_beside_a_year_earlier(gemeente: Client) -> None:
     shown = table(gemeente, gemeente="0983")
     assert set(shown) == {*AREAS["0983"], ""}
-    now = {r["area"]: r for r in services.compute_indicators(YEAR, AS_OF, ("municipality", "area")) if r["municipality"] == "0983"}
+    now = {
+        r["area"]: r
+        for r in services.compute_indicators(YEAR, AS_OF, ("municipality", "area"))
+        if r["municipality"] == "0983"
+    }
     before = {
         r["area"]: r
         for r in services.compute_indicators(YEAR - 1, PREVIOUS_AS_OF, ("municipality", "area"))

@@ -31,13 +31,19 @@ def segment_counts(html: str) -> dict[str, int]:
 
 def contract_rows(html: str) -> list[str]:
     doc = lxml.html.fromstring(html)
-    return [tr.findall("td")[0].text_content().strip() for tr in doc.get_element_by_id("contracten").find("tbody").findall("tr")]
+    return [
+        tr.findall("td")[0].text_content().strip()
+        for tr in doc.get_element_by_id("contracten").find("tbody").findall("tr")
+    ]
 
 
 def headline(html: str) -> dict[str, str]:
     """The headline figures: data-field -> text."""
     doc = lxml.html.fromstring(html)
-    return {el.get("data-field"): " ".join(el.text_content().split()) for el in doc.xpath("//*[@id='kerncijfers']//*[@data-field]")}
+    return {
+        el.get("data-field"): " ".join(el.text_content().split())
+        for el in doc.xpath("//*[@id='kerncijfers']//*[@data-field]")
+    }
 
 
 def another_years_contract() -> None:
@@ -121,7 +127,9 @@ def test_grip_table_has_a_totals_row(gemeente: Client) -> None:
     got = tfoot(html, "grip")
     for field in ("budget", "realised", "ibnr", "remaining", "forecast"):
         assert got[field] == euro(sum(r[field] or 0 for r in snap.rows)), field
-    assert got["over_budget"].startswith(signed_euro(sum(r["forecast"] - r["budget"] for r in snap.rows if r["budget"])))
+    assert got["over_budget"].startswith(
+        signed_euro(sum(r["forecast"] - r["budget"] for r in snap.rows if r["budget"]))
+    )
 
 
 def test_ledger_has_a_totals_row_of_the_rows_shown(gemeente: Client, aanbieder: Client) -> None:

@@ -40,7 +40,9 @@ def in_care(segment: str, day: dt.date, since: dt.date | None = None) -> int:
 def test_only_contracts_running_in_the_chosen_month(aanbieder: Client) -> None:
     Contract.objects.filter(ident="WMO-BW-11111111").update(end=dt.date(2025, 6, 30))
     doc = form_of(aanbieder, month="2025-07-01")
-    assert options(doc, "contract") == ["WMO-IB-11111111 · Wmo individuele begeleiding · 1-1-2024 t/m 31-12-2025 · 14 afgesproken"]
+    assert options(doc, "contract") == [
+        "WMO-IB-11111111 · Wmo individuele begeleiding · 1-1-2024 t/m 31-12-2025 · 14 afgesproken"
+    ]
     doc = form_of(aanbieder, month="2025-03-01")
     assert options(doc, "contract") == [
         "WMO-BW-11111111 · Wmo beschermd wonen · 1-1-2024 t/m 30-6-2025 · 6 afgesproken",

@@ -25,7 +25,9 @@ def provider_rows(municipality: str, segment: str) -> dict[str, dict]:  # type: 
 def cells(html: str, provider: str) -> dict[str, str]:
     doc = lxml.html.fromstring(html)
     tr = doc.xpath(f"//table[@id='aanbieders']//tr[@data-provider='{provider}']")[0]
-    return {td.get("data-field"): " ".join(td.text_content().split()) for td in tr.findall("td") if td.get("data-field")}
+    return {
+        td.get("data-field"): " ".join(td.text_content().split()) for td in tr.findall("td") if td.get("data-field")
+    }
 
 
 def test_per_client_providers_are_compared_with_their_agreement(gemeente: Client) -> None:

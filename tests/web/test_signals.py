@@ -24,9 +24,16 @@ def more_own_signals(n: int, status: str = "open") -> list[tm.Signal]:
     """``n`` late-declaration signals of the provider user's own provider."""
     return [
         tm.Signal.objects.create(
-            kind=tm.Signal.Kind.LATE_DECLARATION, key=f"late-own-{status}-{i}", provider=OWN, municipality="0983",
-            segment="WMO-IB", record=f"R-{i}", care_month=dt.date(2025, 3, 1), raised_on=dt.date(2025, 6, 1 + i),
-            status=status, detail={"deadline": "2025-05-15", "days_late": 10 + i, "amount_cents": 12345},
+            kind=tm.Signal.Kind.LATE_DECLARATION,
+            key=f"late-own-{status}-{i}",
+            provider=OWN,
+            municipality="0983",
+            segment="WMO-IB",
+            record=f"R-{i}",
+            care_month=dt.date(2025, 3, 1),
+            raised_on=dt.date(2025, 6, 1 + i),
+            status=status,
+            detail={"deadline": "2025-05-15", "days_late": 10 + i, "amount_cents": 12345},
         )  # fmt: skip
         for i in range(n)
     ]
@@ -96,7 +103,9 @@ def test_bulk_resolve_of_the_ticked_signals_is_audited_per_signal(gemeente: Clie
     )
     assert response.status_code == 302 and response["Location"] == "/signalen/?status=open"
     assert {s.pk: s.status for s in tm.Signal.objects.filter(pk__in=[a.pk, b.pk, c.pk])} == {
-        a.pk: "resolved", b.pk: "resolved", c.pk: "open"
+        a.pk: "resolved",
+        b.pk: "resolved",
+        c.pk: "open",
     }
     events = AuditEvent.objects.filter(action="signal.status").order_by("detail__signal")
     assert [(e.detail["signal"], e.detail["was"], e.detail["now"], e.reason, e.detail["bulk"]) for e in events] == [
@@ -184,7 +193,10 @@ def test_upcoding_signal_shows_its_evidence(gemeente: Client) -> None:
     signal = tm.Signal.objects.get(kind="upcoding")
     listing = doc_of(gemeente.get("/signalen/", {"soort": "upcoding"}))
     short = " ".join(listing.xpath(f"string(//tr[@id='signaal-{signal.pk}']//*[@class='small evidence'])").split())
-    assert short == "duurste producten 20 % → 80 % van de starts; +60 procentpunt tegen +4 procentpunt bij de anderen; z = 4,24"
+    assert (
+        short
+        == "duurste producten 20 % → 80 % van de starts; +60 procentpunt tegen +4 procentpunt bij de anderen; z = 4,24"
+    )
     doc = doc_of(gemeente.get(f"/signalen/{signal.pk}/"))
     text = " ".join(doc.xpath("string(//section[@aria-labelledby='h-bewijs'])").split())
     assert "viel 80 % in de duurste producten (25 starts in de laatste twaalf maanden)" in text
@@ -203,7 +215,9 @@ def test_signal_page_shows_its_changes(gemeente: Client) -> None:
     gemeente.post(f"/signalen/{a.pk}/status/", {"status": "explained", "note": "Eerst", "next": "/signalen/"})
     gemeente.post("/signalen/bulk/", {"ids": [a.pk], "status": "resolved", "note": "Daarna", "next": "/signalen/"})
     doc = doc_of(gemeente.get(f"/signalen/{a.pk}/"))
-    rows = [[c.text_content().strip() for c in tr.xpath("./td")] for tr in doc.xpath("//table[@id='historie']/tbody/tr")]
+    rows = [
+        [c.text_content().strip() for c in tr.xpath("./td")] for tr in doc.xpath("//table[@id='historie']/tbody/tr")
+    ]
     assert [r[1:] for r in rows] == [
         ["gemeente", "verklaard", "opgelost", "Daarna (tegelijk gewijzigd)"],
         ["gemeente", "open", "verklaard", "Eerst"],
@@ -212,7 +226,9 @@ def test_signal_page_shows_its_changes(gemeente: Client) -> None:
     assert facts["Dagen te laat"] == "10" and facts["Uiterste datum"] == "15 mei 2025" and facts["Bedrag"] == "€ 123,45"
 
 
-@pytest.mark.parametrize(("role", "own", "other"), [("gemeente", 200, 200), ("aanbieder", 200, 404), ("raad", 403, 403)])
+@pytest.mark.parametrize(
+    ("role", "own", "other"), [("gemeente", 200, 200), ("aanbieder", 200, 404), ("raad", 403, 403)]
+)
 def test_signal_page_per_role(region: None, db: None, role: str, own: int, other: int) -> None:
     client = client_for(role)
     mine = tm.Signal.objects.get(provider=OWN)
@@ -226,7 +242,9 @@ def test_signal_page_per_role(region: None, db: None, role: str, own: int, other
 
 
 def test_bulk_per_role(region: None, db: None) -> None:
-    assert client_for("raad").post("/signalen/bulk/", {"alle": "1", "status": "explained", "note": "x"}).status_code == 403
+    assert (
+        client_for("raad").post("/signalen/bulk/", {"alle": "1", "status": "explained", "note": "x"}).status_code == 403
+    )
     assert Client().post("/signalen/bulk/", {"alle": "1", "status": "explained", "note": "x"}).status_code == 302
     assert not tm.Signal.objects.exclude(status="open").exists()
 

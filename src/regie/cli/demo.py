@@ -232,7 +232,10 @@ class Demo:
         elif self.state.data != wanted:
             reason = "de regio of de code die berichten inleest is veranderd"
         if not reason:
-            say(console, f"Database {self.database} gehouden (gebouwd {self.state.built}): niets aan de regio veranderd.")
+            say(
+                console,
+                f"Database {self.database} gehouden (gebouwd {self.state.built}): niets aan de regio veranderd.",
+            )
             return False
         if self.database.exists() or self.state.built:
             say(console, f"Database opnieuw opbouwen: {reason}.")

@@ -36,5 +36,7 @@ def run(args: argparse.Namespace) -> int:
     console.print(f"Regio '{args.profile}' gegenereerd in {args.out}", markup=False)
     console.print(f"  cliënten per jaar: {per_year}")
     console.print(f"  berichten: {messages} ({', '.join(f'{k} {v}' for k, v in summary['messages'].items())})")
-    console.print(f"  csv-bestanden: {sum(summary['csv_files'].values())}; waarheid: {args.out / 'truth'}", markup=False)
+    console.print(
+        f"  csv-bestanden: {sum(summary['csv_files'].values())}; waarheid: {args.out / 'truth'}", markup=False
+    )
     return OK

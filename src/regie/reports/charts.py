@@ -44,8 +44,14 @@ TIME_FORMAT_LOCALE = {
 CONFIG: dict[str, Any] = {
     "font": "DejaVu Sans",
     "axis": {"labelColor": INK, "titleColor": INK, "labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e3e8ee"},
-    "legend": {"labelColor": INK, "titleColor": INK, "labelFontSize": 12, "titleFontSize": 12, "orient": "bottom",
-               "layout": {"bottom": {"anchor": "start", "direction": "vertical", "margin": 8}}},
+    "legend": {
+        "labelColor": INK,
+        "titleColor": INK,
+        "labelFontSize": 12,
+        "titleFontSize": 12,
+        "orient": "bottom",
+        "layout": {"bottom": {"anchor": "start", "direction": "vertical", "margin": 8}},
+    },
     "title": {"color": INK, "fontSize": 15, "anchor": "start"},
     "view": {"stroke": None},
 }

@@ -95,7 +95,16 @@ class _People:
             strict=True,
         ):
             initial = FIRST_NAMES[first % len(FIRST_NAMES)][0]
-            self.rows[client] = (bsn, _d(birth), sex, Surname(surname, prefix or None), initial, postcode, house, city[municipality])
+            self.rows[client] = (
+                bsn,
+                _d(birth),
+                sex,
+                Surname(surname, prefix or None),
+                initial,
+                postcode,
+                house,
+                city[municipality],
+            )
 
     def short(self, client: int) -> tuple[str, BirthDate, str, ShortName]:
         bsn, birth, sex, surname, initial, *_ = self.rows[client]
@@ -125,23 +134,40 @@ class MessageWriter:
         segs = {s.code: s for s in world.spec.segments}
         self.law = {code: s.law for code, s in segs.items()}
         e = traffic.episodes
-        ep_cols = ["client", "provider", "municipality", "segment", "product", "start", "end", "reason",
-                   "allocation_number", "ingang"]
+        ep_cols = [
+            "client",
+            "provider",
+            "municipality",
+            "segment",
+            "product",
+            "start",
+            "end",
+            "reason",
+            "allocation_number",
+            "ingang",
+        ]
         self.episode = {row[0]: row[1:] for row in e.select("episode", *ep_cols).iter_rows()}
         self.starts = _grouped(plan.start_msgs, "msg", ["episode"])
         self.stops = _grouped(plan.stop_msgs, "msg", ["episode"])
         fake = traffic.fake.with_row_index("fake").with_columns(pl.col("fake").cast(pl.Int64))
-        self.fake = {row[0]: row[1:] for row in fake.select("fake", "client", "product", "start", "allocation_number").iter_rows()}
+        self.fake = {
+            row[0]: row[1:]
+            for row in fake.select("fake", "client", "product", "start", "allocation_number").iter_rows()
+        }
         self.fake_starts = _grouped(plan.fake_start_msgs, "msg", ["fake"])
         # allocations: static facts and the events per (client, provider)
         a = traffic.allocations
         self.allocation = {
             row[0]: row[1:]
-            for row in a.select("allocation_number", "client", "provider", "product", "ingang", "volume", "unit", "episode").iter_rows()
+            for row in a.select(
+                "allocation_number", "client", "provider", "product", "ingang", "volume", "unit", "episode"
+            ).iter_rows()
         }
-        ev = traffic.allocation_events.join(plan.allocation_msgs, on=["allocation_number", "event"]).join(
-            a.select("allocation_number", "client", "provider"), on="allocation_number"
-        ).sort(["arrival", "allocation_number", "event"])
+        ev = (
+            traffic.allocation_events.join(plan.allocation_msgs, on=["allocation_number", "event"])
+            .join(a.select("allocation_number", "client", "provider"), on="allocation_number")
+            .sort(["arrival", "allocation_number", "event"])
+        )
         self.events_by_pair: dict[tuple[int, str], list[tuple[str, int, int, str, int]]] = defaultdict(list)
         for number, event, arrival, reason, einddatum, client, provider in ev.select(
             "allocation_number", "event", "arrival", "reason", "einddatum", "client", "provider"
@@ -149,8 +175,10 @@ class MessageWriter:
             self.events_by_pair[(client, provider)].append((number, event, arrival, reason, einddatum))
         self.allocation_in_msg = _grouped(ev, "msg", ["allocation_number", "event", "client", "provider"])
         # a 301 that answers a 315 names its ReferentieAanbieder (IV097)
-        req = traffic.requests.with_row_index("request").with_columns(pl.col("request").cast(pl.Int64)).join(
-            plan.request_msgs.select("request", "reference"), on="request", how="left"
+        req = (
+            traffic.requests.with_row_index("request")
+            .with_columns(pl.col("request").cast(pl.Int64))
+            .join(plan.request_msgs.select("request", "reference"), on="request", how="left")
         )
         episode_numbers = dict(zip(a["episode"].to_list(), a["allocation_number"].to_list(), strict=True))
         self.request_ref = {
@@ -160,21 +188,39 @@ class MessageWriter:
         }
         self.requests = {
             row[0]: row[1:]
-            for row in req.select("request", "client", "segment", "product", "volume", "unit", "request_day", "reference").iter_rows()
+            for row in req.select(
+                "request", "client", "segment", "product", "volume", "unit", "request_day", "reference"
+            ).iter_rows()
         }
         self.request_in_msg = _grouped(plan.request_msgs.filter(pl.col("msg").is_not_null()), "msg", ["request"])
         self.reply_in_msg = {
             msg: (self.requests[request][-1], reason)
             for request, reason, msg in plan.reply_msgs.select("request", "reason", "msg").iter_rows()
         }
-        line_cols = ["bsn", "reference", "previous_reference", "allocation_number", "declared_product", "period_begin",
-                     "period_end", "volume", "unit", "tariff", "amount", "credit", "declaration_number", "care_month"]
+        line_cols = [
+            "bsn",
+            "reference",
+            "previous_reference",
+            "allocation_number",
+            "declared_product",
+            "period_begin",
+            "period_end",
+            "volume",
+            "unit",
+            "tariff",
+            "amount",
+            "credit",
+            "declaration_number",
+            "care_month",
+        ]
         self.lines = _grouped(plan.lines, "msg", line_cols)
 
     # -- per message --------------------------------------------------------------------------
 
     def build(self, row: dict[str, Any]) -> Message:
-        header = Header(row["law"], row["code"], row["sender"], row["receiver"], row["identification"], _d(row["arrival"]))
+        header = Header(
+            row["law"], row["code"], row["sender"], row["receiver"], row["identification"], _d(row["arrival"])
+        )
         content = row["content"]
         code = row["code"]
         if code == "301":
@@ -231,7 +277,12 @@ class MessageWriter:
             client, _, _, _, product, start, _, _, number, ingang = self.episode[ep]
             allocating = number is not None
             products.append(
-                (start, StartProduct(_d(start), "1", number, Product(product[:2], product), _d(ingang) if allocating else None))
+                (
+                    start,
+                    StartProduct(
+                        _d(start), "1", number, Product(product[:2], product), _d(ingang) if allocating else None
+                    ),
+                )
             )
         for (f,) in self.fake_starts.get(msg, []):
             client, product, start, number = self.fake[f]
@@ -249,8 +300,15 @@ class MessageWriter:
             products.append(
                 (
                     start,
-                    StopProduct(_d(start), reason, _d(end), "1", number, Product(product[:2], product),
-                                _d(ingang) if allocating else None),
+                    StopProduct(
+                        _d(start),
+                        reason,
+                        _d(end),
+                        "1",
+                        number,
+                        Product(product[:2], product),
+                        _d(ingang) if allocating else None,
+                    ),
                 )
             )
         products.sort(key=lambda p: (p[0], p[1].allocation_number or "", p[1].product.code if p[1].product else ""))
@@ -281,7 +339,7 @@ class MessageWriter:
         rows = sorted(self.lines[msg], key=lambda r: (r[0], r[1]))
         by_client: dict[str, list[Performance]] = defaultdict(list)
         total = 0
-        for (bsn, reference, previous, number, product, begin, end, volume, unit, tariff, amount, credit, _, _) in rows:
+        for bsn, reference, previous, number, product, begin, end, volume, unit, tariff, amount, credit, _, _ in rows:
             signed = -amount if credit else amount
             total += signed
             by_client[bsn].append(
@@ -325,7 +383,9 @@ def _write_file(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def write_messages(out: Path, world: World, traffic: Traffic, plan: Plan, progress: Progress | None = None) -> dict[str, int]:
+def write_messages(
+    out: Path, world: World, traffic: Traffic, plan: Plan, progress: Progress | None = None
+) -> dict[str, int]:
     """Write every planned message; returns the number of files per message name (e.g. JW301).
 
     Files are written by a few threads while the next messages are built (creating many small
@@ -375,11 +435,43 @@ def _iso(day: int | None) -> str:
     return "" if day is None or day < 0 else _d(day).isoformat()
 
 
-EPISODE_COLUMNS = ("municipality", "provider", "bsn", "product_category", "product_code", "allocation_number", "start",
-                   "end", "end_reason", "area", "request_date", "reported_on")
-REQUEST_COLUMNS = ("request_id", "municipality", "area", "segment", "provider", "bsn", "urgency", "registered", "reported_on")
-OBJECTION_COLUMNS = ("objection_id", "municipality", "segment", "provider", "bsn", "kind", "filed", "decided", "upheld",
-                     "reported_on")
+EPISODE_COLUMNS = (
+    "municipality",
+    "provider",
+    "bsn",
+    "product_category",
+    "product_code",
+    "allocation_number",
+    "start",
+    "end",
+    "end_reason",
+    "area",
+    "request_date",
+    "reported_on",
+)
+REQUEST_COLUMNS = (
+    "request_id",
+    "municipality",
+    "area",
+    "segment",
+    "provider",
+    "bsn",
+    "urgency",
+    "registered",
+    "reported_on",
+)
+OBJECTION_COLUMNS = (
+    "objection_id",
+    "municipality",
+    "segment",
+    "provider",
+    "bsn",
+    "kind",
+    "filed",
+    "decided",
+    "upheld",
+    "reported_on",
+)
 
 
 def write_csv(out: Path, world: World, traffic: Traffic, plan: Plan) -> list[str]:
@@ -402,40 +494,79 @@ def write_csv(out: Path, world: World, traffic: Traffic, plan: Plan) -> list[str
                     continue
                 ended = end is not None and end <= q1
                 listed.append(
-                    (municipality, silent, bsn[client], product[:2], product, "", _iso(start), _iso(end) if ended else "",
-                     reason if ended else "", area[client], _iso(request) if 0 <= request <= q1 else "", _iso(day))
+                    (
+                        municipality,
+                        silent,
+                        bsn[client],
+                        product[:2],
+                        product,
+                        "",
+                        _iso(start),
+                        _iso(end) if ended else "",
+                        reason if ended else "",
+                        area[client],
+                        _iso(request) if 0 <= request <= q1 else "",
+                        _iso(day),
+                    )
                 )
             _csv(out / name, EPISODE_COLUMNS, listed)
             files.append(name)
 
     if traffic.request_reports:
-        r = traffic.requests.with_row_index("request").with_columns(pl.col("request").cast(pl.Int64)).join(
-            plan.request_msgs.select("request", "reference"), on="request"
+        r = (
+            traffic.requests.with_row_index("request")
+            .with_columns(pl.col("request").cast(pl.Int64))
+            .join(plan.request_msgs.select("request", "reference"), on="request")
         )
-        rows_r = r.sort(["request_day", "reference"]).select(
-            "reference", "municipality", "client", "segment", "provider", "urgency", "request_day", "chosen_day", "rejected"
-        ).rows()
+        rows_r = (
+            r.sort(["request_day", "reference"])
+            .select(
+                "reference",
+                "municipality",
+                "client",
+                "segment",
+                "provider",
+                "urgency",
+                "request_day",
+                "chosen_day",
+                "rejected",
+            )
+            .rows()
+        )
         report_days = [d for d, _, _ in traffic.request_reports]
         first_of = _first_index([row[6] for row in rows_r], [p1 for _, _, p1 in traffic.request_reports])
         for k, (day, _m0, _m1) in enumerate(traffic.request_reports):
             previous = report_days[k - 1] if k else -1
             name = f"csv/{_iso(day)}_requests.csv"
             listed_r: list[tuple[object, ...]] = []
-            for i, (ref, municipality, client, segment, provider, urgency, registered, chosen, rejected) in enumerate(rows_r):
+            for i, (ref, municipality, client, segment, provider, urgency, registered, chosen, rejected) in enumerate(
+                rows_r
+            ):
                 has_provider = not rejected and 0 <= chosen <= day
                 new = first_of[i] == k
                 update = first_of[i] < k and not rejected and previous < chosen <= day
                 if not (new or update):
                     continue
                 listed_r.append(
-                    (ref, municipality, area[client], segment, provider if has_provider else "", bsn[client], urgency,
-                     _iso(registered), _iso(day))
+                    (
+                        ref,
+                        municipality,
+                        area[client],
+                        segment,
+                        provider if has_provider else "",
+                        bsn[client],
+                        urgency,
+                        _iso(registered),
+                        _iso(day),
+                    )
                 )
             _csv(out / name, REQUEST_COLUMNS, listed_r)
             files.append(name)
 
     o = traffic.objections.sort(["filed", "objection_id"])
-    rows_o = o.select("objection_id", "municipality", "segment", "provider", "client", "kind", "filed", "decided", "upheld").rows()
+    rows_o = o.select(
+        "objection_id", "municipality", "segment", "provider", "client", "kind", "filed", "decided", "upheld"
+    ).rows()
     first_o = _first_index([row[6] for row in rows_o], [q1 for _, _, q1 in traffic.objection_reports])
     for k, (day, q0, q1) in enumerate(traffic.objection_reports):
         name = f"csv/{_iso(day)}_objections.csv"
@@ -447,8 +578,18 @@ def write_csv(out: Path, world: World, traffic: Traffic, plan: Plan) -> list[str
                 continue
             known = decided <= q1
             listed_o.append(
-                (oid, municipality, segment, provider or "", bsn[client], kind, _iso(filed), _iso(decided) if known else "",
-                 ("ja" if upheld else "nee") if known else "", _iso(day))
+                (
+                    oid,
+                    municipality,
+                    segment,
+                    provider or "",
+                    bsn[client],
+                    kind,
+                    _iso(filed),
+                    _iso(decided) if known else "",
+                    ("ja" if upheld else "nee") if known else "",
+                    _iso(day),
+                )
             )
         _csv(out / name, OBJECTION_COLUMNS, listed_o)
         files.append(name)

@@ -98,8 +98,12 @@ def _progress(enabled: bool | Callable[[int], Callable[[int], None]], total: int
         return
     console = Console(stderr=True)
     with Progress(
-        TextColumn("[bold]berichten schrijven"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True,
+        TextColumn("[bold]berichten schrijven"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     ) as bar:
         task = bar.add_task("berichten", total=total)
         yield lambda n: bar.advance(task, n)
@@ -115,7 +119,9 @@ def clients_per_year(episodes: pl.DataFrame, years: range) -> dict[str, int]:
     return out
 
 
-def build(profile: str, year: int, seed: int, scale: float = 1.0) -> tuple[World, Traffic, Any, Any, Truth, dict[str, Any]]:
+def build(
+    profile: str, year: int, seed: int, scale: float = 1.0
+) -> tuple[World, Traffic, Any, Any, Truth, dict[str, Any]]:
     """The whole region in memory (no files): world, traffic, catalog, plan, truth and notes."""
     spec = _spec(profile)
     if year < FIRST_YEAR:
@@ -125,7 +131,9 @@ def build(profile: str, year: int, seed: int, scale: float = 1.0) -> tuple[World
     if not 0 < scale <= 4:
         raise SynthError("schaal moet groter dan 0 en hoogstens 4 zijn", usage=True)
     world = simulate(spec, year, seed, scale)
-    terms = make_terms(spec, year, seed, list(zip(world.offers["agb"].to_list(), world.offers["segment"].to_list(), strict=True)))
+    terms = make_terms(
+        spec, year, seed, list(zip(world.offers["agb"].to_list(), world.offers["segment"].to_list(), strict=True))
+    )
     traffic = build_traffic(world, terms)
     catalog, notes = build_catalog(world, terms, traffic)
     plan = build_plan(world, traffic)
@@ -173,7 +181,9 @@ def generate(
         counts = write_messages(out, world, traffic, plan, advance)
     csv_files = write_csv(out, world, traffic, plan)
     scenario = _scenario(world, traffic, plan, frames, notes, csv_files)
-    (out / "truth" / "scenario.json").write_text(json.dumps(scenario, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "truth" / "scenario.json").write_text(
+        json.dumps(scenario, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     kinds: dict[str, int] = {}
     for f in csv_files:
         kind = Path(f).stem.split("_")[1]
@@ -194,7 +204,12 @@ def generate(
 
 
 def _scenario(
-    world: World, traffic: Traffic, plan: Any, frames: dict[str, pl.DataFrame], notes: dict[str, Any], csv_files: list[str]
+    world: World,
+    traffic: Traffic,
+    plan: Any,
+    frames: dict[str, pl.DataFrame],
+    notes: dict[str, Any],
+    csv_files: list[str],
 ) -> dict[str, Any]:
     spec, roles, year = world.spec, world.roles, world.year
     providers = {r["agb"]: r["name"] for r in world.providers.iter_rows(named=True)}
@@ -225,7 +240,8 @@ def _scenario(
             "start dated that day",
         },
         "municipalities": [
-            {"code": m.code, "name": m.name, "areas": dict(zip(m.areas, m.postcodes, strict=True))} for m in spec.municipalities
+            {"code": m.code, "name": m.name, "areas": dict(zip(m.areas, m.postcodes, strict=True))}
+            for m in spec.municipalities
         ],
         "segments": [
             {
@@ -235,7 +251,8 @@ def _scenario(
                 "law": s.law,
                 "weight": s.weight,
                 "products": {
-                    p.code: {"name": p.name, "unit": p.unit, "tariff_cents": p.tariff, "share": p.share} for p in s.products
+                    p.code: {"name": p.name, "unit": p.unit, "tariff_cents": p.tariff, "share": p.share}
+                    for p in s.products
                 },
                 "allocation_validity_months": s.validity_months,
             }
@@ -279,7 +296,9 @@ def _scenario(
         ),
         "core_partners": sorted(world.providers.filter(pl.col("core_partner"))["agb"].to_list()),
         "subcontractors": sorted(
-            world.offers.filter(pl.col("segment").is_in([s.code for s in spec.segments if s.funding_model != "lump_sum"]))["agb"].to_list()
+            world.offers.filter(
+                pl.col("segment").is_in([s.code for s in spec.segments if s.funding_model != "lump_sum"])
+            )["agb"].to_list()
         )
         if spec.core_partners
         else [],
@@ -289,7 +308,9 @@ def _scenario(
         ],
         "faulty_records": [
             {"file": file_of_content[msg], "reference": ref, "fault": fault, "retour_code": code}
-            for msg, ref, fault, code in faulty_lines.select("msg", "reference", "fault", "retour_code").sort("reference").iter_rows()
+            for msg, ref, fault, code in faulty_lines.select("msg", "reference", "fault", "retour_code")
+            .sort("reference")
+            .iter_rows()
         ],
         "care_without_allocation": [
             {"client": bsn, "provider": p, "segment": s, "allocation_number": n, "start": cal.date_of(st).isoformat()}

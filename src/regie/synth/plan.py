@@ -86,26 +86,39 @@ def build_plan(world: World, traffic: Traffic) -> Plan:
 
     # 301: allocation events grouped by client, provider and day
     ev = traffic.allocation_events.join(
-        traffic.allocations.select("allocation_number", "client", "provider", "municipality", "segment"), on="allocation_number"
+        traffic.allocations.select("allocation_number", "client", "provider", "municipality", "segment"),
+        on="allocation_number",
     ).with_columns(law_expr.alias("law"))
-    g301 = ev.select("law", "municipality", "provider", "client", "arrival").unique().with_columns(
-        pl.lit("301").alias("code"), pl.col("municipality").alias("sender"), pl.col("provider").alias("receiver"),
-        pl.format("301|{}|{}", "provider", "client").alias("key"),
+    g301 = (
+        ev.select("law", "municipality", "provider", "client", "arrival")
+        .unique()
+        .with_columns(
+            pl.lit("301").alias("code"),
+            pl.col("municipality").alias("sender"),
+            pl.col("provider").alias("receiver"),
+            pl.format("301|{}|{}", "provider", "client").alias("key"),
+        )
     )
     groups.append(g301.select("law", "code", "sender", "receiver", "arrival", "key"))
 
     # 305 / 307 of episodes sent as XML, and the starts of care without allocation
     e = traffic.episodes.filter(pl.col("channel") == "xml").with_columns(law_expr.alias("law"))
     g305 = e.select("law", "municipality", "provider", "client", pl.col("start_arrival").alias("arrival")).unique()
-    g307 = e.filter(pl.col("stop_arrival") >= 0).select(
-        "law", "municipality", "provider", "client", pl.col("stop_arrival").alias("arrival")
-    ).unique()
+    g307 = (
+        e.filter(pl.col("stop_arrival") >= 0)
+        .select("law", "municipality", "provider", "client", pl.col("stop_arrival").alias("arrival"))
+        .unique()
+    )
     f = traffic.fake.with_columns(law_expr.alias("law"))
-    g305 = pl.concat([g305, f.select("law", "municipality", "provider", "client", pl.col("start_arrival").alias("arrival"))]).unique()
+    g305 = pl.concat(
+        [g305, f.select("law", "municipality", "provider", "client", pl.col("start_arrival").alias("arrival"))]
+    ).unique()
     for code, g in (("305", g305), ("307", g307)):
         groups.append(
             g.with_columns(
-                pl.lit(code).alias("code"), pl.col("provider").alias("sender"), pl.col("municipality").alias("receiver"),
+                pl.lit(code).alias("code"),
+                pl.col("provider").alias("sender"),
+                pl.col("municipality").alias("receiver"),
                 pl.format(code + "|{}|{}", "provider", "client").alias("key"),
             ).select("law", "code", "sender", "receiver", "arrival", "key")
         )
@@ -116,8 +129,12 @@ def build_plan(world: World, traffic: Traffic) -> Plan:
     if venlo_requests:
         groups.append(
             requests.with_columns(law_expr.alias("law")).select(
-                "law", pl.lit("315").alias("code"), pl.col("provider").alias("sender"), pl.col("municipality").alias("receiver"),
-                pl.col("request_day").alias("arrival"), pl.format("315|{}", "request").alias("key"),
+                "law",
+                pl.lit("315").alias("code"),
+                pl.col("provider").alias("sender"),
+                pl.col("municipality").alias("receiver"),
+                pl.col("request_day").alias("arrival"),
+                pl.format("315|{}", "request").alias("key"),
             )
         )
 
@@ -126,17 +143,26 @@ def build_plan(world: World, traffic: Traffic) -> Plan:
     if venlo_requests:
         groups.append(
             replies.with_columns(law_expr.alias("law")).select(
-                "law", pl.lit("319").alias("code"), pl.col("municipality").alias("sender"),
-                pl.col("provider").alias("receiver"), pl.col("decided").alias("arrival"),
+                "law",
+                pl.lit("319").alias("code"),
+                pl.col("municipality").alias("sender"),
+                pl.col("provider").alias("receiver"),
+                pl.col("decided").alias("arrival"),
                 pl.format("319|{}", "request").alias("key"),
             )
         )
 
     # 323: declarations
     lines = traffic.lines
-    g323 = lines.select("law", "provider", "municipality", "care_month", "batch", "arrival").unique().with_columns(
-        pl.lit("323").alias("code"), pl.col("provider").alias("sender"), pl.col("municipality").alias("receiver"),
-        pl.format("323|{}|{}|{}", "care_month", "batch", "municipality").alias("key"),
+    g323 = (
+        lines.select("law", "provider", "municipality", "care_month", "batch", "arrival")
+        .unique()
+        .with_columns(
+            pl.lit("323").alias("code"),
+            pl.col("provider").alias("sender"),
+            pl.col("municipality").alias("receiver"),
+            pl.format("323|{}|{}|{}", "care_month", "batch", "municipality").alias("key"),
+        )
     )
     groups.append(g323.select("law", "code", "sender", "receiver", "arrival", "key"))
 
@@ -150,23 +176,40 @@ def build_plan(world: World, traffic: Traffic) -> Plan:
     )
     ident = pl.col("code").replace_strict(PREFIX, return_dtype=pl.Utf8) + pl.col("seq").cast(pl.Utf8).str.zfill(7)
     day = pl.col("arrival").cast(pl.Int32).cast(pl.Date)
-    msgs = msgs.with_columns(ident.alias("identification")).with_columns(
-        pl.format(
-            "messages/{}/{}_{}{}_{}_{}.xml",
-            day.dt.strftime("%Y-%m"), day.dt.strftime("%Y-%m-%d"),
-            pl.col("law").replace_strict(LAW_NAME, return_dtype=pl.Utf8), "code", "sender", "identification",
-        ).alias("file")
-    ).drop("seq").sort("file")
+    msgs = (
+        msgs.with_columns(ident.alias("identification"))
+        .with_columns(
+            pl.format(
+                "messages/{}/{}_{}{}_{}_{}.xml",
+                day.dt.strftime("%Y-%m"),
+                day.dt.strftime("%Y-%m-%d"),
+                pl.col("law").replace_strict(LAW_NAME, return_dtype=pl.Utf8),
+                "code",
+                "sender",
+                "identification",
+            ).alias("file")
+        )
+        .drop("seq")
+        .sort("file")
+    )
 
     original = msgs.filter(pl.col("resend") == 0)
     key_msg = {
         (law, code, s, r, k, a): c
-        for law, code, s, r, k, a, c in original.select("law", "code", "sender", "receiver", "key", "arrival", "content").iter_rows()
+        for law, code, s, r, k, a, c in original.select(
+            "law", "code", "sender", "receiver", "key", "arrival", "content"
+        ).iter_rows()
     }
 
     def lookup(df: pl.DataFrame, code: str, key: pl.Expr, arrival: str, sender: str, receiver: str) -> pl.Series:
-        rows = df.with_columns(law_expr.alias("_law") if "law" not in df.columns else pl.col("law").alias("_law")).select(
-            "_law", pl.col(sender).alias("_s"), pl.col(receiver).alias("_r"), key.alias("_k"), pl.col(arrival).alias("_a")
+        rows = df.with_columns(
+            law_expr.alias("_law") if "law" not in df.columns else pl.col("law").alias("_law")
+        ).select(
+            "_law",
+            pl.col(sender).alias("_s"),
+            pl.col(receiver).alias("_r"),
+            key.alias("_k"),
+            pl.col(arrival).alias("_a"),
         )
         return pl.Series(
             "msg",
@@ -184,8 +227,12 @@ def build_plan(world: World, traffic: Traffic) -> Plan:
     stop_msgs = stopped.select("episode").with_columns(
         lookup(stopped, "307", pl.format("307|{}|{}", "provider", "client"), "stop_arrival", "provider", "municipality")
     )
-    fake_start_msgs = f.with_row_index("fake").select(pl.col("fake").cast(pl.Int64)).with_columns(
-        lookup(f, "305", pl.format("305|{}|{}", "provider", "client"), "start_arrival", "provider", "municipality")
+    fake_start_msgs = (
+        f.with_row_index("fake")
+        .select(pl.col("fake").cast(pl.Int64))
+        .with_columns(
+            lookup(f, "305", pl.format("305|{}|{}", "provider", "client"), "start_arrival", "provider", "municipality")
+        )
     )
     if venlo_requests:
         request_msgs = requests.select("request").with_columns(
@@ -203,15 +250,29 @@ def build_plan(world: World, traffic: Traffic) -> Plan:
     else:
         reply_msgs = pl.DataFrame(schema={"request": pl.Int64, "reason": pl.Utf8, "msg": pl.Int64})
     line_msgs = lines.with_columns(
-        lookup(lines, "323", pl.format("323|{}|{}|{}", "care_month", "batch", "municipality"), "arrival", "provider", "municipality")
+        lookup(
+            lines,
+            "323",
+            pl.format("323|{}|{}|{}", "care_month", "batch", "municipality"),
+            "arrival",
+            "provider",
+            "municipality",
+        )
     )
     line_msgs = _references(line_msgs, msgs)
     if venlo_requests:
-        request_msgs = request_msgs.join(
-            requests.select("request", "provider"), on="request"
-        ).join(msgs.select("msg", "arrival"), on="msg").sort(["arrival", "msg"]).with_columns(
-            pl.format("VA{}", pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("provider").cast(pl.Utf8).str.zfill(8)).alias("reference")
-        ).drop("arrival", "provider").sort("request")
+        request_msgs = (
+            request_msgs.join(requests.select("request", "provider"), on="request")
+            .join(msgs.select("msg", "arrival"), on="msg")
+            .sort(["arrival", "msg"])
+            .with_columns(
+                pl.format(
+                    "VA{}", pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("provider").cast(pl.Utf8).str.zfill(8)
+                ).alias("reference")
+            )
+            .drop("arrival", "provider")
+            .sort("request")
+        )
     return Plan(
         messages=msgs,
         allocation_msgs=allocation_msgs,
@@ -251,19 +312,26 @@ def _malform(world: World, msgs: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFr
     # supplement or correction for the same care month, no other message about the client
     # from the same sender within 30 days (so the resend still comes first)
     faulty = set(
-        lines.filter(pl.col("fault") != "").select(pl.format("{}|323|{}|{}|{}", "provider", "care_month", "batch", "municipality")).to_series().to_list()
+        lines.filter(pl.col("fault") != "")
+        .select(pl.format("{}|323|{}|{}|{}", "provider", "care_month", "batch", "municipality"))
+        .to_series()
+        .to_list()
     )
     followed = set(
-        lines.filter(pl.col("batch") != "regular").select(pl.format("{}|323|{}|regular|{}", "provider", "care_month", "municipality")).to_series().to_list()
+        lines.filter(pl.col("batch") != "regular")
+        .select(pl.format("{}|323|{}|regular|{}", "provider", "care_month", "municipality"))
+        .to_series()
+        .to_list()
     )
     about_client = msgs.filter(pl.col("code").is_in(["301", "305", "307"])).with_columns(
         pl.col("key").str.split("|").list.get(2).alias("client"),
         pl.when(pl.col("code") == "301").then(pl.col("receiver")).otherwise(pl.col("sender")).alias("provider"),
     )
     busy = set(
-        about_client.sort(["arrival", "msg"]).with_columns(
-            (pl.col("arrival").shift(-1).over(["provider", "client"]) - pl.col("arrival")).alias("gap")
-        ).filter(pl.col("gap").is_not_null() & (pl.col("gap") <= 30))["msg"].to_list()
+        about_client.sort(["arrival", "msg"])
+        .with_columns((pl.col("arrival").shift(-1).over(["provider", "client"]) - pl.col("arrival")).alias("gap"))
+        .filter(pl.col("gap").is_not_null() & (pl.col("gap") <= 30))["msg"]
+        .to_list()
     )
     codes = ["323", "305", "307"]
     msgs = msgs.with_columns(pl.col("msg").alias("content"), pl.lit("").alias("malformed"), pl.lit(0).alias("resend"))
@@ -271,13 +339,18 @@ def _malform(world: World, msgs: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFr
     for i in range(k):
         code = codes[i % len(codes)]
         pool = msgs.filter(
-            (pl.col("code") == code) & (pl.col("arrival") >= lo) & (pl.col("arrival") <= hi)
-            & ~pl.col("msg").is_in(chosen) & ~pl.col("msg").is_in(sorted(busy))
+            (pl.col("code") == code)
+            & (pl.col("arrival") >= lo)
+            & (pl.col("arrival") <= hi)
+            & ~pl.col("msg").is_in(chosen)
+            & ~pl.col("msg").is_in(sorted(busy))
         )
         if code == "323":
             full_key = pl.format("{}|{}", "sender", "key")
             pool = pool.filter(
-                pl.col("key").str.contains("regular") & ~full_key.is_in(sorted(faulty)) & ~full_key.is_in(sorted(followed))
+                pl.col("key").str.contains("regular")
+                & ~full_key.is_in(sorted(faulty))
+                & ~full_key.is_in(sorted(followed))
             )
         if pool.height == 0:
             continue
@@ -286,7 +359,9 @@ def _malform(world: World, msgs: pl.DataFrame, lines: pl.DataFrame) -> pl.DataFr
         return msgs
     kinds = {m: MALFORMED_KINDS[i % len(MALFORMED_KINDS)] for i, m in enumerate(chosen)}
     bad = msgs.filter(pl.col("msg").is_in(chosen))
-    resend_day = cal.next_weekday(np.asarray(bad["arrival"].to_numpy(), dtype=np.int64) + rng.integers(3, 11, bad.height))
+    resend_day = cal.next_weekday(
+        np.asarray(bad["arrival"].to_numpy(), dtype=np.int64) + rng.integers(3, 11, bad.height)
+    )
     top = int(msgs["msg"].max() or 0)  # type: ignore[arg-type]
     resends = bad.with_columns(
         pl.Series("arrival", resend_day),
@@ -307,14 +382,22 @@ def _references(lines: pl.DataFrame, msgs: pl.DataFrame) -> pl.DataFrame:
     """ReferentieNummer per provider and law, in arrival order, and the DeclaratieNummer per
     message. A credit line has its own number and names the credited line as its
     VorigReferentieNummer (CD060)."""
-    eff = msgs.filter(pl.col("malformed") == "").select(pl.col("content").alias("msg"), pl.col("arrival").alias("eff_arrival"))
+    eff = msgs.filter(pl.col("malformed") == "").select(
+        pl.col("content").alias("msg"), pl.col("arrival").alias("eff_arrival")
+    )
     lines = lines.join(eff, on="msg", how="left")
     # within a message a credit comes before the corrected debit (the running total of an
     # allocation never passes its volume, TR322)
-    lines = lines.with_columns((~pl.col("credit")).alias("_debit")).sort(
-        ["eff_arrival", "msg", "client", "care_month", "_debit", "line"]
-    ).drop("_debit").with_columns(
-        pl.format("R{}", pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(["provider", "law"]).cast(pl.Utf8).str.zfill(9)).alias("reference")
+    lines = (
+        lines.with_columns((~pl.col("credit")).alias("_debit"))
+        .sort(["eff_arrival", "msg", "client", "care_month", "_debit", "line"])
+        .drop("_debit")
+        .with_columns(
+            pl.format(
+                "R{}",
+                pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(["provider", "law"]).cast(pl.Utf8).str.zfill(9),
+            ).alias("reference")
+        )
     )
     ref_of = dict(zip(lines["line"].to_list(), lines["reference"].to_list(), strict=True))
     # a credit names the line it credits (CD060); the corrected debit is a line of its own
@@ -327,11 +410,17 @@ def _references(lines: pl.DataFrame, msgs: pl.DataFrame) -> pl.DataFrame:
     numbers = (
         msgs.filter((pl.col("code") == "323") & (pl.col("resend") == 0))
         .sort(["arrival", "msg"])
-        .with_columns(pl.format("DN{}", pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(["sender", "law"]).cast(pl.Utf8).str.zfill(7)).alias("declaration_number"))
+        .with_columns(
+            pl.format(
+                "DN{}", pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(["sender", "law"]).cast(pl.Utf8).str.zfill(7)
+            ).alias("declaration_number")
+        )
     )
     number_of = dict(zip(numbers["msg"].to_list(), numbers["declaration_number"].to_list(), strict=True))
     # a resend keeps the number of the malformed original (it was never processed)
-    for original, content in msgs.filter((pl.col("malformed") != "") & (pl.col("code") == "323")).select("msg", "content").iter_rows():
+    for original, content in (
+        msgs.filter((pl.col("malformed") != "") & (pl.col("code") == "323")).select("msg", "content").iter_rows()
+    ):
         number_of[content] = number_of[original]
     return out.with_columns(
         pl.col("msg").replace_strict(number_of, return_dtype=pl.Utf8).alias("declaration_number")

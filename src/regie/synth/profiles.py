@@ -158,15 +158,37 @@ AMSTERDAM_AREAS = (
 )
 
 AMSTERDAM_POSTCODES = (
-    "1012", "1011", "1051", "1055", "1053", "1064", "1068", "1069", "1065", "1071", "1081",
-    "1073", "1091", "1094", "1097", "1087", "1031", "1032", "1025", "1102", "1103", "1106",
+    "1012",
+    "1011",
+    "1051",
+    "1055",
+    "1053",
+    "1064",
+    "1068",
+    "1069",
+    "1065",
+    "1071",
+    "1081",
+    "1073",
+    "1091",
+    "1094",
+    "1097",
+    "1087",
+    "1031",
+    "1032",
+    "1025",
+    "1102",
+    "1103",
+    "1106",
 )
 
 VENLO = ProfileSpec(
     name="venlo",
     region="Regio Venlo (synthetisch)",
     municipalities=(
-        MunicipalitySpec("0983", "Venlo", 101_000, VENLO_AREAS, ("5911", "5912", "5913", "5914", "5921", "5931", "5951", "5941")),
+        MunicipalitySpec(
+            "0983", "Venlo", 101_000, VENLO_AREAS, ("5911", "5912", "5913", "5914", "5921", "5931", "5951", "5941")
+        ),
     ),
     segments=(
         SegmentSpec(
@@ -266,8 +288,12 @@ VENLO = ProfileSpec(
 
 def _spic_products(segment: str, base: int, shares: tuple[float, float, float]) -> tuple[Product, ...]:
     """Profile x intensity products of an Amsterdam segment, with reference tariffs per client-year."""
-    profiles = {1: ("opvoeden en opgroeien", 0.95, 0.35), 2: ("psychische problematiek", 1.10, 0.30),
-                3: ("licht verstandelijke beperking", 1.05, 0.15), 4: ("gezin en veiligheid", 0.95, 0.20)}
+    profiles = {
+        1: ("opvoeden en opgroeien", 0.95, 0.35),
+        2: ("psychische problematiek", 1.10, 0.30),
+        3: ("licht verstandelijke beperking", 1.05, 0.15),
+        4: ("gezin en veiligheid", 0.95, 0.20),
+    }
     intensities = {1: ("licht", 0.6), 2: ("middel", 1.0), 3: ("intensief", 1.6)}
     out = []
     for p, (pname, pfactor, pshare) in profiles.items():

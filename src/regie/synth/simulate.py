@@ -40,7 +40,16 @@ Strs = npt.NDArray[np.str_]
 
 #: Reasons for ending (RedenBeeindiging) and their shares, per law.
 END_REASONS = {
-    "wmo": (("19", 0.58), ("21", 0.08), ("22", 0.04), ("23", 0.12), ("02", 0.05), ("31", 0.05), ("38", 0.04), ("39", 0.04)),
+    "wmo": (
+        ("19", 0.58),
+        ("21", 0.08),
+        ("22", 0.04),
+        ("23", 0.12),
+        ("02", 0.05),
+        ("31", 0.05),
+        ("38", 0.04),
+        ("39", 0.04),
+    ),
     "jw": (("31", 0.62), ("32", 0.10), ("33", 0.04), ("34", 0.12), ("35", 0.05), ("38", 0.04), ("39", 0.03)),
 }
 #: Reason used when an episode ends in a step-down (ended in agreement to lighter care).
@@ -126,7 +135,11 @@ def _make_providers(spec: ProfileSpec, year: int, seed: int, scale: float) -> tu
         codes = agb_codes(n_core + n_members + 40, rng, prefix=98)
         order = rng.permutation(len(codes)).tolist()
         codes = [codes[i] for i in order]
-        core_codes, member_codes, spare = codes[:n_core], codes[n_core : n_core + n_members], codes[n_core + n_members :]
+        core_codes, member_codes, spare = (
+            codes[:n_core],
+            codes[n_core : n_core + n_members],
+            codes[n_core + n_members :],
+        )
         names = provider_names(n_core, "jeugd", rng, taken)
         # sizes span a factor 20 between the largest and the smallest core partner
         sizes = np.geomspace(20.0, 1.0, n_core)
@@ -191,7 +204,14 @@ def _make_providers(spec: ProfileSpec, year: int, seed: int, scale: float) -> tu
             rows.append({"agb": agb, "name": name, "domain": known[agb], "core_partner": False, "members": []})
 
     providers = pl.DataFrame(
-        rows, schema={"agb": pl.Utf8, "name": pl.Utf8, "domain": pl.Utf8, "core_partner": pl.Boolean, "members": pl.List(pl.Utf8)}
+        rows,
+        schema={
+            "agb": pl.Utf8,
+            "name": pl.Utf8,
+            "domain": pl.Utf8,
+            "core_partner": pl.Boolean,
+            "members": pl.List(pl.Utf8),
+        },
     ).sort("agb")
     offer_frame = pl.DataFrame(offers).sort(["segment", "agb"])
 
@@ -218,7 +238,10 @@ def _make_providers(spec: ProfileSpec, year: int, seed: int, scale: float) -> tu
     very_late_months = tuple(dt.date(year - 2, 6 + i, 1) for i in range(n_late))
 
     offer_frame = offer_frame.with_columns(
-        pl.when(pl.col("agb") == extender).then(pl.col("dur_mult") * 1.9).otherwise(pl.col("dur_mult")).alias("dur_mult")
+        pl.when(pl.col("agb") == extender)
+        .then(pl.col("dur_mult") * 1.9)
+        .otherwise(pl.col("dur_mult"))
+        .alias("dur_mult")
     )
     roles = Roles(
         upcoder=upcoder,
@@ -253,7 +276,9 @@ class _Batch:
 
 
 class _Process:
-    def __init__(self, world_spec: ProfileSpec, year: int, seed: int, scale: float, offers: pl.DataFrame, roles: Roles) -> None:
+    def __init__(
+        self, world_spec: ProfileSpec, year: int, seed: int, scale: float, offers: pl.DataFrame, roles: Roles
+    ) -> None:
         self.spec = world_spec
         self.year = year
         self.seed = seed
@@ -288,7 +313,9 @@ class _Process:
             weights = weights / weights.mean()
             if seg.code == self.spec.deficit_segment:
                 frac = np.clip((days - year_start) / 365.0, 0.0, 1.0)
-                weights = np.where(days >= year_start, weights * (1 + self.spec.rise + self.spec.rise_slope * frac), weights)
+                weights = np.where(
+                    days >= year_start, weights * (1 + self.spec.rise + self.spec.rise_slope * frac), weights
+                )
             counts = rng.poisson(per_year / 365.0 * weights)
             starts = np.repeat(days, counts)
             parts.append((np.full(starts.size, seg.code), starts))
@@ -408,12 +435,16 @@ class _Process:
         n = ended.height
         segment = np.array(ended["segment"].to_list(), dtype=np.str_)
         provider = np.array(ended["provider"].to_list(), dtype=np.str_)
-        p_step = np.array([self.segments[s].step_down_p if self.segments[s].step_down_to else 0.0 for s in segment.tolist()])
+        p_step = np.array(
+            [self.segments[s].step_down_p if self.segments[s].step_down_to else 0.0 for s in segment.tolist()]
+        )
         p_step = np.where(provider == self.roles.extender, 0.0, p_step)
         p_within = np.array([self.segments[s].reentry_within_p for s in segment.tolist()])
         p_after = np.array([self.segments[s].reentry_after_p for s in segment.tolist()])
         u = rng.random(n)
-        kind = np.where(u < p_step, 1, np.where(u < p_step + p_within, 2, np.where(u < p_step + p_within + p_after, 3, 0)))
+        kind = np.where(
+            u < p_step, 1, np.where(u < p_step + p_within, 2, np.where(u < p_step + p_within + p_after, 3, 0))
+        )
         gap = np.where(
             kind == 1,
             np.where(rng.random(n) < 0.8, rng.integers(0, 31, n), rng.integers(31, 151, n)),
@@ -478,7 +509,11 @@ class _Process:
             rec = pool.row(int(rng.integers(pool.height)), named=True)
             has_followup.add(rec["row"])
             seg = self.segments[rec["segment"]]
-            gap = {"step_down": int(rng.integers(0, 31)), "reentry_within": int(rng.integers(14, 182)), "reentry_after": int(rng.integers(183, 541))}[kind]
+            gap = {
+                "step_down": int(rng.integers(0, 31)),
+                "reentry_within": int(rng.integers(14, 182)),
+                "reentry_after": int(rng.integers(183, 541)),
+            }[kind]
             batch = _Batch(
                 client=np.array([rec["client"]], dtype=np.int64),
                 municipality=np.array([municipality]).astype(np.str_),
@@ -548,7 +583,9 @@ def _clients(episodes: pl.DataFrame, spec: ProfileSpec, seed: int) -> pl.DataFra
 POSTCODE_LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
 
 
-def addresses(spec: ProfileSpec, municipalities: list[str], areas: list[str], rng: np.random.Generator) -> list[pl.Series]:
+def addresses(
+    spec: ProfileSpec, municipalities: list[str], areas: list[str], rng: np.random.Generator
+) -> list[pl.Series]:
     """Postcode (the area's four digits and two letters) and house number of each client."""
     prefix = {(m.code, a): p for m in spec.municipalities for a, p in zip(m.areas, m.postcodes, strict=True)}
     n = len(areas)
@@ -568,24 +605,36 @@ def simulate(spec: ProfileSpec, year: int, seed: int, scale: float) -> World:
     contract_start = {m.code: cal.day(dt.date(year + m.contract_offset, 1, 1)) for m in spec.municipalities}
     frames: list[pl.DataFrame] = []
     for m in spec.municipalities:
-        frames.append(process.run(m.code, m.population / total, contract_start[m.code]).with_columns(
-            (pl.col("row") + pl.lit(10_000_000 * len(frames))).alias("row"),
-            pl.when(pl.col("parent") >= 0).then(pl.col("parent") + 10_000_000 * len(frames)).otherwise(-1).alias("parent"),
-        ))
+        frames.append(
+            process.run(m.code, m.population / total, contract_start[m.code]).with_columns(
+                (pl.col("row") + pl.lit(10_000_000 * len(frames))).alias("row"),
+                pl.when(pl.col("parent") >= 0)
+                .then(pl.col("parent") + 10_000_000 * len(frames))
+                .otherwise(-1)
+                .alias("parent"),
+            )
+        )
     episodes = pl.concat(frames)
     end = cal.day(dt.date(year, 12, 31))
     # the history starts with the contracts: earlier episodes are dropped, running ones transfer
     first = pl.col("municipality").replace_strict(contract_start, return_dtype=pl.Int64)
     episodes = episodes.with_columns(first.alias("first_day")).filter(pl.col("latent_end") >= pl.col("first_day"))
     kept = set(episodes["row"].to_list())
-    episodes = episodes.with_columns(
-        (pl.col("start") < pl.col("first_day")).alias("transition"),
-        pl.max_horizontal("start", "first_day").alias("start"),
-    ).with_columns(
-        pl.when(pl.col("transition") | ~pl.col("parent").is_in(sorted(kept))).then(-1).otherwise(pl.col("parent")).alias("parent"),
-    ).with_columns(
-        pl.when(pl.col("parent") < 0).then(pl.lit("")).otherwise(pl.col("link")).alias("link"),
-        pl.when(pl.col("latent_end") > end).then(None).otherwise(pl.col("latent_end")).alias("end"),
+    episodes = (
+        episodes.with_columns(
+            (pl.col("start") < pl.col("first_day")).alias("transition"),
+            pl.max_horizontal("start", "first_day").alias("start"),
+        )
+        .with_columns(
+            pl.when(pl.col("transition") | ~pl.col("parent").is_in(sorted(kept)))
+            .then(-1)
+            .otherwise(pl.col("parent"))
+            .alias("parent"),
+        )
+        .with_columns(
+            pl.when(pl.col("parent") < 0).then(pl.lit("")).otherwise(pl.col("link")).alias("link"),
+            pl.when(pl.col("latent_end") > end).then(None).otherwise(pl.col("latent_end")).alias("end"),
+        )
     )
     episodes = _end_reasons(episodes, spec, seed).with_columns(
         pl.when(pl.col("end").is_null()).then(None).otherwise(pl.col("reason")).alias("reason")

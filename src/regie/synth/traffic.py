@@ -119,7 +119,9 @@ def _episode_traffic(world: World) -> pl.DataFrame:
     early = start - wait < first_day - 45
     request = _prev_weekday(np.where(early, first_day - 45 + rng.integers(0, 45, n), start - wait))
     lag = np.clip(_lognormal_days(rng, 8, 0.5, n), 1, None)
-    decided_req = np.minimum(cal.next_weekday(request + np.minimum(lag, np.maximum(start - request, 1))), np.maximum(start, request + 1))
+    decided_req = np.minimum(
+        cal.next_weekday(request + np.minimum(lag, np.maximum(start - request, 1))), np.maximum(start, request + 1)
+    )
     decided_direct = _prev_weekday(start - rng.integers(0, 15, n))
     decided_transition = _prev_weekday(first_day - rng.integers(5, 21, n))
     decided = np.where(transition, decided_transition, np.where(has_request, decided_req, decided_direct))
@@ -134,7 +136,9 @@ def _episode_traffic(world: World) -> pl.DataFrame:
         .with_columns(pl.col("i").shift(1).over(["client", "provider", "product"]).alias("prev"))
     )
     prev = np.full(n, -1, dtype=np.int64)
-    prev[np.asarray(order["i"].to_numpy(), dtype=np.int64)] = np.asarray(order["prev"].fill_null(-1).to_numpy(), dtype=np.int64)
+    prev[np.asarray(order["i"].to_numpy(), dtype=np.int64)] = np.asarray(
+        order["prev"].fill_null(-1).to_numpy(), dtype=np.int64
+    )
     same = prev >= 0
     end0 = np.asarray(e["end"].fill_null(-1).to_numpy(), dtype=np.int64)
     decided0, start0 = decided, start
@@ -173,12 +177,19 @@ def _episode_traffic(world: World) -> pl.DataFrame:
 
     # care start (305) and stop (307) arrivals
     offers = world.offers
-    delay_of = {(a, s): d for a, s, d in zip(offers["agb"].to_list(), offers["segment"].to_list(), offers["start_delay"].to_list(), strict=True)}
+    delay_of = {
+        (a, s): d
+        for a, s, d in zip(
+            offers["agb"].to_list(), offers["segment"].to_list(), offers["start_delay"].to_list(), strict=True
+        )
+    }
     base = np.array([delay_of[(p, s)] for p, s in zip(e["provider"].to_list(), seg, strict=True)], dtype=np.int64)
     start_delay = base + np.round(rng.exponential(3.0, n)).astype(np.int64)
     late = rng.random(n) < 0.04
     start_delay = np.where(late, start_delay + rng.integers(25, 91, n), start_delay)
-    start_arrival = np.where(transition, cal.next_weekday(first_day + rng.integers(1, 26, n)), cal.next_weekday(start + start_delay))
+    start_arrival = np.where(
+        transition, cal.next_weekday(first_day + rng.integers(1, 26, n)), cal.next_weekday(start + start_delay)
+    )
     start_arrival = np.where(allocating, np.maximum(start_arrival, decided), start_arrival)
     stop_delay = base + rng.integers(0, 12, n)
     stop_late = rng.random(n) < 0.04
@@ -232,7 +243,9 @@ def _allocation_numbers(e: pl.DataFrame) -> pl.DataFrame:
     """ToewijzingNummer: numbered in order of the first allocation message, region-wide."""
     alloc = e.filter(pl.col("allocating")).sort(["decided", "client", "episode"])
     numbers = {ep: f"{1_000_001 + i}" for i, ep in enumerate(alloc["episode"].to_list())}
-    return e.with_columns(pl.col("episode").replace_strict(numbers, default=None, return_dtype=pl.Utf8).alias("allocation_number"))
+    return e.with_columns(
+        pl.col("episode").replace_strict(numbers, default=None, return_dtype=pl.Utf8).alias("allocation_number")
+    )
 
 
 def _allocation_events(world: World, e: pl.DataFrame) -> pl.DataFrame:
@@ -252,16 +265,18 @@ def _allocation_events(world: World, e: pl.DataFrame) -> pl.DataFrame:
     ]
     ext = a.filter(pl.col("extensions") > 0).select("allocation_number", "episode", "ingang", "validity", "extensions")
     if ext.height:
-        ext = ext.with_columns(pl.int_ranges(1, pl.col("extensions") + 1, dtype=pl.Int64).alias("event")).explode("event")
+        ext = ext.with_columns(pl.int_ranges(1, pl.col("extensions") + 1, dtype=pl.Int64).alias("event")).explode(
+            "event"
+        )
         ingang = _arr(ext["ingang"])
         validity = _arr(ext["validity"])
         k = _arr(ext["event"])
         previous_end = cal.add_months_minus_one(ingang, validity * k)
         arrival = _prev_weekday(previous_end - rng.integers(7, 36, ext.height))
         rows.append(
-            ext.select("allocation_number", "episode", "event", "ingang", "validity").with_columns(
-                pl.Series("arrival", arrival), pl.lit(EXTEND_REASON).alias("reason")
-            ).select("allocation_number", "episode", "event", "arrival", "reason", "ingang", "validity")
+            ext.select("allocation_number", "episode", "event", "ingang", "validity")
+            .with_columns(pl.Series("arrival", arrival), pl.lit(EXTEND_REASON).alias("reason"))
+            .select("allocation_number", "episode", "event", "arrival", "reason", "ingang", "validity")
         )
     events = pl.concat(rows)
     einddatum = cal.add_months_minus_one(_arr(events["ingang"]), _arr(events["validity"]) * (_arr(events["event"]) + 1))
@@ -269,13 +284,15 @@ def _allocation_events(world: World, e: pl.DataFrame) -> pl.DataFrame:
     # the old allocation of a re-entry with the same provider and product ends at the end of
     # the month its care ended, announced with the new allocation
     children = e.filter(pl.col("shorten_previous")).select(
-        pl.col("previous").replace_strict(
-            dict(enumerate(e["episode"].to_list())), return_dtype=pl.Int64
-        ).alias("episode"),
+        pl.col("previous")
+        .replace_strict(dict(enumerate(e["episode"].to_list())), return_dtype=pl.Int64)
+        .alias("episode"),
         pl.col("decided").alias("arrival"),
     )
     if children.height:
-        old = a.select("episode", "allocation_number", "ingang", "extensions", "end", "alloc_end").join(children, on="episode")
+        old = a.select("episode", "allocation_number", "ingang", "extensions", "end", "alloc_end").join(
+            children, on="episode"
+        )
         # only when the old allocation would still run past that month
         old = old.filter(pl.Series(_arr(old["alloc_end"]) > cal.month_end(_arr(old["end"]))))
         shortened = old.select(
@@ -322,7 +339,11 @@ def _declaration_lines(world: World, terms: Terms, e: pl.DataFrame) -> pl.DataFr
     util = np.clip(rng.normal(0.85, 0.08, lines.height), 0.45, 1.0)
     util = np.where(upcoded, np.clip(rng.normal(0.97, 0.02, lines.height), 0.9, 1.0), util)
     hours = np.maximum(1, np.round(allocated * util * days_in / month_len)).astype(np.int64)
-    volume = np.where(unit == UNIT_HOUR, np.minimum(hours, allocated), np.where(unit == UNIT_ETMAAL, np.minimum(days_in, allocated), 1))
+    volume = np.where(
+        unit == UNIT_HOUR,
+        np.minimum(hours, allocated),
+        np.where(unit == UNIT_ETMAAL, np.minimum(days_in, allocated), 1),
+    )
     # tariff per unit of the contract for the care month's year
     years = m // 12 + 1970
     tariff = np.zeros(lines.height, dtype=np.int64)
@@ -331,15 +352,26 @@ def _declaration_lines(world: World, terms: Terms, e: pl.DataFrame) -> pl.DataFr
     prod_list = lines["product"].to_list()
     first_years = [cal.date_of(d).year for d in _arr(lines["first_day"]).tolist()]
     cache: dict[tuple[str, str, str, int, int], int] = {}
-    for i, (s, p, prod, y, fy) in enumerate(zip(seg_list, prov_list, prod_list, years.tolist(), first_years, strict=True)):
+    for i, (s, p, prod, y, fy) in enumerate(
+        zip(seg_list, prov_list, prod_list, years.tolist(), first_years, strict=True)
+    ):
         key = (s, p, prod, y, fy)
         if key not in cache:
             seg = segs[s]
-            cache[key] = terms.monthly_price(p, s, y) if seg.funding_model == "per_client" else terms.tariff(seg, prod, fy, y)
+            cache[key] = (
+                terms.monthly_price(p, s, y) if seg.funding_model == "per_client" else terms.tariff(seg, prod, fy, y)
+            )
         tariff[i] = cache[key]
     law = [segs[s].law for s in seg_list]
     return lines.select(
-        "episode", "client", "provider", "segment", "municipality", "allocation_number", "product", "unit",
+        "episode",
+        "client",
+        "provider",
+        "segment",
+        "municipality",
+        "allocation_number",
+        "product",
+        "unit",
         pl.col("volume").alias("allocated"),
     ).with_columns(
         pl.Series("law", law, dtype=pl.Utf8),
@@ -392,9 +424,11 @@ def _fake_episodes(world: World, terms: Terms, next_client: int) -> tuple[pl.Dat
     fake = pl.DataFrame(rows)
     first_m = cal.month_index(_arr(fake["start"]))
     last_m = cal.month_index(_arr(fake["care_end"]))
-    lines = fake.with_columns(pl.Series("m0", first_m), pl.Series("m1", last_m)).with_columns(
-        pl.int_ranges("m0", pl.col("m1") + 1, dtype=pl.Int64).alias("m")
-    ).explode("m")
+    lines = (
+        fake.with_columns(pl.Series("m0", first_m), pl.Series("m1", last_m))
+        .with_columns(pl.int_ranges("m0", pl.col("m1") + 1, dtype=pl.Int64).alias("m"))
+        .explode("m")
+    )
     m = _arr(lines["m"])
     ms = cal.month_first_day(m)
     me = cal.month_first_day(m + 1) - 1
@@ -403,18 +437,32 @@ def _fake_episodes(world: World, terms: Terms, next_client: int) -> tuple[pl.Dat
     days_in = np.minimum(me, care_end) - np.maximum(ms, fake_start) + 1
     unit = np.array(lines["unit"].to_list(), dtype=object)
     allocated = _arr(lines["allocated"])
-    volume = np.where(unit == UNIT_HOUR, np.maximum(1, np.round(allocated * 0.85 * days_in / (me - ms + 1))),
-                      np.where(unit == UNIT_ETMAAL, days_in, 1)).astype(np.int64)
+    volume = np.where(
+        unit == UNIT_HOUR,
+        np.maximum(1, np.round(allocated * 0.85 * days_in / (me - ms + 1))),
+        np.where(unit == UNIT_ETMAAL, days_in, 1),
+    ).astype(np.int64)
     segs = {s.code: s for s in spec.segments}
     tariffs = []
-    for s, p, prod, mm in zip(lines["segment"].to_list(), lines["provider"].to_list(), lines["product"].to_list(), m.tolist(), strict=True):
+    for s, p, prod, mm in zip(
+        lines["segment"].to_list(), lines["provider"].to_list(), lines["product"].to_list(), m.tolist(), strict=True
+    ):
         seg = segs[s]
         y = mm // 12 + 1970
         fy = world.year - 3
-        tariffs.append(terms.monthly_price(p, s, y) if seg.funding_model == "per_client" else terms.tariff(seg, prod, fy, y))
+        tariffs.append(
+            terms.monthly_price(p, s, y) if seg.funding_model == "per_client" else terms.tariff(seg, prod, fy, y)
+        )
     fake_lines = lines.select(
-        pl.lit(-1, dtype=pl.Int64).alias("episode"), "client", "provider", "segment", "municipality", "allocation_number",
-        "product", "unit", "allocated",
+        pl.lit(-1, dtype=pl.Int64).alias("episode"),
+        "client",
+        "provider",
+        "segment",
+        "municipality",
+        "allocation_number",
+        "product",
+        "unit",
+        "allocated",
     ).with_columns(
         pl.Series("law", lines["law"].to_list(), dtype=pl.Utf8),
         pl.Series("care_month", ms),
@@ -440,12 +488,27 @@ def _schedule(world: World, lines: pl.DataFrame) -> pl.DataFrame:
     spec = world.spec
     rng = stream(world.seed, spec.name, "schedule")
     offers = world.offers
-    declare_day = {(a, s): d for a, s, d in zip(offers["agb"].to_list(), offers["segment"].to_list(), offers["declare_day"].to_list(), strict=True)}
+    declare_day = {
+        (a, s): d
+        for a, s, d in zip(
+            offers["agb"].to_list(), offers["segment"].to_list(), offers["declare_day"].to_list(), strict=True
+        )
+    }
     # one regular declaration per provider, municipality, law and care month
-    keys = lines.select("provider", "municipality", "law", "care_month").unique().sort(["provider", "municipality", "law", "care_month"])
+    keys = (
+        lines.select("provider", "municipality", "law", "care_month")
+        .unique()
+        .sort(["provider", "municipality", "law", "care_month"])
+    )
     first_segment = lines.group_by(["provider", "law"]).agg(pl.col("segment").min()).sort(["provider", "law"])
     seg_of = {(p, law): s for p, law, s in first_segment.iter_rows()}
-    base = np.array([declare_day[(p, seg_of[(p, law)])] for p, law in zip(keys["provider"].to_list(), keys["law"].to_list(), strict=True)], dtype=np.int64)
+    base = np.array(
+        [
+            declare_day[(p, seg_of[(p, law)])]
+            for p, law in zip(keys["provider"].to_list(), keys["law"].to_list(), strict=True)
+        ],
+        dtype=np.int64,
+    )
     ms = _arr(keys["care_month"])
     me = cal.month_end(ms)
     arrival = me + np.maximum(1, base + np.round(rng.normal(0, 3, keys.height)).astype(np.int64))
@@ -464,14 +527,21 @@ def _schedule(world: World, lines: pl.DataFrame) -> pl.DataFrame:
     sup_delay = np.clip(_lognormal_days(rng, 40, 0.7, out.height), 10, 360)
     sup_arrival = cal.next_weekday(_arr(out["arrival"]) + sup_delay)
     # all withheld lines of one provider and month go in one supplement: use the earliest day
-    out = out.with_columns(
-        pl.Series("sup", sup), pl.Series("sup_arrival", sup_arrival)
-    ).with_columns(
-        pl.col("sup_arrival").filter(pl.col("sup")).min().over(["provider", "municipality", "law", "care_month"]).alias("sup_first")
-    ).with_columns(
-        pl.when(pl.col("sup")).then(pl.col("sup_first")).otherwise(pl.col("arrival")).alias("arrival"),
-        pl.when(pl.col("sup")).then(pl.lit("supplement")).otherwise(pl.col("batch")).alias("batch"),
-    ).drop("sup", "sup_arrival", "sup_first")
+    out = (
+        out.with_columns(pl.Series("sup", sup), pl.Series("sup_arrival", sup_arrival))
+        .with_columns(
+            pl.col("sup_arrival")
+            .filter(pl.col("sup"))
+            .min()
+            .over(["provider", "municipality", "law", "care_month"])
+            .alias("sup_first")
+        )
+        .with_columns(
+            pl.when(pl.col("sup")).then(pl.col("sup_first")).otherwise(pl.col("arrival")).alias("arrival"),
+            pl.when(pl.col("sup")).then(pl.lit("supplement")).otherwise(pl.col("batch")).alias("batch"),
+        )
+        .drop("sup", "sup_arrival", "sup_first")
+    )
     return out.with_columns(pl.Series("deadline", _deadlines(_arr(out["care_month"]))))
 
 
@@ -492,12 +562,16 @@ def _faults_and_corrections(world: World, lines: pl.DataFrame, segs_multi: set[s
     spec = world.spec
     rng = stream(world.seed, spec.name, "faults")
     n = lines.height
-    lines = lines.with_columns(
-        pl.lit("").alias("fault"),
-        pl.lit("").alias("declared_product"),
-        pl.lit(False).alias("credit"),
-        pl.lit(-1, dtype=pl.Int64).alias("corrects"),
-    ).with_row_index("line", offset=0).with_columns(pl.col("line").cast(pl.Int64))
+    lines = (
+        lines.with_columns(
+            pl.lit("").alias("fault"),
+            pl.lit("").alias("declared_product"),
+            pl.lit(False).alias("credit"),
+            pl.lit(-1, dtype=pl.Int64).alias("corrects"),
+        )
+        .with_row_index("line", offset=0)
+        .with_columns(pl.col("line").cast(pl.Int64))
+    )
     recent = cal.day(dt.date(world.year - 1, 1, 1))
     last = cal.day(dt.date(world.year, 10, 1))
     eligible = (
@@ -524,7 +598,10 @@ def _faults_and_corrections(world: World, lines: pl.DataFrame, segs_multi: set[s
 
     bad_bsn = pick("bad_bsn", pl.lit(True))
     mismatch = pick("product_mismatch", pl.col("segment").is_in(sorted(segs_multi)))
-    above = pick("above_volume", pl.col("unit").is_in([UNIT_HOUR]) | ((pl.col("unit") == UNIT_ETMAAL) & (pl.col("allocated") <= 20)))
+    above = pick(
+        "above_volume",
+        pl.col("unit").is_in([UNIT_HOUR]) | ((pl.col("unit") == UNIT_ETMAAL) & (pl.col("allocated") <= 20)),
+    )
     segs = {s.code: s for s in spec.segments}
     fault = np.full(n, "", dtype=object)
     declared = np.array(lines["product"].to_list(), dtype=object)
@@ -539,7 +616,9 @@ def _faults_and_corrections(world: World, lines: pl.DataFrame, segs_multi: set[s
         others = [p for p in seg.products if p.code != declared[i]]
         other = max(others, key=lambda p: p.tariff)
         declared[i] = other.code
-        tariff[i] = int(round(tariff[i] * other.tariff / next(p.tariff for p in seg.products if p.code == lines["product"][i])))
+        tariff[i] = int(
+            round(tariff[i] * other.tariff / next(p.tariff for p in seg.products if p.code == lines["product"][i]))
+        )
     for i in above:
         fault[i] = "above_volume"
         volume[i] = allocated[i] + int(rng.integers(2, 7))
@@ -552,7 +631,9 @@ def _faults_and_corrections(world: World, lines: pl.DataFrame, segs_multi: set[s
 
     # corrections: a credit of the original line and a corrected debit, before the deadline
     cand = lines.filter(
-        (pl.col("batch") == "regular") & (pl.col("fault") == "") & (pl.col("arrival") <= pl.col("deadline") - 5)
+        (pl.col("batch") == "regular")
+        & (pl.col("fault") == "")
+        & (pl.col("arrival") <= pl.col("deadline") - 5)
         & ~pl.col("line").is_in(sorted(taken))
     )
     k = max(1, int(round(cand.height * 0.01)))
@@ -566,21 +647,28 @@ def _faults_and_corrections(world: World, lines: pl.DataFrame, segs_multi: set[s
         pl.col("corr_day").min().over(["provider", "municipality", "law", "care_month"]).alias("corr_day")
     )
     credits = chosen.with_columns(
-        pl.col("corr_day").alias("arrival"), pl.lit("correction").alias("batch"), pl.lit(True).alias("credit"),
+        pl.col("corr_day").alias("arrival"),
+        pl.lit("correction").alias("batch"),
+        pl.lit(True).alias("credit"),
         pl.col("line").alias("corrects"),
     ).drop("corr_day")
     new_volume = np.where(
-        np.isin(np.array(chosen["unit"].to_list(), dtype=object), [UNIT_HOUR, UNIT_ETMAAL]) & (_arr(chosen["volume"]) > 1),
+        np.isin(np.array(chosen["unit"].to_list(), dtype=object), [UNIT_HOUR, UNIT_ETMAAL])
+        & (_arr(chosen["volume"]) > 1),
         _arr(chosen["volume"]) - 1,
         _arr(chosen["volume"]),
     )
     debits = chosen.with_columns(
-        pl.col("corr_day").alias("arrival"), pl.lit("correction").alias("batch"), pl.Series("volume", new_volume),
+        pl.col("corr_day").alias("arrival"),
+        pl.lit("correction").alias("batch"),
+        pl.Series("volume", new_volume),
         pl.col("line").alias("corrects"),
     ).drop("corr_day")
     base = lines.height
     credits = credits.with_columns(pl.int_range(base, base + credits.height, dtype=pl.Int64).alias("line"))
-    debits = debits.with_columns(pl.int_range(base + credits.height, base + 2 * credits.height, dtype=pl.Int64).alias("line"))
+    debits = debits.with_columns(
+        pl.int_range(base + credits.height, base + 2 * credits.height, dtype=pl.Int64).alias("line")
+    )
     return pl.concat([lines, credits, debits]).with_columns((pl.col("volume") * pl.col("tariff")).alias("amount"))
 
 
@@ -653,7 +741,10 @@ def _objections(world: World, decisions: pl.DataFrame, next_id: int) -> pl.DataF
     if k >= 2 and not upheld.any():
         upheld[0] = True
     bezwaar = d.select("client", "municipality", "segment", "provider").with_columns(
-        pl.lit("bezwaar").alias("kind"), pl.Series("filed", filed), pl.Series("decided", decided), pl.Series("upheld", upheld)
+        pl.lit("bezwaar").alias("kind"),
+        pl.Series("filed", filed),
+        pl.Series("decided", decided),
+        pl.Series("upheld", upheld),
     )
     appeal = (~upheld) & (rng.random(k) < 0.25)
     if not appeal.any() and (~upheld).any():
@@ -663,14 +754,20 @@ def _objections(world: World, decisions: pl.DataFrame, next_id: int) -> pl.DataF
     a_filed = _arr(b["decided"]) + rng.integers(14, 43, m)
     a_decided = a_filed + rng.integers(90, 251, m)
     beroep = b.with_columns(
-        pl.lit("beroep").alias("kind"), pl.Series("filed", a_filed), pl.Series("decided", a_decided),
+        pl.lit("beroep").alias("kind"),
+        pl.Series("filed", a_filed),
+        pl.Series("decided", a_decided),
         pl.Series("upheld", rng.random(m) < 0.15),
     )
-    out = pl.concat([bezwaar, beroep]).filter(pl.col("filed") <= world.end).sort(
-        ["filed", "client", "kind", "segment", "provider", "decided", "upheld"], nulls_last=True
+    out = (
+        pl.concat([bezwaar, beroep])
+        .filter(pl.col("filed") <= world.end)
+        .sort(["filed", "client", "kind", "segment", "provider", "decided", "upheld"], nulls_last=True)
     )
     return out.with_columns(
-        pl.format("BZ-{}", (pl.int_range(0, pl.len(), dtype=pl.Int64) + next_id).cast(pl.Utf8).str.zfill(6)).alias("objection_id")
+        pl.format("BZ-{}", (pl.int_range(0, pl.len(), dtype=pl.Int64) + next_id).cast(pl.Utf8).str.zfill(6)).alias(
+            "objection_id"
+        )
     )
 
 
@@ -712,11 +809,15 @@ def build_traffic(world: World, terms: Terms) -> Traffic:
     n_rej = max(1, int(round(requested.height * 0.06)))
     pick = requested[sorted(rng.choice(requested.height, size=min(n_rej, requested.height), replace=False).tolist())]
     request_day = _prev_weekday(_arr(pick["request_day"]) - rng.integers(0, 200, pick.height))
-    rejected = pick.select("municipality", "segment", "provider", "urgency", "product", "volume", "unit").with_columns(
-        pl.int_range(next_client, next_client + pick.height, dtype=pl.Int64).alias("client"),
-        pl.Series("request_day", request_day),
-        pl.Series("decided", cal.next_weekday(request_day + rng.integers(7, 30, pick.height))),
-    ).with_columns(pl.col("request_day").alias("start"))
+    rejected = (
+        pick.select("municipality", "segment", "provider", "urgency", "product", "volume", "unit")
+        .with_columns(
+            pl.int_range(next_client, next_client + pick.height, dtype=pl.Int64).alias("client"),
+            pl.Series("request_day", request_day),
+            pl.Series("decided", cal.next_weekday(request_day + rng.integers(7, 30, pick.height))),
+        )
+        .with_columns(pl.col("request_day").alias("start"))
+    )
     first_day = pl.col("municipality").replace_strict(world.contract_start, return_dtype=pl.Int64)
     rejected = rejected.filter(pl.col("request_day") >= first_day)
     next_client += pick.height
@@ -724,20 +825,43 @@ def build_traffic(world: World, terms: Terms) -> Traffic:
     next_client += fake.height
 
     # clients and BSNs
-    extra = _extra_clients(world, pl.concat([rejected.select("client", "municipality", "segment", "start"), fake_clients]), rng)
+    extra = _extra_clients(
+        world, pl.concat([rejected.select("client", "municipality", "segment", "start"), fake_clients]), rng
+    )
     clients = pl.concat([world.clients, extra]).sort("client")
     bsns = draw_bsns(clients.height, stream(world.seed, spec.name, "bsn"))
     clients = clients.with_columns(pl.Series("bsn", bsns, dtype=pl.Utf8))
 
     # requests: venlo 315 by the provider; amsterdam registrations on the shared waiting list
     req = e.filter(pl.col("has_request")).select(
-        "client", "municipality", "segment", "provider", "urgency", "request_day", "chosen_day", "decided", "episode",
-        pl.lit(False).alias("rejected"), "product", "volume", "unit",
+        "client",
+        "municipality",
+        "segment",
+        "provider",
+        "urgency",
+        "request_day",
+        "chosen_day",
+        "decided",
+        "episode",
+        pl.lit(False).alias("rejected"),
+        "product",
+        "volume",
+        "unit",
     )
     rej = rejected.select(
-        "client", "municipality", "segment", "provider", "urgency", "request_day",
-        pl.lit(-1, dtype=pl.Int64).alias("chosen_day"), "decided", pl.lit(-1, dtype=pl.Int64).alias("episode"),
-        pl.lit(True).alias("rejected"), "product", "volume", "unit",
+        "client",
+        "municipality",
+        "segment",
+        "provider",
+        "urgency",
+        "request_day",
+        pl.lit(-1, dtype=pl.Int64).alias("chosen_day"),
+        "decided",
+        pl.lit(-1, dtype=pl.Int64).alias("episode"),
+        pl.lit(True).alias("rejected"),
+        "product",
+        "volume",
+        "unit",
     )
     requests = pl.concat([req, rej]).sort(["request_day", "client", "segment", "episode", "provider"], nulls_last=True)
 
@@ -751,29 +875,42 @@ def build_traffic(world: World, terms: Terms) -> Traffic:
     lines = lines.with_columns(
         pl.col("client").replace_strict(bsn_of, return_dtype=pl.Utf8).alias("bsn"),
     ).with_columns(
-        pl.when(pl.col("fault") == "bad_bsn").then(pl.col("bsn").map_elements(corrupt_bsn, return_dtype=pl.Utf8)).otherwise(pl.col("bsn")).alias("bsn"),
-        pl.when(pl.col("fault") == "").then(pl.lit(ACCEPTED))
-        .when(pl.col("fault") == "bad_bsn").then(pl.lit(CODE_BAD_BSN))
-        .when(pl.col("fault") == "product_mismatch").then(pl.lit(CODE_PRODUCT_MISMATCH))
-        .when(pl.col("fault") == "above_volume").then(pl.lit(CODE_ABOVE_VOLUME))
-        .otherwise(pl.lit(CODE_NO_ALLOCATION_DECLARATION)).alias("retour_code"),
+        pl.when(pl.col("fault") == "bad_bsn")
+        .then(pl.col("bsn").map_elements(corrupt_bsn, return_dtype=pl.Utf8))
+        .otherwise(pl.col("bsn"))
+        .alias("bsn"),
+        pl.when(pl.col("fault") == "")
+        .then(pl.lit(ACCEPTED))
+        .when(pl.col("fault") == "bad_bsn")
+        .then(pl.lit(CODE_BAD_BSN))
+        .when(pl.col("fault") == "product_mismatch")
+        .then(pl.lit(CODE_PRODUCT_MISMATCH))
+        .when(pl.col("fault") == "above_volume")
+        .then(pl.lit(CODE_ABOVE_VOLUME))
+        .otherwise(pl.lit(CODE_NO_ALLOCATION_DECLARATION))
+        .alias("retour_code"),
     )
 
     # objections against decisions
-    decisions = pl.concat(
-        [
-            e.filter(~pl.col("transition") & (pl.col("has_request") | pl.col("allocating"))).select(
-                "client", "municipality", "segment", "provider", "decided", pl.lit(False).alias("rejected")
-            ),
-            rejected.select(
-                "client", "municipality", "segment",
-                # a withdrawn registration on Amsterdam's waiting list has no provider yet
-                pl.lit(None, dtype=pl.Utf8).alias("provider") if spec.core_partners else pl.col("provider"),
-                "decided", pl.lit(True).alias("rejected"),
-            ),
-        ]
-    ).filter(pl.col("decided") >= world.history_start).sort(
-        ["decided", "client", "segment", "provider", "rejected"], nulls_last=True
+    decisions = (
+        pl.concat(
+            [
+                e.filter(~pl.col("transition") & (pl.col("has_request") | pl.col("allocating"))).select(
+                    "client", "municipality", "segment", "provider", "decided", pl.lit(False).alias("rejected")
+                ),
+                rejected.select(
+                    "client",
+                    "municipality",
+                    "segment",
+                    # a withdrawn registration on Amsterdam's waiting list has no provider yet
+                    pl.lit(None, dtype=pl.Utf8).alias("provider") if spec.core_partners else pl.col("provider"),
+                    "decided",
+                    pl.lit(True).alias("rejected"),
+                ),
+            ]
+        )
+        .filter(pl.col("decided") >= world.history_start)
+        .sort(["decided", "client", "segment", "provider", "rejected"], nulls_last=True)
     )
     objections = _objections(world, decisions, 1)
 
@@ -799,13 +936,36 @@ def build_traffic(world: World, terms: Terms) -> Traffic:
         requests = requests.with_columns(pl.Series("arrival", registered))
     else:
         requests = requests.with_columns(pl.col("request_day").alias("arrival"))
-    objections = objections.with_columns(pl.Series("arrival", _first_report(_arr(objections["filed"]), objection_reports)))
+    objections = objections.with_columns(
+        pl.Series("arrival", _first_report(_arr(objections["filed"]), objection_reports))
+    )
 
-    final_end = events.sort(["allocation_number", "event"]).group_by("allocation_number").agg(pl.col("einddatum").last().alias("final_end"))
-    allocations = e.filter(pl.col("allocating")).select(
-        "allocation_number", "episode", "client", "provider", "segment", "municipality", "product", "unit", "volume",
-        "ingang", "decided", "alloc_end", "extensions", "validity",
-    ).join(final_end, on="allocation_number").sort("allocation_number")
+    final_end = (
+        events.sort(["allocation_number", "event"])
+        .group_by("allocation_number")
+        .agg(pl.col("einddatum").last().alias("final_end"))
+    )
+    allocations = (
+        e.filter(pl.col("allocating"))
+        .select(
+            "allocation_number",
+            "episode",
+            "client",
+            "provider",
+            "segment",
+            "municipality",
+            "product",
+            "unit",
+            "volume",
+            "ingang",
+            "decided",
+            "alloc_end",
+            "extensions",
+            "validity",
+        )
+        .join(final_end, on="allocation_number")
+        .sort("allocation_number")
+    )
     return Traffic(
         clients=clients,
         episodes=e,

@@ -122,19 +122,30 @@ class Truth:
 
     def episodes(self) -> pl.DataFrame:
         e = self.traffic.episodes
-        start_msg = dict(zip(self.plan.start_msgs["episode"].to_list(), self.plan.start_msgs["msg"].to_list(), strict=True))
-        stop_msg = dict(zip(self.plan.stop_msgs["episode"].to_list(), self.plan.stop_msgs["msg"].to_list(), strict=True))
+        start_msg = dict(
+            zip(self.plan.start_msgs["episode"].to_list(), self.plan.start_msgs["msg"].to_list(), strict=True)
+        )
+        stop_msg = dict(
+            zip(self.plan.stop_msgs["episode"].to_list(), self.plan.stop_msgs["msg"].to_list(), strict=True)
+        )
         xml = pl.col("channel") == "xml"
         e = e.with_columns(
-            pl.when(xml).then(_map({k: self.arrival[v] for k, v in start_msg.items()}, "episode", pl.Int64)).otherwise(pl.col("start_arrival")).alias("start_arrival"),
+            pl.when(xml)
+            .then(_map({k: self.arrival[v] for k, v in start_msg.items()}, "episode", pl.Int64))
+            .otherwise(pl.col("start_arrival"))
+            .alias("start_arrival"),
             pl.when(xml & (pl.col("stop_arrival") >= 0))
             .then(_map({k: self.arrival[v] for k, v in stop_msg.items()}, "episode", pl.Int64))
             .otherwise(pl.col("stop_arrival"))
             .alias("stop_arrival"),
             pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("bsn"),
             pl.col("client").replace_strict(self.area, return_dtype=pl.Utf8).alias("area"),
-            pl.col("segment").replace_strict({k: s.domain for k, s in self.segments.items()}, return_dtype=pl.Utf8).alias("domain"),
-            pl.col("segment").replace_strict({k: s.weight for k, s in self.segments.items()}, return_dtype=pl.Int64).alias("weight"),
+            pl.col("segment")
+            .replace_strict({k: s.domain for k, s in self.segments.items()}, return_dtype=pl.Utf8)
+            .alias("domain"),
+            pl.col("segment")
+            .replace_strict({k: s.weight for k, s in self.segments.items()}, return_dtype=pl.Int64)
+            .alias("weight"),
         )
         start_date = pl.col("start").cast(pl.Int32).cast(pl.Date)
         out = e.select(
@@ -188,7 +199,11 @@ class Truth:
         r = r.join(refs, on="request", how="left")
         venlo = not self.world.spec.core_partners
         if venlo:
-            arrival = _map({k: self.arrival[v] for k, v in zip(refs["request"].to_list(), refs["msg"].to_list(), strict=True)}, "request", pl.Int64)
+            arrival = _map(
+                {k: self.arrival[v] for k, v in zip(refs["request"].to_list(), refs["msg"].to_list(), strict=True)},
+                "request",
+                pl.Int64,
+            )
             request_id = pl.format("{}:{}", "provider", "reference")
             provider = pl.col("provider")
             urgency = pl.lit(None, dtype=pl.Int64)
@@ -210,7 +225,9 @@ class Truth:
         )
         if venlo:
             outcome, answered = self._answers(r)
-            out = out.with_columns(pl.Series("outcome", outcome, dtype=pl.Utf8), pl.Series("answered", answered, dtype=pl.Date))
+            out = out.with_columns(
+                pl.Series("outcome", outcome, dtype=pl.Utf8), pl.Series("answered", answered, dtype=pl.Date)
+            )
         return conform("requests", out).sort(["registered", "request_id"])
 
     def _answers(self, r: pl.DataFrame) -> tuple[list[str], list[dt.date | None]]:
@@ -227,7 +244,9 @@ class Truth:
             .agg(pl.col("day").min())
         )
         granted_on = dict(zip(first["allocation_number"].to_list(), first["day"].to_list(), strict=True))
-        refused_on = {request: self.arrival[msg] for request, msg in self.plan.reply_msgs.select("request", "msg").iter_rows()}
+        refused_on = {
+            request: self.arrival[msg] for request, msg in self.plan.reply_msgs.select("request", "msg").iter_rows()
+        }
         outcome: list[str] = []
         answered: list[dt.date | None] = []
         for request, episode, reference in r.select("request", "episode", "reference").iter_rows():
@@ -255,7 +274,12 @@ class Truth:
             "kind",
             _date("filed").alias("filed"),
             _date("arrival").alias("arrival"),
-            pl.when(pl.col("decided") <= last_report).then(pl.col("decided")).otherwise(None).cast(pl.Int32).cast(pl.Date).alias("decided"),
+            pl.when(pl.col("decided") <= last_report)
+            .then(pl.col("decided"))
+            .otherwise(None)
+            .cast(pl.Int32)
+            .cast(pl.Date)
+            .alias("decided"),
             pl.when(pl.col("decided") <= last_report).then(pl.col("upheld")).otherwise(None).alias("upheld"),
         )
         return conform("objections", out).sort(["filed", "objection_id"])
@@ -288,7 +312,11 @@ class Truth:
     def clients(self) -> pl.DataFrame:
         c = self.traffic.clients
         out = c.select(
-            pl.col("bsn").alias("client"), "municipality", "area", "sex", pl.col("birth").cast(pl.Int32).cast(pl.Date).alias("birth_date")
+            pl.col("bsn").alias("client"),
+            "municipality",
+            "area",
+            "sex",
+            pl.col("birth").cast(pl.Int32).cast(pl.Date).alias("birth_date"),
         )
         return pl.DataFrame(out, schema=CLIENTS).sort("client")
 
@@ -319,26 +347,43 @@ class Truth:
             pl.col("msg").replace_strict(self.file, return_dtype=pl.Utf8).alias("file"),
         )
         line_cols: list[str | pl.Expr] = [
-            "provider", "segment", "municipality", pl.col("bsn").alias("client"), "allocation_number", "reference",
+            "provider",
+            "segment",
+            "municipality",
+            pl.col("bsn").alias("client"),
+            "allocation_number",
+            "reference",
             pl.col("care_month").cast(pl.Int32).cast(pl.Date).alias("care_month"),
-            pl.col("eff_arrival").cast(pl.Int32).cast(pl.Date).alias("arrival"), "file",
+            pl.col("eff_arrival").cast(pl.Int32).cast(pl.Date).alias("arrival"),
+            "file",
         ]
         rows.append(
             lines.filter(pl.col("fault") == "without_allocation").select(
-                pl.lit("care_without_allocation").alias("kind"), *line_cols,
+                pl.lit("care_without_allocation").alias("kind"),
+                *line_cols,
                 pl.lit("declaratie op een onbekend toewijzingnummer").alias("detail"),
             )
         )
-        fake = self.traffic.fake.with_row_index("fake").with_columns(pl.col("fake").cast(pl.Int64)).join(
-            self.plan.fake_start_msgs, on="fake"
+        fake = (
+            self.traffic.fake.with_row_index("fake")
+            .with_columns(pl.col("fake").cast(pl.Int64))
+            .join(self.plan.fake_start_msgs, on="fake")
         )
         rows.append(
             fake.select(
-                pl.lit("care_without_allocation").alias("kind"), "provider", "segment", "municipality",
-                pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("client"), "allocation_number",
+                pl.lit("care_without_allocation").alias("kind"),
+                "provider",
+                "segment",
+                "municipality",
+                pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("client"),
+                "allocation_number",
                 pl.lit(None, dtype=pl.Utf8).alias("reference"),
                 pl.col("start").cast(pl.Int32).cast(pl.Date).dt.month_start().alias("care_month"),
-                pl.col("msg").replace_strict(self.arrival, return_dtype=pl.Int64).cast(pl.Int32).cast(pl.Date).alias("arrival"),
+                pl.col("msg")
+                .replace_strict(self.arrival, return_dtype=pl.Int64)
+                .cast(pl.Int32)
+                .cast(pl.Date)
+                .alias("arrival"),
                 pl.col("msg").replace_strict(self.file, return_dtype=pl.Utf8).alias("file"),
                 pl.lit("start zorg op een onbekend toewijzingnummer").alias("detail"),
             )
@@ -352,27 +397,43 @@ class Truth:
         accepted = accepted.with_columns(pl.Series("deadline_date", deadline, dtype=pl.Date))
         rows.append(
             accepted.filter(pl.col("eff_arrival").cast(pl.Int32).cast(pl.Date) > pl.col("deadline_date")).select(
-                pl.lit("late_declaration").alias("kind"), *line_cols,
+                pl.lit("late_declaration").alias("kind"),
+                *line_cols,
                 pl.format("binnen na de termijn ({})", pl.col("deadline_date").dt.strftime("%Y-%m-%d")).alias("detail"),
             )
         )
         rows.append(
             lines.filter(pl.col("fault") == "above_volume").select(
-                pl.lit("above_allocated_volume").alias("kind"), *line_cols,
+                pl.lit("above_allocated_volume").alias("kind"),
+                *line_cols,
                 pl.format("{} gedeclareerd, {} toegewezen", "volume", "allocated").alias("detail"),
             )
         )
-        ext = self.traffic.allocation_events.filter(
-            (pl.col("event") == REPEATED_EXTENSIONS) & (pl.col("reason") == EXTEND_REASON)
-        ).join(
-            self.plan.allocation_msgs, on=["allocation_number", "event"]
-        ).join(self.traffic.allocations.select("allocation_number", "client", "provider", "segment", "municipality"), on="allocation_number")
+        ext = (
+            self.traffic.allocation_events.filter(
+                (pl.col("event") == REPEATED_EXTENSIONS) & (pl.col("reason") == EXTEND_REASON)
+            )
+            .join(self.plan.allocation_msgs, on=["allocation_number", "event"])
+            .join(
+                self.traffic.allocations.select("allocation_number", "client", "provider", "segment", "municipality"),
+                on="allocation_number",
+            )
+        )
         rows.append(
             ext.select(
-                pl.lit("repeated_extension").alias("kind"), "provider", "segment", "municipality",
-                pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("client"), "allocation_number",
-                pl.lit(None, dtype=pl.Utf8).alias("reference"), pl.lit(None, dtype=pl.Date).alias("care_month"),
-                pl.col("msg").replace_strict(self.arrival, return_dtype=pl.Int64).cast(pl.Int32).cast(pl.Date).alias("arrival"),
+                pl.lit("repeated_extension").alias("kind"),
+                "provider",
+                "segment",
+                "municipality",
+                pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("client"),
+                "allocation_number",
+                pl.lit(None, dtype=pl.Utf8).alias("reference"),
+                pl.lit(None, dtype=pl.Date).alias("care_month"),
+                pl.col("msg")
+                .replace_strict(self.arrival, return_dtype=pl.Int64)
+                .cast(pl.Int32)
+                .cast(pl.Date)
+                .alias("arrival"),
                 pl.col("msg").replace_strict(self.file, return_dtype=pl.Utf8).alias("file"),
                 pl.lit(f"{REPEATED_EXTENSIONS}e verlenging zonder afschaling").alias("detail"),
             )
@@ -408,12 +469,28 @@ class Truth:
                 ).with_columns(pl.lit("kernpartner stuurt geen start- en stopberichten").alias("detail"))
             )
         rows.append(self._unanswered())
-        out = pl.concat([pl.DataFrame(r).with_columns([pl.lit(None, dtype=t).alias(c) for c, t in SIGNALS.items() if c not in r.columns]).select([pl.col(c).cast(t) for c, t in SIGNALS.items()]) for r in rows])
+        out = pl.concat(
+            [
+                pl.DataFrame(r)
+                .with_columns([pl.lit(None, dtype=t).alias(c) for c, t in SIGNALS.items() if c not in r.columns])
+                .select([pl.col(c).cast(t) for c, t in SIGNALS.items()])
+                for r in rows
+            ]
+        )
         return out.sort(
-            ["kind", "provider", "segment", "arrival", "reference", "allocation_number", "client", "care_month", "file"],
+            [
+                "kind",
+                "provider",
+                "segment",
+                "arrival",
+                "reference",
+                "allocation_number",
+                "client",
+                "care_month",
+                "file",
+            ],
             nulls_last=True,
         )
-
 
     def last_arrival(self) -> dt.date:
         """The Dagtekening of the region's last file (message or CSV report)."""
@@ -428,7 +505,11 @@ class Truth:
         due = pl.col("registered") + pl.duration(days=term)
         late = r.filter(pl.coalesce("answered", pl.lit(self.last_arrival())) > due)
         return late.select(
-            pl.lit("request_unanswered").alias("kind"), "provider", "segment", "municipality", "client",
+            pl.lit("request_unanswered").alias("kind"),
+            "provider",
+            "segment",
+            "municipality",
+            "client",
             pl.col("request_id").str.split(":").list.get(1).alias("reference"),
             pl.col("registered").dt.month_start().alias("care_month"),
             (due + pl.duration(days=1)).cast(pl.Date).alias("arrival"),

@@ -542,4 +542,3 @@ class StockFlow(Estimator):
                 cm[:, :, m:] += months
                 alive[:, :, m:] += left
         return Simulation(cells, first, cm, stock_cm, starts, alive, missing_starts)
-

@@ -65,7 +65,9 @@ def grip_columns() -> list[Column]:
     ]
 
 
-def decorate(rows: list[dict[str, Any]], nm: Any, ceilings: set[tuple[str, str, str]] | None = None) -> list[dict[str, Any]]:
+def decorate(
+    rows: list[dict[str, Any]], nm: Any, ceilings: set[tuple[str, str, str]] | None = None
+) -> list[dict[str, Any]]:
     """Names, the difference forecast - budget as the engine reports it, and readable drivers.
 
     A provider row (``ceilings`` given: the (municipality, segment, provider) whose contract
@@ -261,7 +263,9 @@ def provider_months(request: HttpRequest, municipality: str, segment: str, agb: 
     require(municipality in nm.municipalities and segment in nm.segments and agb in nm.providers)
     where = {"municipality": municipality, "segment": segment, "provider": agb}
     forecast = next(
-        iter(decorate(only(period.rows(Snapshot.Kind.FORECAST_PROVIDERS), **where), nm, contract_ceilings(period.year))),
+        iter(
+            decorate(only(period.rows(Snapshot.Kind.FORECAST_PROVIDERS), **where), nm, contract_ceilings(period.year))
+        ),
         None,
     )
     months = only(period.indicators(("municipality", "segment", "provider", "month")), **where)
