@@ -15,6 +15,7 @@ them into ranges and warnings.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -54,7 +55,7 @@ class SimulatedRow:
     next_care_cost: Floats | None = None
 
 
-class FamilyForecast(Estimator):
+class FamilyForecast(Estimator, ABC):
     """Base of the family estimators: ``fit(context)`` runs :meth:`_fit_segment` for every
     segment of :attr:`funding_models`. Subclasses set ``n_paths`` and ``seed``."""
 
@@ -70,8 +71,9 @@ class FamilyForecast(Estimator):
             self.year_end_ += self._fit_segment(context, segment, model, munis)
         return self
 
+    @abstractmethod
     def _fit_segment(self, context: ForecastContext, segment: str, model: str, munis: list[str]) -> list[SimulatedRow]:
-        raise NotImplementedError
+        """The rows of one segment of this family (each family defines how)."""
 
     def _simulate(self, context: ForecastContext, municipality: str, segment: str) -> Simulation:
         return context.simulate(municipality, segment, seed=self.seed, n_paths=self.n_paths)
