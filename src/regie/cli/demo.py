@@ -59,7 +59,7 @@ RATES = {"generate": 30.0, "ingest": 0.003, "ledger": 5.0, "figures": 15.0, "his
 GENERATOR_CODE = ("synth", "messages")
 #: Packages whose code decides what the database holds once the files are read: a change in
 #: them rebuilds the demo's database (:func:`data_fingerprint`).
-DATA_CODE = ("messages", "intake", "traffic", "catalog", "engine/catalog.py")
+DATA_CODE = ("messages", "intake", "traffic", "catalog", "engine/catalog")
 #: Packages whose code computes the figures the pages show (:func:`figures_fingerprint`).
 FIGURES_CODE = ("engine", "funding", "monitor", "reports")
 

@@ -1,9 +1,5 @@
-"""The region's set-up as plain data: the ``catalog.toml`` format of domain.md section 12.
-
-A catalog holds a region's municipalities, segments (with their funding model), providers,
-contracts and budgets. :func:`parse_catalog` reads and validates a file completely before
-anything is stored, so a loader can be all-or-nothing; :func:`dump_catalog` writes the same
-format back (the synthetic regions use it).
+"""Reading ``catalog.toml``: :func:`parse_catalog` reads and validates a file completely
+before anything is stored, so a loader can be all-or-nothing.
 
 Every error names the file, the entry and the rule that was broken::
 
@@ -26,183 +22,30 @@ Rules checked
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import tomllib
-from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from regie.engine.calendar import add_months, month_start
-
-DOMAINS = ("jeugd", "wmo", "participatie")
-FUNDING_MODELS = ("pxq", "outcome", "per_client", "lump_sum", "population")
-EXECUTIONS = ("inspanningsgericht", "outputgericht", "taakgericht")
-DEFAULT_EXECUTION = {
-    "pxq": "inspanningsgericht",
-    "outcome": "outputgericht",
-    "per_client": "outputgericht",
-    "lump_sum": "taakgericht",
-    "population": "taakgericht",
-}
-DEADLINE_RULES = ("second-month-15", "none")
-INSTALMENT_RULES = ("monthly", "at_once")
+from regie.engine.catalog.model import (
+    ANSWER_TERM_DAYS,
+    DEADLINE_RULES,
+    DOMAINS,
+    EXECUTIONS,
+    FUNDING_MODELS,
+    INSTALMENT_RULES,
+    Budget,
+    Catalog,
+    CatalogError,
+    Contract,
+    Municipality,
+    Provider,
+    Segment,
+)
 
 _CBS = re.compile(r"^\d{4}$")
 _AGB = re.compile(r"^\d{8}$")
 _PRODUCT = re.compile(r"^(\d{2}|[0-9A-Z]{5})$")
-
-
-class CatalogError(ValueError):
-    """A catalog broke a rule; ``str()`` names the file, the entry and the rule."""
-
-    def __init__(self, file: str, entry: str, rule: str) -> None:
-        self.file = file
-        self.entry = entry
-        self.rule = rule
-        super().__init__(f"{file}: {entry}: {rule}")
-
-
-@dataclass(frozen=True)
-class Municipality:
-    code: str
-    name: str
-    areas: tuple[str, ...] = ()
-    #: area -> characteristic -> count, for population-based funding (optional)
-    population: dict[str, dict[str, float]] = field(default_factory=dict)
-    #: the four digits of a postcode -> area, to place a client by the address in a 301 (optional)
-    postcodes: dict[str, str] = field(default_factory=dict)
-
-    def area_of(self, postcode: str | None) -> str | None:
-        """The area of a postcode (its first four digits), or None."""
-        return self.postcodes.get((postcode or "")[:4])
-
-
-@dataclass(frozen=True)
-class Segment:
-    code: str
-    name: str
-    domain: str
-    funding_model: str
-    weight: int
-    max_providers: int
-    products: tuple[str, ...]
-    execution: str = ""
-    #: characteristic -> weight, for population-based funding (optional)
-    population_weights: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def effective_execution(self) -> str:
-        return self.execution or DEFAULT_EXECUTION[self.funding_model]
-
-    def covers(self, category: str, code: str | None) -> bool:
-        """True when a product (category, optional code) belongs to this segment."""
-        return any(p == category or (code is not None and p == code) for p in self.products)
-
-
-@dataclass(frozen=True)
-class Provider:
-    agb: str
-    name: str
-    members: tuple[str, ...] = ()
-    core_partner: bool = False
-
-
-@dataclass(frozen=True)
-class Contract:
-    id: str
-    provider: str
-    segment: str
-    municipalities: tuple[str, ...]
-    start: dt.date
-    end: dt.date
-    agreed_clients: int = 0
-    price_per_client: int = 0
-    band: float = 0.0
-    tariffs: dict[str, int] = field(default_factory=dict)
-    ceiling: int = 0
-    lump_sum: int = 0
-    expected_clients: int = 0
-    savings_target: float = 0.0
-    instalments: str = "monthly"
-    areas: tuple[str, ...] = ()
-    declaration_deadline: str = "second-month-15"
-
-    def active_in(self, year: int) -> bool:
-        return self.start <= dt.date(year, 12, 31) and self.end >= dt.date(year, 1, 1)
-
-    def deadline_for(self, care_month: dt.date) -> dt.date | None:
-        """Last arrival date on which a declaration for ``care_month`` is paid, or None.
-
-        The default rule ``second-month-15`` is "the 15th of the second month after the care
-        month" (domain.md section 4): care in January 2025 must arrive by 15 March 2025.
-
-        >>> c = Contract("c", "12345678", "S", ("0983",), dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-        >>> c.deadline_for(dt.date(2025, 1, 1))
-        datetime.date(2025, 3, 15)
-        >>> c.deadline_for(dt.date(2025, 12, 1))
-        datetime.date(2026, 2, 15)
-        """
-        return declaration_deadline(care_month, self.declaration_deadline)
-
-
-#: The default answer term of a region (days): 8 weeks.
-ANSWER_TERM_DAYS = 56
-
-
-@dataclass(frozen=True)
-class Budget:
-    municipality: str
-    segment: str
-    year: int
-    amount: int
-    reserve: int = 0
-
-
-@dataclass(frozen=True)
-class Catalog:
-    region: str
-    municipalities: tuple[Municipality, ...]
-    segments: tuple[Segment, ...]
-    providers: tuple[Provider, ...]
-    contracts: tuple[Contract, ...]
-    budgets: tuple[Budget, ...]
-    #: Days within which a request (315/317) must be decided (a 301 or a refusing 319) before
-    #: the signal ``request_unanswered`` (catalog ``[region] answer_term_days``; default 8
-    #: weeks, the legal term for a decision on an application).
-    answer_term_days: int = ANSWER_TERM_DAYS
-
-    def segment(self, code: str) -> Segment:
-        return next(s for s in self.segments if s.code == code)
-
-    def segment_for_product(self, domain: str, category: str, code: str | None) -> Segment | None:
-        """The segment of ``domain`` a product belongs to; an exact code wins over a category."""
-        candidates = [s for s in self.segments if s.domain == domain]
-        for s in candidates:
-            if code is not None and code in s.products:
-                return s
-        for s in candidates:
-            if category in s.products:
-                return s
-        return None
-
-
-def _defaults(cls: type) -> dict[str, Any]:
-    """Field name -> default value, for the fields that have one."""
-    out: dict[str, Any] = {}
-    for f in fields(cls):
-        if f.default is not MISSING:
-            out[f.name] = f.default
-        elif f.default_factory is not MISSING:
-            out[f.name] = f.default_factory()
-    return out
-
-
-def declaration_deadline(care_month: dt.date, rule: str = "second-month-15") -> dt.date | None:
-    """The deadline of :meth:`Contract.deadline_for` for a rule name; None for ``"none"``."""
-    if rule == "none":
-        return None
-    return add_months(month_start(care_month), 2).replace(day=15)
 
 
 class _Reader:
@@ -236,11 +79,6 @@ class _Reader:
             if not isinstance(value, expected):
                 raise self.fail(entry, f"'{key}' has the wrong type")
         return dict(raw)
-
-
-def _is_default(value: Any, default: Any) -> bool:
-    """Equal to the default, counting every empty collection as the same."""
-    return bool(value == default or (isinstance(value, (list, tuple, dict)) and not value and not default))
 
 
 def _as_tuple(t: type | tuple[type, ...]) -> tuple[type, ...]:
@@ -435,48 +273,10 @@ def _contracts(
         )
         entry = f"contract '{t['id']}'"
         _unique(r, "contract", t["id"], out)
-        for key in ("start", "end"):
-            if isinstance(t[key], dt.datetime):
-                raise r.fail(entry, f"'{key}' must be a date without a time")
-        if t["provider"] not in providers:
-            raise r.fail(entry, f"provider '{t['provider']}' is not in the catalog")
-        if t["segment"] not in segments:
-            raise r.fail(entry, f"segment '{t['segment']}' is not in the catalog")
-        if not t["municipalities"]:
-            raise r.fail(entry, "municipalities must name at least one municipality")
-        for m in t["municipalities"]:
-            if m not in municipalities:
-                raise r.fail(entry, f"municipality '{m}' is not in the catalog")
-        if t["end"] < t["start"]:
-            raise r.fail(entry, "end lies before start")
-        segment = segments[t["segment"]]
-        model = segment.funding_model
-        tariffs = t.get("tariffs", {})
-        for code, cents in tariffs.items():
-            if not isinstance(cents, int) or isinstance(cents, bool) or cents <= 0:
-                raise r.fail(entry, f"tariff of '{code}' must be a whole number of cents > 0")
-            if not segment.covers(code[:2], code):
-                raise r.fail(entry, f"tariff for product '{code}' that is not in segment '{segment.code}'")
-        for key in ("agreed_clients", "price_per_client", "ceiling", "lump_sum", "expected_clients"):
-            if t.get(key, 0) < 0:
-                raise r.fail(entry, f"'{key}' must be >= 0")
-        if not 0 <= t.get("band", 0.0) < 1:
-            raise r.fail(entry, "band must lie in [0, 1)")
-        if not 0 <= t.get("savings_target", 0.0) < 1:
-            raise r.fail(entry, "savings_target must lie in [0, 1)")
-        if t.get("declaration_deadline", "second-month-15") not in DEADLINE_RULES:
-            raise r.fail(entry, f"declaration_deadline must be one of {', '.join(DEADLINE_RULES)}")
-        if t.get("instalments", "monthly") not in INSTALMENT_RULES:
-            raise r.fail(entry, f"instalments must be one of {', '.join(INSTALMENT_RULES)}")
-        if model == "per_client" and (t.get("agreed_clients", 0) <= 0 or t.get("price_per_client", 0) <= 0):
-            raise r.fail(entry, "agreed_clients and price_per_client must be > 0 for funding model per_client")
-        if model in ("pxq", "outcome") and not tariffs:
-            raise r.fail(entry, f"tariffs are required for funding model {model}")
-        if model == "lump_sum" and t.get("lump_sum", 0) <= 0 and not (t.get("expected_clients", 0) > 0 and tariffs):
-            raise r.fail(entry, "lump_sum, or expected_clients with a tariff, is required for funding model lump_sum")
-        areas = t.get("areas", [])
+        _check_contract_references(r, entry, t, municipalities, segments, providers)
+        _check_contract_terms(r, entry, t, segments[t["segment"]])
         known_areas = {a for m in t["municipalities"] for a in municipalities[m].areas}
-        for a in areas:
+        for a in t.get("areas", []):
             if a not in known_areas:
                 raise r.fail(entry, f"area '{a}' is not an area of its municipalities")
         out[t["id"]] = Contract(
@@ -489,19 +289,72 @@ def _contracts(
             agreed_clients=t.get("agreed_clients", 0),
             price_per_client=t.get("price_per_client", 0),
             band=float(t.get("band", 0.0)),
-            tariffs=dict(tariffs),
+            tariffs=dict(t.get("tariffs", {})),
             ceiling=t.get("ceiling", 0),
             lump_sum=t.get("lump_sum", 0),
             expected_clients=t.get("expected_clients", 0),
             savings_target=float(t.get("savings_target", 0.0)),
             instalments=t.get("instalments", "monthly"),
-            areas=tuple(areas),
+            areas=tuple(t.get("areas", [])),
             declaration_deadline=t.get("declaration_deadline", "second-month-15"),
         )
     contracts = list(out.values())
     _check_overlaps(r, contracts)
     _check_max_providers(r, contracts, segments)
     return contracts
+
+
+def _check_contract_references(
+    r: _Reader,
+    entry: str,
+    t: dict[str, Any],
+    municipalities: dict[str, Municipality],
+    segments: dict[str, Segment],
+    providers: dict[str, Provider],
+) -> None:
+    """A contract's dates are dates, and its provider, segment and municipalities exist."""
+    for key in ("start", "end"):
+        if isinstance(t[key], dt.datetime):
+            raise r.fail(entry, f"'{key}' must be a date without a time")
+    if t["provider"] not in providers:
+        raise r.fail(entry, f"provider '{t['provider']}' is not in the catalog")
+    if t["segment"] not in segments:
+        raise r.fail(entry, f"segment '{t['segment']}' is not in the catalog")
+    if not t["municipalities"]:
+        raise r.fail(entry, "municipalities must name at least one municipality")
+    for m in t["municipalities"]:
+        if m not in municipalities:
+            raise r.fail(entry, f"municipality '{m}' is not in the catalog")
+    if t["end"] < t["start"]:
+        raise r.fail(entry, "end lies before start")
+
+
+def _check_contract_terms(r: _Reader, entry: str, t: dict[str, Any], segment: Segment) -> None:
+    """A contract's tariffs, amounts and rules are in range and fit its segment's funding model."""
+    model = segment.funding_model
+    tariffs = t.get("tariffs", {})
+    for code, cents in tariffs.items():
+        if not isinstance(cents, int) or isinstance(cents, bool) or cents <= 0:
+            raise r.fail(entry, f"tariff of '{code}' must be a whole number of cents > 0")
+        if not segment.covers(code[:2], code):
+            raise r.fail(entry, f"tariff for product '{code}' that is not in segment '{segment.code}'")
+    for key in ("agreed_clients", "price_per_client", "ceiling", "lump_sum", "expected_clients"):
+        if t.get(key, 0) < 0:
+            raise r.fail(entry, f"'{key}' must be >= 0")
+    if not 0 <= t.get("band", 0.0) < 1:
+        raise r.fail(entry, "band must lie in [0, 1)")
+    if not 0 <= t.get("savings_target", 0.0) < 1:
+        raise r.fail(entry, "savings_target must lie in [0, 1)")
+    if t.get("declaration_deadline", "second-month-15") not in DEADLINE_RULES:
+        raise r.fail(entry, f"declaration_deadline must be one of {', '.join(DEADLINE_RULES)}")
+    if t.get("instalments", "monthly") not in INSTALMENT_RULES:
+        raise r.fail(entry, f"instalments must be one of {', '.join(INSTALMENT_RULES)}")
+    if model == "per_client" and (t.get("agreed_clients", 0) <= 0 or t.get("price_per_client", 0) <= 0):
+        raise r.fail(entry, "agreed_clients and price_per_client must be > 0 for funding model per_client")
+    if model in ("pxq", "outcome") and not tariffs:
+        raise r.fail(entry, f"tariffs are required for funding model {model}")
+    if model == "lump_sum" and t.get("lump_sum", 0) <= 0 and not (t.get("expected_clients", 0) > 0 and tariffs):
+        raise r.fail(entry, "lump_sum, or expected_clients with a tariff, is required for funding model lump_sum")
 
 
 def _check_overlaps(r: _Reader, contracts: list[Contract]) -> None:
@@ -577,84 +430,3 @@ def _check_population(
                             f"municipality '{m}'",
                             f"population of area '{area}' lacks characteristic '{characteristic}'",
                         )
-
-
-def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
-    """The TOML document of a catalog; keys at their default are left out."""
-
-    def strip(obj: Any) -> dict[str, Any]:
-        defaults = _defaults(type(obj))
-        out: dict[str, Any] = {}
-        for f in fields(obj):
-            value = getattr(obj, f.name)
-            if (
-                f.name in defaults
-                and _is_default(value, defaults[f.name])
-                and f.name not in ("weight", "max_providers")
-            ):
-                continue
-            out[f.name] = list(value) if isinstance(value, tuple) else value
-        return out
-
-    return {
-        "region": {"name": catalog.region}
-        | ({} if catalog.answer_term_days == ANSWER_TERM_DAYS else {"answer_term_days": catalog.answer_term_days}),
-        "municipality": [strip(m) for m in catalog.municipalities],
-        "segment": [strip(s) for s in catalog.segments],
-        "provider": [strip(p) for p in catalog.providers],
-        "contract": [strip(c) for c in catalog.contracts],
-        "budget": [strip(b) for b in catalog.budgets],
-    }
-
-
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def _toml_key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else json.dumps(key, ensure_ascii=False)
-
-
-def _toml_value(value: Any) -> str:
-    """One TOML value: strings, booleans, numbers, dates, and inline arrays and tables."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
-    raise TypeError(f"cannot write {type(value).__name__} as TOML")
-
-
-def dumps_catalog(catalog: Catalog) -> str:
-    """The catalog as ``catalog.toml`` text: ``[region]`` and one ``[[kind]]`` table per entry,
-    in the order of domain.md section 12 (deterministic: same catalog, same text).
-
-    >>> text = dumps_catalog(Catalog("R", (Municipality("0983", "Venlo"),), (), (), (), ()))
-    >>> print(text)
-    [region]
-    name = "R"
-    <BLANKLINE>
-    [[municipality]]
-    code = "0983"
-    name = "Venlo"
-    <BLANKLINE>
-    >>> catalog_from_dict(tomllib.loads(text)).municipalities[0].name
-    'Venlo'
-    """
-    document = catalog_to_dict(catalog)
-    lines = ["[region]", *(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in document.pop("region").items())]
-    for kind, entries in document.items():
-        for entry in entries:
-            lines += ["", f"[[{kind}]]", *(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in entry.items())]
-    return "\n".join(lines) + "\n"
-
-
-def dump_catalog(catalog: Catalog, path: str | Path) -> None:
-    """Write ``catalog.toml`` (see :func:`dumps_catalog`)."""
-    Path(path).write_text(dumps_catalog(catalog), encoding="utf-8")
