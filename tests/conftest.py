@@ -1,4 +1,11 @@
-"""Shared fixtures. The database is whatever ``DATABASE_URL`` names (SQLite by default)."""
+"""Shared fixtures. The database is whatever ``DATABASE_URL`` names (SQLite by default).
+
+Objects for a test come from the factories of their app, with sensible defaults, so a test
+names only what it is about: ``tests/catalog/factories.py`` (catalog entries, loading a
+catalog), ``tests/accounts/factories.py`` (users with a role, logged-in clients),
+``tests/traffic/factories.py`` (stored messages, declaration lines, signals) and
+``tests/intake/factories.py`` (records at the door).
+"""
 
 from __future__ import annotations
 

@@ -14,10 +14,8 @@ from django.utils import timezone
 from regie.accounts.models import ApiToken
 from regie.accounts.scope import scope_for
 from regie.accounts.tokens import issue_token
-from regie.accounts.users import add_user
-from regie.catalog.loader import load_catalog
-from regie.engine.catalog import parse_catalog
-from tests.conftest import DATA
+from tests.accounts.factories import Role, user
+from tests.catalog.factories import load_file
 
 OWN, OTHER = "12345678", "87654321"
 OWN_CONTRACT, OTHER_CONTRACT = f"2025-WMO-IB-{OWN}", f"2025-WMO-IB-{OTHER}"
@@ -25,13 +23,14 @@ OWN_CONTRACT, OTHER_CONTRACT = f"2025-WMO-IB-{OWN}", f"2025-WMO-IB-{OTHER}"
 
 @pytest.fixture
 def tokens(db: None) -> dict[str, str]:
-    load_catalog(parse_catalog(DATA / "catalog" / "two_providers.toml"))
-    add_user("gemeente", "gemeente")
-    add_user("aanbieder", "aanbieder", provider=OWN)
-    add_user("raad", "raad")
-    add_user("rb", "relatiebeheerder", providers=[OTHER])
-    User = get_user_model()
-    return {name: issue_token(User.objects.get(username=name))[0] for name in ("gemeente", "aanbieder", "raad", "rb")}
+    load_file("two_providers.toml")
+    users = [
+        user("gemeente", password=None),
+        user("aanbieder", Role.PROVIDER, provider=OWN, password=None),
+        user("raad", Role.COUNCIL, password=None),
+        user("rb", Role.RELATIONSHIP_MANAGER, providers=[OTHER], password=None),
+    ]
+    return {u.username: issue_token(u)[0] for u in users}
 
 
 def get(path: str, token: str | None = None, header: str | None = None) -> object:

@@ -11,17 +11,15 @@ from django.contrib.auth import get_user_model
 
 from regie.accounts.models import ApiToken, Role, UserRole
 from regie.accounts.tokens import digest
-from regie.catalog.loader import load_catalog
 from regie.cli import main
-from regie.engine.catalog import parse_catalog
-from tests.conftest import DATA
+from tests.catalog.factories import load_file
 
 OWN, OTHER = "12345678", "87654321"
 
 
 @pytest.fixture
 def catalog(db: None) -> None:
-    load_catalog(parse_catalog(DATA / "catalog" / "two_providers.toml"))
+    load_file("two_providers.toml")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

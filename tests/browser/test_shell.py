@@ -7,16 +7,14 @@ from typing import Any
 
 import pytest
 
-from regie.catalog.loader import load_catalog
-from regie.engine.catalog import parse_catalog
 from regie.site.demo import create_demo_users
 from tests.browser.conftest import login
-from tests.conftest import DATA
+from tests.catalog.factories import load_file
 
 
 @pytest.fixture
 def demo_region(transactional_db: None) -> dict[str, str]:
-    load_catalog(parse_catalog(DATA / "catalog" / "two_providers.toml"))
+    load_file("two_providers.toml")
     return create_demo_users(provider_agb="12345678")
 
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from regie.accounts.models import AuditEvent
-from regie.catalog.loader import load_catalog
 from regie.catalog.models import Contract
-from regie.engine.catalog import catalog_from_dict
 from regie.funding import services
 from regie.funding.models import InflowRequest, LedgerLine
-from regie.traffic import models as t
+from tests.accounts.factories import Role, user
+from tests.catalog import factories as cat
+from tests.traffic import factories as traffic
 
 D = dt.date
 MUN = "0983"
@@ -22,84 +21,28 @@ PROVIDERS = ["11111111", "22222222", "33333333"]
 
 @pytest.fixture
 def region(db: None) -> None:
-    load_catalog(
-        catalog_from_dict(
-            {
-                "region": {"name": "Test"},
-                "municipality": [{"code": MUN, "name": "Venlo"}],
-                "segment": [
-                    {
-                        "code": "IB",
-                        "name": "Begeleiding",
-                        "domain": "wmo",
-                        "funding_model": "per_client",
-                        "weight": 2,
-                        "products": ["02"],
-                    },
-                    {
-                        "code": "JA",
-                        "name": "Jeugd",
-                        "domain": "jeugd",
-                        "funding_model": "lump_sum",
-                        "weight": 1,
-                        "products": ["45"],
-                    },
-                ],  # fmt: skip
-                "provider": [{"agb": agb, "name": f"Aanbieder {agb[0]}"} for agb in PROVIDERS],
-                "contract": [
-                    {
-                        "id": f"IB-{agb}",
-                        "provider": agb,
-                        "segment": "IB",
-                        "municipalities": [MUN],
-                        "start": D(2025, 1, 1),
-                        "end": D(2025, 12, 31),
-                        "agreed_clients": 2,
-                        "price_per_client": 120000,
-                    }
-                    for agb in PROVIDERS
-                ]
-                + [
-                    {
-                        "id": f"JA-{agb}",
-                        "provider": agb,
-                        "segment": "JA",
-                        "municipalities": [MUN],
-                        "start": D(2025, 1, 1),
-                        "end": D(2025, 12, 31),
-                        "lump_sum": 1200000,
-                    }
-                    for agb in PROVIDERS[:2]
-                ],  # fmt: skip
-                "budget": [{"municipality": MUN, "segment": "IB", "year": 2025, "amount": 1000000}],
-            }
-        )
-    )
+    segments = [
+        cat.segment("IB", name="Begeleiding", weight=2),
+        cat.segment("JA", "lump_sum", name="Jeugd", products=["45"]),
+    ]
+    contracts = [cat.contract(f"IB-{agb}", agb, "IB", agreed_clients=2, price_per_client=120000) for agb in PROVIDERS]
+    contracts += [cat.contract(f"JA-{agb}", agb, "JA", lump_sum=1200000) for agb in PROVIDERS[:2]]
+    cat.load(cat.catalog(segments, contracts, [cat.budget("IB", 1000000)], providers=PROVIDERS))
 
 
 def declare(provider: str, client: str, month: int, arrival: dt.date, ref: str) -> None:
-    message, _ = t.Message.objects.get_or_create(
-        content_hash=f"h-{provider}-{ref}",
-        defaults={
-            "file_name": "x",
-            "kind": "WMO323",
-            "raw": b"",
-            "size": 0,
-            "status": "accepted",
-            "dagtekening": arrival,
-        },
+    message = traffic.message("WMO323", sender=provider, day=arrival, ident=ref)
+    traffic.declaration_line(
+        message, reference=ref, provider=provider, client=client, segment="IB", care_month=D(2025, month, 1)
     )
-    begin = D(2025, month, 1)
-    t.DeclarationLine.objects.create(
-        message=message, line_id=f"{provider}|{ref}", reference=ref, provider=provider, municipality=MUN,
-        segment="IB", client=client, product_category="02", product_code="02A01", period_begin=begin,
-        period_end=begin.replace(day=28), care_month=begin, volume=1, unit="82", amount_cents=0, arrival=arrival,
-        accepted=True, retour_code="0200",
-    )  # fmt: skip
 
 
-def user(name: str) -> object:
-    return get_user_model().objects.create_user(name, password="x")
+def municipality_user(name: str = "g") -> object:
+    return user(name, Role.MUNICIPALITY)
+
+
+def provider_user(name: str = "p", agb: str = "11111111") -> object:
+    return user(name, Role.PROVIDER, provider=agb)
 
 
 def total(lines: list[object], contract: str) -> int:
@@ -129,9 +72,8 @@ def test_an_approved_inflow_request_raises_the_agreement_and_is_audited(region: 
     for i, client in enumerate("abc"):
         declare("11111111", client, 3, D(2025, 4, 1), f"R{i}")
     contract = Contract.objects.get(ident="IB-11111111")
-    provider_user, municipality_user = user("p"), user("g")
-    request = services.file_request(provider_user, contract, D(2025, 3, 1), 3, 3, 3, "Drie nieuwe cliënten in maart")
-    services.decide_request(municipality_user, request, approve=True, reason="Onderbouwing klopt")
+    request = services.file_request(provider_user(), contract, D(2025, 3, 1), 3, 3, 3, "Drie nieuwe cliënten in maart")
+    services.decide_request(municipality_user(), request, approve=True, reason="Onderbouwing klopt")
     assert InflowRequest.objects.get().status == "approved"
     assert list(AuditEvent.objects.order_by("pk").values_list("action", flat=True)) == [
         "inflow_request.filed",
@@ -149,23 +91,27 @@ def test_an_approved_inflow_request_raises_the_agreement_and_is_audited(region: 
 def test_a_request_must_make_sense(region: None, requested: int, justification: str, message: str) -> None:
     contract = Contract.objects.get(ident="IB-11111111")
     with pytest.raises(services.DecisionError, match=message):
-        services.file_request(user("p"), contract, D(2025, 3, 1), 2, 2, requested, justification)
+        services.file_request(provider_user(), contract, D(2025, 3, 1), 2, 2, requested, justification)
 
 
 def test_requests_only_for_per_client_contracts_and_decided_once(region: None) -> None:
     with pytest.raises(services.DecisionError, match="prestatiegerichte"):
-        services.file_request(user("p"), Contract.objects.get(ident="JA-11111111"), D(2025, 3, 1), 1, 1, 9, "x")
-    request = services.file_request(user("q"), Contract.objects.get(ident="IB-22222222"), D(2025, 3, 1), 3, 3, 3, "x")
+        services.file_request(provider_user(), Contract.objects.get(ident="JA-11111111"), D(2025, 3, 1), 1, 1, 9, "x")
+    request = services.file_request(
+        provider_user("q", "22222222"), Contract.objects.get(ident="IB-22222222"), D(2025, 3, 1), 3, 3, 3, "x"
+    )
     with pytest.raises(services.DecisionError, match="reden"):
-        services.decide_request(user("g"), request, approve=False, reason="")
-    services.decide_request(user("h"), request, approve=False, reason="Past niet in het budget")
+        services.decide_request(municipality_user("g"), request, approve=False, reason="")
+    services.decide_request(municipality_user("h"), request, approve=False, reason="Past niet in het budget")
     with pytest.raises(services.DecisionError, match="al besloten"):
-        services.decide_request(user("i"), request, approve=True, reason="toch wel")
+        services.decide_request(municipality_user("i"), request, approve=True, reason="toch wel")
 
 
 def test_reallocation_within_a_segment_is_checked_and_audited(region: None) -> None:
     giver, taker = Contract.objects.get(ident="JA-11111111"), Contract.objects.get(ident="JA-22222222")
-    services.reallocate(user("g"), giver, taker, D(2025, 7, 1), 0, 120000, "Wachtlijst bij aanbieder 2")
+    services.reallocate(municipality_user("g"), giver, taker, D(2025, 7, 1), 0, 120000, "Wachtlijst bij aanbieder 2")
     assert AuditEvent.objects.filter(action="capacity.reallocated").count() == 1
     with pytest.raises(services.DecisionError):
-        services.reallocate(user("h"), giver, Contract.objects.get(ident="IB-33333333"), D(2025, 7, 1), 0, 1, "x")
+        services.reallocate(
+            municipality_user("h"), giver, Contract.objects.get(ident="IB-33333333"), D(2025, 7, 1), 0, 1, "x"
+        )

@@ -8,28 +8,11 @@ days: January has 29 days left after the 2nd, February 27 more); a decision arri
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 from regie.engine.catalog import catalog_from_dict
 from regie.intake import answers
-from regie.intake.records import AllocationRec, ReplyRec, RequestRec
 from regie.intake.state import IntakeState
-from tests.intake.test_state import MUN, OTHER, PROV, alloc, catalog, incoming, start
-
-D = dt.date
-
-
-def request(ref: str = "V1", day: dt.date = D(2025, 1, 2), client: str = "c1", kind: str = "315") -> RequestRec:
-    return RequestRec(ref=ref, kind=kind, request_id=f"{PROV}|{ref}", municipality=MUN, provider=PROV, client=client,
-                      category="02", code="02A01", segment=None, registered=day)  # fmt: skip
-
-
-def reply(ref: str = "V1", answer: str = "1", reason: str | None = "3", provider: str = PROV) -> ReplyRec:
-    return ReplyRec(ref=ref, municipality=MUN, provider=provider, reference=ref, answer=answer, refusal_reason=reason)
-
-
-def granting(ref: str = "V1", client: str = "c1", begin: dt.date = D(2025, 2, 1)) -> AllocationRec:
-    return dataclasses.replace(alloc(begin=begin, client=client), provider_reference=ref)
+from tests.intake.factories import MUN, OTHER, PROV, D, alloc, catalog, granting, incoming, reply, request, start
 
 
 def test_a_319_refuses_the_request_with_its_reason() -> None:

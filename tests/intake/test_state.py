@@ -6,105 +6,8 @@ import datetime as dt
 
 import pytest
 
-from regie.engine.catalog import Catalog, catalog_from_dict
-from regie.intake.records import AllocationRec, DeclarationRec, Incoming, ObjectionRec, RequestRec, StartRec, StopRec
 from regie.intake.state import IntakeState
-
-D = dt.date
-MUN, PROV, OTHER = "0983", "12345678", "87654321"
-
-
-def catalog() -> Catalog:
-    return catalog_from_dict(
-        {
-            "region": {"name": "Test"},
-            "municipality": [{"code": MUN, "name": "Venlo"}],
-            "segment": [
-                {
-                    "code": "IB",
-                    "name": "Begeleiding",
-                    "domain": "wmo",
-                    "funding_model": "per_client",
-                    "weight": 2,
-                    "products": ["02"],
-                },
-                {
-                    "code": "BW",
-                    "name": "Beschermd wonen",
-                    "domain": "wmo",
-                    "funding_model": "per_client",
-                    "weight": 3,
-                    "products": ["15"],
-                },
-                {
-                    "code": "JA",
-                    "name": "Jeugd A",
-                    "domain": "jeugd",
-                    "funding_model": "lump_sum",
-                    "weight": 1,
-                    "products": ["45"],
-                },
-            ],  # fmt: skip
-            "provider": [{"agb": PROV, "name": "Noord"}, {"agb": OTHER, "name": "Zuid"}],
-            "contract": [
-                {
-                    "id": "c1",
-                    "provider": PROV,
-                    "segment": "IB",
-                    "municipalities": [MUN],
-                    "start": D(2025, 1, 1),
-                    "end": D(2025, 12, 31),
-                    "agreed_clients": 10,
-                    "price_per_client": 100000,
-                },
-                {
-                    "id": "c2",
-                    "provider": PROV,
-                    "segment": "JA",
-                    "municipalities": [MUN],
-                    "start": D(2025, 1, 1),
-                    "end": D(2025, 12, 31),
-                    "lump_sum": 1000000,
-                },
-            ],  # fmt: skip
-        }
-    )
-
-
-def incoming(arrival: dt.date, *records: object) -> Incoming:
-    return Incoming(file_name="f.xml", raw=b"", content_hash="h", kind="X", arrival=arrival, records=list(records))  # type: ignore[arg-type]
-
-
-def alloc(number: str = "A1", end: dt.date | None = D(2025, 12, 31), volume: int | None = 10, frequency: str = "4",
-          begin: dt.date = D(2025, 1, 1), client: str = "c1") -> AllocationRec:  # fmt: skip
-    return AllocationRec(
-        ref=number, municipality=MUN, provider=PROV, client=client, number=number, category="02", code="02A01",
-        begin=begin, end=end, volume=volume, unit="04", frequency=frequency, budget=None, change_reason=None,
-        allocated_on=begin,
-    )  # fmt: skip
-
-
-def decl(ref: str, month: int = 1, volume: int = 4, amount: int = 26000, number: str | None = "A1",
-         category: str = "02", code: str = "02A01", unit: str = "04", previous: str | None = None) -> DeclarationRec:  # fmt: skip
-    begin = D(2025, month, 1)
-    end = (begin.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    return DeclarationRec(
-        ref=ref, municipality=MUN, provider=PROV, client="c1", declaration_number="D1", reference=ref,
-        previous_reference=previous, allocation_number=number, category=category, code=code, period_begin=begin,
-        period_end=end, volume=volume, unit=unit, tariff=6500, amount_cents=amount,
-    )  # fmt: skip
-
-
-def start(number: str | None = "A1", begin: dt.date = D(2025, 1, 6), category: str = "02", code: str | None = "02A01",
-          client: str = "c1") -> StartRec:  # fmt: skip
-    return StartRec(ref=number or "S", municipality=MUN, provider=PROV, client=client, allocation_number=number,
-                    category=category, code=code, begin=begin)  # fmt: skip
-
-
-def stop(number: str | None = "A1", begin: dt.date = D(2025, 1, 6), end: dt.date = D(2025, 6, 30),
-         category: str = "02", code: str | None = "02A01") -> StopRec:  # fmt: skip
-    return StopRec(ref=number or "S", municipality=MUN, provider=PROV, client="c1", allocation_number=number,
-                   category=category, code=code, begin=begin, end=end, reason="19")  # fmt: skip
+from tests.intake.factories import MUN, D, alloc, catalog, decl, incoming, objection, request, start, stop
 
 
 def test_allocation_start_stop_make_one_episode() -> None:
@@ -214,9 +117,7 @@ def test_a_new_allocation_following_on_counts_as_an_extension() -> None:
 
 def test_request_gives_the_waiting_time_start() -> None:
     s = IntakeState(catalog())
-    s.apply(incoming(D(2024, 11, 20), RequestRec(
-        ref="V1", kind="315", request_id="p|V1", municipality=MUN, provider=PROV, client="c1", category="02",
-        code="02A01", segment=None, registered=D(2024, 11, 20))))  # fmt: skip
+    s.apply(incoming(D(2024, 11, 20), request(day=D(2024, 11, 20))))
     s.apply(incoming(D(2025, 1, 2), alloc()))
     s.apply(incoming(D(2025, 1, 7), start()))
     assert s.episodes[f"{MUN}|A1"].request_date == D(2024, 11, 20)
@@ -224,10 +125,8 @@ def test_request_gives_the_waiting_time_start() -> None:
 
 def test_a_known_objection_takes_its_latest_state() -> None:
     s = IntakeState(catalog())
-    obj = ObjectionRec(ref="rij 2", objection_id="B1", municipality=MUN, segment="IB", provider=None, client="c1",
-                       kind="bezwaar", filed=D(2025, 2, 1), decided=None, upheld=None)  # fmt: skip
+    obj = objection()
     assert s.apply(incoming(D(2025, 2, 2), obj)).accepted == 1
-    decided = ObjectionRec(ref="rij 2", objection_id="B1", municipality=MUN, segment="IB", provider=None, client="c1",
-                           kind="bezwaar", filed=D(2025, 2, 1), decided=D(2025, 4, 1), upheld=True)  # fmt: skip
+    decided = objection(decided=D(2025, 4, 1), upheld=True)
     out = s.apply(incoming(D(2025, 4, 2), decided))
     assert out.accepted == 1 and out.objections == [(decided, D(2025, 4, 2))]

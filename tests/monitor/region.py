@@ -11,16 +11,14 @@ tests compare what the pages show with what the engines compute from this traffi
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from regie.catalog.loader import load_catalog
-from regie.engine.catalog import parse_catalog
 from regie.site.demo import create_demo_users
 from regie.traffic import models as m
+from tests.catalog.factories import load_file
+from tests.traffic import factories as traffic
 
 CATALOG = Path(__file__).resolve().parent / "data" / "kleinstad.toml"
 YEAR = 2025
@@ -63,28 +61,13 @@ class _Messages:
     def get(self, kind: str, sender: str, receiver: str, day: dt.date, ident: str) -> m.Message:
         key = (kind, sender, day, ident)
         if key not in self.made:
-            raw = f"<Bericht>{kind} {sender} {ident} {day}</Bericht>".encode()
-            self.made[key] = m.Message.objects.create(
-                file_name=f"{day:%Y-%m}/{day.isoformat()}_{kind}_{sender}_{ident}.xml",
-                kind=kind,
-                law="wmo" if kind.startswith("WMO") else "jw",
-                code=kind[-3:],
-                sender=sender,
-                receiver=receiver,
-                identification=ident,
-                dagtekening=day,
-                content_hash=hashlib.sha256(raw).hexdigest(),
-                raw=zlib.compress(raw),
-                size=len(raw),
-                status=m.Message.Status.ACCEPTED,
-                records=1,
-            )
+            self.made[key] = traffic.message(kind, sender=sender, receiver=receiver, day=day, ident=ident)
         return self.made[key]
 
 
 def build_region(users: bool = True) -> dict[str, str]:
     """Load the catalog and store the traffic; create the demo users (provider user: OWN)."""
-    load_catalog(parse_catalog(CATALOG))
+    load_file(CATALOG)
     rng = random.Random(20250930)
     msgs = _Messages()
     episodes: list[m.Episode] = []
@@ -215,22 +198,48 @@ def _signals(msgs: _Messages) -> None:
     other = m.DeclarationLine.objects.filter(provider=OTHER).order_by("arrival", "pk").first()
     youth = m.DeclarationLine.objects.filter(provider="33333333").order_by("arrival", "pk").first()
     assert own and other and youth
-    m.Signal.objects.create(
-        kind=m.Signal.Kind.CARE_WITHOUT_ALLOCATION, key="cwa-1", message=own.message, provider=OWN,
-        municipality="0983", segment="WMO-IB", client="pseudo-9001", record="R-77", care_month=dt.date(2025, 2, 1),
-        raised_on=dt.date(2025, 3, 5), detail={"reason": "Geen toewijzing gevonden"},
-    )  # fmt: skip
-    m.Signal.objects.create(
-        kind=m.Signal.Kind.LATE_DECLARATION, key="late-1", message=other.message, provider=OTHER,
-        municipality="0983", segment="WMO-IB", client=other.client, record=other.reference,
-        care_month=other.care_month, raised_on=other.arrival, detail={"deadline": "2024-03-15"},
-    )  # fmt: skip
-    m.Signal.objects.create(
-        kind=m.Signal.Kind.ABOVE_ALLOCATED_VOLUME, key="above-1", message=youth.message, provider="33333333",
-        municipality="0983", segment="JGD-45", client=youth.client, record=youth.reference,
-        care_month=youth.care_month, raised_on=youth.arrival, detail={"allocated": 10, "declared": 14},
-    )  # fmt: skip
-    m.Signal.objects.create(
-        kind=m.Signal.Kind.UPCODING, key="upcoding-33333333-2025", message=None, provider="33333333",
-        municipality="", segment="JGD-45", raised_on=dt.date(2025, 6, 1), detail=UPCODING_DETAIL,
-    )  # fmt: skip
+    traffic.signal(
+        m.Signal.Kind.CARE_WITHOUT_ALLOCATION,
+        key="cwa-1",
+        message=own.message,
+        provider=OWN,
+        segment="WMO-IB",
+        client="pseudo-9001",
+        record="R-77",
+        care_month=dt.date(2025, 2, 1),
+        raised_on=dt.date(2025, 3, 5),
+        detail={"reason": "Geen toewijzing gevonden"},
+    )
+    traffic.signal(
+        m.Signal.Kind.LATE_DECLARATION,
+        key="late-1",
+        message=other.message,
+        provider=OTHER,
+        segment="WMO-IB",
+        client=other.client,
+        record=other.reference,
+        care_month=other.care_month,
+        raised_on=other.arrival,
+        detail={"deadline": "2024-03-15"},
+    )
+    traffic.signal(
+        m.Signal.Kind.ABOVE_ALLOCATED_VOLUME,
+        key="above-1",
+        message=youth.message,
+        provider="33333333",
+        segment="JGD-45",
+        client=youth.client,
+        record=youth.reference,
+        care_month=youth.care_month,
+        raised_on=youth.arrival,
+        detail={"allocated": 10, "declared": 14},
+    )
+    traffic.signal(
+        m.Signal.Kind.UPCODING,
+        key="upcoding-33333333-2025",
+        provider="33333333",
+        municipality="",
+        segment="JGD-45",
+        raised_on=dt.date(2025, 6, 1),
+        detail=UPCODING_DETAIL,
+    )

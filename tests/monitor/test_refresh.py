@@ -4,16 +4,13 @@ forecast's history reuses month ends whose inputs did not change."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import zlib
 
 import pytest
-from django.utils import timezone
 
 from regie.monitor import services
 from regie.monitor.models import Snapshot
-from regie.traffic import models as tm
 from tests.monitor.region import AS_OF, YEAR, build_region
+from tests.traffic import factories as traffic
 
 
 @pytest.fixture
@@ -78,12 +75,7 @@ def test_history_reuses_unchanged_month_ends(region: None, monkeypatch: pytest.M
     )
 
     # A message dated in February arrives late: February and March are computed again.
-    raw = b"<Bericht>late</Bericht>"
-    tm.Message.objects.create(
-        file_name="late.xml", kind="JW323", law="jw", code="323", sender="33333333", receiver="0983",
-        identification="LATE1", dagtekening=dt.date(2025, 2, 10), content_hash=hashlib.sha256(raw).hexdigest(),
-        raw=zlib.compress(raw), size=len(raw), status="accepted", received_at=timezone.now(),
-    )  # fmt: skip
+    traffic.message("JW323", sender="33333333", day=dt.date(2025, 2, 10), ident="LATE1", file_name="late.xml")
     computed.clear()
     _history(dt.date(2025, 3, 31))
     assert computed == [dt.date(2025, 2, 28), dt.date(2025, 3, 31)]

@@ -7,24 +7,17 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from regie.catalog.loader import load_catalog
-from regie.engine.catalog import parse_catalog
 from regie.site.demo import create_demo_users
-from tests.conftest import DATA
+from tests.accounts.factories import client_for
+from tests.catalog.factories import load_file
 
 OWN, OTHER = "Zorggroep Noord", "Begeleiding Zuid"
 
 
 @pytest.fixture
 def region(db: None) -> None:
-    load_catalog(parse_catalog(DATA / "catalog" / "two_providers.toml"))
+    load_file("two_providers.toml")
     create_demo_users(provider_agb="12345678")
-
-
-def client_for(username: str) -> Client:
-    client = Client()
-    assert client.login(username=username, password="regie-demo")
-    return client
 
 
 def test_anonymous_users_go_to_the_login_page(region: None) -> None:

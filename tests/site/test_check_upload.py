@@ -6,8 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from regie.traffic import models as tm
+from tests.accounts.factories import client_for
 from tests.conftest import DATA
-from tests.site.test_access import client_for, region  # noqa: F401 - the fixture
+from tests.site.test_access import region  # noqa: F401 - the fixture
 
 EXAMPLE = DATA / "messages" / "standard" / "jw305_voorbeeld.xml"
 LAUGHS = b"""<?xml version="1.0"?>

@@ -17,6 +17,7 @@ from django.test import Client
 
 from regie.monitor.models import Snapshot
 from regie.monitor.services import refresh
+from tests.accounts.factories import client_for
 from tests.monitor.region import AS_OF, YEAR, build_region
 
 #: Everything but the forecast's monthly history (a forecast per month end: the slow part);
@@ -36,12 +37,6 @@ def region(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     yield
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
-
-
-def client_for(username: str) -> Client:
-    client = Client()
-    assert client.login(username=username, password="regie-demo")
-    return client
 
 
 @pytest.fixture

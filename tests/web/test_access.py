@@ -19,8 +19,8 @@ from pypdf import PdfReader
 
 from regie.catalog.models import Provider
 from regie.traffic import models as tm
+from tests.accounts.factories import client_for
 from tests.monitor.region import OTHER, OTHER_NAME, OWN, OWN_NAME
-from tests.web.conftest import client_for
 
 G, A, R = "gemeente", "aanbieder", "raad"
 

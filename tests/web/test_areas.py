@@ -11,8 +11,8 @@ from django.test import Client
 
 from regie.monitor import services
 from regie.traffic.models import Episode
+from tests.accounts.factories import client_for
 from tests.monitor.region import AREAS, AS_OF, YEAR
-from tests.web.conftest import client_for
 
 PREVIOUS_AS_OF = dt.date(YEAR - 1, AS_OF.month, AS_OF.day)
 

@@ -9,8 +9,8 @@ import lxml.html
 import pytest
 from django.test import Client
 
+from tests.accounts.factories import client_for
 from tests.monitor.region import OTHER
-from tests.web.conftest import client_for
 
 #: role -> a page that role may not open
 FORBIDDEN = {"gemeente": "/bekostiging/verzoeken/nieuw/", "aanbieder": "/grip/", "raad": "/signalen/"}

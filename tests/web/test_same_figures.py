@@ -23,8 +23,9 @@ from openpyxl import load_workbook
 from regie.cli import main
 from regie.formatting import euro, number
 from regie.monitor import services
+from tests.accounts.factories import client_for
 from tests.monitor.region import AS_OF, OWN, YEAR
-from tests.web.conftest import build, client_for
+from tests.web.conftest import build
 
 
 @pytest.fixture(scope="module")

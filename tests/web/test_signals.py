@@ -12,8 +12,9 @@ from django.test import Client
 
 from regie.accounts.models import AuditEvent
 from regie.traffic import models as tm
+from tests.accounts.factories import client_for
 from tests.monitor.region import OTHER, OTHER_NAME, OWN, OWN_NAME
-from tests.web.conftest import client_for
+from tests.traffic.factories import signal
 
 
 def doc_of(response: object) -> lxml.html.HtmlElement:
@@ -23,18 +24,16 @@ def doc_of(response: object) -> lxml.html.HtmlElement:
 def more_own_signals(n: int, status: str = "open") -> list[tm.Signal]:
     """``n`` late-declaration signals of the provider user's own provider."""
     return [
-        tm.Signal.objects.create(
-            kind=tm.Signal.Kind.LATE_DECLARATION,
+        signal(
             key=f"late-own-{status}-{i}",
             provider=OWN,
-            municipality="0983",
             segment="WMO-IB",
             record=f"R-{i}",
             care_month=dt.date(2025, 3, 1),
             raised_on=dt.date(2025, 6, 1 + i),
             status=status,
             detail={"deadline": "2025-05-15", "days_late": 10 + i, "amount_cents": 12345},
-        )  # fmt: skip
+        )
         for i in range(n)
     ]
 
