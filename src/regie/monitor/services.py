@@ -125,17 +125,21 @@ class Inputs:
         """The forecast document of :class:`regie.engine.forecast.YearEndForecast` (fitted once)."""
         key = (year, as_of)
         if key not in self._forecasts:
-            model = _history_engine().fit_as_of(
-                self.catalog,
-                self.episodes,
-                self.declarations,
-                year=year,
-                as_of=as_of,
-                agreed_changes=self.agreed_changes,
-                reallocations=self.reallocations,
-            )
-            self._forecasts[key] = frames.jsonable(model.document())
+            self._forecasts[key] = frames.jsonable(self.fitted_forecast(year, as_of).document())
         return self._forecasts[key]
+
+    def fitted_forecast(self, year: int, as_of: dt.date) -> Any:
+        """The fitted :class:`regie.engine.forecast.YearEndForecast` of ``year`` as of ``as_of``
+        (what had arrived and the funding decisions taken by then)."""
+        return _history_engine().fit_as_of(
+            self.catalog,
+            self.episodes,
+            self.declarations,
+            year=year,
+            as_of=as_of,
+            agreed_changes=self.agreed_changes,
+            reallocations=self.reallocations,
+        )
 
 
 def _history_engine() -> ModuleType:

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "regie.traffic",
     "regie.funding",
     "regie.monitor",
+    "regie.scenarios",
     "regie.reports",
 ]
 
