@@ -93,6 +93,13 @@ class Segment(models.Model):
     max_providers = models.PositiveIntegerField(_("maximum aantal aanbieders"), default=0)
     products = models.JSONField(_("productcodes"), default=list)
     population_weights = models.JSONField(_("gewichten populatiekenmerken"), default=dict, blank=True)
+    core_partners = models.JSONField(
+        _("kernpartners (AGB-codes)"),
+        default=list,
+        blank=True,
+        help_text=_("Leeg: de aanbieders met core_partner = true en een contract in het segment."),
+    )
+    waiting_norm_days = models.PositiveIntegerField(_("wachttijdnorm regulier (dagen)"), default=42)
 
     class Meta:
         verbose_name = _("segment")

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from regie.access import services as access
 from regie.funding.services import refresh_ledger
 from regie.monitor import services
 from regie.traffic.ingest import Summary, ingest
@@ -73,6 +74,7 @@ def ingest_and_refresh(
     ``announce`` hears each year as its refresh starts."""
     with ingest_lock(wait=wait, notify=notify):
         summary = ingest(paths, progress_factory)
+        access.refresh()  # the waiting list: new registrations, starts linked, waiting_norm
         if refresh:
             finish(announce=announce)
     return summary

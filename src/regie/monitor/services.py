@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
+from regie.access import services as access_services
 from regie.catalog.loader import stored_catalog
 from regie.engine import calendar, declarations, frames, gmsd
 from regie.engine import compare as compare_engine
@@ -157,7 +158,7 @@ def load_inputs() -> Inputs:
         catalog=stored_catalog(),
         episodes=traffic_frames.episodes(),
         declarations=traffic_frames.declarations(),
-        requests=traffic_frames.requests(),
+        requests=pl.concat([traffic_frames.requests(), access_services.requests_frame()]),
         objections=traffic_frames.objections(),
         allocations=traffic_frames.allocations(),
         agreed_changes=funding_services.agreed_changes(),

@@ -4,23 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Render every API error as ``application/problem+json`` with a title and a detail."""
+    """Render every API error as ``application/problem+json`` with a title and a detail; a
+    validation error of named fields lists them as ``invalid_params`` (``{"name", "reason"}``)."""
     response = exception_handler(exc, context)
     if response is None:
         return None
     data = response.data
     detail: Any = data.get("detail", data) if isinstance(data, dict) else data
-    body = {
+    body: dict[str, Any] = {
         "type": "about:blank",
         "title": getattr(exc, "default_detail", str(exc)),
         "status": response.status_code,
         "detail": str(detail) if not isinstance(detail, (dict, list)) else detail,
     }
+    if isinstance(exc, ValidationError) and isinstance(data, dict) and "detail" not in data:
+        body["invalid_params"] = [
+            {"name": name, "reason": " ".join(str(r) for r in (reasons if isinstance(reasons, list) else [reasons]))}
+            for name, reasons in data.items()
+        ]
+        body["detail"] = " ".join(f"{p['name']}: {p['reason']}" for p in body["invalid_params"])
     response.data = body
     response.content_type = "application/problem+json"
     return response

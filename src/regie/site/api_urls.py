@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.routers import DefaultRouter
 
+from regie.access import api as access_api
 from regie.catalog import api as catalog_api
 from regie.monitor import api as monitor_api
 from regie.site.check_api import CheckView
@@ -21,6 +22,11 @@ urlpatterns = [
     path("scorecards/", monitor_api.ScorecardsView.as_view(), name="api-scorecards"),
     path("signals/", monitor_api.SignalsView.as_view(), name="api-signals"),
     path("check/", CheckView.as_view(), name="api-check"),
+    path("waiting-list/", access_api.WaitingListView.as_view(), name="api-waiting-list"),
+    path("waiting-list/<int:pk>/", access_api.RegistrationView.as_view(), name="api-registration"),
+    path("waiting-list/<int:pk>/assign/", access_api.AssignView.as_view(), name="api-registration-assign"),
+    path("waiting-list/<int:pk>/confirm/", access_api.ConfirmView.as_view(), name="api-registration-confirm"),
+    path("waiting-list/<int:pk>/withdraw/", access_api.WithdrawView.as_view(), name="api-registration-withdraw"),
     # The served schema and its docs page are for logged-in users (docs/adr/0009); the same
     # document is public in the repository (docs/openapi.yaml).
     path("schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),

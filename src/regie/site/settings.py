@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "regie.catalog",
     "regie.traffic",
     "regie.funding",
+    "regie.access",
     "regie.monitor",
     "regie.scenarios",
     "regie.reports",

@@ -225,6 +225,7 @@ class Signal(models.Model):
         NO_START_STOP_TRAFFIC = "no_start_stop_traffic", _("Geen start/stop-berichten van aanbieder")
         PGB_SHARE = "pgb_share", _("Stijgend pgb-aandeel")
         REQUEST_UNANSWERED = "request_unanswered", _("Verzoek niet binnen de termijn beantwoord")
+        WAITING_NORM = "waiting_norm", _("Aanmelding wacht langer dan de norm")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")
