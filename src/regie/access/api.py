@@ -131,6 +131,13 @@ def _get(request: Request, pk: int) -> tuple[Scope, Registration]:
     return scope, reg
 
 
+def _decide(request: Request, pk: int, form: type[serializers.Serializer[Any]], action: Any, *fields: str) -> Response:
+    """A decision on one visible registration: ``action(user, scope, registration, *fields)``."""
+    scope, reg = _get(request, pk)
+    data = _valid(form(data=request.data))
+    return _one(_run(action, request.user, scope, reg, *(data[f] for f in fields)))
+
+
 class WaitingListView(APIView):
     """The shared waiting list: register (POST) and the list in priority order (GET)."""
 
@@ -181,9 +188,7 @@ class AssignView(APIView):
 
     @extend_schema(request=AssignInput, responses=RegistrationSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        scope, reg = _get(request, pk)
-        data = _valid(AssignInput(data=request.data))
-        return _one(_run(services.assign, request.user, scope, reg, data["provider"], data["note"]))
+        return _decide(request, pk, AssignInput, services.assign, "provider", "note")
 
 
 class ConfirmView(APIView):
@@ -191,9 +196,7 @@ class ConfirmView(APIView):
 
     @extend_schema(request=NoteInput, responses=RegistrationSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        scope, reg = _get(request, pk)
-        data = _valid(NoteInput(data=request.data))
-        return _one(_run(services.confirm, request.user, scope, reg, data["note"]))
+        return _decide(request, pk, NoteInput, services.confirm, "note")
 
 
 class WithdrawView(APIView):
@@ -201,6 +204,4 @@ class WithdrawView(APIView):
 
     @extend_schema(request=WithdrawInput, responses=RegistrationSerializer)
     def post(self, request: Request, pk: int) -> Response:
-        scope, reg = _get(request, pk)
-        data = _valid(WithdrawInput(data=request.data))
-        return _one(_run(services.withdraw, request.user, scope, reg, data["reason"]))
+        return _decide(request, pk, WithdrawInput, services.withdraw, "reason")
