@@ -115,6 +115,7 @@ class Provider(models.Model):
     name = models.CharField(_("naam"), max_length=200)
     members = models.JSONField(_("leden (AGB-codes)"), default=list, blank=True)
     core_partner = models.BooleanField(_("kernpartner"), default=False)
+    dialogue_every_weeks = models.PositiveIntegerField(_("gesprek elke zoveel weken"), default=8)
 
     class Meta:
         verbose_name = _("aanbieder")
@@ -161,6 +162,7 @@ class Contract(models.Model):
     declaration_deadline = models.CharField(
         _("declaratietermijn"), max_length=30, choices=DeadlineRule.choices, default="second-month-15"
     )
+    targets = models.JSONField(_("doelen (indicator: norm; max_ voor een maximum)"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("contract")

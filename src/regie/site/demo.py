@@ -1,6 +1,12 @@
-"""The demo's users, one per role (domain.md section 12), password ``regie-demo``."""
+"""The demo's users, one per role (domain.md section 12), password ``regie-demo``.
+
+``relatiebeheer`` is a relationship manager (issue 14) who looks after the demo provider's
+provider and the provider with the highest AGB code, so the demo shows both sides of a
+dialogue and a manager who does not see every provider."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -11,12 +17,13 @@ from regie.accounts.users import add_user
 from regie.catalog.models import Provider, Region
 
 DEMO_PASSWORD = "regie-demo"
-DEMO_USERS = ("gemeente", "aanbieder", "raad")
+DEMO_USERS = ("gemeente", "aanbieder", "raad", "relatiebeheer")
 
 
 @transaction.atomic
 def create_demo_users(provider_agb: str | None = None) -> dict[str, str]:
-    """Create (or reset) ``gemeente``, ``aanbieder`` and ``raad``; return login -> description.
+    """Create (or reset) ``gemeente``, ``aanbieder``, ``raad`` and ``relatiebeheer``; return
+    login -> description.
 
     Made as ``regie users add`` makes users (:func:`regie.accounts.users.add_user`). The
     provider user is bound to ``provider_agb``, or else to the provider with the most
@@ -41,12 +48,21 @@ def create_demo_users(provider_agb: str | None = None) -> dict[str, str]:
         add_user(username, role, provider=prov.agb if prov else None, password=DEMO_PASSWORD)
         get_user_model().objects.filter(username=username).update(first_name=first, last_name=last, is_superuser=False)
         out[username] = _description(role, prov)
+    last_agb = Provider.objects.order_by("-agb").values_list("agb", flat=True).first()
+    managed = sorted({provider.agb, last_agb or provider.agb})
+    add_user("relatiebeheer", Role.RELATIONSHIP_MANAGER, providers=managed, password=DEMO_PASSWORD)
+    get_user_model().objects.filter(username="relatiebeheer").update(
+        first_name="Rik", last_name="Relatiebeheerder", is_superuser=False
+    )
+    out["relatiebeheer"] = _description(Role.RELATIONSHIP_MANAGER, None, Provider.objects.filter(agb__in=managed))
     return out
 
 
-def _description(role: str, provider: Provider | None) -> str:
+def _description(role: str, provider: Provider | None, managed: Iterable[Provider] = ()) -> str:
     if role == Role.PROVIDER and provider is not None:
         return f"Aanbieder {provider.name}"
+    if role == Role.RELATIONSHIP_MANAGER:
+        return "Relatiebeheerder van " + " en ".join(p.name for p in managed)
     return {Role.MUNICIPALITY: "Gemeente (contractmanager)", Role.COUNCIL: "Gemeenteraad (alleen lezen)"}.get(
         role, str(role)
     )
@@ -54,6 +70,10 @@ def _description(role: str, provider: Provider | None) -> str:
 
 def demo_users() -> dict[str, str]:
     """The demo's users as they are stored (login -> description), without changing them."""
-    rows = UserRole.objects.filter(user__username__in=DEMO_USERS).select_related("user", "provider")
-    found = {r.user.username: _description(r.role, r.provider) for r in rows}
+    rows = (
+        UserRole.objects.filter(user__username__in=DEMO_USERS)
+        .select_related("user", "provider")
+        .prefetch_related("providers")
+    )
+    found = {r.user.username: _description(r.role, r.provider, r.providers.order_by("agb")) for r in rows}
     return {name: found[name] for name in DEMO_USERS if name in found}

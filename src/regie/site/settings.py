@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "regie.access",
     "regie.monitor",
     "regie.scenarios",
+    "regie.relations",
     "regie.reports",
 ]
 
