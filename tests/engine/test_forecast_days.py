@@ -19,29 +19,16 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from tests.engine import factories as f
+from tests.engine.factories import AGB, AGB2, MUNI
 
 from regie.engine import frames
-from regie.engine.catalog import Budget, Catalog, Contract, Municipality, Provider, Segment
+from regie.engine.catalog import Budget, Catalog, Contract
 from regie.engine.forecast import YearEndForecast
 from regie.synth.backtest import Region, load_region
 
-MUNI = "0983"
-AGB = "12345678"
-AGB2 = "87654321"
 TARIFF = 10_000  # cents per unit; one unit per client-month
 CLIENTS = 10
-
-
-def _months(first: dt.date, last: dt.date) -> list[dt.date]:
-    out, m = [], first
-    while m <= last:
-        out.append(m)
-        m = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-    return out
-
-
-def _next_month(m: dt.date, day: int) -> dt.date:
-    return dt.date(m.year + (m.month == 12), m.month % 12 + 1, day)
 
 
 @functools.cache
@@ -49,51 +36,7 @@ def steady_case() -> tuple[Catalog, pl.DataFrame, pl.DataFrame]:
     """A steady region: 10 clients in care since 2022 who never leave, nobody new; client i
     declares one unit a month (100 euro) on day i + 1 of the next month, so on the 1st to
     the 10th of a month part of the month that just ended has been declared."""
-    segment = Segment("JGD", "Jeugd", "jeugd", "pxq", 1, 0, ("45",))
-    contract = Contract("k", AGB, "JGD", (MUNI,), dt.date(2022, 1, 1), dt.date(2025, 12, 31), tariffs={"45A01": TARIFF})
-    catalog = Catalog(
-        "r",
-        (Municipality(MUNI, "Venlo"),),
-        (segment,),
-        (Provider(AGB, "Zorg"),),
-        (contract,),
-        (Budget(MUNI, "JGD", 2025, 1_000_000),),
-    )
-    episodes = frames.frame(
-        "episodes",
-        [
-            {
-                "episode_id": f"e{i}",
-                "client": f"c{i}",
-                "provider": AGB,
-                "segment": "JGD",
-                "municipality": MUNI,
-                "start": dt.date(2022, 1, 1),
-                "start_arrival": dt.date(2022, 1, 1),
-            }
-            for i in range(CLIENTS)
-        ],
-    )
-    rows = [
-        {
-            "line_id": f"{i}:{m}",
-            "provider": AGB,
-            "segment": "JGD",
-            "municipality": MUNI,
-            "client": f"c{i}",
-            "product_category": "45",
-            "product_code": "45A01",
-            "care_month": m,
-            "arrival": _next_month(m, i + 1),
-            "volume": 1,
-            "unit": "04",
-            "amount_cents": TARIFF,
-            "accepted": True,
-        }
-        for i in range(CLIENTS)
-        for m in _months(dt.date(2022, 1, 1), dt.date(2025, 12, 1))
-    ]
-    return catalog, episodes, frames.frame("declarations", rows)
+    return f.steady_pxq(CLIENTS, tariff=TARIFF, arrival_day=lambda i: i + 1)
 
 
 def fit(case: tuple[Catalog, pl.DataFrame, pl.DataFrame], as_of: dt.date, **options: Any) -> YearEndForecast:
@@ -129,8 +72,7 @@ def per_client_case() -> tuple[Catalog, pl.DataFrame, pl.DataFrame]:
     has 4 clients in care since 2024 and a fifth and sixth who start on 10 June and 20
     August 2025; provider 2 has its 2 clients. Declarations arrive on the 5th of the next
     month."""
-    segment = Segment("IB", "Wmo IB", "wmo", "per_client", 1, 0, ("02",))
-    contracts = tuple(
+    contracts = [
         Contract(
             f"p{n}",
             agb,
@@ -142,51 +84,20 @@ def per_client_case() -> tuple[Catalog, pl.DataFrame, pl.DataFrame]:
             price_per_client=800_000,
         )
         for n, (agb, agreed) in enumerate(((AGB, 5), (AGB2, 2)), start=1)
-    )
-    catalog = Catalog(
-        "r",
-        (Municipality(MUNI, "Venlo"),),
-        (segment,),
-        (Provider(AGB, "Een"), Provider(AGB2, "Twee")),
-        contracts,
-        (Budget(MUNI, "IB", 2025, 5_600_000),),
-    )
+    ]
+    segment = f.segment("IB", "per_client", name="Wmo IB", products=["02"])
+    budgets = [Budget(MUNI, "IB", 2025, 5_600_000)]
+    catalog = f.catalog([segment], contracts, budgets, providers={AGB: "Een", AGB2: "Twee"})
     start_2024 = dt.date(2024, 1, 1)
     who = [(AGB, i, start_2024) for i in range(4)] + [(AGB2, i, start_2024) for i in (6, 7)]
     who += [(AGB, 4, dt.date(2025, 6, 10)), (AGB, 5, dt.date(2025, 8, 20))]
-    episodes = frames.frame(
-        "episodes",
-        [
-            {
-                "episode_id": f"e{i}",
-                "client": f"c{i}",
-                "provider": p,
-                "segment": "IB",
-                "municipality": MUNI,
-                "start": start,
-                "start_arrival": start,
-            }
-            for p, i, start in who
-        ],
-    )
+    episodes = frames.frame("episodes", [f.episode(i, start, provider=p, segment="IB") for p, i, start in who])
     rows = [
-        {
-            "line_id": f"{p}:{i}:{m}",
-            "provider": p,
-            "segment": "IB",
-            "municipality": MUNI,
-            "client": f"c{i}",
-            "product_category": "02",
-            "product_code": "02A01",
-            "care_month": m,
-            "arrival": _next_month(m, 5),
-            "volume": 1,
-            "unit": "82",
-            "amount_cents": 66_667,
-            "accepted": True,
-        }
+        f.declaration(
+            f"{p}:{i}:{m}", f"c{i}", m, f.next_month(m, 5), 66_667, provider=p, segment="IB", product="02A01", unit="82"
+        )
         for p, i, start in who
-        for m in _months(start.replace(day=1), dt.date(2025, 12, 1))
+        for m in f.months(start.replace(day=1), dt.date(2025, 12, 1))
     ]
     return catalog, episodes, frames.frame("declarations", rows)
 

@@ -13,77 +13,22 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.engine import factories as f
+from tests.engine.factories import AGB, AGB2, MUNI
 
 from regie.engine import frames
-from regie.engine.catalog import Budget, Catalog, Contract, Municipality, Provider, Segment
+from regie.engine.catalog import Budget, Catalog, Contract
 from regie.engine.forecast import YearEndForecast
 from regie.engine.forecast.history import changes, forecast_history
 from regie.engine.forecast.per_client import PerClientForecast
 
-MUNI = "0983"
-AGB = "12345678"
-AGB2 = "87654321"
 TARIFF = 10_000  # cents per unit; one unit per client-month
-
-
-def _months(first: dt.date, last: dt.date) -> list[dt.date]:
-    out, m = [], first
-    while m <= last:
-        out.append(m)
-        m = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-    return out
 
 
 def pxq_case(clients: int = 10, budget: int = 1_000_000) -> tuple[Catalog, pl.DataFrame, pl.DataFrame]:
     """``clients`` clients in care since 2022 who never leave, nobody new; each declares one
     unit a month at 100 euro, arriving on the 5th of the next month (well within the deadline)."""
-    segment = Segment("JGD", "Jeugd", "jeugd", "pxq", 1, 0, ("45",))
-    contract = Contract("k", AGB, "JGD", (MUNI,), dt.date(2022, 1, 1), dt.date(2025, 12, 31), tariffs={"45A01": TARIFF})
-    catalog = Catalog(
-        "r",
-        (Municipality(MUNI, "Venlo"),),
-        (segment,),
-        (Provider(AGB, "Zorg"),),
-        (contract,),
-        (Budget(MUNI, "JGD", 2025, budget),),
-    )
-    episodes = frames.frame(
-        "episodes",
-        [
-            {
-                "episode_id": f"e{i}",
-                "client": f"c{i}",
-                "provider": AGB,
-                "segment": "JGD",
-                "municipality": MUNI,
-                "start": dt.date(2022, 1, 1),
-                "start_arrival": dt.date(2022, 1, 1),
-            }
-            for i in range(clients)
-        ],
-    )
-    rows = []
-    for i in range(clients):
-        for m in _months(dt.date(2022, 1, 1), dt.date(2025, 12, 1)):
-            arrival = dt.date(m.year + (m.month == 12), m.month % 12 + 1, 5)
-            rows.append(
-                {
-                    "line_id": f"{AGB}:{i}:{m}",
-                    "provider": AGB,
-                    "segment": "JGD",
-                    "municipality": MUNI,
-                    "client": f"c{i}",
-                    "product_category": "45",
-                    "product_code": "45A01",
-                    "care_month": m,
-                    "arrival": arrival,
-                    "volume": 1,
-                    "unit": "04",
-                    "amount_cents": TARIFF,
-                    "accepted": True,
-                }
-            )
-    return catalog, episodes, frames.frame("declarations", rows)
+    return f.steady_pxq(clients, budget, TARIFF)
 
 
 def fit(case: tuple[Catalog, pl.DataFrame, pl.DataFrame], as_of: dt.date, **settings: Any) -> YearEndForecast:
@@ -245,7 +190,7 @@ def test_rows_that_arrive_after_the_as_of_date_change_nothing(
 
 def lump_sum_case() -> tuple[Catalog, pl.DataFrame, pl.DataFrame]:
     """A lump sum of 120,000 euro a year for 10 expected clients; 12 clients in care, none new."""
-    segment = Segment("JA", "Jeugd A", "jeugd", "lump_sum", 1, 0, ("45",))
+    segment = f.segment("JA", "lump_sum", name="Jeugd A")
     contract = Contract(
         "ls",
         AGB,
@@ -257,29 +202,8 @@ def lump_sum_case() -> tuple[Catalog, pl.DataFrame, pl.DataFrame]:
         expected_clients=10,
         tariffs={"45A11": 1_200_000},
     )
-    catalog = Catalog(
-        "r",
-        (Municipality(MUNI, "Venlo"),),
-        (segment,),
-        (Provider(AGB, "Zorg"),),
-        (contract,),
-        (Budget(MUNI, "JA", 2025, 12_500_000),),
-    )
-    episodes = frames.frame(
-        "episodes",
-        [
-            {
-                "episode_id": f"e{i}",
-                "client": f"c{i}",
-                "provider": AGB,
-                "segment": "JA",
-                "municipality": MUNI,
-                "start": dt.date(2023, 1, 1),
-                "start_arrival": dt.date(2023, 1, 1),
-            }
-            for i in range(12)
-        ],
-    )
+    catalog = f.catalog([segment], [contract], [Budget(MUNI, "JA", 2025, 12_500_000)], providers={AGB: "Zorg"})
+    episodes = frames.frame("episodes", [f.episode(i, dt.date(2023, 1, 1), segment="JA") for i in range(12)])
     return catalog, episodes, frames.frame("declarations")
 
 
@@ -303,71 +227,30 @@ def test_lump_sum_forecasts_its_lump_sum_and_warns_on_volume() -> None:
 def per_client_case() -> tuple[Catalog, pl.DataFrame, pl.DataFrame]:
     """Two providers paid per client, 8,000 euro each; agreed 5 and 3 clients. Provider 1 has
     6 clients (above its agreement), provider 2 has 2; everybody declares every month."""
-    segment = Segment("IB", "Wmo IB", "wmo", "per_client", 1, 0, ("02",))
-    contracts = (
+    contracts = [
         Contract(
-            "p1",
-            AGB,
+            name,
+            agb,
             "IB",
             (MUNI,),
             dt.date(2024, 1, 1),
             dt.date(2025, 12, 31),
-            agreed_clients=5,
+            agreed_clients=n,
             price_per_client=800_000,
-        ),
-        Contract(
-            "p2",
-            AGB2,
-            "IB",
-            (MUNI,),
-            dt.date(2024, 1, 1),
-            dt.date(2025, 12, 31),
-            agreed_clients=3,
-            price_per_client=800_000,
-        ),
-    )
-    catalog = Catalog(
-        "r",
-        (Municipality(MUNI, "Venlo"),),
-        (segment,),
-        (Provider(AGB, "Een"), Provider(AGB2, "Twee")),
-        contracts,
-        (Budget(MUNI, "IB", 2025, 7_000_000),),
-    )
+        )
+        for name, agb, n in (("p1", AGB, 5), ("p2", AGB2, 3))
+    ]
+    segment = f.segment("IB", "per_client", name="Wmo IB", products=["02"])
+    budgets = [Budget(MUNI, "IB", 2025, 7_000_000)]
+    catalog = f.catalog([segment], contracts, budgets, providers={AGB: "Een", AGB2: "Twee"})
     who = [(AGB, i) for i in range(6)] + [(AGB2, i) for i in range(6, 8)]
-    episodes = frames.frame(
-        "episodes",
-        [
-            {
-                "episode_id": f"e{i}",
-                "client": f"c{i}",
-                "provider": p,
-                "segment": "IB",
-                "municipality": MUNI,
-                "start": dt.date(2024, 1, 1),
-                "start_arrival": dt.date(2024, 1, 1),
-            }
-            for p, i in who
-        ],
-    )
+    episodes = frames.frame("episodes", [f.episode(i, dt.date(2024, 1, 1), provider=p, segment="IB") for p, i in who])
     rows = [
-        {
-            "line_id": f"{p}:{i}:{m}",
-            "provider": p,
-            "segment": "IB",
-            "municipality": MUNI,
-            "client": f"c{i}",
-            "product_category": "02",
-            "product_code": "02A01",
-            "care_month": m,
-            "arrival": dt.date(m.year + (m.month == 12), m.month % 12 + 1, 5),
-            "volume": 1,
-            "unit": "82",
-            "amount_cents": 66_667,
-            "accepted": True,
-        }
+        f.declaration(
+            f"{p}:{i}:{m}", f"c{i}", m, f.next_month(m, 5), 66_667, provider=p, segment="IB", product="02A01", unit="82"
+        )
         for p, i in who
-        for m in _months(dt.date(2024, 1, 1), dt.date(2025, 12, 1))
+        for m in f.months(dt.date(2024, 1, 1), dt.date(2025, 12, 1))
     ]
     return catalog, episodes, frames.frame("declarations", rows)
 

@@ -10,9 +10,10 @@ from typing import Any
 
 import polars as pl
 import pytest
+from tests.engine.factories import catalog
 
 from regie.engine import frames
-from regie.engine.catalog import Budget, Catalog, Contract, Municipality, Provider, Segment
+from regie.engine.catalog import Budget, Catalog, Contract, Municipality, Segment
 from regie.engine.funding import (
     AgreedChange,
     PaymentLine,
@@ -67,20 +68,6 @@ def decl(
         "accepted": True,
         "retour_code": "0200",
     }
-
-
-def catalog(
-    segments: list[Segment], contracts: list[Contract], budgets: list[Budget] = (), municipalities=None
-) -> Catalog:  # type: ignore[assignment]
-    providers = sorted({c.provider for c in contracts})
-    return Catalog(
-        region="Test",
-        municipalities=tuple(municipalities or [Municipality("0983", "Venlo")]),
-        segments=tuple(segments),
-        providers=tuple(Provider(p, f"Aanbieder {p}") for p in providers),
-        contracts=tuple(contracts),
-        budgets=tuple(budgets),
-    )
 
 
 def amounts(lines: list[PaymentLine], **match: Any) -> int:
@@ -391,7 +378,7 @@ def lump_case() -> Catalog:
         Budget("0384", "JGD-A", 2022, 100_000_000),
         Budget("0437", "JGD-A", 2022, 20_000_000),
     ]
-    return catalog([SEG_A], contracts, budgets, AMS)
+    return catalog([SEG_A], contracts, budgets, municipalities=AMS)
 
 
 def test_lump_sum_instalments_year_one_formula_mid_year_start_and_municipality_split() -> None:
@@ -506,7 +493,7 @@ def test_population_budget_split_by_weighted_area_characteristics() -> None:
     assert amounts(lines, contract="l3") == 1_875_000
     assert [line.amount_cents for line in lines if line.contract == "l1"][:3] == [166_667, 166_666, 166_667]
     assert {line.detail["share"] for line in lines if line.contract == "l2"} == {0.4375}
-    cat = catalog([POP], contracts, [budget], [ams])
+    cat = catalog([POP], contracts, [budget], municipalities=[ams])
     assert ledger(cat, frames.frame("declarations"), year=2025, as_of=FAR) == sorted(
         lines, key=lambda line: (line.contract, line.month)
     )

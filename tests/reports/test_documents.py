@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import lxml.html
-import pytest
-from django.core.management import call_command
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -20,16 +17,6 @@ from regie.monitor import services
 from regie.reports import cards, documents
 from tests.monitor.region import AS_OF, OWN, OWN_NAME, YEAR
 from tests.reports import layout
-from tests.web.conftest import FAST_KINDS, build
-
-
-@pytest.fixture(scope="module")
-def region(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock():
-        build(FAST_KINDS)
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
 
 
 def pdf_text(content: bytes) -> str:
