@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from regie.messages import is_valid_bsn
 from regie.synth import calendar as cal
+from regie.synth.market import scaled_providers
 from regie.synth.people import corrupt_bsn, draw_bsns, surname_parts
 from regie.synth.rng import stream
-from regie.synth.simulate import scaled_providers
 
 D = dt.date
 

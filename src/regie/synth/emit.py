@@ -1,5 +1,4 @@
-"""Writing a planned region to disk: the XML messages (via :func:`regie.messages.write`) and
-the CSV files of ``docs/csv-formats.md``.
+"""Writing a planned region's XML messages to disk (via :func:`regie.messages.write`).
 
 Messages follow the plan (:mod:`regie.synth.plan`). A 301 carries, as the standard asks,
 every allocation of the client at that provider that is current on its Dagtekening, in its
@@ -7,24 +6,15 @@ state of that day, besides the allocations it creates or changes. Malformed mess
 written from their resend's content and then broken: ``truncated`` cuts the file short (not
 well-formed XML), ``namespace`` writes it in release 3.1's namespace.
 
-CSV files (UTF-8, comma separated, header row, ``\\n`` line ends) sort by the day they reach
-the municipality: ``csv/YYYY-MM-DD_<kind>[_<provider>].csv``:
-
-- ``episodes_<agb>``: every quarter, the core partner that sends no start/stop messages
-  reports each episode that ran in the quarter, with its end once it has ended;
-- ``requests`` (Amsterdam): every month, the central registration point reports the
-  registrations of that month, and again those for which a provider was chosen since;
-- ``objections``: every quarter, the objections filed in the quarter and those decided in it.
+The periodic CSV files are written by :mod:`regie.synth.csv_reports`.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -155,7 +145,29 @@ class MessageWriter:
             for row in fake.select("fake", "client", "product", "start", "allocation_number").iter_rows()
         }
         self.fake_starts = _grouped(plan.fake_start_msgs, "msg", ["fake"])
-        # allocations: static facts and the events per (client, provider)
+        self._index_allocations()
+        self._index_requests()
+        line_cols = [
+            "bsn",
+            "reference",
+            "previous_reference",
+            "allocation_number",
+            "declared_product",
+            "period_begin",
+            "period_end",
+            "volume",
+            "unit",
+            "tariff",
+            "amount",
+            "credit",
+            "declaration_number",
+            "care_month",
+        ]
+        self.lines = _grouped(plan.lines, "msg", line_cols)
+
+    def _index_allocations(self) -> None:
+        """Allocations: their static facts, and their events per (client, provider) and per message."""
+        traffic, plan = self.traffic, self.plan
         a = traffic.allocations
         self.allocation = {
             row[0]: row[1:]
@@ -174,6 +186,11 @@ class MessageWriter:
         ).iter_rows():
             self.events_by_pair[(client, provider)].append((number, event, arrival, reason, einddatum))
         self.allocation_in_msg = _grouped(ev, "msg", ["allocation_number", "event", "client", "provider"])
+
+    def _index_requests(self) -> None:
+        """Requests (315) and refusals (319) per message, and the reference a 301 answers."""
+        traffic, plan, world = self.traffic, self.plan, self.world
+        a = traffic.allocations
         # a 301 that answers a 315 names its ReferentieAanbieder (IV097)
         req = (
             traffic.requests.with_row_index("request")
@@ -197,23 +214,6 @@ class MessageWriter:
             msg: (self.requests[request][-1], reason)
             for request, reason, msg in plan.reply_msgs.select("request", "reason", "msg").iter_rows()
         }
-        line_cols = [
-            "bsn",
-            "reference",
-            "previous_reference",
-            "allocation_number",
-            "declared_product",
-            "period_begin",
-            "period_end",
-            "volume",
-            "unit",
-            "tariff",
-            "amount",
-            "credit",
-            "declaration_number",
-            "care_month",
-        ]
-        self.lines = _grouped(plan.lines, "msg", line_cols)
 
     # -- per message --------------------------------------------------------------------------
 
@@ -416,187 +416,3 @@ def write_messages(
     if progress is not None:
         progress(len(pending))
     return dict(sorted(counts.items()))
-
-
-# --------------------------------------------------------------------------------------------
-# CSV
-
-
-def _csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-    buffer = io.StringIO()
-    w = csv.writer(buffer, lineterminator="\n")
-    w.writerow(header)
-    for row in rows:
-        w.writerow(["" if v is None else v for v in row])
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-
-
-def _iso(day: int | None) -> str:
-    return "" if day is None or day < 0 else _d(day).isoformat()
-
-
-EPISODE_COLUMNS = (
-    "municipality",
-    "provider",
-    "bsn",
-    "product_category",
-    "product_code",
-    "allocation_number",
-    "start",
-    "end",
-    "end_reason",
-    "area",
-    "request_date",
-    "reported_on",
-)
-REQUEST_COLUMNS = (
-    "request_id",
-    "municipality",
-    "area",
-    "segment",
-    "provider",
-    "bsn",
-    "urgency",
-    "registered",
-    "reported_on",
-)
-OBJECTION_COLUMNS = (
-    "objection_id",
-    "municipality",
-    "segment",
-    "provider",
-    "bsn",
-    "kind",
-    "filed",
-    "decided",
-    "upheld",
-    "reported_on",
-)
-
-
-def write_csv(out: Path, world: World, traffic: Traffic, plan: Plan) -> list[str]:
-    """Write the periodic CSV reports; returns their paths relative to ``out``."""
-    folder = out / "csv"
-    folder.mkdir(parents=True, exist_ok=True)
-    files: list[str] = []
-    bsn = dict(zip(traffic.clients["client"].to_list(), traffic.clients["bsn"].to_list(), strict=True))
-    area = dict(zip(traffic.clients["client"].to_list(), traffic.clients["area"].to_list(), strict=True))
-
-    silent = world.roles.silent
-    if silent and traffic.episode_reports:
-        e = traffic.episodes.filter(pl.col("provider") == silent).sort(["start", "client", "product", "episode"])
-        rows = e.select("municipality", "client", "product", "start", "end", "reason", "request_day").rows()
-        for day, q0, q1 in traffic.episode_reports:
-            name = f"csv/{_iso(day)}_episodes_{silent}.csv"
-            listed: list[tuple[object, ...]] = []
-            for municipality, client, product, start, end, reason, request in rows:
-                if start > q1 or (end is not None and end < q0):
-                    continue
-                ended = end is not None and end <= q1
-                listed.append(
-                    (
-                        municipality,
-                        silent,
-                        bsn[client],
-                        product[:2],
-                        product,
-                        "",
-                        _iso(start),
-                        _iso(end) if ended else "",
-                        reason if ended else "",
-                        area[client],
-                        _iso(request) if 0 <= request <= q1 else "",
-                        _iso(day),
-                    )
-                )
-            _csv(out / name, EPISODE_COLUMNS, listed)
-            files.append(name)
-
-    if traffic.request_reports:
-        r = (
-            traffic.requests.with_row_index("request")
-            .with_columns(pl.col("request").cast(pl.Int64))
-            .join(plan.request_msgs.select("request", "reference"), on="request")
-        )
-        rows_r = (
-            r.sort(["request_day", "reference"])
-            .select(
-                "reference",
-                "municipality",
-                "client",
-                "segment",
-                "provider",
-                "urgency",
-                "request_day",
-                "chosen_day",
-                "rejected",
-            )
-            .rows()
-        )
-        report_days = [d for d, _, _ in traffic.request_reports]
-        first_of = _first_index([row[6] for row in rows_r], [p1 for _, _, p1 in traffic.request_reports])
-        for k, (day, _m0, _m1) in enumerate(traffic.request_reports):
-            previous = report_days[k - 1] if k else -1
-            name = f"csv/{_iso(day)}_requests.csv"
-            listed_r: list[tuple[object, ...]] = []
-            for i, (ref, municipality, client, segment, provider, urgency, registered, chosen, rejected) in enumerate(
-                rows_r
-            ):
-                has_provider = not rejected and 0 <= chosen <= day
-                new = first_of[i] == k
-                update = first_of[i] < k and not rejected and previous < chosen <= day
-                if not (new or update):
-                    continue
-                listed_r.append(
-                    (
-                        ref,
-                        municipality,
-                        area[client],
-                        segment,
-                        provider if has_provider else "",
-                        bsn[client],
-                        urgency,
-                        _iso(registered),
-                        _iso(day),
-                    )
-                )
-            _csv(out / name, REQUEST_COLUMNS, listed_r)
-            files.append(name)
-
-    o = traffic.objections.sort(["filed", "objection_id"])
-    rows_o = o.select(
-        "objection_id", "municipality", "segment", "provider", "client", "kind", "filed", "decided", "upheld"
-    ).rows()
-    first_o = _first_index([row[6] for row in rows_o], [q1 for _, _, q1 in traffic.objection_reports])
-    for k, (day, q0, q1) in enumerate(traffic.objection_reports):
-        name = f"csv/{_iso(day)}_objections.csv"
-        listed_o: list[tuple[object, ...]] = []
-        for i, (oid, municipality, segment, provider, client, kind, filed, decided, upheld) in enumerate(rows_o):
-            new = first_o[i] == k
-            decided_now = first_o[i] < k and q0 <= decided <= q1
-            if not (new or decided_now):
-                continue
-            known = decided <= q1
-            listed_o.append(
-                (
-                    oid,
-                    municipality,
-                    segment,
-                    provider or "",
-                    bsn[client],
-                    kind,
-                    _iso(filed),
-                    _iso(decided) if known else "",
-                    ("ja" if upheld else "nee") if known else "",
-                    _iso(day),
-                )
-            )
-        _csv(out / name, OBJECTION_COLUMNS, listed_o)
-        files.append(name)
-    return sorted(files)
-
-
-def _first_index(days: Sequence[int], period_ends: Sequence[int]) -> list[int]:
-    """Index of the first report whose period ends on or after each day."""
-    ends = np.asarray(period_ends, dtype=np.int64)
-    return [int(i) for i in np.searchsorted(ends, np.asarray(days, dtype=np.int64), side="left")]

@@ -31,7 +31,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from regie.engine.catalog import dump_catalog
 from regie.synth import calendar as cal
 from regie.synth.contracts import build_catalog
-from regie.synth.emit import write_csv, write_messages
+from regie.synth.csv_reports import write_csv
+from regie.synth.emit import write_messages
 from regie.synth.plan import build_plan
 from regie.synth.pricing import make_terms
 from regie.synth.profiles import PROFILE_SPECS, ProfileSpec
