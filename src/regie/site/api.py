@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from rest_framework.exceptions import ValidationError
@@ -11,7 +12,7 @@ from rest_framework.views import exception_handler
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Render every API error as ``application/problem+json`` with a title and a detail; a
-    validation error of named fields lists them as ``invalid_params`` (``{"name", "reason"}``)."""
+    refused input names its fields in ``invalid_params`` (``[{"name", "reason"}]``)."""
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -24,14 +25,35 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         "detail": str(detail) if not isinstance(detail, (dict, list)) else detail,
     }
     if isinstance(exc, ValidationError) and isinstance(data, dict) and "detail" not in data:
-        body["invalid_params"] = [
-            {"name": name, "reason": " ".join(str(r) for r in (reasons if isinstance(reasons, list) else [reasons]))}
-            for name, reasons in data.items()
-        ]
-        body["detail"] = " ".join(f"{p['name']}: {p['reason']}" for p in body["invalid_params"])
+        params = list(_invalid_params(data))
+        body["invalid_params"] = [{"name": name, "reason": reason} for name, reason in params]
+        body["detail"] = " ".join(f"{name}: {reason}" if name else reason for name, reason in params)
     response.data = body
     response.content_type = "application/problem+json"
     return response
+
+
+def _invalid_params(errors: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(field name, reason) of DRF's nested validation errors; ``non_field_errors`` has no name."""
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            if key == "non_field_errors":
+                name = prefix
+            elif isinstance(key, int) or str(key).isdigit():
+                name = f"{prefix}[{key}]"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
+            yield from _invalid_params(value, name)
+    elif isinstance(errors, list) and all(not isinstance(v, (dict, list)) for v in errors):
+        yield prefix, " ".join(str(v) for v in errors)
+    elif isinstance(errors, list):
+        for i, value in enumerate(errors):
+            if isinstance(value, (dict, list)):
+                yield from _invalid_params(value, f"{prefix}[{i}]")
+            else:
+                yield prefix, str(value)
+    else:
+        yield prefix, str(errors)
 
 
 #: Integer limits that come from the database backend, not from Regie: a positive integer is

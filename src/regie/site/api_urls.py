@@ -8,12 +8,15 @@ from rest_framework.routers import DefaultRouter
 from regie.access import api as access_api
 from regie.catalog import api as catalog_api
 from regie.monitor import api as monitor_api
+from regie.procurement import api as procurement_api
 from regie.site.check_api import CheckView
 
 router = DefaultRouter()
 router.register("segments", catalog_api.SegmentViewSet, basename="segment")
 router.register("contracts", catalog_api.ContractViewSet, basename="contract")
 router.register("budgets", catalog_api.BudgetViewSet, basename="budget")
+router.register("tenders", procurement_api.TenderViewSet, basename="tender")
+router.register(r"tenders/(?P<tender_pk>\d+)/bids", procurement_api.BidViewSet, basename="tender-bid")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -53,6 +53,7 @@ NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("providers", _("Mijn scorekaart"), (Role.PROVIDER,)),
     ("signals", _("Signalen"), (Role.MUNICIPALITY, Role.PROVIDER)),
     ("funding", _("Bekostiging"), (Role.MUNICIPALITY, Role.PROVIDER)),
+    ("tenders", _("Inkoop"), (Role.MUNICIPALITY, Role.PROVIDER)),
     ("reports", _("Rapportages"), ALL_ROLES),
     ("check", _("Bestand controleren"), (Role.MUNICIPALITY, Role.PROVIDER)),
 ]

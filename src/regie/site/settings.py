@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "regie.monitor",
     "regie.scenarios",
     "regie.relations",
+    "regie.procurement",
     "regie.reports",
 ]
 
@@ -203,6 +204,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Sturingsinformatie sociaal domein: catalogus, berichtenverkeer, bekostiging, indicatoren.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "regie.traffic.models.Signal.Kind",
+        "SignalStatusEnum": "regie.traffic.models.Signal.Status",
+        "RequirementKindEnum": "regie.procurement.models.Requirement.Kind",
+        "TenderStatusEnum": "regie.procurement.models.Tender.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "regie.site.api.without_backend_limits",

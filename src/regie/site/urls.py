@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from regie.site import errors, views
-from regie.site.pages import areas, check, funding, grip, period, providers, reports, signals
+from regie.site.pages import areas, check, contracts, funding, grip, period, providers, reports, signals, tenders
 from regie.site.security import ThrottledLoginView
 
 admin.site.site_header = "Regie beheer"
@@ -43,6 +43,20 @@ urlpatterns = [
     path("bekostiging/verzoeken/nieuw/", funding.inflow_request_new, name="inflow-request-new"),
     path("bekostiging/verzoeken/<int:pk>/besluit/", funding.inflow_request_decide, name="inflow-request-decide"),
     path("bekostiging/herverdeling/", funding.reallocation, name="reallocation"),
+    # Procurement: tenders from requirements to award, and the contracts
+    path("inkoop/", tenders.tender_list, name="tenders"),
+    path("inkoop/aanbestedingen/nieuw/", tenders.tender_new, name="tender-new"),
+    path("inkoop/aanbestedingen/<int:pk>/", tenders.tender_detail, name="tender"),
+    path("inkoop/aanbestedingen/<int:pk>/gunnen/", tenders.tender_award, name="tender-award"),
+    path("inkoop/aanbestedingen/<int:pk>/inschrijven/", tenders.bid_new, name="tender-bid-new"),
+    path("inkoop/aanbestedingen/<int:pk>/inschrijvingen/<int:bid>/", tenders.bid_detail, name="tender-bid"),
+    path(
+        "inkoop/aanbestedingen/<int:pk>/inschrijvingen/<int:bid>/bewijs/<int:evidence>/",
+        tenders.evidence_file,
+        name="tender-evidence",
+    ),
+    path("inkoop/contracten/", contracts.contract_list, name="contracts"),
+    path("inkoop/contracten/<str:ident>/", contracts.contract_detail, name="contract"),
     # Reports
     path("controleren/", check.check, name="check"),
     path("rapportages/", reports.reports, name="reports"),
