@@ -84,7 +84,9 @@ def test_tender_from_requirements_to_contracts(region: None) -> None:
     assert zuid.get(f"/inkoop/aanbestedingen/{tender.pk}/inschrijvingen/{bids[OWN].pk}/").status_code == 404
     assert OWN not in zuid.get(f"/inkoop/aanbestedingen/{tender.pk}/").content.decode()
     assert zuid.get(f"/inkoop/contracten/{contract.ident}/").status_code == 404
-    evidence_url = f"/inkoop/aanbestedingen/{tender.pk}/inschrijvingen/{bids[OWN].pk}/bewijs/{bids[OWN].evidence.get().pk}/"
+    evidence_url = (
+        f"/inkoop/aanbestedingen/{tender.pk}/inschrijvingen/{bids[OWN].pk}/bewijs/{bids[OWN].evidence.get().pk}/"
+    )
     assert zuid.get(evidence_url).status_code == 404
     assert client_for("aanbieder").get(evidence_url).content == b"%PDF cao"
 
