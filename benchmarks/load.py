@@ -72,8 +72,16 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def user(port: int, cookie: str, paths: dict[str, str], until: list[float], think: float, seed: int,
-         out: list[tuple[str, float, int]], warm: threading.Barrier) -> None:  # fmt: skip
+def user(
+    port: int,
+    cookie: str,
+    paths: dict[str, str],
+    until: list[float],
+    think: float,
+    seed: int,
+    out: list[tuple[str, float, int]],
+    warm: threading.Barrier,
+) -> None:
     """One user: keep-alive connection, its own session, random pages with pauses."""
     rng = random.Random(seed)
     names = sorted(paths)
@@ -182,26 +190,34 @@ def report(args: argparse.Namespace, results: list[tuple[str, float, int]], elap
     pages_ms = [ms for name, values in by_page.items() if name != REFERENCE for ms in values]
     reference = by_page.get(REFERENCE, [0.0])
     summary: dict[str, Any] = {
-        "users": args.users, "seconds": args.seconds, "think": args.think, "requests": len(results),
-        "per_second": len(results) / elapsed, "errors": len(errors),
+        "users": args.users,
+        "seconds": args.seconds,
+        "think": args.think,
+        "requests": len(results),
+        "per_second": len(results) / elapsed,
+        "errors": len(errors),
         "pages": {"p50": statistics.median(pages_ms), "p95": percentile(pages_ms, 0.95), "n": len(pages_ms)},
         "reference": {"p50": statistics.median(reference), "p95": percentile(reference, 0.95), "n": len(reference)},
         "per_page": {
             name: {"p50": statistics.median(v), "p95": percentile(v, 0.95), "n": len(v)} for name, v in by_page.items()
         },
         "load_average": os.getloadavg(),
-    }  # fmt: skip
+    }
     width = max(len(name) for name in by_page)
-    print(f"\n{args.users} users, {args.seconds:.0f} s, think {args.think} s: {len(results)} requests "
-          f"({summary['per_second']:.1f}/s), {len(errors)} errors; load average {summary['load_average'][0]:.1f}")  # fmt: skip
+    print(
+        f"\n{args.users} users, {args.seconds:.0f} s, think {args.think} s: {len(results)} requests "
+        f"({summary['per_second']:.1f}/s), {len(errors)} errors; load average {summary['load_average'][0]:.1f}"
+    )
     worst = 0.0
     for name, row in sorted(summary["per_page"].items()):
         if name != REFERENCE:
             worst = max(worst, row["p95"])
         print(f"{name:<{width}}  n {row['n']:4d}  p50 {row['p50']:7.1f} ms  p95 {row['p95']:7.1f} ms")
-    print(f"all pages: p50 {summary['pages']['p50']:.1f} ms, p95 {summary['pages']['p95']:.1f} ms; "
-          f"reference p95 {summary['reference']['p95']:.1f} ms; slowest page p95 {worst:.1f} ms "
-          f"(target {TARGET_MS:.0f} ms)")  # fmt: skip
+    print(
+        f"all pages: p50 {summary['pages']['p50']:.1f} ms, p95 {summary['pages']['p95']:.1f} ms; "
+        f"reference p95 {summary['reference']['p95']:.1f} ms; slowest page p95 {worst:.1f} ms "
+        f"(target {TARGET_MS:.0f} ms)"
+    )
     if args.json:
         args.json.write_text(json.dumps(summary, indent=2))
     return 0 if worst <= TARGET_MS and not errors else 1

@@ -116,10 +116,23 @@ def region(args: argparse.Namespace, seed: int) -> dict[str, Any]:
     if not (folder / "catalog.toml").exists():
         started = time.perf_counter()
         subprocess.run(
-            [regie, "generate", "--profile", "amsterdam", "--year", str(args.year), "--seed", str(seed),
-             "--scale", str(args.scale), "--out", str(folder)],
-            check=True, capture_output=True,
-        )  # fmt: skip
+            [
+                regie,
+                "generate",
+                "--profile",
+                "amsterdam",
+                "--year",
+                str(args.year),
+                "--seed",
+                str(seed),
+                "--scale",
+                str(args.scale),
+                "--out",
+                str(folder),
+            ],
+            check=True,
+            capture_output=True,
+        )
         print(f"generated seed {seed} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     name = f"{args.postgres.rsplit('/', 1)[1]}_{seed}"
     url = f"{args.postgres}_{seed}"
@@ -128,8 +141,9 @@ def region(args: argparse.Namespace, seed: int) -> dict[str, Any]:
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "regie.site.settings"}
     env.setdefault("REGIE_DEMO", "1")  # synthetic regions: the development keys are fine
     subprocess.run([str(BIN / "regie-manage"), "migrate", "-v", "0"], env=env, check=True)
-    subprocess.run([regie, "catalog", "load", str(folder / "catalog.toml"), "--json"], env=env, check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        [regie, "catalog", "load", str(folder / "catalog.toml"), "--json"], env=env, check=True, capture_output=True
+    )
     seconds, peak, out = run(
         [regie, "ingest", str(folder / "messages"), str(folder / "csv"), "--no-refresh", "--json"], env
     )
@@ -146,13 +160,23 @@ def region(args: argparse.Namespace, seed: int) -> dict[str, Any]:
     if args.clean:
         shutil.rmtree(folder, ignore_errors=True)
     return {
-        "seed": seed, "files": summary["files"], "duplicates": summary["duplicates"],
-        "records": sum(summary["accepted"].values()), "rejected": len(summary["rejected"]),
-        "ingest_s": seconds, "per_second": summary["files"] / seconds, "peak_rss_mb": peak / 2**20,
-        "refresh_s": refreshed, "ledger_s": parts["ledger"], "snapshots_s": parts["snapshots"],
-        "refresh_peak_rss_mb": refresh_peak / 2**20, "indicators_s": indicators, "forecast_s": forecast,
-        "database_gb": size / 2**30, "load_average": os.getloadavg()[0],
-    }  # fmt: skip
+        "seed": seed,
+        "files": summary["files"],
+        "duplicates": summary["duplicates"],
+        "records": sum(summary["accepted"].values()),
+        "rejected": len(summary["rejected"]),
+        "ingest_s": seconds,
+        "per_second": summary["files"] / seconds,
+        "peak_rss_mb": peak / 2**20,
+        "refresh_s": refreshed,
+        "ledger_s": parts["ledger"],
+        "snapshots_s": parts["snapshots"],
+        "refresh_peak_rss_mb": refresh_peak / 2**20,
+        "indicators_s": indicators,
+        "forecast_s": forecast,
+        "database_gb": size / 2**30,
+        "load_average": os.getloadavg()[0],
+    }
 
 
 def main() -> int:

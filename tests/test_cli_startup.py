@@ -24,8 +24,12 @@ def test_regie_check_imports_nothing_heavy() -> None:
     sample = DATA / "messages" / "standard" / "wmo307_voorbeeld.xml"
     done = subprocess.run(
         [sys.executable, "-c", PROBE % (HEAVY,), "check", str(sample), "--json"],
-        capture_output=True, text=True, cwd=ROOT, check=True, timeout=600,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        timeout=600,
+    )
     report = json.loads(done.stdout.splitlines()[-1])
     assert report == {"code": 0, "loaded": []}
 

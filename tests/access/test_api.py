@@ -155,17 +155,30 @@ def test_withdraw_with_a_reason(region: None) -> None:
 
 def _message(kind: str, day: dt.date, ident: str) -> tm.Message:
     return tm.Message.objects.create(
-        file_name=f"{ident}.xml", kind=kind, content_hash=ident.ljust(64, "0"), raw=b"", size=0,
-        status=tm.Message.Status.ACCEPTED, dagtekening=day,
-    )  # fmt: skip
+        file_name=f"{ident}.xml",
+        kind=kind,
+        content_hash=ident.ljust(64, "0"),
+        raw=b"",
+        size=0,
+        status=tm.Message.Status.ACCEPTED,
+        dagtekening=day,
+    )
 
 
 def _episode(client: str, provider: str, start: dt.date, segment: str = "WMO-IB") -> None:
     tm.Episode.objects.create(
-        key=f"{client}-{start}-{provider}", client=client, provider=provider, segment=segment, domain="wmo",
-        weight=2, municipality="0983", product_category="02", start=start, start_arrival=start,
+        key=f"{client}-{start}-{provider}",
+        client=client,
+        provider=provider,
+        segment=segment,
+        domain="wmo",
+        weight=2,
+        municipality="0983",
+        product_category="02",
+        start=start,
+        start_arrival=start,
         start_message=_message("WMO305", start, f"S{client[:6]}{start:%y%m%d}{provider}"),
-    )  # fmt: skip
+    )
 
 
 def test_leaves_the_list_on_a_start_on_or_after_registration(region: None) -> None:
@@ -190,14 +203,29 @@ def test_registrations_from_315_and_csv_rows(region: None) -> None:
     day = today() - dt.timedelta(days=20)
     message = _message("WMO315", day, "R1")
     tm.Request.objects.create(
-        message=message, request_id=f"{OTHER}|R1", kind="315", client="pseudo-a", provider=OTHER,
-        municipality="0983", segment="WMO-IB", registered=day, arrival=day,
-    )  # fmt: skip
+        message=message,
+        request_id=f"{OTHER}|R1",
+        kind="315",
+        client="pseudo-a",
+        provider=OTHER,
+        municipality="0983",
+        segment="WMO-IB",
+        registered=day,
+        arrival=day,
+    )
     csv = _message("CSV-requests", day, "W1")
     tm.Request.objects.create(
-        message=csv, request_id="W-1", kind="waiting_list", client="pseudo-b", municipality="0983",
-        segment="WMO-IB", area="Centrum", urgency=1, registered=day - dt.timedelta(days=5), arrival=day,
-    )  # fmt: skip
+        message=csv,
+        request_id="W-1",
+        kind="waiting_list",
+        client="pseudo-b",
+        municipality="0983",
+        segment="WMO-IB",
+        area="Centrum",
+        urgency=1,
+        registered=day - dt.timedelta(days=5),
+        arrival=day,
+    )
     assert services.refresh()["registered"] == 2
     assert services.refresh()["registered"] == 0  # once
     from_315 = Registration.objects.get(source="315")

@@ -132,8 +132,10 @@ def venlo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
     build = subprocess.run(
         [sys.executable, str(Path(__file__).parent / "build_site.py"), str(data), str(VENLO_YEAR), VENLO_AS_OF],
-        env=env, capture_output=True, text=True,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert build.returncode == 0, build.stderr[-3000:]
     port = _free_port()
     server = subprocess.Popen(

@@ -83,9 +83,18 @@ def test_controller_walk(page: Any, venlo_site: Site, artifacts: Path) -> None:
     wait_for_charts(page)
     page.screenshot(path=str(artifacts / "budgetgrip-aanbieder.png"), full_page=True)
     months = venlo_site.cli(
-        "indicators", "--year", str(VENLO_YEAR), "--as-of", VENLO_AS_OF,
-        "--by", "municipality,segment,provider,month", "--provider", driving["provider"], "--segment", deficit,
-    )["rows"]  # fmt: skip
+        "indicators",
+        "--year",
+        str(VENLO_YEAR),
+        "--as-of",
+        VENLO_AS_OF,
+        "--by",
+        "municipality,segment,provider,month",
+        "--provider",
+        driving["provider"],
+        "--segment",
+        deficit,
+    )["rows"]
     months = [r for r in months if r["municipality"] == municipality]
     table = [cells(page.locator(f"table#maanden tbody tr >> nth={i}"), "td") for i in range(len(months))]
     for row, shown in zip(months, table, strict=True):

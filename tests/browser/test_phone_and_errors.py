@@ -92,13 +92,38 @@ def crawl(page: Any, base: str, start: list[str], limit: int = 80) -> dict[str, 
 
 #: Pages every role's crawl must have reached (as patterns), so a broken link cannot hide one.
 MUST_REACH = {
-    "gemeente": {"/", "/grip/", "/gebieden/", "/grip/N/JGD-AMB/", "/grip/N/JGD-AMB/N/", "/aanbieders/", "/aanbieders/N/",
-                 "/signalen/", "/signalen/N/", "/berichten/N/", "/bekostiging/", "/bekostiging/vergelijking/",
-                 "/bekostiging/verzoeken/", "/bekostiging/herverdeling/", "/rapportages/", "/controleren/"},
-    "aanbieder": {"/", "/aanbieders/N/", "/signalen/", "/signalen/N/", "/berichten/N/", "/bekostiging/",
-                  "/bekostiging/verzoeken/", "/bekostiging/verzoeken/nieuw/", "/rapportages/", "/controleren/"},
+    "gemeente": {
+        "/",
+        "/grip/",
+        "/gebieden/",
+        "/grip/N/JGD-AMB/",
+        "/grip/N/JGD-AMB/N/",
+        "/aanbieders/",
+        "/aanbieders/N/",
+        "/signalen/",
+        "/signalen/N/",
+        "/berichten/N/",
+        "/bekostiging/",
+        "/bekostiging/vergelijking/",
+        "/bekostiging/verzoeken/",
+        "/bekostiging/herverdeling/",
+        "/rapportages/",
+        "/controleren/",
+    },
+    "aanbieder": {
+        "/",
+        "/aanbieders/N/",
+        "/signalen/",
+        "/signalen/N/",
+        "/berichten/N/",
+        "/bekostiging/",
+        "/bekostiging/verzoeken/",
+        "/bekostiging/verzoeken/nieuw/",
+        "/rapportages/",
+        "/controleren/",
+    },
     "raad": {"/", "/grip/", "/gebieden/", "/grip/N/JGD-AMB/", "/rapportages/"},
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("role", sorted(MUST_REACH))

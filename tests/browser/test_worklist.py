@@ -69,8 +69,9 @@ def test_grouped_work_list_bulk_resolve_and_counters(page: Any, venlo_site: Site
     row.locator("input[name='note']").fill("Factuur kwam via de post")
     row.get_by_role("button", name="Opslaan").click()
     page.locator(f"#{row_id}[data-status='explained']").wait_for()
-    page.wait_for_function("() => document.querySelector('#signaal-tellers a[data-status=explained] .value')"
-                           ".textContent.trim() !== '0'")  # fmt: skip
+    page.wait_for_function(
+        "() => document.querySelector('#signaal-tellers a[data-status=explained] .value').textContent.trim() !== '0'"
+    )
     assert counters(page)["explained"] == before["explained"] + 1
     assert group_row(page, "late_declaration", provider)["explained"] == group["explained"] + 1
 

@@ -23,10 +23,25 @@ SCALE = 0.05
 def start(directory: Path, today: str, *extra: str) -> str:
     """``regie demo --no-serve`` as a user would run it into a log file; returns its stderr."""
     done = subprocess.run(
-        [str(BIN / "regie"), "demo", "--no-serve", "--first-pages-only", "--dir", str(directory),
-         "--year", str(YEAR), "--scale", str(SCALE), "--today", today, *extra],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            str(BIN / "regie"),
+            "demo",
+            "--no-serve",
+            "--first-pages-only",
+            "--dir",
+            str(directory),
+            "--year",
+            str(YEAR),
+            "--scale",
+            str(SCALE),
+            "--today",
+            today,
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stderr
 

@@ -192,9 +192,13 @@ def test_compare_without_a_prior_year_leaves_forecast_and_risk_null() -> None:
     declarations, episodes = data()
     cat = region()
     cat = Catalog(
-        cat.region, cat.municipalities, cat.segments, cat.providers,
-        tuple(c for c in cat.contracts if c.start.year == 2025), cat.budgets,
-    )  # fmt: skip
+        cat.region,
+        cat.municipalities,
+        cat.segments,
+        cat.providers,
+        tuple(c for c in cat.contracts if c.start.year == 2025),
+        cat.budgets,
+    )
     doc = comparison_document(compare_models(cat, declarations, episodes, year=2025))
     for segment in doc["segments"]:
         assert segment["care_change_cents"] is None

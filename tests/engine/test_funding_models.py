@@ -229,9 +229,19 @@ def test_outcome_instalments_over_validity_at_once_and_declared_amounts() -> Non
         decl("12", R, "r1", D(2025, 12, 1), D(2026, 1, 5), 1, 500_000, allocation="AO3", **s),
     ]
     allocations = pl.DataFrame(
-        [{"allocation_number": "AO1", "product_category": "45", "product_code": "45C11", "volume": 1, "unit": "82",
-          "frequency": "6", "begin": D(2024, 10, 1), "end": D(2025, 3, 31)}]
-    )  # fmt: skip
+        [
+            {
+                "allocation_number": "AO1",
+                "product_category": "45",
+                "product_code": "45C11",
+                "volume": 1,
+                "unit": "82",
+                "frequency": "6",
+                "begin": D(2024, 10, 1),
+                "end": D(2025, 3, 31),
+            }
+        ]
+    )
     declarations = frames.frame("declarations", rows)
     lines = ledger(catalog([SPIC], contracts), declarations, year=2025, as_of=FAR, allocations=allocations)
     assert [(line.month.month, line.amount_cents) for line in lines if line.contract == "cP"] == [

@@ -226,8 +226,24 @@ def test_advances_plus_settlement_equal_the_settled_amount(
 ) -> None:
     cat, declarations, changes = case
     if cat.segments[0].funding_model != "per_client":
-        cat = region("per_client", [Contract(c.id, c.provider, "S", c.municipalities, c.start, c.end, agreed_clients=5,
-                                             price_per_client=123_457, band=0.1) for c in cat.contracts], list(cat.budgets))  # fmt: skip
+        cat = region(
+            "per_client",
+            [
+                Contract(
+                    c.id,
+                    c.provider,
+                    "S",
+                    c.municipalities,
+                    c.start,
+                    c.end,
+                    agreed_clients=5,
+                    price_per_client=123_457,
+                    band=0.1,
+                )
+                for c in cat.contracts
+            ],
+            list(cat.budgets),
+        )
         changes = []
     lines = ledger(cat, declarations, year=YEAR, as_of=FAR, agreed_changes=changes)
     for contract in cat.contracts:

@@ -14,21 +14,34 @@ from regie.engine.gmsd import FIELDS, gmsd_rows, gmsd_type
 CATALOG = Catalog(
     region="Taakland",
     municipalities=(Municipality("0363", "Amsterdam", ("Centrum", "Noord")),),
-    segments=(Segment("JA", "Jeugd A", "jeugd", "lump_sum", 1, 10, ("45",)),
-              Segment("J43", "Jeugd verblijf", "jeugd", "pxq", 3, 10, ("43",))),
+    segments=(
+        Segment("JA", "Jeugd A", "jeugd", "lump_sum", 1, 10, ("45",)),
+        Segment("J43", "Jeugd verblijf", "jeugd", "pxq", 3, 10, ("43",)),
+    ),
     providers=(),
-    contracts=(Contract("c1", "11111111", "JA", ("0363",), dt.date(2025, 1, 1), dt.date(2025, 12, 31), lump_sum=12_000_000),),
+    contracts=(
+        Contract("c1", "11111111", "JA", ("0363",), dt.date(2025, 1, 1), dt.date(2025, 12, 31), lump_sum=12_000_000),
+    ),
     budgets=(Budget("0363", "JA", 2025, 12_000_000),),
-)  # fmt: skip
+)
 
 
 def episode(client: str, start: dt.date, end: dt.date | None, category: str = "45", segment: str = "JA") -> dict:  # type: ignore[type-arg]
     return {
-        "episode_id": f"{client}|11111111|{category}|{start}", "client": client, "provider": "11111111",
-        "segment": segment, "domain": "jeugd", "weight": 1, "municipality": "0363", "area": "Noord",
-        "product_category": category, "start": start, "start_arrival": start + dt.timedelta(days=2),
-        "end": end, "end_arrival": None if end is None else end + dt.timedelta(days=2),
-    }  # fmt: skip
+        "episode_id": f"{client}|11111111|{category}|{start}",
+        "client": client,
+        "provider": "11111111",
+        "segment": segment,
+        "domain": "jeugd",
+        "weight": 1,
+        "municipality": "0363",
+        "area": "Noord",
+        "product_category": category,
+        "start": start,
+        "start_arrival": start + dt.timedelta(days=2),
+        "end": end,
+        "end_arrival": None if end is None else end + dt.timedelta(days=2),
+    }
 
 
 EPISODES = frames.frame(

@@ -354,12 +354,26 @@ def test_a_refused_request_does_not_wait() -> None:
     req = frames.frame(
         "requests",
         [
-            {"request_id": "1", "client": "a", "segment": "B", "registered": D(2025, 1, 1), "arrival": D(2025, 1, 1),
-             "outcome": "granted", "answered": D(2025, 1, 20)},
-            {"request_id": "2", "client": "a", "segment": "B", "registered": D(2025, 2, 1), "arrival": D(2025, 2, 1),
-             "outcome": "refused", "answered": D(2025, 4, 1)},
+            {
+                "request_id": "1",
+                "client": "a",
+                "segment": "B",
+                "registered": D(2025, 1, 1),
+                "arrival": D(2025, 1, 1),
+                "outcome": "granted",
+                "answered": D(2025, 1, 20),
+            },
+            {
+                "request_id": "2",
+                "client": "a",
+                "segment": "B",
+                "registered": D(2025, 2, 1),
+                "arrival": D(2025, 2, 1),
+                "outcome": "refused",
+                "answered": D(2025, 4, 1),
+            },
         ],
-    )  # fmt: skip
+    )
     # as of 1 March the refusal of request 2 had not arrived: it waits 28 days
     assert waiting_time(df, year(2025, D(2025, 3, 31)), requests=req).rows() == [(28.0, 1.0)]
     # once it has, the start waited since request 1 (59 days)

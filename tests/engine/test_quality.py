@@ -31,9 +31,15 @@ def _episodes() -> list[dict[str, object]]:
             for product, n in products.items():
                 for i in range(n):
                     rows.append(
-                        {"client": f"{provider}{day.year}{product}{i}", "provider": provider, "segment": "S",
-                         "product_code": product, "start": day, "start_arrival": day}
-                    )  # fmt: skip
+                        {
+                            "client": f"{provider}{day.year}{product}{i}",
+                            "provider": provider,
+                            "segment": "S",
+                            "product_code": product,
+                            "start": day,
+                            "start_arrival": day,
+                        }
+                    )
     return rows
 
 
@@ -49,6 +55,7 @@ def test_upcoding_flags_the_provider_with_its_evidence() -> None:
     assert detail["peer_median_shift"] == 0.04 and detail["z"] == 4.24
     assert detail["expensive_products"] == ["45A03"]
     assert (detail["peer_share_before"], detail["peer_share_recent"], detail["peers"]) == (0.18, 0.22, 2)
+    # hand laid out (fmt: skip): one line per product, as the evidence table reads
     assert detail["mix"] == [
         {"product": "45A03", "expensive": True, "own_before": 0.2, "own_recent": 0.8,
          "peers_before": 0.18, "peers_recent": 0.22},

@@ -16,16 +16,48 @@ from regie.engine.scorecards import SCORED
 
 #: The JSON keys of ``regie indicators``, in order (domain.md section 12).
 CONTRACT = (
-    "clients", "inflow", "outflow", "median_duration_days", "step_down", "sustainable_outflow_rate",
-    "waiting_median_days", "waiting_within_norm_share", "cost_per_client_cents", "agreed_clients", "objections",
-)  # fmt: skip
+    "clients",
+    "inflow",
+    "outflow",
+    "median_duration_days",
+    "step_down",
+    "sustainable_outflow_rate",
+    "waiting_median_days",
+    "waiting_within_norm_share",
+    "cost_per_client_cents",
+    "agreed_clients",
+    "objections",
+)
 
 PUBLIC = {
-    "AGREED", "BY_KEYS", "COLUMNS", "EXTRA_COLUMNS", "FOLLOW_UP_DAYS", "GROUP_KEYS", "STEP_DOWN_DAYS", "TIME_KEYS",
-    "WAITING_NORM_DAYS", "Query", "RowPeriod", "agreed_clients", "agreed_from_catalog", "clients", "cost_per_client",
-    "indicators", "inflow", "km_median", "km_median_table", "km_medians", "median_duration", "objections", "outflow",
-    "prepare_episodes", "step_down", "sustainable_outflow_rate", "waiting_time",
-}  # fmt: skip
+    "AGREED",
+    "BY_KEYS",
+    "COLUMNS",
+    "EXTRA_COLUMNS",
+    "FOLLOW_UP_DAYS",
+    "GROUP_KEYS",
+    "STEP_DOWN_DAYS",
+    "TIME_KEYS",
+    "WAITING_NORM_DAYS",
+    "Query",
+    "RowPeriod",
+    "agreed_clients",
+    "agreed_from_catalog",
+    "clients",
+    "cost_per_client",
+    "indicators",
+    "inflow",
+    "km_median",
+    "km_median_table",
+    "km_medians",
+    "median_duration",
+    "objections",
+    "outflow",
+    "prepare_episodes",
+    "step_down",
+    "sustainable_outflow_rate",
+    "waiting_time",
+}
 
 
 def test_the_contract_columns_come_first_in_the_order_of_domain_md() -> None:

@@ -33,9 +33,20 @@ FIRST = 2025 * 12 + 6  # July 2025
 
 
 def _row(forecast: int, remaining: int) -> dict[str, object]:
-    return {"municipality": "0983", "segment": "S", "budget": None, "ceiling": None, "realised": forecast - remaining,
-            "ibnr": 0, "remaining": remaining, "forecast": forecast, "low": forecast, "high": forecast,
-            "warning": False, "drivers": []}  # fmt: skip
+    return {
+        "municipality": "0983",
+        "segment": "S",
+        "budget": None,
+        "ceiling": None,
+        "realised": forecast - remaining,
+        "ibnr": 0,
+        "remaining": remaining,
+        "forecast": forecast,
+        "low": forecast,
+        "high": forecast,
+        "warning": False,
+        "drivers": [],
+    }
 
 
 def _profile(cell: Cell, forecast: int, remaining: int, years: int = 0) -> Profile:
@@ -114,8 +125,16 @@ def test_the_outlook_starts_from_the_stock_the_year_ends_with() -> None:
 
 def test_the_range_widens_with_the_years() -> None:
     cell = steady(stock=10.0, hazard=0.1, horizon=6 + 12 * 3)
-    group = Group("0983", "S", "pxq", "jeugd", _row(100_000, 6_000), {}, {"forecast": 12_000, "low": 10_000,
-                  "high": 14_000}, (cell,))  # fmt: skip
+    group = Group(
+        "0983",
+        "S",
+        "pxq",
+        "jeugd",
+        _row(100_000, 6_000),
+        {},
+        {"forecast": 12_000, "low": 10_000, "high": 14_000},
+        (cell,),
+    )
     profile = Profile(2025, AS_OF, FIRST, cell.horizon, 3, (group,), {})
     (row,) = apply_scenario(profile, Scenario("x", (Change("tariff", dt.date(2030, 1, 1), factor=1.0),)), {})["rows"]
     widths = [(o["high"] - o["low"]) / o["forecast"] for o in row["outlook"]]
@@ -149,8 +168,16 @@ def test_the_parts_add_up_to_the_difference_to_the_cent(chs: list[Change], hazar
     q = Cell(
         "0983", "S", "Q", "client_months", FIRST, 5.0, np.full(horizon, 1.5), np.full(horizon, 0.05), 99.9, (80.0,)
     )
-    group = Group("0983", "S", "pxq", "jeugd", _row(remaining + 777, remaining), {"P": _row(500, 100)},
-                  {"forecast": 1000, "low": 900, "high": 1100}, (p, q))  # fmt: skip
+    group = Group(
+        "0983",
+        "S",
+        "pxq",
+        "jeugd",
+        _row(remaining + 777, remaining),
+        {"P": _row(500, 100)},
+        {"forecast": 1000, "low": 900, "high": 1100},
+        (p, q),
+    )
     profile = Profile(2025, AS_OF, FIRST, horizon, 2, (group,), {})
     doc = apply_scenario(profile, Scenario("x", tuple(chs)), {})
     for row in doc["rows"] + doc["providers"]:

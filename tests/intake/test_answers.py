@@ -81,10 +81,20 @@ def test_unanswered_past_the_term_is_signalled_once() -> None:
     assert sorted(sig.record for sig in out.signals) == ["V2", "V3"]
     sig = next(sig for sig in out.signals if sig.record == "V3")
     assert (sig.kind, sig.key, sig.provider, sig.client, sig.segment) == (
-        "request_unanswered", f"request_unanswered|{PROV}|V3", PROV, "c1", "IB")  # fmt: skip
+        "request_unanswered",
+        f"request_unanswered|{PROV}|V3",
+        PROV,
+        "c1",
+        "IB",
+    )
     assert sig.raised_on == D(2025, 2, 28) and not sig.of_file
-    assert sig.detail == {"kind": "315", "registered": "2025-01-02", "due": "2025-02-27", "term_days": 56,
-                          "status": "open"}  # fmt: skip
+    assert sig.detail == {
+        "kind": "315",
+        "registered": "2025-01-02",
+        "due": "2025-02-27",
+        "term_days": 56,
+        "status": "open",
+    }
     assert s.apply(incoming(D(2025, 6, 1), alloc("Y"))).signals == []
 
 

@@ -18,7 +18,11 @@ def test_allocation_start_stop_make_one_episode() -> None:
     out = s.apply(incoming(D(2025, 7, 2), stop()))
     episode = s.episodes[f"{MUN}|A1"]
     assert (episode.start, episode.end, episode.start_arrival, episode.end_arrival) == (
-        D(2025, 1, 6), D(2025, 6, 30), D(2025, 1, 7), D(2025, 7, 2))  # fmt: skip
+        D(2025, 1, 6),
+        D(2025, 6, 30),
+        D(2025, 1, 7),
+        D(2025, 7, 2),
+    )
     assert (episode.segment, episode.domain, episode.weight) == ("IB", "wmo", 2)
 
 

@@ -207,13 +207,28 @@ def declaration(law: Law) -> Declaration:
     march = Period(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
     p1 = Performance("REF-0001", "100001", category, code, march, 16, "04", Amount(104800), tariff=6550)
     p2 = Performance(
-        "REF-0002", "100003", category, code, Period(dt.date(2025, 3, 10), dt.date(2025, 3, 20)), 300, "01",
-        Amount(32750), tariff=109,
-    )  # fmt: skip
+        "REF-0002",
+        "100003",
+        category,
+        code,
+        Period(dt.date(2025, 3, 10), dt.date(2025, 3, 20)),
+        300,
+        "01",
+        Amount(32750),
+        tariff=109,
+    )
     p3 = Performance(
-        "REF-0003", "100001", category, code, Period(dt.date(2025, 2, 1), dt.date(2025, 2, 28)), 2, "04",
-        Amount(13100, "C"), tariff=6550, previous_reference="REF-0000",
-    )  # fmt: skip
+        "REF-0003",
+        "100001",
+        category,
+        code,
+        Period(dt.date(2025, 2, 1), dt.date(2025, 2, 28)),
+        2,
+        "04",
+        Amount(13100, "C"),
+        tariff=6550,
+        previous_reference="REF-0000",
+    )
     total = Amount.of(p1.amount.signed + p2.amount.signed + p3.amount.signed)
     clients = (DeclarationClient(BSN, (p1, p3)), DeclarationClient(BSN2, (p2,)))
     return Declaration(

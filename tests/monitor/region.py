@@ -100,22 +100,43 @@ def build_region(users: bool = True) -> dict[str, str]:
                     stop_msg = msgs.get(f"{law}307", provider, municipality, end_arrival, f"E{n:05d}")
                 episodes.append(
                     m.Episode(
-                        key=number, client=client, provider=provider, segment=segment, domain=domain,
-                        weight=weight, municipality=municipality, area=rng.choice(AREAS[municipality]),
-                        product_category=category, product_code=product, allocation_number=number,
-                        start=start, end=end, end_reason="" if end is None else "19", start_arrival=start_arrival,
-                        end_arrival=end_arrival, request_date=request_day, start_message=start_msg,
+                        key=number,
+                        client=client,
+                        provider=provider,
+                        segment=segment,
+                        domain=domain,
+                        weight=weight,
+                        municipality=municipality,
+                        area=rng.choice(AREAS[municipality]),
+                        product_category=category,
+                        product_code=product,
+                        allocation_number=number,
+                        start=start,
+                        end=end,
+                        end_reason="" if end is None else "19",
+                        start_arrival=start_arrival,
+                        end_arrival=end_arrival,
+                        request_date=request_day,
+                        start_message=start_msg,
                         stop_message=stop_msg,
                     )
-                )  # fmt: skip
+                )
                 req_msg = msgs.get(f"{law}315", provider, municipality, request_day, f"R{n:05d}")
                 requests.append(
                     m.Request(
-                        message=req_msg, request_id=f"R{n:05d}", kind="315", client=client, provider=provider,
-                        municipality=municipality, segment=segment, area=None, urgency=2,
-                        registered=request_day, arrival=request_day,
+                        message=req_msg,
+                        request_id=f"R{n:05d}",
+                        kind="315",
+                        client=client,
+                        provider=provider,
+                        municipality=municipality,
+                        segment=segment,
+                        area=None,
+                        urgency=2,
+                        registered=request_day,
+                        arrival=request_day,
                     )
-                )  # fmt: skip
+                )
                 month = _month_start(start)
                 last = end or dt.date(2025, 12, 31)
                 k = 0
@@ -137,20 +158,38 @@ def build_region(users: bool = True) -> dict[str, str]:
                     reference = f"{number}-{k:02d}"
                     lines.append(
                         m.DeclarationLine(
-                            message=message, line_id=f"{provider}{reference}", declaration_number=ident,
-                            reference=reference, provider=provider, municipality=municipality, segment=segment,
-                            client=client, allocation_number=number, product_category=category,
-                            product_code=product, period_begin=month, period_end=_month_end(month),
-                            care_month=month, volume=volume, unit=unit, tariff=tariff, amount_cents=volume * tariff,
-                            arrival=arrival, accepted=not rejected, retour_code="9321" if rejected else "0200",
+                            message=message,
+                            line_id=f"{provider}{reference}",
+                            declaration_number=ident,
+                            reference=reference,
+                            provider=provider,
+                            municipality=municipality,
+                            segment=segment,
+                            client=client,
+                            allocation_number=number,
+                            product_category=category,
+                            product_code=product,
+                            period_begin=month,
+                            period_end=_month_end(month),
+                            care_month=month,
+                            volume=volume,
+                            unit=unit,
+                            tariff=tariff,
+                            amount_cents=volume * tariff,
+                            arrival=arrival,
+                            accepted=not rejected,
+                            retour_code="9321" if rejected else "0200",
                             reason="Volume boven de toewijzing" if rejected else "",
                         )
-                    )  # fmt: skip
+                    )
                     if rejected:
                         m.Rejection.objects.create(
-                            message=message, record=reference, path="Client/Prestaties/Prestatie",
-                            code="9321", reason="Het gedeclareerde volume is hoger dan het toegewezen volume.",
-                        )  # fmt: skip
+                            message=message,
+                            record=reference,
+                            path="Client/Prestaties/Prestatie",
+                            code="9321",
+                            reason="Het gedeclareerde volume is hoger dan het toegewezen volume.",
+                        )
                         message.status = m.Message.Status.PARTIAL
                         message.rejected_records += 1
                         message.save(update_fields=["status", "rejected_records"])
@@ -168,15 +207,23 @@ def _objections(rng: random.Random, msgs: _Messages) -> None:
     for i in range(6):
         filed = dt.date(2025, 1 + i, 10)
         m.Objection.objects.create(
-            message=csv, objection_id=f"B-{i}", client=f"pseudo-{i + 1:04d}", municipality="0983",
-            segment="WMO-IB" if i % 2 else "JGD-45", provider=OWN if i % 2 else "33333333", kind="bezwaar",
-            filed=filed, arrival=filed + dt.timedelta(days=3), decided=filed + dt.timedelta(days=40) if i < 4 else None,
+            message=csv,
+            objection_id=f"B-{i}",
+            client=f"pseudo-{i + 1:04d}",
+            municipality="0983",
+            segment="WMO-IB" if i % 2 else "JGD-45",
+            provider=OWN if i % 2 else "33333333",
+            kind="bezwaar",
+            filed=filed,
+            arrival=filed + dt.timedelta(days=3),
+            decided=filed + dt.timedelta(days=40) if i < 4 else None,
             upheld=(i == 1) if i < 4 else None,
-        )  # fmt: skip
+        )
 
 
 #: The evidence of the region's upcoding signal, in the shape :func:`regie.engine.quality.upcoding`
-#: gives it (the hand-computed case of tests/engine/test_quality.py).
+#: gives it (the hand-computed case of tests/engine/test_quality.py). Hand laid out (fmt: skip): one
+#: line per product, as the evidence table on the signal page reads.
 UPCODING_DETAIL = {
     "share_before": 0.2, "share_recent": 0.8, "peer_median_shift": 0.04, "z": 4.24, "starts_before": 25,
     "starts_recent": 25, "expensive_products": ["45A03"], "peer_share_before": 0.18, "peer_share_recent": 0.22,

@@ -104,8 +104,10 @@ def widest(value: Any, key: str = "") -> Any:
     long names: a report's data at its widest."""
     if isinstance(value, dict):
         money = key == "cost_per_client_cents"
-        return {k: WIDEST_CENTS if money and isinstance(v, (int, float)) and not isinstance(v, bool) else widest(v, k)
-                for k, v in value.items()}  # fmt: skip
+        return {
+            k: WIDEST_CENTS if money and isinstance(v, (int, float)) and not isinstance(v, bool) else widest(v, k)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [widest(v, key) for v in value]
     if key in LONG_NAMES and isinstance(value, str):
@@ -188,14 +190,32 @@ def test_no_text_becomes_a_formula_in_a_workbook() -> None:
     import zipfile
 
     rows = [
-        {"municipality_name": text, "segment": text, "segment_name": text, "label": text, "position": text,
-         "kind": "int", "value": 1, "warning": True, "driver_lines": [{"label": text, "amount": 100}]}
+        {
+            "municipality_name": text,
+            "segment": text,
+            "segment_name": text,
+            "label": text,
+            "position": text,
+            "kind": "int",
+            "value": 1,
+            "warning": True,
+            "driver_lines": [{"label": text, "amount": 100}],
+        }
         for text in HOSTILE
-    ]  # fmt: skip
+    ]
     data = documents.ReportData(
-        title="=1+1", region="=2+2", year=2025, as_of=dt.date(2025, 6, 30), computed_at=None,
-        forecast=rows, indicators=rows, scorecards=[], ledger=rows, declarations=rows, provider={"agb": "=3+3"},
-    )  # fmt: skip
+        title="=1+1",
+        region="=2+2",
+        year=2025,
+        as_of=dt.date(2025, 6, 30),
+        computed_at=None,
+        forecast=rows,
+        indicators=rows,
+        scorecards=[],
+        ledger=rows,
+        declarations=rows,
+        provider={"agb": "=3+3"},
+    )
     books = {
         "council": documents.council_xlsx(data),
         "provider": documents.provider_xlsx(data),

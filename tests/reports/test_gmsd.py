@@ -14,12 +14,29 @@ from regie.reports.gmsd import COLUMNS
 
 #: Two rows as :func:`regie.engine.gmsd.gmsd_rows` gives them (see tests/engine/test_gmsd.py).
 ROWS = [
-    {k: None for k in FIELDS} | {"municipality": "0363", "municipality_name": "Amsterdam", "period": "2025",
-                                 "law": "Jeugdwet", "type": "Jeugdhulp zonder verblijf", "funding": "taakgericht",
-                                 "clients": 3, "inflow": 3, "outflow": 1},
-    {k: None for k in FIELDS} | {"municipality": "0363", "municipality_name": "Amsterdam", "period": "2025",
-                                 "law": "Jeugdwet", "type": "Jeugdhulp met verblijf", "funding": "", "clients": 1},
-]  # fmt: skip
+    {k: None for k in FIELDS}
+    | {
+        "municipality": "0363",
+        "municipality_name": "Amsterdam",
+        "period": "2025",
+        "law": "Jeugdwet",
+        "type": "Jeugdhulp zonder verblijf",
+        "funding": "taakgericht",
+        "clients": 3,
+        "inflow": 3,
+        "outflow": 1,
+    },
+    {k: None for k in FIELDS}
+    | {
+        "municipality": "0363",
+        "municipality_name": "Amsterdam",
+        "period": "2025",
+        "law": "Jeugdwet",
+        "type": "Jeugdhulp met verblijf",
+        "funding": "",
+        "clients": 1,
+    },
+]
 
 
 def test_the_export_has_a_heading_for_each_field() -> None:
@@ -48,9 +65,12 @@ COLUMNS_INDEX = {k: i for i, k in enumerate(COLUMNS)}
 def test_csv_holds_euros_and_whole_days() -> None:
     """Cost per client in whole euros (not cents), durations in whole days (issue 11)."""
     row = {k: None for k in COLUMNS} | {
-        "municipality": "0363", "cost_per_client_cents": 1_234_550, "median_duration_days": 117.5,
-        "waiting_median_days": 41.4, "clients": 3,
-    }  # fmt: skip
+        "municipality": "0363",
+        "cost_per_client_cents": 1_234_550,
+        "median_duration_days": 117.5,
+        "waiting_median_days": 41.4,
+        "clients": 3,
+    }
     table = list(csv.reader(io.StringIO(gmsd_csv([row]).decode("utf-8").lstrip("\ufeff")), delimiter=";"))
     assert "kosten per cliënt (euro)" in table[0]
     got = dict(zip(COLUMNS, table[1], strict=True))

@@ -70,9 +70,10 @@ def test_areas_beside_a_year_earlier(gemeente: Client) -> None:
 def test_a_segment_and_another_municipality(gemeente: Client) -> None:
     shown = table(gemeente, gemeente="0889", segment="WMO-IB")
     rows = [
-        r for r in services.compute_indicators(YEAR, AS_OF, ("municipality", "segment", "area"))
+        r
+        for r in services.compute_indicators(YEAR, AS_OF, ("municipality", "segment", "area"))
         if r["municipality"] == "0889" and r["segment"] == "WMO-IB"
-    ]  # fmt: skip
+    ]
     assert rows and {r["area"]: str(r["clients"]) for r in rows} == {a: v["clients"][0] for a, v in shown.items() if a}
 
 

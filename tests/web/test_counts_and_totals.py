@@ -50,9 +50,14 @@ def another_years_contract() -> None:
     """A contract of the year before the figures' year, beside the ones that run in it."""
     c = cat.Contract.objects.get(ident="WMO-IB-22222222")
     old = cat.Contract.objects.create(
-        ident="WMO-IB-22222222-2023", provider=c.provider, segment=c.segment,
-        start=dt.date(2023, 1, 1), end=dt.date(2023, 12, 31), agreed_clients=5, price_per_client=800000,
-    )  # fmt: skip
+        ident="WMO-IB-22222222-2023",
+        provider=c.provider,
+        segment=c.segment,
+        start=dt.date(2023, 1, 1),
+        end=dt.date(2023, 12, 31),
+        agreed_clients=5,
+        price_per_client=800000,
+    )
     old.municipalities.set(c.municipalities.all())
 
 

@@ -82,9 +82,15 @@ def test_a_contract_not_running_in_the_month_is_refused(aanbieder: Client) -> No
     bw = Contract.objects.get(ident="WMO-BW-11111111")
     response = aanbieder.post(
         FORM,
-        {"month": "2025-07-01", "contract": bw.pk, "current_clients": 3, "expected_clients": 7,
-         "requested_clients": 8, "justification": "Meer aanmeldingen."},
-    )  # fmt: skip
+        {
+            "month": "2025-07-01",
+            "contract": bw.pk,
+            "current_clients": 3,
+            "expected_clients": 7,
+            "requested_clients": 8,
+            "justification": "Meer aanmeldingen.",
+        },
+    )
     assert response.status_code == 200 and not InflowRequest.objects.exists()
     doc = lxml.html.fromstring(response.content.decode())
     assert doc.xpath("//label[@for='id_contract']//*[@class='error']")
@@ -94,8 +100,14 @@ def test_filed_with_the_chosen_month(aanbieder: Client) -> None:
     ib = Contract.objects.get(ident="WMO-IB-11111111")
     response = aanbieder.post(
         FORM,
-        {"month": "2025-11-01", "contract": ib.pk, "current_clients": 12, "expected_clients": 18,
-         "requested_clients": 17, "justification": "Wachtlijst."},
-    )  # fmt: skip
+        {
+            "month": "2025-11-01",
+            "contract": ib.pk,
+            "current_clients": 12,
+            "expected_clients": 18,
+            "requested_clients": 17,
+            "justification": "Wachtlijst.",
+        },
+    )
     assert response.status_code == 302
     assert InflowRequest.objects.get().month == dt.date(2025, 11, 1)

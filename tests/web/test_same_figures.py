@@ -102,11 +102,16 @@ def test_segment_page_indicators_equal_cli(region: None, db: None, capsys: pytes
     page = client_for("gemeente").get("/grip/0983/JGD-45/", {"jaar": YEAR, "peildatum": AS_OF}).content.decode()
     cells = table(page, "aanbieders-indicatoren")
     expected = [
-        [number(r["clients"]), number(r["inflow"]), number(r["outflow"]), number(r["median_duration_days"]),
-         euro(r["cost_per_client_cents"])]
+        [
+            number(r["clients"]),
+            number(r["inflow"]),
+            number(r["outflow"]),
+            number(r["median_duration_days"]),
+            euro(r["cost_per_client_cents"]),
+        ]
         for r in rows
         if r["municipality"] == "0983"
-    ]  # fmt: skip
+    ]
     assert [c[1:] for c in cells] == expected
 
 
@@ -136,8 +141,19 @@ def forecast_cli(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
 
 def test_forecast_api_equals_cli(region: None, db: None, capsys: pytest.CaptureFixture[str]) -> None:
     cli = forecast_cli(capsys)
-    assert cli["rows"] and {"municipality", "segment", "budget", "realised", "ibnr", "remaining", "forecast", "low",
-                            "high", "warning", "drivers"} <= set(cli["rows"][0])  # fmt: skip
+    assert cli["rows"] and {
+        "municipality",
+        "segment",
+        "budget",
+        "realised",
+        "ibnr",
+        "remaining",
+        "forecast",
+        "low",
+        "high",
+        "warning",
+        "drivers",
+    } <= set(cli["rows"][0])
     api = client_for("gemeente").get("/api/v1/forecast/", {"year": YEAR, "as_of": AS_OF}).json()
     assert api["rows"] == cli["rows"]
     providers = client_for("gemeente").get("/api/v1/forecast/", {"year": YEAR, "as_of": AS_OF, "level": "provider"})

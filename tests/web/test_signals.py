@@ -108,8 +108,9 @@ def test_bulk_resolve_of_the_ticked_signals_is_audited_per_signal(gemeente: Clie
     }
     events = AuditEvent.objects.filter(action="signal.status").order_by("detail__signal")
     assert [(e.detail["signal"], e.detail["was"], e.detail["now"], e.reason, e.detail["bulk"]) for e in events] == [
-        (a.pk, "open", "resolved", "Termijn verlengd", 2), (b.pk, "open", "resolved", "Termijn verlengd", 2)
-    ]  # fmt: skip
+        (a.pk, "open", "resolved", "Termijn verlengd", 2),
+        (b.pk, "open", "resolved", "Termijn verlengd", 2),
+    ]
     assert all(e.user and e.user.username == "gemeente" for e in events)
     assert "2 signalen bijgewerkt." in gemeente.get("/signalen/").content.decode()
 
@@ -118,8 +119,13 @@ def test_bulk_over_the_whole_filter(gemeente: Client) -> None:
     more_own_signals(3)
     response = gemeente.post(
         "/signalen/bulk/",
-        {"alle": "1", "status": "explained", "note": "Bekend", "next": f"/signalen/?soort=late_declaration&aanbieder={OWN}"},
-    )  # fmt: skip
+        {
+            "alle": "1",
+            "status": "explained",
+            "note": "Bekend",
+            "next": f"/signalen/?soort=late_declaration&aanbieder={OWN}",
+        },
+    )
     assert response.status_code == 302
     late = tm.Signal.objects.filter(kind="late_declaration")
     assert {(s.provider, s.status) for s in late} == {(OWN, "explained"), (OTHER, "open")}

@@ -84,10 +84,14 @@ def test_inflow_request_filed_and_approved(aanbieder: Client, gemeente: Client) 
     response = aanbieder.post(
         "/bekostiging/verzoeken/nieuw/",
         {
-            "contract": contract.pk, "month": "2025-07-01", "current_clients": 15, "expected_clients": 19,
-            "requested_clients": 18, "justification": "Wachtlijst vanuit de wijkteams loopt op.",
+            "contract": contract.pk,
+            "month": "2025-07-01",
+            "current_clients": 15,
+            "expected_clients": 19,
+            "requested_clients": 18,
+            "justification": "Wachtlijst vanuit de wijkteams loopt op.",
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     request = InflowRequest.objects.get()
     assert request.status == "pending"
@@ -106,9 +110,15 @@ def test_provider_cannot_file_for_another_providers_contract(aanbieder: Client) 
     other = Contract.objects.get(ident="WMO-IB-22222222")
     response = aanbieder.post(
         "/bekostiging/verzoeken/nieuw/",
-        {"contract": other.pk, "month": "2025-07-01", "current_clients": 1, "expected_clients": 1,
-         "requested_clients": 50, "justification": "x"},
-    )  # fmt: skip
+        {
+            "contract": other.pk,
+            "month": "2025-07-01",
+            "current_clients": 1,
+            "expected_clients": 1,
+            "requested_clients": 50,
+            "justification": "x",
+        },
+    )
     assert response.status_code == 200 and not InflowRequest.objects.exists()
 
 
@@ -123,9 +133,15 @@ def test_reallocation_within_a_segment(gemeente: Client) -> None:
     assert refused.status_code == 200 and "binnen één segment" in refused.content.decode()
     done = gemeente.post(
         "/bekostiging/herverdeling/",
-        {"from_contract": a.pk, "to_contract": b.pk, "month": "2025-07-01", "clients": 2, "amount_euros": 0,
-         "reason": "Zuid heeft wachtenden, Noord ruimte"},
-    )  # fmt: skip
+        {
+            "from_contract": a.pk,
+            "to_contract": b.pk,
+            "month": "2025-07-01",
+            "clients": 2,
+            "amount_euros": 0,
+            "reason": "Zuid heeft wachtenden, Noord ruimte",
+        },
+    )
     assert done.status_code == 302
     moved = CapacityReallocation.objects.get()
     assert moved.clients == 2 and moved.decided_by.username == "gemeente"

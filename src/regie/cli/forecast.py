@@ -70,8 +70,11 @@ def _scenario_table(document: dict[str, Any]) -> None:
     title = f"Prognose {document['year']}, peildatum {document['as_of']}"
     table = Table(title=f"{title}: scenario {scenario['name']}" if scenario else title)
     years = [o["year"] for o in (document["rows"][0].get("outlook") or [])] if document["rows"] else []
-    headings = ["Gemeente", "Segment", "Zonder scenario", "Met scenario", "Verschil"] if scenario else [
-        "Gemeente", "Segment", "Prognose", "Bandbreedte (80 %)"]  # fmt: skip
+    headings = (
+        ["Gemeente", "Segment", "Zonder scenario", "Met scenario", "Verschil"]
+        if scenario
+        else ["Gemeente", "Segment", "Prognose", "Bandbreedte (80 %)"]
+    )
     for heading in [*headings, *map(str, years)]:
         table.add_column(heading, justify="left" if heading in ("Gemeente", "Segment") else "right")
     for row in document["rows"]:
@@ -101,9 +104,19 @@ def run(args: argparse.Namespace) -> int:
         emit_json(document)
         return OK
     table = Table(title=f"Prognose {args.year}, peildatum {args.as_of:%d-%m-%Y}")
-    for heading in ("Gemeente", "Segment", "Budget", "Gerealiseerd", "Voorschotten", "Nog te declareren",
-                    "Rest van het jaar", "Prognose", "Bandbreedte (80 %)", "Signaal",
-                    "Belangrijkste oorzaak"):  # fmt: skip
+    for heading in (
+        "Gemeente",
+        "Segment",
+        "Budget",
+        "Gerealiseerd",
+        "Voorschotten",
+        "Nog te declareren",
+        "Rest van het jaar",
+        "Prognose",
+        "Bandbreedte (80 %)",
+        "Signaal",
+        "Belangrijkste oorzaak",
+    ):
         table.add_column(
             heading,
             justify="left" if heading in ("Gemeente", "Segment", "Signaal", "Belangrijkste oorzaak") else "right",
@@ -115,12 +128,18 @@ def run(args: argparse.Namespace) -> int:
         name = main_driver({d["driver"]: d["cents"] for d in drivers})
         main = next((d for d in drivers if d["driver"] == name), None)
         table.add_row(
-            row["municipality"], row["segment"], euro(row["budget"]), euro(row["realised"]),
-            euro(row["advances"]) if row.get("funding_model") == "per_client" else "–", euro(row["ibnr"]),
-            euro(row["remaining"]), euro(row["forecast"]), f"{euro(row['low'])} – {euro(row['high'])}",
+            row["municipality"],
+            row["segment"],
+            euro(row["budget"]),
+            euro(row["realised"]),
+            euro(row["advances"]) if row.get("funding_model") == "per_client" else "–",
+            euro(row["ibnr"]),
+            euro(row["remaining"]),
+            euro(row["forecast"]),
+            f"{euro(row['low'])} – {euro(row['high'])}",
             "WAARSCHUWING" if row["warning"] else "binnen budget",
             f"{main['label']} {euro(main['cents'])}" if main else "–",
-        )  # fmt: skip
+        )
     # A table too wide for 80 columns stays readable when piped to a file.
     (report if report.is_terminal else Console(highlight=False, width=200)).print(table)
     return OK

@@ -42,9 +42,13 @@ def run_ledger(args: argparse.Namespace) -> int:
         table.add_column(heading, justify="right" if heading in ("Voorschotten", "Afrekening", "Betaald") else "left")
     for row in document["totals"]:
         table.add_row(
-            row["provider"], row["segment"], row["municipality"], euro(row["advances_cents"]),
-            euro(row["settlement_cents"]), euro(row["paid_cents"]),
-        )  # fmt: skip
+            row["provider"],
+            row["segment"],
+            row["municipality"],
+            euro(row["advances_cents"]),
+            euro(row["settlement_cents"]),
+            euro(row["paid_cents"]),
+        )
     report.print(table)
     report.print(
         f"{len(document['lines'])} regels; totaal betaald {euro(sum(r['paid_cents'] for r in document['totals']))}."

@@ -146,8 +146,13 @@ class Stages:
         say(self.console, f"{self.prefix}[{self.number}/{self.of}] {title}{detail}{guess}")
         started = time.monotonic()
         if self.console.is_terminal:
-            columns = (TextColumn("      "), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                       TimeRemainingColumn())  # fmt: skip
+            columns = (
+                TextColumn("      "),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+            )
             with Progress(*columns, console=self.console, transient=True) as bar:
                 yield Step(self.console, title, bar, estimate=estimate)
         else:

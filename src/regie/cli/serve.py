@@ -32,8 +32,10 @@ def development_keys_in_use() -> list[str]:
 
     if settings.DEBUG or settings.DEMO:
         return []
-    used = [("REGIE_SECRET_KEY", settings.SECRET_KEY, settings.DEVELOPMENT_SECRET_KEY),
-            ("REGIE_PSEUDONYM_KEY", settings.PSEUDONYM_KEY, settings.DEVELOPMENT_PSEUDONYM_KEY)]  # fmt: skip
+    used = [
+        ("REGIE_SECRET_KEY", settings.SECRET_KEY, settings.DEVELOPMENT_SECRET_KEY),
+        ("REGIE_PSEUDONYM_KEY", settings.PSEUDONYM_KEY, settings.DEVELOPMENT_PSEUDONYM_KEY),
+    ]
     return [name for name, value, development in used if value == development]
 
 

@@ -121,14 +121,23 @@ def refresh_ledger(year: int, on: dt.date | None = None) -> list[engine.PaymentL
     m.LedgerLine.objects.bulk_create(
         [
             m.LedgerLine(
-                year=year, contract=line.contract, provider=line.provider, segment=line.segment,
-                municipality=line.municipality, month=line.month, kind=line.kind, rule=line.rule,
-                amount_cents=line.amount_cents, ref=line.ref, detail=dict(line.detail), booked_on=on,
+                year=year,
+                contract=line.contract,
+                provider=line.provider,
+                segment=line.segment,
+                municipality=line.municipality,
+                month=line.month,
+                kind=line.kind,
+                rule=line.rule,
+                amount_cents=line.amount_cents,
+                ref=line.ref,
+                detail=dict(line.detail),
+                booked_on=on,
             )
             for line in new
         ],
         batch_size=1000,
-    )  # fmt: skip
+    )
     return stored + new
 
 
@@ -160,8 +169,14 @@ def file_request(
         justification=justification,
         filed_by=user,
     )
-    audit(user, "inflow_request.filed", contract.ident, justification, requested_clients=requested_clients,
-          month=month.isoformat())  # fmt: skip
+    audit(
+        user,
+        "inflow_request.filed",
+        contract.ident,
+        justification,
+        requested_clients=requested_clients,
+        month=month.isoformat(),
+    )
     return request
 
 
@@ -221,7 +236,14 @@ def reallocate(
         reason=reason,
         decided_by=user,
     )
-    audit(user, "capacity.reallocated", f"{from_contract.ident} -> {to_contract.ident}", reason,
-          clients=clients, amount_cents=amount_cents, month=proposal.month.isoformat())  # fmt: skip
+    audit(
+        user,
+        "capacity.reallocated",
+        f"{from_contract.ident} -> {to_contract.ident}",
+        reason,
+        clients=clients,
+        amount_cents=amount_cents,
+        month=proposal.month.isoformat(),
+    )
     refresh_ledger(month.year)
     return moved

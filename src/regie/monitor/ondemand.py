@@ -85,8 +85,16 @@ def claim(year: int, as_of: dt.date, *, retry_failed: bool = True) -> Computatio
     """Claim the computation of ``year`` as of ``as_of``; None when another one holds it (or
     it failed a moment ago and ``retry_failed``'s wait has not passed)."""
     now = timezone.now()
-    fields = {"state": State.RUNNING, "owner": _owner(), "stage": "", "step": 0, "steps": 0,
-              "started_at": now, "updated_at": now, "error": ""}  # fmt: skip
+    fields = {
+        "state": State.RUNNING,
+        "owner": _owner(),
+        "stage": "",
+        "step": 0,
+        "steps": 0,
+        "started_at": now,
+        "updated_at": now,
+        "error": "",
+    }
     try:
         with transaction.atomic():
             return Computation.objects.create(year=year, as_of=as_of, **fields)

@@ -265,8 +265,15 @@ def inputs_fingerprint(day: dt.date, inputs: Inputs) -> str:
     moves = funding_models.CapacityReallocation.objects.filter(decided_at__date__lte=day).aggregate(
         n=Count("pk"), last=Max("pk")
     )
-    text = repr((sorted(dated.items()), sorted(undated.items()), sorted(requests.items()), sorted(moves.items()),
-                 inputs.catalog))  # fmt: skip
+    text = repr(
+        (
+            sorted(dated.items()),
+            sorted(undated.items()),
+            sorted(requests.items()),
+            sorted(moves.items()),
+            inputs.catalog,
+        )
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 

@@ -33,13 +33,28 @@ PARTS = (
 
 FORMAT_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["€\u00a0", ""]}
 TIME_FORMAT_LOCALE = {
-    "dateTime": "%a %e %B %Y %X", "date": "%d-%m-%Y", "time": "%H:%M:%S", "periods": ["AM", "PM"],
+    "dateTime": "%a %e %B %Y %X",
+    "date": "%d-%m-%Y",
+    "time": "%H:%M:%S",
+    "periods": ["AM", "PM"],
     "days": ["zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag"],
     "shortDays": ["zo", "ma", "di", "wo", "do", "vr", "za"],
-    "months": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-               "oktober", "november", "december"],
+    "months": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
     "shortMonths": ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
-}  # fmt: skip
+}
 
 CONFIG: dict[str, Any] = {
     "font": "DejaVu Sans",
@@ -104,16 +119,25 @@ def _marks_legend(entries: Sequence[tuple[str, str, str]]) -> dict[str, Any]:
         "domain": [n for n, _c, _s in entries],
         "range": [c for _n, c, _s in entries],
         "legend": {
-            "orient": "bottom", "labelLimit": 400, "title": None, "symbolStrokeWidth": 2, "columns": COLUMNS,
+            "orient": "bottom",
+            "labelLimit": 400,
+            "title": None,
+            "symbolStrokeWidth": 2,
+            "columns": COLUMNS,
             "encode": {"symbols": {"update": {"shape": {"signal": f"{shapes} : 'circle'"}}}},
         },
-    }  # fmt: skip
+    }
 
 
 def _mark(name: str, marks: Mapping[str, Any]) -> dict[str, Any]:
     """The colour encoding of one mark over the bars (its entry in :func:`_marks_legend`)."""
-    return {"datum": name, "type": "nominal", "title": None,
-            "scale": {"domain": marks["domain"], "range": marks["range"]}, "legend": marks["legend"]}  # fmt: skip
+    return {
+        "datum": name,
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": marks["domain"], "range": marks["range"]},
+        "legend": marks["legend"],
+    }
 
 
 #: Legend entries in a row: all of them on a wide chart, two on a phone.
@@ -165,23 +189,34 @@ def grip_chart(
             if amount > 0:
                 parts.append({**item, "deel": part_name(part), "van": start / scale, "tot": (start + amount) / scale})
             else:
-                negatives.append({**item, "deel": negative_name(part), "van": (start + amount) / scale,
-                                  "tot": start / scale})  # fmt: skip
+                negatives.append(
+                    {**item, "deel": negative_name(part), "van": (start + amount) / scale, "tot": start / scale}
+                )
             start += amount
         advances = row.get("advances")
-        ranges.append({
-            "rij": name, "laag": (row.get("low") or 0) / scale, "hoog": (row.get("high") or 0) / scale,
-            "prognose": (row.get("forecast") or 0) / scale,
-            "budget": None if row.get("budget") is None else row["budget"] / scale,
-            "voorschotten": advances / scale if advances else None, "voorschotten_tekst": euro(advances),
-            "waarschuwing": "ja" if row.get("warning") else "nee", **tip,
-        })  # fmt: skip
+        ranges.append(
+            {
+                "rij": name,
+                "laag": (row.get("low") or 0) / scale,
+                "hoog": (row.get("high") or 0) / scale,
+                "prognose": (row.get("forecast") or 0) / scale,
+                "budget": None if row.get("budget") is None else row["budget"] / scale,
+                "voorschotten": advances / scale if advances else None,
+                "voorschotten_tekst": euro(advances),
+                "waarschuwing": "ja" if row.get("warning") else "nee",
+                **tip,
+            }
+        )
     order = [label[i] for i in range(len(rows))]
     y = {"field": "rij", "type": "nominal", "title": None, "sort": order, "axis": {"labelLimit": 320}}
 
     def x(field: str) -> dict[str, Any]:
-        return {"field": field, "type": "quantitative", "title": unit,
-                "axis": {"format": ",.1~f", "tickCount": {"expr": "ceil(width / 90)"}}}  # fmt: skip
+        return {
+            "field": field,
+            "type": "quantitative",
+            "title": unit,
+            "axis": {"format": ",.1~f", "tickCount": {"expr": "ceil(width / 90)"}},
+        }
 
     tooltip = [
         {"field": "rij", "title": _("Regel")},
@@ -189,12 +224,20 @@ def grip_chart(
         {"field": "bandbreedte_tekst", "title": _("Bandbreedte (80 %)")},
         {"field": "budget_tekst", "title": _("Budget")},
     ]
-    part_tooltip = [tooltip[0], {"field": "deel", "title": _("Deel")}, {"field": "bedrag", "title": _("Bedrag")},
-                    *tooltip[1:]]  # fmt: skip
+    part_tooltip = [
+        tooltip[0],
+        {"field": "deel", "title": _("Deel")},
+        {"field": "bedrag", "title": _("Bedrag")},
+        *tooltip[1:],
+    ]
     domain = [part_name(p[1]) for p in PARTS] + sorted({n["deel"] for n in negatives})
-    fill = {"field": "deel", "type": "nominal", "title": None,
-            "scale": {"domain": domain, "range": [p[2] for p in PARTS] + [NEGATIVE] * (len(domain) - len(PARTS))},
-            "legend": {"orient": "bottom", "labelLimit": 400, "symbolStrokeWidth": 0, "columns": COLUMNS}}  # fmt: skip
+    fill = {
+        "field": "deel",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": domain, "range": [p[2] for p in PARTS] + [NEGATIVE] * (len(domain) - len(PARTS))},
+        "legend": {"orient": "bottom", "labelLimit": 400, "symbolStrokeWidth": 0, "columns": COLUMNS},
+    }
     budget = budget_name or _("Budget")
     spec = _base(
         _("Budget, realisatie en prognose met bandbreedte per regel; de rode streep is: %(budget)s.")
@@ -213,36 +256,74 @@ def grip_chart(
     marks = _marks_legend(entries)
     band = {"band": 0.62}
     layers: list[dict[str, Any]] = [
-        {"data": {"values": parts}, "mark": {"type": "bar", "height": band},
-         "encoding": {"y": y, "x": x("van"), "x2": {"field": "tot"}, "fill": fill, "order": {"field": "volgorde"},
-                      "tooltip": part_tooltip}},
-    ]  # fmt: skip
+        {
+            "data": {"values": parts},
+            "mark": {"type": "bar", "height": band},
+            "encoding": {
+                "y": y,
+                "x": x("van"),
+                "x2": {"field": "tot"},
+                "fill": fill,
+                "order": {"field": "volgorde"},
+                "tooltip": part_tooltip,
+            },
+        },
+    ]
     if negatives:
         layers.append(
-            {"data": {"values": negatives},
-             "mark": {"type": "bar", "height": band, "fillOpacity": 0.8, "stroke": WARN, "strokeDash": [3, 2]},
-             "encoding": {"y": y, "x": x("van"), "x2": {"field": "tot"}, "fill": fill, "tooltip": part_tooltip}}
-        )  # fmt: skip
+            {
+                "data": {"values": negatives},
+                "mark": {"type": "bar", "height": band, "fillOpacity": 0.8, "stroke": WARN, "strokeDash": [3, 2]},
+                "encoding": {"y": y, "x": x("van"), "x2": {"field": "tot"}, "fill": fill, "tooltip": part_tooltip},
+            }
+        )
     layers += [
-        {"data": {"values": ranges}, "mark": {"type": "rule", "strokeWidth": 2},
-         "encoding": {"y": y, "x": x("laag"), "x2": {"field": "hoog"},
-                      "color": _mark(_("Bandbreedte (80 %)"), marks), "tooltip": tooltip}},
-        {"data": {"values": ranges}, "mark": {"type": "point", "shape": "diamond", "filled": False, "fill": "#ffffff",
-                                              "fillOpacity": 1, "size": 80, "strokeWidth": 2},
-         "encoding": {"y": y, "x": x("prognose"), "color": _mark(_("Prognose"), marks), "tooltip": tooltip}},
-    ]  # fmt: skip
+        {
+            "data": {"values": ranges},
+            "mark": {"type": "rule", "strokeWidth": 2},
+            "encoding": {
+                "y": y,
+                "x": x("laag"),
+                "x2": {"field": "hoog"},
+                "color": _mark(_("Bandbreedte (80 %)"), marks),
+                "tooltip": tooltip,
+            },
+        },
+        {
+            "data": {"values": ranges},
+            "mark": {
+                "type": "point",
+                "shape": "diamond",
+                "filled": False,
+                "fill": "#ffffff",
+                "fillOpacity": 1,
+                "size": 80,
+                "strokeWidth": 2,
+            },
+            "encoding": {"y": y, "x": x("prognose"), "color": _mark(_("Prognose"), marks), "tooltip": tooltip},
+        },
+    ]
     if budgets:
         layers.append(
-            {"data": {"values": budgets}, "mark": {"type": "tick", "thickness": 4, "size": 30},
-             "encoding": {"y": y, "x": x("budget"), "color": _mark(budget, marks), "tooltip": tooltip}}
-        )  # fmt: skip
+            {
+                "data": {"values": budgets},
+                "mark": {"type": "tick", "thickness": 4, "size": 30},
+                "encoding": {"y": y, "x": x("budget"), "color": _mark(budget, marks), "tooltip": tooltip},
+            }
+        )
     if paid:
         layers.append(
-            {"data": {"values": paid},
-             "mark": {"type": "point", "shape": "triangle-down", "filled": True, "size": 70, "yOffset": -13},
-             "encoding": {"y": y, "x": x("voorschotten"), "color": _mark(_("Voorschotten betaald"), marks),
-                          "tooltip": [tooltip[0], {"field": "voorschotten_tekst", "title": _("Voorschotten betaald")}]}}
-        )  # fmt: skip
+            {
+                "data": {"values": paid},
+                "mark": {"type": "point", "shape": "triangle-down", "filled": True, "size": 70, "yOffset": -13},
+                "encoding": {
+                    "y": y,
+                    "x": x("voorschotten"),
+                    "color": _mark(_("Voorschotten betaald"), marks),
+                    "tooltip": [tooltip[0], {"field": "voorschotten_tekst", "title": _("Voorschotten betaald")}],
+                },
+            }
+        )
     spec["layer"] = layers
     return spec
 
@@ -257,40 +338,65 @@ def history_chart(rows: Sequence[Mapping[str, Any]], title: str | None = None) -
     values = []
     for row in rows:
         day = dt.date.fromisoformat(str(row["as_of"]))
-        values.append({
-            "peildatum": day.isoformat(), "label": f"{day.day} {month_label(day)}",
-            "prognose": (row.get("forecast") or 0) / scale, "laag": (row.get("low") or 0) / scale,
-            "hoog": (row.get("high") or 0) / scale, "gerealiseerd": (row.get("realised") or 0) / scale,
-            "budget": None if row.get("budget") is None else row["budget"] / scale,
-            "prognose_tekst": euro(row.get("forecast")),
-            "bandbreedte_tekst": f"{euro(row.get('low'))} – {euro(row.get('high'))}",
-            "gerealiseerd_tekst": euro(row.get("realised")), "budget_tekst": euro(row.get("budget")),
-        })  # fmt: skip
-    x = {"field": "peildatum", "type": "temporal", "title": _("peildatum"),
-         "axis": {"format": "%b", "tickCount": "month"}}  # fmt: skip
-    tooltip = [{"field": "label", "title": _("Peildatum")}, {"field": "prognose_tekst", "title": _("Prognose")},
-               {"field": "bandbreedte_tekst", "title": _("Bandbreedte")},
-               {"field": "gerealiseerd_tekst", "title": _("Gerealiseerd")},
-               {"field": "budget_tekst", "title": _("Budget")}]  # fmt: skip
+        values.append(
+            {
+                "peildatum": day.isoformat(),
+                "label": f"{day.day} {month_label(day)}",
+                "prognose": (row.get("forecast") or 0) / scale,
+                "laag": (row.get("low") or 0) / scale,
+                "hoog": (row.get("high") or 0) / scale,
+                "gerealiseerd": (row.get("realised") or 0) / scale,
+                "budget": None if row.get("budget") is None else row["budget"] / scale,
+                "prognose_tekst": euro(row.get("forecast")),
+                "bandbreedte_tekst": f"{euro(row.get('low'))} – {euro(row.get('high'))}",
+                "gerealiseerd_tekst": euro(row.get("realised")),
+                "budget_tekst": euro(row.get("budget")),
+            }
+        )
+    x = {
+        "field": "peildatum",
+        "type": "temporal",
+        "title": _("peildatum"),
+        "axis": {"format": "%b", "tickCount": "month"},
+    }
+    tooltip = [
+        {"field": "label", "title": _("Peildatum")},
+        {"field": "prognose_tekst", "title": _("Prognose")},
+        {"field": "bandbreedte_tekst", "title": _("Bandbreedte")},
+        {"field": "gerealiseerd_tekst", "title": _("Gerealiseerd")},
+        {"field": "budget_tekst", "title": _("Budget")},
+    ]
     spec = _base(
         _("Verloop van de prognose per peildatum met de bandbreedte van 80 %, de realisatie en het budget."), title
     )
     spec["height"] = 260
     spec["data"] = {"values": values}
     spec["layer"] = [
-        {"mark": {"type": "area", "opacity": 0.25, "color": BRAND},
-         "encoding": {"x": x, "y": {"field": "laag", "type": "quantitative", "title": unit, "axis": {"format": ",.1~f"}},
-                      "y2": {"field": "hoog"}, "tooltip": tooltip}},
-        {"mark": {"type": "line", "color": BRAND, "point": True, "strokeWidth": 2.5},
-         "encoding": {"x": x, "y": {"field": "prognose", "type": "quantitative"}, "tooltip": tooltip}},
-        {"mark": {"type": "line", "color": MUTED, "strokeDash": [4, 3]},
-         "encoding": {"x": x, "y": {"field": "gerealiseerd", "type": "quantitative"}, "tooltip": tooltip}},
-    ]  # fmt: skip
+        {
+            "mark": {"type": "area", "opacity": 0.25, "color": BRAND},
+            "encoding": {
+                "x": x,
+                "y": {"field": "laag", "type": "quantitative", "title": unit, "axis": {"format": ",.1~f"}},
+                "y2": {"field": "hoog"},
+                "tooltip": tooltip,
+            },
+        },
+        {
+            "mark": {"type": "line", "color": BRAND, "point": True, "strokeWidth": 2.5},
+            "encoding": {"x": x, "y": {"field": "prognose", "type": "quantitative"}, "tooltip": tooltip},
+        },
+        {
+            "mark": {"type": "line", "color": MUTED, "strokeDash": [4, 3]},
+            "encoding": {"x": x, "y": {"field": "gerealiseerd", "type": "quantitative"}, "tooltip": tooltip},
+        },
+    ]
     if any(v["budget"] is not None for v in values):
         spec["layer"].append(
-            {"mark": {"type": "rule", "color": WARN, "strokeWidth": 2},
-             "encoding": {"y": {"aggregate": "max", "field": "budget", "type": "quantitative"}}}
-        )  # fmt: skip
+            {
+                "mark": {"type": "rule", "color": WARN, "strokeWidth": 2},
+                "encoding": {"y": {"aggregate": "max", "field": "budget", "type": "quantitative"}},
+            }
+        )
     return spec
 
 
@@ -332,10 +438,15 @@ def monthly_chart(
     scale, unit = unit_for([r.get(field) for r in rows]) if money else (1.0, _("aantal"))
     label, year = month_axis(r["month"] for r in rows)
     values = [
-        {"maand": label(r["month"]), "volgorde": str(r["month"]), "maand_lang": month_label(r["month"]),
-         "waarde": (r.get(field) or 0) / scale, "tekst": euro(r.get(field)) if money else number(r.get(field))}
+        {
+            "maand": label(r["month"]),
+            "volgorde": str(r["month"]),
+            "maand_lang": month_label(r["month"]),
+            "waarde": (r.get(field) or 0) / scale,
+            "tekst": euro(r.get(field)) if money else number(r.get(field)),
+        }
         for r in sorted(rows, key=lambda r: str(r["month"]))
-    ]  # fmt: skip
+    ]
     spec = _base(_("%(what)s per maand.") % {"what": title}, title)
     spec["height"] = 200
     spec["data"] = {"values": values}
@@ -384,31 +495,59 @@ def payments_chart(rows: Sequence[Mapping[str, Any]], title: str) -> dict[str, A
     label, year = month_axis(m for m, _k in sums)
     order = list(PAYMENT_KINDS)
     values = [
-        {"maand": label(month), "volgorde": month, "maand_lang": month_label(month),
-         "soort": _(PAYMENT_KINDS[kind][0]), "soort_volgorde": order.index(kind), "waarde": amount / scale,
-         "tekst": euro(amount), "totaal_tekst": euro(totals[month])}
+        {
+            "maand": label(month),
+            "volgorde": month,
+            "maand_lang": month_label(month),
+            "soort": _(PAYMENT_KINDS[kind][0]),
+            "soort_volgorde": order.index(kind),
+            "waarde": amount / scale,
+            "tekst": euro(amount),
+            "totaal_tekst": euro(totals[month]),
+        }
         for (month, kind), amount in sorted(sums.items())
-    ]  # fmt: skip
+    ]
     present = [k for k in order if any(k == kind for _m, kind in sums)]
     spec = _base(_("%(what)s per maand, per soort betaling.") % {"what": title}, title)
     spec["height"] = 220
     spec["layer"] = [
-        {"data": {"values": values}, "mark": {"type": "bar"},
-         "encoding": {
-             "x": _month_x(year, [v["maand"] for v in values]),
-             "y": {"field": "waarde", "type": "quantitative", "title": unit, "stack": "zero",
-                   "axis": {"format": ",.1~f"}},
-             "color": {"field": "soort", "type": "nominal", "title": None,
-                       "scale": {"domain": [_(PAYMENT_KINDS[k][0]) for k in present],
-                                 "range": [PAYMENT_KINDS[k][1] for k in present]},
-                       "legend": {"orient": "bottom", "columns": COLUMNS}},
-             "order": {"field": "soort_volgorde"},
-             "tooltip": [{"field": "maand_lang", "title": _("Maand")}, {"field": "soort", "title": _("Soort")},
-                         {"field": "tekst", "title": _("Bedrag")}, {"field": "totaal_tekst", "title": _("Maand totaal")}],
-         }},
-        {"data": {"values": [{}]}, "mark": {"type": "rule", "color": INK, "strokeWidth": 1},
-         "encoding": {"y": {"datum": 0}}},
-    ]  # fmt: skip
+        {
+            "data": {"values": values},
+            "mark": {"type": "bar"},
+            "encoding": {
+                "x": _month_x(year, [v["maand"] for v in values]),
+                "y": {
+                    "field": "waarde",
+                    "type": "quantitative",
+                    "title": unit,
+                    "stack": "zero",
+                    "axis": {"format": ",.1~f"},
+                },
+                "color": {
+                    "field": "soort",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {
+                        "domain": [_(PAYMENT_KINDS[k][0]) for k in present],
+                        "range": [PAYMENT_KINDS[k][1] for k in present],
+                    },
+                    "legend": {"orient": "bottom", "columns": COLUMNS},
+                },
+                "order": {"field": "soort_volgorde"},
+                "tooltip": [
+                    {"field": "maand_lang", "title": _("Maand")},
+                    {"field": "soort", "title": _("Soort")},
+                    {"field": "tekst", "title": _("Bedrag")},
+                    {"field": "totaal_tekst", "title": _("Maand totaal")},
+                ],
+            },
+        },
+        {
+            "data": {"values": [{}]},
+            "mark": {"type": "rule", "color": INK, "strokeWidth": 1},
+            "encoding": {"y": {"datum": 0}},
+        },
+    ]
     return spec
 
 
@@ -423,8 +562,15 @@ def trend_chart(
             value = r.get(field)
             if value is None:
                 continue
-            values.append({"periode": str(r["period"]), "label": r.get("label", str(r["period"])), "reeks": name,
-                           "waarde": value, "tekst": percent(value) if share else number(value)})  # fmt: skip
+            values.append(
+                {
+                    "periode": str(r["period"]),
+                    "label": r.get("label", str(r["period"])),
+                    "reeks": name,
+                    "waarde": value,
+                    "tekst": percent(value) if share else number(value),
+                }
+            )
     if not values:
         return None
     spec = _base(_("%(what)s: verloop per periode.") % {"what": title}, title)
@@ -432,14 +578,31 @@ def trend_chart(
     spec["data"] = {"values": values}
     spec["mark"] = {"type": "line", "point": True}
     spec["encoding"] = {
-        "x": {"field": "label", "type": "ordinal", "sort": {"field": "periode"}, "title": None, "axis": {"labelAngle": 0}},
-        "y": {"field": "waarde", "type": "quantitative", "title": None,
-              "axis": {"format": ".0%"} if share else {"format": ",.1~f", "tickMinStep": 1}},
-        "color": {"field": "reeks", "type": "nominal", "title": None,
-                  "scale": {"range": [BRAND, "#8a5300", MUTED, "#17663a"]}},
-        "tooltip": [{"field": "label", "title": _("Periode")}, {"field": "reeks", "title": _("Reeks")},
-                    {"field": "tekst", "title": _("Waarde")}],
-    }  # fmt: skip
+        "x": {
+            "field": "label",
+            "type": "ordinal",
+            "sort": {"field": "periode"},
+            "title": None,
+            "axis": {"labelAngle": 0},
+        },
+        "y": {
+            "field": "waarde",
+            "type": "quantitative",
+            "title": None,
+            "axis": {"format": ".0%"} if share else {"format": ",.1~f", "tickMinStep": 1},
+        },
+        "color": {
+            "field": "reeks",
+            "type": "nominal",
+            "title": None,
+            "scale": {"range": [BRAND, "#8a5300", MUTED, "#17663a"]},
+        },
+        "tooltip": [
+            {"field": "label", "title": _("Periode")},
+            {"field": "reeks", "title": _("Reeks")},
+            {"field": "tekst", "title": _("Waarde")},
+        ],
+    }
     return spec
 
 
@@ -475,12 +638,25 @@ def year_compare_bars(
     spec["encoding"] = {
         "y": {"field": "label", "type": "nominal", "title": None, "sort": None},
         "yOffset": {"field": "jaar", "type": "nominal", "sort": years},
-        "x": {"field": "waarde", "type": "quantitative", "title": _("aantal"), "axis": {"format": ",d", "tickMinStep": 1}},
-        "color": {"field": "jaar", "type": "nominal", "title": None, "sort": years,
-                  "scale": {"domain": years, "range": [BRAND, "#9aa8b8"]}},
-        "tooltip": [{"field": "label", "title": _("Gebied")}, {"field": "jaar", "title": _("Jaar")},
-                    {"field": "tekst", "title": title}],
-    }  # fmt: skip
+        "x": {
+            "field": "waarde",
+            "type": "quantitative",
+            "title": _("aantal"),
+            "axis": {"format": ",d", "tickMinStep": 1},
+        },
+        "color": {
+            "field": "jaar",
+            "type": "nominal",
+            "title": None,
+            "sort": years,
+            "scale": {"domain": years, "range": [BRAND, "#9aa8b8"]},
+        },
+        "tooltip": [
+            {"field": "label", "title": _("Gebied")},
+            {"field": "jaar", "title": _("Jaar")},
+            {"field": "tekst", "title": title},
+        ],
+    }
     return spec
 
 
@@ -504,8 +680,15 @@ def year_compare_lines(
             if value is None:
                 continue
             month = dt.date.fromisoformat(str(r["month"])[:10])
-            values.append({"maand": month_label(month).split()[0], "volgorde": month.month, "jaar": name,
-                           "waarde": value, "tekst": number(value)})  # fmt: skip
+            values.append(
+                {
+                    "maand": month_label(month).split()[0],
+                    "volgorde": month.month,
+                    "jaar": name,
+                    "waarde": value,
+                    "tekst": number(value),
+                }
+            )
     if not any(v["jaar"] == str(year) for v in values):
         return None
     years = [str(year), str(year - 1)]
@@ -514,15 +697,37 @@ def year_compare_lines(
     spec["data"] = {"values": values}
     spec["mark"] = {"type": "line", "point": True}
     spec["encoding"] = {
-        "x": {"field": "maand", "type": "ordinal", "sort": {"field": "volgorde"}, "title": None,
-              "axis": {"labelAngle": 0, "labelOverlap": True}},
-        "y": {"field": "waarde", "type": "quantitative", "title": unit or _("aantal"),
-              "axis": {"format": ",d", "tickMinStep": 1}},
-        "color": {"field": "jaar", "type": "nominal", "title": None, "sort": years,
-                  "scale": {"domain": years, "range": [BRAND, "#9aa8b8"]}},
-        "strokeDash": {"field": "jaar", "type": "nominal", "sort": years, "title": None,
-                       "scale": {"domain": years, "range": [[1, 0], [4, 3]]}},
-        "tooltip": [{"field": "maand", "title": _("Maand")}, {"field": "jaar", "title": _("Jaar")},
-                    {"field": "tekst", "title": title}],
-    }  # fmt: skip
+        "x": {
+            "field": "maand",
+            "type": "ordinal",
+            "sort": {"field": "volgorde"},
+            "title": None,
+            "axis": {"labelAngle": 0, "labelOverlap": True},
+        },
+        "y": {
+            "field": "waarde",
+            "type": "quantitative",
+            "title": unit or _("aantal"),
+            "axis": {"format": ",d", "tickMinStep": 1},
+        },
+        "color": {
+            "field": "jaar",
+            "type": "nominal",
+            "title": None,
+            "sort": years,
+            "scale": {"domain": years, "range": [BRAND, "#9aa8b8"]},
+        },
+        "strokeDash": {
+            "field": "jaar",
+            "type": "nominal",
+            "sort": years,
+            "title": None,
+            "scale": {"domain": years, "range": [[1, 0], [4, 3]]},
+        },
+        "tooltip": [
+            {"field": "maand", "title": _("Maand")},
+            {"field": "jaar", "title": _("Jaar")},
+            {"field": "tekst", "title": title},
+        ],
+    }
     return spec

@@ -87,18 +87,27 @@ PROVIDER_FORECAST: Columns = [
 ]
 #: A provider's payment ledger totals (PDF and Excel).
 LEDGER: Columns = [
-    ("segment", "Segment", "text"), ("municipality_name", "Gemeente", "text"),
-    ("advances_cents", "Voorschotten", "money"), ("settlement_cents", "Afrekening", "money"),
-    ("instalments_cents", "Termijnen", "money"), ("declarations_cents", "Declaraties", "money"),
-    ("late_declared_cents", "Te laat (niet betaald)", "money"), ("paid_cents", "Betaald", "money"),
-]  # fmt: skip
+    ("segment", "Segment", "text"),
+    ("municipality_name", "Gemeente", "text"),
+    ("advances_cents", "Voorschotten", "money"),
+    ("settlement_cents", "Afrekening", "money"),
+    ("instalments_cents", "Termijnen", "money"),
+    ("declarations_cents", "Declaraties", "money"),
+    ("late_declared_cents", "Te laat (niet betaald)", "money"),
+    ("paid_cents", "Betaald", "money"),
+]
 #: A provider's declaration lines per care month: in time, late, rejected (PDF and Excel).
 DECLARATIONS: Columns = [
-    ("segment", "Segment", "text"), ("municipality_name", "Gemeente", "text"), ("care_month", "Zorgmaand", "month"),
-    ("in_time", "Tijdig", "int"), ("late", "Te laat", "int"), ("rejected", "Afgekeurd", "int"),
-    ("in_time_cents", "Tijdig (bedrag)", "money"), ("late_cents", "Te laat (bedrag)", "money"),
+    ("segment", "Segment", "text"),
+    ("municipality_name", "Gemeente", "text"),
+    ("care_month", "Zorgmaand", "month"),
+    ("in_time", "Tijdig", "int"),
+    ("late", "Te laat", "int"),
+    ("rejected", "Afgekeurd", "int"),
+    ("in_time_cents", "Tijdig (bedrag)", "money"),
+    ("late_cents", "Te laat (bedrag)", "money"),
     ("rejected_cents", "Afgekeurd (bedrag)", "money"),
-]  # fmt: skip
+]
 
 
 @dataclass
@@ -315,11 +324,17 @@ def council_xlsx(data: ReportData) -> bytes:
         bold=True
     )
     _write_table(
-        ws, "Oorzaken", top,
-        [("municipality_name", "Gemeente", "text"), ("segment", "Segment", "text"), ("driver", "Oorzaak", "text"),
-         ("amount", "Bedrag", "money")],
+        ws,
+        "Oorzaken",
+        top,
+        [
+            ("municipality_name", "Gemeente", "text"),
+            ("segment", "Segment", "text"),
+            ("driver", "Oorzaak", "text"),
+            ("amount", "Bedrag", "money"),
+        ],
         drivers,
-    )  # fmt: skip
+    )
     ws2 = wb.create_sheet("Indicatoren")
     top = _heading(ws2, data, "indicatoren per gemeente en segment")
     _write_table(ws2, "Indicatoren", top, COUNCIL_INDICATORS, data.indicators)
@@ -333,12 +348,20 @@ def provider_xlsx(data: ReportData) -> bytes:
     ws.title = "Scorekaart"
     top = _heading(ws, data, f"AGB {data.provider['agb'] if data.provider else ''}")
     top = _write_table(
-        ws, "Scorekaart", top,
-        [("segment", "Segment", "text"), ("label", "Indicator", "text"), ("value", "Aanbieder", "num"),
-         ("median", "Mediaan collega's", "num"), ("p25", "25e percentiel", "num"), ("p75", "75e percentiel", "num"),
-         ("position", "Ten opzichte van collega's", "text")],
+        ws,
+        "Scorekaart",
+        top,
+        [
+            ("segment", "Segment", "text"),
+            ("label", "Indicator", "text"),
+            ("value", "Aanbieder", "num"),
+            ("median", "Mediaan collega's", "num"),
+            ("p25", "25e percentiel", "num"),
+            ("p75", "75e percentiel", "num"),
+            ("position", "Ten opzichte van collega's", "text"),
+        ],
         cards.lines(data.scorecards),
-    )  # fmt: skip
+    )
     ws2 = wb.create_sheet("Indicatoren")
     top = _heading(ws2, data, "indicatoren per segment")
     cols = [("segment", "Segment", "text")] + [(f, h, k) for f, (h, k) in INDICATORS.items()]

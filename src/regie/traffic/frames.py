@@ -7,6 +7,7 @@ into polars (no model instances), in a fixed order so results never depend on st
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
@@ -17,10 +18,18 @@ from regie.engine.funding import ALLOCATIONS
 from regie.traffic import models as m
 
 
-def _frame(kind: str, qs: QuerySet[Any], columns: dict[str, str]) -> pl.DataFrame:
-    """Read ``qs`` into a frame of ``kind``; ``columns`` maps frame column -> model field."""
+def _fields(columns: Iterable[str], renamed: dict[str, str]) -> dict[str, str]:
+    """Frame column -> model field: each model field has its column's name unless ``renamed``
+    names another."""
+    return {name: renamed.get(name, name) for name in columns}
+
+
+def _frame(kind: str, qs: QuerySet[Any], **renamed: str) -> pl.DataFrame:
+    """Read ``qs`` into a frame of ``kind``: every column of the frame's schema from the model
+    field of the same name, or the one ``renamed`` gives (``episode_id="key"``)."""
+    columns = _fields(frames.SCHEMAS[kind], renamed)
     rows = list(qs.values_list(*columns.values()))
-    schema = {name: frames.SCHEMAS[kind][name] for name in columns}  # typed: a column may be null for many rows
+    schema = frames.SCHEMAS[kind]  # typed: a column may be null for many rows
     return frames.conform(kind, pl.DataFrame(rows, schema=schema, orient="row"))
 
 
@@ -28,66 +37,27 @@ def episodes(provider: str | None = None) -> pl.DataFrame:
     qs = m.Episode.objects.order_by("key")
     if provider:
         qs = qs.filter(provider=provider)
-    return _frame(
-        "episodes",
-        qs,
-        {
-            "episode_id": "key", "client": "client", "provider": "provider", "segment": "segment",
-            "domain": "domain", "weight": "weight", "municipality": "municipality", "area": "area",
-            "product_category": "product_category", "product_code": "product_code",
-            "allocation_number": "allocation_number", "start": "start", "end": "end",
-            "start_arrival": "start_arrival", "end_arrival": "end_arrival", "request_date": "request_date",
-        },
-    )  # fmt: skip
+    return _frame("episodes", qs, episode_id="key")
 
 
 def declarations(provider: str | None = None) -> pl.DataFrame:
     qs = m.DeclarationLine.objects.order_by("arrival", "line_id", "pk")
     if provider:
         qs = qs.filter(provider=provider)
-    return _frame(
-        "declarations",
-        qs,
-        {
-            "line_id": "line_id", "provider": "provider", "segment": "segment", "municipality": "municipality",
-            "client": "client", "allocation_number": "allocation_number", "product_category": "product_category",
-            "product_code": "product_code", "care_month": "care_month", "arrival": "arrival", "volume": "volume",
-            "unit": "unit", "amount_cents": "amount_cents", "accepted": "accepted", "retour_code": "retour_code",
-        },
-    )  # fmt: skip
+    return _frame("declarations", qs)
 
 
 def requests() -> pl.DataFrame:
-    return _frame(
-        "requests",
-        m.Request.objects.order_by("registered", "request_id", "pk"),
-        {
-            "request_id": "request_id", "client": "client", "segment": "segment", "municipality": "municipality",
-            "area": "area", "provider": "provider", "urgency": "urgency", "registered": "registered",
-            "arrival": "arrival", "outcome": "outcome", "answered": "answered",
-        },
-    )  # fmt: skip
+    return _frame("requests", m.Request.objects.order_by("registered", "request_id", "pk"))
 
 
 def objections() -> pl.DataFrame:
-    return _frame(
-        "objections",
-        m.Objection.objects.order_by("objection_id"),
-        {
-            "objection_id": "objection_id", "client": "client", "municipality": "municipality",
-            "segment": "segment", "provider": "provider", "kind": "kind", "filed": "filed",
-            "arrival": "arrival", "decided": "decided", "upheld": "upheld",
-        },
-    )  # fmt: skip
+    return _frame("objections", m.Objection.objects.order_by("objection_id"))
 
 
 def allocations() -> pl.DataFrame:
     """Every stored allocation version, in the columns of ``regie.engine.funding.ALLOCATIONS``."""
-    columns = {
-        "allocation_number": "number", "product_category": "product_category", "product_code": "product_code",
-        "volume": "volume", "unit": "unit", "frequency": "frequency", "begin": "begin", "end": "end",
-        "arrival": "arrival",
-    }  # fmt: skip
+    columns = _fields(ALLOCATIONS, {"allocation_number": "number"})
     rows = list(m.AllocationVersion.objects.order_by("arrival", "pk").values_list(*columns.values()))
     df = pl.DataFrame(rows, schema={name: ALLOCATIONS[name] for name in columns}, orient="row")
     return df.select(pl.col(name).cast(dtype) for name, dtype in ALLOCATIONS.items())

@@ -70,11 +70,14 @@ def areas(request: HttpRequest) -> HttpResponse:
     rows.sort(key=lambda r: (r["area"] is None, str(r["area"] or "").lower()))
     totals = year_over_year(
         only(period.indicators(total_by), municipality=municipality, segment=segment),
-        only(period.rows(Snapshot.Kind.INDICATORS, services.previous_year_key(total_by)), municipality=municipality,
-             segment=segment),
+        only(
+            period.rows(Snapshot.Kind.INDICATORS, services.previous_year_key(total_by)),
+            municipality=municipality,
+            segment=segment,
+        ),
         [],
         fields,
-    )  # fmt: skip
+    )
     previous_snapshot = period.snapshot(Snapshot.Kind.INDICATORS, services.previous_year_key(by))
     area_name = _("zonder gebied")
     spec = charts.year_compare_bars(

@@ -292,9 +292,15 @@ def _change(request: HttpRequest, signal: tm.Signal, status: str, note: str, **e
     signal.note = note
     signal.save(update_fields=["status", "note"])
     audit(
-        request.user, "signal.status", f"{signal.kind} {signal.key}", note, was=before, now=status, signal=signal.pk,
+        request.user,
+        "signal.status",
+        f"{signal.kind} {signal.key}",
+        note,
+        was=before,
+        now=status,
+        signal=signal.pk,
         **extra,
-    )  # fmt: skip
+    )
 
 
 def _list_params(request: HttpRequest) -> QueryDict:
