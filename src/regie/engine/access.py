@@ -153,8 +153,7 @@ def past_norm(entry: Entry, today: dt.date) -> bool:
 def priority_key(entry: Entry, today: dt.date) -> tuple[int, int, dt.date, int]:
     """The sort key of the shared list: urgency (crisis first), the longest waiting first,
     then the earlier registration, then the id (a total order)."""
-    rank = URGENCIES.index(entry.urgency) if entry.urgency in URGENCIES else len(URGENCIES)
-    return (rank, -waiting_days(entry, today), entry.registered_on, entry.id)
+    return (_rank(entry.urgency), -waiting_days(entry, today), entry.registered_on, entry.id)
 
 
 def prioritised(entries: Iterable[Entry], today: dt.date) -> list[Entry]:
@@ -213,6 +212,57 @@ def norm_signals(entries: Iterable[Entry], today: dt.date) -> list[NormSignal]:
     shell stores each once, by the registration's key)."""
     found = [s for e in entries if (s := norm_signal(e, today)) is not None]
     return sorted(found, key=lambda s: (s.raised_on, s.entry.id))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The open registrations of a segment and urgency in figures (what the council sees)."""
+
+    segment: str
+    urgency: str
+    waiting: int
+    assigned: int
+    past_norm: int
+    median_waiting_days: float | None
+    longest_waiting_days: int | None
+
+
+def summary(entries: Iterable[Entry], today: dt.date) -> list[Summary]:
+    """Per segment and urgency (crisis first): how many open registrations wait or are
+    assigned, how many are past their norm, and the median and longest waiting days so far.
+
+    >>> d = dt.date(2025, 1, 1)
+    >>> rows = [Entry(1, "a", "A", "normal", d), Entry(2, "b", "A", "normal", d + dt.timedelta(10), ASSIGNED),
+    ...         Entry(3, "c", "A", "normal", d, STARTED, started_on=d)]
+    >>> s = summary(rows, dt.date(2025, 3, 1))[0]
+    >>> (s.segment, s.urgency, s.waiting, s.assigned, s.past_norm, s.median_waiting_days, s.longest_waiting_days)
+    ('A', 'normal', 1, 1, 2, 54.0, 59)
+    """
+    groups: dict[tuple[str, str], list[Entry]] = {}
+    for e in entries:
+        if e.status in OPEN_STATUSES:
+            groups.setdefault((e.segment, e.urgency), []).append(e)
+    out = []
+    for (segment, urgency), group in sorted(groups.items(), key=lambda kv: (kv[0][0], _rank(kv[0][1]))):
+        days = sorted(waiting_days(e, today) for e in group)
+        middle = len(days) // 2
+        median = float(days[middle]) if len(days) % 2 else (days[middle - 1] + days[middle]) / 2
+        out.append(
+            Summary(
+                segment,
+                urgency,
+                sum(1 for e in group if e.status == WAITING),
+                sum(1 for e in group if e.status == ASSIGNED),
+                sum(1 for e in group if past_norm(e, today)),
+                median,
+                days[-1],
+            )
+        )
+    return out
+
+
+def _rank(urgency: str) -> int:
+    return URGENCIES.index(urgency) if urgency in URGENCIES else len(URGENCIES)
 
 
 # --------------------------------------------------------------------------------------------
@@ -342,6 +392,7 @@ __all__ = [
     "Entry",
     "NewCare",
     "NormSignal",
+    "Summary",
     "Start",
     "backlog",
     "capacity",
@@ -355,6 +406,7 @@ __all__ = [
     "prioritised",
     "priority_key",
     "referrer_shares",
+    "summary",
     "urgency_of",
     "visible_to_provider",
     "waiting_days",

@@ -52,6 +52,7 @@ NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("providers", _("Aanbieders"), (Role.MUNICIPALITY,)),
     ("providers", _("Mijn scorekaart"), (Role.PROVIDER,)),
     ("signals", _("Signalen"), (Role.MUNICIPALITY, Role.PROVIDER)),
+    ("waiting-list", _("Wachtlijst"), ALL_ROLES),
     ("funding", _("Bekostiging"), (Role.MUNICIPALITY, Role.PROVIDER)),
     ("tenders", _("Inkoop"), (Role.MUNICIPALITY, Role.PROVIDER)),
     ("reports", _("Rapportages"), ALL_ROLES),

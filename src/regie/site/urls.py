@@ -3,7 +3,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from regie.site import errors, views
-from regie.site.pages import areas, check, contracts, funding, grip, period, providers, reports, signals, tenders
+from regie.site.pages import (
+    access,
+    areas,
+    check,
+    contracts,
+    funding,
+    grip,
+    period,
+    providers,
+    reports,
+    signals,
+    tenders,
+)
 from regie.site.security import ThrottledLoginView
 
 admin.site.site_header = "Regie beheer"
@@ -36,6 +48,10 @@ urlpatterns = [
     path("signalen/<int:pk>/status/", signals.signal_status, name="signal-status"),
     path("signalen/bulk/", signals.signal_bulk, name="signal-bulk"),
     path("berichten/<int:pk>/", signals.message_detail, name="message"),
+    # The shared waiting list
+    path("wachtlijst/", access.waiting_list, name="waiting-list"),
+    path("wachtlijst/aanmelden/", access.register, name="waiting-list-register"),
+    path("wachtlijst/<int:pk>/", access.decide, name="waiting-list-decide"),
     # Funding
     path("bekostiging/", funding.ledger, name="funding"),
     path("bekostiging/vergelijking/", funding.compare, name="funding-compare"),
