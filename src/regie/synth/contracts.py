@@ -90,8 +90,32 @@ def _round_up(cents: float, step: int = 100_000) -> int:
 
 def build_catalog(world: World, terms: Terms, traffic: Traffic) -> tuple[Catalog, dict[str, object]]:
     """The catalog, and the figures it was set from (for ``scenario.json``)."""
-    spec, year = world.spec, world.year
+    spec = world.spec
     rng = stream(world.seed, spec.name, "catalog")
+    municipalities, segments, providers = _parties(world)
+    contracts = _contracts(world, terms, traffic, rng)
+    draft = Catalog(spec.region, municipalities, segments, providers, tuple(contracts), ())
+    spent = spending(draft, traffic)
+    budgets = _budgets(world, contracts, spent, rng)
+    catalog = Catalog(spec.region, municipalities, segments, providers, tuple(contracts), tuple(budgets))
+    notes: dict[str, object] = {}
+    notes["spending"] = [
+        {
+            "municipality": m,
+            "segment": s,
+            "year": y,
+            "expected_spending_cents": v,
+            "budget_cents": next(b.amount for b in budgets if (b.municipality, b.segment, b.year) == (m, s, y)),
+        }
+        for (m, s, y), v in sorted(spent.items())
+        if any((b.municipality, b.segment, b.year) == (m, s, y) for b in budgets)
+    ]
+    return catalog, notes
+
+
+def _parties(world: World) -> tuple[tuple[Municipality, ...], tuple[Segment, ...], tuple[Provider, ...]]:
+    """The region's municipalities, segments and providers as the catalog names them."""
+    spec = world.spec
     municipalities = tuple(
         Municipality(m.code, m.name, m.areas, postcodes=dict(zip(m.postcodes, m.areas, strict=True)))
         for m in spec.municipalities
@@ -113,6 +137,13 @@ def build_catalog(world: World, terms: Terms, traffic: Traffic) -> tuple[Catalog
         Provider(r["agb"], r["name"], tuple(r["members"]), bool(r["core_partner"]))
         for r in world.providers.iter_rows(named=True)
     )
+    return municipalities, segments, providers
+
+
+def _contracts(world: World, terms: Terms, traffic: Traffic, rng: np.random.Generator) -> list[Contract]:
+    """A contract per offer, municipality and contract period, with the terms of its segment's
+    funding model (agreed clients and lump sums set from the clients the traffic realises)."""
+    spec, year = world.spec, world.year
     offers = sorted(zip(world.offers["segment"].to_list(), world.offers["agb"].to_list(), strict=True))
     segs = {s.code: s for s in spec.segments}
     realised = {
@@ -172,10 +203,16 @@ def build_catalog(world: World, terms: Terms, traffic: Traffic) -> tuple[Catalog
                         )
                     )
     contracts.sort(key=lambda c: c.id)
-    draft = Catalog(spec.region, municipalities, segments, providers, tuple(contracts), ())
-    spent = spending(draft, traffic)
+    return contracts
+
+
+def _budgets(
+    world: World, contracts: list[Contract], spent: dict[tuple[str, str, int], int], rng: np.random.Generator
+) -> list[Budget]:
+    """A budget per municipality, segment and year, set from what the contracts spend: ample,
+    except in the deficit segment in the current year."""
+    spec, year = world.spec, world.year
     budgets: list[Budget] = []
-    notes: dict[str, object] = {}
     for m in spec.municipalities:
         for seg in spec.segments:
             for y in _years(world, m.code):
@@ -196,19 +233,7 @@ def build_catalog(world: World, terms: Terms, traffic: Traffic) -> tuple[Catalog
                 else:
                     amount = _round_up(outcome * float(rng.uniform(1.04, 1.08)))
                 budgets.append(Budget(m.code, seg.code, y, amount))
-    catalog = Catalog(spec.region, municipalities, segments, providers, tuple(contracts), tuple(budgets))
-    notes["spending"] = [
-        {
-            "municipality": m,
-            "segment": s,
-            "year": y,
-            "expected_spending_cents": v,
-            "budget_cents": next(b.amount for b in budgets if (b.municipality, b.segment, b.year) == (m, s, y)),
-        }
-        for (m, s, y), v in sorted(spent.items())
-        if any((b.municipality, b.segment, b.year) == (m, s, y) for b in budgets)
-    ]
-    return catalog, notes
+    return budgets
 
 
 def contract_for(catalog: Catalog) -> dict[tuple[str, str, str, int], Contract]:

@@ -212,20 +212,9 @@ def _scenario(
     notes: dict[str, Any],
     csv_files: list[str],
 ) -> dict[str, Any]:
-    spec, roles, year = world.spec, world.roles, world.year
-    providers = {r["agb"]: r["name"] for r in world.providers.iter_rows(named=True)}
-    spending = notes["spending"]
-    deficit = [r for r in spending if r["segment"] == spec.deficit_segment and r["year"] == year]
-    malformed = plan.messages.filter(pl.col("malformed") != "")
-    file_of = dict(zip(plan.messages["msg"].to_list(), plan.messages["file"].to_list(), strict=True))
-    faulty_lines = plan.lines.filter(pl.col("fault") != "")
-    file_of_content = plan.file_of()
-    upcoder_episodes = traffic.episodes.filter(
-        (pl.col("provider") == roles.upcoder) & (pl.col("segment") == roles.upcoding_segment)
-    )
-    month = cal.day(roles.upcoding_from)
-    before = upcoder_episodes.filter(pl.col("start") < month)["product"].value_counts().sort("product")
-    after = upcoder_episodes.filter(pl.col("start") >= month)["product"].value_counts().sort("product")
+    """``truth/scenario.json``: the set-up, the parts the providers play, the faults the
+    files contain, the spending the budgets were set from and the size of each truth frame."""
+    spec, year = world.spec, world.year
     return {
         "generator": GENERATOR,
         "profile": spec.name,
@@ -240,6 +229,18 @@ def _scenario(
             "transition": "clients in care when a municipality's contracts start get an allocation and a care "
             "start dated that day",
         },
+        **_scenario_setup(world),
+        **_scenario_roles(world, traffic, notes["spending"], csv_files),
+        **_scenario_faults(traffic, plan),
+        "spending": notes["spending"],
+        "counts": {name: frame.height for name, frame in sorted(frames.items())},
+    }
+
+
+def _scenario_setup(world: World) -> dict[str, Any]:
+    """The municipalities and segments of ``scenario.json``."""
+    spec = world.spec
+    return {
         "municipalities": [
             {"code": m.code, "name": m.name, "areas": dict(zip(m.areas, m.postcodes, strict=True))}
             for m in spec.municipalities
@@ -259,6 +260,23 @@ def _scenario(
             }
             for s in spec.segments
         ],
+    }
+
+
+def _scenario_roles(
+    world: World, traffic: Traffic, spending: list[dict[str, Any]], csv_files: list[str]
+) -> dict[str, Any]:
+    """The deficit, and the providers with a part (upcoder, extender, very late, silent) of ``scenario.json``."""
+    spec, roles, year = world.spec, world.roles, world.year
+    providers = {r["agb"]: r["name"] for r in world.providers.iter_rows(named=True)}
+    deficit = [r for r in spending if r["segment"] == spec.deficit_segment and r["year"] == year]
+    upcoder_episodes = traffic.episodes.filter(
+        (pl.col("provider") == roles.upcoder) & (pl.col("segment") == roles.upcoding_segment)
+    )
+    month = cal.day(roles.upcoding_from)
+    before = upcoder_episodes.filter(pl.col("start") < month)["product"].value_counts().sort("product")
+    after = upcoder_episodes.filter(pl.col("start") >= month)["product"].value_counts().sort("product")
+    return {
         "deficit": {
             "segment": spec.deficit_segment,
             "inflow_factor": f"1 + {spec.rise} + {spec.rise_slope} x fraction of {year}",
@@ -303,6 +321,16 @@ def _scenario(
         )
         if spec.core_partners
         else [],
+    }
+
+
+def _scenario_faults(traffic: Traffic, plan: Any) -> dict[str, Any]:
+    """The malformed files, faulty records and care without allocation of ``scenario.json``."""
+    malformed = plan.messages.filter(pl.col("malformed") != "")
+    file_of = dict(zip(plan.messages["msg"].to_list(), plan.messages["file"].to_list(), strict=True))
+    faulty_lines = plan.lines.filter(pl.col("fault") != "")
+    file_of_content = plan.file_of()
+    return {
         "faulty_files": [
             {"file": file_of[m], "fault": kind, "resent_as": file_of[c]}
             for m, kind, c in malformed.select("msg", "malformed", "content").sort("msg").iter_rows()
@@ -320,6 +348,4 @@ def _scenario(
             .sort("allocation_number")
             .iter_rows()
         ],
-        "spending": spending,
-        "counts": {name: frame.height for name, frame in sorted(frames.items())},
     }

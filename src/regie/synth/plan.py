@@ -79,104 +79,119 @@ def _law(world: World) -> dict[str, str]:
     return {s.code: s.law for s in world.spec.segments}
 
 
-def build_plan(world: World, traffic: Traffic) -> Plan:
-    law_of = _law(world)
-    law_expr = pl.col("segment").replace_strict(law_of, return_dtype=pl.Utf8)
-    groups: list[pl.DataFrame] = []
+@dataclass(frozen=True)
+class _Kind:
+    """How the records of one kind of message are grouped: a message per (law, sender,
+    receiver, arrival day, key), the columns of a record that give each."""
 
-    # 301: allocation events grouped by client, provider and day
+    code: str
+    sender: str
+    receiver: str
+    arrival: str
+    #: what one message of the kind is about, beside its law, sender, receiver and day
+    key: pl.Expr
+
+
+_ALLOCATION = _Kind("301", "municipality", "provider", "arrival", pl.format("301|{}|{}", "provider", "client"))
+_START = _Kind("305", "provider", "municipality", "start_arrival", pl.format("305|{}|{}", "provider", "client"))
+_STOP = _Kind("307", "provider", "municipality", "stop_arrival", pl.format("307|{}|{}", "provider", "client"))
+_REQUEST = _Kind("315", "provider", "municipality", "request_day", pl.format("315|{}", "request"))
+_REPLY = _Kind("319", "municipality", "provider", "decided", pl.format("319|{}", "request"))
+_DECLARATION = _Kind(
+    "323", "provider", "municipality", "arrival", pl.format("323|{}|{}|{}", "care_month", "batch", "municipality")
+)
+
+
+def _events(df: pl.DataFrame, kind: _Kind, law: pl.Expr) -> pl.DataFrame:
+    """The message columns (law, code, sender, receiver, arrival, key) of each record in ``df``."""
+    return df.select(
+        (pl.col("law") if "law" in df.columns else law).alias("law"),
+        pl.lit(kind.code).alias("code"),
+        pl.col(kind.sender).alias("sender"),
+        pl.col(kind.receiver).alias("receiver"),
+        pl.col(kind.arrival).alias("arrival"),
+        kind.key.alias("key"),
+    )
+
+
+def build_plan(world: World, traffic: Traffic) -> Plan:
+    """Group every record that arrives into its message, number and name the messages, and
+    give each record the message it travels in."""
+    law_expr = pl.col("segment").replace_strict(_law(world), return_dtype=pl.Utf8)
     ev = traffic.allocation_events.join(
         traffic.allocations.select("allocation_number", "client", "provider", "municipality", "segment"),
         on="allocation_number",
     ).with_columns(law_expr.alias("law"))
-    g301 = (
-        ev.select("law", "municipality", "provider", "client", "arrival")
-        .unique()
-        .with_columns(
-            pl.lit("301").alias("code"),
-            pl.col("municipality").alias("sender"),
-            pl.col("provider").alias("receiver"),
-            pl.format("301|{}|{}", "provider", "client").alias("key"),
-        )
-    )
-    groups.append(g301.select("law", "code", "sender", "receiver", "arrival", "key"))
-
     # 305 / 307 of episodes sent as XML, and the starts of care without allocation
     e = traffic.episodes.filter(pl.col("channel") == "xml").with_columns(law_expr.alias("law"))
-    g305 = e.select("law", "municipality", "provider", "client", pl.col("start_arrival").alias("arrival")).unique()
-    g307 = (
-        e.filter(pl.col("stop_arrival") >= 0)
-        .select("law", "municipality", "provider", "client", pl.col("stop_arrival").alias("arrival"))
-        .unique()
-    )
+    stopped = e.filter(pl.col("stop_arrival") >= 0)
     f = traffic.fake.with_columns(law_expr.alias("law"))
-    g305 = pl.concat(
-        [g305, f.select("law", "municipality", "provider", "client", pl.col("start_arrival").alias("arrival"))]
-    ).unique()
-    for code, g in (("305", g305), ("307", g307)):
-        groups.append(
-            g.with_columns(
-                pl.lit(code).alias("code"),
-                pl.col("provider").alias("sender"),
-                pl.col("municipality").alias("receiver"),
-                pl.format(code + "|{}|{}", "provider", "client").alias("key"),
-            ).select("law", "code", "sender", "receiver", "arrival", "key")
-        )
-
-    # 315: Venlo's requests for allocation, one per request
     requests = traffic.requests.with_row_index("request").with_columns(pl.col("request").cast(pl.Int64))
+    # 315 / 319: Venlo's requests for allocation, one per request, and the refusals of those
+    # that lead to no care (a few stay unanswered)
     venlo_requests = not world.spec.core_partners
-    if venlo_requests:
-        groups.append(
-            requests.with_columns(law_expr.alias("law")).select(
-                "law",
-                pl.lit("315").alias("code"),
-                pl.col("provider").alias("sender"),
-                pl.col("municipality").alias("receiver"),
-                pl.col("request_day").alias("arrival"),
-                pl.format("315|{}", "request").alias("key"),
-            )
-        )
-
-    # 319: the refusals of Venlo's requests that lead to no care (a few stay unanswered)
     replies = _replies(world, requests) if venlo_requests else requests.clear()
+    sources = [(ev, _ALLOCATION), (e, _START), (f, _START), (stopped, _STOP), (traffic.lines, _DECLARATION)]
     if venlo_requests:
-        groups.append(
-            replies.with_columns(law_expr.alias("law")).select(
-                "law",
-                pl.lit("319").alias("code"),
-                pl.col("municipality").alias("sender"),
-                pl.col("provider").alias("receiver"),
-                pl.col("decided").alias("arrival"),
-                pl.format("319|{}", "request").alias("key"),
-            )
-        )
-
-    # 323: declarations
-    lines = traffic.lines
-    g323 = (
-        lines.select("law", "provider", "municipality", "care_month", "batch", "arrival")
+        sources += [(requests, _REQUEST), (replies, _REPLY)]
+    msgs = (
+        pl.concat([_events(df, kind, law_expr) for df, kind in sources])
         .unique()
-        .with_columns(
-            pl.lit("323").alias("code"),
-            pl.col("provider").alias("sender"),
-            pl.col("municipality").alias("receiver"),
-            pl.format("323|{}|{}|{}", "care_month", "batch", "municipality").alias("key"),
-        )
+        .sort(["arrival", "law", "code", "sender", "receiver", "key"])
+        .with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias("msg"))
     )
-    groups.append(g323.select("law", "code", "sender", "receiver", "arrival", "key"))
+    msgs = _named(_malform(world, msgs, traffic.lines))
 
-    msgs = pl.concat(groups).sort(["arrival", "law", "code", "sender", "receiver", "key"])
-    msgs = msgs.with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias("msg"))
+    original = msgs.filter(pl.col("resend") == 0)
+    key_msg = {
+        (law, code, s, r, k, a): c
+        for law, code, s, r, k, a, c in original.select(
+            "law", "code", "sender", "receiver", "key", "arrival", "content"
+        ).iter_rows()
+    }
 
-    # malformed messages and their resends
-    msgs = _malform(world, msgs, lines)
+    def lookup(df: pl.DataFrame, kind: _Kind) -> pl.Series:
+        """The message each record of ``df`` travels in."""
+        rows = _events(df, kind, law_expr).select("law", "sender", "receiver", "key", "arrival")
+        return pl.Series(
+            "msg",
+            [key_msg[(law, kind.code, s, r, k, a)] for law, s, r, k, a in rows.iter_rows()],
+            dtype=pl.Int64,
+        )
+
+    fake_start_msgs = f.with_row_index("fake").select(pl.col("fake").cast(pl.Int64)).with_columns(lookup(f, _START))
+    if venlo_requests:
+        request_msgs = _request_references(
+            requests.select("request").with_columns(lookup(requests, _REQUEST)), requests, msgs
+        )
+        reply_msgs = replies.select("request", "reason").with_columns(lookup(replies, _REPLY))
+    else:
+        request_msgs = requests.select("request").with_columns(
+            pl.lit(None, dtype=pl.Int64).alias("msg"),
+            pl.format("CAP{}", (pl.col("request") + 1).cast(pl.Utf8).str.zfill(7)).alias("reference"),
+        )
+        reply_msgs = pl.DataFrame(schema={"request": pl.Int64, "reason": pl.Utf8, "msg": pl.Int64})
+    return Plan(
+        messages=msgs,
+        allocation_msgs=ev.select("allocation_number", "event").with_columns(lookup(ev, _ALLOCATION)),
+        start_msgs=e.select("episode").with_columns(lookup(e, _START)),
+        stop_msgs=stopped.select("episode").with_columns(lookup(stopped, _STOP)),
+        fake_start_msgs=fake_start_msgs,
+        request_msgs=request_msgs,
+        reply_msgs=reply_msgs,
+        lines=_references(traffic.lines.with_columns(lookup(traffic.lines, _DECLARATION)), msgs),
+    )
+
+
+def _named(msgs: pl.DataFrame) -> pl.DataFrame:
+    """Each message's BerichtIdentificatie (numbered per sender, law and code in arrival order)
+    and file name; sorted by file name, which sorts in arrival order."""
     msgs = msgs.sort(["arrival", "law", "code", "sender", "receiver", "key", "resend"]).with_columns(
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(["sender", "law", "code"]).alias("seq")
     )
     ident = pl.col("code").replace_strict(PREFIX, return_dtype=pl.Utf8) + pl.col("seq").cast(pl.Utf8).str.zfill(7)
     day = pl.col("arrival").cast(pl.Int32).cast(pl.Date)
-    msgs = (
+    return (
         msgs.with_columns(ident.alias("identification"))
         .with_columns(
             pl.format(
@@ -193,95 +208,20 @@ def build_plan(world: World, traffic: Traffic) -> Plan:
         .sort("file")
     )
 
-    original = msgs.filter(pl.col("resend") == 0)
-    key_msg = {
-        (law, code, s, r, k, a): c
-        for law, code, s, r, k, a, c in original.select(
-            "law", "code", "sender", "receiver", "key", "arrival", "content"
-        ).iter_rows()
-    }
 
-    def lookup(df: pl.DataFrame, code: str, key: pl.Expr, arrival: str, sender: str, receiver: str) -> pl.Series:
-        rows = df.with_columns(
-            law_expr.alias("_law") if "law" not in df.columns else pl.col("law").alias("_law")
-        ).select(
-            "_law",
-            pl.col(sender).alias("_s"),
-            pl.col(receiver).alias("_r"),
-            key.alias("_k"),
-            pl.col(arrival).alias("_a"),
-        )
-        return pl.Series(
-            "msg",
-            [key_msg[(law, code, s, r, k, a)] for law, s, r, k, a in rows.iter_rows()],
-            dtype=pl.Int64,
-        )
-
-    allocation_msgs = ev.select("allocation_number", "event").with_columns(
-        lookup(ev, "301", pl.format("301|{}|{}", "provider", "client"), "arrival", "municipality", "provider")
-    )
-    start_msgs = e.select("episode").with_columns(
-        lookup(e, "305", pl.format("305|{}|{}", "provider", "client"), "start_arrival", "provider", "municipality")
-    )
-    stopped = e.filter(pl.col("stop_arrival") >= 0)
-    stop_msgs = stopped.select("episode").with_columns(
-        lookup(stopped, "307", pl.format("307|{}|{}", "provider", "client"), "stop_arrival", "provider", "municipality")
-    )
-    fake_start_msgs = (
-        f.with_row_index("fake")
-        .select(pl.col("fake").cast(pl.Int64))
+def _request_references(request_msgs: pl.DataFrame, requests: pl.DataFrame, msgs: pl.DataFrame) -> pl.DataFrame:
+    """The ReferentieAanbieder of each 315: numbered per provider in arrival order."""
+    return (
+        request_msgs.join(requests.select("request", "provider"), on="request")
+        .join(msgs.select("msg", "arrival"), on="msg")
+        .sort(["arrival", "msg"])
         .with_columns(
-            lookup(f, "305", pl.format("305|{}|{}", "provider", "client"), "start_arrival", "provider", "municipality")
+            pl.format(
+                "VA{}", pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("provider").cast(pl.Utf8).str.zfill(8)
+            ).alias("reference")
         )
-    )
-    if venlo_requests:
-        request_msgs = requests.select("request").with_columns(
-            lookup(requests, "315", pl.format("315|{}", "request"), "request_day", "provider", "municipality")
-        )
-    else:
-        request_msgs = requests.select("request").with_columns(
-            pl.lit(None, dtype=pl.Int64).alias("msg"),
-            pl.format("CAP{}", (pl.col("request") + 1).cast(pl.Utf8).str.zfill(7)).alias("reference"),
-        )
-    if venlo_requests:
-        reply_msgs = replies.select("request", "reason").with_columns(
-            lookup(replies, "319", pl.format("319|{}", "request"), "decided", "municipality", "provider")
-        )
-    else:
-        reply_msgs = pl.DataFrame(schema={"request": pl.Int64, "reason": pl.Utf8, "msg": pl.Int64})
-    line_msgs = lines.with_columns(
-        lookup(
-            lines,
-            "323",
-            pl.format("323|{}|{}|{}", "care_month", "batch", "municipality"),
-            "arrival",
-            "provider",
-            "municipality",
-        )
-    )
-    line_msgs = _references(line_msgs, msgs)
-    if venlo_requests:
-        request_msgs = (
-            request_msgs.join(requests.select("request", "provider"), on="request")
-            .join(msgs.select("msg", "arrival"), on="msg")
-            .sort(["arrival", "msg"])
-            .with_columns(
-                pl.format(
-                    "VA{}", pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over("provider").cast(pl.Utf8).str.zfill(8)
-                ).alias("reference")
-            )
-            .drop("arrival", "provider")
-            .sort("request")
-        )
-    return Plan(
-        messages=msgs,
-        allocation_msgs=allocation_msgs,
-        start_msgs=start_msgs,
-        stop_msgs=stop_msgs,
-        fake_start_msgs=fake_start_msgs,
-        request_msgs=request_msgs,
-        reply_msgs=reply_msgs,
-        lines=line_msgs,
+        .drop("arrival", "provider")
+        .sort("request")
     )
 
 

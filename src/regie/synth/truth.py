@@ -342,133 +342,26 @@ class Truth:
           region's answer term (56 days) after it arrived: its answer, or when it has none the
           last file of the region, arrives later (``arrival`` is the first day past the term).
         """
-        rows: list[pl.DataFrame] = []
         lines = self.plan.lines.with_columns(
             pl.col("msg").replace_strict(self.file, return_dtype=pl.Utf8).alias("file"),
         )
-        line_cols: list[str | pl.Expr] = [
-            "provider",
-            "segment",
-            "municipality",
-            pl.col("bsn").alias("client"),
-            "allocation_number",
-            "reference",
-            pl.col("care_month").cast(pl.Int32).cast(pl.Date).alias("care_month"),
-            pl.col("eff_arrival").cast(pl.Int32).cast(pl.Date).alias("arrival"),
-            "file",
+        rows = [
+            self._line_signals(
+                lines.filter(pl.col("fault") == "without_allocation"),
+                "care_without_allocation",
+                pl.lit("declaratie op een onbekend toewijzingnummer"),
+            ),
+            self._unallocated_starts(),
+            self._late(lines),
+            self._line_signals(
+                lines.filter(pl.col("fault") == "above_volume"),
+                "above_allocated_volume",
+                pl.format("{} gedeclareerd, {} toegewezen", "volume", "allocated"),
+            ),
+            self._extensions(),
+            *self._role_signals(),
+            self._unanswered(),
         ]
-        rows.append(
-            lines.filter(pl.col("fault") == "without_allocation").select(
-                pl.lit("care_without_allocation").alias("kind"),
-                *line_cols,
-                pl.lit("declaratie op een onbekend toewijzingnummer").alias("detail"),
-            )
-        )
-        fake = (
-            self.traffic.fake.with_row_index("fake")
-            .with_columns(pl.col("fake").cast(pl.Int64))
-            .join(self.plan.fake_start_msgs, on="fake")
-        )
-        rows.append(
-            fake.select(
-                pl.lit("care_without_allocation").alias("kind"),
-                "provider",
-                "segment",
-                "municipality",
-                pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("client"),
-                "allocation_number",
-                pl.lit(None, dtype=pl.Utf8).alias("reference"),
-                pl.col("start").cast(pl.Int32).cast(pl.Date).dt.month_start().alias("care_month"),
-                pl.col("msg")
-                .replace_strict(self.arrival, return_dtype=pl.Int64)
-                .cast(pl.Int32)
-                .cast(pl.Date)
-                .alias("arrival"),
-                pl.col("msg").replace_strict(self.file, return_dtype=pl.Utf8).alias("file"),
-                pl.lit("start zorg op een onbekend toewijzingnummer").alias("detail"),
-            )
-        )
-        contracts = contract_for(self.catalog)
-        deadline: list[dt.date | None] = []
-        accepted = lines.filter(pl.col("fault") == "")
-        for p, s, m, month in accepted.select("provider", "segment", "municipality", "care_month").iter_rows():
-            care_month = cal.date_of(month)
-            deadline.append(contracts[(p, s, m, care_month.year)].deadline_for(care_month))
-        accepted = accepted.with_columns(pl.Series("deadline_date", deadline, dtype=pl.Date))
-        rows.append(
-            accepted.filter(pl.col("eff_arrival").cast(pl.Int32).cast(pl.Date) > pl.col("deadline_date")).select(
-                pl.lit("late_declaration").alias("kind"),
-                *line_cols,
-                pl.format("binnen na de termijn ({})", pl.col("deadline_date").dt.strftime("%Y-%m-%d")).alias("detail"),
-            )
-        )
-        rows.append(
-            lines.filter(pl.col("fault") == "above_volume").select(
-                pl.lit("above_allocated_volume").alias("kind"),
-                *line_cols,
-                pl.format("{} gedeclareerd, {} toegewezen", "volume", "allocated").alias("detail"),
-            )
-        )
-        ext = (
-            self.traffic.allocation_events.filter(
-                (pl.col("event") == REPEATED_EXTENSIONS) & (pl.col("reason") == EXTEND_REASON)
-            )
-            .join(self.plan.allocation_msgs, on=["allocation_number", "event"])
-            .join(
-                self.traffic.allocations.select("allocation_number", "client", "provider", "segment", "municipality"),
-                on="allocation_number",
-            )
-        )
-        rows.append(
-            ext.select(
-                pl.lit("repeated_extension").alias("kind"),
-                "provider",
-                "segment",
-                "municipality",
-                pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("client"),
-                "allocation_number",
-                pl.lit(None, dtype=pl.Utf8).alias("reference"),
-                pl.lit(None, dtype=pl.Date).alias("care_month"),
-                pl.col("msg")
-                .replace_strict(self.arrival, return_dtype=pl.Int64)
-                .cast(pl.Int32)
-                .cast(pl.Date)
-                .alias("arrival"),
-                pl.col("msg").replace_strict(self.file, return_dtype=pl.Utf8).alias("file"),
-                pl.lit(f"{REPEATED_EXTENSIONS}e verlenging zonder afschaling").alias("detail"),
-            )
-        )
-        roles = self.world.roles
-        rows.append(
-            pl.DataFrame(
-                {
-                    "kind": ["upcoding"],
-                    "provider": [roles.upcoder],
-                    "segment": [roles.upcoding_segment],
-                    "municipality": [None],
-                    "client": [None],
-                    "allocation_number": [None],
-                    "reference": [None],
-                    "care_month": [roles.upcoding_from],
-                    "arrival": [None],
-                    "file": [None],
-                    "detail": ["productmix verschuift naar de duurste producten/intensiteit"],
-                },
-                schema=SIGNALS,
-            )
-        )
-        if roles.silent:
-            rows.append(
-                pl.DataFrame(
-                    {
-                        "kind": ["no_start_stop_traffic"] * len(roles.silent_segments),
-                        "provider": [roles.silent] * len(roles.silent_segments),
-                        "segment": list(roles.silent_segments),
-                    },
-                    schema={"kind": pl.Utf8, "provider": pl.Utf8, "segment": pl.Utf8},
-                ).with_columns(pl.lit("kernpartner stuurt geen start- en stopberichten").alias("detail"))
-            )
-        rows.append(self._unanswered())
         out = pl.concat(
             [
                 pl.DataFrame(r)
@@ -491,6 +384,128 @@ class Truth:
             ],
             nulls_last=True,
         )
+
+    def _line_signals(self, lines: pl.DataFrame, kind: str, detail: pl.Expr) -> pl.DataFrame:
+        """A signal on each of the declaration ``lines`` (with their ``file``)."""
+        return lines.select(
+            pl.lit(kind).alias("kind"),
+            "provider",
+            "segment",
+            "municipality",
+            pl.col("bsn").alias("client"),
+            "allocation_number",
+            "reference",
+            pl.col("care_month").cast(pl.Int32).cast(pl.Date).alias("care_month"),
+            pl.col("eff_arrival").cast(pl.Int32).cast(pl.Date).alias("arrival"),
+            "file",
+            detail.alias("detail"),
+        )
+
+    def _message_signals(
+        self, records: pl.DataFrame, kind: str, reference: pl.Expr, care_month: pl.Expr, detail: str
+    ) -> pl.DataFrame:
+        """A signal on each of the ``records`` of an allocation, at the message (``msg``) it came in."""
+        return records.select(
+            pl.lit(kind).alias("kind"),
+            "provider",
+            "segment",
+            "municipality",
+            pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("client"),
+            "allocation_number",
+            reference.alias("reference"),
+            care_month.alias("care_month"),
+            pl.col("msg")
+            .replace_strict(self.arrival, return_dtype=pl.Int64)
+            .cast(pl.Int32)
+            .cast(pl.Date)
+            .alias("arrival"),
+            pl.col("msg").replace_strict(self.file, return_dtype=pl.Utf8).alias("file"),
+            pl.lit(detail).alias("detail"),
+        )
+
+    def _unallocated_starts(self) -> pl.DataFrame:
+        """``care_without_allocation`` on the care starts (305) of care nobody allocated."""
+        fake = (
+            self.traffic.fake.with_row_index("fake")
+            .with_columns(pl.col("fake").cast(pl.Int64))
+            .join(self.plan.fake_start_msgs, on="fake")
+        )
+        return self._message_signals(
+            fake,
+            "care_without_allocation",
+            pl.lit(None, dtype=pl.Utf8),
+            pl.col("start").cast(pl.Int32).cast(pl.Date).dt.month_start(),
+            "start zorg op een onbekend toewijzingnummer",
+        )
+
+    def _late(self, lines: pl.DataFrame) -> pl.DataFrame:
+        """``late_declaration``: accepted lines that arrived after their contract's deadline."""
+        contracts = contract_for(self.catalog)
+        deadline: list[dt.date | None] = []
+        accepted = lines.filter(pl.col("fault") == "")
+        for p, s, m, month in accepted.select("provider", "segment", "municipality", "care_month").iter_rows():
+            care_month = cal.date_of(month)
+            deadline.append(contracts[(p, s, m, care_month.year)].deadline_for(care_month))
+        accepted = accepted.with_columns(pl.Series("deadline_date", deadline, dtype=pl.Date))
+        return self._line_signals(
+            accepted.filter(pl.col("eff_arrival").cast(pl.Int32).cast(pl.Date) > pl.col("deadline_date")),
+            "late_declaration",
+            pl.format("binnen na de termijn ({})", pl.col("deadline_date").dt.strftime("%Y-%m-%d")),
+        )
+
+    def _extensions(self) -> pl.DataFrame:
+        """``repeated_extension``: at the message of an allocation's REPEATED_EXTENSIONS-th extension."""
+        ext = (
+            self.traffic.allocation_events.filter(
+                (pl.col("event") == REPEATED_EXTENSIONS) & (pl.col("reason") == EXTEND_REASON)
+            )
+            .join(self.plan.allocation_msgs, on=["allocation_number", "event"])
+            .join(
+                self.traffic.allocations.select("allocation_number", "client", "provider", "segment", "municipality"),
+                on="allocation_number",
+            )
+        )
+        return self._message_signals(
+            ext,
+            "repeated_extension",
+            pl.lit(None, dtype=pl.Utf8),
+            pl.lit(None, dtype=pl.Date),
+            f"{REPEATED_EXTENSIONS}e verlenging zonder afschaling",
+        )
+
+    def _role_signals(self) -> list[pl.DataFrame]:
+        """``upcoding`` by the upcoder, ``no_start_stop_traffic`` of the silent core partner."""
+        roles = self.world.roles
+        rows = [
+            pl.DataFrame(
+                {
+                    "kind": ["upcoding"],
+                    "provider": [roles.upcoder],
+                    "segment": [roles.upcoding_segment],
+                    "municipality": [None],
+                    "client": [None],
+                    "allocation_number": [None],
+                    "reference": [None],
+                    "care_month": [roles.upcoding_from],
+                    "arrival": [None],
+                    "file": [None],
+                    "detail": ["productmix verschuift naar de duurste producten/intensiteit"],
+                },
+                schema=SIGNALS,
+            )
+        ]
+        if roles.silent:
+            rows.append(
+                pl.DataFrame(
+                    {
+                        "kind": ["no_start_stop_traffic"] * len(roles.silent_segments),
+                        "provider": [roles.silent] * len(roles.silent_segments),
+                        "segment": list(roles.silent_segments),
+                    },
+                    schema={"kind": pl.Utf8, "provider": pl.Utf8, "segment": pl.Utf8},
+                ).with_columns(pl.lit("kernpartner stuurt geen start- en stopberichten").alias("detail"))
+            )
+        return rows
 
     def last_arrival(self) -> dt.date:
         """The Dagtekening of the region's last file (message or CSV report)."""
