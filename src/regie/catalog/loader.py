@@ -66,6 +66,16 @@ def _upsert(
 def load_catalog(catalog: core.Catalog) -> LoadResult:
     """Write ``catalog`` to the database; raise before writing anything on a conflict."""
     result = LoadResult()
+    region = _load_region(result, catalog)
+    municipalities = _load_municipalities(result, catalog, region)
+    segments = _load_segments(result, catalog, region)
+    providers = _load_providers(result, catalog)
+    _load_contracts(result, catalog, municipalities, segments, providers)
+    _load_budgets(result, catalog, municipalities, segments)
+    return result
+
+
+def _load_region(result: LoadResult, catalog: core.Catalog) -> m.Region:
     region, created = m.Region.objects.get_or_create(
         name=catalog.region, defaults={"answer_term_days": catalog.answer_term_days}
     )
@@ -75,7 +85,10 @@ def load_catalog(catalog: core.Catalog) -> LoadResult:
         result.updated["region"] += 1
     else:
         (result.created if created else result.unchanged)["region"] += 1
+    return region
 
+
+def _load_municipalities(result: LoadResult, catalog: core.Catalog, region: m.Region) -> dict[str, m.Municipality]:
     municipalities: dict[str, m.Municipality] = {}
     for mun in catalog.municipalities:
         obj = _upsert(
@@ -91,7 +104,10 @@ def load_catalog(catalog: core.Catalog) -> LoadResult:
             obj.areas.exclude(name__in=mun.areas).delete()
             for position, name in enumerate(mun.areas):
                 m.Area.objects.update_or_create(municipality=obj, name=name, defaults={"position": position})
+    return municipalities
 
+
+def _load_segments(result: LoadResult, catalog: core.Catalog, region: m.Region) -> dict[str, m.Segment]:
     segments: dict[str, m.Segment] = {}
     for seg in catalog.segments:
         segments[seg.code] = _upsert(
@@ -111,7 +127,10 @@ def load_catalog(catalog: core.Catalog) -> LoadResult:
                 "population_weights": seg.population_weights,
             },
         )
+    return segments
 
+
+def _load_providers(result: LoadResult, catalog: core.Catalog) -> dict[str, m.Provider]:
     providers: dict[str, m.Provider] = {}
     for prov in catalog.providers:
         providers[prov.agb] = _upsert(
@@ -121,7 +140,16 @@ def load_catalog(catalog: core.Catalog) -> LoadResult:
             {"agb": prov.agb},
             {"name": prov.name, "members": list(prov.members), "core_partner": prov.core_partner},
         )
+    return providers
 
+
+def _load_contracts(
+    result: LoadResult,
+    catalog: core.Catalog,
+    municipalities: dict[str, m.Municipality],
+    segments: dict[str, m.Segment],
+    providers: dict[str, m.Provider],
+) -> None:
     for con in catalog.contracts:
         _upsert(
             result,
@@ -148,6 +176,13 @@ def load_catalog(catalog: core.Catalog) -> LoadResult:
             many={"municipalities": {municipalities[c].pk for c in con.municipalities}},
         )
 
+
+def _load_budgets(
+    result: LoadResult,
+    catalog: core.Catalog,
+    municipalities: dict[str, m.Municipality],
+    segments: dict[str, m.Segment],
+) -> None:
     for bud in catalog.budgets:
         _upsert(
             result,
@@ -156,7 +191,6 @@ def load_catalog(catalog: core.Catalog) -> LoadResult:
             {"municipality": municipalities[bud.municipality], "segment": segments[bud.segment], "year": bud.year},
             {"amount": bud.amount, "reserve": bud.reserve},
         )
-    return result
 
 
 def stored_catalog() -> core.Catalog:
