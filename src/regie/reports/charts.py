@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import vl_convert
@@ -172,7 +172,60 @@ def grip_chart(
     if not rows:
         return None
     scale, unit = unit_for([r.get(k) for r in rows for k in ("high", "budget", "forecast", "realised", "advances")])
-    parts, negatives, ranges = [], [], []
+    parts, negatives, ranges = _grip_rows(rows, label, scale)
+    order = [label[i] for i in range(len(rows))]
+    y = {"field": "rij", "type": "nominal", "title": None, "sort": order, "axis": {"labelLimit": 320}}
+
+    def x(field: str) -> dict[str, Any]:
+        return {
+            "field": field,
+            "type": "quantitative",
+            "title": unit,
+            "axis": {"format": ",.1~f", "tickCount": {"expr": "ceil(width / 90)"}},
+        }
+
+    tooltip = [
+        {"field": "rij", "title": _("Regel")},
+        {"field": "prognose_tekst", "title": _("Prognose")},
+        {"field": "bandbreedte_tekst", "title": _("Bandbreedte (80 %)")},
+        {"field": "budget_tekst", "title": _("Budget")},
+    ]
+    domain = [part_name(p[1]) for p in PARTS] + sorted({n["deel"] for n in negatives})
+    fill = {
+        "field": "deel",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": domain, "range": [p[2] for p in PARTS] + [NEGATIVE] * (len(domain) - len(PARTS))},
+        "legend": {"orient": "bottom", "labelLimit": 400, "symbolStrokeWidth": 0, "columns": COLUMNS},
+    }
+    budget = budget_name or _("Budget")
+    spec = _base(
+        _("Budget, realisatie en prognose met bandbreedte per regel; de rode streep is: %(budget)s.")
+        % {"budget": budget.lower()},
+        title,
+    )
+    spec["height"] = {"step": 34}
+    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    entries = [(_("Bandbreedte (80 %)"), INK, "stroke"), (_("Prognose"), INK, "diamond")]
+    budgets = [r for r in ranges if r["budget"] is not None]
+    if budgets:
+        entries.append((budget, WARN, TICK_SYMBOL))
+    paid = [r for r in ranges if r["voorschotten"] is not None]
+    if paid:
+        entries.append((_("Voorschotten betaald"), ADVANCES, "triangle-down"))
+    marks = _marks_legend(entries)
+    spec["layer"] = _grip_layers(parts, negatives, budgets, paid, ranges, y, x, fill, tooltip, marks, budget)
+    return spec
+
+
+def _grip_rows(
+    rows: Sequence[Mapping[str, Any]], label: Mapping[int, str], scale: float
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The data of :func:`grip_chart`: the positive parts of each bar, its negative parts, and
+    per row its range, forecast, budget and advances (in ``scale`` units)."""
+    parts: list[dict[str, Any]] = []
+    negatives: list[dict[str, Any]] = []
+    ranges: list[dict[str, Any]] = []
     for i, row in enumerate(rows):
         name = label[i]
         tip = {
@@ -207,53 +260,30 @@ def grip_chart(
                 **tip,
             }
         )
-    order = [label[i] for i in range(len(rows))]
-    y = {"field": "rij", "type": "nominal", "title": None, "sort": order, "axis": {"labelLimit": 320}}
+    return parts, negatives, ranges
 
-    def x(field: str) -> dict[str, Any]:
-        return {
-            "field": field,
-            "type": "quantitative",
-            "title": unit,
-            "axis": {"format": ",.1~f", "tickCount": {"expr": "ceil(width / 90)"}},
-        }
 
-    tooltip = [
-        {"field": "rij", "title": _("Regel")},
-        {"field": "prognose_tekst", "title": _("Prognose")},
-        {"field": "bandbreedte_tekst", "title": _("Bandbreedte (80 %)")},
-        {"field": "budget_tekst", "title": _("Budget")},
-    ]
+def _grip_layers(
+    parts: list[dict[str, Any]],
+    negatives: list[dict[str, Any]],
+    budgets: list[dict[str, Any]],
+    paid: list[dict[str, Any]],
+    ranges: list[dict[str, Any]],
+    y: dict[str, Any],
+    x: Callable[[str], dict[str, Any]],
+    fill: dict[str, Any],
+    tooltip: list[dict[str, Any]],
+    marks: dict[str, Any],
+    budget: str,
+) -> list[dict[str, Any]]:
+    """The layers of :func:`grip_chart`: the bars (and their negative parts), the range, the
+    forecast, the budget and the advances."""
     part_tooltip = [
         tooltip[0],
         {"field": "deel", "title": _("Deel")},
         {"field": "bedrag", "title": _("Bedrag")},
         *tooltip[1:],
     ]
-    domain = [part_name(p[1]) for p in PARTS] + sorted({n["deel"] for n in negatives})
-    fill = {
-        "field": "deel",
-        "type": "nominal",
-        "title": None,
-        "scale": {"domain": domain, "range": [p[2] for p in PARTS] + [NEGATIVE] * (len(domain) - len(PARTS))},
-        "legend": {"orient": "bottom", "labelLimit": 400, "symbolStrokeWidth": 0, "columns": COLUMNS},
-    }
-    budget = budget_name or _("Budget")
-    spec = _base(
-        _("Budget, realisatie en prognose met bandbreedte per regel; de rode streep is: %(budget)s.")
-        % {"budget": budget.lower()},
-        title,
-    )
-    spec["height"] = {"step": 34}
-    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
-    entries = [(_("Bandbreedte (80 %)"), INK, "stroke"), (_("Prognose"), INK, "diamond")]
-    budgets = [r for r in ranges if r["budget"] is not None]
-    if budgets:
-        entries.append((budget, WARN, TICK_SYMBOL))
-    paid = [r for r in ranges if r["voorschotten"] is not None]
-    if paid:
-        entries.append((_("Voorschotten betaald"), ADVANCES, "triangle-down"))
-    marks = _marks_legend(entries)
     band = {"band": 0.62}
     layers: list[dict[str, Any]] = [
         {
@@ -324,8 +354,7 @@ def grip_chart(
                 },
             }
         )
-    spec["layer"] = layers
-    return spec
+    return layers
 
 
 def history_chart(rows: Sequence[Mapping[str, Any]], title: str | None = None) -> dict[str, Any] | None:
