@@ -53,5 +53,5 @@ def episode(client: str, provider: str, start: dt.date, segment: str = SEGMENT) 
     return tm.Episode.objects.create(
         key=f"{client}-{start}-{provider}-{segment}", client=client, provider=provider, segment=segment,
         domain="wmo", weight=2, municipality="0983", product_category="02", start=start, start_arrival=start,
-        start_message=message("WMO305", sender=provider, day=start, ident=f"S-{client}-{start}-{segment}"),
+        start_message=message("WMO305", sender=provider, day=start, ident=f"S-{client[:12]}-{start}-{segment}-{provider}"),
     )  # fmt: skip

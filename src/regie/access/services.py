@@ -25,7 +25,7 @@ from typing import Any
 import polars as pl
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from regie.access.models import Registration, Source, Status
@@ -271,7 +271,7 @@ def sync_requests() -> int:
                 client=req.client,
                 urgency=rules.urgency_of(req.urgency),
                 area=req.area or "",
-                referrer=getattr(req, "referrer", "") or "",
+                referrer=req.referrer,
                 registered_on=req.registered,
                 status=Status.ASSIGNED if provider else Status.WAITING,
                 provider=provider,
@@ -366,12 +366,20 @@ def raise_norm_signals(today: dt.date | None = None) -> int:
     return len(made)
 
 
+def last_arrival() -> dt.date | None:
+    """The latest Dagtekening stored (the day the traffic is known up to)."""
+    return tm.Message.objects.aggregate(last=Max("dagtekening"))["last"]
+
+
 def refresh(today: dt.date | None = None) -> dict[str, int]:
-    """After an ingest: new registrations from the traffic, starts linked, norm signals raised."""
+    """After an ingest: new registrations from the traffic, starts linked, and ``waiting_norm``
+    for the registrations past their norm by ``today`` (default: the last stored arrival, as
+    ``request_unanswered`` is judged, so the signals follow from the files alone; today when
+    nothing has arrived yet)."""
     with transaction.atomic():
         made = sync_requests()
         started = link_starts()
-        signals = raise_norm_signals(today)
+        signals = raise_norm_signals(today or last_arrival())
     return {"registered": made, "started": started, "waiting_norm": signals}
 
 

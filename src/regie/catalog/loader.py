@@ -125,6 +125,8 @@ def _load_segments(result: LoadResult, catalog: core.Catalog, region: m.Region) 
                 "max_providers": seg.max_providers,
                 "products": list(seg.products),
                 "population_weights": seg.population_weights,
+                "core_partners": list(seg.core_partners),
+                "waiting_norm_days": seg.waiting_norm_days,
             },
         )
     return segments
@@ -216,6 +218,8 @@ def stored_catalog() -> core.Catalog:
                 products=tuple(s.products),
                 execution=s.execution,
                 population_weights=dict(s.population_weights),
+                core_partners=tuple(s.core_partners),
+                waiting_norm_days=s.waiting_norm_days,
             )
             for s in m.Segment.objects.all()
         ),

@@ -37,7 +37,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from regie.engine.indicators.waiting import WAITING_NORM_DAYS
+from regie.engine.catalog.model import WAITING_NORM_DAYS
 
 #: Urgencies, most urgent first (the API's values).
 CRISIS, URGENT, NORMAL = "crisis", "urgent", "normal"

@@ -46,6 +46,7 @@ from regie.intake.records import (
     StopRec,
 )
 from regie.messages.bsn import is_valid_bsn
+from regie.messages.codes import REFERRER_TYPES
 
 COLUMNS: dict[str, tuple[set[str], set[str]]] = {
     # kind: (required, optional)
@@ -75,7 +76,7 @@ COLUMNS: dict[str, tuple[set[str], set[str]]] = {
     ),
     "requests": (
         {"request_id", "municipality", "segment", "bsn", "urgency", "registered", "reported_on"},
-        {"area", "provider"},
+        {"area", "provider", "referrer"},
     ),
 }
 
@@ -266,8 +267,17 @@ def _objection(r: _Row, ref: str) -> list[Record]:
     ]
 
 
+#: The urgency of a waiting-list row: 1 (most urgent) .. 3, or the API's words.
+_URGENCIES = {"1": 1, "2": 2, "3": 3, "crisis": 1, "urgent": 2, "normal": 3}
+
+
 def _request(r: _Row, ref: str) -> list[Record]:
-    urgency = r.integer("urgency", minimum=1)
+    urgency = _URGENCIES.get((r.text("urgency") or "").lower())
+    if urgency is None:
+        raise RowError("CSV04", "kolom 'urgency' moet 1, 2 of 3 zijn (of crisis, urgent, normal)")
+    referrer = r.text("referrer", required=False)
+    if referrer is not None and referrer not in REFERRER_TYPES:
+        raise RowError("CSV04", "kolom 'referrer' is geen verwijzerscode (COD327: 01-06, 08)")
     registered = r.date("registered")
     assert registered is not None
     return [
@@ -285,6 +295,7 @@ def _request(r: _Row, ref: str) -> list[Record]:
             registered=registered,
             area=r.text("area", required=False),
             urgency=urgency,
+            referrer=referrer,
         )
     ]
 

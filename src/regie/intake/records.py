@@ -109,6 +109,7 @@ class RequestRec(_Rec):
     registered: dt.date
     area: str | None = None
     urgency: int | None = None
+    referrer: str | None = None  # COD327: a 315's Verwijzer/Type, or the CSV's referrer
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -238,7 +238,9 @@ def _stops(msg: CareStop) -> list[Record]:
     ]
 
 
-def _request(msg: AllocationRequest | ChangeRequest, kind: str, reference: str, product: Product | None) -> RequestRec:
+def _request(
+    msg: AllocationRequest | ChangeRequest, kind: str, reference: str, product: Product | None, referrer: str | None
+) -> RequestRec:
     """A request for care: a product asked for in a 315, or a new product in a 317."""
     h = msg.header
     return RequestRec(
@@ -252,15 +254,16 @@ def _request(msg: AllocationRequest | ChangeRequest, kind: str, reference: str, 
         code=product.code if product else None,
         segment=None,
         registered=h.dagtekening,
+        referrer=referrer,
     )
 
 
 def _requests(msg: AllocationRequest) -> list[Record]:
-    return [_request(msg, "315", p.provider_reference, p.product) for p in msg.client.products]
+    return [_request(msg, "315", p.provider_reference, p.product, p.referrer.type) for p in msg.client.products]
 
 
 def _change_requests(msg: ChangeRequest) -> list[Record]:
-    return [_request(msg, "317", msg.client.provider_reference, p.product) for p in msg.client.new]
+    return [_request(msg, "317", msg.client.provider_reference, p.product, None) for p in msg.client.new]
 
 
 def _reply(msg: RequestReply) -> ReplyRec:

@@ -74,7 +74,8 @@ def ingest_and_refresh(
     ``announce`` hears each year as its refresh starts."""
     with ingest_lock(wait=wait, notify=notify):
         summary = ingest(paths, progress_factory)
-        access.refresh()  # the waiting list: new registrations, starts linked, waiting_norm
+        # the waiting list: new registrations, starts linked, waiting_norm (counted with the signals)
+        summary.signals.update({k: n for k, n in access.refresh().items() if k == "waiting_norm" and n})
         if refresh:
             finish(announce=announce)
     return summary

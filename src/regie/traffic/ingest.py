@@ -649,6 +649,7 @@ def store_batch(batch: list[tuple[Incoming, Outcome | None]], summary: Summary) 
                 (
                     message, req.request_id, req.kind, req.client, req.provider, req.municipality, segment,
                     req.area, req.urgency, req.registered, arrival, m.Request.Outcome.OPEN, "", None,
+                    req.referrer or "",
                 )
             )  # fmt: skip
         for request in outcome.decided:

@@ -182,6 +182,7 @@ class Request(models.Model):
     segment = models.CharField(_("segment"), max_length=40, blank=True)
     area = models.CharField(_("gebied"), max_length=100, null=True, blank=True)
     urgency = models.IntegerField(_("urgentie"), null=True, blank=True)
+    referrer = models.CharField(_("verwijzer (COD327)"), max_length=2, blank=True)
     registered = models.DateField(_("aangemeld op"))
     arrival = models.DateField(_("ontvangen op"))
     outcome = models.CharField(_("antwoord"), max_length=20, choices=Outcome.choices, default=Outcome.OPEN)

@@ -38,7 +38,7 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     ),
     m.Request: (
         "message_id", "request_id", "kind", "client", "provider", "municipality", "segment", "area", "urgency",
-        "registered", "arrival", "outcome", "refusal_reason", "answered",
+        "registered", "arrival", "outcome", "refusal_reason", "answered", "referrer",
     ),
     m.Signal: (
         "kind", "key", "message_id", "provider", "municipality", "segment", "client", "record", "care_month",

@@ -23,6 +23,7 @@ from regie.engine.catalog.model import (
     EXECUTIONS,
     FUNDING_MODELS,
     INSTALMENT_RULES,
+    WAITING_NORM_DAYS,
     Budget,
     Catalog,
     CatalogError,
@@ -36,6 +37,7 @@ from regie.engine.catalog.parse import catalog_from_dict, parse_catalog
 
 __all__ = [
     "ANSWER_TERM_DAYS",
+    "WAITING_NORM_DAYS",
     "DEADLINE_RULES",
     "DEFAULT_EXECUTION",
     "DOMAINS",

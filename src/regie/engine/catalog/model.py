@@ -54,6 +54,11 @@ class Municipality:
         return self.postcodes.get((postcode or "")[:4])
 
 
+#: The waiting-time norm in days (domain.md section 5: default 42 days), a segment's own
+#: norm for normal registrations unless its ``waiting_norm_days`` says otherwise.
+WAITING_NORM_DAYS = 42
+
+
 @dataclass(frozen=True)
 class Segment:
     code: str
@@ -66,6 +71,11 @@ class Segment:
     execution: str = ""
     #: characteristic -> weight, for population-based funding (optional)
     population_weights: dict[str, float] = field(default_factory=dict)
+    #: the AGB codes of the segment's core partners (the shared waiting list, domain.md
+    #: section 8); empty: the providers with ``core_partner = true`` and a contract in it
+    core_partners: tuple[str, ...] = ()
+    #: the waiting norm of a normal registration, from registration to start (days)
+    waiting_norm_days: int = WAITING_NORM_DAYS
 
     @property
     def effective_execution(self) -> str:

@@ -34,6 +34,7 @@ from regie.engine.catalog.model import (
     EXECUTIONS,
     FUNDING_MODELS,
     INSTALMENT_RULES,
+    WAITING_NORM_DAYS,
     Budget,
     Catalog,
     CatalogError,
@@ -114,6 +115,10 @@ def catalog_from_dict(data: dict[str, Any], file: str = "<catalog>") -> Catalog:
     municipalities = _municipalities(r, data.get("municipality", []))
     segments = _segments(r, data.get("segment", []))
     providers = _providers(r, data.get("provider", []))
+    for s in segments.values():
+        missing = sorted(set(s.core_partners) - set(providers))
+        if missing:
+            raise r.fail(f"segment '{s.code}'", f"core partner '{missing[0]}' is not a provider of the catalog")
     contracts = _contracts(r, data.get("contract", []), municipalities, segments, providers)
     budgets = _budgets(r, data.get("budget", []), municipalities, segments)
     _check_population(r, municipalities, segments, contracts)
@@ -179,7 +184,14 @@ def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
             item,
             _label("segment", item, "code", i),
             {"code": str, "name": str, "domain": str, "funding_model": str, "products": list},
-            {"weight": int, "max_providers": int, "execution": str, "population_weights": dict},
+            {
+                "weight": int,
+                "max_providers": int,
+                "execution": str,
+                "population_weights": dict,
+                "core_partners": list,
+                "waiting_norm_days": int,
+            },
         )
         entry = f"segment '{t['code']}'"
         _unique(r, "segment", t["code"], out)
@@ -199,6 +211,11 @@ def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
             raise r.fail(entry, "population_weights must map characteristics to weights >= 0")
         if t["funding_model"] == "population" and not weights:
             raise r.fail(entry, "population_weights are required for funding model population")
+        partners = t.get("core_partners", [])
+        if not all(isinstance(a, str) and _AGB.match(a) for a in partners):
+            raise r.fail(entry, "core_partners must be AGB codes of 8 digits")
+        if t.get("waiting_norm_days", WAITING_NORM_DAYS) < 1:
+            raise r.fail(entry, "'waiting_norm_days' must be at least 1")
         out[t["code"]] = Segment(
             code=t["code"],
             name=t["name"],
@@ -209,6 +226,8 @@ def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
             products=tuple(products),
             execution=t.get("execution", ""),
             population_weights={k: float(v) for k, v in weights.items()},
+            core_partners=tuple(partners),
+            waiting_norm_days=t.get("waiting_norm_days", WAITING_NORM_DAYS),
         )
     # A product belongs to one segment per domain.
     owner: dict[tuple[str, str], str] = {}

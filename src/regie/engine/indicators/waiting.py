@@ -6,10 +6,8 @@ import numpy as np
 import polars as pl
 
 from regie.engine import frames
+from regie.engine.catalog.model import WAITING_NORM_DAYS
 from regie.engine.indicators.context import Context, attach
-
-#: The waiting time norm (domain.md section 5: default 42 days).
-WAITING_NORM_DAYS = 42
 
 
 def add_waiting_time(ctx: Context, rows: pl.DataFrame, requests: pl.DataFrame | None, norm_days: int) -> pl.DataFrame:
@@ -57,3 +55,6 @@ def add_waiting_time(ctx: Context, rows: pl.DataFrame, requests: pl.DataFrame | 
             (pl.col("_w") <= norm_days).mean().alias("waiting_within_norm_share"),
         ),
     )
+
+
+__all__ = ["WAITING_NORM_DAYS", "add_waiting_time"]
