@@ -278,35 +278,7 @@ def _grip_layers(
 ) -> list[dict[str, Any]]:
     """The layers of :func:`grip_chart`: the bars (and their negative parts), the range, the
     forecast, the budget and the advances."""
-    part_tooltip = [
-        tooltip[0],
-        {"field": "deel", "title": _("Deel")},
-        {"field": "bedrag", "title": _("Bedrag")},
-        *tooltip[1:],
-    ]
-    band = {"band": 0.62}
-    layers: list[dict[str, Any]] = [
-        {
-            "data": {"values": parts},
-            "mark": {"type": "bar", "height": band},
-            "encoding": {
-                "y": y,
-                "x": x("van"),
-                "x2": {"field": "tot"},
-                "fill": fill,
-                "order": {"field": "volgorde"},
-                "tooltip": part_tooltip,
-            },
-        },
-    ]
-    if negatives:
-        layers.append(
-            {
-                "data": {"values": negatives},
-                "mark": {"type": "bar", "height": band, "fillOpacity": 0.8, "stroke": WARN, "strokeDash": [3, 2]},
-                "encoding": {"y": y, "x": x("van"), "x2": {"field": "tot"}, "fill": fill, "tooltip": part_tooltip},
-            }
-        )
+    layers = _grip_bars(parts, negatives, y, x, fill, tooltip)
     layers += [
         {
             "data": {"values": ranges},
@@ -352,6 +324,47 @@ def _grip_layers(
                     "color": _mark(_("Voorschotten betaald"), marks),
                     "tooltip": [tooltip[0], {"field": "voorschotten_tekst", "title": _("Voorschotten betaald")}],
                 },
+            }
+        )
+    return layers
+
+
+def _grip_bars(
+    parts: list[dict[str, Any]],
+    negatives: list[dict[str, Any]],
+    y: dict[str, Any],
+    x: Callable[[str], dict[str, Any]],
+    fill: dict[str, Any],
+    tooltip: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The bar of each row of :func:`grip_chart`, and its negative parts drawn leftwards."""
+    part_tooltip = [
+        tooltip[0],
+        {"field": "deel", "title": _("Deel")},
+        {"field": "bedrag", "title": _("Bedrag")},
+        *tooltip[1:],
+    ]
+    band = {"band": 0.62}
+    layers: list[dict[str, Any]] = [
+        {
+            "data": {"values": parts},
+            "mark": {"type": "bar", "height": band},
+            "encoding": {
+                "y": y,
+                "x": x("van"),
+                "x2": {"field": "tot"},
+                "fill": fill,
+                "order": {"field": "volgorde"},
+                "tooltip": part_tooltip,
+            },
+        },
+    ]
+    if negatives:
+        layers.append(
+            {
+                "data": {"values": negatives},
+                "mark": {"type": "bar", "height": band, "fillOpacity": 0.8, "stroke": WARN, "strokeDash": [3, 2]},
+                "encoding": {"y": y, "x": x("van"), "x2": {"field": "tot"}, "fill": fill, "tooltip": part_tooltip},
             }
         )
     return layers
