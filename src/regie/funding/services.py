@@ -82,20 +82,17 @@ def comparison(year: int, as_of: dt.date | None = None) -> Comparison:
     return compare_models(stored_catalog(), frames.declarations(), frames.episodes(), year=year, as_of=as_of)
 
 
+#: The fields a stored ledger line shares with the engine's payment line (``detail`` aside: a copy).
+LINE_FIELDS = ("contract", "provider", "segment", "municipality", "month", "kind", "rule", "amount_cents", "ref")
+
+
+def _line_fields(line: Any) -> dict[str, Any]:
+    return {name: getattr(line, name) for name in LINE_FIELDS}
+
+
 def _stored(year: int) -> list[engine.PaymentLine]:
     return [
-        engine.PaymentLine(
-            contract=line.contract,
-            provider=line.provider,
-            segment=line.segment,
-            municipality=line.municipality,
-            month=line.month,
-            kind=line.kind,
-            rule=line.rule,
-            amount_cents=line.amount_cents,
-            ref=line.ref,
-            detail=line.detail,
-        )
+        engine.PaymentLine(**_line_fields(line), detail=line.detail)
         for line in m.LedgerLine.objects.filter(year=year).order_by("pk")
     ]
 
@@ -119,23 +116,7 @@ def refresh_ledger(year: int, on: dt.date | None = None) -> list[engine.PaymentL
     stored = _stored(year)
     new = engine.reconcile(stored, compute_ledger(year, on), on=on)
     m.LedgerLine.objects.bulk_create(
-        [
-            m.LedgerLine(
-                year=year,
-                contract=line.contract,
-                provider=line.provider,
-                segment=line.segment,
-                municipality=line.municipality,
-                month=line.month,
-                kind=line.kind,
-                rule=line.rule,
-                amount_cents=line.amount_cents,
-                ref=line.ref,
-                detail=dict(line.detail),
-                booked_on=on,
-            )
-            for line in new
-        ],
+        [m.LedgerLine(year=year, **_line_fields(line), detail=dict(line.detail), booked_on=on) for line in new],
         batch_size=1000,
     )
     return stored + new

@@ -104,18 +104,22 @@ class Inputs:
     _ledgers: dict[tuple[int, dt.date], list[funding_engine.PaymentLine]] = field(default_factory=dict)
     _forecasts: dict[tuple[int, dt.date], dict[str, Any]] = field(default_factory=dict)
 
+    def _known(self, year: int, as_of: dt.date) -> dict[str, Any]:
+        """The year and date that the ledger and the forecast both take, and the funding
+        decisions (agreed changes, reallocations) both apply as known on ``as_of``."""
+        return {
+            "year": year,
+            "as_of": as_of,
+            "agreed_changes": self.agreed_changes,
+            "reallocations": self.reallocations,
+        }
+
     def ledger(self, year: int, as_of: dt.date) -> list[funding_engine.PaymentLine]:
         """What the funding rules make due for the care of ``year`` as known on ``as_of``."""
         key = (year, as_of)
         if key not in self._ledgers:
             self._ledgers[key] = funding_engine.ledger(
-                self.catalog,
-                self.declarations,
-                year=year,
-                as_of=as_of,
-                agreed_changes=self.agreed_changes,
-                reallocations=self.reallocations,
-                allocations=self.allocations,
+                self.catalog, self.declarations, **self._known(year, as_of), allocations=self.allocations
             )
         return self._ledgers[key]
 
@@ -132,15 +136,7 @@ class Inputs:
     def fitted_forecast(self, year: int, as_of: dt.date) -> Any:
         """The fitted :class:`regie.engine.forecast.YearEndForecast` of ``year`` as of ``as_of``
         (what had arrived and the funding decisions taken by then)."""
-        return _history_engine().fit_as_of(
-            self.catalog,
-            self.episodes,
-            self.declarations,
-            year=year,
-            as_of=as_of,
-            agreed_changes=self.agreed_changes,
-            reallocations=self.reallocations,
-        )
+        return _history_engine().fit_as_of(self.catalog, self.episodes, self.declarations, **self._known(year, as_of))
 
 
 def _history_engine() -> ModuleType:

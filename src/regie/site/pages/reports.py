@@ -7,6 +7,7 @@ monitor export (aggregated figures only); a provider its own scorecard.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -62,22 +63,49 @@ def _stamp(period: YearAsOf) -> str:
     return f"{period.year}-per-{period.as_of:%Y%m%d}"
 
 
-@require_role(Role.MUNICIPALITY, Role.COUNCIL)
-def council_pdf(request: HttpRequest) -> HttpResponse:
+#: A document's content type by its file extension.
+CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX}
+
+
+def _document(
+    request: HttpRequest,
+    data: documents.ReportData,
+    render_as: Callable[[documents.ReportData], bytes],
+    action: str,
+    name: str,
+    fmt: str,
+) -> HttpResponse:
+    """``data`` rendered by ``render_as`` as a download ``<name>.<fmt>``, the download audited
+    as ``action``."""
+    audit(request.user, action, data.title)
+    return _download(render_as(data), CONTENT_TYPES[fmt], f"{name}.{fmt}")
+
+
+def _council(request: HttpRequest, fmt: str) -> HttpResponse:
     period = _ready(period_for(request))
     assert period.year is not None and period.as_of is not None
     data = documents.council_data(period.year, period.as_of)
-    audit(request.user, "report.council.pdf", data.title)
-    return _download(documents.council_pdf(data), "application/pdf", f"raadsrapportage-{_stamp(period)}.pdf")
+    render_as = documents.council_pdf if fmt == "pdf" else documents.council_xlsx
+    return _document(request, data, render_as, f"report.council.{fmt}", f"raadsrapportage-{_stamp(period)}", fmt)
+
+
+def _scorecard(request: HttpRequest, agb: str, fmt: str) -> HttpResponse:
+    provider = _provider(request, agb)
+    period = _ready(period_for(request))
+    assert period.year is not None and period.as_of is not None
+    data = documents.provider_data(provider.agb, period.year, period.as_of)
+    render_as = documents.provider_pdf if fmt == "pdf" else documents.provider_xlsx
+    return _document(request, data, render_as, f"report.scorecard.{fmt}", f"scorekaart-{agb}-{_stamp(period)}", fmt)
+
+
+@require_role(Role.MUNICIPALITY, Role.COUNCIL)
+def council_pdf(request: HttpRequest) -> HttpResponse:
+    return _council(request, "pdf")
 
 
 @require_role(Role.MUNICIPALITY, Role.COUNCIL)
 def council_xlsx(request: HttpRequest) -> HttpResponse:
-    period = _ready(period_for(request))
-    assert period.year is not None and period.as_of is not None
-    data = documents.council_data(period.year, period.as_of)
-    audit(request.user, "report.council.xlsx", data.title)
-    return _download(documents.council_xlsx(data), XLSX, f"raadsrapportage-{_stamp(period)}.xlsx")
+    return _council(request, "xlsx")
 
 
 def _provider(request: HttpRequest, agb: str) -> cat.Provider:
@@ -89,22 +117,12 @@ def _provider(request: HttpRequest, agb: str) -> cat.Provider:
 
 @require_role(Role.MUNICIPALITY, Role.PROVIDER)
 def provider_pdf(request: HttpRequest, agb: str) -> HttpResponse:
-    provider = _provider(request, agb)
-    period = _ready(period_for(request))
-    assert period.year is not None and period.as_of is not None
-    data = documents.provider_data(provider.agb, period.year, period.as_of)
-    audit(request.user, "report.scorecard.pdf", data.title)
-    return _download(documents.provider_pdf(data), "application/pdf", f"scorekaart-{agb}-{_stamp(period)}.pdf")
+    return _scorecard(request, agb, "pdf")
 
 
 @require_role(Role.MUNICIPALITY, Role.PROVIDER)
 def provider_xlsx(request: HttpRequest, agb: str) -> HttpResponse:
-    provider = _provider(request, agb)
-    period = _ready(period_for(request))
-    assert period.year is not None and period.as_of is not None
-    data = documents.provider_data(provider.agb, period.year, period.as_of)
-    audit(request.user, "report.scorecard.xlsx", data.title)
-    return _download(documents.provider_xlsx(data), XLSX, f"scorekaart-{agb}-{_stamp(period)}.xlsx")
+    return _scorecard(request, agb, "xlsx")
 
 
 @require_role(Role.MUNICIPALITY, Role.COUNCIL)
