@@ -4,7 +4,12 @@
 - a provider sees only its own provider's pages and data: another provider's page, message
   or report does not exist for it (404), and pages about the whole region are forbidden (403);
 - the council sees aggregated pages only: no per-provider page, no signals, no messages,
-  and no provider name anywhere on what it may open.
+  and no provider name anywhere on what it may open;
+- a relationship manager (``relatiebeheer``, looking after OWN and 44444444) sees the
+  aggregated pages and the pages of its own providers: another provider's page does not
+  exist for it (404), funding and file checks are forbidden (403), and no name of a provider
+  it does not look after appears on what it may open (:data:`MANAGER`; a page not listed
+  there must answer it 403).
 """
 
 from __future__ import annotations
@@ -22,7 +27,9 @@ from regie.traffic import models as tm
 from tests.accounts.factories import client_for
 from tests.monitor.region import OTHER, OTHER_NAME, OWN, OWN_NAME
 
-G, A, R = "gemeente", "aanbieder", "raad"
+G, A, R, M = "gemeente", "aanbieder", "raad", "relatiebeheer"
+#: The providers the relationship manager looks after (tests/monitor/region.py's demo users).
+MANAGED = (OWN, "44444444")
 
 #: path -> expected status for (gemeente, aanbieder, raad)
 PAGES: dict[str, tuple[int, int, int]] = {
@@ -55,6 +62,32 @@ PAGES: dict[str, tuple[int, int, int]] = {
     "/rapportages/monitor-sociaal-domein.json": (404, 403, 404),
 }
 
+#: path -> expected status for the relationship manager; a page of :data:`PAGES` not listed here: 403.
+MANAGER: dict[str, int] = {
+    "/": 200,
+    "/grip/": 200,
+    "/grip/0983/JGD-45/": 200,
+    "/grip/0983/JGD-45/33333333/": 403,
+    "/grip/0983/ONBEKEND/": 404,
+    "/gebieden/": 200,
+    "/gebieden/?gemeente=0889&segment=WMO-IB": 200,
+    "/aanbieders/": 200,
+    f"/aanbieders/{OWN}/": 200,
+    f"/aanbieders/{OTHER}/": 404,
+    "/signalen/": 200,
+    "/rapportages/": 200,
+    "/rapportages/raad.pdf": 200,
+    "/rapportages/raad.xlsx": 200,
+    f"/rapportages/scorekaart/{OWN}.pdf": 200,
+    f"/rapportages/scorekaart/{OWN}.xlsx": 200,
+    f"/rapportages/scorekaart/{OTHER}.pdf": 404,
+    f"/rapportages/scorekaart/{OTHER}.xlsx": 404,
+    f"/rapportages/scorekaart/?aanbieder={OTHER}&formaat=pdf": 404,
+    "/rapportages/monitor-sociaal-domein.csv": 200,
+    "/rapportages/monitor-sociaal-domein.xlsx": 200,
+    "/rapportages/monitor-sociaal-domein.json": 404,
+}
+
 API: dict[str, tuple[int, int, int]] = {
     "/api/v1/indicators/": (200, 403, 200),
     "/api/v1/indicators/?by=segment": (200, 403, 200),
@@ -64,6 +97,21 @@ API: dict[str, tuple[int, int, int]] = {
     "/api/v1/indicators/?by=municipality,segment,area": (200, 403, 200),
     "/api/v1/signals/": (200, 200, 403),
 }
+
+#: path -> expected status for the relationship manager (every path of :data:`API`).
+MANAGER_API: dict[str, int] = {
+    "/api/v1/indicators/": 200,
+    "/api/v1/indicators/?by=segment": 200,
+    "/api/v1/indicators/?by=provider,segment": 200,
+    "/api/v1/indicators/?by=provider,segment,month": 200,
+    "/api/v1/indicators/?by=area": 400,
+    "/api/v1/indicators/?by=municipality,segment,area": 200,
+    "/api/v1/signals/": 200,
+}
+
+
+def unmanaged_names() -> list[str]:
+    return list(Provider.objects.exclude(agb__in=MANAGED).values_list("name", flat=True))
 
 
 def text_of(response: Any) -> str:
@@ -102,6 +150,21 @@ def test_pages_per_role(region: None, db: None, path: str) -> None:
 
 
 @pytest.mark.parametrize("path", sorted(PAGES))
+def test_pages_for_the_relationship_manager(region: None, db: None, path: str) -> None:
+    expected = MANAGER.get(path, 403)
+    response = client_for(M).get(path)
+    assert response.status_code == expected, (path, response.status_code)
+    if expected == 200:
+        body = text_of(response)
+        assert not [n for n in unmanaged_names() if n in body], (path, "manager sees a provider it does not manage")
+
+
+def test_the_manager_matrix_names_only_known_pages() -> None:
+    assert set(MANAGER) <= set(PAGES)
+    assert set(MANAGER_API) == set(API)
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
 def test_anonymous_users_go_to_the_login_page(region: None, db: None, path: str) -> None:
     response = Client().get(path)
     assert response.status_code == 302 and response["Location"].startswith("/inloggen/")
@@ -116,6 +179,8 @@ def test_provider_user_is_sent_to_its_own_page(aanbieder: Client) -> None:
 
 def test_messages_per_role(region: None, db: None) -> None:
     own, other = messages_of(region)
+    assert client_for(M).get(f"/berichten/{own}/").status_code == 200
+    assert client_for(M).get(f"/berichten/{other}/").status_code == 404
     assert client_for(G).get(f"/berichten/{other}/").status_code == 200
     assert client_for(A).get(f"/berichten/{own}/").status_code == 200
     assert client_for(A).get(f"/berichten/{other}/").status_code == 404
@@ -150,6 +215,16 @@ def test_api_per_role(region: None, db: None, path: str) -> None:
             assert providers <= {OWN}
         if username == G and "provider" in path:
             assert OTHER in providers
+
+
+@pytest.mark.parametrize("path", sorted(API))
+def test_api_for_the_relationship_manager(region: None, db: None, path: str) -> None:
+    response = client_for(M).get(path)
+    assert response.status_code == MANAGER_API[path], (path, response.status_code)
+    if response.status_code == 200:
+        payload = response.json()
+        rows = payload["rows"] if isinstance(payload, dict) else payload
+        assert {r["provider"] for r in rows if r.get("provider")} <= set(MANAGED)
 
 
 @pytest.mark.parametrize("path", sorted(API))

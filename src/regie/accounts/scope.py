@@ -3,8 +3,9 @@
 - ``gemeente``: everything of its region.
 - ``aanbieder``: only its own provider's data (contracts, clients, declarations, figures).
 - ``raad``: aggregated figures of the region, read-only; no provider-level client data.
-- ``relatiebeheerder``: the providers it looks after (``managed_agbs``), in the API's
-  scorecards; the pages do not know this role yet.
+- ``relatiebeheerder``: municipality staff for the providers it looks after
+  (``managed_agbs``): their scorecards, signals, dialogues and agreements, and the region's
+  aggregated figures otherwise (issue 14).
 
 Pages, the API and the CLI ask :func:`scope_for` once and filter with it; nothing else
 decides access.
@@ -46,12 +47,29 @@ class Scope:
     def is_relationship_manager(self) -> bool:
         return self.role == Role.RELATIONSHIP_MANAGER
 
+    @property
+    def is_staff(self) -> bool:
+        """Municipality staff: the municipality's users, and a relationship manager (within its
+        providers)."""
+        return self.role in (Role.MUNICIPALITY, Role.RELATIONSHIP_MANAGER)
+
+    def sees_provider(self, agb: str) -> bool:
+        """Whether this scope sees the provider-level data of ``agb`` (not the council)."""
+        return not self.is_council and bool(self.role) and bool(self.provider_agbs([agb]))
+
+    def provider_codes(self, qs: QuerySet[Any], field: str = "provider") -> QuerySet[Any]:
+        """Like :meth:`providers` for a ``field`` that holds the provider's AGB code."""
+        return self._restrict(qs, field, self.provider_agb, self.managed_agbs)
+
     def providers(self, qs: QuerySet[Any], field: str = "provider") -> QuerySet[Any]:
         """Restrict ``qs`` to this scope's provider(s) (no-op for the municipality and council)."""
+        return self._restrict(qs, field, self.provider_id, self.managed_ids)
+
+    def _restrict(self, qs: QuerySet[Any], field: str, own: Any, managed: tuple[Any, ...]) -> QuerySet[Any]:
         if self.is_provider:
-            return qs.filter(**{field: self.provider_id})
+            return qs.filter(**{field: own})
         if self.is_relationship_manager:
-            return qs.filter(**{f"{field}__in": self.managed_ids})
+            return qs.filter(**{f"{field}__in": managed})
         return qs
 
     def provider_agbs(self, agbs: list[str]) -> list[str]:

@@ -273,12 +273,14 @@ class Demo:
     def ingest(self, stages: Stages, fresh: bool, files: list[Path]) -> None:
         """Load the catalog and the demo users (afresh) and ingest ``files``."""
         from regie.catalog.loader import load_catalog  # noqa: PLC0415 - needs Django set up
+        from regie.relations.history import seed_history  # noqa: PLC0415
         from regie.site.demo import create_demo_users  # noqa: PLC0415
         from regie.traffic.ingest import ingest  # noqa: PLC0415
 
         if fresh:
             load_catalog(parse_catalog(self.data / "catalog.toml"))
             create_demo_users()
+            seed_history(self.today)
         if files:
             with stages.stage(
                 "Berichten en CSV-bestanden inlezen (tot en met vandaag)",

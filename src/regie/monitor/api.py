@@ -8,7 +8,8 @@
 - ``GET /api/v1/signals/?status=&kind=``: the data-quality work list.
 
 Without ``year``/``as_of`` the latest stored snapshot answers. A provider only gets rows of
-its own provider (and groupings by provider); the council only aggregated rows (no grouping
+its own provider (and groupings by provider), a relationship manager the aggregated rows and
+those of its providers; the council only aggregated rows (no grouping
 by provider, no scorecards, no signals). Errors are problem+json.
 """
 
@@ -73,6 +74,16 @@ def _snapshot(request: Request, kind: str, key: str = "") -> Snapshot:
     return snap
 
 
+def _scoped(scope: Scope, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows a provider or relationship manager may see: those of its provider(s); rows
+    without a provider (totals) for the relationship manager only."""
+    if scope.is_provider:
+        return [r for r in rows if r.get("provider") == scope.provider_agb]
+    if scope.is_relationship_manager:
+        return [r for r in rows if "provider" not in r or r.get("provider") in scope.managed_agbs]
+    return list(rows)
+
+
 def _body(snap: Snapshot, rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "year": snap.year,
@@ -94,7 +105,7 @@ class IndicatorsView(APIView):
         responses=SnapshotResponse,
     )
     def get(self, request: Request) -> Response:
-        scope = _scope(request, (Role.MUNICIPALITY, Role.PROVIDER, Role.COUNCIL))
+        scope = _scope(request, (Role.MUNICIPALITY, Role.PROVIDER, Role.COUNCIL, Role.RELATIONSHIP_MANAGER))
         by = tuple(k for k in request.query_params.get("by", "").split(",") if k)
         if by not in services.GROUPINGS:
             choices = "; ".join(",".join(g) or "(leeg)" for g in services.GROUPINGS)
@@ -104,10 +115,7 @@ class IndicatorsView(APIView):
         if scope.is_council and "provider" in by:
             raise PermissionDenied("De raad ziet alleen totalen, niet per aanbieder.")
         snap = _snapshot(request, Snapshot.Kind.INDICATORS, services.grouping_key(by))
-        rows = list(snap.rows)
-        if scope.is_provider:
-            rows = [r for r in rows if r.get("provider") == scope.provider_agb]
-        return Response(_body(snap, rows))
+        return Response(_body(snap, _scoped(scope, snap.rows)))
 
 
 class ForecastView(APIView):
@@ -122,7 +130,7 @@ class ForecastView(APIView):
         responses=SnapshotResponse,
     )
     def get(self, request: Request) -> Response:
-        scope = _scope(request, (Role.MUNICIPALITY, Role.PROVIDER, Role.COUNCIL))
+        scope = _scope(request, (Role.MUNICIPALITY, Role.PROVIDER, Role.COUNCIL, Role.RELATIONSHIP_MANAGER))
         level = request.query_params.get("level", "segment")
         if level not in ("segment", "provider"):
             raise ValidationError("level is segment of provider.")
@@ -132,10 +140,7 @@ class ForecastView(APIView):
             raise PermissionDenied("De raad ziet alleen totalen, niet per aanbieder.")
         kind = Snapshot.Kind.FORECAST if level == "segment" else Snapshot.Kind.FORECAST_PROVIDERS
         snap = _snapshot(request, kind)
-        rows = list(snap.rows)
-        if scope.is_provider:
-            rows = [r for r in rows if r.get("provider") == scope.provider_agb]
-        return Response(_body(snap, rows))
+        return Response(_body(snap, _scoped(scope, snap.rows)))
 
 
 class ScorecardsView(APIView):
@@ -182,10 +187,8 @@ class SignalsView(APIView):
         responses=SignalSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        scope = _scope(request, (Role.MUNICIPALITY, Role.PROVIDER))
-        qs = tm.Signal.objects.order_by("-raised_on", "-pk")
-        if scope.is_provider:
-            qs = qs.filter(provider=scope.provider_agb)
+        scope = _scope(request, (Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER))
+        qs = scope.provider_codes(tm.Signal.objects.order_by("-raised_on", "-pk"))
         for param in ("status", "kind"):
             value = request.query_params.get(param)
             if value:

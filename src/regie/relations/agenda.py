@@ -65,10 +65,9 @@ TITLES: dict[str, Any] = {
 
 def scorecard_snapshot(day: dt.date) -> Snapshot | None:
     """The scorecard snapshot a dialogue on ``day`` discusses: the latest one as of ``day`` or
-    before, or else (a region whose figures start later) the first one there is."""
-    qs = Snapshot.objects.filter(kind=Snapshot.Kind.SCORECARDS, key="")
-    order = ("-as_of", "-computed_at", "-pk")
-    return qs.filter(as_of__lte=day).order_by(*order).first() or qs.order_by("as_of", "-computed_at", "-pk").first()
+    before (None for a day before any figures: a dialogue never shows figures of a later day)."""
+    qs = Snapshot.objects.filter(kind=Snapshot.Kind.SCORECARDS, key="", as_of__lte=day)
+    return qs.order_by("-as_of", "-computed_at", "-pk").first()
 
 
 def forecast_snapshot(scorecards: Snapshot | None) -> Snapshot | None:

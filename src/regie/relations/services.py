@@ -49,18 +49,7 @@ class Refused(ValueError):
 
 def is_staff(scope: Scope) -> bool:
     """Municipality staff or a relationship manager (within its providers)."""
-    return scope.is_municipality or scope.is_relationship_manager
-
-
-def sees(scope: Scope, agb: str) -> bool:
-    """Whether ``scope`` sees this provider's dialogues."""
-    if scope.is_municipality:
-        return True
-    if scope.is_provider:
-        return agb == scope.provider_agb
-    if scope.is_relationship_manager:
-        return agb in scope.managed_agbs
-    return False
+    return scope.is_staff
 
 
 def dialogues(scope: Scope) -> QuerySet[Dialogue]:
@@ -95,7 +84,7 @@ def agreement(scope: Scope, pk: int) -> Agreement:
 
 def provider_for(scope: Scope, agb: str) -> cat.Provider:
     provider = cat.Provider.objects.filter(agb=agb).first()
-    if provider is None or not sees(scope, agb):
+    if provider is None or not scope.sees_provider(agb):
         raise NotFound
     return provider
 

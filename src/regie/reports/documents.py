@@ -208,7 +208,7 @@ def provider_data(agb: str, year: int, as_of: dt.date) -> ReportData:
 # Excel
 
 
-def _write_table(
+def write_table(
     ws: Worksheet,
     name: str,
     top: int,
@@ -278,7 +278,7 @@ def as_text_only(wb: Workbook) -> Workbook:
     return wb
 
 
-def _workbook_bytes(wb: Workbook) -> bytes:
+def workbook_bytes(wb: Workbook) -> bytes:
     out = io.BytesIO()
     as_text_only(wb).save(out)
     return out.getvalue()
@@ -308,7 +308,7 @@ def council_xlsx(data: ReportData) -> bytes:
         ("segment_name", "Naam segment", "text"),
     ]
     cols += [(f, h, k) for f, (h, k) in FORECAST.items()] + [("warning", "Waarschuwing", "bool")]
-    top = _write_table(ws, "Prognose", top, cols, data.forecast)
+    top = write_table(ws, "Prognose", top, cols, data.forecast)
     drivers = [
         {
             "municipality_name": r["municipality_name"],
@@ -323,7 +323,7 @@ def council_xlsx(data: ReportData) -> bytes:
     ws.cell(row=top - 1, column=1, value="Oorzaken van de waarschuwingen (verschil met het budget)").font = Font(
         bold=True
     )
-    _write_table(
+    write_table(
         ws,
         "Oorzaken",
         top,
@@ -337,8 +337,8 @@ def council_xlsx(data: ReportData) -> bytes:
     )
     ws2 = wb.create_sheet("Indicatoren")
     top = _heading(ws2, data, "indicatoren per gemeente en segment")
-    _write_table(ws2, "Indicatoren", top, COUNCIL_INDICATORS, data.indicators)
-    return _workbook_bytes(wb)
+    write_table(ws2, "Indicatoren", top, COUNCIL_INDICATORS, data.indicators)
+    return workbook_bytes(wb)
 
 
 def provider_xlsx(data: ReportData) -> bytes:
@@ -347,7 +347,7 @@ def provider_xlsx(data: ReportData) -> bytes:
     assert ws is not None
     ws.title = "Scorekaart"
     top = _heading(ws, data, f"AGB {data.provider['agb'] if data.provider else ''}")
-    top = _write_table(
+    top = write_table(
         ws,
         "Scorekaart",
         top,
@@ -365,19 +365,19 @@ def provider_xlsx(data: ReportData) -> bytes:
     ws2 = wb.create_sheet("Indicatoren")
     top = _heading(ws2, data, "indicatoren per segment")
     cols = [("segment", "Segment", "text")] + [(f, h, k) for f, (h, k) in INDICATORS.items()]
-    _write_table(ws2, "Indicatoren", top, cols, data.indicators)
+    write_table(ws2, "Indicatoren", top, cols, data.indicators)
     ws3 = wb.create_sheet("Prognose")
     top = _heading(ws3, data, "prognose per gemeente en segment")
     cols = [("municipality_name", "Gemeente", "text"), ("segment", "Segment", "text")]
     cols += [(f, h, k) for f, (h, k) in FORECAST.items() if f != "budget"] + [("warning", "Waarschuwing", "bool")]
-    _write_table(ws3, "Prognose", top, cols, data.forecast)
+    write_table(ws3, "Prognose", top, cols, data.forecast)
     ws4 = wb.create_sheet("Grootboek")
     top = _heading(ws4, data, "betaalgrootboek")
-    _write_table(ws4, "Grootboek", top, LEDGER, data.ledger)
+    write_table(ws4, "Grootboek", top, LEDGER, data.ledger)
     ws5 = wb.create_sheet("Declaraties")
     top = _heading(ws5, data, "declaratieregels per zorgmaand")
-    _write_table(ws5, "Declaraties", top, DECLARATIONS, data.declarations)
-    return _workbook_bytes(wb)
+    write_table(ws5, "Declaraties", top, DECLARATIONS, data.declarations)
+    return workbook_bytes(wb)
 
 
 def gmsd_csv(rows: Sequence[Mapping[str, Any]]) -> bytes:
@@ -412,8 +412,8 @@ def gmsd_xlsx(rows: Sequence[Mapping[str, Any]], year: int, as_of: dt.date, regi
         (k, h if k != "cost_per_client_cents" else "kosten per cliënt", kinds.get(k, "text"))
         for k, h in gmsd.COLUMNS.items()
     ]
-    _write_table(ws, "GMSD", 4, cols, rows)
-    return _workbook_bytes(wb)
+    write_table(ws, "GMSD", 4, cols, rows)
+    return workbook_bytes(wb)
 
 
 # --------------------------------------------------------------------------------------------

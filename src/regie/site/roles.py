@@ -43,19 +43,25 @@ def require_role(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., An
 
 
 ALL_ROLES = (Role.MUNICIPALITY, Role.PROVIDER, Role.COUNCIL)
+#: Every role, the relationship manager too: for pages that filter what they show by the
+#: scope themselves (home, reports). A new page names its roles; the relationship manager
+#: is only let in where the page limits it to its providers.
+EVERY_ROLE = (*ALL_ROLES, Role.RELATIONSHIP_MANAGER)
+RM = Role.RELATIONSHIP_MANAGER
 
 #: The main navigation: (url name, label, roles that see it). Pages are added as they are built.
 NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
-    ("home", _("Overzicht"), ALL_ROLES),
-    ("grip", _("Budgetgrip"), (Role.MUNICIPALITY, Role.COUNCIL)),
-    ("areas", _("Gebieden"), (Role.MUNICIPALITY, Role.COUNCIL)),
-    ("providers", _("Aanbieders"), (Role.MUNICIPALITY,)),
+    ("home", _("Overzicht"), EVERY_ROLE),
+    ("grip", _("Budgetgrip"), (Role.MUNICIPALITY, Role.COUNCIL, RM)),
+    ("areas", _("Gebieden"), (Role.MUNICIPALITY, Role.COUNCIL, RM)),
+    ("providers", _("Aanbieders"), (Role.MUNICIPALITY, RM)),
     ("providers", _("Mijn scorekaart"), (Role.PROVIDER,)),
-    ("signals", _("Signalen"), (Role.MUNICIPALITY, Role.PROVIDER)),
+    ("dialogues", _("Gesprekken"), (Role.MUNICIPALITY, Role.PROVIDER, RM)),
+    ("signals", _("Signalen"), (Role.MUNICIPALITY, Role.PROVIDER, RM)),
     ("waiting-list", _("Wachtlijst"), ALL_ROLES),
     ("funding", _("Bekostiging"), (Role.MUNICIPALITY, Role.PROVIDER)),
     ("tenders", _("Inkoop"), (Role.MUNICIPALITY, Role.PROVIDER)),
-    ("reports", _("Rapportages"), ALL_ROLES),
+    ("reports", _("Rapportages"), EVERY_ROLE),
     ("check", _("Bestand controleren"), (Role.MUNICIPALITY, Role.PROVIDER)),
 ]
 

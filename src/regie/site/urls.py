@@ -8,6 +8,7 @@ from regie.site.pages import (
     areas,
     check,
     contracts,
+    dialogues,
     funding,
     grip,
     period,
@@ -73,6 +74,15 @@ urlpatterns = [
     ),
     path("inkoop/contracten/", contracts.contract_list, name="contracts"),
     path("inkoop/contracten/<str:ident>/", contracts.contract_detail, name="contract"),
+    # Relationship management: dialogues with providers and their agreements
+    path("gesprekken/", dialogues.dialogue_list, name="dialogues"),
+    path("gesprekken/plannen/", dialogues.dialogue_plan, name="dialogue-plan"),
+    path("gesprekken/<int:pk>/", dialogues.dialogue_detail, name="dialogue"),
+    path("gesprekken/<int:pk>.pdf", dialogues.dialogue_pdf, name="dialogue-pdf"),
+    path("gesprekken/<int:pk>/<str:what>/", dialogues.dialogue_write, name="dialogue-write"),
+    path("afspraken/", dialogues.agreement_list, name="agreements"),
+    path("afspraken.xlsx", dialogues.agreements_xlsx, name="agreements-xlsx"),
+    path("afspraken/<int:pk>/", dialogues.agreement_action, name="agreement-action"),
     # Reports
     path("controleren/", check.check, name="check"),
     path("rapportages/", reports.reports, name="reports"),

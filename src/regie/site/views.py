@@ -13,12 +13,13 @@ from django.shortcuts import render
 from regie.catalog import models as cat
 from regie.monitor.figures import forecast_total, total_of
 from regie.monitor.models import Snapshot
+from regie.relations import services as relations
 from regie.site.pages.common import label_rows, names, only, period_for
-from regie.site.roles import ALL_ROLES, require_role
+from regie.site.roles import EVERY_ROLE, require_role
 from regie.traffic.models import Signal
 
 
-@require_role(*ALL_ROLES)
+@require_role(*EVERY_ROLE)
 def home(request: HttpRequest) -> HttpResponse:
     """The region at a glance: what needs attention, segments, contracts and budgets, as far as
     the role may see; contracts and budgets of the year the figures are for (all years before
@@ -84,8 +85,7 @@ def _today(request: HttpRequest, scope: Any) -> dict[str, Any]:
         rows = [r for r in period.rows(Snapshot.Kind.FORECAST) if r.get("warning")]
         out["warnings"] = sorted(label_rows(rows, names()), key=lambda r: (r["municipality"], r["segment"]))
     if not scope.is_council:
-        signals = Signal.objects.filter(status=Signal.Status.OPEN)
-        if scope.is_provider:
-            signals = signals.filter(provider=scope.provider_agb)
-        out["open_signals"] = signals.count()
+        out["open_signals"] = scope.provider_codes(Signal.objects.filter(status=Signal.Status.OPEN)).count()
+    if scope.is_staff:
+        out["dialogues_due"] = relations.due_list(scope)
     return out

@@ -52,7 +52,7 @@ def _columns() -> list[dict[str, str]]:
     ]
 
 
-@require_role(Role.MUNICIPALITY, Role.COUNCIL)
+@require_role(Role.MUNICIPALITY, Role.COUNCIL, Role.RELATIONSHIP_MANAGER)
 def areas(request: HttpRequest) -> HttpResponse:
     period = period_for(request)
     nm = names()

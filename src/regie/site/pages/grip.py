@@ -139,7 +139,7 @@ def _label(row: Mapping[str, Any], with_municipality: bool = True) -> str:
     return f"{row.get('municipality_name', row['municipality'])} · {name}" if with_municipality else name
 
 
-@require_role(Role.MUNICIPALITY, Role.COUNCIL)
+@require_role(Role.MUNICIPALITY, Role.COUNCIL, Role.RELATIONSHIP_MANAGER)
 def overview(request: HttpRequest) -> HttpResponse:
     period = period_for(request)
     nm = names()
@@ -179,7 +179,7 @@ def _history(period: YearAsOf, municipality: str, segment: str) -> list[dict[str
     ]
 
 
-@require_role(Role.MUNICIPALITY, Role.COUNCIL)
+@require_role(Role.MUNICIPALITY, Role.COUNCIL, Role.RELATIONSHIP_MANAGER)
 def segment_detail(request: HttpRequest, municipality: str, segment: str) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     period = period_for(request)

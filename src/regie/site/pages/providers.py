@@ -67,14 +67,14 @@ def list_columns() -> list[Column]:
     ]
 
 
-@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+@require_role(Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER)
 def provider_list(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     if scope.is_provider:
         return HttpResponseRedirect(reverse("provider", args=[scope.provider_agb]))
     period = period_for(request)
     nm = names()
-    cards = [cardlib.flat(c) for c in period.rows(Snapshot.Kind.SCORECARDS)]
+    cards = [cardlib.flat(c) for c in period.rows(Snapshot.Kind.SCORECARDS) if scope.sees_provider(c["provider"])]
     segment = request.GET.get("segment") or None
     if segment not in nm.segments:
         segment = None
@@ -102,11 +102,10 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     return render(request, "regie/providers/list.html", context)
 
 
-@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+@require_role(Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER)
 def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
-    if scope.is_provider:
-        require(agb == scope.provider_agb)
+    require(scope.sees_provider(agb))
     provider = get_object_or_404(cat.Provider, agb=agb)
     period = period_for(request)
     nm = names()

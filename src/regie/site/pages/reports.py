@@ -21,7 +21,7 @@ from regie.catalog import models as cat
 from regie.monitor.models import Snapshot
 from regie.reports import documents
 from regie.site.pages.common import YearAsOf, names, period_for, require
-from regie.site.roles import ALL_ROLES, require_role
+from regie.site.roles import EVERY_ROLE, require_role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -38,16 +38,13 @@ def _ready(period: YearAsOf) -> YearAsOf:
     return period
 
 
-@require_role(*ALL_ROLES)
+@require_role(*EVERY_ROLE)
 def reports(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     period = period_for(request)
     nm = names()
     providers = sorted(nm.providers.items(), key=lambda kv: kv[1])
-    if scope.is_provider:
-        providers = [(a, n) for a, n in providers if a == scope.provider_agb]
-    elif scope.is_council:
-        providers = []
+    providers = [(a, n) for a, n in providers if scope.sees_provider(a)]
     context = {
         "period": period,
         "snapshot": period.snapshot(Snapshot.Kind.FORECAST) or period.snapshot(Snapshot.Kind.LEDGER),
@@ -98,34 +95,33 @@ def _scorecard(request: HttpRequest, agb: str, fmt: str) -> HttpResponse:
     return _document(request, data, render_as, f"report.scorecard.{fmt}", f"scorekaart-{agb}-{_stamp(period)}", fmt)
 
 
-@require_role(Role.MUNICIPALITY, Role.COUNCIL)
+@require_role(Role.MUNICIPALITY, Role.COUNCIL, Role.RELATIONSHIP_MANAGER)
 def council_pdf(request: HttpRequest) -> HttpResponse:
     return _council(request, "pdf")
 
 
-@require_role(Role.MUNICIPALITY, Role.COUNCIL)
+@require_role(Role.MUNICIPALITY, Role.COUNCIL, Role.RELATIONSHIP_MANAGER)
 def council_xlsx(request: HttpRequest) -> HttpResponse:
     return _council(request, "xlsx")
 
 
 def _provider(request: HttpRequest, agb: str) -> cat.Provider:
     scope = request.scope  # type: ignore[attr-defined]
-    if scope.is_provider:
-        require(agb == scope.provider_agb)
+    require(scope.sees_provider(agb))
     return get_object_or_404(cat.Provider, agb=agb)
 
 
-@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+@require_role(Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER)
 def provider_pdf(request: HttpRequest, agb: str) -> HttpResponse:
     return _scorecard(request, agb, "pdf")
 
 
-@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+@require_role(Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER)
 def provider_xlsx(request: HttpRequest, agb: str) -> HttpResponse:
     return _scorecard(request, agb, "xlsx")
 
 
-@require_role(Role.MUNICIPALITY, Role.COUNCIL)
+@require_role(Role.MUNICIPALITY, Role.COUNCIL, Role.RELATIONSHIP_MANAGER)
 def gmsd_export(request: HttpRequest, fmt: str) -> HttpResponse:
     require(fmt in ("csv", "xlsx"))
     period = _ready(period_for(request))
@@ -141,7 +137,7 @@ def gmsd_export(request: HttpRequest, fmt: str) -> HttpResponse:
     )
 
 
-@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+@require_role(Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER)
 def provider_choose(request: HttpRequest) -> HttpResponse:
     """The scorecard form's target: send to the chosen provider's PDF or Excel."""
     agb = request.GET.get("aanbieder", "")

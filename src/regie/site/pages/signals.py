@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -61,10 +61,7 @@ BULK_LIMIT = 5000
 
 
 def _visible(scope: Any) -> QuerySet[tm.Signal]:
-    qs = tm.Signal.objects.select_related("message")
-    if scope.is_provider:
-        qs = qs.filter(provider=scope.provider_agb)
-    return qs
+    return scope.provider_codes(tm.Signal.objects.select_related("message"))
 
 
 def _columns() -> list[Column]:
@@ -192,7 +189,7 @@ def _row_context(scope: Any, signal: tm.Signal, nm: Names, error: str = "") -> d
         "names": nm,
         "error": error,
         "statuses": tm.Signal.Status.choices,
-        "can_resolve": scope.is_municipality,
+        "can_resolve": scope.is_staff,
         "can_change": can_change(scope, signal),
         "evidence": evidence(signal),
     }
@@ -200,10 +197,10 @@ def _row_context(scope: Any, signal: tm.Signal, nm: Names, error: str = "") -> d
 
 def can_change(scope: Any, signal: tm.Signal) -> bool:
     """The municipality changes any signal; a provider explains its own until it is resolved."""
-    return bool(scope.is_municipality or signal.status != tm.Signal.Status.RESOLVED)
+    return bool(scope.is_staff or signal.status != tm.Signal.Status.RESOLVED)
 
 
-@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+@require_role(Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER)
 def signal_list(request: HttpRequest) -> HttpResponse:
     """The work list: grouped by kind and provider with counts, then the signals themselves,
     filtered by kind, status, provider, segment, municipality (in the URL), sorted
@@ -236,12 +233,14 @@ def _list_response(request: HttpRequest, scope: Any, nm: Names, notice: str = ""
         "kinds": tm.Signal.Kind.choices,
         "statuses": tm.Signal.Status.choices,
         "bulk_statuses": _allowed_statuses(scope),
-        "providers": sorted(nm.providers.items(), key=lambda kv: kv[1]) if not scope.is_provider else [],
+        "providers": sorted(((a, n) for a, n in nm.providers.items() if scope.sees_provider(a)), key=lambda kv: kv[1])
+        if not scope.is_provider
+        else [],
         "segments": sorted(nm.segments.items()),
         "municipalities": sorted(nm.municipalities.items()),
         "prev_url": url_with(request, pagina=page.previous_page_number()) if page.has_previous() else None,
         "next_url": url_with(request, pagina=page.next_page_number()) if page.has_next() else None,
-        "can_resolve": scope.is_municipality,
+        "can_resolve": scope.is_staff,
     }
     return render(request, "regie/signals/list.html", context)
 
@@ -271,7 +270,7 @@ def _counters(scope: Any, work: Worklist, nm: Names) -> dict[str, Any]:
 
 
 def _allowed_statuses(scope: Any) -> list[tuple[str, str]]:
-    if scope.is_municipality:
+    if scope.is_staff:
         return list(tm.Signal.Status.choices)
     return [(k, label) for k, label in tm.Signal.Status.choices if k == tm.Signal.Status.EXPLAINED]
 
@@ -324,7 +323,7 @@ def safe_next(request: HttpRequest, target: str | None) -> str | None:
 
 
 @require_POST
-@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+@require_role(Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER)
 @transaction.atomic
 def signal_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a signal's status with a note (audited). Answers HTMX with the updated row and
@@ -359,7 +358,7 @@ def signal_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+@require_role(Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER)
 @transaction.atomic
 def signal_bulk(request: HttpRequest) -> HttpResponse:
     """Change the status of many signals at once, with one note: the ones ticked on the page
@@ -428,7 +427,7 @@ def _history(signal: tm.Signal) -> list[dict[str, Any]]:
     ]
 
 
-@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+@require_role(Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER)
 def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One signal: what was found (for upcoding: the product mix beside the peers' and z),
     where it came from, its status with the way to change it, and the changes so far."""
@@ -499,21 +498,20 @@ def mask_bsns(text: str) -> str:
     return _NINE_DIGITS.sub(lambda m: "*********" if is_valid_bsn(m.group(0)) else m.group(0), text)
 
 
-@require_role(Role.MUNICIPALITY, Role.PROVIDER)
+@require_role(Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER)
 def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A received message: its metadata, rejected records, signals and the archived content
     (BSNs replaced by pseudonyms at ingest)."""
     scope = request.scope  # type: ignore[attr-defined]
     message = get_object_or_404(tm.Message, pk=pk)
-    if scope.is_provider:
-        require(scope.provider_agb in (message.sender, message.receiver))
+    if not scope.is_municipality:
+        require(bool(scope.provider_agbs([message.sender, message.receiver])))
     try:
         content = zlib.decompress(bytes(message.raw)).decode("utf-8", "replace")
     except zlib.error:
         content = ""
     signals = tm.Signal.objects.filter(message=message)
-    if scope.is_provider:
-        signals = signals.filter(Q(provider=scope.provider_agb))
+    signals = scope.provider_codes(signals)
     context = {
         "message": message,
         "rejections": message.rejections.order_by("record", "pk"),

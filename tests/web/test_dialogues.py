@@ -1,0 +1,122 @@
+"""The dialogue pages (issue 14): who may open and do what, the agenda with the snapshot's
+figures, the PDF on one page and the agreements as Excel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from regie.accounts.models import AuditEvent
+from regie.accounts.scope import scope_for
+from regie.relations import services as rel
+from regie.relations.models import Agreement, Dialogue
+from tests.monitor.region import OTHER, OTHER_NAME, OWN
+from tests.web.conftest import client_for
+from tests.web.test_access import A, G, M, R, text_of, unmanaged_names
+
+TODAY = dt.date.today()
+
+#: path (with {own}/{other}: a dialogue of OWN / OTHER, {agreement}: one of OTHER's) ->
+#: expected status for (gemeente, aanbieder, raad, relatiebeheer)
+PAGES: dict[str, tuple[int, int, int, int]] = {
+    "/gesprekken/": (200, 200, 403, 200),
+    "/gesprekken/{own}/": (200, 200, 403, 200),
+    "/gesprekken/{other}/": (200, 404, 403, 404),
+    "/gesprekken/{own}.pdf": (200, 200, 403, 200),
+    "/gesprekken/{other}.pdf": (200, 404, 403, 404),
+    "/afspraken/": (200, 200, 403, 200),
+    "/afspraken.xlsx": (200, 200, 403, 200),
+}
+
+#: POST path -> expected status for (gemeente, aanbieder, raad, relatiebeheer)
+WRITES: dict[str, tuple[int, int, int, int]] = {
+    "/gesprekken/{other}/notitie/": (302, 404, 403, 404),
+    "/gesprekken/{own}/notitie/": (302, 403, 403, 302),
+    "/gesprekken/{other}/punt/": (302, 404, 403, 404),
+    "/afspraken/{agreement}/": (302, 404, 403, 404),
+}
+
+
+def dialogues_of(day: dt.date) -> dict[str, Any]:
+    user = get_user_model().objects.get(username="gemeente")
+    scope = scope_for(user)
+    own = rel.plan(scope, user, OWN, day)
+    other = rel.plan(scope, user, OTHER, day)
+    agreement = rel.make_agreement(scope, user, other, "Wachtlijst opschonen", "provider", day)
+    return {"own": own.pk, "other": other.pk, "agreement": agreement.pk}
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_pages_per_role(region: None, db: None, path: str) -> None:
+    url = path.format(**dialogues_of(TODAY + dt.timedelta(days=7)))
+    for username, expected in zip((G, A, R, M), PAGES[path], strict=True):
+        response = client_for(username).get(url)
+        assert response.status_code == expected, (username, url, response.status_code)
+        if expected == 200 and username == A:
+            assert OTHER_NAME not in text_of(response)
+        if expected == 200 and username == M:
+            body = text_of(response)
+            assert not [n for n in unmanaged_names() if n in body], (url, "manager sees a provider it does not manage")
+    assert Client().get(url).status_code == 302
+
+
+@pytest.mark.parametrize("path", sorted(WRITES))
+def test_writes_per_role(region: None, db: None, path: str) -> None:
+    url = path.format(**dialogues_of(TODAY + dt.timedelta(days=7)))
+    for username, expected in zip((G, A, R, M), WRITES[path], strict=True):
+        response = client_for(username).post(url, {"text": "x", "action": "comment"})
+        assert response.status_code == expected, (username, url, response.status_code)
+
+
+def test_plan_and_walk_a_dialogue(region: None, db: None) -> None:
+    gemeente, aanbieder = client_for(G), client_for(A)
+    day = TODAY + dt.timedelta(days=14)
+    response = gemeente.post("/gesprekken/plannen/", {"provider": OWN, "date": day.isoformat()})
+    d = Dialogue.objects.get()
+    assert response["Location"] == f"/gesprekken/{d.pk}/"
+    page = gemeente.get(response["Location"]).content.decode()
+    card = d.agenda[0]["cards"][0]
+    assert f'id="agenda-scorekaart-{card["segment"]}"' in page and "Risicodossier" in page
+    # the provider adds an item before the date; the municipality makes an agreement
+    aanbieder.post(f"/gesprekken/{d.pk}/punt/", {"text": "Indexering tarieven"})
+    gemeente.post(f"/gesprekken/{d.pk}/afspraak/", {"text": "Wachtlijst opschonen", "owner": "provider", "due": day})
+    page = aanbieder.get(f"/gesprekken/{d.pk}/").content.decode()
+    assert "Indexering tarieven" in page and "Wachtlijst opschonen" in page
+    a = Agreement.objects.get()
+    aanbieder.post(f"/afspraken/{a.pk}/", {"action": "done"})
+    assert Agreement.objects.get().state(TODAY) == "done"
+    gemeente.post(f"/afspraken/{a.pk}/", {"action": "confirm"})
+    assert Agreement.objects.get().state(TODAY) == "confirmed"
+    assert AuditEvent.objects.filter(action__startswith="agreement.").count() == 3
+    # a refused request is shown, not stored
+    response = aanbieder.post(f"/gesprekken/{d.pk}/punt/", {"text": ""}, follow=True)
+    assert "Vul een tekst in." in response.content.decode()
+
+
+def test_pdf_is_one_page_and_excel_lists_the_agreements(region: None, db: None) -> None:
+    ids = dialogues_of(TODAY)
+    gemeente = client_for(G)
+    pdf = PdfReader(io.BytesIO(gemeente.get(f"/gesprekken/{ids['other']}.pdf").content))
+    text = pdf.pages[0].extract_text()
+    assert len(pdf.pages) == 1 and "Wachtlijst opschonen" in text and "Scorekaart" in text
+    wb = load_workbook(io.BytesIO(gemeente.get(f"/afspraken.xlsx?aanbieder={OTHER}").content))
+    rows = list(wb.active.iter_rows(values_only=True))
+    assert any("Wachtlijst opschonen" in (c or "") for row in rows for c in row if isinstance(c, str))
+    own_only = load_workbook(io.BytesIO(client_for(A).get("/afspraken.xlsx").content))
+    assert not [c for row in own_only.active.iter_rows(values_only=True) for c in row if c == OTHER]
+
+
+def test_home_lists_the_dialogues_due(region: None, db: None) -> None:
+    page = client_for(G).get("/").content.decode()
+    assert 'id="gesprekken-te-plannen"' in page and f'data-provider="{OTHER}"' in page
+    manager = client_for(M).get("/").content.decode()
+    assert f'data-provider="{OWN}"' in manager and f'data-provider="{OTHER}"' not in manager
+    assert 'id="gesprekken-te-plannen"' not in client_for(A).get("/").content.decode()
+    assert 'id="gesprekken-te-plannen"' not in client_for(R).get("/").content.decode()
