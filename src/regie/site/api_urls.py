@@ -9,6 +9,7 @@ from regie.access import api as access_api
 from regie.catalog import api as catalog_api
 from regie.monitor import api as monitor_api
 from regie.procurement import api as procurement_api
+from regie.relations import api as relations_api
 from regie.site.check_api import CheckView
 
 router = DefaultRouter()
@@ -17,6 +18,8 @@ router.register("contracts", catalog_api.ContractViewSet, basename="contract")
 router.register("budgets", catalog_api.BudgetViewSet, basename="budget")
 router.register("tenders", procurement_api.TenderViewSet, basename="tender")
 router.register(r"tenders/(?P<tender_pk>\d+)/bids", procurement_api.BidViewSet, basename="tender-bid")
+router.register("dialogues", relations_api.DialogueViewSet, basename="dialogue")
+router.register("agreements", relations_api.AgreementViewSet, basename="agreement")
 
 urlpatterns = [
     path("", include(router.urls)),
