@@ -16,15 +16,13 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from django.test import Client
 
-from regie.catalog.loader import load_catalog
 from regie.cli import main
-from regie.engine.catalog import parse_catalog
 from regie.messages import AllocatedProduct, Allocation, Extent, Product, RequestAnswer, RequestReply, write
 from regie.site.demo import create_demo_users
 from regie.traffic import models as m
-from tests.conftest import DATA
+from tests.accounts.factories import client_for
+from tests.catalog.factories import load_file
 from tests.messages import samples
 
 D = dt.date
@@ -64,7 +62,7 @@ def _files(folder: Path) -> list[Path]:
 
 @pytest.fixture
 def files(db: None, tmp_path: Path) -> list[Path]:
-    load_catalog(parse_catalog(DATA / "catalog" / "domain_example.toml"))
+    load_file("domain_example.toml")
     (tmp_path / "in").mkdir()
     return _files(tmp_path / "in")
 
@@ -121,9 +119,7 @@ def test_the_provider_page_shows_the_refusal_and_its_reason(
 ) -> None:
     ingest_json(capsys, *files)
     create_demo_users("12345678")
-    client = Client()
-    assert client.login(username="aanbieder", password="regie-demo")
-    page = lxml.html.fromstring(client.get("/aanbieders/12345678/").content.decode())
+    page = lxml.html.fromstring(client_for("aanbieder").get("/aanbieders/12345678/").content.decode())
     rows = {
         tr.xpath("td")[0].text_content(): [" ".join(td.text_content().split()) for td in tr.xpath("td")]
         for tr in page.xpath("//table[@id='aanvragen']/tbody/tr")

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from regie.catalog.loader import load_catalog
 from regie.cli import main
-from regie.engine.catalog import parse_catalog
 from regie.traffic import models as m
+from tests.catalog.factories import load_file
 from tests.conftest import DATA
 
 BSN_A, BSN_B, BAD_BSN = "999900006", "999900018", "123456789"
@@ -51,7 +50,7 @@ end = 2025-12-31
 lump_sum = 1200000
 """
     (tmp_path / "catalog.toml").write_text(catalog)
-    load_catalog(parse_catalog(tmp_path / "catalog.toml"))
+    load_file(tmp_path / "catalog.toml")
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "episodes.csv").write_text(EPISODES)
     (tmp_path / "in" / "objections.csv").write_text(OBJECTIONS)

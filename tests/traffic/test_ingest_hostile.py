@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from regie.catalog.loader import load_catalog
 from regie.cli import main
-from regie.engine.catalog import parse_catalog
 from regie.traffic import models as m
+from tests.catalog.factories import load_file
 
 SMALL = ("venlo", 2025, 3, 0.05)
 
@@ -22,7 +21,7 @@ SMALL = ("venlo", 2025, 3, 0.05)
 @pytest.fixture
 def folder(region_dir: Callable[..., Path], db: None) -> Path:
     folder = region_dir(*SMALL)
-    load_catalog(parse_catalog(folder / "catalog.toml"))
+    load_file(folder / "catalog.toml")
     return folder
 
 

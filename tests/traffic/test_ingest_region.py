@@ -17,11 +17,10 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from regie.catalog.loader import load_catalog
-from regie.engine.catalog import parse_catalog
 from regie.messages.bsn import pseudonym
 from regie.traffic import models as m
 from regie.traffic.ingest import Summary, ingest
+from tests.catalog.factories import load_file
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +31,7 @@ def venlo(
 ) -> Iterator[tuple[Path, Summary]]:
     folder = region_dir("venlo", 2025, 11, 1.0)
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        load_catalog(parse_catalog(folder / "catalog.toml"))
+        load_file(folder / "catalog.toml")
         summary = ingest([folder / "messages", folder / "csv"])
         yield folder, summary
         call_command("flush", interactive=False, verbosity=0)

@@ -11,10 +11,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from regie.catalog.loader import load_catalog
-from regie.engine.catalog import parse_catalog
 from regie.traffic import models as m
 from regie.traffic.ingest import ingest
+from tests.catalog.factories import load_file
 
 
 @pytest.mark.django_db
@@ -22,7 +21,7 @@ def test_request_outcomes_and_unanswered_signals_are_exactly_the_truth(
     region_dir: Callable[[str, int, int, float], Path],
 ) -> None:
     folder = region_dir("venlo", 2025, 3, 0.05)
-    load_catalog(parse_catalog(folder / "catalog.toml"))
+    load_file(folder / "catalog.toml")
     ingest([folder / "messages", folder / "csv"])
     truth = pl.read_parquet(folder / "truth" / "requests.parquet")
     expected = {

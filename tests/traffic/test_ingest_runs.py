@@ -17,11 +17,10 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from regie.catalog.loader import load_catalog
-from regie.engine.catalog import parse_catalog
 from regie.traffic import ingest as ingest_module
 from regie.traffic import models as m
 from regie.traffic.runlock import IngestBusy, ingest_lock
+from tests.catalog.factories import load_file
 from tests.traffic.processes import database, hold_lock, lock_held_by, regie, start, stored, wait_for
 
 SMALL = ("venlo", 2025, 3, 0.05)
@@ -163,7 +162,7 @@ def test_monitor_refresh_finishes_what_an_ingest_left(tmp_path: Path, region_dir
     from regie.monitor.models import Snapshot
 
     folder = region_dir(*SMALL)
-    load_catalog(parse_catalog(folder / "catalog.toml"))
+    load_file(folder / "catalog.toml")
     ingest_module.ingest(sorted((folder / "messages").glob("2025-0[1-2]")))
     assert list(m.RefreshTodo.objects.values_list("year", flat=True)) == [2024, 2025]
     call_command("monitor_refresh", verbosity=0)

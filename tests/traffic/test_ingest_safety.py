@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from regie.catalog.loader import load_catalog
 from regie.cli import main
-from regie.engine.catalog import parse_catalog
 from regie.traffic import ingest as ingest_module
 from regie.traffic import models as m
+from tests.catalog.factories import load_file
 from tests.conftest import DATA
 
 SMALL = ("venlo", 2025, 3, 0.05)
@@ -40,14 +39,14 @@ def test_killed_midway_and_run_again_ends_as_one_clean_run(
     region_dir: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = region_dir(*SMALL)
-    load_catalog(parse_catalog(folder / "catalog.toml"))
+    load_file(folder / "catalog.toml")
     paths = [folder / "messages", folder / "csv"]
     monkeypatch.setattr(ingest_module, "BATCH_FILES", 100)
     ingest_module.ingest(paths)
     clean = state()
     call_command("flush", interactive=False, verbosity=0)
 
-    load_catalog(parse_catalog(folder / "catalog.toml"))
+    load_file(folder / "catalog.toml")
     original = ingest_module.store_batch
     calls = {"n": 0}
 
@@ -73,13 +72,13 @@ def test_killed_before_the_periodic_signals_they_are_made_good_by_the_next_run(
 ) -> None:
     folder = region_dir("amsterdam", 2025, 3, 0.02)  # its silent core partner raises a periodic signal
     paths = [folder / "messages", folder / "csv"]
-    load_catalog(parse_catalog(folder / "catalog.toml"))
+    load_file(folder / "catalog.toml")
     ingest_module.ingest(paths)
     clean = state()
     assert any(kind == "no_start_stop_traffic" for _, kind, _ in clean["signals"])
     call_command("flush", interactive=False, verbosity=0)
 
-    load_catalog(parse_catalog(folder / "catalog.toml"))
+    load_file(folder / "catalog.toml")
 
     def killed(self: Any) -> None:
         raise KeyboardInterrupt
@@ -118,7 +117,7 @@ def bad_files(tmp: Path) -> dict[str, Path]:
 
 @pytest.mark.django_db
 def test_bad_files_are_rejected_with_a_clear_reason(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    load_catalog(parse_catalog(DATA / "catalog" / "domain_example.toml"))
+    load_file("domain_example.toml")
     files = bad_files(tmp_path)
     assert main(["ingest", str(tmp_path), "--json"]) == 1
     doc = json.loads(capsys.readouterr().out)
@@ -138,7 +137,7 @@ def test_a_declaration_without_allocation_is_rejected_and_signalled(
     region_dir: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = region_dir(*SMALL)
-    load_catalog(parse_catalog(folder / "catalog.toml"))
+    load_file(folder / "catalog.toml")
     main(["ingest", str(folder / "messages"), "--json", "--no-refresh"])
     doc = json.loads(capsys.readouterr().out)
     without = [r for r in doc["rejected"] if r["code"] == "9338"]

@@ -21,16 +21,15 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.test import Client
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from regie.catalog.loader import load_catalog
 from regie.cli import main
-from regie.engine.catalog import parse_catalog
 from regie.intake.redact import UNREADABLE_XML
 from regie.site.demo import create_demo_users
 from regie.traffic import models as m
+from tests.accounts.factories import client_for
+from tests.catalog.factories import load_file
 
 NINE = re.compile(r"(?<!\d)\d{9}(?!\d)")
 BSN_ELEMENT = re.compile(r"<(?:\w+:)?Bsn>(\d{9})</")
@@ -136,7 +135,7 @@ def test_no_bsn_is_stored_logged_shown_or_exported(
     made = hostile_files(folder, tmp_path / "hostile")
     bsns = region_bsns(folder) | set(made.values())
     caplog.set_level(logging.DEBUG)
-    load_catalog(parse_catalog(folder / "catalog.toml"))
+    load_file(folder / "catalog.toml")
     paths = [*sorted((folder / "messages").glob("2025-*")), folder / "csv", tmp_path / "hostile"]
     assert main(["ingest", *map(str, paths), "--no-refresh"]) == 1
     assert main(["ingest", *map(str, paths), "--json", "--no-refresh"]) == 0  # duplicates only
@@ -161,13 +160,11 @@ def test_no_bsn_is_stored_logged_shown_or_exported(
 
     create_demo_users()
     for username in ("gemeente", "aanbieder"):
-        client = Client()
-        assert client.login(username=username, password="regie-demo")
+        client = client_for(username)
         pages = [client.get(f"/berichten/{row.pk}/") for row in stored.values()]
         assert any(page.status_code == 200 for page in pages)
         assert not leaks([page.content.decode() for page in pages], bsns), f"a BSN on a message page ({username})"
-    client = Client()
-    assert client.login(username="gemeente", password="regie-demo")
+    client = client_for("gemeente")
     exports: dict[str, Any] = {
         "council.pdf": pdf_text(client.get("/rapportages/raad.pdf?jaar=2025").content),
         "council.xlsx": workbook_text(client.get("/rapportages/raad.xlsx?jaar=2025").content),
