@@ -19,6 +19,9 @@ from regie.engine.catalog import Budget, Catalog, Contract, Municipality, Provid
 MUNI = "0983"
 AGB, AGB2 = "12345678", "87654321"
 
+#: The first keys of a forecast row, in order: the JSON contract of ``regie forecast`` (domain.md section 12).
+FORECAST_ROW_KEYS = "municipality segment budget realised ibnr remaining forecast low high warning drivers".split()
+
 
 def segment(
     code: str,

@@ -65,19 +65,7 @@ def test_document_follows_the_json_contract() -> None:
     doc = model.document()
     assert json.loads(json.dumps(doc)) == doc  # one JSON document, nothing exotic in it
     (row,) = doc["rows"]
-    assert list(row)[:11] == [
-        "municipality",
-        "segment",
-        "budget",
-        "realised",
-        "ibnr",
-        "remaining",
-        "forecast",
-        "low",
-        "high",
-        "warning",
-        "drivers",
-    ]
+    assert list(row)[: len(f.FORECAST_ROW_KEYS)] == f.FORECAST_ROW_KEYS
     assert row["realised"] + row["ibnr"] + row["remaining"] == row["forecast"]
     assert all(isinstance(row[k], int) for k in ("budget", "realised", "ibnr", "remaining", "forecast", "low", "high"))
     assert sum(d["cents"] for d in row["drivers"]) == row["forecast"] - row["budget"]

@@ -14,19 +14,22 @@ from regie.engine.funding.ledger import declaration_months
 
 D = dt.date
 
+#: The fields every declaration row of these cases shares.
+LINE = {
+    "provider": "11111111",
+    "segment": "S",
+    "municipality": "0983",
+    "client": "c",
+    "product_category": "45",
+    "product_code": "45A01",
+    "care_month": D(2025, 1, 1),
+    "unit": "04",
+    "accepted": True,
+}
+
 
 def test_positions_net_credits_ignore_rejected_rows_and_respect_as_of() -> None:
-    base = {
-        "provider": "11111111",
-        "segment": "S",
-        "municipality": "0983",
-        "client": "c",
-        "product_category": "45",
-        "product_code": "45A01",
-        "care_month": D(2025, 1, 1),
-        "unit": "04",
-        "accepted": True,
-    }
+    base = LINE
     rows = [
         {**base, "line_id": "L1", "arrival": D(2025, 2, 1), "volume": 5, "amount_cents": 500},
         {**base, "line_id": "L1", "arrival": D(2025, 3, 1), "volume": 5, "amount_cents": -500},  # credit
@@ -43,18 +46,7 @@ def test_positions_net_credits_ignore_rejected_rows_and_respect_as_of() -> None:
 
 def test_a_credit_with_its_own_reference_cancels_the_identical_debit() -> None:
     """IV091: a credit is the debit with a new ReferentieNummer, VorigReferentieNummer and C."""
-    base = {
-        "provider": "11111111",
-        "segment": "S",
-        "municipality": "0983",
-        "client": "c",
-        "product_category": "45",
-        "product_code": "45A01",
-        "care_month": D(2025, 1, 1),
-        "unit": "04",
-        "accepted": True,
-        "volume": 5,
-    }
+    base = {**LINE, "volume": 5}
     rows = [
         {**base, "line_id": "D1", "arrival": D(2025, 2, 1), "amount_cents": 500},
         {**base, "line_id": "D2", "arrival": D(2025, 2, 1), "amount_cents": 500},  # an identical second debit

@@ -15,27 +15,12 @@ from regie.reports.gmsd import COLUMNS
 #: Two rows as :func:`regie.engine.gmsd.gmsd_rows` gives them (see tests/engine/test_gmsd.py).
 ROWS = [
     {k: None for k in FIELDS}
-    | {
-        "municipality": "0363",
-        "municipality_name": "Amsterdam",
-        "period": "2025",
-        "law": "Jeugdwet",
-        "type": "Jeugdhulp zonder verblijf",
-        "funding": "taakgericht",
-        "clients": 3,
-        "inflow": 3,
-        "outflow": 1,
-    },
-    {k: None for k in FIELDS}
-    | {
-        "municipality": "0363",
-        "municipality_name": "Amsterdam",
-        "period": "2025",
-        "law": "Jeugdwet",
-        "type": "Jeugdhulp met verblijf",
-        "funding": "",
-        "clients": 1,
-    },
+    | {"municipality": "0363", "municipality_name": "Amsterdam", "period": "2025", "law": "Jeugdwet"}
+    | row
+    for row in (
+        {"type": "Jeugdhulp zonder verblijf", "funding": "taakgericht", "clients": 3, "inflow": 3, "outflow": 1},
+        {"type": "Jeugdhulp met verblijf", "funding": "", "clients": 1},
+    )
 ]
 
 
