@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from regie.accounts.users import add_user
-from regie.catalog.loader import load_catalog
-from regie.engine.catalog import parse_catalog
 from regie.site.demo import create_demo_users
-from tests.conftest import DATA
+from tests.accounts.factories import Role, client_for, user
+from tests.catalog.factories import load_file
+
+__all__ = ["OTHER", "OWN", "REQUIREMENTS", "client_for", "post", "region"]
 
 OWN, OTHER = "12345678", "87654321"
 
@@ -26,17 +26,11 @@ REQUIREMENTS = [
 
 @pytest.fixture
 def region(db: None) -> None:
-    load_catalog(parse_catalog(DATA / "catalog" / "two_providers.toml"))
+    load_file("two_providers.toml")
     create_demo_users(provider_agb=OWN)
-    add_user("gemeente2", "gemeente", password="regie-demo")
-    add_user("zuid", "aanbieder", provider=OTHER, password="regie-demo")
-    add_user("beheer", "relatiebeheerder", providers=[OTHER], password="regie-demo")
-
-
-def client_for(username: str) -> Client:
-    client = Client()
-    assert client.login(username=username, password="regie-demo")
-    return client
+    user("gemeente2", Role.MUNICIPALITY)
+    user("zuid", Role.PROVIDER, provider=OTHER)
+    user("beheer", Role.RELATIONSHIP_MANAGER, providers=[OTHER])
 
 
 def post(client: Client, path: str, body: Any) -> Any:
