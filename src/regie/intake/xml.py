@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import Any
 
 from regie.intake.records import (
     AllocationRec,
@@ -40,6 +41,8 @@ from regie.messages.model import (
     Message,
     Product,
     RequestReply,
+    StartProduct,
+    StopProduct,
 )
 from regie.messages.reader import identify
 
@@ -199,43 +202,33 @@ def _allocation(msg: Allocation) -> list[Record]:
 
 
 def _starts(msg: CareStart) -> list[Record]:
-    h, client = msg.header, msg.client
-    n = len(client.products)
-    return [
-        StartRec(
-            ref=record_ref(p.allocation_number, i, n, "StartProduct"),
-            municipality=h.receiver,
-            provider=h.sender,
-            client=client.bsn,
-            allocation_number=p.allocation_number,
-            category=p.product.category if p.product else "",
-            code=p.product.code if p.product else None,
-            begin=p.start,
-            status=p.status,
-        )
-        for i, p in enumerate(client.products)
-    ]
+    n = len(msg.client.products)
+    return [StartRec(**_care_record(msg, p, i, n, "StartProduct")) for i, p in enumerate(msg.client.products)]
 
 
 def _stops(msg: CareStop) -> list[Record]:
-    h, client = msg.header, msg.client
-    n = len(client.products)
+    n = len(msg.client.products)
     return [
-        StopRec(
-            ref=record_ref(p.allocation_number, i, n, "StopProduct"),
-            municipality=h.receiver,
-            provider=h.sender,
-            client=client.bsn,
-            allocation_number=p.allocation_number,
-            category=p.product.category if p.product else "",
-            code=p.product.code if p.product else None,
-            begin=p.start,
-            end=p.end,
-            reason=p.end_reason,
-            status=p.status,
-        )
-        for i, p in enumerate(client.products)
+        StopRec(**_care_record(msg, p, i, n, "StopProduct"), end=p.end, reason=p.end_reason)
+        for i, p in enumerate(msg.client.products)
     ]
+
+
+def _care_record(
+    msg: CareStart | CareStop, p: StartProduct | StopProduct, i: int, n: int, element: str
+) -> dict[str, Any]:
+    """The fields a care start (305) and a care stop (307) record share."""
+    return {
+        "ref": record_ref(p.allocation_number, i, n, element),
+        "municipality": msg.header.receiver,
+        "provider": msg.header.sender,
+        "client": msg.client.bsn,
+        "allocation_number": p.allocation_number,
+        "category": p.product.category if p.product else "",
+        "code": p.product.code if p.product else None,
+        "begin": p.start,
+        "status": p.status,
+    }
 
 
 def _request(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import Any
 
 from lxml import etree
 
@@ -166,17 +167,7 @@ def _person(r: TreeReader, box: Kids) -> tuple[str, BirthDate, str, ShortName]:
 
 def _start_client(r: TreeReader, box: Kids) -> StartClient:
     products = r.records(
-        box,
-        "StartProducten",
-        "StartProduct",
-        _CLIENT,
-        lambda k, _: StartProduct(
-            start=as_date(r.mt1(k, "Begindatum")),
-            status=r.mt1(k, "StatusAanlevering"),
-            allocation_number=r.mt(k, "ToewijzingNummer"),
-            product=r.product(r.me(k, "Product")),
-            allocation_start=as_opt_date(r.mt(k, "ToewijzingIngangsdatum")),
-        ),
+        box, "StartProducten", "StartProduct", _CLIENT, lambda k, _: StartProduct(**_care_product(r, k))
     )
     r.record(box, _CLIENT)
     return StartClient(*_person(r, box), products=products)
@@ -189,17 +180,22 @@ def _stop_client(r: TreeReader, box: Kids) -> StopClient:
         "StopProduct",
         _CLIENT,
         lambda k, _: StopProduct(
-            start=as_date(r.mt1(k, "Begindatum")),
-            end_reason=r.mt1(k, "RedenBeeindiging"),
-            end=as_date(r.mt1(k, "Einddatum")),
-            status=r.mt1(k, "StatusAanlevering"),
-            allocation_number=r.mt(k, "ToewijzingNummer"),
-            product=r.product(r.me(k, "Product")),
-            allocation_start=as_opt_date(r.mt(k, "ToewijzingIngangsdatum")),
+            **_care_product(r, k), end_reason=r.mt1(k, "RedenBeeindiging"), end=as_date(r.mt1(k, "Einddatum"))
         ),
     )
     r.record(box, _CLIENT)
     return StopClient(*_person(r, box), products=products)
+
+
+def _care_product(r: TreeReader, k: Kids) -> dict[str, Any]:
+    """The fields a StartProduct (305) and a StopProduct (307) share."""
+    return {
+        "start": as_date(r.mt1(k, "Begindatum")),
+        "status": r.mt1(k, "StatusAanlevering"),
+        "allocation_number": r.mt(k, "ToewijzingNummer"),
+        "product": r.product(r.me(k, "Product")),
+        "allocation_start": as_opt_date(r.mt(k, "ToewijzingIngangsdatum")),
+    }
 
 
 def _request_client(r: TreeReader, box: Kids) -> RequestClient:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeAlias
+from typing import TypeAlias, TypeVar
 
 from lxml import etree
 
@@ -24,6 +24,7 @@ from regie.messages.model import (
     Answer,
     AnswerBody,
     BirthDate,
+    ChangedProduct,
     ChangeRequestClient,
     Communication,
     Contact,
@@ -33,6 +34,7 @@ from regie.messages.model import (
     FullName,
     Header,
     Message,
+    NewProduct,
     OpenPeriod,
     Performance,
     Period,
@@ -41,10 +43,13 @@ from regie.messages.model import (
     Relation,
     RequestAnswer,
     RequestClient,
+    RequestedProduct,
     RequestReply,
     ShortName,
     StartClient,
+    StartProduct,
     StopClient,
+    StopProduct,
     Surname,
     XsdVersions,
     basis_namespace,
@@ -52,6 +57,7 @@ from regie.messages.model import (
 
 _Element: TypeAlias = etree._Element
 CodeLookup = Callable[[str], Sequence[str]]
+T = TypeVar("T")
 
 
 def _index(name: str, i: int, count: int) -> str:
@@ -95,6 +101,29 @@ class _Builder:
         """In an answer, the RetourCodes of the record at ``path`` (default 0200)."""
         if self.codes is not None:
             self.retour_codes(parent, list(self.codes(path)) or ["0200"])
+
+    def records(
+        self,
+        parent: _Element,
+        container: str,
+        item: str,
+        base: str,
+        objects: Sequence[T],
+        fill: Callable[[_Element, T, str], None],
+        *,
+        optional: bool = False,
+    ) -> None:
+        """The element ``container`` with an element ``item`` per object, filled by
+        ``fill(element, object, path)`` and closed by the record's RetourCodes (in an answer);
+        an ``optional`` container is left out when there are no objects."""
+        if optional and not objects:
+            return
+        box = self.m_el(parent, container)
+        for i, obj in enumerate(objects):
+            path = f"{base}/{container}/{_index(item, i, len(objects))}"
+            element = self.m_el(box, item)
+            fill(element, obj, path)
+            self.record_codes(element, path)
 
     # -- composite data types (basisschema) ---------------------------------------------------
 
@@ -245,23 +274,19 @@ def _allocation_client(w: _Builder, root: _Element, client: AllocationClient) ->
     w.m_text(box, "JuridischeStatus", client.legal_status)
     w.m_text(box, "WettelijkeVertegenwoordiging", client.legal_representation)
     w.m_text(box, "Commentaar", client.comment)
-    if client.relations:
-        relations = w.m_el(box, "Relaties")
-        for i, relation in enumerate(client.relations):
-            path = f"{base}/Relaties/{_index('Relatie', i, len(client.relations))}"
-            _relation(w, relations, relation, path)
+    w.records(
+        box, "Relaties", "Relatie", base, client.relations, lambda e, r, path: _relation(w, e, r, path), optional=True
+    )
     contacts = w.m_el(box, "Contactgegevens")
     for i, contact in enumerate(client.contacts):
         w.contact(contacts, contact, f"{base}/Contactgegevens/{_index('Contact', i, len(client.contacts))}")
-    products = w.m_el(box, "ToegewezenProducten")
-    for i, product in enumerate(client.products):
-        path = f"{base}/ToegewezenProducten/{_index('ToegewezenProduct', i, len(client.products))}"
-        _allocated_product(w, products, product, path)
+    w.records(
+        box, "ToegewezenProducten", "ToegewezenProduct", base, client.products, lambda e, p, _: _allocated(w, e, p)
+    )
     w.record_codes(box, base)
 
 
-def _relation(w: _Builder, parent: _Element, relation: Relation, path: str) -> None:
-    box = w.m_el(parent, "Relatie")
+def _relation(w: _Builder, box: _Element, relation: Relation, path: str) -> None:
     w.m_text(box, "Nummer", relation.number)
     w.m_text(box, "Volgorde", relation.order)
     w.m_text(box, "Soort", relation.kind)
@@ -269,11 +294,9 @@ def _relation(w: _Builder, parent: _Element, relation: Relation, path: str) -> N
     w.m_text(box, "Geslacht", relation.gender)
     w.full_name(box, relation.name)
     w.contact(box, relation.contact, f"{path}/Contact")
-    w.record_codes(box, path)
 
 
-def _allocated_product(w: _Builder, parent: _Element, product: AllocatedProduct, path: str) -> None:
-    box = w.m_el(parent, "ToegewezenProduct")
+def _allocated(w: _Builder, box: _Element, product: AllocatedProduct) -> None:
     w.m_text(box, "ToewijzingNummer", product.allocation_number)
     w.m_text(box, "ReferentieAanbieder", product.provider_reference)
     w.product(box, product.product)
@@ -285,7 +308,6 @@ def _allocated_product(w: _Builder, parent: _Element, product: AllocatedProduct,
     w.extent(box, product.extent)
     w.m_text(box, "Budget", product.budget)
     w.m_text(box, "Commentaar", product.comment)
-    w.record_codes(box, path)
 
 
 def _person(w: _Builder, box: _Element, client: StartClient | StopClient | RequestClient) -> None:
@@ -295,36 +317,40 @@ def _person(w: _Builder, box: _Element, client: StartClient | StopClient | Reque
     w.short_name(box, client.name)
 
 
+#: Where the client record of a message sits.
+_CLIENT = "/Bericht/Client"
+
+
 def _start_client(w: _Builder, root: _Element, client: StartClient) -> None:
     box = w.m_el(root, "Client")
     _person(w, box, client)
-    products = w.m_el(box, "StartProducten")
-    for i, p in enumerate(client.products):
-        item = w.m_el(products, "StartProduct")
-        w.m_text(item, "ToewijzingNummer", p.allocation_number)
-        w.product(item, p.product)
-        w.m_text(item, "ToewijzingIngangsdatum", p.allocation_start)
-        w.m_text(item, "Begindatum", p.start)
-        w.m_text(item, "StatusAanlevering", p.status)
-        w.record_codes(item, f"/Bericht/Client/StartProducten/{_index('StartProduct', i, len(client.products))}")
-    w.record_codes(box, "/Bericht/Client")
+    w.records(box, "StartProducten", "StartProduct", _CLIENT, client.products, lambda e, p, _: _start(w, e, p))
+    w.record_codes(box, _CLIENT)
+
+
+def _start(w: _Builder, item: _Element, p: StartProduct) -> None:
+    w.m_text(item, "ToewijzingNummer", p.allocation_number)
+    w.product(item, p.product)
+    w.m_text(item, "ToewijzingIngangsdatum", p.allocation_start)
+    w.m_text(item, "Begindatum", p.start)
+    w.m_text(item, "StatusAanlevering", p.status)
 
 
 def _stop_client(w: _Builder, root: _Element, client: StopClient) -> None:
     box = w.m_el(root, "Client")
     _person(w, box, client)
-    products = w.m_el(box, "StopProducten")
-    for i, p in enumerate(client.products):
-        item = w.m_el(products, "StopProduct")
-        w.m_text(item, "ToewijzingNummer", p.allocation_number)
-        w.product(item, p.product)
-        w.m_text(item, "ToewijzingIngangsdatum", p.allocation_start)
-        w.m_text(item, "Begindatum", p.start)
-        w.m_text(item, "RedenBeeindiging", p.end_reason)
-        w.m_text(item, "Einddatum", p.end)
-        w.m_text(item, "StatusAanlevering", p.status)
-        w.record_codes(item, f"/Bericht/Client/StopProducten/{_index('StopProduct', i, len(client.products))}")
-    w.record_codes(box, "/Bericht/Client")
+    w.records(box, "StopProducten", "StopProduct", _CLIENT, client.products, lambda e, p, _: _stop(w, e, p))
+    w.record_codes(box, _CLIENT)
+
+
+def _stop(w: _Builder, item: _Element, p: StopProduct) -> None:
+    w.m_text(item, "ToewijzingNummer", p.allocation_number)
+    w.product(item, p.product)
+    w.m_text(item, "ToewijzingIngangsdatum", p.allocation_start)
+    w.m_text(item, "Begindatum", p.start)
+    w.m_text(item, "RedenBeeindiging", p.end_reason)
+    w.m_text(item, "Einddatum", p.end)
+    w.m_text(item, "StatusAanlevering", p.status)
 
 
 def _request_client(w: _Builder, root: _Element, client: RequestClient) -> None:
@@ -332,23 +358,29 @@ def _request_client(w: _Builder, root: _Element, client: RequestClient) -> None:
     _person(w, box, client)
     w.m_text(box, "GezagsdragerBekend", client.guardian_known)
     w.m_text(box, "Commentaar", client.comment)
-    products = w.m_el(box, "AangevraagdeProducten")
-    for i, p in enumerate(client.products):
-        item = w.m_el(products, "AangevraagdProduct")
-        w.m_text(item, "ReferentieAanbieder", p.provider_reference)
-        w.m_text(item, "BeschikkingNummer", p.decision_number)
-        w.product(item, p.product)
-        w.m_text(item, "BeschikkingIngangsdatum", p.decision_start)
-        w.m_text(item, "ToewijzingIngangsdatum", p.allocation_start)
-        w.m_text(item, "ToewijzingEinddatum", p.allocation_end)
-        w.extent(item, p.extent)
-        w.m_text(item, "Budget", p.budget)
-        w.referrer(item, p.referrer)
-        w.m_text(item, "Raamcontract", p.framework_contract)
-        w.m_text(item, "Commentaar", p.comment)
-        path = f"/Bericht/Client/AangevraagdeProducten/{_index('AangevraagdProduct', i, len(client.products))}"
-        w.record_codes(item, path)
-    w.record_codes(box, "/Bericht/Client")
+    w.records(
+        box,
+        "AangevraagdeProducten",
+        "AangevraagdProduct",
+        _CLIENT,
+        client.products,
+        lambda e, p, _: _requested(w, e, p),
+    )
+    w.record_codes(box, _CLIENT)
+
+
+def _requested(w: _Builder, item: _Element, p: RequestedProduct) -> None:
+    w.m_text(item, "ReferentieAanbieder", p.provider_reference)
+    w.m_text(item, "BeschikkingNummer", p.decision_number)
+    w.product(item, p.product)
+    w.m_text(item, "BeschikkingIngangsdatum", p.decision_start)
+    w.m_text(item, "ToewijzingIngangsdatum", p.allocation_start)
+    w.m_text(item, "ToewijzingEinddatum", p.allocation_end)
+    w.extent(item, p.extent)
+    w.m_text(item, "Budget", p.budget)
+    w.referrer(item, p.referrer)
+    w.m_text(item, "Raamcontract", p.framework_contract)
+    w.m_text(item, "Commentaar", p.comment)
 
 
 def _change_request_client(w: _Builder, root: _Element, client: ChangeRequestClient) -> None:
@@ -358,36 +390,45 @@ def _change_request_client(w: _Builder, root: _Element, client: ChangeRequestCli
     base = "/Bericht/Client/Verzoek"
     w.m_text(request, "ReferentieAanbieder", client.provider_reference)
     w.m_text(request, "RedenVerzoek", client.reason)
-    if client.unchanged:
-        group = w.m_el(request, "OngewijzigdeProducten")
-        for i, number in enumerate(client.unchanged):
-            item = w.m_el(group, "OngewijzigdProduct")
-            w.m_text(item, "ToewijzingNummer", number)
-            step = _index("OngewijzigdProduct", i, len(client.unchanged))
-            w.record_codes(item, f"{base}/OngewijzigdeProducten/{step}")
-    if client.changed:
-        group = w.m_el(request, "TeWijzigenProducten")
-        for i, changed in enumerate(client.changed):
-            item = w.m_el(group, "TeWijzigenProduct")
-            w.m_text(item, "ToewijzingNummer", changed.allocation_number)
-            w.m_text(item, "GewensteIngangsdatum", changed.desired_start)
-            w.m_text(item, "Einddatum", changed.end)
-            w.extent(item, changed.extent)
-            w.m_text(item, "Budget", changed.budget)
-            step = _index("TeWijzigenProduct", i, len(client.changed))
-            w.record_codes(item, f"{base}/TeWijzigenProducten/{step}")
-    if client.new:
-        group = w.m_el(request, "NieuweProducten")
-        for i, new in enumerate(client.new):
-            item = w.m_el(group, "NieuwProduct")
-            w.product(item, new.product)
-            w.m_text(item, "GewensteIngangsdatum", new.desired_start)
-            w.m_text(item, "Einddatum", new.end)
-            w.extent(item, new.extent)
-            w.m_text(item, "Budget", new.budget)
-            w.record_codes(item, f"{base}/NieuweProducten/{_index('NieuwProduct', i, len(client.new))}")
+    w.records(
+        request,
+        "OngewijzigdeProducten",
+        "OngewijzigdProduct",
+        base,
+        client.unchanged,
+        lambda e, number, _: w.m_text(e, "ToewijzingNummer", number),
+        optional=True,
+    )
+    w.records(
+        request,
+        "TeWijzigenProducten",
+        "TeWijzigenProduct",
+        base,
+        client.changed,
+        lambda e, c, _: _changed(w, e, c),
+        optional=True,
+    )
+    w.records(
+        request, "NieuweProducten", "NieuwProduct", base, client.new, lambda e, n, _: _new(w, e, n), optional=True
+    )
     w.record_codes(request, base)
-    w.record_codes(box, "/Bericht/Client")
+    w.record_codes(box, _CLIENT)
+
+
+def _changed(w: _Builder, item: _Element, changed: ChangedProduct) -> None:
+    w.m_text(item, "ToewijzingNummer", changed.allocation_number)
+    w.m_text(item, "GewensteIngangsdatum", changed.desired_start)
+    w.m_text(item, "Einddatum", changed.end)
+    w.extent(item, changed.extent)
+    w.m_text(item, "Budget", changed.budget)
+
+
+def _new(w: _Builder, item: _Element, new: NewProduct) -> None:
+    w.product(item, new.product)
+    w.m_text(item, "GewensteIngangsdatum", new.desired_start)
+    w.m_text(item, "Einddatum", new.end)
+    w.extent(item, new.extent)
+    w.m_text(item, "Budget", new.budget)
 
 
 def _request_answer(w: _Builder, root: _Element, answer: RequestAnswer) -> None:

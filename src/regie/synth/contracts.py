@@ -19,6 +19,7 @@ indexation but lies 6-15 % below the outcome.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -164,44 +165,30 @@ def _contracts(world: World, terms: Terms, traffic: Traffic, rng: np.random.Gene
             for y0, y1 in terms.periods(seg, first_year):
                 cid = f"{y0}-{seg_code}-{agb}" + (f"-{m.code}" if len(spec.municipalities) > 1 else "")
                 start, end = dt.date(y0, 1, 1), dt.date(y1, 12, 31)
+                # the terms of the segment's funding model (no contract for other models)
+                model_terms: dict[str, Any]
                 if seg.funding_model == "per_client":
                     n = realised_paid.get((agb, seg_code, m.code, y0), 0)
-                    agreed = max(1, int(round(n * float(rng.uniform(0.95, 1.08)))))
-                    contracts.append(
-                        Contract(
-                            cid,
-                            agb,
-                            seg_code,
-                            (m.code,),
-                            start,
-                            end,
-                            agreed_clients=agreed,
-                            price_per_client=terms.prices[(agb, seg_code, y0)],
-                        )
-                    )
+                    model_terms = {
+                        "agreed_clients": max(1, int(round(n * float(rng.uniform(0.95, 1.08))))),
+                        "price_per_client": terms.prices[(agb, seg_code, y0)],
+                    }
                 elif seg.funding_model == "pxq":
-                    tariffs = {p.code: terms.tariff(seg, p.code, first_year, y0) for p in seg.products}
-                    contracts.append(Contract(cid, agb, seg_code, (m.code,), start, end, tariffs=tariffs))
+                    model_terms = {"tariffs": {p.code: terms.tariff(seg, p.code, first_year, y0) for p in seg.products}}
                 elif seg.funding_model == "lump_sum":
                     n = realised[y0].get((agb, seg_code, m.code), 0)
                     expected = max(1, int(round(n * float(rng.uniform(0.95, 1.05)))))
                     shares = np.array([p.share for p in seg.products])
                     reference = np.array([terms.reference_tariff(seg, p.code, first_year, y0) for p in seg.products])
                     tariff = float((shares * reference).sum() / shares.sum())
-                    lump = int(round(expected * tariff * (1 - spec.savings_target), -2))
-                    contracts.append(
-                        Contract(
-                            cid,
-                            agb,
-                            seg_code,
-                            (m.code,),
-                            start,
-                            end,
-                            lump_sum=lump,
-                            expected_clients=expected,
-                            savings_target=spec.savings_target,
-                        )
-                    )
+                    model_terms = {
+                        "lump_sum": int(round(expected * tariff * (1 - spec.savings_target), -2)),
+                        "expected_clients": expected,
+                        "savings_target": spec.savings_target,
+                    }
+                else:
+                    continue
+                contracts.append(Contract(cid, agb, seg_code, (m.code,), start, end, **model_terms))
     contracts.sort(key=lambda c: c.id)
     return contracts
 

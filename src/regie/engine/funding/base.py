@@ -299,3 +299,25 @@ def monthly_values(
 def known(decided: dt.date | None, as_of: dt.date) -> bool:
     """True when a decision taken on ``decided`` is known on ``as_of``."""
     return decided is None or decided <= as_of
+
+
+def moves(
+    reallocations: Iterable[Reallocation], contract: str, as_of: dt.date | None, *, clients: bool = False
+) -> list[tuple[dt.date, Fraction]]:
+    """The reallocations of ``contract`` known on ``as_of`` (all when None), each as (month,
+    signed quantity): the agreed clients moved (``clients``) or the cents, negative when moved away.
+
+    >>> r = Reallocation("S", "a", "b", dt.date(2025, 7, 1), clients=2, amount_cents=500)
+    >>> moves([r], "a", None), moves([r], "b", None, clients=True)
+    ([(datetime.date(2025, 7, 1), Fraction(-500, 1))], [(datetime.date(2025, 7, 1), Fraction(2, 1))])
+    """
+    out: list[tuple[dt.date, Fraction]] = []
+    for r in reallocations:
+        if as_of is not None and not known(r.decided, as_of):
+            continue
+        quantity = Fraction(r.clients if clients else r.amount_cents)
+        if r.from_contract == contract:
+            out.append((r.month, -quantity))
+        if r.to_contract == contract:
+            out.append((r.month, quantity))
+    return out

@@ -13,8 +13,8 @@ from regie.engine.funding.base import (
     Reallocation,
     as_fraction,
     coverage,
-    known,
     monthly_values,
+    moves,
     round_half_up,
     split,
     spread,
@@ -106,14 +106,7 @@ def lump_sum_lines(
       (the ledger passes their budgets for the segment; equal when absent), cents conserved.
     """
     base = annual_lump_sum(contract)
-    adds = []
-    for r in reallocations:
-        if not known(r.decided, as_of):
-            continue
-        if r.from_contract == contract.id:
-            adds.append((r.month, Fraction(-r.amount_cents)))
-        if r.to_contract == contract.id:
-            adds.append((r.month, Fraction(r.amount_cents)))
+    adds = moves(reallocations, contract.id, as_of)
     months = year_months(year)
     annual = monthly_values(Fraction(base), months, adds=adds)
     weights = {m: (municipality_weights or {}).get(m, 0) for m in contract.municipalities}

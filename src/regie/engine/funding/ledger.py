@@ -26,8 +26,8 @@ from regie.engine.funding.base import (
     Reallocation,
     contract_months,
     coverage,
-    known,
     monthly_values,
+    moves,
     sort_key,
 )
 from regie.engine.funding.ceilings import contract_ceiling_cuts, segment_ceiling_cuts
@@ -86,15 +86,7 @@ def _check_events(
 
 def effective_ceiling(contract: Contract, reallocations: Iterable[Reallocation], as_of: dt.date) -> int:
     """The contract's ceiling for the year after known reallocations (price x volume, outcome)."""
-    ceiling = contract.ceiling
-    for r in reallocations:
-        if not known(r.decided, as_of):
-            continue
-        if r.from_contract == contract.id:
-            ceiling -= r.amount_cents
-        if r.to_contract == contract.id:
-            ceiling += r.amount_cents
-    return ceiling
+    return contract.ceiling + int(sum(q for _, q in moves(reallocations, contract.id, as_of)))
 
 
 def municipality_weights(catalog: Catalog, contract: Contract, year: int) -> dict[str, int]:
@@ -321,8 +313,7 @@ def reconcile(stored: Iterable[PaymentLine], current: Iterable[PaymentLine], *, 
 
 def _annual_at(contract: Contract, month: dt.date, reallocations: Sequence[Reallocation]) -> Fraction:
     """A lump-sum contract's annual amount in ``month`` after the given reallocations."""
-    adds = [(r.month, Fraction(-r.amount_cents)) for r in reallocations if r.from_contract == contract.id]
-    adds += [(r.month, Fraction(r.amount_cents)) for r in reallocations if r.to_contract == contract.id]
+    adds = moves(reallocations, contract.id, None)
     return monthly_values(Fraction(annual_lump_sum(contract)), [month], adds=adds)[0]
 
 

@@ -21,6 +21,7 @@ from regie.engine.funding.base import (
     coverage,
     known,
     monthly_values,
+    moves,
     round_half_up,
     split,
     spread,
@@ -79,14 +80,7 @@ def agreement(
         for c in agreed_changes
         if c.contract == contract.id and known(c.decided, as_of)
     ]
-    adds = []
-    for r in reallocations:
-        if not known(r.decided, as_of):
-            continue
-        if r.from_contract == contract.id:
-            adds.append((r.month, Fraction(-r.clients)))
-        if r.to_contract == contract.id:
-            adds.append((r.month, Fraction(r.clients)))
+    adds = moves(reallocations, contract.id, as_of, clients=True)
     clients = monthly_values(Fraction(contract.agreed_clients), months, sets=sets, adds=adds)
     return Agreement(tuple(clients), tuple(coverage(contract, m) for m in months), contract.price_per_client)
 
