@@ -123,6 +123,20 @@ def test_tender_from_requirements_to_award_to_contracts(page: Any, venlo_site: S
     assert "30" in page.locator("#contract").inner_text() and "21.000" in page.locator("#contract").inner_text()
     page.screenshot(path=str(artifacts / "contract-uit-aanbesteding.png"), full_page=True)
 
+    # the contract's life: an extension option added on its page, then taken; both versions kept
+    page.get_by_role("link", name="Contract wijzigen").click()
+    page.get_by_label("Opties tot verlenging").fill(f"{int(YEAR) + 1}-12-31")
+    page.get_by_label("Reden van de wijziging").fill("Optie van een jaar afgesproken")
+    page.get_by_role("button", name="Wijziging opslaan").click()
+    page.get_by_text("Het contract is gewijzigd; de vorige versie is bewaard.").wait_for()
+    page.get_by_label("Reden").fill("Goede resultaten")
+    page.get_by_role("button", name=f"Optie nemen: verlengen tot 31 december {int(YEAR) + 1}").click()
+    page.get_by_text(f"Optie genomen: het contract loopt nu tot 31-12-{int(YEAR) + 1}.").wait_for()
+    assert page.locator("#versies tbody tr").count() == 2
+    assert f"31-12-{YEAR} → 31-12-{int(YEAR) + 1}" in page.locator("#versies tbody tr").first.inner_text()
+    assert "inkoper2" in page.locator("#versies tbody tr").first.inner_text()
+    page.screenshot(path=str(artifacts / "contract-versies.png"), full_page=True)
+
     # the provider sees its own outcome and reasons, nobody else's
     login(page, venlo_site.url, "aanbieder")
     page.goto(tender_url)

@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from regie.accounts.scope import scope_for
 from regie.catalog import models as m
@@ -51,7 +55,18 @@ class ContractSerializer(serializers.ModelSerializer[m.Contract]):
             "instalments",
             "areas",
             "declaration_deadline",
+            "extensions",
         ]
+
+
+class ContractVersionSerializer(serializers.ModelSerializer[m.ContractVersion]):
+    """An earlier version of a contract: its values then, what changed, who, when and why."""
+
+    changed_by = serializers.CharField(source="changed_by.username", default=None, allow_null=True)
+
+    class Meta:
+        model = m.ContractVersion
+        fields = ["number", "values", "changes", "changed_by", "changed_at", "reason"]
 
 
 class BudgetSerializer(serializers.ModelSerializer[m.Budget]):
@@ -85,6 +100,14 @@ class ContractViewSet(viewsets.ReadOnlyModelViewSet[m.Contract]):
     def get_queryset(self) -> QuerySet[m.Contract]:
         qs = m.Contract.objects.select_related("provider", "segment").prefetch_related("municipalities")
         return scope_for(self.request.user).providers(qs)
+
+    @extend_schema(responses=ContractVersionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def versions(self, request: Request, ident: str | None = None) -> Response:
+        """The contract's earlier versions, newest first (who, when, what changed, why)."""
+        contract = self.get_object()
+        rows = contract.versions.select_related("changed_by").order_by("-number")
+        return Response(ContractVersionSerializer(rows, many=True).data)
 
 
 class BudgetViewSet(viewsets.ReadOnlyModelViewSet[m.Budget]):

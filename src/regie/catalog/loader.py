@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models, transaction
 
 from regie.catalog import models as m
+from regie.catalog.history import record_version, snapshot
 from regie.engine import catalog as core
 
 
@@ -153,7 +154,9 @@ def _load_contracts(
     providers: dict[str, m.Provider],
 ) -> None:
     for con in catalog.contracts:
-        _upsert(
+        stored = m.Contract.objects.filter(ident=con.id).first()
+        before = snapshot(stored) if stored is not None else None
+        contract = _upsert(
             result,
             "contract",
             m.Contract,
@@ -174,9 +177,12 @@ def _load_contracts(
                 "instalments": con.instalments,
                 "areas": list(con.areas),
                 "declaration_deadline": con.declaration_deadline,
+                "extensions": [d.isoformat() for d in con.extensions],
             },
             many={"municipalities": {municipalities[c].pk for c in con.municipalities}},
         )
+        if before is not None:
+            record_version(contract, before, None, "catalogus geladen")
 
 
 def _load_budgets(

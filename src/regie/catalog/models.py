@@ -7,6 +7,9 @@ year). :mod:`regie.catalog.loader` turns a parsed catalog into these rows.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -163,6 +166,7 @@ class Contract(models.Model):
         _("declaratietermijn"), max_length=30, choices=DeadlineRule.choices, default="second-month-15"
     )
     targets = models.JSONField(_("doelen (indicator: norm; max_ voor een maximum)"), default=dict, blank=True)
+    extensions = models.JSONField(_("opties tot verlenging (einddata)"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("contract")
@@ -192,7 +196,13 @@ class Contract(models.Model):
             instalments=self.instalments,
             areas=tuple(self.areas),
             declaration_deadline=self.declaration_deadline,
+            extensions=self.extension_dates,
         )
+
+    @property
+    def extension_dates(self) -> tuple[dt.date, ...]:
+        """The extension options as dates (stored as ISO text)."""
+        return tuple(dt.date.fromisoformat(d) for d in self.extensions)
 
 
 class Budget(models.Model):
@@ -214,3 +224,30 @@ class Budget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality.code}/{self.segment.code}/{self.year}"
+
+
+class ContractVersion(models.Model):
+    """An earlier version of a contract: its values before a change, who changed it, when,
+    what changed (field -> [old, new]) and why. Written by every change of a contract (the
+    web app, the API, taking an option, loading a catalog file that changes it)."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="versions", verbose_name=_("contract")
+    )
+    number = models.PositiveIntegerField(_("versie"))
+    values = models.JSONField(_("waarden van deze versie"))
+    changes = models.JSONField(_("wijzigingen"), default=dict)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("gewijzigd door")
+    )
+    changed_at = models.DateTimeField(_("gewijzigd op"), auto_now_add=True)
+    reason = models.TextField(_("reden"), blank=True)
+
+    class Meta:
+        verbose_name = _("eerdere versie van een contract")
+        verbose_name_plural = _("eerdere versies van contracten")
+        ordering = ["contract", "-number"]
+        constraints = [models.UniqueConstraint(fields=["contract", "number"], name="contract_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.contract.ident} v{self.number}"

@@ -27,8 +27,10 @@ def run_load(args: argparse.Namespace) -> int:
         return fail(str(exc), REJECTED)
     setup_django()
     from regie.catalog.loader import load_catalog  # noqa: PLC0415 - needs Django set up
+    from regie.procurement.contract_life import raise_expiry_signals  # noqa: PLC0415
 
     result = load_catalog(catalog)
+    raise_expiry_signals()  # a contract loaded with its end near
     if args.json:
         emit_json({"file": args.file, "loaded": True, **result.as_dict()})
     else:

@@ -273,6 +273,7 @@ class Demo:
     def ingest(self, stages: Stages, fresh: bool, files: list[Path]) -> None:
         """Load the catalog and the demo users (afresh) and ingest ``files``."""
         from regie.catalog.loader import load_catalog  # noqa: PLC0415 - needs Django set up
+        from regie.procurement.contract_life import raise_expiry_signals  # noqa: PLC0415
         from regie.relations.history import seed_history  # noqa: PLC0415
         from regie.site.demo import create_demo_users  # noqa: PLC0415
         from regie.traffic.ingest import ingest  # noqa: PLC0415
@@ -297,6 +298,7 @@ class Demo:
                 self.state.took["ingest"] = stages.last / len(files)
         else:
             say(console, "Geen nieuwe berichten sinds de vorige start.")
+        raise_expiry_signals(self.today)
         self.state.ingested_through = self.today.isoformat()
         self.state.files += len(files)
         self.state.save(self.directory)

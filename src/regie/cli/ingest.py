@@ -44,6 +44,7 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[int], Callable[[int], None
 def run(args: argparse.Namespace) -> int:
     setup_django()
     from regie.monitor.pending import ingest_and_refresh  # noqa: PLC0415 - needs Django set up
+    from regie.procurement.contract_life import raise_expiry_signals  # noqa: PLC0415
     from regie.traffic.ingest import IngestError  # noqa: PLC0415
 
     try:
@@ -58,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
     except IngestError as exc:
         return fail(str(exc))
     doc = summary.as_dict()
+    expiring = raise_expiry_signals()  # contracts whose end is six months away or nearer
+    if expiring:
+        doc["signals"]["contract_expiry"] = expiring
     if args.json:
         emit_json(doc)
     else:

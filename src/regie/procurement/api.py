@@ -30,13 +30,16 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from regie.accounts.models import Role
 from regie.accounts.scope import Scope, scope_for
-from regie.catalog.api import HasRole
-from regie.catalog.models import Provider
+from regie.catalog.api import ContractSerializer, HasRole
+from regie.catalog.models import Contract, Provider
+from regie.catalog.versions import ContractError
+from regie.engine.contracts import NoOption
+from regie.procurement import contract_life, services
 from regie.procurement import models as m
-from regie.procurement import services
 from regie.procurement.services import ProcurementError
 
 READERS = (Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER)
@@ -364,3 +367,28 @@ class BidViewSet(_Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         except ProcurementError as exc:
             raise invalid(exc) from None
         return Response([evidence_row(e) for e in added], status=status.HTTP_201_CREATED)
+
+
+class OptionSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField()
+
+
+class ContractOptionView(APIView):
+    """``POST /api/v1/contracts/{id}/extend/`` ``{"reason"}``: take the contract's next
+    extension option (municipality); 400 when it has none left. Answers the contract."""
+
+    @extend_schema(request=OptionSerializer, responses=ContractSerializer)
+    def post(self, request: Request, ident: str) -> Response:
+        scope = scope_for(request.user)
+        if not scope.role:
+            raise PermissionDenied("Inloggen met een rol is nodig.")
+        contract = get_object_or_404(scope.providers(Contract.objects.all()), ident=ident)
+        _municipality(scope)
+        checked = OptionSerializer(data=request.data)
+        checked.is_valid(raise_exception=True)
+        try:
+            contract_life.take_option(request.user, contract, checked.validated_data["reason"])
+        except (NoOption, ContractError) as exc:
+            raise ValidationError({"end": [str(exc)]}) from None
+        contract.refresh_from_db()
+        return Response(ContractSerializer(contract).data)

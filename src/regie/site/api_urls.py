@@ -22,6 +22,7 @@ router.register("dialogues", relations_api.DialogueViewSet, basename="dialogue")
 router.register("agreements", relations_api.AgreementViewSet, basename="agreement")
 
 urlpatterns = [
+    path("contracts/<str:ident>/extend/", procurement_api.ContractOptionView.as_view(), name="api-contract-extend"),
     path("", include(router.urls)),
     path("indicators/", monitor_api.IndicatorsView.as_view(), name="api-indicators"),
     path("forecast/", monitor_api.ForecastView.as_view(), name="api-forecast"),

@@ -74,6 +74,8 @@ urlpatterns = [
     ),
     path("inkoop/contracten/", contracts.contract_list, name="contracts"),
     path("inkoop/contracten/<str:ident>/", contracts.contract_detail, name="contract"),
+    path("inkoop/contracten/<str:ident>/optie/", contracts.contract_option, name="contract-option"),
+    path("inkoop/contracten/<str:ident>/wijzigen/", contracts.contract_edit, name="contract-edit"),
     # Relationship management: dialogues with providers and their agreements
     path("gesprekken/", dialogues.dialogue_list, name="dialogues"),
     path("gesprekken/plannen/", dialogues.dialogue_plan, name="dialogue-plan"),

@@ -227,6 +227,7 @@ class Signal(models.Model):
         PGB_SHARE = "pgb_share", _("Stijgend pgb-aandeel")
         REQUEST_UNANSWERED = "request_unanswered", _("Verzoek niet binnen de termijn beantwoord")
         WAITING_NORM = "waiting_norm", _("Aanmelding wacht langer dan de norm")
+        CONTRACT_EXPIRY = "contract_expiry", _("Contract loopt binnen zes maanden af")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")

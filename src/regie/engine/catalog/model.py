@@ -113,6 +113,9 @@ class Contract:
     instalments: str = "monthly"
     areas: tuple[str, ...] = ()
     declaration_deadline: str = "second-month-15"
+    #: extension options: the end dates the contract may be extended to, ascending (those up
+    #: to ``end`` are taken; the next option is the first after it)
+    extensions: tuple[dt.date, ...] = ()
 
     def active_in(self, year: int) -> bool:
         return self.start <= dt.date(year, 12, 31) and self.end >= dt.date(year, 1, 1)

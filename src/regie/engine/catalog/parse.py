@@ -272,6 +272,7 @@ _CONTRACT_OPTIONAL: dict[str, type | tuple[type, ...]] = {
     "instalments": str,
     "areas": list,
     "declaration_deadline": str,
+    "extensions": list,
 }
 
 
@@ -316,11 +317,23 @@ def _contracts(
             instalments=t.get("instalments", "monthly"),
             areas=tuple(t.get("areas", [])),
             declaration_deadline=t.get("declaration_deadline", "second-month-15"),
+            extensions=_extensions(r, entry, t),
         )
     contracts = list(out.values())
     _check_overlaps(r, contracts)
     _check_max_providers(r, contracts, segments)
     return contracts
+
+
+def _extensions(r: _Reader, entry: str, t: dict[str, Any]) -> tuple[dt.date, ...]:
+    """A contract's extension options: the end dates it may be extended to, after its start and
+    ascending (those up to its end are options already taken)."""
+    out = t.get("extensions", [])
+    if any(not isinstance(d, dt.date) or isinstance(d, dt.datetime) for d in out):
+        raise r.fail(entry, "extensions must be dates (end dates of the options)")
+    if any(b <= a for a, b in zip([t["start"], *out], out, strict=False)):
+        raise r.fail(entry, "extensions must lie after start, each after the one before")
+    return tuple(out)
 
 
 def _check_contract_references(
