@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('traffic', '0001_initial'),
+        ("traffic", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='allocationversion',
-            name='area',
-            field=models.CharField(blank=True, max_length=100, verbose_name='gebied'),
+            model_name="allocationversion",
+            name="area",
+            field=models.CharField(blank=True, max_length=100, verbose_name="gebied"),
         ),
     ]

@@ -4,21 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('traffic', '0002_allocationversion_area'),
+        ("traffic", "0002_allocationversion_area"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='QualityCheck',
+            name="QualityCheck",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateField(unique=True, verbose_name='peildatum')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateField(unique=True, verbose_name="peildatum")),
             ],
             options={
-                'verbose_name': 'controle op signalen',
-                'verbose_name_plural': 'controles op signalen',
+                "verbose_name": "controle op signalen",
+                "verbose_name_plural": "controles op signalen",
             },
         ),
     ]

@@ -4,23 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('traffic', '0003_qualitycheck'),
+        ("traffic", "0003_qualitycheck"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RefreshTodo',
+            name="RefreshTodo",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(unique=True, verbose_name='jaar')),
-                ('noted_at', models.DateTimeField(auto_now_add=True, verbose_name='genoteerd')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveIntegerField(unique=True, verbose_name="jaar")),
+                ("noted_at", models.DateTimeField(auto_now_add=True, verbose_name="genoteerd")),
             ],
             options={
-                'verbose_name': 'nog bij te werken jaar',
-                'verbose_name_plural': 'nog bij te werken jaren',
-                'ordering': ['year'],
+                "verbose_name": "nog bij te werken jaar",
+                "verbose_name_plural": "nog bij te werken jaren",
+                "ordering": ["year"],
             },
         ),
     ]

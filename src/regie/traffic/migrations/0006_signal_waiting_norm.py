@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('traffic', '0005_request_answers'),
+        ("traffic", "0005_request_answers"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='signal',
-            name='kind',
-            field=models.CharField(choices=[('care_without_allocation', 'Zorg zonder geldige toewijzing'), ('late_declaration', 'Declaratie na de termijn'), ('above_allocated_volume', 'Boven het toegewezen volume'), ('repeated_extension', 'Steeds opnieuw verlengd zonder afschaling'), ('upcoding', 'Opwaardering (upcoding)'), ('no_start_stop_traffic', 'Geen start/stop-berichten van aanbieder'), ('pgb_share', 'Stijgend pgb-aandeel'), ('request_unanswered', 'Verzoek niet binnen de termijn beantwoord'), ('waiting_norm', 'Aanmelding wacht langer dan de norm')], max_length=40, verbose_name='soort'),
+            model_name="signal",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("care_without_allocation", "Zorg zonder geldige toewijzing"),
+                    ("late_declaration", "Declaratie na de termijn"),
+                    ("above_allocated_volume", "Boven het toegewezen volume"),
+                    ("repeated_extension", "Steeds opnieuw verlengd zonder afschaling"),
+                    ("upcoding", "Opwaardering (upcoding)"),
+                    ("no_start_stop_traffic", "Geen start/stop-berichten van aanbieder"),
+                    ("pgb_share", "Stijgend pgb-aandeel"),
+                    ("request_unanswered", "Verzoek niet binnen de termijn beantwoord"),
+                    ("waiting_norm", "Aanmelding wacht langer dan de norm"),
+                ],
+                max_length=40,
+                verbose_name="soort",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('traffic', '0006_signal_waiting_norm'),
+        ("traffic", "0006_signal_waiting_norm"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='request',
-            name='referrer',
-            field=models.CharField(blank=True, max_length=2, verbose_name='verwijzer (COD327)'),
+            model_name="request",
+            name="referrer",
+            field=models.CharField(blank=True, max_length=2, verbose_name="verwijzer (COD327)"),
         ),
     ]
