@@ -34,10 +34,16 @@ def waiting(transactional_db: None) -> dict[str, int]:
         ("youth", BSNS[4], "urgent", 9, "JGD-45"),
     ]:
         made[name] = services.register(
-            gemeente, scope, municipality=cat.Municipality.objects.get(code="0983"),
-            segment=cat.Segment.objects.get(code=segment), bsn=bsn, urgency=urgency,
-            registered_on=today() - dt.timedelta(days=ago), area="Blerick", referrer="02",
-        ).pk  # fmt: skip
+            gemeente,
+            scope,
+            municipality=cat.Municipality.objects.get(code="0983"),
+            segment=cat.Segment.objects.get(code=segment),
+            bsn=bsn,
+            urgency=urgency,
+            registered_on=today() - dt.timedelta(days=ago),
+            area="Blerick",
+            referrer="02",
+        ).pk
     services.assign(gemeente, scope, Registration.objects.get(pk=made["assigned"]), cat.Provider.objects.get(agb=OTHER))
     episode("pseudo-in-care", CORE, today())
     return made

@@ -40,8 +40,12 @@ def test_create_a_tender(region: None) -> None:
     assert body["status"] == "open" and body["start"] == "2026-01-01" and body["end"] == "2026-12-31"
     assert [r["code"] for r in body["requirements"]] == ["organisation", "staff", "care_share"]
     assert body["requirements"][1] == {
-        "code": "staff", "text": "Gekwalificeerd personeel", "kind": "score", "weight": 2.0, "minimum": 5.0,
-    }  # fmt: skip
+        "code": "staff",
+        "text": "Gekwalificeerd personeel",
+        "kind": "score",
+        "weight": 2.0,
+        "minimum": 5.0,
+    }
     assert body["municipalities"] == ["0983"]
     listed = client_for("gemeente").get("/api/v1/tenders/?segment=WMO-IB&year=2026").json()
     assert listed["count"] == 1 and listed["next"] is None and listed["previous"] is None

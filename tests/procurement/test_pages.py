@@ -17,9 +17,14 @@ from tests.procurement.conftest import OTHER, OWN, client_for
 def tender_form(**extra: Any) -> dict[str, Any]:
     rows = [*STANDARD_REQUIREMENTS, {"code": "", "kind": "score"}]
     data = {
-        "segment": "WMO-IB", "year": "2026", "max_providers": "1", "agreed_clients": "40",
-        "price_per_client": "8750.50", "eis-TOTAL_FORMS": str(len(rows)), "eis-INITIAL_FORMS": "0",
-    }  # fmt: skip
+        "segment": "WMO-IB",
+        "year": "2026",
+        "max_providers": "1",
+        "agreed_clients": "40",
+        "price_per_client": "8750.50",
+        "eis-TOTAL_FORMS": str(len(rows)),
+        "eis-INITIAL_FORMS": "0",
+    }
     for i, r in enumerate(rows):
         for key in ("code", "text", "kind", "weight", "minimum"):
             value = r.get(key)

@@ -38,19 +38,19 @@ from regie.engine.registry import keys
 
 #: GMSD type per product category; iJw categories are 2 digits 31-55, iWmo 01-18.
 JEUGD_TYPES: dict[str, str] = {
-    **{c: "Jeugdhulp zonder verblijf" for c in ("31", "32", "33", "34", "40", "41", "42", "45", "46", "50", "51", "52", "53", "54")},
-    **{c: "Jeugdhulp met verblijf" for c in ("35", "36", "37", "38", "43", "44")},
+    **{c: "Jeugdhulp zonder verblijf" for c in "31 32 33 34 40 41 42 45 46 50 51 52 53 54".split()},
+    **{c: "Jeugdhulp met verblijf" for c in "35 36 37 38 43 44".split()},
     "47": "Jeugdreclassering",
     "49": "Jeugdreclassering",
     "48": "Jeugdbescherming",
     "55": "Landelijk ingekochte zorg",
-}  # fmt: skip
+}
 WMO_TYPES: dict[str, str] = {
     "01": "Hulp bij het huishouden",
-    **{c: "Ondersteuning thuis" for c in ("02", "03", "04", "06", "07", "09", "10")},
-    **{c: "Hulpmiddelen en diensten" for c in ("05", "08", "11", "12", "13", "14")},
-    **{c: "Verblijf en opvang" for c in ("15", "16", "17", "18")},
-}  # fmt: skip
+    **{c: "Ondersteuning thuis" for c in "02 03 04 06 07 09 10".split()},
+    **{c: "Hulpmiddelen en diensten" for c in "05 08 11 12 13 14".split()},
+    **{c: "Verblijf en opvang" for c in "15 16 17 18".split()},
+}
 
 #: The fields of a row, in order: where and what, then the indicators the monitor asks for
 #: (:data:`regie.engine.registry.INDICATORS` with a GMSD heading).

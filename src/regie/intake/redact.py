@@ -60,9 +60,16 @@ def bsn_elements() -> frozenset[str]:
 
 def _parser() -> etree.XMLParser:
     return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False,
-        remove_comments=True, remove_pis=True, strip_cdata=True, collect_ids=False,
-    )  # fmt: skip
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        strip_cdata=True,
+        collect_ids=False,
+    )
 
 
 def redact_xml(raw: bytes, pseudonymise: Callable[[str], str]) -> bytes:

@@ -26,7 +26,8 @@ LAWS: Final[tuple[Law, ...]] = ("jw", "wmo")
 #: Standard name and namespace segment per law.
 STANDARD: Final[dict[Law, str]] = {"jw": "ijw", "wmo": "iwmo"}
 
-#: COD002-VEKT: BerichtCode per law and message.
+#: COD002-VEKT: BerichtCode per law and message (laid out by hand, fmt: skip: a message and its
+#: answer side by side, three pairs to a line, as the code list gives them).
 MESSAGE_CODES: Final[dict[Law, dict[str, str]]] = {
     "jw": {
         "301": "436", "302": "437", "305": "438", "306": "439", "307": "440", "308": "441",
