@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import vl_convert
@@ -148,6 +149,17 @@ NEGATIVE = "#f2b8b5"
 ADVANCES = "#8a5300"
 
 
+@dataclass(frozen=True)
+class _GripEncodings:
+    """The encodings the layers of :func:`grip_chart` share: the row axis, the amount axis (per
+    field), the fill of the bar parts and the tooltip of a row."""
+
+    y: dict[str, Any]
+    x: Callable[[str], dict[str, Any]]
+    fill: dict[str, Any]
+    tooltip: list[dict[str, Any]]
+
+
 def grip_chart(
     rows: Sequence[Mapping[str, Any]],
     label: Mapping[int, str],
@@ -214,7 +226,8 @@ def grip_chart(
     if paid:
         entries.append((_("Voorschotten betaald"), ADVANCES, "triangle-down"))
     marks = _marks_legend(entries)
-    spec["layer"] = _grip_layers(parts, negatives, budgets, paid, ranges, y, x, fill, tooltip, marks, budget)
+    encodings = _GripEncodings(y, x, fill, tooltip)
+    spec["layer"] = _grip_layers(parts, negatives, budgets, paid, ranges, encodings, marks, budget)
     return spec
 
 
@@ -269,16 +282,14 @@ def _grip_layers(
     budgets: list[dict[str, Any]],
     paid: list[dict[str, Any]],
     ranges: list[dict[str, Any]],
-    y: dict[str, Any],
-    x: Callable[[str], dict[str, Any]],
-    fill: dict[str, Any],
-    tooltip: list[dict[str, Any]],
+    encodings: _GripEncodings,
     marks: dict[str, Any],
     budget: str,
 ) -> list[dict[str, Any]]:
     """The layers of :func:`grip_chart`: the bars (and their negative parts), the range, the
     forecast, the budget and the advances."""
-    layers = _grip_bars(parts, negatives, y, x, fill, tooltip)
+    y, x, tooltip = encodings.y, encodings.x, encodings.tooltip
+    layers = _grip_bars(parts, negatives, encodings)
     layers += [
         {
             "data": {"values": ranges},
@@ -330,14 +341,10 @@ def _grip_layers(
 
 
 def _grip_bars(
-    parts: list[dict[str, Any]],
-    negatives: list[dict[str, Any]],
-    y: dict[str, Any],
-    x: Callable[[str], dict[str, Any]],
-    fill: dict[str, Any],
-    tooltip: list[dict[str, Any]],
+    parts: list[dict[str, Any]], negatives: list[dict[str, Any]], encodings: _GripEncodings
 ) -> list[dict[str, Any]]:
     """The bar of each row of :func:`grip_chart`, and its negative parts drawn leftwards."""
+    y, x, fill, tooltip = encodings.y, encodings.x, encodings.fill, encodings.tooltip
     part_tooltip = [
         tooltip[0],
         {"field": "deel", "title": _("Deel")},
