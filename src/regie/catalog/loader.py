@@ -128,6 +128,7 @@ def _load_segments(result: LoadResult, catalog: core.Catalog, region: m.Region) 
                 "population_weights": seg.population_weights,
                 "core_partners": list(seg.core_partners),
                 "waiting_norm_days": seg.waiting_norm_days,
+                "review_after_days": seg.review_after_days,
             },
         )
     return segments
@@ -226,6 +227,7 @@ def stored_catalog() -> core.Catalog:
                 population_weights=dict(s.population_weights),
                 core_partners=tuple(s.core_partners),
                 waiting_norm_days=s.waiting_norm_days,
+                review_after_days=s.review_after_days,
             )
             for s in m.Segment.objects.all()
         ),

@@ -103,6 +103,7 @@ class Segment(models.Model):
         help_text=_("Leeg: de aanbieders met core_partner = true en een contract in het segment."),
     )
     waiting_norm_days = models.PositiveIntegerField(_("wachttijdnorm regulier (dagen)"), default=42)
+    review_after_days = models.PositiveIntegerField(_("heroverwegen na (dagen in zorg)"), default=365)
 
     class Meta:
         verbose_name = _("segment")

@@ -21,7 +21,9 @@ import sys
 from collections.abc import Sequence
 
 #: The sub-commands, in the order of ``regie --help``: each is the module ``regie.cli.<name>``.
-COMMANDS = ("generate", "catalog", "check", "ingest", "indicators", "forecast", "funding", "demo", "serve", "users")
+COMMANDS = (
+    "generate", "catalog", "check", "ingest", "indicators", "forecast", "review", "funding", "demo", "serve", "users",
+)  # fmt: skip
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

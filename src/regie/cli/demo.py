@@ -174,6 +174,7 @@ def tasks(year: int) -> list[str]:
     out = []
     for y in (year, year - 1):
         out += [f"ledger {y}", f"figures {y}", f"history {y}"]
+    out.insert(2, f"scenario {year}")  # a saved example scenario, after this year's figures
     return out
 
 
@@ -182,6 +183,7 @@ TITLES = {
     "ledger": "Betaalgrootboek",
     "figures": "Cijfers (indicatoren, scorekaarten, prognose)",
     "history": "Verloop van de prognose per maand",
+    "scenario": "Voorbeeldscenario (indexatie en groei)",
 }
 
 
@@ -326,6 +328,11 @@ class Demo:
             with stages.stage(title(task), estimate(self.previous, kind, self.scale)) as step:
                 if kind == "ledger":
                     refresh_ledger(year, self.today)
+                elif kind == "scenario":
+                    from regie.scenarios.services import demo_scenario  # noqa: PLC0415 - needs Django set up
+
+                    inputs = inputs or load_inputs()
+                    demo_scenario(year, self.today, inputs=inputs)
                 else:
                     inputs = inputs or load_inputs()
                     kinds = [history] if kind == "history" else [k for k, _l in Snapshot.Kind.choices if k != history]

@@ -46,13 +46,17 @@ SnapshotResponse = inline_serializer(
 )
 
 
-def _scope(request: Request, roles: tuple[str, ...]) -> Scope:
+def role_scope(request: Request, roles: tuple[str, ...]) -> Scope:
+    """The caller's scope; 403 (problem+json) without a role or with a role not in ``roles``."""
     scope = scope_for(request.user)
     if not scope.role:
         raise PermissionDenied("Inloggen met een rol is nodig.")
     if scope.role not in roles:
         raise PermissionDenied("Uw rol mag deze gegevens niet zien.")
     return scope
+
+
+_scope = role_scope
 
 
 def _snapshot(request: Request, kind: str, key: str = "") -> Snapshot:

@@ -780,3 +780,47 @@ def year_compare_lines(
         ],
     }
     return spec
+
+
+#: Colours of up to three scenarios beside the forecast without them (grey).
+SCENARIO_COLOURS = ["#9aa8b8", BRAND, "#c05800", "#2e7d32"]
+
+
+def scenario_chart(scenarios: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """Scenarios side by side: per year (the forecast's year and the outlook's) the total
+    without any scenario and with each scenario, as grouped bars. ``scenarios`` are saved
+    scenarios' ``{"name", "result"}`` (the documents of ``regie forecast --scenario``)."""
+    if not scenarios:
+        return None
+    baseline_name = _("Zonder scenario")
+    names = [baseline_name]
+    totals: dict[tuple[str, int], int] = {}
+    for i, scenario in enumerate(scenarios):
+        name = str(scenario["name"])
+        names.append(name)
+        result = scenario["result"]
+        # the baseline is the first scenario's: each scenario carries the same one
+        for key, field in ((baseline_name, "baseline"), (name, "forecast"))[0 if i == 0 else 1 :]:
+            totals[(key, int(result["year"]))] = sum(r[field] for r in result["rows"])
+            for row in result["rows"]:
+                for o in row.get("outlook", []):
+                    totals[(key, int(o["year"]))] = totals.get((key, int(o["year"])), 0) + o[field]
+    scale, unit = unit_for(totals.values())
+    values = [
+        {"jaar": str(y), "scenario": n, "waarde": c / scale, "tekst": euro(c)} for (n, y), c in sorted(totals.items())
+    ]
+    spec = _base(_("Uitgaven per jaar zonder scenario en met elk scenario."), None)
+    spec["height"] = 240
+    spec["data"] = {"values": values}
+    spec["mark"] = {"type": "bar"}
+    spec["encoding"] = {
+        "x": {"field": "jaar", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}},
+        "xOffset": {"field": "scenario", "type": "nominal", "sort": names},
+        "y": {"field": "waarde", "type": "quantitative", "title": unit},
+        "color": {"field": "scenario", "type": "nominal", "title": None, "sort": names,
+                  "scale": {"domain": names, "range": SCENARIO_COLOURS[: len(names)]},
+                  "legend": {"orient": "bottom", "labelLimit": 400, "columns": COLUMNS}},
+        "tooltip": [{"field": "scenario", "title": _("Scenario")}, {"field": "jaar", "title": _("Jaar")},
+                    {"field": "tekst", "title": _("Uitgaven")}],
+    }  # fmt: skip
+    return spec

@@ -35,12 +35,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from regie.catalog import models as cat
 from regie.engine.indicators import COLUMNS
 from regie.engine.registry import INDICATOR
+from regie.engine.scenarios.changes import KIND_LABELS
 from regie.formatting import DASH, signed_euro
 from regie.monitor import services
 from regie.monitor.figures import month_label
 from regie.monitor.models import Snapshot
 from regie.reports import cards, charts, gmsd
 from regie.reports.drivers import driver_lines, over_budget
+from regie.scenarios.models import SavedScenario
 
 if TYPE_CHECKING:
     from weasyprint import Document
@@ -125,6 +127,8 @@ class ReportData:
     ledger: list[dict[str, Any]] = field(default_factory=list)
     declarations: list[dict[str, Any]] = field(default_factory=list)
     provider: dict[str, Any] | None = None
+    #: saved scenarios of the year (council report): name, description, as-of date, totals
+    scenarios: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -176,7 +180,34 @@ def council_data(year: int, as_of: dt.date) -> ReportData:
         computed_at=computed,
         forecast=forecast,
         indicators=sorted(_named(indicators), key=lambda r: (str(r["municipality"]), str(r["segment"]))),
+        scenarios=council_scenarios(year),
     )
+
+
+#: Saved scenarios the council report shows at most (the newest).
+COUNCIL_SCENARIOS = 3
+
+
+def council_scenarios(year: int) -> list[dict[str, Any]]:
+    """The newest saved scenarios of ``year``: totals only (no provider rows), the
+    difference per change and the outlook's totals per year."""
+    out = []
+    for saved in SavedScenario.objects.filter(year=year)[:COUNCIL_SCENARIOS]:
+        result = saved.result
+        rows = result.get("rows", [])
+        years = [o["year"] for o in (rows[0].get("outlook") or [])] if rows else []
+        outlook = [
+            {"year": y, "baseline": sum(r["outlook"][i]["baseline"] for r in rows if len(r.get("outlook") or []) > i),
+             "forecast": sum(r["outlook"][i]["forecast"] for r in rows if len(r.get("outlook") or []) > i)}
+            for i, y in enumerate(years)
+        ]  # fmt: skip
+        totals = dict(result.get("totals", {}))
+        # the council sees no provider: a change naming one is shown by its kind only
+        totals["changes"] = [{**c, "title": KIND_LABELS[c["kind"]]} if c["kind"] in ("capacity", "provider_exit") else c
+                             for c in totals.get("changes", [])]  # fmt: skip
+        out.append({"name": saved.name, "description": saved.description, "as_of": saved.as_of,
+                    "totals": totals, "outlook": outlook})  # fmt: skip
+    return out
 
 
 def provider_data(agb: str, year: int, as_of: dt.date) -> ReportData:
@@ -338,6 +369,13 @@ def council_xlsx(data: ReportData) -> bytes:
     ws2 = wb.create_sheet("Indicatoren")
     top = _heading(ws2, data, "indicatoren per gemeente en segment")
     write_table(ws2, "Indicatoren", top, COUNCIL_INDICATORS, data.indicators)
+    if data.scenarios:
+        ws3 = wb.create_sheet("Scenario's")
+        top = _heading(ws3, data, "scenario's: wat als?")
+        lines = [{"scenario": s["name"], "change": c["title"], "amount": c["cents"]}
+                 for s in data.scenarios for c in s["totals"].get("changes", [])]  # fmt: skip
+        write_table(ws3, "Scenarios", top, [("scenario", "Scenario", "text"), ("change", "Wijziging", "text"),
+                                             ("amount", "Effect dit jaar", "money")], lines)  # fmt: skip
     return workbook_bytes(wb)
 
 

@@ -10,6 +10,7 @@ from regie.catalog import api as catalog_api
 from regie.monitor import api as monitor_api
 from regie.procurement import api as procurement_api
 from regie.relations import api as relations_api
+from regie.scenarios import api as scenario_api
 from regie.site.check_api import CheckView
 
 router = DefaultRouter()
@@ -34,6 +35,10 @@ urlpatterns = [
     path("waiting-list/<int:pk>/assign/", access_api.AssignView.as_view(), name="api-registration-assign"),
     path("waiting-list/<int:pk>/confirm/", access_api.ConfirmView.as_view(), name="api-registration-confirm"),
     path("waiting-list/<int:pk>/withdraw/", access_api.WithdrawView.as_view(), name="api-registration-withdraw"),
+    path("scenarios/", scenario_api.ScenarioListView.as_view(), name="api-scenarios"),
+    path("scenarios/<int:pk>/", scenario_api.ScenarioDetailView.as_view(), name="api-scenario"),
+    path("long-stays/", scenario_api.LongStayListView.as_view(), name="api-long-stays"),
+    path("long-stay-reviews/", scenario_api.ReviewListView.as_view(), name="api-long-stay-reviews"),
     # The served schema and its docs page are for logged-in users (docs/adr/0009); the same
     # document is public in the repository (docs/openapi.yaml).
     path("schema/", login_required(SpectacularAPIView.as_view()), name="api-schema"),

@@ -61,6 +61,8 @@ NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("waiting-list", _("Wachtlijst"), ALL_ROLES),
     ("funding", _("Bekostiging"), (Role.MUNICIPALITY, Role.PROVIDER)),
     ("tenders", _("Inkoop"), (Role.MUNICIPALITY, Role.PROVIDER)),
+    ("scenarios", _("Scenario's"), (Role.MUNICIPALITY, Role.COUNCIL)),
+    ("long-stays", _("Langdurige zorg"), (Role.MUNICIPALITY, Role.PROVIDER)),
     ("reports", _("Rapportages"), EVERY_ROLE),
     ("check", _("Bestand controleren"), (Role.MUNICIPALITY, Role.PROVIDER)),
 ]

@@ -14,6 +14,7 @@ from regie.site.pages import (
     period,
     providers,
     reports,
+    scenarios,
     signals,
     tenders,
 )
@@ -85,6 +86,12 @@ urlpatterns = [
     path("afspraken/", dialogues.agreement_list, name="agreements"),
     path("afspraken.xlsx", dialogues.agreements_xlsx, name="agreements-xlsx"),
     path("afspraken/<int:pk>/", dialogues.agreement_action, name="agreement-action"),
+    # What if: scenarios on the forecast and the outlook
+    path("scenarios/", scenarios.scenario_list, name="scenarios"),
+    path("scenarios/vergelijken/", scenarios.scenario_compare, name="scenario-compare"),
+    path("scenarios/<int:pk>/", scenarios.scenario_detail, name="scenario"),
+    path("langdurige-zorg/", scenarios.long_stays, name="long-stays"),
+    path("langdurige-zorg/uitkomst/", scenarios.long_stay_record, name="long-stay-record"),
     # Reports
     path("controleren/", check.check, name="check"),
     path("rapportages/", reports.reports, name="reports"),

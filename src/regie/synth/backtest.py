@@ -316,3 +316,34 @@ def backtest(
     for region in regions:
         cases += backtest_region(region, months=months, model=model, days=days)
     return BacktestReport(tuple(cases))
+
+
+def backtest_outlook(
+    region: Region, *, months: Sequence[int] = (6, 9), model: YearEndForecast | None = None
+) -> list[Case]:
+    """The one-year-ahead outlook (``regie forecast --years 1``), made for the year before
+    the region's reference year as of the end of each of ``months``, held against the
+    reference year's actual year end (docs/scenarios.md). ``Case.month`` is the as-of month
+    of the year before."""
+    from regie.engine.scenarios import outlook_document  # noqa: PLC0415 - only for this backtest
+    from regie.engine.scenarios.build import build_profile  # noqa: PLC0415
+
+    model = model if model is not None else YearEndForecast()
+    actual = actual_year_end(region.catalog, region.declarations, year=region.year)
+    cases: list[Case] = []
+    for month in months:
+        as_of = as_of_date(region.year - 1, month, None)
+        fitted = YearEndForecast(**model.get_params()).fit(
+            region.catalog, region.episodes, region.declarations, year=region.year - 1, as_of=as_of
+        )
+        rows = outlook_document(build_profile(fitted, years=1))["rows"]
+        for row in rows:
+            (ahead,) = row["outlook"]
+            cases.append(
+                Case(profile=region.profile, seed=region.seed, month=month, municipality=row["municipality"],
+                     segment=row["segment"], funding_model=row["funding_model"], budget=None,
+                     forecast=ahead["forecast"], low=ahead["low"], high=ahead["high"],
+                     actual=actual.get((row["municipality"], row["segment"]), 0), warning=False, main_driver=None,
+                     deficit=row["segment"] == region.deficit_segment)
+            )  # fmt: skip
+    return cases

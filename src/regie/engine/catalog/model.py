@@ -76,6 +76,8 @@ class Segment:
     core_partners: tuple[str, ...] = ()
     #: the waiting norm of a normal registration, from registration to start (days)
     waiting_norm_days: int = WAITING_NORM_DAYS
+    #: days in care after which a client's stay is reviewed (the long-stay work list)
+    review_after_days: int = 365
 
     @property
     def effective_execution(self) -> str:

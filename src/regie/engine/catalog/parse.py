@@ -191,6 +191,7 @@ def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
                 "population_weights": dict,
                 "core_partners": list,
                 "waiting_norm_days": int,
+                "review_after_days": int,
             },
         )
         entry = f"segment '{t['code']}'"
@@ -206,6 +207,8 @@ def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
             raise r.fail(entry, "products must be product categories (2 digits) or product codes (5 characters)")
         if t.get("max_providers", 0) < 0 or t.get("weight", 1) < 0:
             raise r.fail(entry, "weight and max_providers must be >= 0")
+        if t.get("review_after_days", 365) < 1:
+            raise r.fail(entry, "review_after_days must be >= 1")
         weights = t.get("population_weights", {})
         if not all(isinstance(v, _NUM) and not isinstance(v, bool) and v >= 0 for v in weights.values()):
             raise r.fail(entry, "population_weights must map characteristics to weights >= 0")
@@ -228,6 +231,7 @@ def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
             population_weights={k: float(v) for k, v in weights.items()},
             core_partners=tuple(partners),
             waiting_norm_days=t.get("waiting_norm_days", WAITING_NORM_DAYS),
+            review_after_days=t.get("review_after_days", 365),
         )
     # A product belongs to one segment per domain.
     owner: dict[tuple[str, str], str] = {}

@@ -208,7 +208,7 @@ def _outlook(
         base = cents(totals[0])
         parts = split(base, [b - a for a, b in zip(totals, totals[1:], strict=False)])
         forecast = base + sum(parts)
-        sigma = 0.0 if not width else math.sqrt(width**2 + (t - 1) * profile.drift**2)
+        sigma = 0.0 if not width else math.sqrt(width**2 + t * profile.drift**2)
         out.append(
             {
                 "year": profile.year + t,
