@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_provider_cadence_contract_targets'),
+        ('catalog', '0006_contract_extensions_versions'),
     ]
 
     operations = [
