@@ -3,8 +3,10 @@
 Objects for a test come from the factories of their app, with sensible defaults, so a test
 names only what it is about: ``tests/catalog/factories.py`` (catalog entries, loading a
 catalog), ``tests/accounts/factories.py`` (users with a role, logged-in clients),
-``tests/traffic/factories.py`` (stored messages, declaration lines, signals) and
-``tests/intake/factories.py`` (records at the door).
+``tests/traffic/factories.py`` (factory_boy factories of stored messages, declaration lines
+and signals), ``tests/intake/factories.py`` (records at the door), ``tests/engine/factories.py``
+(the engine's catalog and frame rows) and ``tests/access/factories.py`` (the waiting list);
+docs/adr/0019 says why users and catalogs are made through the application's own functions.
 """
 
 from __future__ import annotations

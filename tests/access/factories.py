@@ -16,7 +16,7 @@ from regie.traffic import models as tm
 from tests.accounts.factories import Role, user
 from tests.catalog.factories import load_file
 from tests.monitor.region import CATALOG
-from tests.traffic.factories import message
+from tests.traffic.factories import MessageFactory
 
 CORE, OTHER = "11111111", "22222222"
 SEGMENT = "WMO-IB"
@@ -53,5 +53,7 @@ def episode(client: str, provider: str, start: dt.date, segment: str = SEGMENT) 
     return tm.Episode.objects.create(
         key=f"{client}-{start}-{provider}-{segment}", client=client, provider=provider, segment=segment,
         domain="wmo", weight=2, municipality="0983", product_category="02", start=start, start_arrival=start,
-        start_message=message("WMO305", sender=provider, day=start, ident=f"S-{client[:12]}-{start}-{segment}-{provider}"),
+        start_message=MessageFactory(
+            kind="WMO305", sender=provider, day=start, identification=f"S-{client[:12]}-{start}-{segment}-{provider}"
+        ),
     )  # fmt: skip

@@ -15,7 +15,7 @@ from regie.accounts.models import AuditEvent
 from regie.traffic import models as tm
 from tests.access.factories import BSNS, CORE, OTHER, URL, days_ago, episode, register, setup_region, today
 from tests.accounts.factories import client_for as login
-from tests.traffic.factories import message as message_
+from tests.traffic.factories import MessageFactory
 
 
 @pytest.fixture
@@ -141,12 +141,12 @@ def test_leaves_the_list_on_a_start_on_or_after_registration(region: None) -> No
 
 def test_registrations_from_315_and_csv_rows(region: None) -> None:
     day = today() - dt.timedelta(days=20)
-    message = message_("WMO315", sender=OTHER, day=day, ident="R1")
+    message = MessageFactory(kind="WMO315", sender=OTHER, day=day, identification="R1")
     tm.Request.objects.create(
         message=message, request_id=f"{OTHER}|R1", kind="315", client="pseudo-a", provider=OTHER,
         municipality="0983", segment="WMO-IB", registered=day, arrival=day,
     )  # fmt: skip
-    csv = message_("CSV-requests", sender="0983", day=day, ident="W1")
+    csv = MessageFactory(kind="CSV-requests", sender="0983", day=day, identification="W1")
     tm.Request.objects.create(
         message=csv, request_id="W-1", kind="waiting_list", client="pseudo-b", municipality="0983",
         segment="WMO-IB", area="Centrum", urgency=1, registered=day - dt.timedelta(days=5), arrival=day,

@@ -12,7 +12,7 @@ from regie.funding import services
 from regie.funding.models import InflowRequest, LedgerLine
 from tests.accounts.factories import Role, user
 from tests.catalog import factories as cat
-from tests.traffic import factories as traffic
+from tests.traffic.factories import DeclarationLineFactory, MessageFactory
 
 D = dt.date
 MUN = "0983"
@@ -31,9 +31,9 @@ def region(db: None) -> None:
 
 
 def declare(provider: str, client: str, month: int, arrival: dt.date, ref: str) -> None:
-    message = traffic.message("WMO323", sender=provider, day=arrival, ident=ref)
-    traffic.declaration_line(
-        message, reference=ref, provider=provider, client=client, segment="IB", care_month=D(2025, month, 1)
+    message = MessageFactory(kind="WMO323", sender=provider, day=arrival, identification=ref)
+    DeclarationLineFactory(
+        message=message, reference=ref, provider=provider, client=client, segment="IB", care_month=D(2025, month, 1)
     )
 
 

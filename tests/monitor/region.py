@@ -18,7 +18,7 @@ from pathlib import Path
 from regie.site.demo import create_demo_users
 from regie.traffic import models as m
 from tests.catalog.factories import load_file
-from tests.traffic import factories as traffic
+from tests.traffic.factories import MessageFactory, SignalFactory
 
 CATALOG = Path(__file__).resolve().parent / "data" / "kleinstad.toml"
 YEAR = 2025
@@ -61,7 +61,7 @@ class _Messages:
     def get(self, kind: str, sender: str, receiver: str, day: dt.date, ident: str) -> m.Message:
         key = (kind, sender, day, ident)
         if key not in self.made:
-            self.made[key] = traffic.message(kind, sender=sender, receiver=receiver, day=day, ident=ident)
+            self.made[key] = MessageFactory(kind=kind, sender=sender, receiver=receiver, day=day, identification=ident)
         return self.made[key]
 
 
@@ -245,8 +245,8 @@ def _signals(msgs: _Messages) -> None:
     other = m.DeclarationLine.objects.filter(provider=OTHER).order_by("arrival", "pk").first()
     youth = m.DeclarationLine.objects.filter(provider="33333333").order_by("arrival", "pk").first()
     assert own and other and youth
-    traffic.signal(
-        m.Signal.Kind.CARE_WITHOUT_ALLOCATION,
+    SignalFactory(
+        kind=m.Signal.Kind.CARE_WITHOUT_ALLOCATION,
         key="cwa-1",
         message=own.message,
         provider=OWN,
@@ -257,8 +257,8 @@ def _signals(msgs: _Messages) -> None:
         raised_on=dt.date(2025, 3, 5),
         detail={"reason": "Geen toewijzing gevonden"},
     )
-    traffic.signal(
-        m.Signal.Kind.LATE_DECLARATION,
+    SignalFactory(
+        kind=m.Signal.Kind.LATE_DECLARATION,
         key="late-1",
         message=other.message,
         provider=OTHER,
@@ -269,8 +269,8 @@ def _signals(msgs: _Messages) -> None:
         raised_on=other.arrival,
         detail={"deadline": "2024-03-15"},
     )
-    traffic.signal(
-        m.Signal.Kind.ABOVE_ALLOCATED_VOLUME,
+    SignalFactory(
+        kind=m.Signal.Kind.ABOVE_ALLOCATED_VOLUME,
         key="above-1",
         message=youth.message,
         provider="33333333",
@@ -281,8 +281,8 @@ def _signals(msgs: _Messages) -> None:
         raised_on=youth.arrival,
         detail={"allocated": 10, "declared": 14},
     )
-    traffic.signal(
-        m.Signal.Kind.UPCODING,
+    SignalFactory(
+        kind=m.Signal.Kind.UPCODING,
         key="upcoding-33333333-2025",
         provider="33333333",
         municipality="",

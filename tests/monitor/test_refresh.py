@@ -10,7 +10,7 @@ import pytest
 from regie.monitor import services
 from regie.monitor.models import Snapshot
 from tests.monitor.region import AS_OF, YEAR, build_region
-from tests.traffic import factories as traffic
+from tests.traffic.factories import MessageFactory
 
 
 @pytest.fixture
@@ -75,7 +75,9 @@ def test_history_reuses_unchanged_month_ends(region: None, monkeypatch: pytest.M
     )
 
     # A message dated in February arrives late: February and March are computed again.
-    traffic.message("JW323", sender="33333333", day=dt.date(2025, 2, 10), ident="LATE1", file_name="late.xml")
+    MessageFactory(
+        kind="JW323", sender="33333333", day=dt.date(2025, 2, 10), identification="LATE1", file_name="late.xml"
+    )
     computed.clear()
     _history(dt.date(2025, 3, 31))
     assert computed == [dt.date(2025, 2, 28), dt.date(2025, 3, 31)]

@@ -17,7 +17,7 @@ from regie.site.models import FailedLogin
 from tests.accounts.factories import client_for
 from tests.conftest import ROOT
 from tests.site.test_access import region  # noqa: F401 - the fixture
-from tests.traffic import factories as traffic
+from tests.traffic.factories import SignalFactory
 
 REGIE = str(ROOT / ".venv" / "bin" / "regie") if (ROOT / ".venv" / "bin" / "regie").exists() else "regie"
 
@@ -94,7 +94,7 @@ def test_pages_carry_the_content_security_policy(region: None) -> None:  # noqa:
 
 
 def test_the_signal_form_does_not_redirect_elsewhere(region: None) -> None:  # noqa: F811
-    signal = traffic.signal()
+    signal = SignalFactory()
     client = client_for("gemeente")
     for target in ("//evil.example/x", "/\\evil.example", "https://evil.example/", "javascript:alert(1)"):
         response = client.post(f"/signalen/{signal.pk}/status/", {"status": "open", "note": "", "next": target})

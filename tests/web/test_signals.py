@@ -14,7 +14,7 @@ from regie.accounts.models import AuditEvent
 from regie.traffic import models as tm
 from tests.accounts.factories import client_for
 from tests.monitor.region import OTHER, OTHER_NAME, OWN, OWN_NAME
-from tests.traffic.factories import signal
+from tests.traffic.factories import SignalFactory
 
 
 def doc_of(response: object) -> lxml.html.HtmlElement:
@@ -24,7 +24,7 @@ def doc_of(response: object) -> lxml.html.HtmlElement:
 def more_own_signals(n: int, status: str = "open") -> list[tm.Signal]:
     """``n`` late-declaration signals of the provider user's own provider."""
     return [
-        signal(
+        SignalFactory(
             key=f"late-own-{status}-{i}",
             provider=OWN,
             segment="WMO-IB",
