@@ -4,9 +4,12 @@ figures only; registering on the page pseudonymises the BSN."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from regie.access.models import Registration
+from regie.catalog import models as cat
 from tests.access.factories import BSNS, CORE, OTHER, episode, register, setup_region, today
 from tests.accounts.factories import client_for as login
 
@@ -84,3 +87,30 @@ def test_register_on_the_page(listed: dict[str, int]) -> None:
     assert Registration.objects.filter(referrer="01", urgency="urgent").count() == 1
     assert login("ander").get(f"{PAGE}aanmelden/").status_code == 200  # the form, with no segment to choose
     assert login("raad").get(f"{PAGE}aanmelden/").status_code == 403
+
+
+def test_referrers_per_segment(listed: dict[str, int]) -> None:
+    # two registrations start: one at CORE, whose contract runs this year, one at a provider
+    # without a contract in WMO-IB; both referred by a GP
+    cat.Contract.objects.filter(provider__agb=CORE, segment__code="WMO-IB").update(end=dt.date(today().year, 12, 31))
+    regs = {r.pk: r for r in Registration.objects.all()}
+    episode(regs[listed["normal"]].client, CORE, today())
+    episode(regs[listed["crisis"]].client, "33333333", today())
+    html = login("gemeente").get(f"{PAGE}verwijzers/", {"jaar": today().year}).content.decode()
+    row = html.split('<tr data-segment="WMO-IB">')[1].split("</tr>")[0]
+    cells = [c.split("<")[0] for c in row.split('class="num">')[1:]]
+    # new care 4 (two in care already, two started), referrer known for 2: all GP (02)
+    assert cells[:2] == ["4", "2"] and "100,0 %" in cells and cells[-1] == "50,0 %"
+    assert login("raad").get(f"{PAGE}verwijzers/").status_code == 200
+    assert login("aanbieder").get(f"{PAGE}verwijzers/").status_code == 403
+
+
+def test_the_norm_signal_reads_on_the_signal_page(listed: dict[str, int]) -> None:
+    from regie.access import services
+    from regie.traffic import models as tm
+
+    services.refresh()
+    signal = tm.Signal.objects.get(key=f"waiting_norm|{listed['normal']}")
+    html = login("gemeente").get(f"/signalen/{signal.pk}/").content.decode()
+    assert "Aanmelding wacht langer dan de norm" in html and "Wachttijdnorm (dagen)" in html
+    assert "Norm verstreken na" in html

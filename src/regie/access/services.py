@@ -17,7 +17,7 @@ Every write by a person is audited (:func:`regie.accounts.audit.audit`).
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +36,7 @@ from regie.engine import access as rules
 from regie.engine import frames
 from regie.messages.bsn import is_valid_bsn, pseudonym
 from regie.messages.codes import REFERRER_TYPES
+from regie.traffic import frames as traffic_frames
 from regie.traffic import models as tm
 
 
@@ -248,41 +249,77 @@ def withdraw(user: Any, scope: Scope, reg: Registration, reason: str) -> Registr
 
 
 def sync_requests() -> int:
-    """Registrations for the stored 315s and waiting-list CSV rows that have none yet; a 315's
-    registration is assigned (unconfirmed) to the provider that asked, a CSV row's to the
-    provider it names. Returns how many were made."""
-    segments = {s.code: s for s in cat.Segment.objects.all()}
-    municipalities = {m.code: m for m in cat.Municipality.objects.all()}
-    providers = {p.agb: p for p in cat.Provider.objects.all()}
-    known = set(Registration.objects.exclude(source_key=None).values_list("source_key", flat=True))
-    made = []
-    rows = tm.Request.objects.filter(kind__in=("315", "waiting_list")).exclude(segment="").order_by("registered", "pk")
+    """Registrations for the stored 315s and waiting-list CSV rows, once per request (kind,
+    municipality, request id); a 315's registration is assigned (unconfirmed) to the provider
+    that asked, a CSV row's to the provider it names. A later row of the same request updates
+    an open registration: the provider chosen since (assigned), or closed without care (a CSV's
+    ``closed_on``, a 319's refusal: withdrawn). Returns how many registrations were made."""
+    catalog = _Catalog()
+    known = {r.source_key: r for r in Registration.objects.exclude(source_key=None).select_related("provider")}
+    made: dict[str, Registration] = {}
+    changed: dict[int, Registration] = {}
+    rows = tm.Request.objects.filter(kind__in=("315", "waiting_list")).exclude(segment="").order_by("arrival", "pk")
     for req in rows.iterator():
         key = f"{req.kind}|{req.municipality}|{req.request_id}"[:100]
-        segment, municipality = segments.get(req.segment), municipalities.get(req.municipality)
-        if key in known or segment is None or municipality is None:
-            continue
-        known.add(key)
-        provider = providers.get(req.provider or "")
-        made.append(
-            Registration(
-                municipality=municipality,
-                segment=segment,
-                client=req.client,
-                urgency=rules.urgency_of(req.urgency),
-                area=req.area or "",
-                referrer=req.referrer,
-                registered_on=req.registered,
-                status=Status.ASSIGNED if provider else Status.WAITING,
-                provider=provider,
-                confirmed=req.kind != "315",
-                assigned_on=req.arrival if provider else None,
-                source=Source.REQUEST_315 if req.kind == "315" else Source.CSV,
-                source_key=key,
-            )
-        )
-    Registration.objects.bulk_create(made, batch_size=1000)
+        reg = known.get(key) or made.get(key)
+        if reg is None:
+            new = catalog.registration(req, key)
+            if new is not None:
+                made[key] = new
+        elif _follow(reg, req, catalog) and reg.pk:
+            changed[reg.pk] = reg
+    Registration.objects.bulk_create(list(made.values()), batch_size=1000)
+    fields = ["status", "provider", "confirmed", "assigned_on", "withdrawn_on", "withdrawal_reason"]
+    Registration.objects.bulk_update(list(changed.values()), fields, batch_size=1000)
     return len(made)
+
+
+class _Catalog:
+    """The catalog's segments, municipalities and providers by their codes (read once)."""
+
+    def __init__(self) -> None:
+        self.segments = {s.code: s for s in cat.Segment.objects.all()}
+        self.municipalities = {m.code: m for m in cat.Municipality.objects.all()}
+        self.providers = {p.agb: p for p in cat.Provider.objects.all()}
+
+    def registration(self, req: tm.Request, key: str) -> Registration | None:
+        """A new registration for a stored request (None when the catalog cannot place it)."""
+        segment, municipality = self.segments.get(req.segment), self.municipalities.get(req.municipality)
+        if segment is None or municipality is None:
+            return None
+        reg = Registration(
+            municipality=municipality,
+            segment=segment,
+            client=req.client,
+            urgency=rules.urgency_of(req.urgency),
+            area=req.area or "",
+            referrer=req.referrer,
+            registered_on=req.registered,
+            confirmed=req.kind != "315",
+            source=Source.REQUEST_315 if req.kind == "315" else Source.CSV,
+            source_key=key,
+        )
+        _follow(reg, req, self)
+        return reg
+
+
+def _follow(reg: Registration, req: tm.Request, catalog: _Catalog) -> bool:
+    """Apply what a (later) row of the request says to an open registration; True if it changed."""
+    if not reg.is_open:
+        return False
+    if req.outcome == tm.Request.Outcome.REFUSED:
+        reg.status, reg.withdrawn_on = Status.WITHDRAWN, req.answered or req.arrival
+        reg.withdrawal_reason = (
+            f"afgewezen met een 319 (reden {req.refusal_reason})"
+            if req.kind == "315"
+            else "afgesloten op de centrale wachtlijst"
+        )
+        return True
+    provider = catalog.providers.get(req.provider or "")
+    if provider is not None and reg.provider_id is None:
+        reg.status, reg.provider, reg.assigned_on = Status.ASSIGNED, provider, req.arrival
+        return True
+    return False
 
 
 def _starts(clients: Sequence[str]) -> list[rules.Start]:
@@ -358,7 +395,7 @@ def raise_norm_signals(today: dt.date | None = None) -> int:
                     "urgency": reg.urgency,
                     "registered_on": reg.registered_on.isoformat(),
                     "norm_days": s.norm_days,
-                    "due": s.due.isoformat(),
+                    "norm_due": s.due.isoformat(),
                 },
             )
         )
@@ -371,16 +408,18 @@ def last_arrival() -> dt.date | None:
     return tm.Message.objects.aggregate(last=Max("dagtekening"))["last"]
 
 
-def refresh(today: dt.date | None = None) -> dict[str, int]:
+def refresh(today: dt.date | None = None, *, signals: Counter[str] | None = None) -> dict[str, int]:
     """After an ingest: new registrations from the traffic, starts linked, and ``waiting_norm``
     for the registrations past their norm by ``today`` (default: the last stored arrival, as
     ``request_unanswered`` is judged, so the signals follow from the files alone; today when
-    nothing has arrived yet)."""
+    nothing has arrived yet). The new signals are added to ``signals`` (an ingest's counts)."""
     with transaction.atomic():
         made = sync_requests()
         started = link_starts()
-        signals = raise_norm_signals(today or last_arrival())
-    return {"registered": made, "started": started, "waiting_norm": signals}
+        raised = raise_norm_signals(today or last_arrival())
+    if signals is not None and raised:
+        signals[rules.SIGNAL] += raised
+    return {"registered": made, "started": started, "waiting_norm": raised}
 
 
 # --------------------------------------------------------------------------------------------
@@ -437,6 +476,22 @@ def requests_frame() -> pl.DataFrame:
                 "arrival": max(r.registered_on, timezone.localdate(r.created_at)),
                 "outcome": "refused" if withdrawn else None,
                 "answered": r.withdrawn_on if withdrawn else None,
+                "referrer": r.referrer or None,
             }
         )
     return frames.frame("requests", rows)
+
+
+def referrer_rows(year: int, as_of: dt.date) -> list[dict[str, Any]]:
+    """The ``referrers`` indicator per segment for ``year`` as of ``as_of``
+    (:func:`regie.engine.access.referrers`): the stored episodes, the requests with the
+    registrations of the registration point, and the contracts running in the year."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    contracted = [
+        (agb, segment, year)
+        for agb, segment in cat.Contract.objects.filter(start__lte=last, end__gte=first).values_list(
+            "provider__agb", "segment__code"
+        )
+    ]
+    requests = pl.concat([traffic_frames.requests(), requests_frame()])
+    return rules.referrers(traffic_frames.episodes(), requests, contracted, year=year, as_of=as_of)

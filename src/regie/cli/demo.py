@@ -274,7 +274,8 @@ class Demo:
 
     def ingest(self, stages: Stages, fresh: bool, files: list[Path]) -> None:
         """Load the catalog and the demo users (afresh) and ingest ``files``."""
-        from regie.catalog.loader import load_catalog  # noqa: PLC0415 - needs Django set up
+        from regie.access.services import refresh as refresh_waiting_list  # noqa: PLC0415 - needs Django set up
+        from regie.catalog.loader import load_catalog  # noqa: PLC0415
         from regie.procurement.contract_life import raise_expiry_signals  # noqa: PLC0415
         from regie.relations.history import seed_history  # noqa: PLC0415
         from regie.site.demo import create_demo_users  # noqa: PLC0415
@@ -291,6 +292,7 @@ class Demo:
                 f"{count(len(files))} bestanden",
             ) as step:
                 summary = ingest(files, step.factory)
+                refresh_waiting_list(signals=summary.signals)
             say(
                 console,
                 f"      {count(summary.files)} bestanden ingelezen; {len(summary.rejected)} records afgekeurd; "

@@ -36,7 +36,11 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import polars as pl
+
+from regie.engine import frames
 from regie.engine.catalog.model import WAITING_NORM_DAYS
 
 #: Urgencies, most urgent first (the API's values).
@@ -349,16 +353,17 @@ def visible_to_provider(agb: str, core_segments: Iterable[str], segment: str, as
 @dataclass(frozen=True)
 class NewCare:
     """A start of care in the period with what referred it (COD327, "" when unknown) and
-    whether its provider held a contract in the segment on the start day."""
+    whether its provider held a contract in the segment that year."""
 
     referrer: str
     contracted: bool
 
 
-def referrer_shares(new_care: Sequence[NewCare]) -> dict[str, float | int | dict[str, float] | None]:
-    """The ``referrers`` indicator: of the new care whose referrer is known, the share per
-    referrer kind (``by_kind``), and the share that went to providers without a contract
-    (``uncontracted_share``); ``n`` the starts with a known referrer. Shares are None without any.
+def referrer_shares(new_care: Sequence[NewCare]) -> dict[str, Any]:
+    """The ``referrers`` indicator of one group: of the new care whose referrer is known, the
+    share per referrer kind (``by_kind``), and the share that went to providers without a
+    contract (``uncontracted_share``); ``n`` the starts with a known referrer. Shares are None
+    without any.
 
     >>> referrer_shares([NewCare("02", False), NewCare("01", True), NewCare("01", True), NewCare("", True)])
     {'n': 3, 'by_kind': {'01': 0.6667, '02': 0.3333}, 'uncontracted_share': 0.3333}
@@ -373,6 +378,59 @@ def referrer_shares(new_care: Sequence[NewCare]) -> dict[str, float | int | dict
         "by_kind": {k: round(counts[k] / n, 4) for k in sorted(counts)},
         "uncontracted_share": round(sum(1 for c in known if not c.contracted) / n, 4),
     }
+
+
+def referrers(
+    episodes: pl.DataFrame,
+    requests: pl.DataFrame,
+    contracted: Iterable[tuple[str, str, int]],
+    *,
+    year: int,
+    as_of: dt.date,
+    by: Sequence[str] = ("segment",),
+) -> list[dict[str, Any]]:
+    """**referrers** (verwijzers), per group of ``by`` (provider, segment, municipality keys):
+    the new care of ``year`` (episodes starting in the year, arrived by ``as_of``), each with
+    the referrer of its request (the latest request of the same client and segment registered
+    on or before the start and arrived by ``as_of``, :data:`regie.engine.frames.REQUESTS`
+    ``referrer``), and whether its provider held a contract in the segment that year
+    (``contracted``: provider, segment, year); the shares of :func:`referrer_shares`.
+
+    >>> eps = frames.frame("episodes", [
+    ...     {"client": "a", "provider": "P", "segment": "S", "start": dt.date(2025, 3, 1), "start_arrival": dt.date(2025, 3, 2)},
+    ...     {"client": "b", "provider": "Q", "segment": "S", "start": dt.date(2025, 4, 1), "start_arrival": dt.date(2025, 4, 2)},
+    ...     {"client": "c", "provider": "P", "segment": "S", "start": dt.date(2025, 5, 1), "start_arrival": dt.date(2025, 5, 2)}])
+    >>> req = frames.frame("requests", [
+    ...     {"client": "a", "segment": "S", "registered": dt.date(2025, 2, 1), "arrival": dt.date(2025, 2, 1), "referrer": "02"},
+    ...     {"client": "b", "segment": "S", "registered": dt.date(2025, 3, 1), "arrival": dt.date(2025, 3, 1), "referrer": "02"},
+    ...     {"client": "c", "segment": "S", "registered": dt.date(2025, 6, 1), "arrival": dt.date(2025, 6, 1), "referrer": "01"}])
+    >>> referrers(eps, req, [("P", "S", 2025)], year=2025, as_of=dt.date(2025, 12, 31))
+    [{'segment': 'S', 'new_care': 3, 'n': 2, 'by_kind': {'02': 1.0}, 'uncontracted_share': 0.5}]
+    """
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    keys = list(by)
+    new = frames.as_of(frames.conform("episodes", episodes), "episodes", as_of).filter(
+        (pl.col("start") >= first) & (pl.col("start") <= last)
+    )
+    req = (
+        frames.as_of(frames.conform("requests", requests), "requests", as_of)
+        .filter(pl.col("referrer").is_not_null() & (pl.col("referrer") != "") & pl.col("registered").is_not_null())
+        .select("client", "segment", pl.col("registered").alias("_reg"), "referrer")
+        .sort(["_reg", "referrer"])
+        .unique(subset=["client", "segment", "_reg"], keep="last", maintain_order=True)
+    )
+    found = new.sort("start").join_asof(
+        req, left_on="start", right_on="_reg", by=["client", "segment"], strategy="backward", check_sortedness=False
+    )
+    have = set(contracted)
+    groups: dict[tuple[Any, ...], list[NewCare]] = {}
+    for row in found.select(*dict.fromkeys([*keys, "provider", "segment", "referrer"])).iter_rows(named=True):
+        care = NewCare(row["referrer"] or "", (row["provider"], row["segment"], year) in have)
+        groups.setdefault(tuple(row[k] for k in keys), []).append(care)
+    return [
+        {**dict(zip(keys, group, strict=True)), "new_care": len(care), **referrer_shares(care)}
+        for group, care in sorted(groups.items(), key=lambda kv: tuple(str(v) for v in kv[0]))
+    ]
 
 
 __all__ = [
@@ -406,6 +464,7 @@ __all__ = [
     "prioritised",
     "priority_key",
     "referrer_shares",
+    "referrers",
     "summary",
     "urgency_of",
     "visible_to_provider",

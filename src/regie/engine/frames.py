@@ -72,6 +72,7 @@ REQUESTS: dict[str, pl.DataType | type[pl.DataType]] = {
     "arrival": pl.Date,
     "outcome": pl.Utf8,  # 315/317: open | investigating | granted (301) | refused (319); null otherwise
     "answered": pl.Date,  # arrival of the 301/319 that answered it, or null
+    "referrer": pl.Utf8,  # COD327 (315 Verwijzer/Type, waiting-list CSV, registration point), or null
 }
 
 #: One objection (bezwaar) or appeal against a decision on care.

@@ -229,6 +229,28 @@ INDICATORS: tuple[Indicator, ...] = (
 #: The indicators by key.
 INDICATOR: dict[str, Indicator] = {i.key: i for i in INDICATORS}
 
+#: Indicators that are a breakdown (a share per kind), not one number per group: each is
+#: computed by its own function and shown as a table of its own, not as a column of
+#: ``regie indicators``. ``referrers``: :func:`regie.engine.access.referrers` (domain.md section 8).
+BREAKDOWNS: tuple[Indicator, ...] = (
+    Indicator(
+        "referrers",
+        Text("Verwijzers", "Referrers"),
+        Text("Verwijzers", "Referrers"),
+        "share",
+        Text(
+            "aandeel van de nieuwe zorg per soort verwijzer (COD327), en het aandeel verwezen naar aanbieders "
+            "zonder contract in het segment",
+            "share of new care per kind of referrer (COD327), and the share referred to providers without a "
+            "contract in the segment",
+        ),
+        integer=False,
+        contract=False,
+        scored=False,
+    ),
+)
+BREAKDOWN: dict[str, Indicator] = {i.key: i for i in BREAKDOWNS}
+
 
 def keys(*, contract: bool | None = None, scored: bool | None = None, gmsd: bool | None = None) -> tuple[str, ...]:
     """The indicator keys in order, optionally only those (not) in the contract, (not) on a

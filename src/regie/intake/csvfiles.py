@@ -76,7 +76,7 @@ COLUMNS: dict[str, tuple[set[str], set[str]]] = {
     ),
     "requests": (
         {"request_id", "municipality", "segment", "bsn", "urgency", "registered", "reported_on"},
-        {"area", "provider", "referrer"},
+        {"area", "provider", "referrer", "closed_on"},
     ),
 }
 
@@ -280,6 +280,9 @@ def _request(r: _Row, ref: str) -> list[Record]:
         raise RowError("CSV04", "kolom 'referrer' is geen verwijzerscode (COD327: 01-06, 08)")
     registered = r.date("registered")
     assert registered is not None
+    closed = r.date("closed_on", required=False)
+    if closed is not None and closed < registered:
+        raise RowError("CSV05", "afsluitdatum ligt voor de aanmelddatum")
     return [
         RequestRec(
             ref=ref,
@@ -296,6 +299,7 @@ def _request(r: _Row, ref: str) -> list[Record]:
             area=r.text("area", required=False),
             urgency=urgency,
             referrer=referrer,
+            closed=closed,
         )
     ]
 

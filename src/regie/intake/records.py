@@ -110,6 +110,7 @@ class RequestRec(_Rec):
     area: str | None = None
     urgency: int | None = None
     referrer: str | None = None  # COD327: a 315's Verwijzer/Type, or the CSV's referrer
+    closed: dt.date | None = None  # a waiting-list row: the day it left the list without care
 
 
 @dataclass(frozen=True, kw_only=True)

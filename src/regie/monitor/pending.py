@@ -74,8 +74,7 @@ def ingest_and_refresh(
     ``announce`` hears each year as its refresh starts."""
     with ingest_lock(wait=wait, notify=notify):
         summary = ingest(paths, progress_factory)
-        # the waiting list: new registrations, starts linked, waiting_norm (counted with the signals)
-        summary.signals.update({k: n for k, n in access.refresh().items() if k == "waiting_norm" and n})
+        access.refresh(signals=summary.signals)  # the waiting list: registrations, starts, waiting_norm
         if refresh:
             finish(announce=announce)
     return summary

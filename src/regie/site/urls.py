@@ -53,6 +53,7 @@ urlpatterns = [
     # The shared waiting list
     path("wachtlijst/", access.waiting_list, name="waiting-list"),
     path("wachtlijst/aanmelden/", access.register, name="waiting-list-register"),
+    path("wachtlijst/verwijzers/", access.referrers, name="waiting-list-referrers"),
     path("wachtlijst/<int:pk>/", access.decide, name="waiting-list-decide"),
     # Funding
     path("bekostiging/", funding.ledger, name="funding"),

@@ -6,7 +6,10 @@ the municipality: ``csv/YYYY-MM-DD_<kind>[_<provider>].csv``:
 - ``episodes_<agb>``: every quarter, the core partner that sends no start/stop messages
   reports each episode that ran in the quarter, with its end once it has ended;
 - ``requests`` (Amsterdam): every month, the central registration point reports the
-  registrations of that month, and again those for which a provider was chosen since;
+  registrations of that month (with urgency and referrer), and again those for which a
+  provider was chosen since or that were closed without care (``closed_on``);
+- ``requests_wachtlijst`` (both): every month, the registrations of that month that are still
+  waiting at the end of the year (:mod:`regie.synth.waiting_list`);
 - ``objections``: every quarter, the objections filed in the quarter and those decided in it.
 """
 
@@ -25,6 +28,7 @@ from regie.synth import calendar as cal
 from regie.synth.plan import Plan
 from regie.synth.simulate import World
 from regie.synth.traffic import Traffic
+from regie.synth.waiting_list import REQUEST_COLUMNS, referrer_for, write_waiting_list
 
 
 @dataclass(frozen=True)
@@ -62,17 +66,6 @@ EPISODE_COLUMNS = (
     "request_date",
     "reported_on",
 )
-REQUEST_COLUMNS = (
-    "request_id",
-    "municipality",
-    "area",
-    "segment",
-    "provider",
-    "bsn",
-    "urgency",
-    "registered",
-    "reported_on",
-)
 OBJECTION_COLUMNS = (
     "objection_id",
     "municipality",
@@ -101,6 +94,7 @@ def write_csv(out: Path, world: World, traffic: Traffic, plan: Plan) -> list[str
     if traffic.request_reports:
         files += _request_reports(out, traffic, plan, clients)
     files += _objection_reports(out, traffic, clients)
+    files += write_waiting_list(out, world, set(clients.bsn.values()))
     return sorted(files)
 
 
@@ -157,6 +151,7 @@ def _request_reports(out: Path, traffic: Traffic, plan: Plan, clients: _Clients)
             "request_day",
             "chosen_day",
             "rejected",
+            "decided",
         )
         .rows()
     )
@@ -166,12 +161,24 @@ def _request_reports(out: Path, traffic: Traffic, plan: Plan, clients: _Clients)
         previous = report_days[k - 1] if k else -1
         name = f"csv/{_iso(day)}_requests.csv"
         listed_r: list[tuple[object, ...]] = []
-        for i, (ref, municipality, client, segment, provider, urgency, registered, chosen, rejected) in enumerate(
-            rows_r
-        ):
+        for i, (
+            ref,
+            municipality,
+            client,
+            segment,
+            provider,
+            urgency,
+            registered,
+            chosen,
+            rejected,
+            decided,
+        ) in enumerate(rows_r):
             has_provider = not rejected and 0 <= chosen <= day
+            closed = rejected and decided is not None and decided <= day  # withdrawn without care
             new = first_of[i] == k
-            update = first_of[i] < k and not rejected and previous < chosen <= day
+            update = first_of[i] < k and (
+                (not rejected and previous < chosen <= day) or (closed and previous < decided)
+            )
             if not (new or update):
                 continue
             listed_r.append(
@@ -183,7 +190,9 @@ def _request_reports(out: Path, traffic: Traffic, plan: Plan, clients: _Clients)
                     provider if has_provider else "",
                     clients.bsn[client],
                     urgency,
+                    referrer_for(ref),
                     _iso(registered),
+                    _iso(decided) if closed else "",
                     _iso(day),
                 )
             )

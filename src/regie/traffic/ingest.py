@@ -648,7 +648,8 @@ def store_batch(batch: list[tuple[Incoming, Outcome | None]], summary: Summary) 
             rows[m.Request].append(
                 (
                     message, req.request_id, req.kind, req.client, req.provider, req.municipality, segment,
-                    req.area, req.urgency, req.registered, arrival, m.Request.Outcome.OPEN, "", None,
+                    req.area, req.urgency, req.registered, arrival,
+                    m.Request.Outcome.REFUSED if req.closed else m.Request.Outcome.OPEN, "", req.closed,
                     req.referrer or "",
                 )
             )  # fmt: skip

@@ -33,6 +33,7 @@ from regie.access.models import REFERRERS, Registration, Status, Urgency
 from regie.accounts.models import Role
 from regie.catalog import models as cat
 from regie.engine import access as rules
+from regie.engine.registry import BREAKDOWN
 from regie.site.pages.common import names
 from regie.site.roles import ALL_ROLES, require_role
 
@@ -211,3 +212,29 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         flash.success(request, done % {"id": reg.pk})
     back = request.POST.get("back", "")
     return HttpResponseRedirect(back if back.startswith("/wachtlijst/") else reverse("waiting-list"))
+
+
+@require_role(Role.MUNICIPALITY, Role.COUNCIL)
+def referrers(request: HttpRequest) -> HttpResponse:
+    """The ``referrers`` indicator per segment: the share of the year's new care per kind of
+    referrer, and the share referred to providers without a contract (figures only)."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("jaar") or today.year)
+    except ValueError:
+        year = today.year
+    as_of = min(today, dt.date(year, 12, 31))
+    nm = names()
+    rows = [{**r, "segment_name": nm.segment(r["segment"])} for r in services.referrer_rows(year, as_of)]
+    kinds = [(code, label) for code, label in REFERRERS if any(code in r["by_kind"] for r in rows)]
+    for r in rows:
+        r["shares"] = [r["by_kind"].get(code) for code, _label in kinds]
+    context = {
+        "rows": rows,
+        "kinds": kinds,
+        "year": year,
+        "as_of": as_of,
+        "years": list(range(today.year - 3, today.year + 1)),
+        "indicator": BREAKDOWN["referrers"],
+    }
+    return render(request, "regie/access/referrers.html", context)

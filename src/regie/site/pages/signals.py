@@ -464,6 +464,11 @@ DETAIL_LABELS = {
     "registered": gettext_lazy("Verzoek ingediend"),
     "due": gettext_lazy("Antwoordtermijn verstreken na"),
     "term_days": gettext_lazy("Antwoordtermijn (dagen)"),
+    "registration": gettext_lazy("Aanmelding"),
+    "urgency": gettext_lazy("Urgentie"),
+    "registered_on": gettext_lazy("Aangemeld op"),
+    "norm_days": gettext_lazy("Wachttijdnorm (dagen)"),
+    "norm_due": gettext_lazy("Norm verstreken na"),
 }
 
 
@@ -479,7 +484,7 @@ def _facts(signal: tm.Signal) -> list[tuple[str, Any, str]]:
             "euro"
             if key == "amount_cents"
             else "date"
-            if key in ("deadline", "arrival", "end", "registered", "due")
+            if key in ("deadline", "arrival", "end", "registered", "due", "registered_on", "norm_due")
             else "text"
         )
         out.append((str(label), value, kind))
