@@ -183,9 +183,15 @@ def test_venlo_segments_and_contracts(venlo: Region) -> None:
             assert 4_500_000 * 0.95 <= contract.price_per_client <= 7_000_000 * index * 1.05
         else:
             assert all(6000 <= t <= 11_500 for t in contract.tariffs.values())
-    # the price x volume contract runs two years and is then extended twice by a year
-    periods = sorted({(x.start.year, x.end.year) for x in c.contracts if x.segment == "JGD-AMB"})
-    assert periods == [(YEAR - 3, YEAR - 2), (YEAR - 1, YEAR - 1), (YEAR, YEAR)]
+    # the price x volume contract runs two years and is then extended twice by a year; the
+    # last period runs to 30 June of the next year with two options of a year-end each
+    amb = [x for x in c.contracts if x.segment == "JGD-AMB"]
+    periods = sorted({(x.start.year, x.end.year) for x in amb})
+    assert periods == [(YEAR - 3, YEAR - 2), (YEAR - 1, YEAR - 1), (YEAR, YEAR + 1)]
+    last = [x for x in amb if x.start.year == YEAR]
+    assert {(x.end, x.extensions) for x in last} == {
+        (dt.date(YEAR + 1, 6, 30), (dt.date(YEAR + 1, 12, 31), dt.date(YEAR + 2, 12, 31)))
+    }
 
 
 def test_amsterdam_core_partners_and_subcontractors(amsterdam: Region) -> None:

@@ -5,7 +5,10 @@ Contract parameters come from the scenario the way a municipality would set them
 - per-client contracts (Venlo): agreed clients = the provider's realised unique clients of
   that year times a negotiated factor (0.95-1.08), price per client from
   :mod:`regie.synth.pricing`;
-- price x volume contracts: the tariffs of the contract period;
+- price x volume contracts: the tariffs of the contract period; in a region without core
+  partners (Venlo) the last period runs to 30 June of the next year with two extension
+  options of a year-end each (Venlo extended twice; domain.md section 10a), so the region's
+  last day falls within its notice period (``contract_expiry``);
 - lump sums (Amsterdam): expected clients (realised unique clients times 0.95-1.05) x the
   segment's reference tariff per client-year (its product mix) x (1 - savings target)
   (domain.md section 4.4).
@@ -165,6 +168,9 @@ def _contracts(world: World, terms: Terms, traffic: Traffic, rng: np.random.Gene
             for y0, y1 in terms.periods(seg, first_year):
                 cid = f"{y0}-{seg_code}-{agb}" + (f"-{m.code}" if len(spec.municipalities) > 1 else "")
                 start, end = dt.date(y0, 1, 1), dt.date(y1, 12, 31)
+                options: tuple[dt.date, ...] = ()
+                if seg.funding_model == "pxq" and not spec.core_partners and y1 == year:
+                    end, options = dt.date(year + 1, 6, 30), (dt.date(year + 1, 12, 31), dt.date(year + 2, 12, 31))
                 # the terms of the segment's funding model (no contract for other models)
                 model_terms: dict[str, Any]
                 if seg.funding_model == "per_client":
@@ -188,7 +194,7 @@ def _contracts(world: World, terms: Terms, traffic: Traffic, rng: np.random.Gene
                     }
                 else:
                     continue
-                contracts.append(Contract(cid, agb, seg_code, (m.code,), start, end, **model_terms))
+                contracts.append(Contract(cid, agb, seg_code, (m.code,), start, end, **model_terms, extensions=options))
     contracts.sort(key=lambda c: c.id)
     return contracts
 

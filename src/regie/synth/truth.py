@@ -35,6 +35,7 @@ from pathlib import Path
 import polars as pl
 
 from regie.engine.catalog import Catalog
+from regie.engine.contracts import SIGNAL, expiring
 from regie.engine.frames import conform
 from regie.synth import calendar as cal
 from regie.synth.contracts import contract_for
@@ -53,6 +54,7 @@ SIGNAL_KINDS = (
     "upcoding",
     "no_start_stop_traffic",
     "request_unanswered",
+    "contract_expiry",
 )
 
 SIGNALS: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -340,7 +342,10 @@ class Truth:
           start/stop messages (its episodes come as CSV);
         - ``request_unanswered``: each request (315) not granted or refused within the
           region's answer term (56 days) after it arrived: its answer, or when it has none the
-          last file of the region, arrives later (``arrival`` is the first day past the term).
+          last file of the region, arrives later (``arrival`` is the first day past the term);
+        - ``contract_expiry``: each contract whose notice period (six months up to its end)
+          holds the region's last day, at the day it became due, naming the next option
+          (:func:`regie.engine.contracts.expiring`; ``reference`` is the contract's id).
         """
         lines = self.plan.lines.with_columns(
             pl.col("msg").replace_strict(self.file, return_dtype=pl.Utf8).alias("file"),
@@ -361,6 +366,7 @@ class Truth:
             self._extensions(),
             *self._role_signals(),
             self._unanswered(),
+            self._expiring(),
         ]
         out = pl.concat(
             [
@@ -529,6 +535,25 @@ class Truth:
             pl.col("registered").dt.month_start().alias("care_month"),
             (due + pl.duration(days=1)).cast(pl.Date).alias("arrival"),
             pl.format("{}: niet binnen {} dagen toegewezen of afgewezen", "outcome", pl.lit(term)).alias("detail"),
+        )
+
+    def _expiring(self) -> pl.DataFrame:
+        """``contract_expiry``: see :meth:`signals`."""
+        found = expiring(self.catalog.contracts, self.last_arrival())
+        municipality = {c.id: c.municipalities[0] for c in self.catalog.contracts}
+        return pl.DataFrame(
+            {
+                "kind": [SIGNAL] * len(found),
+                "provider": [e.provider for e in found],
+                "segment": [e.segment for e in found],
+                "municipality": [municipality[e.contract] for e in found],
+                "reference": [e.contract for e in found],
+                "arrival": [e.due_on for e in found],
+                "detail": [e.next_option.isoformat() if e.next_option else "geen optie" for e in found],
+            },
+            schema={
+                k: SIGNALS[k] for k in ("kind", "provider", "segment", "municipality", "reference", "arrival", "detail")
+            },
         )
 
 
