@@ -134,7 +134,37 @@ price_per_client = 850000
         "segment 'WMO-XX' is not in the catalog",
     ),
     "not TOML": (lambda t: t + "\n[[contract]\n", "file", "is not valid TOML"),
+    "target of no indicator": (
+        lambda t: t.replace("price_per_client = 850000", "price_per_client = 850000\ntargets = { max_happiness = 1 }"),
+        "contract '2025-WMO-IB-12345678'",
+        "target 'max_happiness' names no indicator",
+    ),
+    "target not a number": (
+        lambda t: t.replace(
+            "price_per_client = 850000", 'price_per_client = 850000\ntargets = { sustainable_outflow_rate = "hoog" }'
+        ),
+        "contract '2025-WMO-IB-12345678'",
+        "target 'sustainable_outflow_rate' must be a number >= 0",
+    ),
+    "dialogue cadence": (
+        lambda t: t.replace('name = "Zorggroep Noord"', 'name = "Zorggroep Noord"\ndialogue_every_weeks = 0'),
+        "provider '12345678'",
+        "dialogue_every_weeks must lie in 1..104",
+    ),
 }
+
+
+def test_cadence_and_targets_are_stored(db: None, tmp_path: Path) -> None:
+    text = EXAMPLE.read_text().replace(
+        "price_per_client = 850000",
+        "price_per_client = 850000\ntargets = { sustainable_outflow_rate = 0.6, max_median_duration_days = 180 }",
+    )
+    text = text.replace('name = "Zorggroep Noord"', 'name = "Zorggroep Noord"\ndialogue_every_weeks = 3')
+    assert main(["catalog", "load", str(write(tmp_path, text))]) == 0
+    contract = m.Contract.objects.get(ident="2025-WMO-IB-12345678")
+    assert contract.targets == {"sustainable_outflow_rate": 0.6, "max_median_duration_days": 180}
+    assert m.Provider.objects.get(agb="12345678").dialogue_every_weeks == 3
+    assert contract.to_core().targets == contract.targets
 
 
 @pytest.mark.parametrize("case", sorted(BAD))

@@ -120,3 +120,22 @@ def test_home_lists_the_dialogues_due(region: None, db: None) -> None:
     assert f'data-provider="{OWN}"' in manager and f'data-provider="{OTHER}"' not in manager
     assert 'id="gesprekken-te-plannen"' not in client_for(A).get("/").content.decode()
     assert 'id="gesprekken-te-plannen"' not in client_for(R).get("/").content.decode()
+
+
+def test_targets_on_the_scorecard_report_and_agenda(region: None, db: None) -> None:
+    """kleinstad.toml: OWN's WMO-IB contract has sustainable outflow >= 0.6 (met: 100 %) and a
+    median duration of at most 150 days (not met: 162)."""
+    page = client_for(G).get(f"/aanbieders/{OWN}/").content.decode()
+    assert 'data-target="sustainable_outflow_rate" data-segment="WMO-IB"' in page
+    met = page.split('data-target="sustainable_outflow_rate"')[1].split("</tr>")[0]
+    unmet = page.split('data-target="max_median_duration_days"')[1].split("</tr>")[0]
+    assert 'data-met="yes"' in met and 'data-met="no"' in unmet and "162" in unmet
+    report = text_of(client_for(A).get(f"/rapportages/scorekaart/{OWN}.xlsx"))
+    assert "hoogstens 150" in report and "niet gehaald" in report
+    pdf = text_of(client_for(G).get(f"/rapportages/scorekaart/{OWN}.pdf"))
+    assert "Doelbereik" in pdf and "niet gehaald" in pdf
+    ids = dialogues_of(TODAY)
+    d = Dialogue.objects.get(pk=ids["own"])
+    targets = next(i for i in d.agenda if i["kind"] == "targets")["items"]
+    assert [(t["key"], t["value"]) for t in targets] == [("max_median_duration_days", 162.0)]
+    assert 'data-target="max_median_duration_days"' in client_for(M).get(f"/gesprekken/{d.pk}/").content.decode()

@@ -142,7 +142,12 @@ def _load_providers(result: LoadResult, catalog: core.Catalog) -> dict[str, m.Pr
             "provider",
             m.Provider,
             {"agb": prov.agb},
-            {"name": prov.name, "members": list(prov.members), "core_partner": prov.core_partner},
+            {
+                "name": prov.name,
+                "members": list(prov.members),
+                "core_partner": prov.core_partner,
+                "dialogue_every_weeks": prov.dialogue_every_weeks,
+            },
         )
     return providers
 
@@ -179,6 +184,7 @@ def _load_contracts(
                 "areas": list(con.areas),
                 "declaration_deadline": con.declaration_deadline,
                 "extensions": [d.isoformat() for d in con.extensions],
+                "targets": dict(con.targets),
             },
             many={"municipalities": {municipalities[c].pk for c in con.municipalities}},
         )
@@ -232,7 +238,8 @@ def stored_catalog() -> core.Catalog:
             for s in m.Segment.objects.all()
         ),
         providers=tuple(
-            core.Provider(p.agb, p.name, tuple(p.members), p.core_partner) for p in m.Provider.objects.all()
+            core.Provider(p.agb, p.name, tuple(p.members), p.core_partner, p.dialogue_every_weeks)
+            for p in m.Provider.objects.all()
         ),
         contracts=tuple(
             c.to_core()

@@ -198,6 +198,7 @@ class Contract(models.Model):
             areas=tuple(self.areas),
             declaration_deadline=self.declaration_deadline,
             extensions=self.extension_dates,
+            targets=dict(self.targets),
         )
 
     @property

@@ -128,3 +128,29 @@ def lines(cards: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+#: A target's result as people read it (:func:`regie.engine.relations.target_met`).
+MET = {True: "gehaald", False: "niet gehaald", None: "onbekend"}
+
+
+def target_line(result: Mapping[str, Any], language: str | None = None) -> dict[str, Any]:
+    """A contract target's result (:func:`regie.engine.relations.target_results`, with its
+    ``segment``) with the indicator's heading, the norm and the value formatted by the
+    indicator's kind, and ``met_text`` (Dutch).
+
+    >>> line = target_line({"key": "max_median_duration_days", "indicator": "median_duration_days",
+    ...                     "ceiling": True, "target": 150, "value": 162.0, "met": False})
+    >>> line["label"], line["norm_text"], line["value_text"], line["met_text"]
+    ('Doorlooptijd (mediaan, dagen)', 'hoogstens 150', '162', 'niet gehaald')
+    """
+    indicator = INDICATOR.get(result["indicator"])
+    kind = indicator.kind if indicator else "one"
+    return {
+        **result,
+        "label": indicator.label.get(language) if indicator else result["indicator"],
+        "norm_text": ("hoogstens " if result["ceiling"] else "minstens ") + fmt(result["target"], kind),
+        "target_text": fmt(result["target"], kind),
+        "value_text": fmt(result["value"], kind),
+        "met_text": MET[result["met"]],
+    }

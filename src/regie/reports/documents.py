@@ -40,7 +40,9 @@ from regie.formatting import DASH, signed_euro
 from regie.monitor import services
 from regie.monitor.figures import month_label
 from regie.monitor.models import Snapshot
+from regie.relations import agenda
 from regie.reports import cards, charts, gmsd
+from regie.reports.cards import target_line
 from regie.reports.drivers import driver_lines, over_budget
 from regie.scenarios.models import SavedScenario
 
@@ -112,6 +114,16 @@ DECLARATIONS: Columns = [
 ]
 
 
+#: A provider's contract targets (doelbereik), met or not.
+TARGETS: Columns = [
+    ("segment", "Segment", "text"),
+    ("label", "Doel", "text"),
+    ("norm_text", "Norm", "text"),
+    ("value_text", "Gerealiseerd", "text"),
+    ("met_text", "Gehaald", "text"),
+]
+
+
 @dataclass
 class ReportData:
     """What one report shows: the year, as-of date, when computed, and its snapshot rows."""
@@ -129,6 +141,8 @@ class ReportData:
     provider: dict[str, Any] | None = None
     #: saved scenarios of the year (council report): name, description, as-of date, totals
     scenarios: list[dict[str, Any]] = field(default_factory=list)
+    #: the provider's contract targets, met or not (:func:`regie.reports.cards.target_line`)
+    targets: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -232,6 +246,10 @@ def provider_data(agb: str, year: int, as_of: dt.date) -> ReportData:
         ledger=_named([r for r in ledger if r.get("provider") == agb]),
         declarations=_named([r for r in declarations if r.get("provider") == agb]),
         provider={"agb": provider.agb, "name": provider.name, "members": list(provider.members)},
+        targets=[
+            target_line(t, "nl")
+            for t in agenda.target_results(provider, services.latest(Snapshot.Kind.SCORECARDS, year, as_of))
+        ],
     )
 
 
@@ -400,6 +418,8 @@ def provider_xlsx(data: ReportData) -> bytes:
         ],
         cards.lines(data.scorecards),
     )
+    if data.targets:
+        top = write_table(ws, "Doelbereik", top, TARGETS, data.targets)
     ws2 = wb.create_sheet("Indicatoren")
     top = _heading(ws2, data, "indicatoren per segment")
     cols = [("segment", "Segment", "text")] + [(f, h, k) for f, (h, k) in INDICATORS.items()]

@@ -144,6 +144,12 @@ def _parties(world: World) -> tuple[tuple[Municipality, ...], tuple[Segment, ...
     return municipalities, segments, providers
 
 
+#: The performance targets of every per-client contract (domain.md section 10): Venlo's
+#: performance contracts steer on sustainable outflow and duration. Fixed, so they draw no
+#: random numbers and leave the rest of the region as it was.
+PER_CLIENT_TARGETS: dict[str, float] = {"sustainable_outflow_rate": 0.6, "max_median_duration_days": 365}
+
+
 def _contracts(world: World, terms: Terms, traffic: Traffic, rng: np.random.Generator) -> list[Contract]:
     """A contract per offer, municipality and contract period, with the terms of its segment's
     funding model (agreed clients and lump sums set from the clients the traffic realises)."""
@@ -178,6 +184,7 @@ def _contracts(world: World, terms: Terms, traffic: Traffic, rng: np.random.Gene
                     model_terms = {
                         "agreed_clients": max(1, int(round(n * float(rng.uniform(0.95, 1.08))))),
                         "price_per_client": terms.prices[(agb, seg_code, y0)],
+                        "targets": dict(PER_CLIENT_TARGETS),
                     }
                 elif seg.funding_model == "pxq":
                     model_terms = {"tariffs": {p.code: terms.tariff(seg, p.code, first_year, y0) for p in seg.products}}

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from regie.engine.calendar import add_months, month_start
+from regie.engine.relations import DEFAULT_EVERY_WEEKS
 
 DOMAINS = ("jeugd", "wmo", "participatie")
 FUNDING_MODELS = ("pxq", "outcome", "per_client", "lump_sum", "population")
@@ -94,6 +95,8 @@ class Provider:
     name: str
     members: tuple[str, ...] = ()
     core_partner: bool = False
+    #: weeks between two dialogues with the provider (domain.md section 10)
+    dialogue_every_weeks: int = DEFAULT_EVERY_WEEKS
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,8 @@ class Contract:
     #: extension options: the end dates the contract may be extended to, ascending (those up
     #: to ``end`` are taken; the next option is the first after it)
     extensions: tuple[dt.date, ...] = ()
+    #: performance targets: indicator key -> minimum, ``max_`` + key -> maximum (section 10)
+    targets: dict[str, float] = field(default_factory=dict)
 
     def active_in(self, year: int) -> bool:
         return self.start <= dt.date(year, 12, 31) and self.end >= dt.date(year, 1, 1)

@@ -43,6 +43,8 @@ from regie.engine.catalog.model import (
     Provider,
     Segment,
 )
+from regie.engine.registry import keys as indicator_keys
+from regie.engine.relations import DEFAULT_EVERY_WEEKS, target_indicator
 
 _CBS = re.compile(r"^\d{4}$")
 _AGB = re.compile(r"^\d{8}$")
@@ -249,7 +251,10 @@ def _providers(r: _Reader, raw: list[Any]) -> dict[str, Provider]:
     out: dict[str, Provider] = {}
     for i, item in enumerate(raw):
         t = r.table(
-            item, _label("provider", item, "agb", i), {"agb": str, "name": str}, {"members": list, "core_partner": bool}
+            item,
+            _label("provider", item, "agb", i),
+            {"agb": str, "name": str},
+            {"members": list, "core_partner": bool, "dialogue_every_weeks": int},
         )
         entry = f"provider '{t['agb']}'"
         if not _AGB.match(t["agb"]):
@@ -260,7 +265,10 @@ def _providers(r: _Reader, raw: list[Any]) -> dict[str, Provider]:
             raise r.fail(entry, "members must be AGB codes of 8 digits")
         if t["agb"] in members:
             raise r.fail(entry, "a consortium cannot be its own member")
-        out[t["agb"]] = Provider(t["agb"], t["name"], tuple(members), t.get("core_partner", False))
+        weeks = t.get("dialogue_every_weeks", DEFAULT_EVERY_WEEKS)
+        if not 1 <= weeks <= MAX_DIALOGUE_WEEKS:
+            raise r.fail(entry, f"dialogue_every_weeks must lie in 1..{MAX_DIALOGUE_WEEKS}")
+        out[t["agb"]] = Provider(t["agb"], t["name"], tuple(members), t.get("core_partner", False), weeks)
     return out
 
 
@@ -277,7 +285,11 @@ _CONTRACT_OPTIONAL: dict[str, type | tuple[type, ...]] = {
     "areas": list,
     "declaration_deadline": str,
     "extensions": list,
+    "targets": dict,
 }
+
+#: The longest cadence of dialogues a provider may have (two years).
+MAX_DIALOGUE_WEEKS = 104
 
 
 def _contracts(
@@ -322,6 +334,7 @@ def _contracts(
             areas=tuple(t.get("areas", [])),
             declaration_deadline=t.get("declaration_deadline", "second-month-15"),
             extensions=_extensions(r, entry, t),
+            targets=dict(t.get("targets", {})),
         )
     contracts = list(out.values())
     _check_overlaps(r, contracts)
@@ -383,6 +396,7 @@ def _check_contract_terms(r: _Reader, entry: str, t: dict[str, Any], segment: Se
         raise r.fail(entry, "savings_target must lie in [0, 1)")
     if t.get("declaration_deadline", "second-month-15") not in DEADLINE_RULES:
         raise r.fail(entry, f"declaration_deadline must be one of {', '.join(DEADLINE_RULES)}")
+    _check_targets(r, entry, t.get("targets", {}))
     if t.get("instalments", "monthly") not in INSTALMENT_RULES:
         raise r.fail(entry, f"instalments must be one of {', '.join(INSTALMENT_RULES)}")
     if model == "per_client" and (t.get("agreed_clients", 0) <= 0 or t.get("price_per_client", 0) <= 0):
@@ -391,6 +405,17 @@ def _check_contract_terms(r: _Reader, entry: str, t: dict[str, Any], segment: Se
         raise r.fail(entry, f"tariffs are required for funding model {model}")
     if model == "lump_sum" and t.get("lump_sum", 0) <= 0 and not (t.get("expected_clients", 0) > 0 and tariffs):
         raise r.fail(entry, "lump_sum, or expected_clients with a tariff, is required for funding model lump_sum")
+
+
+def _check_targets(r: _Reader, entry: str, targets: dict[str, Any]) -> None:
+    """Each target names an indicator (``max_`` + key for a maximum) with a number >= 0."""
+    known = set(indicator_keys())
+    for key, value in targets.items():
+        indicator, _ceiling = target_indicator(key)
+        if indicator not in known:
+            raise r.fail(entry, f"target '{key}' names no indicator; use one of {', '.join(sorted(known))}")
+        if isinstance(value, bool) or not isinstance(value, _NUM) or value < 0:
+            raise r.fail(entry, f"target '{key}' must be a number >= 0")
 
 
 def _check_overlaps(r: _Reader, contracts: list[Contract]) -> None:

@@ -25,21 +25,20 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from regie.accounts.audit import audit
 from regie.accounts.models import Role
 from regie.catalog import models as cat
-from regie.engine.registry import INDICATOR
 from regie.relations import agenda as agendalib
 from regie.relations import services as rel
 from regie.relations.models import Agreement, Dialogue
 from regie.reports import cards as cardlib
 from regie.reports import dialogues as documents
 from regie.site.errors import forbidden
-from regie.site.pages.common import indicator_label, names
+from regie.site.pages.common import names
 from regie.site.roles import require_role
 
 STAFF = (Role.MUNICIPALITY, Role.RELATIONSHIP_MANAGER)
@@ -155,20 +154,8 @@ def agenda_context(d: Dialogue, today: dt.date) -> dict[str, Any]:
         for x in by_kind.get("agreements", {}).get("items", [])
         if x["id"] in live
     ]
-    targets = [target_line(t) for t in by_kind.get("targets", {}).get("items", [])]
+    targets = [cardlib.target_line(t, get_language()) for t in by_kind.get("targets", {}).get("items", [])]
     return {"items": items, "by_kind": by_kind, "cards": cards, "carried": carried, "targets": targets}
-
-
-def target_line(result: dict[str, Any]) -> dict[str, Any]:
-    """A target's result (:func:`regie.engine.relations.target_results`) with the indicator's
-    heading and the target and value formatted by the indicator's kind."""
-    kind = INDICATOR[result["indicator"]].kind if result["indicator"] in INDICATOR else "one"
-    return {
-        **result,
-        "label": indicator_label(result["indicator"]) if result["indicator"] in INDICATOR else result["indicator"],
-        "target_text": cardlib.fmt(result["target"], kind),
-        "value_text": cardlib.fmt(result["value"], kind),
-    }
 
 
 @require_role(*SIDES)

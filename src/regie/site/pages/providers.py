@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from regie.accounts.models import Role
@@ -24,6 +25,7 @@ from regie.funding import models as fm
 from regie.intake.answers import refusal_label
 from regie.monitor.figures import totals_by
 from regie.monitor.models import Snapshot
+from regie.relations import agenda
 from regie.reports import cards as cardlib
 from regie.reports import charts
 from regie.reports.documents import TREND_SERIES
@@ -158,6 +160,10 @@ def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
         "signals": signals.order_by("-raised_on", "-pk")[:10],
         "names": nm,
         "can_file": scope.is_provider,
+        "targets": [
+            cardlib.target_line(t, get_language())
+            for t in agenda.target_results(provider, period.snapshot(Snapshot.Kind.SCORECARDS))
+        ],
     }
     specs = {
         "chart_paid": charts.payments_chart(payments, _("Verschuldigd")),
