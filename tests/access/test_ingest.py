@@ -4,6 +4,7 @@ and off it when the client starts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from regie.cli import main
 from regie.messages.writer import write
 from regie.traffic import models as m
 from tests.catalog.factories import load_file
-from tests.messages.samples import BSN, BSN2, allocation_request
+from tests.messages.samples import BSN, BSN2, allocation, allocation_request, care_start
 
 WAITING_LIST = f"""request_id,municipality,area,segment,provider,bsn,urgency,referrer,registered,reported_on
 WL-1,0983,Centrum,WMO-IB,,{BSN},crisis,02,2025-03-01,2025-03-31
@@ -69,3 +70,27 @@ def test_a_waiting_list_csv_and_a_315_register_once(files: Path, capsys: pytest.
     # the same files again: duplicates, nothing new on the list
     assert ingest(capsys, files)["duplicates"] == 2
     assert Registration.objects.count() == 3
+
+
+def test_an_allocation_or_care_start_takes_registrations_off_the_list(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the 301 begins 2025-03-01 (the day WL-1 was registered); the 305 starts 2025-03-10, after
+    # the 315 arrived (2025-03-05), whose registration the 301 of an earlier day does not end
+    (files / "301.xml").write_bytes(write(allocation("wmo")))
+    (files / "305.xml").write_bytes(write(care_start("wmo")))
+    ingest(capsys, files)
+    regs = {r.source_key.split("|", 2)[2]: r for r in Registration.objects.select_related("provider")}
+    assert (regs["WL-1"].status, regs["WL-1"].started_on, regs["WL-1"].start_message) == (
+        "started",
+        dt.date(2025, 3, 1),
+        "301",
+    )
+    from_315 = regs["12345678|VOT-2025-1"]
+    assert (from_315.status, from_315.started_on, from_315.start_message, from_315.provider.agb) == (
+        "started",
+        dt.date(2025, 3, 10),
+        "305",
+        "12345678",
+    )
+    assert regs["WL-2"].status == "assigned"  # another client: still on the list
