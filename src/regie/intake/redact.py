@@ -27,6 +27,7 @@ from pathlib import Path
 from lxml import etree
 
 from regie.messages.bsn import is_valid_bsn
+from regie.messages.reading import hardened_parser
 
 #: The simple type of the standard's BSN elements.
 BSN_TYPE = "LDT_BurgerServicenummer"
@@ -58,20 +59,6 @@ def bsn_elements() -> frozenset[str]:
     return frozenset(names)
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        strip_cdata=True,
-        collect_ids=False,
-    )
-
-
 def redact_xml(raw: bytes, pseudonymise: Callable[[str], str]) -> bytes:
     """The parsed ``raw`` with every BSN element's text replaced by its pseudonym, without
     comments, processing instructions, DOCTYPE or entity references, as UTF-8.
@@ -81,7 +68,7 @@ def redact_xml(raw: bytes, pseudonymise: Callable[[str], str]) -> bytes:
     '<a><ns:Bsn xmlns:ns="x">P06</ns:Bsn></a>'
     """
     try:
-        root = etree.fromstring(raw, _parser())
+        root = etree.fromstring(raw, hardened_parser())
     except (etree.XMLSyntaxError, ValueError):
         return UNREADABLE_XML
     return redact_tree(root, pseudonymise)
