@@ -38,7 +38,7 @@ from regie.engine.forecast.family import FamilyForecast, SimulatedRow, draw, unc
 from regie.engine.forecast.money import ClientRatios, contract_for
 from regie.engine.forecast.warning import client_drivers
 from regie.engine.funding import agreement, municipality_weights
-from regie.engine.funding.per_client import settlement_date
+from regie.engine.funding.per_client import Agreement, settlement_date
 
 Cell = tuple[str, str]
 
@@ -242,13 +242,7 @@ class PerClientForecast(FamilyForecast):
     ) -> None:
         """This year's money of one contract: realised, then the two settlement steps."""
         P = self.n_paths
-        deal = agreement(
-            contract,
-            year=context.year,
-            as_of=context.as_of,
-            agreed_changes=context.agreed_changes,
-            reallocations=context.reallocations,
-        )
+        deal = _agreement(context, contract)
         cap = float(deal.agreed) * (1 + contract.band)
         realised = [context.realised_of(m, contract.segment, p) for m, p in members]
         finished = context.as_of >= settlement_date(contract, context.year)
@@ -413,15 +407,21 @@ class PerClientForecast(FamilyForecast):
             contract = contract_for(context.catalog, segment, muni, c[1], context.year, context.as_of)
             if contract is None or contract.agreed_clients <= 0:
                 continue
-            deal = agreement(
-                contract,
-                year=context.year,
-                as_of=context.as_of,
-                agreed_changes=context.agreed_changes,
-                reallocations=context.reallocations,
-            )
+            deal = _agreement(context, contract)
             weights = municipality_weights(context.catalog, contract, context.year)
             total_w = sum(weights.values())
             share = weights.get(muni, 0) / total_w if total_w > 0 else 1.0 / len(contract.municipalities)
             rooms[c] = float(deal.agreed) * (1 + contract.band) * share
         return rooms
+
+
+def _agreement(context: ForecastContext, contract: Contract) -> Agreement:
+    """The contract's agreed clients per month of the year, with the changes and
+    reallocations known on the context's as-of date."""
+    return agreement(
+        contract,
+        year=context.year,
+        as_of=context.as_of,
+        agreed_changes=context.agreed_changes,
+        reallocations=context.reallocations,
+    )
