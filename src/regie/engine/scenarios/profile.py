@@ -189,7 +189,7 @@ def hazards_of(stock: float, starts: Floats, alive: Floats) -> Floats:
     """The monthly exit probabilities that turn ``stock`` with ``starts`` into ``alive`` at
     the end of each month (what the stock-and-flow model expects), 0 where nobody is in care.
 
-    >>> hazards_of(10.0, np.array([0.0, 5.0]), np.array([8.0, 6.5])).tolist()
+    >>> hazards_of(10.0, np.array([0.0, 5.0]), np.array([8.0, 6.5])).round(12).tolist()
     [0.2, 0.5]
     """
     before = np.concatenate([[stock], alive[:-1]]) + starts
