@@ -41,8 +41,15 @@ def test_build_save_and_compare_two_scenarios(page: Any, venlo_site: Site, artif
     segment = venlo_site.scenario["deficit"]["segment"]
     build(page, venlo_site, "Indexatie 5 %", [{"kind": "tariff", "start": month, "factor": "1.05"}])
     assert "Wijziging 1" in page.content()
-    build(page, venlo_site, "Groei jeugd", [{"kind": "inflow", "start": month, "factor": "1.3", "segment": segment},
-                                            {"kind": "duration", "start": month, "factor": "1.2"}])  # fmt: skip
+    build(
+        page,
+        venlo_site,
+        "Groei jeugd",
+        [
+            {"kind": "inflow", "start": month, "factor": "1.3", "segment": segment},
+            {"kind": "duration", "start": month, "factor": "1.2"},
+        ],
+    )
     page.screenshot(path=str(artifacts / "scenario-detail.png"), full_page=True)
     page.goto(f"{venlo_site.url}/scenarios/")
     page.get_by_label("Indexatie 5 % vergelijken").check()

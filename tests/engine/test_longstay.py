@@ -12,35 +12,90 @@ from regie.engine.longstay import follow_up, stays, work_list
 D = dt.date
 AS_OF = D(2025, 6, 30)
 CATALOG = Catalog(
-    "r", (),
-    (Segment("VB", "Verblijf", "jeugd", "pxq", 5, 0, ("40",), review_after_days=365),
-     Segment("AMB", "Ambulant", "jeugd", "pxq", 2, 0, ("45",), review_after_days=180)),
-    (), (), (),
-)  # fmt: skip
+    "r",
+    (),
+    (
+        Segment("VB", "Verblijf", "jeugd", "pxq", 5, 0, ("40",), review_after_days=365),
+        Segment("AMB", "Ambulant", "jeugd", "pxq", 2, 0, ("45",), review_after_days=180),
+    ),
+    (),
+    (),
+    (),
+)
 
 
-def episode(eid: str, client: str, segment: str, start: D, end: D | None = None, arrival: D | None = None,
-            weight: int = 5, provider: str = "P") -> dict[str, Any]:  # fmt: skip
-    return {"episode_id": eid, "client": client, "provider": provider, "segment": segment, "municipality": "0983",
-            "weight": weight, "start": start, "start_arrival": start, "end": end,
-            "end_arrival": None if end is None else (arrival or end)}  # fmt: skip
+def episode(
+    eid: str,
+    client: str,
+    segment: str,
+    start: D,
+    end: D | None = None,
+    arrival: D | None = None,
+    weight: int = 5,
+    provider: str = "P",
+) -> dict[str, Any]:
+    return {
+        "episode_id": eid,
+        "client": client,
+        "provider": provider,
+        "segment": segment,
+        "municipality": "0983",
+        "weight": weight,
+        "start": start,
+        "start_arrival": start,
+        "end": end,
+        "end_arrival": None if end is None else (arrival or end),
+    }
 
 
-EPISODES = frames.frame("episodes", [
-    episode("a1", "anna", "VB", D(2024, 1, 1), D(2024, 6, 30)),
-    episode("a2", "anna", "VB", D(2024, 7, 10)),  # renewed within 31 days: one stay since 1-1-2024
-    episode("b1", "bert", "VB", D(2024, 9, 1)),  # 302 days: under the threshold
-    episode("c1", "cor", "AMB", D(2024, 12, 1), weight=2),  # 211 days > 180
-    episode("d1", "dirk", "VB", D(2023, 1, 1), D(2025, 6, 1), arrival=D(2025, 7, 5)),  # stop not arrived yet
-])  # fmt: skip
-DECLARATIONS = frames.frame("declarations", [
-    {"line_id": "1", "provider": "P", "segment": "VB", "municipality": "0983", "client": "anna",
-     "care_month": D(2025, 5, 1), "arrival": D(2025, 6, 5), "amount_cents": 300_000, "accepted": True},
-    {"line_id": "2", "provider": "P", "segment": "VB", "municipality": "0983", "client": "anna",
-     "care_month": D(2025, 6, 1), "arrival": D(2025, 7, 5), "amount_cents": 300_000, "accepted": True},  # later
-    {"line_id": "3", "provider": "P", "segment": "VB", "municipality": "0983", "client": "anna",
-     "care_month": D(2024, 2, 1), "arrival": D(2024, 3, 5), "amount_cents": 100_000, "accepted": False},
-])  # fmt: skip
+EPISODES = frames.frame(
+    "episodes",
+    [
+        episode("a1", "anna", "VB", D(2024, 1, 1), D(2024, 6, 30)),
+        episode("a2", "anna", "VB", D(2024, 7, 10)),  # renewed within 31 days: one stay since 1-1-2024
+        episode("b1", "bert", "VB", D(2024, 9, 1)),  # 302 days: under the threshold
+        episode("c1", "cor", "AMB", D(2024, 12, 1), weight=2),  # 211 days > 180
+        episode("d1", "dirk", "VB", D(2023, 1, 1), D(2025, 6, 1), arrival=D(2025, 7, 5)),  # stop not arrived yet
+    ],
+)
+DECLARATIONS = frames.frame(
+    "declarations",
+    [
+        {
+            "line_id": "1",
+            "provider": "P",
+            "segment": "VB",
+            "municipality": "0983",
+            "client": "anna",
+            "care_month": D(2025, 5, 1),
+            "arrival": D(2025, 6, 5),
+            "amount_cents": 300_000,
+            "accepted": True,
+        },
+        {
+            "line_id": "2",
+            "provider": "P",
+            "segment": "VB",
+            "municipality": "0983",
+            "client": "anna",
+            "care_month": D(2025, 6, 1),
+            "arrival": D(2025, 7, 5),
+            "amount_cents": 300_000,
+            "accepted": True,
+        },  # later
+        {
+            "line_id": "3",
+            "provider": "P",
+            "segment": "VB",
+            "municipality": "0983",
+            "client": "anna",
+            "care_month": D(2024, 2, 1),
+            "arrival": D(2024, 3, 5),
+            "amount_cents": 100_000,
+            "accepted": False,
+        },
+    ],
+)
 
 
 def test_the_work_list_holds_open_stays_past_their_threshold() -> None:
@@ -53,8 +108,9 @@ def test_the_work_list_holds_open_stays_past_their_threshold() -> None:
 
 
 def test_stays_chain_renewals_and_split_on_a_gap() -> None:
-    eps = frames.frame("episodes", [episode("x1", "x", "VB", D(2024, 1, 1), D(2024, 1, 31)),
-                                    episode("x2", "x", "VB", D(2024, 4, 1))])  # fmt: skip
+    eps = frames.frame(
+        "episodes", [episode("x1", "x", "VB", D(2024, 1, 1), D(2024, 1, 31)), episode("x2", "x", "VB", D(2024, 4, 1))]
+    )
     assert [s.start for s in stays(eps, AS_OF)] == [D(2024, 1, 1), D(2024, 4, 1)]
 
 

@@ -83,9 +83,16 @@ def test_changing_a_contract_on_its_page_keeps_every_version(region: None) -> No
     page = gemeente.get(f"/inkoop/contracten/{IDENT}/wijzigen/").content.decode()
     assert 'name="price_per_client" value="8500"' in page  # the price in euros
     form = {
-        "start": "2025-01-01", "end": "2025-12-31", "extensions": "2026-12-31, 2027-12-31", "agreed_clients": "130",
-        "price_per_client": "8600", "band": "0", "ceiling": "0", "lump_sum": "0", "reason": "Indexering 2025",
-    }  # fmt: skip
+        "start": "2025-01-01",
+        "end": "2025-12-31",
+        "extensions": "2026-12-31, 2027-12-31",
+        "agreed_clients": "130",
+        "price_per_client": "8600",
+        "band": "0",
+        "ceiling": "0",
+        "lump_sum": "0",
+        "reason": "Indexering 2025",
+    }
     assert gemeente.post(f"/inkoop/contracten/{IDENT}/wijzigen/", form).status_code == 302
     contract = Contract.objects.get(ident=IDENT)
     assert (contract.agreed_clients, contract.price_per_client) == (130, 860000)

@@ -72,8 +72,23 @@ def test_the_command_line(region: None, capsys: pytest.CaptureFixture[str]) -> N
     doc = json.loads(capsys.readouterr().out)
     assert doc["rows"] and doc["reviews"] == []
     row = doc["rows"][0]
-    args = ["review", "record", "--client", row["client"], "--segment", row["segment"], "--provider", row["provider"],
-            "--outcome", "continue", "--due", "2025-12-31", "--as-of", AS_OF.isoformat(), "--json"]  # fmt: skip
+    args = [
+        "review",
+        "record",
+        "--client",
+        row["client"],
+        "--segment",
+        row["segment"],
+        "--provider",
+        row["provider"],
+        "--outcome",
+        "continue",
+        "--due",
+        "2025-12-31",
+        "--as-of",
+        AS_OF.isoformat(),
+        "--json",
+    ]
     assert main(args) == 0
     capsys.readouterr()
     assert main(["review", "--as-of", AS_OF.isoformat(), "--json"]) == 0

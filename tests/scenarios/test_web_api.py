@@ -65,9 +65,21 @@ def test_access_per_role(aanbieder: Client, raad: Client, gemeente: Client) -> N
 
 @pytest.mark.django_db
 def test_build_save_and_compare_on_the_pages(gemeente: Client, raad: Client) -> None:
-    form = {"name": "Index", "description": "", "year": YEAR, "as_of": AS_OF.isoformat(), "years": 1,
-            "w1-kind": "tariff", "w1-start": f"{YEAR}-10", "w1-factor": "1.1",
-            "w2-kind": "new_segment", "w2-start": f"{YEAR}-11", "w2-segment": "", "w2-clients": "10", "w2-price": "12000"}  # fmt: skip
+    form = {
+        "name": "Index",
+        "description": "",
+        "year": YEAR,
+        "as_of": AS_OF.isoformat(),
+        "years": 1,
+        "w1-kind": "tariff",
+        "w1-start": f"{YEAR}-10",
+        "w1-factor": "1.1",
+        "w2-kind": "new_segment",
+        "w2-start": f"{YEAR}-11",
+        "w2-segment": "",
+        "w2-clients": "10",
+        "w2-price": "12000",
+    }
     response = gemeente.post("/scenarios/", form)
     assert response.status_code == 302
     first = SavedScenario.objects.get(name="Index")

@@ -22,8 +22,18 @@ from collections.abc import Sequence
 
 #: The sub-commands, in the order of ``regie --help``: each is the module ``regie.cli.<name>``.
 COMMANDS = (
-    "generate", "catalog", "check", "ingest", "indicators", "forecast", "review", "funding", "demo", "serve", "users",
-)  # fmt: skip
+    "generate",
+    "catalog",
+    "check",
+    "ingest",
+    "indicators",
+    "forecast",
+    "review",
+    "funding",
+    "demo",
+    "serve",
+    "users",
+)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

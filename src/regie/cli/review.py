@@ -73,7 +73,15 @@ def run(args: argparse.Namespace) -> int:
         table.add_column(heading, justify="right" if heading in ("Dagen", "Gedeclareerd") else "left")
     for r in rows:
         done = r["review"]["outcome"] if r["review"] else "–"
-        table.add_row(r["client"][:12], r["municipality"], r["segment"], r["provider"], r["start"], str(r["days"]),
-                      euro(r["declared_cents"]), done)  # fmt: skip
+        table.add_row(
+            r["client"][:12],
+            r["municipality"],
+            r["segment"],
+            r["provider"],
+            r["start"],
+            str(r["days"]),
+            euro(r["declared_cents"]),
+            done,
+        )
     report.print(table)
     return OK

@@ -65,15 +65,34 @@ def stays(episodes: pl.DataFrame, as_of: dt.date) -> list[Stay]:
     current: Stay | None = None
     for e in eps.iter_rows(named=True):
         same = current is not None and (current.client, current.segment, current.provider) == (
-            e["client"], e["segment"], e["provider"])  # fmt: skip
+            e["client"],
+            e["segment"],
+            e["provider"],
+        )
         if same and current is not None and (current.end is None or (e["start"] - current.end).days <= GAP_DAYS):
             end = None if current.end is None or e["end"] is None else max(current.end, e["end"])
-            current = Stay(current.client, current.municipality, current.segment, current.provider, current.weight,
-                           current.start, end, e["episode_id"])  # fmt: skip
+            current = Stay(
+                current.client,
+                current.municipality,
+                current.segment,
+                current.provider,
+                current.weight,
+                current.start,
+                end,
+                e["episode_id"],
+            )
             out[-1] = current
             continue
-        current = Stay(e["client"], e["municipality"], e["segment"], e["provider"], int(e["weight"] or 0),
-                       e["start"], e["end"], e["episode_id"])  # fmt: skip
+        current = Stay(
+            e["client"],
+            e["municipality"],
+            e["segment"],
+            e["provider"],
+            int(e["weight"] or 0),
+            e["start"],
+            e["end"],
+            e["episode_id"],
+        )
         out.append(current)
     return out
 
@@ -104,9 +123,19 @@ def work_list(
             continue
         first = calendar.month_start(stay.start)
         cost = sum(c for m, c in declared.get((stay.client, stay.segment, stay.provider), []) if m >= first)
-        rows.append({"client": stay.client, "episode": stay.episode, "municipality": stay.municipality,
-                     "segment": stay.segment, "provider": stay.provider, "start": stay.start, "days": days,
-                     "review_after_days": limit, "declared_cents": cost})  # fmt: skip
+        rows.append(
+            {
+                "client": stay.client,
+                "episode": stay.episode,
+                "municipality": stay.municipality,
+                "segment": stay.segment,
+                "provider": stay.provider,
+                "start": stay.start,
+                "days": days,
+                "review_after_days": limit,
+                "declared_cents": cost,
+            }
+        )
     return sorted(rows, key=lambda r: (-r["days"], r["client"]))
 
 
@@ -120,8 +149,14 @@ def follow_up(
     if outcome == "continue":
         return "not_applicable"
     mine = [s for s in stays(episodes, as_of) if s.client == review["client"]]
-    stay = next((s for s in mine if (s.segment, s.provider) == (review["segment"], review["provider"])
-                 and s.start <= reviewed_on), None)  # fmt: skip
+    stay = next(
+        (
+            s
+            for s in mine
+            if (s.segment, s.provider) == (review["segment"], review["provider"]) and s.start <= reviewed_on
+        ),
+        None,
+    )
     ended = stay is not None and stay.end is not None and stay.end <= due
     done = ended
     if outcome == "step_down" and stay is not None:

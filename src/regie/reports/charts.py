@@ -817,10 +817,18 @@ def scenario_chart(scenarios: Sequence[Mapping[str, Any]]) -> dict[str, Any] | N
         "x": {"field": "jaar", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}},
         "xOffset": {"field": "scenario", "type": "nominal", "sort": names},
         "y": {"field": "waarde", "type": "quantitative", "title": unit},
-        "color": {"field": "scenario", "type": "nominal", "title": None, "sort": names,
-                  "scale": {"domain": names, "range": SCENARIO_COLOURS[: len(names)]},
-                  "legend": {"orient": "bottom", "labelLimit": 400, "columns": COLUMNS}},
-        "tooltip": [{"field": "scenario", "title": _("Scenario")}, {"field": "jaar", "title": _("Jaar")},
-                    {"field": "tekst", "title": _("Uitgaven")}],
-    }  # fmt: skip
+        "color": {
+            "field": "scenario",
+            "type": "nominal",
+            "title": None,
+            "sort": names,
+            "scale": {"domain": names, "range": SCENARIO_COLOURS[: len(names)]},
+            "legend": {"orient": "bottom", "labelLimit": 400, "columns": COLUMNS},
+        },
+        "tooltip": [
+            {"field": "scenario", "title": _("Scenario")},
+            {"field": "jaar", "title": _("Jaar")},
+            {"field": "tekst", "title": _("Uitgaven")},
+        ],
+    }
     return spec

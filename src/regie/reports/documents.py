@@ -211,16 +211,28 @@ def council_scenarios(year: int) -> list[dict[str, Any]]:
         rows = result.get("rows", [])
         years = [o["year"] for o in (rows[0].get("outlook") or [])] if rows else []
         outlook = [
-            {"year": y, "baseline": sum(r["outlook"][i]["baseline"] for r in rows if len(r.get("outlook") or []) > i),
-             "forecast": sum(r["outlook"][i]["forecast"] for r in rows if len(r.get("outlook") or []) > i)}
+            {
+                "year": y,
+                "baseline": sum(r["outlook"][i]["baseline"] for r in rows if len(r.get("outlook") or []) > i),
+                "forecast": sum(r["outlook"][i]["forecast"] for r in rows if len(r.get("outlook") or []) > i),
+            }
             for i, y in enumerate(years)
-        ]  # fmt: skip
+        ]
         totals = dict(result.get("totals", {}))
         # the council sees no provider: a change naming one is shown by its kind only
-        totals["changes"] = [{**c, "title": KIND_LABELS[c["kind"]]} if c["kind"] in ("capacity", "provider_exit") else c
-                             for c in totals.get("changes", [])]  # fmt: skip
-        out.append({"name": saved.name, "description": saved.description, "as_of": saved.as_of,
-                    "totals": totals, "outlook": outlook})  # fmt: skip
+        totals["changes"] = [
+            {**c, "title": KIND_LABELS[c["kind"]]} if c["kind"] in ("capacity", "provider_exit") else c
+            for c in totals.get("changes", [])
+        ]
+        out.append(
+            {
+                "name": saved.name,
+                "description": saved.description,
+                "as_of": saved.as_of,
+                "totals": totals,
+                "outlook": outlook,
+            }
+        )
     return out
 
 
@@ -390,10 +402,18 @@ def council_xlsx(data: ReportData) -> bytes:
     if data.scenarios:
         ws3 = wb.create_sheet("Scenario's")
         top = _heading(ws3, data, "scenario's: wat als?")
-        lines = [{"scenario": s["name"], "change": c["title"], "amount": c["cents"]}
-                 for s in data.scenarios for c in s["totals"].get("changes", [])]  # fmt: skip
-        write_table(ws3, "Scenarios", top, [("scenario", "Scenario", "text"), ("change", "Wijziging", "text"),
-                                             ("amount", "Effect dit jaar", "money")], lines)  # fmt: skip
+        lines = [
+            {"scenario": s["name"], "change": c["title"], "amount": c["cents"]}
+            for s in data.scenarios
+            for c in s["totals"].get("changes", [])
+        ]
+        write_table(
+            ws3,
+            "Scenarios",
+            top,
+            [("scenario", "Scenario", "text"), ("change", "Wijziging", "text"), ("amount", "Effect dit jaar", "money")],
+            lines,
+        )
     return workbook_bytes(wb)
 
 

@@ -175,13 +175,18 @@ def _paged(request: Request, view: APIView, rows: list[dict[str, Any]]) -> Respo
 LongStay = inline_serializer(
     "LongStay",
     {
-        "client": serializers.CharField(help_text="pseudoniem"), "episode": serializers.CharField(),
-        "municipality": serializers.CharField(), "segment": serializers.CharField(),
-        "provider": serializers.CharField(), "start": serializers.DateField(), "days": serializers.IntegerField(),
-        "review_after_days": serializers.IntegerField(), "declared_cents": serializers.IntegerField(),
+        "client": serializers.CharField(help_text="pseudoniem"),
+        "episode": serializers.CharField(),
+        "municipality": serializers.CharField(),
+        "segment": serializers.CharField(),
+        "provider": serializers.CharField(),
+        "start": serializers.DateField(),
+        "days": serializers.IntegerField(),
+        "review_after_days": serializers.IntegerField(),
+        "declared_cents": serializers.IntegerField(),
         "review": serializers.DictField(allow_null=True),
     },
-)  # fmt: skip
+)
 
 
 class LongStayListView(APIView):
@@ -231,7 +236,16 @@ class ReviewListView(APIView):
             saved = review.record_review(request.user, _body(request), today=timezone.localdate())
         except services.InvalidScenario as exc:
             return problem(exc.params, "Ongeldige uitkomst")
-        body = {"id": saved.pk, "client": saved.client, "segment": saved.segment, "provider": saved.provider,
-                "episode": saved.episode, "municipality": saved.municipality, "outcome": saved.outcome,
-                "due": saved.due.isoformat(), "reviewed_on": saved.reviewed_on.isoformat(), "note": saved.note}  # fmt: skip
+        body = {
+            "id": saved.pk,
+            "client": saved.client,
+            "segment": saved.segment,
+            "provider": saved.provider,
+            "episode": saved.episode,
+            "municipality": saved.municipality,
+            "outcome": saved.outcome,
+            "due": saved.due.isoformat(),
+            "reviewed_on": saved.reviewed_on.isoformat(),
+            "note": saved.note,
+        }
         return Response(body, status=status.HTTP_201_CREATED)

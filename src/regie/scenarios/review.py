@@ -68,13 +68,26 @@ def record_review(user: Any, data: dict[str, Any], *, today: dt.date) -> ReviewO
     if errors:
         raise InvalidScenario(errors)
     review = ReviewOutcome.objects.create(
-        client=str(data["client"]), episode=str(data.get("episode") or ""), municipality=str(data.get("municipality") or ""),
-        segment=str(data["segment"]), provider=str(data["provider"]), outcome=data["outcome"], due=dates["due"],
-        note=str(data.get("note") or ""), reviewed_on=dates["reviewed_on"],
+        client=str(data["client"]),
+        episode=str(data.get("episode") or ""),
+        municipality=str(data.get("municipality") or ""),
+        segment=str(data["segment"]),
+        provider=str(data["provider"]),
+        outcome=data["outcome"],
+        due=dates["due"],
+        note=str(data.get("note") or ""),
+        reviewed_on=dates["reviewed_on"],
         recorded_by=user if getattr(user, "is_authenticated", False) else None,
-    )  # fmt: skip
-    audit(user, "longstay.review", f"heroverweging {review.pk}: {review.client} {review.segment}",
-          reason=review.note, outcome=review.outcome, due=review.due.isoformat(), provider=review.provider)  # fmt: skip
+    )
+    audit(
+        user,
+        "longstay.review",
+        f"heroverweging {review.pk}: {review.client} {review.segment}",
+        reason=review.note,
+        outcome=review.outcome,
+        due=review.due.isoformat(),
+        provider=review.provider,
+    )
     return review
 
 
@@ -88,9 +101,18 @@ def review_rows(scope: Scope, as_of: dt.date, *, inputs: Inputs | None = None) -
     weights = {s.code: s.weight for s in inputs.catalog.segments}
     out = []
     for r in reviews:
-        row = {"id": r.pk, "client": r.client, "episode": r.episode, "municipality": r.municipality,
-               "segment": r.segment, "provider": r.provider, "outcome": r.outcome, "due": r.due,
-               "reviewed_on": r.reviewed_on, "note": r.note}  # fmt: skip
+        row = {
+            "id": r.pk,
+            "client": r.client,
+            "episode": r.episode,
+            "municipality": r.municipality,
+            "segment": r.segment,
+            "provider": r.provider,
+            "outcome": r.outcome,
+            "due": r.due,
+            "reviewed_on": r.reviewed_on,
+            "note": r.note,
+        }
         row["follow_up"] = follow_up(row, inputs.episodes, as_of=as_of, weights=weights)
         out.append(frames.jsonable(row))
     return out

@@ -129,8 +129,15 @@ def save_scenario(user: Any, data: dict[str, Any], *, inputs: Inputs | None = No
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     total = result["totals"]
-    audit(user, "scenario.saved", f"scenario {saved.pk}: {saved.name}", year=year, as_of=as_of.isoformat(),
-          changes=len(scenario.changes), difference_cents=total["difference"])  # fmt: skip
+    audit(
+        user,
+        "scenario.saved",
+        f"scenario {saved.pk}: {saved.name}",
+        year=year,
+        as_of=as_of.isoformat(),
+        changes=len(scenario.changes),
+        difference_cents=total["difference"],
+    )
     return saved
 
 
@@ -160,6 +167,12 @@ def demo_scenario(year: int, as_of: dt.date, *, inputs: Inputs | None = None) ->
     youth = next((s.code for s in inputs.catalog.segments if s.domain == "jeugd"), None)
     if youth:
         changes.append({"kind": "inflow", "segment": youth, "factor": 1.1, "from": start.isoformat()})
-    body = {"name": DEMO_SCENARIO, "year": year, "as_of": as_of.isoformat(), "years": 3, "changes": changes,
-            "description": "Tarieven +3 % en instroom jeugd +10 % vanaf volgende maand"}  # fmt: skip
+    body = {
+        "name": DEMO_SCENARIO,
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "years": 3,
+        "changes": changes,
+        "description": "Tarieven +3 % en instroom jeugd +10 % vanaf volgende maand",
+    }
     return save_scenario(None, body, inputs=inputs)

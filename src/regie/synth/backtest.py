@@ -340,10 +340,21 @@ def backtest_outlook(
         for row in rows:
             (ahead,) = row["outlook"]
             cases.append(
-                Case(profile=region.profile, seed=region.seed, month=month, municipality=row["municipality"],
-                     segment=row["segment"], funding_model=row["funding_model"], budget=None,
-                     forecast=ahead["forecast"], low=ahead["low"], high=ahead["high"],
-                     actual=actual.get((row["municipality"], row["segment"]), 0), warning=False, main_driver=None,
-                     deficit=row["segment"] == region.deficit_segment)
-            )  # fmt: skip
+                Case(
+                    profile=region.profile,
+                    seed=region.seed,
+                    month=month,
+                    municipality=row["municipality"],
+                    segment=row["segment"],
+                    funding_model=row["funding_model"],
+                    budget=None,
+                    forecast=ahead["forecast"],
+                    low=ahead["low"],
+                    high=ahead["high"],
+                    actual=actual.get((row["municipality"], row["segment"]), 0),
+                    warning=False,
+                    main_driver=None,
+                    deficit=row["segment"] == region.deficit_segment,
+                )
+            )
     return cases

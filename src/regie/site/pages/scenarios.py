@@ -53,9 +53,14 @@ KIND_CHOICES = [
     ("capacity", gettext_lazy("Capaciteit naar andere aanbieder")),
     ("provider_exit", gettext_lazy("Aanbieder stopt")),
 ]
-MODEL_CHOICES = [("", "—"), ("pxq", "P x Q"), ("outcome", gettext_lazy("Resultaat")),
-                 ("per_client", gettext_lazy("Prijs per cliënt")), ("lump_sum", gettext_lazy("Lumpsum")),
-                 ("population", gettext_lazy("Populatie"))]  # fmt: skip
+MODEL_CHOICES = [
+    ("", "—"),
+    ("pxq", "P x Q"),
+    ("outcome", gettext_lazy("Resultaat")),
+    ("per_client", gettext_lazy("Prijs per cliënt")),
+    ("lump_sum", gettext_lazy("Lumpsum")),
+    ("population", gettext_lazy("Populatie")),
+]
 
 
 class ScenarioForm(forms.Form):
@@ -101,12 +106,15 @@ class ChangeForm(forms.Form):
             return None
         required, optional = KINDS[kind]
         values: dict[str, Any] = {
-            "segment": data.get("segment") or None, "factor": data.get("factor"), "model": data.get("model") or None,
+            "segment": data.get("segment") or None,
+            "factor": data.get("factor"),
+            "model": data.get("model") or None,
             "clients": data.get("clients"),
             "price_per_client": None if data.get("price") is None else int(round(data["price"] * 100)),
-            "from_provider": data.get("from_provider") or None, "to_provider": data.get("to_provider") or None,
+            "from_provider": data.get("from_provider") or None,
+            "to_provider": data.get("to_provider") or None,
             "provider": data.get("from_provider") or None,
-        }  # fmt: skip
+        }
         if kind == "new_segment" and not values["segment"]:
             values["segment"] = NEW_SEGMENT
         out: dict[str, Any] = {"kind": kind, "from": data.get("start") or ""}
@@ -142,8 +150,11 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
     form = ScenarioForm(post, initial={"year": year, "as_of": as_of, "years": 2})
     rows = [ChangeForm(post, prefix=f"w{i}", segments=segments, providers=providers) for i in range(1, ROWS + 1)]
     if post is not None and form.is_valid() and all(r.is_valid() for r in rows):
-        data = {**form.cleaned_data, "as_of": form.cleaned_data["as_of"].isoformat(),
-                "changes": [c for c in (r.change() for r in rows) if c]}  # fmt: skip
+        data = {
+            **form.cleaned_data,
+            "as_of": form.cleaned_data["as_of"].isoformat(),
+            "changes": [c for c in (r.change() for r in rows) if c],
+        }
         try:
             saved = services.save_scenario(request.user, data)
         except services.InvalidScenario as exc:
@@ -152,8 +163,13 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
         else:
             flash.success(request, _("Scenario opgeslagen en doorgerekend."))
             return HttpResponseRedirect(reverse("scenario", args=[saved.pk]))
-    context = {"scenarios": SavedScenario.objects.all()[:50], "form": form, "rows": rows,
-               "can_edit": scope.is_municipality, "max_compare": MAX_COMPARE}  # fmt: skip
+    context = {
+        "scenarios": SavedScenario.objects.all()[:50],
+        "form": form,
+        "rows": rows,
+        "can_edit": scope.is_municipality,
+        "max_compare": MAX_COMPARE,
+    }
     return render(request, "regie/scenarios/list.html", context)
 
 
@@ -211,13 +227,26 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
     for key in keys:
         found = [{(r["municipality"], r["segment"]): r for r in s.result["rows"]}.get(key) for s in chosen]
         base = next((f["baseline"] for f in found if f), 0)
-        rows.append({"municipality_name": nm.municipality(key[0]), "segment_name": nm.segment(key[1]), "baseline": base,
-                     "cells": [{"forecast": f["forecast"], "difference": f["difference"]} if f else None for f in found]})  # fmt: skip
+        rows.append(
+            {
+                "municipality_name": nm.municipality(key[0]),
+                "segment_name": nm.segment(key[1]),
+                "baseline": base,
+                "cells": [{"forecast": f["forecast"], "difference": f["difference"]} if f else None for f in found],
+            }
+        )
     mismatch = len({(s.year, s.as_of) for s in chosen}) > 1
     spec = scenario_chart([{"name": s.name, "result": s.result} for s in chosen])
     specs = charts(compare=spec)
-    context = {"chosen": chosen, "years": years, "totals": totals, "rows": rows, "mismatch": mismatch,
-               "chart_specs": specs, "has_charts": bool(specs)}  # fmt: skip
+    context = {
+        "chosen": chosen,
+        "years": years,
+        "totals": totals,
+        "rows": rows,
+        "mismatch": mismatch,
+        "chart_specs": specs,
+        "has_charts": bool(specs),
+    }
     return render(request, "regie/scenarios/compare.html", context)
 
 
@@ -246,17 +275,35 @@ def long_stays(request: HttpRequest) -> HttpResponse:
             flash.error(request, _("Geen geldige peildatum; vandaag is gebruikt."))
     inputs = monitor_services.load_inputs()
     nm = names()
-    rows = [{**r, "municipality_name": nm.municipality(r["municipality"]), "segment_name": nm.segment(r["segment"]),
-             "provider_name": nm.provider(r["provider"])} for r in review.long_stays(scope, as_of, inputs=inputs)]  # fmt: skip
+    rows = [
+        {
+            **r,
+            "municipality_name": nm.municipality(r["municipality"]),
+            "segment_name": nm.segment(r["segment"]),
+            "provider_name": nm.provider(r["provider"]),
+        }
+        for r in review.long_stays(scope, as_of, inputs=inputs)
+    ]
     for r in rows:
         r["start_date"] = dt.date.fromisoformat(r["start"])
         if r["review"]:
             r["review"]["label"] = ReviewOutcome.Outcome(r["review"]["outcome"]).label
-    reviews = [{**r, "follow_up_label": FOLLOW_UP[r["follow_up"]], "provider_name": nm.provider(r["provider"]),
-                "outcome_label": ReviewOutcome.Outcome(r["outcome"]).label}
-               for r in review.review_rows(scope, as_of, inputs=inputs)]  # fmt: skip
-    context = {"rows": rows, "reviews": reviews, "as_of": as_of, "can_record": scope.is_municipality,
-               "outcomes": ReviewOutcome.Outcome.choices}  # fmt: skip
+    reviews = [
+        {
+            **r,
+            "follow_up_label": FOLLOW_UP[r["follow_up"]],
+            "provider_name": nm.provider(r["provider"]),
+            "outcome_label": ReviewOutcome.Outcome(r["outcome"]).label,
+        }
+        for r in review.review_rows(scope, as_of, inputs=inputs)
+    ]
+    context = {
+        "rows": rows,
+        "reviews": reviews,
+        "as_of": as_of,
+        "can_record": scope.is_municipality,
+        "outcomes": ReviewOutcome.Outcome.choices,
+    }
     return render(request, "regie/scenarios/long_stays.html", context)
 
 
