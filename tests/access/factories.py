@@ -51,9 +51,17 @@ def register(client: Client, bsn: str, urgency: str = "normal", ago: int = 0, **
 def episode(client: str, provider: str, start: dt.date, segment: str = SEGMENT) -> tm.Episode:
     """A stored care start (305) of ``client`` at ``provider``."""
     return tm.Episode.objects.create(
-        key=f"{client}-{start}-{provider}-{segment}", client=client, provider=provider, segment=segment,
-        domain="wmo", weight=2, municipality="0983", product_category="02", start=start, start_arrival=start,
+        key=f"{client}-{start}-{provider}-{segment}",
+        client=client,
+        provider=provider,
+        segment=segment,
+        domain="wmo",
+        weight=2,
+        municipality="0983",
+        product_category="02",
+        start=start,
+        start_arrival=start,
         start_message=MessageFactory(
             kind="WMO305", sender=provider, day=start, identification=f"S-{client[:12]}-{start}-{segment}-{provider}"
         ),
-    )  # fmt: skip
+    )

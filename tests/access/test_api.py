@@ -143,14 +143,29 @@ def test_registrations_from_315_and_csv_rows(region: None) -> None:
     day = today() - dt.timedelta(days=20)
     message = MessageFactory(kind="WMO315", sender=OTHER, day=day, identification="R1")
     tm.Request.objects.create(
-        message=message, request_id=f"{OTHER}|R1", kind="315", client="pseudo-a", provider=OTHER,
-        municipality="0983", segment="WMO-IB", registered=day, arrival=day,
-    )  # fmt: skip
+        message=message,
+        request_id=f"{OTHER}|R1",
+        kind="315",
+        client="pseudo-a",
+        provider=OTHER,
+        municipality="0983",
+        segment="WMO-IB",
+        registered=day,
+        arrival=day,
+    )
     csv = MessageFactory(kind="CSV-requests", sender="0983", day=day, identification="W1")
     tm.Request.objects.create(
-        message=csv, request_id="W-1", kind="waiting_list", client="pseudo-b", municipality="0983",
-        segment="WMO-IB", area="Centrum", urgency=1, registered=day - dt.timedelta(days=5), arrival=day,
-    )  # fmt: skip
+        message=csv,
+        request_id="W-1",
+        kind="waiting_list",
+        client="pseudo-b",
+        municipality="0983",
+        segment="WMO-IB",
+        area="Centrum",
+        urgency=1,
+        registered=day - dt.timedelta(days=5),
+        arrival=day,
+    )
     assert services.refresh()["registered"] == 2
     assert services.refresh()["registered"] == 0  # once
     from_315 = Registration.objects.get(source="315")

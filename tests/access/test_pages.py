@@ -78,11 +78,28 @@ def test_register_on_the_page(listed: dict[str, int]) -> None:
     gemeente = login("gemeente")
     form = gemeente.get(f"{PAGE}aanmelden/").content.decode()
     assert "Wordt direct een pseudoniem" in form or "pseudoniem" in form
-    bad = gemeente.post(f"{PAGE}aanmelden/", {"municipality": "0983", "segment": "WMO-IB", "bsn": "123456789",
-                                              "urgency": "normal", "registered_on": "2025-01-02"})  # fmt: skip
+    bad = gemeente.post(
+        f"{PAGE}aanmelden/",
+        {
+            "municipality": "0983",
+            "segment": "WMO-IB",
+            "bsn": "123456789",
+            "urgency": "normal",
+            "registered_on": "2025-01-02",
+        },
+    )
     assert bad.status_code == 400 and "elfproef" in bad.content.decode() and "123456789" not in bad.content.decode()
-    done = gemeente.post(f"{PAGE}aanmelden/", {"municipality": "0983", "segment": "WMO-IB", "bsn": BSNS[4],
-                                               "urgency": "urgent", "referrer": "01", "registered_on": "2025-01-02"})  # fmt: skip
+    done = gemeente.post(
+        f"{PAGE}aanmelden/",
+        {
+            "municipality": "0983",
+            "segment": "WMO-IB",
+            "bsn": BSNS[4],
+            "urgency": "urgent",
+            "referrer": "01",
+            "registered_on": "2025-01-02",
+        },
+    )
     assert done.status_code == 302
     assert Registration.objects.filter(referrer="01", urgency="urgent").count() == 1
     assert login("ander").get(f"{PAGE}aanmelden/").status_code == 200  # the form, with no segment to choose

@@ -69,8 +69,12 @@ def assess(page: Any, tender_url: str, passes: bool) -> None:
 def test_tender_from_requirements_to_award_to_contracts(page: Any, venlo_site: Site, artifacts: Path) -> None:
     subprocess.run(
         [str(BIN / "regie"), "users", "add", "inkoper2", "--role", "gemeente", "--password-stdin"],
-        env=venlo_site.env, input="regie-demo\n", text=True, check=True, capture_output=True,
-    )  # fmt: skip
+        env=venlo_site.env,
+        input="regie-demo\n",
+        text=True,
+        check=True,
+        capture_output=True,
+    )
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, venlo_site.url, "aanbieder")
     page.get_by_role("link", name="Inkoop", exact=True).click()

@@ -39,9 +39,13 @@ def _admin(url: str) -> Any:
 
     parts = urlsplit(url)
     return psycopg.connect(
-        host=parts.hostname, port=parts.port or 5432, user=parts.username, password=parts.password,
-        dbname="postgres", autocommit=True,
-    )  # fmt: skip
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username,
+        password=parts.password,
+        dbname="postgres",
+        autocommit=True,
+    )
 
 
 @contextmanager
@@ -83,9 +87,13 @@ def start(url: str, *args: str | Path, output: Path | None = None) -> subprocess
     ``output`` (``.out`` and ``.err``)."""
     if output is None:
         return subprocess.Popen(
-            [REGIE, *map(str, args)], env=environment(url), cwd=ROOT, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            [REGIE, *map(str, args)],
+            env=environment(url),
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
     with open(output.with_suffix(".out"), "w") as out, open(output.with_suffix(".err"), "w") as err:
         return subprocess.Popen([REGIE, *map(str, args)], env=environment(url), cwd=ROOT, stdout=out, stderr=err)
 
@@ -204,7 +212,7 @@ def _dump(book: list[int]) -> dict[str, Any]:
                 for s in Snapshot.objects.all()
             ),
             key=str,
-        ),  # fmt: skip
+        ),
         "todo": list(m.RefreshTodo.objects.order_by("year").values_list("year", flat=True)),
     }
 

@@ -39,9 +39,15 @@ def _files(folder: Path) -> list[Path]:
     )
     allocation = samples.allocation(law)
     product = AllocatedProduct(
-        allocation_number="100009", allocation_date=D(2025, 3, 25), allocation_time=dt.time(9), start=D(2025, 4, 1),
-        product=Product("02", "02A01"), end=D(2025, 9, 30), provider_reference="VOT-2025-2", extent=Extent(4, "04", "2"),
-    )  # fmt: skip
+        allocation_number="100009",
+        allocation_date=D(2025, 3, 25),
+        allocation_time=dt.time(9),
+        start=D(2025, 4, 1),
+        product=Product("02", "02A01"),
+        end=D(2025, 9, 30),
+        provider_reference="VOT-2025-2",
+        extent=Extent(4, "04", "2"),
+    )
     granting = Allocation(
         dataclasses.replace(allocation.header, dagtekening=D(2025, 3, 25)),
         dataclasses.replace(allocation.client, products=(product,)),
@@ -97,7 +103,11 @@ def test_319_closes_its_request_and_the_unanswered_one_is_signalled(
     assert result["signals"] == {"request_unanswered": 1}
     (signal,) = m.Signal.objects.filter(kind="request_unanswered")
     assert (signal.provider, signal.record, signal.raised_on, signal.message_id) == (
-        "12345678", "VOW-2025-7", D(2025, 5, 1), None)  # fmt: skip
+        "12345678",
+        "VOW-2025-7",
+        D(2025, 5, 1),
+        None,
+    )
     assert signal.detail["due"] == "2025-04-30" and signal.detail["kind"] == "317"
 
 

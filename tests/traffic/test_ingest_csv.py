@@ -148,10 +148,16 @@ def test_the_length_limits_are_the_models(db: None) -> None:
     from regie.intake.csvfiles import MAX_LENGTHS
 
     fields = {
-        "allocation_number": m.Episode, "end_reason": m.Episode, "area": m.Episode, "reference": m.DeclarationLine,
-        "previous_reference": m.DeclarationLine, "unit": m.DeclarationLine, "objection_id": m.Objection,
-        "segment": m.Objection, "request_id": m.Request,
-    }  # fmt: skip
+        "allocation_number": m.Episode,
+        "end_reason": m.Episode,
+        "area": m.Episode,
+        "reference": m.DeclarationLine,
+        "previous_reference": m.DeclarationLine,
+        "unit": m.DeclarationLine,
+        "objection_id": m.Objection,
+        "segment": m.Objection,
+        "request_id": m.Request,
+    }
     assert set(fields) == set(MAX_LENGTHS)
     for column, model in fields.items():
         assert MAX_LENGTHS[column] == model._meta.get_field(column).max_length, column

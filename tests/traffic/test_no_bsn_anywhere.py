@@ -115,9 +115,7 @@ def pdf_text(content: bytes) -> str:
 def workbook_text(content: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         raw = " ".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
-    cells = [
-        str(c.value) for ws in load_workbook(io.BytesIO(content)).worksheets for r in ws.iter_rows() for c in r
-    ]  # fmt: skip
+    cells = [str(c.value) for ws in load_workbook(io.BytesIO(content)).worksheets for r in ws.iter_rows() for c in r]
     return raw + " ".join(cells)
 
 
@@ -174,8 +172,13 @@ def test_no_bsn_is_stored_logged_shown_or_exported(
     agb = m.Episode.objects.values_list("provider", flat=True).first()
     exports["scorecard.pdf"] = pdf_text(client.get(f"/rapportages/scorekaart/{agb}.pdf?jaar=2025").content)
     exports["scorecard.xlsx"] = workbook_text(client.get(f"/rapportages/scorekaart/{agb}.xlsx?jaar=2025").content)
-    for url in ("indicators/?year=2025&by=provider,segment", "forecast/?year=2025", "scorecards/?year=2025",
-                "signals/", "schema/"):  # fmt: skip
+    for url in (
+        "indicators/?year=2025&by=provider,segment",
+        "forecast/?year=2025",
+        "scorecards/?year=2025",
+        "signals/",
+        "schema/",
+    ):
         response = client.get(f"/api/v1/{url}")
         assert response.status_code == 200, url
         exports[url] = response.content.decode()

@@ -267,19 +267,40 @@ def _new_segment_rows(
             parts = [money(profile.year) if j == i else 0 for j in range(len(changes))]
             amount = parts[i]
             row: dict[str, Any] = {
-                "municipality": muni, "segment": change.segment, "budget": None, "realised": 0, "ibnr": 0,
-                "remaining": amount, "forecast": amount, "low": amount, "high": amount, "warning": False,
-                "drivers": [], "funding_model": "per_client", "advances": 0, "ceiling": None, "new_segment": True,
-                "baseline": 0, "baseline_low": 0, "baseline_high": 0, "difference": amount,
+                "municipality": muni,
+                "segment": change.segment,
+                "budget": None,
+                "realised": 0,
+                "ibnr": 0,
+                "remaining": amount,
+                "forecast": amount,
+                "low": amount,
+                "high": amount,
+                "warning": False,
+                "drivers": [],
+                "funding_model": "per_client",
+                "advances": 0,
+                "ceiling": None,
+                "new_segment": True,
+                "baseline": 0,
+                "baseline_low": 0,
+                "baseline_high": 0,
+                "difference": amount,
                 "changes": _parts(changes, parts),
-            }  # fmt: skip
+            }
             if profile.years:
                 row["outlook"] = [
-                    {"year": y, "forecast": money(y), "low": money(y), "high": money(y), "baseline": 0,
-                     "difference": money(y),
-                     "changes": _parts(changes, [money(y) if j == i else 0 for j in range(len(changes))])}
+                    {
+                        "year": y,
+                        "forecast": money(y),
+                        "low": money(y),
+                        "high": money(y),
+                        "baseline": 0,
+                        "difference": money(y),
+                        "changes": _parts(changes, [money(y) if j == i else 0 for j in range(len(changes))]),
+                    }
                     for y in range(profile.year + 1, profile.year + profile.years + 1)
-                ]  # fmt: skip
+                ]
             rows.append(row)
     return rows
 

@@ -60,8 +60,9 @@ def _opening_stock(sf: StockFlow, municipality: str, segment: str, cells: tuple[
     return out
 
 
-def _raw_cells(model: YearEndForecast, municipality: str, segment: str, basis: str, horizon: int, first: int,
-               extra: list[str]) -> list[Cell]:  # fmt: skip
+def _raw_cells(
+    model: YearEndForecast, municipality: str, segment: str, basis: str, horizon: int, first: int, extra: list[str]
+) -> list[Cell]:
     """The cells of a group with rate 0: stock, new episodes and exit probabilities."""
     sf = model.stockflow_
     shift = first - sf.first_  # 1 when the simulation begins with the rest of the as-of month
@@ -82,8 +83,14 @@ def _raw_cells(model: YearEndForecast, municipality: str, segment: str, basis: s
     return cells
 
 
-def _calibrated(cells: list[Cell], year: int, first: int, row: dict[str, Any], providers: Mapping[str, dict[str, Any]],
-                next_row: dict[str, Any] | None) -> list[Cell]:  # fmt: skip
+def _calibrated(
+    cells: list[Cell],
+    year: int,
+    first: int,
+    row: dict[str, Any],
+    providers: Mapping[str, dict[str, Any]],
+    next_row: dict[str, Any] | None,
+) -> list[Cell]:
     """The cells with their rates: each provider's remaining over its units, scaled to the
     group's remaining; next year's forecast over next year's units."""
     ones = [replace(c, rate=1.0) for c in cells]
@@ -142,8 +149,11 @@ def build_profile(
     nexts = {(r.municipality, r.segment): r.as_dict() for r in model.next_year_}
     groups = []
     for r in model.rows_:
-        providers = {p.provider: p.as_dict() for p in model.providers_
-                     if p.municipality == r.municipality and p.segment == r.segment and p.provider}  # fmt: skip
+        providers = {
+            p.provider: p.as_dict()
+            for p in model.providers_
+            if p.municipality == r.municipality and p.segment == r.segment and p.provider
+        }
         basis = basis_of(r.funding_model)
         cells = _raw_cells(model, r.municipality, r.segment, basis, horizon, first, sorted(providers))
         nxt = nexts.get((r.municipality, r.segment))
