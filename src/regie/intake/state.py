@@ -41,6 +41,7 @@ from typing import Any
 
 from regie.engine.calendar import month_start
 from regie.engine.catalog import Catalog, Contract, Segment
+from regie.engine.consortia import consortium_of, member_map
 from regie.intake import answers
 from regie.intake.records import (
     AllocationRec,
@@ -182,6 +183,7 @@ class IntakeState:
         self.segments: dict[str, Segment] = {s.code: s for s in catalog.segments}
         self._municipalities = {m.code: m for m in catalog.municipalities}
         self._providers = {agb for p in catalog.providers for agb in (p.agb, *p.members)}
+        self._members = member_map(catalog.providers)  # a member's traffic counts for its consortium
         self._contracts: dict[tuple[str, str], list[Contract]] = defaultdict(list)
         for c in catalog.contracts:
             self._contracts[(c.provider, c.segment)].append(c)
@@ -212,7 +214,7 @@ class IntakeState:
         return self.catalog.segment_for_product(domain_of_category(category), category, code)
 
     def contract_for(self, provider: str, segment: str, municipality: str, day: dt.date) -> Contract | None:
-        for c in self._contracts.get((provider, segment), ()):
+        for c in self._contracts.get((consortium_of(provider, self._members), segment), ()):
             if municipality in c.municipalities and c.start <= day <= c.end:
                 return c
         return None

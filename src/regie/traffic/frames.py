@@ -13,7 +13,9 @@ from typing import Any
 import polars as pl
 from django.db.models import QuerySet
 
+from regie.catalog.models import Provider
 from regie.engine import frames
+from regie.engine.consortia import attribute, member_map, senders
 from regie.engine.funding import ALLOCATIONS
 from regie.traffic import models as m
 
@@ -33,18 +35,27 @@ def _frame(kind: str, qs: QuerySet[Any], **renamed: str) -> pl.DataFrame:
     return frames.conform(kind, pl.DataFrame(rows, schema=schema, orient="row"))
 
 
+def _members() -> dict[str, str]:
+    """Member AGB code -> consortium AGB code (catalog ``members``)."""
+    return member_map(Provider.objects.exclude(members=[]).only("agb", "members"))
+
+
 def episodes(provider: str | None = None) -> pl.DataFrame:
+    """Care episodes; a consortium member's count for its consortium (:mod:`regie.engine.consortia`)."""
+    members = _members()
     qs = m.Episode.objects.order_by("key")
     if provider:
-        qs = qs.filter(provider=provider)
-    return _frame("episodes", qs, episode_id="key")
+        qs = qs.filter(provider__in=senders(provider, members))
+    return attribute(_frame("episodes", qs, episode_id="key"), members)
 
 
 def declarations(provider: str | None = None) -> pl.DataFrame:
+    """Declaration lines; a consortium member's count for its consortium."""
+    members = _members()
     qs = m.DeclarationLine.objects.order_by("arrival", "line_id", "pk")
     if provider:
-        qs = qs.filter(provider=provider)
-    return _frame("declarations", qs)
+        qs = qs.filter(provider__in=senders(provider, members))
+    return attribute(_frame("declarations", qs), members)
 
 
 def requests() -> pl.DataFrame:
