@@ -16,21 +16,7 @@ from regie.catalog import models as m
 from regie.engine.contracts import changes
 
 #: The fields of a contract that may be changed (the catalog's keys).
-EDITABLE = (
-    "start",
-    "end",
-    "extensions",
-    "agreed_clients",
-    "price_per_client",
-    "band",
-    "tariffs",
-    "ceiling",
-    "lump_sum",
-    "expected_clients",
-    "savings_target",
-    "instalments",
-    "declaration_deadline",
-)
+EDITABLE = ("start", "end", "extensions", *m.FUNDING_FIELDS)
 
 
 def snapshot(contract: m.Contract) -> dict[str, Any]:

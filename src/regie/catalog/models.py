@@ -144,6 +144,22 @@ class InstalmentRule(models.TextChoices):
     AT_ONCE = "at_once", _("in één keer")
 
 
+#: A contract's funding-model parameters (the ``catalog.toml`` keys of domain.md section 12): what
+#: a tender sets for the contracts its award writes, and what a contract change may edit.
+FUNDING_FIELDS = (
+    "agreed_clients",
+    "price_per_client",
+    "band",
+    "tariffs",
+    "ceiling",
+    "lump_sum",
+    "expected_clients",
+    "savings_target",
+    "instalments",
+    "declaration_deadline",
+)
+
+
 class Contract(models.Model):
     ident = models.CharField(_("contractnummer"), max_length=80, unique=True)
     provider = models.ForeignKey(

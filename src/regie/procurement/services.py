@@ -16,23 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from regie.accounts.audit import audit
-from regie.catalog.models import Contract, Municipality, Provider, Segment
+from regie.catalog.models import FUNDING_FIELDS, Contract, Municipality, Provider, Segment
 from regie.engine import procurement as rules
 from regie.procurement import models as m
 
 #: Contract parameters a tender may set for the contracts its award writes (catalog keys).
-FUNDING_KEYS = (
-    "agreed_clients",
-    "price_per_client",
-    "band",
-    "tariffs",
-    "ceiling",
-    "lump_sum",
-    "expected_clients",
-    "savings_target",
-    "instalments",
-    "declaration_deadline",
-)
+FUNDING_KEYS = FUNDING_FIELDS
 #: The largest evidence file accepted.
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
