@@ -37,26 +37,9 @@ class ContractSerializer(serializers.ModelSerializer[m.Contract]):
 
     class Meta:
         model = m.Contract
-        fields = [
-            "id",
-            "provider",
-            "segment",
-            "municipalities",
-            "start",
-            "end",
-            "agreed_clients",
-            "price_per_client",
-            "band",
-            "tariffs",
-            "ceiling",
-            "lump_sum",
-            "expected_clients",
-            "savings_target",
-            "instalments",
-            "areas",
-            "declaration_deadline",
-            "extensions",
-        ]
+        # the funding parameters, then areas, deadline and extensions, in the order the API has always had
+        fields = ["id", "provider", "segment", "municipalities", "start", "end", *m.FUNDING_FIELDS[:-1], "areas"]
+        fields += ["declaration_deadline", "extensions"]
 
 
 class ContractVersionSerializer(serializers.ModelSerializer[m.ContractVersion]):
