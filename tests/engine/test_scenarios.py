@@ -229,3 +229,27 @@ def test_population_projections_scale_by_the_ages_a_domain_serves() -> None:
     assert population.factor("0983", "wmo", 2026, 2025) == 1.0
     with pytest.raises(ScenarioError):
         parse_population("gemeente,jaar\n")
+
+
+def test_a_funding_model_change_scales_the_months_from_its_month_by_the_replayed_ratio() -> None:
+    cell = steady(stock=10.0, hazard=0.1)
+    month = float(run([cell], Plan.neutral(1, cell.horizon), 2025).money[0, 0])
+    group = Group("0983", "S", "pxq", "jeugd", _row(1_000_000, round(6 * month)), {}, None, (cell,))
+    profile = Profile(2025, AS_OF, FIRST, cell.horizon, 0, (group,), {("S", "lump_sum"): 0.8})
+    change = Change("funding_model", dt.date(2025, 10, 1), segment="S", model="lump_sum")
+    (row,) = apply_scenario(profile, Scenario("lumpsum", (change,)), {})["rows"]
+    assert row["difference"] == round(-3 * month * 0.2)  # October-December at 80 %
+    same = Change("funding_model", dt.date(2025, 10, 1), segment="S", model="pxq")
+    assert apply_scenario(profile, Scenario("x", (same,)), {})["rows"][0]["difference"] == 0
+
+
+def test_a_new_legal_task_adds_its_clients_times_price_pro_rata() -> None:
+    cell = steady()
+    profile = _profile(cell, 1_000_000, 6_000)
+    change = Change("new_segment", dt.date(2025, 10, 1), segment="NIEUW", clients=12, price_per_client=100_000,
+                    municipalities=("0983", "0889"))  # fmt: skip
+    doc = apply_scenario(profile, Scenario("taak", (change,)), {"0983": 3.0, "0889": 1.0})
+    new = [r for r in doc["rows"] if r.get("new_segment")]
+    # 12 clients x 1,000 euro a year, 3 of 12 months, split 3:1 over the municipalities
+    assert [(r["municipality"], r["forecast"]) for r in new] == [("0983", 225_000), ("0889", 75_000)]
+    assert doc["totals"]["difference"] == 300_000
