@@ -98,7 +98,7 @@ API: dict[str, tuple[int, int, int]] = {
     "/api/v1/signals/": (200, 200, 403),
 }
 
-#: path -> expected status for the relationship manager (every path of :data:`API`).
+#: path -> expected status for the relationship manager; an endpoint of :data:`API` not listed: 403.
 MANAGER_API: dict[str, int] = {
     "/api/v1/indicators/": 200,
     "/api/v1/indicators/?by=segment": 200,
@@ -161,7 +161,7 @@ def test_pages_for_the_relationship_manager(region: None, db: None, path: str) -
 
 def test_the_manager_matrix_names_only_known_pages() -> None:
     assert set(MANAGER) <= set(PAGES)
-    assert set(MANAGER_API) == set(API)
+    assert set(MANAGER_API) <= set(API)
 
 
 @pytest.mark.parametrize("path", sorted(PAGES))
@@ -220,7 +220,7 @@ def test_api_per_role(region: None, db: None, path: str) -> None:
 @pytest.mark.parametrize("path", sorted(API))
 def test_api_for_the_relationship_manager(region: None, db: None, path: str) -> None:
     response = client_for(M).get(path)
-    assert response.status_code == MANAGER_API[path], (path, response.status_code)
+    assert response.status_code == MANAGER_API.get(path, 403), (path, response.status_code)
     if response.status_code == 200:
         payload = response.json()
         rows = payload["rows"] if isinstance(payload, dict) else payload
