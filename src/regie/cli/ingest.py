@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from regie.monitor.pending import ingest_and_refresh  # noqa: PLC0415 - needs Django set up
     from regie.procurement.contract_life import raise_expiry_signals  # noqa: PLC0415
     from regie.traffic.ingest import IngestError  # noqa: PLC0415
+    from regie.traffic.pgb import raise_pgb_signals  # noqa: PLC0415
 
     try:
         with progress_bar(not args.json) as factory:
@@ -62,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
     expiring = raise_expiry_signals()  # contracts whose end is six months away or nearer
     if expiring:
         doc["signals"]["contract_expiry"] = expiring
+    shifts = raise_pgb_signals()  # a PGB share rising after a narrower contract period
+    if shifts:
+        doc["signals"]["pgb_shift"] = shifts
     if args.json:
         emit_json(doc)
     else:

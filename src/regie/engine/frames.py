@@ -89,6 +89,16 @@ OBJECTIONS: dict[str, pl.DataType | type[pl.DataType]] = {
     "upheld": pl.Boolean,  # (gegrond) or null while pending
 }
 
+#: A PGB budget (persoonsgebonden budget) from the municipality's register.
+PGB: dict[str, pl.DataType | type[pl.DataType]] = {
+    "municipality": pl.Utf8,
+    "segment": pl.Utf8,
+    "client": pl.Utf8,
+    "start": pl.Date,
+    "end": pl.Date,  # or null while it runs on
+    "amount_cents": pl.Int64,
+}
+
 #: What the funding rules make due: one row per contract, municipality and care month
 #: (built by :mod:`regie.engine.funding`; indicators use it for cost per client).
 PAYMENTS: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -105,6 +115,7 @@ SCHEMAS = {
     "declarations": DECLARATIONS,
     "requests": REQUESTS,
     "objections": OBJECTIONS,
+    "pgb": PGB,
     "payments": PAYMENTS,
 }
 

@@ -231,7 +231,8 @@ INDICATOR: dict[str, Indicator] = {i.key: i for i in INDICATORS}
 
 #: Indicators that are a breakdown (a share per kind), not one number per group: each is
 #: computed by its own function and shown as a table of its own, not as a column of
-#: ``regie indicators``. ``referrers``: :func:`regie.engine.access.referrers` (domain.md section 8).
+#: ``regie indicators``. ``referrers``: :func:`regie.engine.access.referrers` (domain.md section 8);
+#: ``pgb_share``: per segment, :func:`regie.engine.pgb.pgb_share` (domain.md section 10a).
 BREAKDOWNS: tuple[Indicator, ...] = (
     Indicator(
         "referrers",
@@ -243,6 +244,20 @@ BREAKDOWNS: tuple[Indicator, ...] = (
             "zonder contract in het segment",
             "share of new care per kind of referrer (COD327), and the share referred to providers without a "
             "contract in the segment",
+        ),
+        integer=False,
+        contract=False,
+        scored=False,
+    ),
+    Indicator(
+        "pgb_share",
+        Text("Pgb-aandeel", "PGB share"),
+        Text("Pgb", "PGB"),
+        "share",
+        Text(
+            "cliënten met een pgb gedeeld door alle cliënten van het perceel (in natura of met een pgb, elk één "
+            "keer) in de periode",
+            "clients with a PGB divided by all clients of the segment (in kind or with a PGB, each once) in the period",
         ),
         integer=False,
         contract=False,

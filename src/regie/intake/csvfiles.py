@@ -40,6 +40,7 @@ from regie.intake.records import (
     Fault,
     Incoming,
     ObjectionRec,
+    PgbRec,
     Record,
     RequestRec,
     StartRec,
@@ -78,6 +79,7 @@ COLUMNS: dict[str, tuple[set[str], set[str]]] = {
         {"request_id", "municipality", "segment", "bsn", "urgency", "registered", "reported_on"},
         {"area", "provider", "referrer", "closed_on"},
     ),
+    "pgb": ({"municipality", "segment", "bsn", "start", "end", "amount_cents"}, {"reported_on"}),
 }
 
 #: The longest value of each free-text column, as the stored models allow (a test holds these
@@ -152,6 +154,14 @@ class _Row:
         except ValueError:
             raise RowError("CSV02", f"kolom '{name}' is geen datum (JJJJ-MM-DD)") from None
 
+    def span(self, first: str, last: str, reason: str) -> tuple[dt.date, dt.date | None]:
+        """A required date ``first`` and an optional ``last`` not before it (CSV05 ``reason``)."""
+        begin, end = self.date(first), self.date(last, required=False)
+        assert begin is not None
+        if end is not None and end < begin:
+            raise RowError("CSV05", reason)
+        return begin, end
+
     def month(self, name: str) -> dt.date:
         value = self.text(name) or ""
         match = re.fullmatch(r"(\d{4})-(\d{2})", value)
@@ -185,11 +195,7 @@ class _Row:
 
 
 def _episode(r: _Row, ref: str) -> list[Record]:
-    start = r.date("start")
-    end = r.date("end", required=False)
-    assert start is not None
-    if end is not None and end < start:
-        raise RowError("CSV05", "einddatum ligt voor de begindatum")
+    start, end = r.span("start", "end", "einddatum ligt voor de begindatum")
     common: dict[str, Any] = {
         "ref": ref,
         "arrival": r.date("reported_on"),
@@ -245,11 +251,7 @@ def _objection(r: _Row, ref: str) -> list[Record]:
     kind = r.text("kind")
     if kind not in ("bezwaar", "beroep"):
         raise RowError("CSV04", "kolom 'kind' moet bezwaar of beroep zijn")
-    filed = r.date("filed")
-    decided = r.date("decided", required=False)
-    assert filed is not None
-    if decided is not None and decided < filed:
-        raise RowError("CSV05", "besluitdatum ligt voor de indieningsdatum")
+    filed, decided = r.span("filed", "decided", "besluitdatum ligt voor de indieningsdatum")
     return [
         ObjectionRec(
             ref=ref,
@@ -278,11 +280,7 @@ def _request(r: _Row, ref: str) -> list[Record]:
     referrer = r.text("referrer", required=False)
     if referrer is not None and referrer not in REFERRER_TYPES:
         raise RowError("CSV04", "kolom 'referrer' is geen verwijzerscode (COD327: 01-06, 08)")
-    registered = r.date("registered")
-    assert registered is not None
-    closed = r.date("closed_on", required=False)
-    if closed is not None and closed < registered:
-        raise RowError("CSV05", "afsluitdatum ligt voor de aanmelddatum")
+    registered, closed = r.span("registered", "closed_on", "afsluitdatum ligt voor de aanmelddatum")
     return [
         RequestRec(
             ref=ref,
@@ -304,11 +302,29 @@ def _request(r: _Row, ref: str) -> list[Record]:
     ]
 
 
+def _pgb(r: _Row, ref: str) -> list[Record]:
+    """A PGB budget; without ``reported_on`` the row arrives with the file (its latest start)."""
+    start, end = r.span("start", "end", "einddatum ligt voor de begindatum")
+    return [
+        PgbRec(
+            ref=ref,
+            arrival=r.date("reported_on", required=False),
+            municipality=r.code("municipality", _CBS, "CBS-code") or "",
+            segment=r.text("segment") or "",
+            client=r.client(),
+            start=start,
+            end=end,
+            amount_cents=r.integer("amount_cents") or 0,
+        )
+    ]
+
+
 _READERS: dict[str, Callable[[_Row, str], list[Record]]] = {
     "episodes": _episode,
     "declarations": _declaration,
     "objections": _objection,
     "requests": _request,
+    "pgb": _pgb,
 }
 
 
@@ -339,7 +355,8 @@ def read_csv(incoming: Incoming, pseudonymise: Callable[[str], str]) -> Incoming
             continue
         incoming.records.extend(records)
         arrivals.extend(rec.arrival for rec in records if rec.arrival)
-    incoming.arrival = max(arrivals) if arrivals else None
+    starts = [rec.start for rec in incoming.records if isinstance(rec, PgbRec)]
+    incoming.arrival = max(arrivals) if arrivals else max(starts, default=None)
     providers = sorted({getattr(rec, "provider", None) or "" for rec in incoming.records} - {""})
     incoming.sender = providers[0] if len(providers) == 1 else ""
     incoming.identification = incoming.content_hash[:12]

@@ -137,7 +137,19 @@ class ObjectionRec(_Rec):
     upheld: bool | None
 
 
-Record = AllocationRec | StartRec | StopRec | DeclarationRec | RequestRec | ReplyRec | ObjectionRec
+@dataclass(frozen=True, kw_only=True)
+class PgbRec(_Rec):
+    """A PGB budget (persoonsgebonden budget) from the municipality's register (CSV)."""
+
+    municipality: str
+    segment: str
+    client: str
+    start: dt.date
+    end: dt.date | None  # None: the budget runs on
+    amount_cents: int
+
+
+Record = AllocationRec | StartRec | StopRec | DeclarationRec | RequestRec | ReplyRec | ObjectionRec | PgbRec
 
 
 @dataclass

@@ -25,8 +25,7 @@ this module keeps the state they need and decides what follows from their faults
 - An allocation extended for the third time or more (a later end date for the same number, or
   a new number for the same client, provider and product starting within a day of the end of
   the previous one) raises ``repeated_extension``: extended again and again without step-down.
-- A stop (307) must match a start; a task-based episode is keyed by client, provider,
-  product and begin date.
+- A stop (307) must match a start; a task-based episode is keyed by client, provider, product and begin date.
 - A request (315/317) is decided by a 301 naming its ReferentieAanbieder (granted) or a 319
   refusing it; one undecided past the region's answer term raises ``request_unanswered``
   (:mod:`regie.intake.answers`). A refused request gives no waiting time to a later start.
@@ -49,6 +48,7 @@ from regie.intake.records import (
     Fault,
     Incoming,
     ObjectionRec,
+    PgbRec,
     Record,
     ReplyRec,
     RequestRec,
@@ -145,14 +145,13 @@ class Outcome:
     """What applying one file decided."""
 
     rejected: list[Fault] = field(default_factory=list)
-    allocations: list[tuple[AllocationRec, str, dt.date, str]] = field(
-        default_factory=list
-    )  # rec, segment, arrival, area
+    allocations: list[tuple[AllocationRec, str, dt.date, str]] = field(default_factory=list)  # + segment, area
     episodes: list[EpisodeRow] = field(default_factory=list)  # created or changed
     declarations: list[DeclarationRow] = field(default_factory=list)
     requests: list[tuple[RequestRec, str, dt.date]] = field(default_factory=list)  # rec, segment, arrival
     decided: list[answers.RequestState] = field(default_factory=list)  # requests a 301/319 answered
     objections: list[tuple[ObjectionRec, dt.date]] = field(default_factory=list)
+    pgb: list[tuple[PgbRec, dt.date]] = field(default_factory=list)  # PGB budgets are stored as they come
     signals: list[Signal] = field(default_factory=list)
     accepted: int = 0
 
@@ -589,6 +588,7 @@ _HANDLERS: dict[type[Record], Any] = {
     RequestRec: IntakeState._request,
     ReplyRec: IntakeState._reply,
     ObjectionRec: IntakeState._objection,
+    PgbRec: lambda _state, rec, arrival, out: out.pgb.append((rec, arrival)),
 }
 
 __all__ = ["Allocation", "EpisodeRow", "IntakeState", "Outcome", "Signal", "allocated_product", "performance"]

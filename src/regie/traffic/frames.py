@@ -66,6 +66,11 @@ def objections() -> pl.DataFrame:
     return _frame("objections", m.Objection.objects.order_by("objection_id"))
 
 
+def pgb_budgets() -> pl.DataFrame:
+    """The PGB budgets of the municipalities' registers."""
+    return _frame("pgb", m.PgbBudget.objects.order_by("municipality", "segment", "client", "start"))
+
+
 def allocations() -> pl.DataFrame:
     """Every stored allocation version, in the columns of ``regie.engine.funding.ALLOCATIONS``."""
     columns = _fields(ALLOCATIONS, {"allocation_number": "number"})

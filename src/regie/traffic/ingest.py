@@ -58,7 +58,7 @@ from regie.engine import frames, quality
 from regie.engine.calendar import Span, month_start
 from regie.intake.answers import ANSWERED_KINDS, RequestState
 from regie.intake.csvfiles import read_csv
-from regie.intake.records import AllocationRec, DeclarationRec, Fault, Incoming
+from regie.intake.records import AllocationRec, DeclarationRec, Fault, Incoming, PgbRec
 from regie.intake.redact import redact
 from regie.intake.state import EpisodeRow, IntakeState, Outcome, performance
 from regie.intake.xml import arrival_of, read_xml
@@ -599,6 +599,7 @@ def store_batch(batch: list[tuple[Incoming, Outcome | None]], summary: Summary) 
     changed_episodes: dict[str, EpisodeRow] = {}
     objections: dict[str, m.Objection] = {}  # by id: a later row of the register updates an earlier one
     decided: dict[tuple[str, str], RequestState] = {}  # the requests a 301 or 319 answered
+    pgb: dict[tuple[str, str, str, dt.date], m.PgbBudget] = {}  # by key: a later row replaces an earlier one
     for item, outcome in batch:
         message = ids[item.content_hash]
         faults = item.file_faults if outcome is None else outcome.rejected
@@ -670,6 +671,8 @@ def store_batch(batch: list[tuple[Incoming, Outcome | None]], summary: Summary) 
                 decided=obj.decided,
                 upheld=obj.upheld,
             )
+        for b, arrival in outcome.pgb:
+            pgb[(b.municipality, b.segment, b.client, b.start)] = _pgb_budget(b, message, arrival)
         for signal in outcome.signals:
             summary.signals[signal.kind] += 1
             rows[m.Signal].append(
@@ -685,6 +688,33 @@ def store_batch(batch: list[tuple[Incoming, Outcome | None]], summary: Summary) 
     _store_answers(decided)
     _store_objections(objections)
     _store_episodes(new_episodes, changed_episodes)
+    _store_pgb(pgb)
+
+
+def _store_pgb(pgb: dict[tuple[str, str, str, dt.date], m.PgbBudget]) -> None:
+    """New PGB budgets are created; a known one (same municipality, segment, client and start)
+    takes the later row's end and amount."""
+    m.PgbBudget.objects.bulk_create(
+        list(pgb.values()),
+        update_conflicts=True,
+        unique_fields=["municipality", "segment", "client", "start"],
+        update_fields=["end", "amount_cents"],
+        batch_size=1000,
+    )
+
+
+def _pgb_budget(rec: PgbRec, message: int, arrival: dt.date) -> m.PgbBudget:
+    """A PGB budget row of the register, as stored."""
+    return m.PgbBudget(
+        message_id=message,
+        municipality=rec.municipality,
+        segment=rec.segment,
+        client=rec.client,
+        start=rec.start,
+        end=rec.end,
+        amount_cents=rec.amount_cents,
+        arrival=arrival,
+    )
 
 
 def _store_answers(decided: dict[tuple[str, str], RequestState]) -> None:

@@ -214,6 +214,27 @@ class Objection(models.Model):
         verbose_name_plural = _("bezwaren en beroepen")
 
 
+class PgbBudget(models.Model):
+    """A PGB budget from the municipality's register (CSV, docs/csv-formats.md); a later row
+    with the same municipality, segment, client and start replaces its end and amount."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="pgb_budgets")
+    municipality = models.CharField(_("gemeente"), max_length=4)
+    segment = models.CharField(_("segment"), max_length=40)
+    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
+    start = models.DateField(_("begin"))
+    end = models.DateField(_("einde"), null=True, blank=True)
+    amount_cents = models.BigIntegerField(_("budget (centen)"))
+    arrival = models.DateField(_("ontvangen op"))
+
+    class Meta:
+        verbose_name = _("pgb-budget")
+        verbose_name_plural = _("pgb-budgetten")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "segment", "client", "start"], name="pgb_budget_key")
+        ]
+
+
 class Signal(models.Model):
     """A data-quality signal raised at the door (domain.md section 7), with its source message."""
 
@@ -224,7 +245,7 @@ class Signal(models.Model):
         REPEATED_EXTENSION = "repeated_extension", _("Steeds opnieuw verlengd zonder afschaling")
         UPCODING = "upcoding", _("Opwaardering (upcoding)")
         NO_START_STOP_TRAFFIC = "no_start_stop_traffic", _("Geen start/stop-berichten van aanbieder")
-        PGB_SHARE = "pgb_share", _("Stijgend pgb-aandeel")
+        PGB_SHIFT = "pgb_shift", _("Stijgend pgb-aandeel")
         REQUEST_UNANSWERED = "request_unanswered", _("Verzoek niet binnen de termijn beantwoord")
         WAITING_NORM = "waiting_norm", _("Aanmelding wacht langer dan de norm")
         CONTRACT_EXPIRY = "contract_expiry", _("Contract loopt binnen zes maanden af")
