@@ -12,7 +12,7 @@ docs/adr/0019 says why users and catalogs are made through the application's own
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -43,6 +43,19 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "regie.site.settings")
 # outside the demo and development a missing key is an error (regie.site.settings).
 os.environ.setdefault("REGIE_PSEUDONYM_KEY", "test-pseudonym-key")
 os.environ.setdefault("REGIE_SECRET_KEY", "test-secret-key-not-for-production")
+
+
+@pytest.fixture(autouse=True)
+def _dutch_after_each_test() -> Iterator[None]:
+    """Every test starts in the default language: a request in English (the language picker,
+    ``Accept-Language``) leaves its language active in the thread, and a later test that
+    translates outside a request would read English labels (an order-dependent failure that
+    the random test order of CI turned up)."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")
