@@ -123,3 +123,10 @@ def test_a_build_that_never_finished_is_built_again(tmp_path: Path, monkeypatch:
     state.built = ""
     state.save(tmp_path)
     assert demo.Demo(tmp_path, YEAR, SCALE).prepare(False) is True
+
+
+def test_every_task_has_a_title_and_a_first_estimate() -> None:
+    """The demo announces its background tasks with a title and an estimate; a task kind without
+    a rate crashed ``regie demo`` right after it printed its URL (the example scenario)."""
+    kinds = {task.split()[0] for task in demo.tasks(2026)}
+    assert kinds <= set(demo.RATES) and kinds <= set(demo.TITLES)

@@ -53,7 +53,7 @@ DATABASE = "regie.sqlite3"
 #: Seconds per unit of work (the region at scale 1; one file to ingest) on this project's
 #: 2-core machine, shared, for a first start's estimates; later starts estimate from what the
 #: stages took the time before (``took`` in ``demo.json``).
-RATES = {"generate": 30.0, "ingest": 0.003, "ledger": 5.0, "figures": 15.0, "history": 60.0}
+RATES = {"generate": 30.0, "ingest": 0.003, "ledger": 5.0, "figures": 15.0, "history": 60.0, "scenario": 20.0}
 
 #: Packages whose code writes a synthetic region (the generator and the XML writer).
 GENERATOR_CODE = ("synth", "messages")
