@@ -41,8 +41,8 @@ PGB = f"""municipality,segment,bsn,start,end,amount_cents
 0983,ONBEKEND,{CLIENTS[8]},2025-04-01,,100
 0983,JEUGD,123456789,2025-04-01,,100
 """
-#: Two providers in 2024, one from 2025: a narrower contract period.
-CATALOG = """
+#: A second provider and a segment beside those of the domain example.
+SECOND_AND_JEUGD = """
 [[provider]]
 agb = "87654321"
 name = "Tweede aanbieder"
@@ -53,7 +53,9 @@ name = "Jeugd ambulant"
 domain = "jeugd"
 funding_model = "lump_sum"
 products = ["45"]
-""" + "".join(
+"""
+#: Two providers in 2024, one from 2025: a narrower contract period.
+CATALOG = SECOND_AND_JEUGD + "".join(
     f"""
 [[contract]]
 id = "{start[:4]}-JEUGD-{agb}"

@@ -129,6 +129,7 @@ def _load_segments(result: LoadResult, catalog: core.Catalog, region: m.Region) 
                 "core_partners": list(seg.core_partners),
                 "waiting_norm_days": seg.waiting_norm_days,
                 "review_after_days": seg.review_after_days,
+                "max_subcontracted_share": seg.max_subcontracted_share,
             },
         )
     return segments
@@ -234,6 +235,7 @@ def stored_catalog() -> core.Catalog:
                 core_partners=tuple(s.core_partners),
                 waiting_norm_days=s.waiting_norm_days,
                 review_after_days=s.review_after_days,
+                max_subcontracted_share=s.max_subcontracted_share,
             )
             for s in m.Segment.objects.all()
         ),

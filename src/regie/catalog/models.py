@@ -104,6 +104,7 @@ class Segment(models.Model):
     )
     waiting_norm_days = models.PositiveIntegerField(_("wachttijdnorm regulier (dagen)"), default=42)
     review_after_days = models.PositiveIntegerField(_("heroverwegen na (dagen in zorg)"), default=365)
+    max_subcontracted_share = models.FloatField(_("maximaal aandeel onderaanneming"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("segment")

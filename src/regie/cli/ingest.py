@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from regie.procurement.contract_life import raise_expiry_signals  # noqa: PLC0415
     from regie.traffic.ingest import IngestError  # noqa: PLC0415
     from regie.traffic.pgb import raise_pgb_signals  # noqa: PLC0415
+    from regie.traffic.subcontracting import raise_subcontracting_signals  # noqa: PLC0415
 
     try:
         with progress_bar(not args.json) as factory:
@@ -66,6 +67,9 @@ def run(args: argparse.Namespace) -> int:
     shifts = raise_pgb_signals()  # a PGB share rising after a narrower contract period
     if shifts:
         doc["signals"]["pgb_shift"] = shifts
+    over = raise_subcontracting_signals()  # subcontractors deliver more than the segment allows
+    if over:
+        doc["signals"]["subcontracting"] = over
     if args.json:
         emit_json(doc)
     else:

@@ -232,7 +232,8 @@ INDICATOR: dict[str, Indicator] = {i.key: i for i in INDICATORS}
 #: Indicators that are a breakdown (a share per kind), not one number per group: each is
 #: computed by its own function and shown as a table of its own, not as a column of
 #: ``regie indicators``. ``referrers``: :func:`regie.engine.access.referrers` (domain.md section 8);
-#: ``pgb_share``: per segment, :func:`regie.engine.pgb.pgb_share` (domain.md section 10a).
+#: ``pgb_share``: per segment, :func:`regie.engine.pgb.pgb_share`; ``subcontracted_share``: per
+#: segment, :func:`regie.engine.subcontracting.subcontracted_share` (both domain.md section 10a).
 BREAKDOWNS: tuple[Indicator, ...] = (
     Indicator(
         "referrers",
@@ -259,6 +260,22 @@ BREAKDOWNS: tuple[Indicator, ...] = (
             "keer) in de periode",
             "clients with a PGB divided by all clients of the segment (in kind or with a PGB, each once) in the period",
         ),
+        integer=False,
+        contract=False,
+        scored=False,
+    ),
+    Indicator(
+        "subcontracted_share",
+        Text("Aandeel onderaanneming", "Subcontracted share"),
+        Text("Onderaanneming", "Subcontracted"),
+        "share",
+        Text(
+            "trajecten van onderaannemers (aanbieders die zorg leveren in een perceel met kernpartners zonder er "
+            "een te zijn) gedeeld door alle trajecten van het perceel in de periode",
+            "episodes of subcontractors (providers delivering care in a segment with core partners without being "
+            "one) divided by all episodes of the segment in the period",
+        ),
+        better="lower",
         integer=False,
         contract=False,
         scored=False,

@@ -249,6 +249,7 @@ class Signal(models.Model):
         REQUEST_UNANSWERED = "request_unanswered", _("Verzoek niet binnen de termijn beantwoord")
         WAITING_NORM = "waiting_norm", _("Aanmelding wacht langer dan de norm")
         CONTRACT_EXPIRY = "contract_expiry", _("Contract loopt binnen zes maanden af")
+        SUBCONTRACTING = "subcontracting", _("Aandeel onderaanneming boven het maximum")
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")

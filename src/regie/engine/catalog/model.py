@@ -79,6 +79,8 @@ class Segment:
     waiting_norm_days: int = WAITING_NORM_DAYS
     #: days in care after which a client's stay is reviewed (the long-stay work list)
     review_after_days: int = 365
+    #: the most of the segment's care subcontractors may deliver (share 0..1; None: no limit)
+    max_subcontracted_share: float | None = None
 
     @property
     def effective_execution(self) -> str:

@@ -91,6 +91,10 @@ def _as_tuple(t: type | tuple[type, ...]) -> tuple[type, ...]:
 _NUM = (int, float)
 
 
+def _share_or_none(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def parse_catalog(path: str | Path) -> Catalog:
     """Read and validate ``catalog.toml``; raise :class:`CatalogError` on the first fault."""
     path = Path(path)
@@ -194,6 +198,7 @@ def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
                 "core_partners": list,
                 "waiting_norm_days": int,
                 "review_after_days": int,
+                "max_subcontracted_share": _NUM,
             },
         )
         entry = f"segment '{t['code']}'"
@@ -211,6 +216,8 @@ def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
             raise r.fail(entry, "weight and max_providers must be >= 0")
         if t.get("review_after_days", 365) < 1:
             raise r.fail(entry, "review_after_days must be >= 1")
+        if not 0 <= t.get("max_subcontracted_share", 0) <= 1:
+            raise r.fail(entry, "max_subcontracted_share must be a share between 0 and 1")
         weights = t.get("population_weights", {})
         if not all(isinstance(v, _NUM) and not isinstance(v, bool) and v >= 0 for v in weights.values()):
             raise r.fail(entry, "population_weights must map characteristics to weights >= 0")
@@ -234,6 +241,7 @@ def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
             core_partners=tuple(partners),
             waiting_norm_days=t.get("waiting_norm_days", WAITING_NORM_DAYS),
             review_after_days=t.get("review_after_days", 365),
+            max_subcontracted_share=_share_or_none(t.get("max_subcontracted_share")),
         )
     # A product belongs to one segment per domain.
     owner: dict[tuple[str, str], str] = {}
