@@ -3,7 +3,6 @@ ahead, and stored in batches; none of that changes what is stored."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -73,22 +72,3 @@ def test_a_file_that_cannot_be_read_after_all_takes_its_place_at_the_end(tmp_pat
     names = [Path(name).name for name in m.Message.objects.order_by("pk").values_list("file_name", flat=True)]
     assert names[-1] == "0-cut-off.xml"
     assert [Path(r["file"]).name for r in summary.rejected if r["code"] == "RG03"] == ["0-cut-off.xml"]
-
-
-def test_reading_ahead_is_bounded() -> None:
-    """However many files, the readers are at most a window ahead of the files applied."""
-    pulled = itertools.count()
-
-    def items() -> Any:
-        for i in range(5000):
-            next(pulled)
-            yield i
-
-    with ingest_module.Readers(files=5000, known=frozenset()) as readers:
-        if readers.pool is None:
-            pytest.skip("one core: no readers ahead")
-        reading = readers.map_ahead(abs, items(), window=256)
-        assert next(reading) == 0
-        ahead = next(pulled)
-        assert 256 <= ahead <= 256 + 2 * 64
-        assert list(reading) == list(range(1, 5000))

@@ -13,10 +13,20 @@ from regie.traffic import store
 
 
 def message(n: int, raw: bytes = b"\x00\\x\x01'\"\t\n") -> tuple[object, ...]:
-    return (
-        f"bestand {n}.xml", "JW305", "jw", "305", "12345678", "0983", f"S{n}", dt.date(2025, 3, n + 1),
-        f"{n:064d}", raw, len(raw), "accepted", 1, 0, timezone.now(),
+    return store.ROW[m.Message](
+        file_name=f"bestand {n}.xml", kind="JW305", law="jw", code="305", sender="12345678", receiver="0983",
+        identification=f"S{n}", dagtekening=dt.date(2025, 3, n + 1), content_hash=f"{n:064d}", raw=raw,
+        size=len(raw), status="accepted", records=1, rejected_records=0, received_at=timezone.now(),
     )  # fmt: skip
+
+
+def test_a_row_is_built_by_field_name_in_the_column_order() -> None:
+    row = store.ROW[m.Rejection](reason="r", code="9338", path="p", record="1", message_id=7)
+    assert row == (7, "1", "p", "9338", "r") and store.COLUMNS[m.Rejection] == row._fields
+    with pytest.raises(TypeError):
+        store.ROW[m.Rejection](message_id=7, record="1", path="p", code="9338")  # a field missing
+    with pytest.raises(TypeError):
+        store.ROW[m.Rejection](message_id=7, record="1", path="p", code="9338", reason="r", note="")  # unknown
 
 
 @pytest.mark.django_db

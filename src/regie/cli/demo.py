@@ -274,12 +274,11 @@ class Demo:
 
     def ingest(self, stages: Stages, fresh: bool, files: list[Path]) -> None:
         """Load the catalog and the demo users (afresh) and ingest ``files``."""
-        from regie.access.services import refresh as refresh_waiting_list  # noqa: PLC0415 - needs Django set up
-        from regie.catalog.loader import load_catalog  # noqa: PLC0415
+        from regie.catalog.loader import load_catalog  # noqa: PLC0415 - needs Django set up
+        from regie.monitor.pending import ingest_and_refresh  # noqa: PLC0415
         from regie.procurement.contract_life import raise_expiry_signals  # noqa: PLC0415
         from regie.relations.history import seed_history  # noqa: PLC0415
         from regie.site.demo import create_demo_users  # noqa: PLC0415
-        from regie.traffic.ingest import ingest  # noqa: PLC0415
 
         if fresh:
             load_catalog(parse_catalog(self.data / "catalog.toml"))
@@ -291,8 +290,9 @@ class Demo:
                 estimate(self.previous, "ingest", len(files)),
                 f"{count(len(files))} bestanden",
             ) as step:
-                summary = ingest(files, step.factory)
-                refresh_waiting_list(signals=summary.signals)
+                # the waiting list is updated by the service; the figures follow as the demo's
+                # own stages (compute), each with its progress
+                summary = ingest_and_refresh(files, step.factory, refresh=False)
             say(
                 console,
                 f"      {count(summary.files)} bestanden ingelezen; {len(summary.rejected)} records afgekeurd; "

@@ -43,9 +43,9 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[int], Callable[[int], None
 
 def run(args: argparse.Namespace) -> int:
     setup_django()
+    from regie.intake.sources import IngestError  # noqa: PLC0415
     from regie.monitor.pending import ingest_and_refresh  # noqa: PLC0415 - needs Django set up
     from regie.procurement.contract_life import raise_expiry_signals  # noqa: PLC0415
-    from regie.traffic.ingest import IngestError  # noqa: PLC0415
     from regie.traffic.pgb import raise_pgb_signals  # noqa: PLC0415
     from regie.traffic.subcontracting import raise_subcontracting_signals  # noqa: PLC0415
 

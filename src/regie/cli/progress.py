@@ -59,7 +59,7 @@ def duration(seconds: float) -> str:
 
 class Step:
     """The running stage: :meth:`total` sets how much work it has, :meth:`advance` reports work
-    done. :meth:`factory` is the form ``regie.traffic.ingest.ingest`` takes (total -> advance).
+    done. :meth:`factory` is the form ``regie.traffic.ingest.ProgressFactory`` (total -> advance).
 
     In plain mode a stage that reports no progress for :data:`EVERY_SECONDS` still says that
     it is busy, against its estimate (:meth:`heartbeat`)."""

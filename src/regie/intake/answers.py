@@ -92,6 +92,14 @@ class RequestBook:
                 )
             )
 
+    def restore(self, request: RequestState, area: str | None) -> None:
+        """A stored request, as :meth:`note` noted it, with its answer so far."""
+        self.by_client[request.client].append(
+            (request.registered, request.provider, request.segment or None, area, request.request_id)
+        )
+        if request.kind in ANSWERED_KINDS and request.provider:
+            self.add(request)
+
     def refused(self, request_id: str) -> bool:
         """A refused request does not wait: it gives no waiting time to a later start."""
         found = self.requests.get(request_id)

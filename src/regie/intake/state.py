@@ -35,13 +35,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
 from regie.engine.calendar import month_start
 from regie.engine.catalog import Catalog, Contract, Segment
 from regie.engine.consortia import consortium_of, member_map
 from regie.intake import answers
+from regie.intake.outcome import Allocation, DeclarationRow, EpisodeRow, Outcome, Signal
 from regie.intake.records import (
     AllocationRec,
     DeclarationRec,
@@ -72,95 +72,6 @@ EXTENSION_SIGNAL_AT = 3  # the third extension raises the signal
 def domain_of_category(category: str) -> str:
     """iJw product categories are 40-55 (jeugd); iWmo categories 01-18 (wmo)."""
     return "jeugd" if category.isdigit() and int(category) >= 40 else "wmo"
-
-
-@dataclass
-class Allocation:
-    """The current state of one allocation number, and the lines accepted on it so far."""
-
-    municipality: str
-    provider: str
-    client: str
-    segment: str
-    product: AllocatedProduct
-    extensions: int = 0
-    performances: list[Performance] = field(default_factory=list)
-
-
-@dataclass
-class EpisodeRow:
-    """An episode in the columns of ``regie.engine.frames.EPISODES`` (plus its messages)."""
-
-    key: str
-    client: str
-    provider: str
-    segment: str
-    domain: str
-    weight: int
-    municipality: str
-    area: str | None
-    product_category: str
-    product_code: str | None
-    allocation_number: str | None
-    start: dt.date
-    end: dt.date | None
-    end_reason: str
-    start_arrival: dt.date
-    end_arrival: dt.date | None
-    request_date: dt.date | None
-    start_message: Any = None  # the stored messages and row id (kept by the storing layer)
-    stop_message: Any = None
-    db_id: int | None = None
-    deleted: bool = False
-
-
-@dataclass(frozen=True)
-class Signal:
-    kind: str
-    key: str  # unique: the same signal is raised once
-    provider: str = ""
-    municipality: str = ""
-    segment: str = ""
-    client: str = ""
-    record: str = ""
-    care_month: dt.date | None = None
-    detail: dict[str, Any] = field(default_factory=dict)
-    raised_on: dt.date | None = None  # when None, the arrival of the file being applied
-    of_file: bool = True  # tied to the file being applied (False: found on a day, not in a file)
-
-
-@dataclass
-class DeclarationRow:
-    rec: DeclarationRec
-    segment: str
-    care_month: dt.date
-    arrival: dt.date
-    accepted: bool
-    retour_code: str
-    reason: str
-
-
-@dataclass
-class Outcome:
-    """What applying one file decided."""
-
-    rejected: list[Fault] = field(default_factory=list)
-    allocations: list[tuple[AllocationRec, str, dt.date, str]] = field(default_factory=list)  # + segment, area
-    episodes: list[EpisodeRow] = field(default_factory=list)  # created or changed
-    declarations: list[DeclarationRow] = field(default_factory=list)
-    requests: list[tuple[RequestRec, str, dt.date]] = field(default_factory=list)  # rec, segment, arrival
-    decided: list[answers.RequestState] = field(default_factory=list)  # requests a 301/319 answered
-    objections: list[tuple[ObjectionRec, dt.date]] = field(default_factory=list)
-    pgb: list[tuple[PgbRec, dt.date]] = field(default_factory=list)  # PGB budgets are stored as they come
-    signals: list[Signal] = field(default_factory=list)
-    accepted: int = 0
-
-    @property
-    def rejected_records(self) -> int:
-        return len({f.record for f in self.rejected if f.record is not None})
-
-    def reject(self, code: str, reason: str, record: str, path: str = "") -> None:
-        self.rejected.append(Fault(code, reason, record, path))
 
 
 _RESENT = (
@@ -197,11 +108,37 @@ class IntakeState:
         self.areas: dict[tuple[str, str], str] = {}  # (municipality, client) -> area of the latest address
         self._chains: dict[tuple[str, str, str, str], tuple[dt.date | None, int]] = {}
 
+    # -- rebuilding from storage: what earlier runs stored, taken back (in arrival order) -------
+
     def restore_allocation(self, rec: AllocationRec, arrival: dt.date, area: str) -> None:
-        """Replay a stored allocation version (when the state is rebuilt from storage)."""
+        """A stored allocation version, replayed."""
         self._allocation(rec, arrival, Outcome())
         if area:
             self.areas[(rec.municipality, rec.client)] = area
+
+    def restore_declaration(self, rec: DeclarationRec) -> None:
+        """A stored accepted declaration line: its reference, the debit it credits, the volume."""
+        self.accept_declaration(rec, self.known_allocation(rec), performance(rec))
+
+    def restore_episode(self, episode: EpisodeRow) -> None:
+        """A stored episode (with its messages and row id)."""
+        self.episodes[episode.key] = episode
+
+    def restore_request(self, request: answers.RequestState, area: str | None) -> None:
+        """A stored request and its answer so far (for the waiting time, and to be answered)."""
+        self.book.restore(request, area)
+
+    def restore_objection(self, objection_id: str) -> None:
+        """A stored objection: a later row of the register updates it."""
+        self.objections.add(objection_id)
+
+    def restore_signal(self, key: str) -> None:
+        """A stored signal: it is not raised again."""
+        self.signal_keys.add(key)
+
+    def restore_identification(self, sender: str, kind: str, identification: str) -> None:
+        """A stored message's BerichtIdentificatie: a message that uses it again is refused (9056)."""
+        self.identifications.add((sender, kind, identification))
 
     # -- look-ups ---------------------------------------------------------------------------
 
@@ -591,4 +528,13 @@ _HANDLERS: dict[type[Record], Any] = {
     PgbRec: lambda _state, rec, arrival, out: out.pgb.append((rec, arrival)),
 }
 
-__all__ = ["Allocation", "EpisodeRow", "IntakeState", "Outcome", "Signal", "allocated_product", "performance"]
+__all__ = [
+    "Allocation",
+    "DeclarationRow",
+    "EpisodeRow",
+    "IntakeState",
+    "Outcome",
+    "Signal",
+    "allocated_product",
+    "performance",
+]

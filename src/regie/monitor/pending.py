@@ -9,21 +9,21 @@ therefore leaves exactly the years still to do, and the next ingest or ``regie-m
 monitor_refresh`` does them.
 
 :func:`ingest_and_refresh` is the one function every caller uses (the command line, the
-demo, an upload): it holds the ingest lock (:mod:`regie.traffic.runlock`) around the ingest
-and the refresh, so a second run waits until both are done.
+demo, an upload; docs/adr/0022): it takes paths or received files, and holds the ingest lock
+(:mod:`regie.traffic.runlock`) around the ingest, the waiting list's update and the refresh,
+so a second run waits until all are done.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from django.db import transaction
 
 from regie.access import services as access
 from regie.funding.services import refresh_ledger
 from regie.monitor import services
-from regie.traffic.ingest import Summary, ingest
+from regie.traffic.ingest import Input, ProgressFactory, Summary, ingest
 from regie.traffic.models import RefreshTodo
 from regie.traffic.runlock import ingest_lock
 
@@ -59,21 +59,31 @@ def finish(
 
 
 def ingest_and_refresh(
-    paths: Iterable[str | Path],
-    progress_factory: Callable[[int], Callable[[int], None]] | None = None,
+    inputs: Iterable[Input],
+    progress: ProgressFactory | None = None,
     *,
     refresh: bool = True,
     wait: bool = True,
     notify: Callable[[str], None] | None = None,
     announce: Callable[[int], None] | None = None,
 ) -> Summary:
-    """Ingest ``paths`` (:func:`regie.traffic.ingest.ingest`) and then, unless ``refresh`` is
-    false, finish every refresh still to do (this run's and any an earlier run left), holding
-    the ingest lock for both. ``notify`` hears when another run holds the lock (this one then
-    waits, or with ``wait=False`` raises :class:`~regie.traffic.runlock.IngestBusy`);
-    ``announce`` hears each year as its refresh starts."""
+    """Ingest ``inputs`` (:func:`regie.traffic.ingest.ingest`), update the waiting list
+    (:func:`regie.access.services.refresh`) and then, unless ``refresh`` is false, finish every
+    refresh still to do (this run's and any an earlier run left), holding the ingest lock for
+    all of it.
+
+    ``inputs`` are paths (files, folders, zip archives) or received files: an
+    :class:`~regie.intake.sources.Upload` (a name and bytes or a binary file object) or an
+    uploaded file as Django gives it (in memory or in a temporary file); each is reported under
+    the name it came with. ``progress`` is called once with the number of steps of the ingest
+    and returns the function told how many more are done
+    (:data:`~regie.traffic.ingest.ProgressFactory`). ``notify`` hears when another run holds the
+    lock (this one then waits, or with ``wait=False`` raises
+    :class:`~regie.traffic.runlock.IngestBusy`); ``announce`` hears each year as its refresh
+    starts. Raises :class:`~regie.intake.sources.IngestError` for a path that does not exist
+    or a zip archive that cannot be read, before anything is stored."""
     with ingest_lock(wait=wait, notify=notify):
-        summary = ingest(paths, progress_factory)
+        summary = ingest(inputs, progress)
         access.refresh(signals=summary.signals)  # the waiting list: registrations, starts, waiting_norm
         if refresh:
             finish(announce=announce)

@@ -2,8 +2,9 @@
 
 An ingest stores hundreds of thousands of rows; building a Django model instance per row and
 letting ``bulk_create`` prepare every value costs more than reading the XML. Rows here are
-tuples in the column order of :data:`COLUMNS`, inserted with ``executemany`` inside the
-caller's transaction. Values are plain Python (str, int, bool, date, None); JSON columns get
+tuples in the column order of :data:`COLUMNS`, built by field name with :data:`ROW` (the
+order is written down once, here), inserted with ``executemany`` or COPY inside the caller's
+transaction. Values are plain Python (str, int, bool, date, None); JSON columns get
 their text. Works the same on SQLite and PostgreSQL.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import namedtuple
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -50,6 +52,12 @@ COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "request_date", "start_message_id", "stop_message_id",
     ),
 }  # fmt: skip
+
+#: A stored row of each model, built by keyword (``ROW[m.Rejection](message_id=..., ...)``): a
+#: tuple in the order of :data:`COLUMNS`, which refuses a missing or unknown field.
+ROW: dict[type[models.Model], Any] = {
+    model: namedtuple(f"{model.__name__}Row", names) for model, names in COLUMNS.items()
+}
 
 
 def _column(model: type[models.Model], name: str) -> str:
