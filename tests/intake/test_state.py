@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
 from regie.intake.state import IntakeState
-from tests.intake.factories import MUN, D, alloc, catalog, decl, incoming, objection, request, start, stop
+from tests.intake.factories import (
+    MUN,
+    PROV,
+    D,
+    alloc,
+    catalog,
+    decl,
+    granting,
+    incoming,
+    objection,
+    request,
+    start,
+    stop,
+)
 
 
 def test_allocation_start_stop_make_one_episode() -> None:
@@ -134,3 +148,49 @@ def test_a_known_objection_takes_its_latest_state() -> None:
     decided = objection(decided=D(2025, 4, 1), upheld=True)
     out = s.apply(incoming(D(2025, 4, 2), decided))
     assert out.accepted == 1 and out.objections == [(decided, D(2025, 4, 2))]
+
+
+def test_a_state_restored_from_what_was_stored_decides_as_the_one_that_applied_the_files() -> None:
+    """Rebuilt through the ``restore_*`` methods from the rows a run stores (as the traffic app
+    does), the state decides the next files exactly as the state that applied the earlier ones."""
+    earlier = [
+        incoming(D(2025, 1, 2), request("V1"), request("V2", client="c2")),
+        incoming(D(2025, 1, 3), granting("V1")),
+        incoming(D(2025, 2, 3), start(begin=D(2025, 2, 1)), decl("R1", month=2, volume=6)),
+        incoming(D(2025, 2, 4), objection()),
+        incoming(D(2025, 2, 5), start("NOPE")),
+    ]
+    earlier[0] = dataclasses.replace(earlier[0], law="wmo", sender=PROV, identification="B1")
+    live = IntakeState(catalog())
+    outcomes = [live.apply(item) for item in earlier]
+    rebuilt = IntakeState(catalog())
+    for out in outcomes:
+        for rec, _segment, arrival, area in out.allocations:
+            rebuilt.restore_allocation(rec, arrival, area)
+    for out in outcomes:
+        for row in out.declarations:
+            if row.accepted:
+                rebuilt.restore_declaration(row.rec)
+        for rec, _arrival in out.objections:
+            rebuilt.restore_objection(rec.objection_id)
+        for signal in out.signals:
+            rebuilt.restore_signal(signal.key)
+    for episode in live.episodes.values():
+        rebuilt.restore_episode(dataclasses.replace(episode))
+    for out in outcomes:
+        for rec, segment, _arrival in out.requests:
+            stored = live.book.requests[rec.request_id]
+            rebuilt.restore_request(dataclasses.replace(stored, segment=segment), rec.area)
+    rebuilt.restore_identification(PROV, "X", "B1")
+
+    later = [
+        dataclasses.replace(earlier[0], records=[]),  # sent again with new bytes: 9056
+        incoming(D(2025, 3, 3), decl("R1", month=2, volume=1), decl("R2", month=2, volume=6)),  # 8021, 9321
+        incoming(D(2025, 3, 4), start("NOPE"), stop(end=D(2025, 2, 28))),
+        incoming(D(2025, 4, 1), start(client="c2", number="A2"), alloc("A2", client="c2")),  # V2 overdue
+    ]
+    for item in later:
+        expected, got = live.apply(item), rebuilt.apply(item)
+        assert got == expected
+    assert [f.code for f in live.apply(dataclasses.replace(earlier[0], records=[])).rejected] == ["9056"]
+    assert rebuilt.episodes == live.episodes and rebuilt.objections == live.objections
