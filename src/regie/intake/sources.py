@@ -7,7 +7,7 @@ FIFO); :class:`FileReader` hashes a source and finds its place in the arrival or
 cheaply (:meth:`FileReader.scan`), or reads it whole into an
 :class:`~regie.intake.records.Incoming` with its archived form (:meth:`FileReader.read`);
 :class:`ReaderPool` does either over many files in worker processes; :class:`ArrivalOrder`
-puts the files in the order they are applied (docs/adr/0002, docs/adr/0022).
+puts the files in the order they are applied (docs/adr/0002, docs/adr/0023).
 
 Nothing here knows the database: the traffic app applies and stores what is read. The BSN is
 pseudonymised while a file is read; it is never kept.

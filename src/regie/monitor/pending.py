@@ -9,7 +9,7 @@ therefore leaves exactly the years still to do, and the next ingest or ``regie-m
 monitor_refresh`` does them.
 
 :func:`ingest_and_refresh` is the one function every caller uses (the command line, the
-demo, an upload; docs/adr/0022): it takes paths or received files, and holds the ingest lock
+demo, an upload; docs/adr/0023): it takes paths or received files, and holds the ingest lock
 (:mod:`regie.traffic.runlock`) around the ingest, the waiting list's update and the refresh,
 so a second run waits until all are done.
 """

@@ -25,7 +25,7 @@ its records, accepted or rejected, or not at all:
 
 Finding and reading the files and their order are the core's (:mod:`regie.intake.sources`);
 storing a batch is :mod:`regie.traffic.storing`, rebuilding the state from what is stored
-:mod:`regie.traffic.restore` (docs/adr/0022). Callers use
+:mod:`regie.traffic.restore` (docs/adr/0023). Callers use
 :func:`regie.monitor.pending.ingest_and_refresh`, which also brings the figures up to date.
 
 The BSN is pseudonymised while the file is read; it is never stored or logged.
