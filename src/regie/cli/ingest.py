@@ -46,8 +46,6 @@ def run(args: argparse.Namespace) -> int:
     from regie.intake.sources import IngestError  # noqa: PLC0415
     from regie.monitor.pending import ingest_and_refresh  # noqa: PLC0415 - needs Django set up
     from regie.procurement.contract_life import raise_expiry_signals  # noqa: PLC0415
-    from regie.traffic.pgb import raise_pgb_signals  # noqa: PLC0415
-    from regie.traffic.subcontracting import raise_subcontracting_signals  # noqa: PLC0415
 
     try:
         with progress_bar(not args.json) as factory:
@@ -64,12 +62,6 @@ def run(args: argparse.Namespace) -> int:
     expiring = raise_expiry_signals()  # contracts whose end is six months away or nearer
     if expiring:
         doc["signals"]["contract_expiry"] = expiring
-    shifts = raise_pgb_signals()  # a PGB share rising after a narrower contract period
-    if shifts:
-        doc["signals"]["pgb_shift"] = shifts
-    over = raise_subcontracting_signals()  # subcontractors deliver more than the segment allows
-    if over:
-        doc["signals"]["subcontracting"] = over
     if args.json:
         emit_json(doc)
     else:

@@ -16,6 +16,7 @@ so a second run waits until all are done.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
@@ -25,7 +26,9 @@ from regie.funding.services import refresh_ledger
 from regie.monitor import services
 from regie.traffic.ingest import Input, ProgressFactory, Summary, ingest
 from regie.traffic.models import RefreshTodo
+from regie.traffic.pgb import raise_pgb_signals
 from regie.traffic.runlock import ingest_lock
+from regie.traffic.subcontracting import raise_subcontracting_signals
 
 
 def pending() -> list[int]:
@@ -68,23 +71,29 @@ def ingest_and_refresh(
     announce: Callable[[int], None] | None = None,
 ) -> Summary:
     """Ingest ``inputs`` (:func:`regie.traffic.ingest.ingest`), update the waiting list
-    (:func:`regie.access.services.refresh`) and then, unless ``refresh`` is false, finish every
-    refresh still to do (this run's and any an earlier run left), holding the ingest lock for
-    all of it.
+        (:func:`regie.access.services.refresh`), raise the signals judged over all stored traffic
+    (``pgb_shift``, ``subcontracting``) and then, unless ``refresh`` is false, finish every
+        refresh still to do (this run's and any an earlier run left), holding the ingest lock for
+        all of it.
 
-    ``inputs`` are paths (files, folders, zip archives) or received files: an
-    :class:`~regie.intake.sources.Upload` (a name and bytes or a binary file object) or an
-    uploaded file as Django gives it (in memory or in a temporary file); each is reported under
-    the name it came with. ``progress`` is called once with the number of steps of the ingest
-    and returns the function told how many more are done
-    (:data:`~regie.traffic.ingest.ProgressFactory`). ``notify`` hears when another run holds the
-    lock (this one then waits, or with ``wait=False`` raises
-    :class:`~regie.traffic.runlock.IngestBusy`); ``announce`` hears each year as its refresh
-    starts. Raises :class:`~regie.intake.sources.IngestError` for a path that does not exist
-    or a zip archive that cannot be read, before anything is stored."""
+        ``inputs`` are paths (files, folders, zip archives) or received files: an
+        :class:`~regie.intake.sources.Upload` (a name and bytes or a binary file object) or an
+        uploaded file as Django gives it (in memory or in a temporary file); each is reported under
+        the name it came with. ``progress`` is called once with the number of steps of the ingest
+        and returns the function told how many more are done
+        (:data:`~regie.traffic.ingest.ProgressFactory`). ``notify`` hears when another run holds the
+        lock (this one then waits, or with ``wait=False`` raises
+        :class:`~regie.traffic.runlock.IngestBusy`); ``announce`` hears each year as its refresh
+        starts. Raises :class:`~regie.intake.sources.IngestError` for a path that does not exist
+        or a zip archive that cannot be read, before anything is stored."""
     with ingest_lock(wait=wait, notify=notify):
         summary = ingest(inputs, progress)
         access.refresh(signals=summary.signals)  # the waiting list: registrations, starts, waiting_norm
+        # signals judged over all stored traffic, not one message: a PGB share rising after a
+        # narrower contract period, subcontractors delivering more than the segment allows
+        summary.signals["pgb_shift"] += raise_pgb_signals()
+        summary.signals["subcontracting"] += raise_subcontracting_signals()
+        summary.signals += Counter()  # drop the kinds that stayed at zero
         if refresh:
             finish(announce=announce)
     return summary
