@@ -1,4 +1,4 @@
-"""The size rule of design.md and ADR 0018: no module of the core over 600 lines, no function
+"""The size rule of design.md and ADR 0024: no module of the core over 600 lines, no function
 anywhere in ``src/`` over 80 lines unless its docstring says why ("Longer than 80 lines ...")."""
 
 from __future__ import annotations
