@@ -50,6 +50,7 @@ def test_build_save_and_compare_two_scenarios(page: Any, venlo_site: Site, artif
             {"kind": "duration", "start": month, "factor": "1.2"},
         ],
     )
+    page.wait_for_selector("#scenario-grafiek svg", timeout=15000)  # the saved scenario's chart is drawn
     page.screenshot(path=str(artifacts / "scenario-detail.png"), full_page=True)
     page.goto(f"{venlo_site.url}/scenarios/")
     page.get_by_label("Indexatie 5 % vergelijken").check()

@@ -36,6 +36,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from regie.accounts.models import Role
+from regie.engine.scenarios.build import MAX_YEARS
 from regie.monitor.api import role_scope
 from regie.scenarios import review, services
 from regie.scenarios.models import SavedScenario
@@ -72,6 +73,7 @@ class ScenarioSerializer(serializers.ModelSerializer[SavedScenario]):
     class Meta:
         model = SavedScenario
         fields = ["id", "url", "name", "description", "year", "as_of", "years", "changes", "created_at"]
+        extra_kwargs = {"years": {"min_value": 0, "max_value": MAX_YEARS}}  # the outlook goes 5 years at most
 
     def get_url(self, obj: SavedScenario) -> str:
         return f"/api/v1/scenarios/{obj.pk}/"

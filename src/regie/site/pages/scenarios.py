@@ -191,11 +191,8 @@ def scenario_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
     saved = get_object_or_404(SavedScenario, pk=pk)
     table = _table(saved.result, scope.is_council)
-    context = {
-        "scenario": saved,
-        **table,
-        "chart_specs": charts(compare=scenario_chart([{"name": saved.name, "result": saved.result}])),
-    }
+    specs = charts(compare=scenario_chart([{"name": saved.name, "result": saved.result}]))
+    context = {"scenario": saved, **table, "chart_specs": specs, "has_charts": bool(specs)}
     return render(request, "regie/scenarios/detail.html", context)
 
 
