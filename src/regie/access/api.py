@@ -29,13 +29,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from regie.access import services
 from regie.access.models import REFERRERS, Registration, Status, Urgency
+from regie.accounts.api import Pages
 from regie.accounts.scope import Scope, scope_for
 from regie.catalog import models as cat
 
@@ -88,12 +88,6 @@ class NoteInput(serializers.Serializer[dict[str, Any]]):
 
 class WithdrawInput(serializers.Serializer[dict[str, Any]]):
     reason = serializers.CharField()
-
-
-class ListPage(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 def _scope(request: Request) -> Scope:
@@ -162,7 +156,7 @@ class WaitingListView(APIView):
                     raise ValidationError({"status": [f"Kies uit {', '.join(Status.values)}."]})
                 qs = qs.filter(**{field: value})
         rows = services.shown(qs, timezone.localdate())
-        pager = ListPage()
+        pager = Pages()
         page = pager.paginate_queryset(rows, request, view=self)  # type: ignore[arg-type]
         return pager.get_paginated_response(RegistrationSerializer(page, many=True).data)
 

@@ -26,12 +26,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from regie.accounts.api import Pages
 from regie.accounts.models import Role
 from regie.accounts.scope import Scope, scope_for
 from regie.catalog.api import ContractSerializer, HasRole
@@ -43,12 +43,6 @@ from regie.procurement import models as m
 from regie.procurement.services import ProcurementError
 
 READERS = (Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER)
-
-
-class Pages(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 def invalid(exc: ProcurementError) -> ValidationError:

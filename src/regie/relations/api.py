@@ -36,20 +36,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from regie.accounts.api import Pages
 from regie.accounts.scope import Scope, scope_for
 from regie.relations import agenda as agendalib
 from regie.relations import services
 from regie.relations.models import Agreement, Dialogue
-
-
-class Pages(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 class CommentSerializer(serializers.Serializer[Any]):
