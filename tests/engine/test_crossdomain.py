@@ -37,32 +37,31 @@ def ep(client: str, segment: str, start: dt.date, end: dt.date | None, **more: A
     return row | more
 
 
+#: client, segment, start, end (- while open): the case's episodes, reported the day they happen.
+CASE = """
+a JGD-AMB 2025-01-15 2025-04-30   youth care until 30 April, Wmo from 1 April: 30 days at once
+a WMO-IB  2025-04-01 -
+b WMO-IB  2025-06-20 2025-07-31   starts on 20 June, the first day after the period: not counted
+c WMO-IB  2025-02-01 2025-03-10   Wmo ends on the period's first day, a one-day youth episode that day
+c JGD-AMB 2025-03-10 2025-03-10
+d JGD-AMB 2024-01-01 2025-03-09   youth care ended the day before the period
+d WMO-BW  2025-01-01 2025-12-31   Wmo and participation from 1 May: 50 days at once
+d PART-RE 2025-05-01 -
+e JGD-AMB 2025-03-01 2025-04-10   two youth segments at once (not a cross-domain overlap),
+e JGD-B   2025-04-05 2025-05-01   a two-day participation module during both,
+e PART-RE 2025-04-08 2025-04-09   Wmo in June: three domains
+e WMO-IB  2025-06-01 2025-06-30
+"""
+
+
 def case() -> pl.DataFrame:
-    return frames.frame(
-        "episodes",
-        [
-            # a: youth care until 30 April, Wmo from 1 April: 30 days at once
-            ep("a", "JGD-AMB", D(2025, 1, 15), D(2025, 4, 30)),
-            ep("a", "WMO-IB", D(2025, 4, 1), None),
-            # b: starts on 20 June, the first day after the period: not counted
-            ep("b", "WMO-IB", D(2025, 6, 20), D(2025, 7, 31)),
-            # c: Wmo ends on the period's first day, a one-day youth episode that day: 1 day
-            ep("c", "WMO-IB", D(2025, 2, 1), D(2025, 3, 10)),
-            ep("c", "JGD-AMB", D(2025, 3, 10), D(2025, 3, 10)),
-            # d: youth care ended the day before the period; Wmo and participation from 1 May: 50 days
-            ep("d", "JGD-AMB", D(2024, 1, 1), D(2025, 3, 9)),
-            ep("d", "WMO-BW", D(2025, 1, 1), D(2025, 12, 31)),
-            ep("d", "PART-RE", D(2025, 5, 1), None),
-            # e: two youth segments at once (not a cross-domain overlap), a two-day participation
-            # module during both, Wmo in June: three domains
-            ep("e", "JGD-AMB", D(2025, 3, 1), D(2025, 4, 10)),
-            ep("e", "JGD-B", D(2025, 4, 5), D(2025, 5, 1)),
-            ep("e", "PART-RE", D(2025, 4, 8), D(2025, 4, 9)),
-            ep("e", "WMO-IB", D(2025, 6, 1), D(2025, 6, 30)),
-            # f: its start arrived after the as-of date: unknown
-            ep("f", "JGD-AMB", D(2025, 4, 1), None, start_arrival=D(2026, 1, 5)),
-        ],
-    )
+    rows = []
+    for line in CASE.strip().splitlines():
+        client, segment, start, end = line.split()[:4]
+        rows.append(ep(client, segment, D.fromisoformat(start), None if end == "-" else D.fromisoformat(end)))
+    # f: its start arrived after the as-of date: unknown
+    rows.append(ep("f", "JGD-AMB", D(2025, 4, 1), None, start_arrival=D(2026, 1, 5)))
+    return frames.frame("episodes", rows)
 
 
 def payments() -> pl.DataFrame:
