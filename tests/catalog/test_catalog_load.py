@@ -10,6 +10,7 @@ import pytest
 from django.core import serializers
 
 from regie.catalog import models as m
+from regie.catalog.loader import stored_catalog
 from regie.cli import main
 from tests.conftest import DATA
 
@@ -221,3 +222,31 @@ def test_all_or_nothing_when_storing_fails(db: None, tmp_path: Path, monkeypatch
     with pytest.raises(RuntimeError):
         main(["catalog", "load", str(changed)])
     assert snapshot() == before
+
+
+def test_innovation_fund_is_loaded_by_year(db: None, tmp_path: Path) -> None:
+    fund = "\n[[innovation_fund]]\nyear = 2025\namount = 10000000\n"
+    assert main(["catalog", "load", str(write(tmp_path, EXAMPLE.read_text() + fund))]) == 0
+    assert list(m.InnovationFund.objects.values_list("year", "amount")) == [(2025, 10_000_000)]
+    assert (
+        main(["catalog", "load", str(write(tmp_path, EXAMPLE.read_text() + fund.replace("10000000", "9000000")))]) == 0
+    )
+    assert list(m.InnovationFund.objects.values_list("year", "amount")) == [(2025, 9_000_000)]
+    assert [(f.year, f.amount) for f in stored_catalog().innovation_funds] == [(2025, 9_000_000)]
+
+
+@pytest.mark.parametrize(
+    ("fund", "rule"),
+    [
+        ("year = 2025\namount = -1", "amount must be >= 0"),
+        ("year = 2025\namount = 1\n\n[[innovation_fund]]\nyear = 2025\namount = 2", "appears twice"),
+        ("year = 2025", "missing key 'amount'"),
+    ],
+)
+def test_a_bad_innovation_fund_is_rejected(
+    db: None, tmp_path: Path, capsys: pytest.CaptureFixture[str], fund: str, rule: str
+) -> None:
+    bad = write(tmp_path, EXAMPLE.read_text() + "\n[[innovation_fund]]\n" + fund + "\n")
+    assert main(["catalog", "load", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "innovation_fund" in err and rule in err, err

@@ -73,6 +73,8 @@ def load_catalog(catalog: core.Catalog) -> LoadResult:
     providers = _load_providers(result, catalog)
     _load_contracts(result, catalog, municipalities, segments, providers)
     _load_budgets(result, catalog, municipalities, segments)
+    for fund in catalog.innovation_funds:
+        _upsert(result, "innovation_fund", m.InnovationFund, {"year": fund.year}, {"amount": fund.amount})
     return result
 
 
@@ -251,4 +253,5 @@ def stored_catalog() -> core.Catalog:
             core.Budget(b.municipality.code, b.segment.code, b.year, b.amount, b.reserve)
             for b in m.Budget.objects.select_related("municipality", "segment")
         ),
+        innovation_funds=tuple(core.InnovationFund(f.year, f.amount) for f in m.InnovationFund.objects.all()),
     )

@@ -245,6 +245,22 @@ class Budget(models.Model):
         return f"{self.municipality.code}/{self.segment.code}/{self.year}"
 
 
+class InnovationFund(models.Model):
+    """The region's innovation fund of one year (catalog ``[[innovation_fund]]``; issue 15):
+    what opportunity dossiers of that year may be awarded together."""
+
+    year = models.PositiveIntegerField(_("jaar"), unique=True)
+    amount = models.BigIntegerField(_("fonds (cent)"))
+
+    class Meta:
+        verbose_name = _("innovatiefonds")
+        verbose_name_plural = _("innovatiefondsen")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
 class ContractVersion(models.Model):
     """An earlier version of a contract: its values before a change, who changed it, when,
     what changed (field -> [old, new]) and why. Written by every change of a contract (the

@@ -1,7 +1,7 @@
 """The region's set-up as plain data: the ``catalog.toml`` format of domain.md section 12.
 
 A catalog holds a region's municipalities, segments (with their funding model), providers,
-contracts and budgets. Three modules, one job each:
+contracts, budgets and innovation funds. Three modules, one job each:
 
 - :mod:`~regie.engine.catalog.model`: the frozen dataclasses, the closed vocabularies
   (domains, funding models, deadline rules) and :func:`declaration_deadline`;
@@ -28,6 +28,7 @@ from regie.engine.catalog.model import (
     Catalog,
     CatalogError,
     Contract,
+    InnovationFund,
     Municipality,
     Provider,
     Segment,
@@ -48,6 +49,7 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "Contract",
+    "InnovationFund",
     "Municipality",
     "Provider",
     "Segment",

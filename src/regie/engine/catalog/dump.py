@@ -56,6 +56,7 @@ def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
         "provider": [strip(p) for p in catalog.providers],
         "contract": [strip(c) for c in catalog.contracts],
         "budget": [strip(b) for b in catalog.budgets],
+        "innovation_fund": [strip(f) for f in catalog.innovation_funds],
     }
 
 

@@ -158,6 +158,14 @@ class Budget:
 
 
 @dataclass(frozen=True)
+class InnovationFund:
+    """The region's innovation fund of one year (opportunity dossiers, domain.md section 9)."""
+
+    year: int
+    amount: int
+
+
+@dataclass(frozen=True)
 class Catalog:
     region: str
     municipalities: tuple[Municipality, ...]
@@ -169,6 +177,8 @@ class Catalog:
     #: the signal ``request_unanswered`` (catalog ``[region] answer_term_days``; default 8
     #: weeks, the legal term for a decision on an application).
     answer_term_days: int = ANSWER_TERM_DAYS
+    #: the innovation fund per year (catalog ``[[innovation_fund]] year, amount``; issue 15)
+    innovation_funds: tuple[InnovationFund, ...] = ()
 
     def segment(self, code: str) -> Segment:
         return next(s for s in self.segments if s.code == code)

@@ -13,6 +13,7 @@ Rules checked
   5 characters (one product code);
 - references exist (contract -> provider, segment, municipalities; budget -> municipality,
   segment; population weights -> characteristics);
+- an innovation fund appears once a year, with an amount >= 0;
 - a contract fits its segment's funding model: the parameters of that model are set and
   positive, parameters of other models are left at their default;
 - no more providers in a segment than its ``max_providers``;
@@ -39,6 +40,7 @@ from regie.engine.catalog.model import (
     Catalog,
     CatalogError,
     Contract,
+    InnovationFund,
     Municipality,
     Provider,
     Segment,
@@ -110,7 +112,9 @@ def parse_catalog(path: str | Path) -> Catalog:
 
 def catalog_from_dict(data: dict[str, Any], file: str = "<catalog>") -> Catalog:
     r = _Reader(file)
-    unknown = sorted(set(data) - {"region", "municipality", "segment", "provider", "contract", "budget"})
+    unknown = sorted(
+        set(data) - {"region", "municipality", "segment", "provider", "contract", "budget", "innovation_fund"}
+    )
     if unknown:
         raise r.fail("file", f"unknown table '{unknown[0]}'")
     region = r.table(data.get("region"), "region", {"name": str}, {"answer_term_days": int})
@@ -136,6 +140,7 @@ def catalog_from_dict(data: dict[str, Any], file: str = "<catalog>") -> Catalog:
         contracts=tuple(contracts),
         budgets=tuple(budgets),
         answer_term_days=term,
+        innovation_funds=_funds(r, data.get("innovation_fund", [])),
     )
 
 
@@ -477,6 +482,22 @@ def _budgets(
             raise r.fail(entry, "amount must be >= 0 and reserve between 0 and amount")
         out[key] = Budget(t["municipality"], t["segment"], t["year"], t["amount"], t.get("reserve", 0))
     return list(out.values())
+
+
+def _funds(r: _Reader, raw: list[Any]) -> tuple[InnovationFund, ...]:
+    """The innovation fund per year: one entry a year, an amount in cents >= 0."""
+    out: dict[int, InnovationFund] = {}
+    for i, item in enumerate(raw):
+        t = r.table(item, f"innovation_fund #{i + 1}", {"year": int, "amount": int}, {})
+        entry = f"innovation_fund '{t['year']}'"
+        if t["year"] in out:
+            raise r.fail(entry, "appears twice")
+        if not 1900 <= t["year"] <= 2200:
+            raise r.fail(entry, "year is out of range")
+        if t["amount"] < 0:
+            raise r.fail(entry, "amount must be >= 0")
+        out[t["year"]] = InnovationFund(t["year"], t["amount"])
+    return tuple(out.values())
 
 
 def _check_population(
