@@ -102,6 +102,8 @@ def test_changing_a_contract_on_its_page_keeps_every_version(region: None) -> No
     assert Contract.objects.get(ident=IDENT).end == dt.date(2026, 12, 31)
     page = gemeente.get(f"/inkoop/contracten/{IDENT}/").content.decode()
     assert 'data-version="2"' in page and 'data-version="1"' in page
+    assert page.count('id="versies"') == 1  # once, in the page (the title is only the contract)
+    assert f"<title>Contract {IDENT} · Regie</title>" in page
     assert "31-12-2025 → 31-12-2026" in page and "Indexering 2025" in page
     assert "Optie nemen: verlengen tot 31 december 2027" in page
     # the provider sees its contract's history, cannot change it
