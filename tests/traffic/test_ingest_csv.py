@@ -145,7 +145,7 @@ def test_over_long_fields_reject_their_row_and_nothing_else(
 
 
 def test_the_length_limits_are_the_models(db: None) -> None:
-    from regie.intake.csvfiles import MAX_LENGTHS
+    from regie.intake.csvfiles import KIND_MAX_LENGTHS, MAX_LENGTHS
 
     fields = {
         "allocation_number": m.Episode,
@@ -157,12 +157,14 @@ def test_the_length_limits_are_the_models(db: None) -> None:
         "objection_id": m.Objection,
         "segment": m.Objection,
         "request_id": m.Request,
+        "module": m.Trajectory,
     }
     assert set(fields) == set(MAX_LENGTHS)
     for column, model in fields.items():
         assert MAX_LENGTHS[column] == model._meta.get_field(column).max_length, column
     assert MAX_LENGTHS["area"] == m.Request._meta.get_field("area").max_length
     assert MAX_LENGTHS["segment"] == m.Request._meta.get_field("segment").max_length
+    assert KIND_MAX_LENGTHS == {"trajectories": {"end_reason": m.Trajectory._meta.get_field("end_reason").max_length}}
 
 
 def test_rows_naming_what_the_catalog_does_not_know_or_with_a_field_too_many_are_rejected(

@@ -99,6 +99,21 @@ PGB: dict[str, pl.DataType | type[pl.DataType]] = {
     "amount_cents": pl.Int64,
 }
 
+#: A participation trajectory (Participatiewet): one module for a client at a provider, from the
+#: municipality's register (CSV); :mod:`regie.engine.participation` reads it as episodes.
+TRAJECTORIES: dict[str, pl.DataType | type[pl.DataType]] = {
+    "municipality": pl.Utf8,
+    "provider": pl.Utf8,
+    "segment": pl.Utf8,  # the participatie segment whose products name the module
+    "client": pl.Utf8,
+    "module": pl.Utf8,
+    "start": pl.Date,
+    "end": pl.Date,  # or null while it runs on
+    "end_reason": pl.Utf8,  # work | education | care | other; null while it runs on
+    "start_arrival": pl.Date,
+    "end_arrival": pl.Date,  # or null while it runs on
+}
+
 #: What the funding rules make due: one row per contract, municipality and care month
 #: (built by :mod:`regie.engine.funding`; indicators use it for cost per client).
 PAYMENTS: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -116,6 +131,7 @@ SCHEMAS = {
     "requests": REQUESTS,
     "objections": OBJECTIONS,
     "pgb": PGB,
+    "trajectories": TRAJECTORIES,
     "payments": PAYMENTS,
 }
 

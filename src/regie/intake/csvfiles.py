@@ -15,7 +15,7 @@ CSV04  a code has the wrong shape (CBS, AGB, category, D/C, ...)
 CSV05  dates out of order (end before start)
 CSV06  the row has more fields than the header has names
 CSV07  a value is longer than its column may be (:data:`MAX_LENGTHS`)
-CSV08  a municipality, provider or segment that the catalog does not know
+CSV08  a municipality, provider, segment or participation module that the catalog does not know
        (checked when the row is applied: :meth:`regie.intake.state.IntakeState.apply`)
 CSV00  the file itself: unknown header, not UTF-8, empty
 ====== =====================================================
@@ -35,6 +35,7 @@ from collections.abc import Callable
 from typing import Any
 
 from regie.engine.calendar import ONE_DAY, next_month
+from regie.engine.participation import MODULE
 from regie.intake.records import (
     DeclarationRec,
     Fault,
@@ -45,6 +46,7 @@ from regie.intake.records import (
     RequestRec,
     StartRec,
     StopRec,
+    TrajectoryRec,
 )
 from regie.messages.bsn import is_valid_bsn
 from regie.messages.codes import REFERRER_TYPES
@@ -80,6 +82,7 @@ COLUMNS: dict[str, tuple[set[str], set[str]]] = {
         {"area", "provider", "referrer", "closed_on"},
     ),
     "pgb": ({"municipality", "segment", "bsn", "start", "end", "amount_cents"}, {"reported_on"}),
+    "trajectories": ({"municipality", "provider", "bsn", "module", "start"}, {"end", "end_reason", "reported_on"}),
 }
 
 #: The longest value of each free-text column, as the stored models allow (a test holds these
@@ -94,12 +97,28 @@ MAX_LENGTHS: dict[str, int] = {
     "objection_id": 60,
     "segment": 40,
     "request_id": 60,
+    "module": 20,
 }
+#: A kind's own limits where a column name means something else there (a trajectory's end
+#: reason is a word, an episode's a two-digit code).
+KIND_MAX_LENGTHS: dict[str, dict[str, int]] = {"trajectories": {"end_reason": 10}}
 
 _CBS = re.compile(r"^\d{4}$")
 _AGB = re.compile(r"^\d{8}$")
 _CATEGORY = re.compile(r"^\d{2}$")
 _PRODUCT = re.compile(r"^[0-9A-Z]{5}$")
+
+#: The end reasons of a participation trajectory, with the Dutch words a CSV may use instead.
+END_REASONS = {
+    "work": "work",
+    "education": "education",
+    "care": "care",
+    "other": "other",
+    "werk": "work",
+    "opleiding": "education",
+    "zorg": "care",
+    "overig": "other",
+}
 
 
 class RowError(ValueError):
@@ -120,13 +139,15 @@ def detect_kind(header: list[str]) -> str | None:
 class _Row:
     """Typed access to one CSV row, raising :class:`RowError` with a Dutch reason."""
 
-    def __init__(self, row: dict[str | None, Any], pseudonymise: Callable[[str], str]) -> None:
+    def __init__(
+        self, row: dict[str | None, Any], pseudonymise: Callable[[str], str], limits: dict[str, int] = MAX_LENGTHS
+    ) -> None:
         extra = row.get(None)
         if extra:  # csv.DictReader puts the fields beyond the header under None
             raise RowError("CSV06", f"de rij heeft {len(extra)} veld(en) meer dan de kop kolommen heeft")
         self.row = {k: (v or "").strip() for k, v in row.items() if k is not None}
         for name, value in self.row.items():
-            limit = MAX_LENGTHS.get(name)
+            limit = limits.get(name)
             if limit is not None and len(value) > limit:
                 raise RowError("CSV07", f"kolom '{name}' is langer dan {limit} tekens")
         self.pseudonymise = pseudonymise
@@ -319,13 +340,52 @@ def _pgb(r: _Row, ref: str) -> list[Record]:
     ]
 
 
+def _trajectory(r: _Row, ref: str) -> list[Record]:
+    """A participation trajectory; an ended one names why it ended (work, education, care,
+    other). Without ``reported_on`` the row arrives with the file (its latest date)."""
+    start, end = r.span("start", "end", "einddatum ligt voor de begindatum")
+    reason = (r.text("end_reason", required=False) or "").lower()
+    if end is not None and not reason:
+        raise RowError("CSV01", "kolom 'end_reason' is leeg bij een beëindigd traject")
+    if reason and reason not in END_REASONS:
+        raise RowError("CSV04", "kolom 'end_reason' moet work, education, care of other zijn")
+    if reason and end is None:
+        raise RowError("CSV05", "kolom 'end_reason' is gevuld maar het traject heeft geen einddatum")
+    return [
+        TrajectoryRec(
+            ref=ref,
+            arrival=r.date("reported_on", required=False),
+            municipality=r.code("municipality", _CBS, "CBS-code") or "",
+            provider=r.code("provider", _AGB, "AGB-code") or "",
+            client=r.client(),
+            module=r.code("module", MODULE, "modulecode") or "",
+            start=start,
+            end=end,
+            end_reason=END_REASONS.get(reason, ""),
+        )
+    ]
+
+
 _READERS: dict[str, Callable[[_Row, str], list[Record]]] = {
     "episodes": _episode,
     "declarations": _declaration,
     "objections": _objection,
     "requests": _request,
     "pgb": _pgb,
+    "trajectories": _trajectory,
 }
+
+
+def _register_dates(records: list[Record]) -> list[dt.date]:
+    """The dates of a register's rows (PGB budgets: start; trajectories: start and end): a
+    file without ``reported_on`` arrives on the latest of them."""
+    dates: list[dt.date] = []
+    for rec in records:
+        if isinstance(rec, PgbRec):
+            dates.append(rec.start)
+        elif isinstance(rec, TrajectoryRec):
+            dates.extend(d for d in (rec.start, rec.end) if d is not None)
+    return dates
 
 
 def read_csv(incoming: Incoming, pseudonymise: Callable[[str], str]) -> Incoming:
@@ -346,17 +406,17 @@ def read_csv(incoming: Incoming, pseudonymise: Callable[[str], str]) -> Incoming
     reader.fieldnames = header
     incoming.kind = f"CSV-{kind}"
     arrivals: list[dt.date] = []
+    limits = MAX_LENGTHS | KIND_MAX_LENGTHS.get(kind, {})
     for number, row in enumerate(reader, start=2):
         ref = f"rij {number}"
         try:
-            records = _READERS[kind](_Row(row, pseudonymise), ref)
+            records = _READERS[kind](_Row(row, pseudonymise, limits), ref)
         except RowError as exc:
             incoming.faults.append(Fault(exc.code, str(exc), record=ref))
             continue
         incoming.records.extend(records)
         arrivals.extend(rec.arrival for rec in records if rec.arrival)
-    starts = [rec.start for rec in incoming.records if isinstance(rec, PgbRec)]
-    incoming.arrival = max(arrivals) if arrivals else max(starts, default=None)
+    incoming.arrival = max(arrivals) if arrivals else max(_register_dates(incoming.records), default=None)
     providers = sorted({getattr(rec, "provider", None) or "" for rec in incoming.records} - {""})
     incoming.sender = providers[0] if len(providers) == 1 else ""
     incoming.identification = incoming.content_hash[:12]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from regie.intake import answers
-from regie.intake.records import AllocationRec, DeclarationRec, Fault, ObjectionRec, PgbRec, RequestRec
+from regie.intake.records import AllocationRec, DeclarationRec, Fault, ObjectionRec, PgbRec, RequestRec, TrajectoryRec
 from regie.messages.model import AllocatedProduct, Performance
 
 
@@ -97,6 +97,7 @@ class Outcome:
     decided: list[answers.RequestState] = field(default_factory=list)  # requests a 301/319 answered
     objections: list[tuple[ObjectionRec, dt.date]] = field(default_factory=list)
     pgb: list[tuple[PgbRec, dt.date]] = field(default_factory=list)  # PGB budgets are stored as they come
+    trajectories: list[tuple[TrajectoryRec, str, dt.date]] = field(default_factory=list)  # rec, segment, arrival
     signals: list[Signal] = field(default_factory=list)
     accepted: int = 0
 

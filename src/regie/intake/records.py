@@ -149,7 +149,22 @@ class PgbRec(_Rec):
     amount_cents: int
 
 
-Record = AllocationRec | StartRec | StopRec | DeclarationRec | RequestRec | ReplyRec | ObjectionRec | PgbRec
+@dataclass(frozen=True, kw_only=True)
+class TrajectoryRec(_Rec):
+    """A participation trajectory (Participatiewet): one module for a client at a provider (CSV)."""
+
+    municipality: str
+    provider: str
+    client: str
+    module: str
+    start: dt.date
+    end: dt.date | None  # None: the trajectory runs on
+    end_reason: str  # work | education | care | other; "" while it runs on
+
+
+Record = (
+    AllocationRec | StartRec | StopRec | DeclarationRec | RequestRec | ReplyRec | ObjectionRec | PgbRec | TrajectoryRec
+)
 
 
 @dataclass

@@ -54,6 +54,7 @@ from regie.intake.records import (
     RequestRec,
     StartRec,
     StopRec,
+    TrajectoryRec,
 )
 from regie.messages.codes import RETOUR_CODES
 from regie.messages.crossrules import (
@@ -148,6 +149,17 @@ class IntakeState:
 
     def segment_of(self, category: str, code: str | None) -> Segment | None:
         return self.catalog.segment_for_product(domain_of_category(category), category, code)
+
+    def _trajectory(self, rec: TrajectoryRec, arrival: dt.date, out: Outcome) -> None:
+        """A participation trajectory counts in the ``participatie`` segment whose products
+        name its module (CSV08 when none does)."""
+        segment = self.catalog.segment_for_product("participatie", "", rec.module)
+        if segment is None:
+            out.reject(
+                "CSV08", "kolom 'module' noemt geen module van een participatiesegment uit de catalogus", rec.ref
+            )
+            return
+        out.trajectories.append((rec, segment.code, arrival))
 
     def contract_for(self, provider: str, segment: str, municipality: str, day: dt.date) -> Contract | None:
         for c in self._contracts.get((consortium_of(provider, self._members), segment), ()):
@@ -526,6 +538,7 @@ _HANDLERS: dict[type[Record], Any] = {
     ReplyRec: IntakeState._reply,
     ObjectionRec: IntakeState._objection,
     PgbRec: lambda _state, rec, arrival, out: out.pgb.append((rec, arrival)),
+    TrajectoryRec: IntakeState._trajectory,
 }
 
 __all__ = [

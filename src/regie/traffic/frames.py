@@ -13,8 +13,8 @@ from typing import Any
 import polars as pl
 from django.db.models import QuerySet
 
-from regie.catalog.models import Provider
-from regie.engine import frames
+from regie.catalog.models import Provider, Segment
+from regie.engine import frames, participation
 from regie.engine.consortia import attribute, member_map, senders
 from regie.engine.funding import ALLOCATIONS
 from regie.traffic import models as m
@@ -41,12 +41,28 @@ def _members() -> dict[str, str]:
 
 
 def episodes(provider: str | None = None) -> pl.DataFrame:
-    """Care episodes; a consortium member's count for its consortium (:mod:`regie.engine.consortia`)."""
+    """Care episodes and participation trajectories read as episodes
+    (:func:`regie.engine.participation.as_episodes`); a consortium member's count for its
+    consortium (:mod:`regie.engine.consortia`)."""
     members = _members()
     qs = m.Episode.objects.order_by("key")
     if provider:
         qs = qs.filter(provider__in=senders(provider, members))
-    return attribute(_frame("episodes", qs, episode_id="key"), members)
+    care = _frame("episodes", qs, episode_id="key")
+    weights = dict(Segment.objects.filter(domain=participation.DOMAIN).values_list("code", "weight"))
+    both = pl.concat([care, participation.as_episodes(trajectories(provider), weights)])
+    return attribute(both, members)
+
+
+def trajectories(provider: str | None = None) -> pl.DataFrame:
+    """Participation trajectories (:data:`regie.engine.frames.TRAJECTORIES`); a consortium
+    member's count for its consortium."""
+    members = _members()
+    qs = m.Trajectory.objects.order_by(*("municipality", "provider", "client", "module", "start"))
+    if provider:
+        qs = qs.filter(provider__in=senders(provider, members))
+    df = _frame("trajectories", qs).with_columns(pl.col("end_reason").replace("", None))
+    return attribute(df, members)
 
 
 def declarations(provider: str | None = None) -> pl.DataFrame:

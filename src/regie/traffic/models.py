@@ -235,6 +235,42 @@ class PgbBudget(models.Model):
         ]
 
 
+class Trajectory(models.Model):
+    """A participation trajectory (Participatiewet: one module for a client at a provider) from
+    the municipality's register (CSV, docs/csv-formats.md), in the columns of
+    ``regie.engine.frames.TRAJECTORIES``. A later row with the same municipality, provider,
+    client, module and start gives its end and end reason; ``end_arrival`` is the arrival of
+    the first row that named the end it has."""
+
+    class EndReason(models.TextChoices):
+        WORK = "work", _("werk")
+        EDUCATION = "education", _("opleiding")
+        CARE = "care", _("zorg")
+        OTHER = "other", _("overig")
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="trajectories")
+    municipality = models.CharField(_("gemeente"), max_length=4)
+    provider = models.CharField(_("aanbieder"), max_length=8)
+    segment = models.CharField(_("segment"), max_length=40)
+    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
+    module = models.CharField(_("module"), max_length=20)
+    start = models.DateField(_("begindatum"))
+    end = models.DateField(_("einddatum"), null=True, blank=True)
+    end_reason = models.CharField(_("reden beëindiging"), max_length=10, choices=EndReason.choices, blank=True)
+    start_arrival = models.DateField(_("start ontvangen op"))
+    end_arrival = models.DateField(_("einde ontvangen op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("traject")
+        verbose_name_plural = _("trajecten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "provider", "client", "module", "start"], name="trajectory_key"
+            )
+        ]
+        indexes = [models.Index(fields=["client"], name="trajectory_client")]
+
+
 class Signal(models.Model):
     """A data-quality signal raised at the door (domain.md section 7), with its source message."""
 

@@ -21,7 +21,7 @@ from regie.intake.answers import ANSWERED_KINDS, RequestState
 from regie.intake.records import Fault, Incoming, PgbRec
 from regie.intake.state import EpisodeRow, Outcome, Signal
 from regie.traffic import models as m
-from regie.traffic import store
+from regie.traffic import store, trajectories
 
 ROW = store.ROW
 
@@ -116,6 +116,7 @@ class _Batch:
         self.objections: dict[str, m.Objection] = {}  # by id: a later row of the register updates an earlier one
         self.decided: dict[tuple[str, str], RequestState] = {}  # the requests a 301 or 319 answered
         self.pgb: dict[tuple[str, str, str, dt.date], m.PgbBudget] = {}  # by key: a later row replaces an earlier one
+        self.trajectories: list[trajectories.Row] = []  # in arrival order: a later row gives the end
 
     def add(self, item: Incoming, outcome: Outcome | None) -> None:
         message = self.ids[item.content_hash]
@@ -130,6 +131,9 @@ class _Batch:
         self.objections_of(message, outcome)
         for b, arrival in outcome.pgb:
             self.pgb[(b.municipality, b.segment, b.client, b.start)] = _pgb_budget(b, message, arrival)
+        self.trajectories += [
+            trajectories.Row(t, segment, message, arrival) for t, segment, arrival in outcome.trajectories
+        ]
         for signal in outcome.signals:
             self.summary.signals[signal.kind] += 1
             raised_on = item.arrival or dt.date.today()
@@ -233,6 +237,7 @@ class _Batch:
         _store_objections(self.objections)
         _store_episodes(self.new_episodes, self.changed_episodes)
         _store_pgb(self.pgb)
+        trajectories.store(self.trajectories)
 
 
 def store_batch(batch: list[tuple[Incoming, Outcome | None]], summary: Summary) -> None:

@@ -45,6 +45,7 @@ from regie.engine.catalog.model import (
     Provider,
     Segment,
 )
+from regie.engine.participation import MODULE
 from regie.engine.registry import keys as indicator_keys
 from regie.engine.relations import DEFAULT_EVERY_WEEKS, target_indicator
 
@@ -215,7 +216,12 @@ def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
         if t.get("execution", "") and t["execution"] not in EXECUTIONS:
             raise r.fail(entry, f"execution must be one of {', '.join(EXECUTIONS)}")
         products = t["products"]
-        if not products or not all(isinstance(p, str) and _PRODUCT.match(p) for p in products):
+        if t["domain"] == "participatie":  # a participation segment's products are its modules
+            if not products or not all(isinstance(p, str) and MODULE.match(p) for p in products):
+                raise r.fail(
+                    entry, "products of a participatie segment must be module codes (1-20 letters, digits, - or _)"
+                )
+        elif not products or not all(isinstance(p, str) and _PRODUCT.match(p) for p in products):
             raise r.fail(entry, "products must be product categories (2 digits) or product codes (5 characters)")
         if t.get("max_providers", 0) < 0 or t.get("weight", 1) < 0:
             raise r.fail(entry, "weight and max_providers must be >= 0")
