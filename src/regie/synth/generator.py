@@ -30,6 +30,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from regie.engine.catalog import dump_catalog
 from regie.synth import calendar as cal
+from regie.synth import shared_clients
 from regie.synth.contracts import build_catalog
 from regie.synth.csv_reports import write_csv
 from regie.synth.emit import write_messages
@@ -233,6 +234,7 @@ def _scenario(
         **_scenario_roles(world, traffic, notes["spending"], csv_files),
         **_scenario_faults(traffic, plan),
         "spending": notes["spending"],
+        "cross_domain": shared_clients.expected(world.episodes, spec, year),
         "counts": {name: frame.height for name, frame in sorted(frames.items())},
     }
 

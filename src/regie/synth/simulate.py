@@ -36,6 +36,7 @@ from regie.synth.market import Roles, make_providers
 from regie.synth.process import CareProcess
 from regie.synth.profiles import ProfileSpec, SegmentSpec
 from regie.synth.rng import stream
+from regie.synth.shared_clients import share_clients
 
 #: Reasons for ending (RedenBeeindiging) and their shares, per law.
 END_REASONS = {
@@ -198,6 +199,8 @@ def simulate(spec: ProfileSpec, year: int, seed: int, scale: float) -> World:
         .otherwise(pl.col("reason"))
         .alias("reason")
     )
+    # some Wmo clients are also youth-care clients (the client across domains)
+    episodes = share_clients(episodes, spec, seed)
     episodes = episodes.sort(["start", "client", "segment", "provider", "row"]).with_columns(
         pl.int_range(0, pl.len(), dtype=pl.Int64).alias("episode")
     )
