@@ -70,22 +70,30 @@ class AuditEvent(models.Model):
 
 
 class ApiToken(models.Model):
-    """A user's API token (``Authorization: Token <t>``), stored as its SHA-256 hash only.
+    """An API token of a user (``Authorization: Token <t>``), stored as its SHA-256 hash only.
 
-    One per user: ``regie users token NAME`` makes a new one and the old one stops working.
-    The token itself is shown once, when it is made (:func:`regie.accounts.tokens.issue_token`).
+    A user may hold several, each with a name: ``regie users token NAME`` makes the one named
+    :data:`regie.accounts.tokens.COMMAND_TOKEN` (a new one replaces it), the account page
+    makes others and revokes any. The token itself is shown once, when it is made
+    (:func:`regie.accounts.tokens.issue_token`); ``prefix`` (its first characters) lets the
+    owner tell which one a system uses, ``last_used`` when it was last used (to the minute).
     """
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token", verbose_name=_("gebruiker")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("gebruiker")
     )
+    name = models.CharField(_("naam"), max_length=100)
+    prefix = models.CharField(_("begin van het token"), max_length=12, blank=True)
     digest = models.CharField(_("hash van het token"), max_length=64, unique=True)
     created = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     expires = models.DateTimeField(_("verloopt"))
+    last_used = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API-token")
         verbose_name_plural = _("API-tokens")
+        ordering = ["user", "-created"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="one_token_name_per_user")]
 
     def __str__(self) -> str:
-        return f"{self.user} (tot {self.expires:%Y-%m-%d})"
+        return f"{self.user}: {self.name} (tot {self.expires:%Y-%m-%d})"

@@ -3,7 +3,8 @@
 ``add`` makes a user or updates it (idempotent by name); ``--password-stdin`` reads the
 password from the first line of stdin (never from the command line, where ``ps`` shows it).
 ``token`` prints a new API token on stdout, and nothing else there, so that
-``T=$(regie users token NAME)`` works; the old token stops working.
+``T=$(regie users token NAME)`` works; the token this command made before stops working
+(tokens made on the account page, ``/mijn-account/``, stay).
 Exit codes: 0 done, 1 rejected (unknown provider or user, no catalog, a weak password),
 2 wrong usage (a role without the provider it needs, a provider with a role that has none).
 """
@@ -32,7 +33,7 @@ def register(sub: Any) -> None:
     add.add_argument("--password-stdin", action="store_true", help="lees het wachtwoord van de eerste regel op stdin")
     add_json_flag(add)
     add.set_defaults(func=run_add)
-    token = actions.add_parser("token", help="druk een nieuw API-token af (het oude vervalt)")
+    token = actions.add_parser("token", help="druk een nieuw API-token af (het vorige van deze opdracht vervalt)")
     token.add_argument("name", metavar="NAME")
     add_json_flag(token)
     token.set_defaults(func=run_token)
@@ -83,7 +84,7 @@ def run_token(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(token + "\n")
         console.print(
-            f"Nieuw API-token voor '{args.name}', geldig tot {expires:%Y-%m-%d %H:%M} UTC; het vorige werkt niet meer. "
+            f"Nieuw API-token voor '{args.name}', geldig tot {expires:%Y-%m-%d %H:%M} UTC; het vorige van deze opdracht werkt niet meer. "
             "Gebruik: Authorization: Token <token>",
             markup=False,
         )

@@ -5,6 +5,7 @@ from django.urls import include, path
 from regie.site import errors, views
 from regie.site.pages import (
     access,
+    account,
     areas,
     check,
     contracts,
@@ -32,6 +33,9 @@ urlpatterns = [
     path("inloggen/", ThrottledLoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The user's own page: API tokens
+    path("mijn-account/", account.account, name="account"),
+    path("mijn-account/tokens/<int:pk>/intrekken/", account.revoke, name="account-token-revoke"),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("regie.site.api_urls")),
     # Budget grip: municipality x segment -> provider -> month
