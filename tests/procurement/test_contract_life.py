@@ -70,7 +70,7 @@ def test_taking_an_option_through_the_api(region: None) -> None:
     assert Signal.objects.get(kind="contract_expiry", record=IDENT).status == "resolved"
     event = AuditEvent.objects.get(action="contract_option_taken")
     assert event.reason == "Goed samengewerkt" and event.detail["changes"] == {"end": ["2025-12-31", "2026-12-31"]}
-    versions = client_for("gemeente").get(f"/api/v1/contracts/{IDENT}/versions/").json()
+    versions = client_for("gemeente").get(f"/api/v1/contracts/{IDENT}/versions/").json()["results"]
     assert [(v["number"], v["changed_by"], v["values"]["end"]) for v in versions] == [(1, "gemeente", "2025-12-31")]
     again = post(client_for("gemeente"), path, {"reason": "nog eens"})
     assert again.status_code == 400 and again["Content-Type"] == "application/problem+json"

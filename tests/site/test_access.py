@@ -35,7 +35,7 @@ def test_home_page_per_role(region: None) -> None:
 
 
 def agbs(payload: Any) -> set[str]:
-    return {row["provider"] for row in payload}
+    return {row["provider"] for row in payload["results"]}
 
 
 def test_contracts_endpoint_is_scoped(region: None) -> None:

@@ -23,10 +23,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -35,7 +33,7 @@ from rest_framework.views import APIView
 
 from regie.access import services
 from regie.access.models import REFERRERS, Registration, Status, Urgency
-from regie.accounts.api import Pages
+from regie.accounts.api import NaturalKeys, Pages, paginated, valid
 from regie.accounts.scope import Scope, scope_for
 from regie.catalog import models as cat
 
@@ -97,11 +95,6 @@ def _scope(request: Request) -> Scope:
     return scope
 
 
-def _valid(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 def _run(action: Any, *args: Any, **kwargs: Any) -> Registration:
     """Call a service; its refusals become 403 (role) or 400 (rule) problems."""
     try:
@@ -128,42 +121,30 @@ def _get(request: Request, pk: int) -> tuple[Scope, Registration]:
 def _decide(request: Request, pk: int, form: type[serializers.Serializer[Any]], action: Any, *fields: str) -> Response:
     """A decision on one visible registration: ``action(user, scope, registration, *fields)``."""
     scope, reg = _get(request, pk)
-    data = _valid(form(data=request.data))
+    data = valid(form(data=request.data))
     return _one(_run(action, request.user, scope, reg, *(data[f] for f in fields)))
 
 
 class WaitingListView(APIView):
     """The shared waiting list: register (POST) and the list in priority order (GET)."""
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("municipality", OpenApiTypes.STR, description="CBS-code."),
-            OpenApiParameter("segment", OpenApiTypes.STR, description="Segmentcode."),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=[k for k, _l in Status.choices]),
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT),
-        ],
-        responses=RegistrationSerializer(many=True),
-    )
+    pagination_class = Pages
+    filter_backends = [NaturalKeys]
+    key_lookups = {"municipality": "municipality__code", "segment": "segment__code", "status": "status"}
+    key_choices = {"status": Status.values}
+
+    @extend_schema(responses=RegistrationSerializer(many=True))
     def get(self, request: Request) -> Response:
         scope = _scope(request)
-        qs: QuerySet[Registration] = services.visible(scope).select_related("municipality", "segment", "provider")
-        filters = {"municipality": "municipality__code", "segment": "segment__code", "status": "status"}
-        for param, field in filters.items():
-            value = request.query_params.get(param)
-            if value:
-                if param == "status" and value not in Status.values:
-                    raise ValidationError({"status": [f"Kies uit {', '.join(Status.values)}."]})
-                qs = qs.filter(**{field: value})
-        rows = services.shown(qs, timezone.localdate())
-        pager = Pages()
-        page = pager.paginate_queryset(rows, request, view=self)  # type: ignore[arg-type]
-        return pager.get_paginated_response(RegistrationSerializer(page, many=True).data)
+        qs = services.visible(scope).select_related("municipality", "segment", "provider")
+        qs = NaturalKeys().filter_queryset(request, qs, self)
+        rows = RegistrationSerializer(services.shown(qs, timezone.localdate()), many=True).data
+        return paginated(request, self, rows)
 
     @extend_schema(request=RegisterInput, responses={201: RegistrationSerializer})
     def post(self, request: Request) -> Response:
         scope = _scope(request)
-        data = _valid(RegisterInput(data=request.data))
+        data = valid(RegisterInput(data=request.data))
         registered_on: dt.date = data.pop("registered_on", None) or timezone.localdate()
         reg = _run(services.register, request.user, scope, registered_on=registered_on, **data)
         return _one(reg, status.HTTP_201_CREATED)

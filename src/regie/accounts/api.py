@@ -1,9 +1,28 @@
-"""What the apps' APIs share: lists paginated as ../shared/domain.md section 12 says
-(``{"count", "next", "previous", "results"}``, ``?page=`` and ``?page_size=``)."""
+"""What the apps' APIs share (../shared/domain.md section 12):
+
+- :class:`Pages`: lists paginated as ``{"count", "next", "previous", "results"}``
+  (``?page=`` and ``?page_size=``), also for lists that are not querysets (:func:`paginated`);
+- :func:`valid`: a serializer's validated data, or a 400 problem naming the refused fields;
+- :class:`NaturalKeys`: the list filters by natural key (``?provider=AGB``, ``?segment=``,
+  ``?municipality=``, ``?year=``, and a view's own choices such as ``?status=``): a value of
+  the wrong form answers 400 problem+json with the parameter in ``invalid_params``; the
+  filters are documented in the OpenAPI document as query parameters;
+- :class:`HasRole`: the roles a view lets in (``view.roles``), 403 for the others.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import permissions, serializers
+from rest_framework.filters import BaseFilterBackend
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from regie.accounts.scope import scope_for
 
 
 class Pages(PageNumberPagination):
@@ -12,3 +31,105 @@ class Pages(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+def paginated(request: Request, view: Any, rows: Sequence[Any], **extra: Any) -> Response:
+    """One page of ``rows`` (already serialised) as ``{"count", "next", "previous", "results"}``;
+    ``extra`` keys (e.g. the snapshot's ``year`` and ``as_of``) go beside them."""
+    pager = Pages()
+    page = pager.paginate_queryset(rows, request, view=view)  # type: ignore[arg-type]
+    response = pager.get_paginated_response(page)
+    response.data.update(extra)
+    return response
+
+
+def valid(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
+    """The validated data of ``serializer``; a refusal is a 400 problem naming its fields."""
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class HasRole(permissions.BasePermission):
+    """Logged in with a Regie role, and one of the view's ``roles``."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        scope = scope_for(request.user)
+        return bool(scope.role) and scope.role in getattr(view, "roles", ())
+
+
+#: The natural keys' forms: name -> (pattern, description, why a value is refused).
+KEY_FORMS: dict[str, tuple[str, str, str]] = {
+    "provider": (r"^\d{8}$", "AGB-code van de aanbieder (8 cijfers).", "Een AGB-code is 8 cijfers."),
+    "segment": (
+        r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,39}$",
+        "Segmentcode, bijv. WMO-IB.",
+        "Een segmentcode is 1 tot 40 letters, cijfers, '-', '_' of '.'.",
+    ),
+    "municipality": (r"^\d{4}$", "CBS-code van de gemeente (4 cijfers).", "Een CBS-code is 4 cijfers."),
+}
+YEARS = (1900, 2999)
+
+
+def _key_field(name: str, choices: Mapping[str, Sequence[str]]) -> serializers.Field[Any, Any, Any, Any]:
+    if name in choices:
+        return serializers.ChoiceField(choices=list(choices[name]), required=False)
+    if name == "year":
+        return serializers.IntegerField(required=False, min_value=YEARS[0], max_value=YEARS[1])
+    pattern, text, refused = KEY_FORMS[name]
+    return serializers.RegexField(pattern, required=False, help_text=text, error_messages={"invalid": refused})
+
+
+#: A filter's lookup: an ORM lookup (``"provider__agb"``) or a function of queryset and value.
+Lookup = str | Callable[[QuerySet[Any], Any], QuerySet[Any]]
+
+
+def filter_values(
+    params: Mapping[str, Any], names: Iterable[str], choices: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, Any]:
+    """The given filters among ``names`` (natural keys, or ``choices``' names with their
+    allowed values), validated: 400 problem+json naming the parameter when a value is wrong."""
+    wanted = {name: _key_field(name, choices or {}) for name in names}
+    given = {k: params.get(k) for k in wanted if params.get(k) not in (None, "")}
+    return valid(_Filters(wanted, data=given))
+
+
+class _Filters(serializers.Serializer[Any]):
+    """A serializer of the filters a view has (its fields given, not declared)."""
+
+    def __init__(self, wanted: dict[str, serializers.Field[Any, Any, Any, Any]], **kwargs: Any) -> None:
+        self.wanted = wanted
+        super().__init__(**kwargs)
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        return dict(self.wanted)
+
+
+class NaturalKeys(BaseFilterBackend):
+    """Filter a list view's queryset by ``view.key_lookups`` (name -> :data:`Lookup`), with
+    ``view.key_choices`` (name -> allowed values) for filters that are not natural keys."""
+
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
+        lookups: dict[str, Lookup] = getattr(view, "key_lookups", {})
+        for name, value in filter_values(request.query_params, lookups, getattr(view, "key_choices", {})).items():
+            lookup = lookups[name]
+            queryset = lookup(queryset, value) if callable(lookup) else queryset.filter(**{lookup: value})
+        return queryset
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        return key_parameters(getattr(view, "key_lookups", {}), getattr(view, "key_choices", {}))
+
+
+def key_parameters(names: Iterable[str], choices: Mapping[str, Sequence[str]] | None = None) -> list[dict[str, Any]]:
+    """The OpenAPI query parameters of the filters ``names``."""
+    out: list[dict[str, Any]] = []
+    for name in names:
+        if name in (choices or {}):
+            schema: dict[str, Any] = {"type": "string", "enum": list((choices or {})[name])}
+            text = f"Alleen met deze {name}."
+        elif name == "year":
+            schema, text = {"type": "integer", "minimum": YEARS[0], "maximum": YEARS[1]}, "Jaar."
+        else:
+            pattern, text, _refused = KEY_FORMS[name]
+            schema = {"type": "string", "pattern": pattern}
+        out.append({"name": name, "in": "query", "required": False, "description": text, "schema": schema})
+    return out

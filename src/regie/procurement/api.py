@@ -31,10 +31,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from regie.accounts.api import Pages
+from regie.accounts.api import HasRole, NaturalKeys, Pages, valid
 from regie.accounts.models import Role
 from regie.accounts.scope import Scope, scope_for
-from regie.catalog.api import ContractSerializer, HasRole
+from regie.catalog.api import ContractSerializer
 from regie.catalog.models import Contract, Provider
 from regie.catalog.versions import ContractError
 from regie.engine.contracts import NoOption
@@ -230,19 +230,16 @@ class TenderViewSet(_Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelView
     them and their own outcome."""
 
     serializer_class = TenderSerializer
+    filter_backends = [NaturalKeys]
+    key_lookups = {"segment": "segment__code", "year": "year"}
 
     def get_queryset(self) -> QuerySet[m.Tender]:
         qs = m.Tender.objects.select_related("segment").prefetch_related("requirements", "municipalities")
-        segment, year = self.request.query_params.get("segment"), self.request.query_params.get("year")
-        if segment:
-            qs = qs.filter(segment__code=segment)
-        if year:
-            qs = qs.filter(year=int(year) if year.isdigit() else -1)
         return qs.order_by("-year", "segment__code", "pk")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         _municipality(self.scope)
-        data = self._valid(TenderSerializer, request.data)
+        data = valid(TenderSerializer(data=request.data, context=self.get_serializer_context()))
         try:
             tender = services.create_tender(
                 request.user,
@@ -259,11 +256,6 @@ class TenderViewSet(_Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelView
             raise invalid(exc) from None
         body = TenderSerializer(tender, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
-
-    def _valid(self, serializer: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
-        checked = serializer(data=data, context=self.get_serializer_context())
-        checked.is_valid(raise_exception=True)
-        return dict(checked.validated_data)
 
     @extend_schema(request=None, responses=AwardResponse)
     @action(detail=True, methods=["post"])
@@ -309,16 +301,15 @@ class BidViewSet(_Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         if not (scope.is_municipality or scope.is_provider):
             raise PermissionDenied("Alleen een aanbieder of de gemeente schrijft in.")
         tender = self.tender()
-        checked = BidSerializer(data=request.data, context=self.get_serializer_context())
-        checked.is_valid(raise_exception=True)
-        agb = checked.validated_data["provider"]
+        data = valid(BidSerializer(data=request.data, context=self.get_serializer_context()))
+        agb = data["provider"]
         if scope.is_provider and agb != scope.provider_agb:
             raise PermissionDenied("U schrijft alleen in voor uw eigen organisatie.")
         provider = Provider.objects.filter(agb=agb).first()
         if provider is None:
             raise ValidationError({"provider": ["Onbekende aanbieder."]})
         try:
-            bid = services.submit_bid(request.user, tender, provider, checked.validated_data["answers"])
+            bid = services.submit_bid(request.user, tender, provider, data["answers"])
         except ProcurementError as exc:
             raise invalid(exc) from None
         return Response(BidSerializer(bid, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED)
@@ -329,12 +320,9 @@ class BidViewSet(_Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         """Assess the bid (municipality users; each at most once, two per bid)."""
         bid = self.get_object()  # another provider's bid: 404 before anything else
         _municipality(self.scope)
-        checked = AssessmentSerializer(data=request.data)
-        checked.is_valid(raise_exception=True)
+        data = valid(AssessmentSerializer(data=request.data))
         try:
-            done = services.assess(
-                request.user, bid, checked.validated_data["scores"], checked.validated_data["reason"]
-            )
+            done = services.assess(request.user, bid, data["scores"], data["reason"])
         except ProcurementError as exc:
             raise invalid(exc) from None
         return Response(AssessmentSerializer(done).data, status=status.HTTP_201_CREATED)
@@ -378,10 +366,9 @@ class ContractOptionView(APIView):
             raise PermissionDenied("Inloggen met een rol is nodig.")
         contract = get_object_or_404(scope.providers(Contract.objects.all()), ident=ident)
         _municipality(scope)
-        checked = OptionSerializer(data=request.data)
-        checked.is_valid(raise_exception=True)
+        reason = valid(OptionSerializer(data=request.data))["reason"]
         try:
-            contract_life.take_option(request.user, contract, checked.validated_data["reason"])
+            contract_life.take_option(request.user, contract, reason)
         except (NoOption, ContractError) as exc:
             raise ValidationError({"end": [str(exc)]}) from None
         contract.refresh_from_db()

@@ -31,15 +31,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from regie.accounts.api import Pages
+from regie.accounts.api import NaturalKeys, Pages, valid
 from regie.accounts.scope import Scope, scope_for
 from regie.relations import agenda as agendalib
 from regie.relations import services
@@ -154,11 +153,6 @@ def _scope(request: Request) -> Scope:
     return scope
 
 
-def _valid(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 def _run(act: Callable[[], Any], field: str = "non_field_errors") -> Any:
     """Call a service; its refusals become 404, 403 or 400 problems."""
     try:
@@ -171,9 +165,6 @@ def _run(act: Callable[[], Any], field: str = "non_field_errors") -> Any:
         raise ValidationError({field: [str(exc)]}) from exc
 
 
-PROVIDER = OpenApiParameter("provider", OpenApiTypes.STR, description="AGB-code van de aanbieder.")
-
-
 class DialogueViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Dialogue]
 ):
@@ -181,27 +172,23 @@ class DialogueViewSet(
 
     serializer_class = DialogueSerializer
     pagination_class = Pages
+    filter_backends = [NaturalKeys]
+    key_lookups = {"provider": "provider__agb"}
 
     def get_queryset(self) -> QuerySet[Dialogue]:
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI document is made without a user
             return Dialogue.objects.none()
-        qs = services.dialogues(_scope(self.request)).prefetch_related("items", "notes", "agreements__comments")
-        provider = self.request.query_params.get("provider")
-        return qs.filter(provider__agb=provider) if provider else qs
-
-    @extend_schema(parameters=[PROVIDER])
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        return services.dialogues(_scope(self.request)).prefetch_related("items", "notes", "agreements__comments")
 
     @extend_schema(request=PlanInput, responses={201: DialogueSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         scope = _scope(request)
-        data = _valid(PlanInput(data=request.data))
+        data = valid(PlanInput(data=request.data))
         d = _run(lambda: services.plan(scope, request.user, data["provider"], data["date"]), "provider")
         return Response(DialogueSerializer(d).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=DueSerializer(many=True))
-    @action(detail=False, methods=["get"], pagination_class=Pages)
+    @extend_schema(responses=DueSerializer(many=True), filters=False)
+    @action(detail=False, methods=["get"], pagination_class=Pages, filter_backends=[])
     def due(self, request: Request) -> Response:
         scope = _scope(request)
         if not scope.is_staff:
@@ -215,7 +202,7 @@ class DialogueViewSet(
     def items(self, request: Request, pk: str | None = None) -> Response:
         scope = _scope(request)
         d = self.get_object()
-        text = _valid(TextInput(data=request.data))["text"]
+        text = valid(TextInput(data=request.data))["text"]
         _run(lambda: services.add_item(scope, request.user, d, text), "text")
         return Response(DialogueSerializer(self.get_object()).data, status=status.HTTP_201_CREATED)
 
@@ -224,7 +211,7 @@ class DialogueViewSet(
     def agreements(self, request: Request, pk: str | None = None) -> Response:
         scope = _scope(request)
         d = self.get_object()
-        data = _valid(AgreementInput(data=request.data))
+        data = valid(AgreementInput(data=request.data))
         a = _run(lambda: services.make_agreement(scope, request.user, d, data["text"], data["owner"], data["due"]))
         return Response(AgreementSerializer(a).data, status=status.HTTP_201_CREATED)
 
@@ -236,31 +223,24 @@ class AgreementViewSet(
 
     serializer_class = AgreementSerializer
     pagination_class = Pages
+    filter_backends = [NaturalKeys]
+    key_lookups = {
+        "provider": "provider__agb",
+        "status": lambda qs, wanted: qs.filter(done_at__isnull=wanted == "open"),
+    }
+    key_choices = {"status": ("open", "done")}
     http_method_names = ["get", "patch", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Agreement]:
         if getattr(self, "swagger_fake_view", False):
             return Agreement.objects.none()
-        qs = services.agreements(_scope(self.request)).prefetch_related("comments")
-        provider = self.request.query_params.get("provider")
-        if provider:
-            qs = qs.filter(provider__agb=provider)
-        wanted = self.request.query_params.get("status")
-        if wanted in ("open", "done"):
-            qs = qs.filter(done_at__isnull=wanted == "open")
-        return qs.order_by("due", "pk")
-
-    @extend_schema(
-        parameters=[PROVIDER, OpenApiParameter("status", OpenApiTypes.STR, enum=["open", "done"])],
-    )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        return services.agreements(_scope(self.request)).prefetch_related("comments").order_by("due", "pk")
 
     @extend_schema(request=AgreementChange, responses=AgreementSerializer)
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         scope = _scope(request)
         a = self.get_object()
-        data = _valid(AgreementChange(data=request.data))
+        data = valid(AgreementChange(data=request.data))
         if not data:
             raise ValidationError({"status": ["Geef status (open of done) of confirmed (true)."]})
         if data.get("status") == "done":
@@ -276,6 +256,6 @@ class AgreementViewSet(
     def comments(self, request: Request, pk: str | None = None) -> Response:
         scope = _scope(request)
         a = self.get_object()
-        text = _valid(TextInput(data=request.data))["text"]
+        text = valid(TextInput(data=request.data))["text"]
         _run(lambda: services.comment(scope, request.user, a, text), "text")
         return Response(AgreementSerializer(self.get_queryset().get(pk=a.pk)).data, status=status.HTTP_201_CREATED)

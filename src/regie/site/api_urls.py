@@ -14,7 +14,10 @@ from regie.scenarios import api as scenario_api
 from regie.site.check_api import CheckView
 
 router = DefaultRouter()
+router.register("municipalities", catalog_api.MunicipalityViewSet, basename="municipality")
+router.register("areas", catalog_api.AreaViewSet, basename="area")
 router.register("segments", catalog_api.SegmentViewSet, basename="segment")
+router.register("providers", catalog_api.ProviderViewSet, basename="provider")
 router.register("contracts", catalog_api.ContractViewSet, basename="contract")
 router.register("budgets", catalog_api.BudgetViewSet, basename="budget")
 router.register("tenders", procurement_api.TenderViewSet, basename="tender")
