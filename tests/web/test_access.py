@@ -40,6 +40,8 @@ PAGES: dict[str, tuple[int, int, int]] = {
     "/grip/0983/ONBEKEND/": (404, 403, 404),
     "/gebieden/": (200, 403, 200),
     "/gebieden/?gemeente=0889&segment=WMO-IB": (200, 403, 200),
+    "/clienten-over-domeinen/": (200, 403, 403),
+    "/clienten-over-domeinen/?gemeente=0889": (200, 403, 403),
     "/aanbieders/": (200, 302, 403),
     f"/aanbieders/{OWN}/": (200, 200, 403),
     f"/aanbieders/{OTHER}/": (200, 404, 403),

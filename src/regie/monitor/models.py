@@ -32,6 +32,7 @@ class Snapshot(models.Model):
         DECLARATIONS = "declarations", _("Declaraties (tijdig, te laat, afgekeurd)")
         COMPARE = "compare", _("Vergelijking van bekostigingsmodellen")
         GMSD = "gmsd", _("Monitor Sociaal Domein")
+        CROSS_DOMAIN = "cross_domain", _("Cliënt over domeinen")
 
     kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices)
     year = models.PositiveIntegerField(_("jaar"))

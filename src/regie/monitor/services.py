@@ -17,7 +17,8 @@ year as of one date:
 - the ledger totals and payments per month (:func:`regie.engine.funding.ledger`);
 - declaration lines in time / late / rejected (:func:`regie.engine.declarations.declaration_status`);
 - the funding model comparison (:mod:`regie.engine.compare`);
-- the Gemeentelijke Monitor Sociaal Domein figures (:mod:`regie.engine.gmsd`).
+- the Gemeentelijke Monitor Sociaal Domein figures (:mod:`regie.engine.gmsd`);
+- the client across domains (:mod:`regie.engine.crossdomain`), aggregates only.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from django.utils import timezone
 
 from regie.access import services as access_services
 from regie.catalog.loader import stored_catalog
-from regie.engine import calendar, declarations, frames, gmsd
+from regie.engine import calendar, crossdomain, declarations, frames, gmsd
 from regie.engine import compare as compare_engine
 from regie.engine import funding as funding_engine
 from regie.engine import indicators as indicator_engine
@@ -365,6 +366,26 @@ def compute_gmsd(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> 
     )
 
 
+def compute_cross_domain(year: int, as_of: dt.date, *, inputs: Inputs | None = None) -> Rows:
+    """The client across domains of ``year`` as of ``as_of`` (:func:`regie.engine.crossdomain.cross_domain`,
+    ADR 0025): the document for the whole region (``municipality`` null) and one per
+    municipality with clients, costs from what the funding rules make due (the ledger as of
+    the same date), every domain of the catalog listed. Aggregates only: no client appears."""
+    inputs = inputs or load_inputs()
+    payments = inputs.payments(year, as_of)
+    domains = sorted({s.domain for s in inputs.catalog.segments})
+    episodes = inputs.episodes
+    rows: Rows = []
+    for code in [None, *sorted(episodes["municipality"].drop_nulls().unique().to_list())]:
+        mine = episodes if code is None else episodes.filter(pl.col("municipality") == code)
+        paid = payments if code is None else payments.filter(pl.col("municipality") == code)
+        result = crossdomain.cross_domain(
+            mine, period=calendar.Span.year(year), as_of=as_of, payments=paid, domains=domains
+        )
+        rows.append({"municipality": code, **result.document()})
+    return rows
+
+
 # --------------------------------------------------------------------------------------------
 # Snapshots
 
@@ -450,6 +471,7 @@ def jobs() -> list[Job]:
         Job(Snapshot.Kind.DECLARATIONS, "", {}, _rows(lambda y, d, i: compute_declaration_status(y, d, inputs=i))),
         Job(Snapshot.Kind.COMPARE, "", {}, _compare),
         Job(Snapshot.Kind.GMSD, "", {}, _rows(lambda y, d, i: compute_gmsd(y, d, inputs=i))),
+        Job(Snapshot.Kind.CROSS_DOMAIN, "", {}, _rows(lambda y, d, i: compute_cross_domain(y, d, inputs=i))),
     ]
     return out
 

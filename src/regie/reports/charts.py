@@ -832,3 +832,28 @@ def scenario_chart(scenarios: Sequence[Mapping[str, Any]]) -> dict[str, Any] | N
         ],
     }
     return spec
+
+
+def combinations_chart(rows: Sequence[Mapping[str, Any]], title: str) -> dict[str, Any] | None:
+    """Horizontal bars: the clients per combination of domains (rows with ``label`` and
+    ``clients``, in the order given; the client across domains). None without clients."""
+    values = [
+        {"label": r["label"], "waarde": r["clients"], "tekst": number(r["clients"])} for r in rows if r["clients"]
+    ]
+    if not values:
+        return None
+    spec = _base(_("%(what)s: het aantal cliënten per combinatie van domeinen.") % {"what": title}, title)
+    spec["height"] = {"step": 26}
+    spec["data"] = {"values": values}
+    spec["mark"] = {"type": "bar", "color": BRAND}
+    spec["encoding"] = {
+        "y": {"field": "label", "type": "nominal", "title": None, "sort": None, "axis": {"labelLimit": 260}},
+        "x": {
+            "field": "waarde",
+            "type": "quantitative",
+            "title": _("cliënten"),
+            "axis": {"format": ",d", "tickMinStep": 1},
+        },
+        "tooltip": [{"field": "label", "title": _("Domeinen")}, {"field": "tekst", "title": _("Cliënten")}],
+    }
+    return spec

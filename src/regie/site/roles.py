@@ -54,6 +54,7 @@ NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("home", _("Overzicht"), EVERY_ROLE),
     ("grip", _("Budgetgrip"), (Role.MUNICIPALITY, Role.COUNCIL, RM)),
     ("areas", _("Gebieden"), (Role.MUNICIPALITY, Role.COUNCIL, RM)),
+    ("cross-domain", _("Cliënt over domeinen"), (Role.MUNICIPALITY,)),
     ("providers", _("Aanbieders"), (Role.MUNICIPALITY, RM)),
     ("providers", _("Mijn scorekaart"), (Role.PROVIDER,)),
     ("dialogues", _("Gesprekken"), (Role.MUNICIPALITY, Role.PROVIDER, RM)),

@@ -9,6 +9,7 @@ from regie.site.pages import (
     areas,
     check,
     contracts,
+    crossdomain,
     dialogues,
     funding,
     grip,
@@ -45,6 +46,7 @@ urlpatterns = [
     path("grip/<str:municipality>/<str:segment>/<str:agb>/", grip.provider_months, name="grip-provider"),
     # Areas side by side and against a year earlier
     path("gebieden/", areas.areas, name="areas"),
+    path("clienten-over-domeinen/", crossdomain.cross_domain, name="cross-domain"),
     # Providers: scorecards and the provider page
     path("aanbieders/", providers.provider_list, name="providers"),
     path("aanbieders/<str:agb>/", providers.provider_detail, name="provider"),

@@ -1,0 +1,100 @@
+"""The client across domains (issue 19, ADR 0025): ``/clienten-over-domeinen/``.
+
+For the chosen year as of the chosen date, from the snapshot of
+:func:`regie.monitor.services.compute_cross_domain`: how many clients use one, two or three
+domains (youth care, Wmo, participation), every combination with the cost per client across
+domains, and the arrangements in different domains that run at once (per pair of segments
+and of domains: clients and days). For the whole region or one municipality.
+
+Municipality staff only: aggregates of pseudonymised clients, yet about clients' lives across
+laws; providers, the relationship manager and the council get 403 (the council sees the
+counts in its report).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from regie.accounts.models import Role
+from regie.monitor.models import Snapshot
+from regie.reports import charts
+from regie.site.pages.common import Names, choice, names, period_for
+from regie.site.pages.common import charts as chart_context
+from regie.site.roles import require_role
+
+
+def domain_label(domain: str) -> str:
+    """A domain's name as people read it."""
+    return {"jeugd": _("Jeugd"), "wmo": _("Wmo"), "participatie": _("Participatie")}.get(domain, domain)
+
+
+def combination_label(domains: Iterable[str]) -> str:
+    """A combination of domains as people read it: ``Jeugd + Wmo``."""
+    return " + ".join(domain_label(d) for d in domains)
+
+
+def labelled(document: Mapping[str, Any], nm: Names) -> dict[str, Any]:
+    """The snapshot's document with labels: each combination's ``label`` and share of the
+    clients, each overlap's segment names and days per client."""
+    clients = document.get("clients") or 0
+    combos = [
+        {
+            **r,
+            "label": combination_label(r["domains"]),
+            "share": r["clients"] / clients if clients else None,
+            "per_domain": [r.get(f"{d}_per_client_cents") for d in document.get("domains", [])],
+        }
+        for r in document.get("combinations", [])
+    ]
+    overlaps = [
+        {
+            **r,
+            "label_a": f"{r['segment_a']} {nm.segment(r['segment_a'])}".strip(),
+            "label_b": f"{r['segment_b']} {nm.segment(r['segment_b'])}".strip(),
+            "days_per_client": r["days"] / r["clients"] if r["clients"] else None,
+        }
+        for r in document.get("overlaps", [])
+    ]
+    domain_overlaps = [
+        {**r, "label": combination_label([r["domain_a"], r["domain_b"]]), "days_per_client": r["days"] / r["clients"]}
+        for r in document.get("domain_overlaps", [])
+    ]
+    by_count = document.get("by_count", {})
+    counts = [(n, by_count.get(str(n), 0)) for n in range(1, len(document.get("domains", [])) + 1)]
+    return {
+        **document,
+        "combinations": combos,
+        "overlaps": overlaps,
+        "domain_overlaps": domain_overlaps,
+        "counts": counts,
+        "domain_labels": [domain_label(d) for d in document.get("domains", [])],
+    }
+
+
+@require_role(Role.MUNICIPALITY)
+def cross_domain(request: HttpRequest) -> HttpResponse:
+    period = period_for(request)
+    nm = names()
+    rows = period.rows(Snapshot.Kind.CROSS_DOMAIN)
+    with_clients = sorted((r["municipality"] for r in rows if r["municipality"]), key=nm.municipality)
+    municipality = choice(request, "gemeente", with_clients)
+    document = next((r for r in rows if r["municipality"] == municipality), None)
+    figures = labelled(document, nm) if document else None
+    spec = charts.combinations_chart(figures["combinations"], _("Cliënten per combinatie")) if figures else None
+    context = {
+        "period": period,
+        "snapshot": period.snapshot(Snapshot.Kind.CROSS_DOMAIN),
+        "keep": [("gemeente", municipality)] if municipality else [],
+        "figures": figures,
+        "municipality_name": nm.municipality(municipality) if municipality else _("de hele regio"),
+        "municipalities": [(code, nm.municipality(code)) for code in with_clients],
+        "chosen": {"gemeente": municipality},
+        "chart_specs": chart_context(combinations=spec),
+        "has_charts": spec is not None,
+    }
+    return render(request, "regie/crossdomain.html", context)
