@@ -17,10 +17,14 @@ from tests.monitor.region import AS_OF, YEAR
 PATH = "/clienten-over-domeinen/"
 
 
-def page(client: Client, **params: str) -> lxml.html.HtmlElement:
-    response = client.get(PATH, params)
+def page_at(client: Client, path: str, **params: str) -> lxml.html.HtmlElement:
+    response = client.get(path, params)
     assert response.status_code == 200
     return lxml.html.fromstring(response.content.decode())
+
+
+def page(client: Client, **params: str) -> lxml.html.HtmlElement:
+    return page_at(client, PATH, **params)
 
 
 def cells(doc: lxml.html.HtmlElement, table: str, key: str) -> dict[str, list[str]]:
@@ -70,3 +74,13 @@ def test_not_for_providers_the_council_or_the_relationship_manager(aanbieder: Cl
     for client in (aanbieder, raad, client_for("relatiebeheer")):
         assert client.get(PATH).status_code == 403
         assert "Cliënt over domeinen" not in client.get("/").content.decode()
+
+
+def test_the_budget_grip_says_it_in_short_for_the_municipality(gemeente: Client, raad: Client) -> None:
+    region = services.compute_cross_domain(YEAR, AS_OF)[0]
+    section = page_at(gemeente, "/grip/").xpath("//section[@id='over-domeinen']")
+    assert section, "the section on the budget grip"
+    text = " ".join(section[0].text_content().split())
+    assert f"0 van de {region['clients']} cliënten" in text  # the test region's clients each use one domain
+    assert section[0].xpath(".//a[starts-with(@href, '/clienten-over-domeinen/')]")
+    assert not page_at(raad, "/grip/").xpath("//section[@id='over-domeinen']")

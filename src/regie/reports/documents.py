@@ -41,7 +41,7 @@ from regie.monitor import services
 from regie.monitor.figures import month_label
 from regie.monitor.models import Snapshot
 from regie.relations import agenda
-from regie.reports import cards, charts, gmsd
+from regie.reports import cards, charts, crossdomain, gmsd
 from regie.reports.cards import target_line
 from regie.reports.drivers import driver_lines, over_budget
 from regie.scenarios.models import SavedScenario
@@ -143,6 +143,8 @@ class ReportData:
     scenarios: list[dict[str, Any]] = field(default_factory=list)
     #: the provider's contract targets, met or not (:func:`regie.reports.cards.target_line`)
     targets: list[dict[str, Any]] = field(default_factory=list)
+    #: the client across domains for the council (:func:`regie.reports.crossdomain.council_section`)
+    cross_domain: dict[str, Any] | None = None
 
 
 def _names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -195,6 +197,12 @@ def council_data(year: int, as_of: dt.date) -> ReportData:
         forecast=forecast,
         indicators=sorted(_named(indicators), key=lambda r: (str(r["municipality"]), str(r["segment"]))),
         scenarios=council_scenarios(year),
+        cross_domain=crossdomain.council_section(
+            next(
+                (r for r in _snapshot_rows(Snapshot.Kind.CROSS_DOMAIN, year, as_of)[0] if r["municipality"] is None),
+                None,
+            )
+        ),
     )
 
 
@@ -506,7 +514,7 @@ def _svg_uri(spec: Mapping[str, Any] | None) -> str | None:
 
 
 #: Kinds of a PDF table's columns whose cells are figures (right-aligned, never broken).
-FIGURES = {"money", "signed", "int", "one", "share"}
+FIGURES = {"money", "signed", "int", "one", "share", "small"}
 
 
 def cell_text(value: Any, kind: str) -> str:
@@ -522,6 +530,8 @@ def cell_text(value: Any, kind: str) -> str:
         return "waarschuwing" if value else "binnen budget"
     if kind == "month":
         return month_label(value) if value else DASH
+    if kind == "small":
+        return crossdomain.small_count(value)
     if kind in FIGURES:
         return cards.fmt(value, kind)
     return DASH if value is None or value == "" else str(value)
@@ -563,8 +573,23 @@ def council_html(data: ReportData) -> str:
             "grip_chart": _svg_uri(charts.grip_chart(data.forecast, label)),
             "forecast": pdf_table("prognose", COUNCIL_FORECAST, data.forecast, "Geen prognose voor deze peildatum."),
             "indicators": pdf_table("indicatoren", COUNCIL_INDICATORS, data.indicators, "Geen indicatoren."),
+            "across": _council_across(data.cross_domain),
         },
     )
+
+
+def _council_across(section: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The council report's tables of the client across domains, with its bar chart."""
+    if not section:
+        return None
+    bars = [{**r, "clients": r["clients"] if r["clients"] >= crossdomain.SMALL else 0} for r in section["combinations"]]
+    return {
+        **section,
+        "chart": _svg_uri(charts.combinations_chart(bars, "Cliënten per combinatie")),
+        "by_count": pdf_table("domeinen-aantal", crossdomain.BY_COUNT, section["by_count"], "Geen cliënten."),
+        "combinations": pdf_table("combinaties", crossdomain.COMBINATIONS, section["combinations"], "Geen cliënten."),
+        "overlaps": pdf_table("overlap", crossdomain.OVERLAPS, section["overlaps"], "Geen overlap."),
+    }
 
 
 def council_pdf(data: ReportData) -> bytes:

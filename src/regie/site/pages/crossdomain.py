@@ -13,7 +13,7 @@ counts in its report).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -21,21 +21,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from regie.accounts.models import Role
+from regie.engine import crossdomain
 from regie.monitor.models import Snapshot
 from regie.reports import charts
+from regie.reports.crossdomain import combination_label, domain_label
 from regie.site.pages.common import Names, choice, names, period_for
 from regie.site.pages.common import charts as chart_context
 from regie.site.roles import require_role
-
-
-def domain_label(domain: str) -> str:
-    """A domain's name as people read it."""
-    return {"jeugd": _("Jeugd"), "wmo": _("Wmo"), "participatie": _("Participatie")}.get(domain, domain)
-
-
-def combination_label(domains: Iterable[str]) -> str:
-    """A combination of domains as people read it: ``Jeugd + Wmo``."""
-    return " + ".join(domain_label(d) for d in domains)
 
 
 def labelled(document: Mapping[str, Any], nm: Names) -> dict[str, Any]:
@@ -73,6 +65,32 @@ def labelled(document: Mapping[str, Any], nm: Names) -> dict[str, Any]:
         "domain_overlaps": domain_overlaps,
         "counts": counts,
         "domain_labels": [domain_label(d) for d in document.get("domains", [])],
+    }
+
+
+def summary(document: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """What the budget grip says of the client across domains: the clients, those in more than
+    one domain (and their share), their cost per client across domains beside that of the
+    clients in one domain, and those with arrangements in two domains at once. None without
+    a document or clients."""
+    if not document or not document.get("clients"):
+        return None
+    combos = document["combinations"]
+    groups = {}
+    for name, rows in (
+        ("one", [r for r in combos if len(r["domains"]) == 1]),
+        ("more", [r for r in combos if len(r["domains"]) > 1]),
+    ):
+        n = sum(r["clients"] for r in rows)
+        costs = [r["total_cents"] for r in rows if r["clients"]]
+        total = None if not costs or None in costs else sum(costs)
+        groups[name] = {"clients": n, "cost_per_client_cents": crossdomain.per_client(total, n)}
+    return {
+        "clients": document["clients"],
+        "more": groups["more"],
+        "one": groups["one"],
+        "share_more": groups["more"]["clients"] / document["clients"],
+        "overlap_clients": document.get("overlap_clients", 0),
     }
 
 

@@ -27,6 +27,7 @@ from regie.monitor.models import Snapshot
 from regie.monitor.services import previous_year_key
 from regie.reports import charts
 from regie.reports.drivers import basis_name, budget_basis, compared_lines, driver_lines
+from regie.site.pages import crossdomain as crossdomain_page
 from regie.site.pages.common import (
     Column,
     YearAsOf,
@@ -166,8 +167,17 @@ def overview(request: HttpRequest) -> HttpResponse:
         "chosen": {"gemeente": municipality, "segment": segment},
         "chart_specs": chart_context(grip=spec),
         "has_charts": spec is not None,
+        "across_domains": _across_domains(request, period, municipality),
     }
     return render(request, "regie/grip/overview.html", context)
+
+
+def _across_domains(request: HttpRequest, period: YearAsOf, municipality: str | None) -> dict[str, Any] | None:
+    """The client across domains in short (municipality staff only; the page links to it)."""
+    if not request.scope.is_municipality:  # type: ignore[attr-defined]
+        return None
+    rows = period.rows(Snapshot.Kind.CROSS_DOMAIN)
+    return crossdomain_page.summary(next((r for r in rows if r["municipality"] == municipality), None))
 
 
 def _history(period: YearAsOf, municipality: str, segment: str) -> list[dict[str, Any]]:
