@@ -29,7 +29,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from regie.access.models import Registration, Source, Status
-from regie.accounts.audit import audit
+from regie.accounts.audit import actor, audit
 from regie.accounts.scope import Scope
 from regie.catalog import models as cat
 from regie.engine import access as rules
@@ -171,7 +171,7 @@ def register(
         referrer=referrer,
         product_category=product_category,
         registered_on=registered_on,
-        registered_by=user if getattr(user, "is_authenticated", False) else None,
+        registered_by=actor(user),
     )
     audit(
         user,

@@ -7,10 +7,15 @@ from typing import Any
 from regie.accounts.models import AuditEvent
 
 
+def actor(user: Any) -> Any:
+    """The user to store as the one who acted: None for an anonymous or absent one (a command, the demo)."""
+    return user if getattr(user, "is_authenticated", False) else None
+
+
 def audit(user: Any, action: str, subject: str, reason: str = "", **detail: Any) -> AuditEvent:
     """Store one audit event; ``detail`` must be JSON-able."""
     return AuditEvent.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=actor(user),
         action=action,
         subject=subject[:200],
         reason=reason,

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Max
 
+from regie.accounts.audit import actor
 from regie.catalog import models as m
 from regie.engine.contracts import changes
 
@@ -41,6 +42,6 @@ def record_version(contract: m.Contract, before: Mapping[str, Any], user: Any, r
         number=number,
         values=dict(before),
         changes={k: [old, new] for k, (old, new) in diff.items()},
-        changed_by=user if getattr(user, "is_authenticated", False) else None,
+        changed_by=actor(user),
         reason=reason,
     )

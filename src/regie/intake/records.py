@@ -50,7 +50,9 @@ class AllocationRec(_Rec):
 
 
 @dataclass(frozen=True, kw_only=True)
-class StartRec(_Rec):
+class _CareRec(_Rec):
+    """What a start (305) and a stop (307) of care say alike: whose care of which product, from when."""
+
     municipality: str
     provider: str
     client: str
@@ -58,20 +60,17 @@ class StartRec(_Rec):
     category: str
     code: str | None
     begin: dt.date
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartRec(_CareRec):
     status: str = "1"  # StatusAanlevering: 1 first, 2 changed, 3 delete
     area: str | None = None
     request_date: dt.date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
-class StopRec(_Rec):
-    municipality: str
-    provider: str
-    client: str
-    allocation_number: str | None
-    category: str
-    code: str | None
-    begin: dt.date
+class StopRec(_CareRec):
     end: dt.date
     reason: str
     status: str = "1"

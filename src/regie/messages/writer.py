@@ -176,16 +176,14 @@ class _Builder:
             self.b_text(box, "Eenheid", value.unit)
             self.b_text(box, "Frequentie", value.frequency)
 
-    def period(self, parent: _Element, name: str, value: Period) -> None:
+    def period(self, parent: _Element, name: str, value: Period | OpenPeriod) -> None:
         box = self.m_el(parent, name)
         self.b_text(box, "Begindatum", value.begin)
         self.b_text(box, "Einddatum", value.end)
 
     def open_period(self, parent: _Element, value: OpenPeriod | None) -> None:
         if value is not None:
-            box = self.m_el(parent, "Periode")
-            self.b_text(box, "Begindatum", value.begin)
-            self.b_text(box, "Einddatum", value.end)
+            self.period(parent, "Periode", value)
 
     def amount(self, parent: _Element, name: str, value: Amount, total: bool = False) -> None:
         box = self.m_el(parent, name)
@@ -321,35 +319,25 @@ def _person(w: _Builder, box: _Element, client: StartClient | StopClient | Reque
 _CLIENT = "/Bericht/Client"
 
 
-def _start_client(w: _Builder, root: _Element, client: StartClient) -> None:
+def _care_client(w: _Builder, root: _Element, client: StartClient | StopClient) -> None:
+    """The client of a start (305) or a stop (307) of care, with its products."""
     box = w.m_el(root, "Client")
     _person(w, box, client)
-    w.records(box, "StartProducten", "StartProduct", _CLIENT, client.products, lambda e, p, _: _start(w, e, p))
+    kind = "Start" if isinstance(client, StartClient) else "Stop"
+    products: Sequence[StartProduct | StopProduct] = client.products
+    w.records(box, f"{kind}Producten", f"{kind}Product", _CLIENT, products, lambda e, p, _: _care(w, e, p))
     w.record_codes(box, _CLIENT)
 
 
-def _start(w: _Builder, item: _Element, p: StartProduct) -> None:
+def _care(w: _Builder, item: _Element, p: StartProduct | StopProduct) -> None:
+    """A StartProduct or a StopProduct: the same elements, a stop with its reason and end."""
     w.m_text(item, "ToewijzingNummer", p.allocation_number)
     w.product(item, p.product)
     w.m_text(item, "ToewijzingIngangsdatum", p.allocation_start)
     w.m_text(item, "Begindatum", p.start)
-    w.m_text(item, "StatusAanlevering", p.status)
-
-
-def _stop_client(w: _Builder, root: _Element, client: StopClient) -> None:
-    box = w.m_el(root, "Client")
-    _person(w, box, client)
-    w.records(box, "StopProducten", "StopProduct", _CLIENT, client.products, lambda e, p, _: _stop(w, e, p))
-    w.record_codes(box, _CLIENT)
-
-
-def _stop(w: _Builder, item: _Element, p: StopProduct) -> None:
-    w.m_text(item, "ToewijzingNummer", p.allocation_number)
-    w.product(item, p.product)
-    w.m_text(item, "ToewijzingIngangsdatum", p.allocation_start)
-    w.m_text(item, "Begindatum", p.start)
-    w.m_text(item, "RedenBeeindiging", p.end_reason)
-    w.m_text(item, "Einddatum", p.end)
+    if isinstance(p, StopProduct):
+        w.m_text(item, "RedenBeeindiging", p.end_reason)
+        w.m_text(item, "Einddatum", p.end)
     w.m_text(item, "StatusAanlevering", p.status)
 
 
@@ -446,8 +434,8 @@ def _request_answer(w: _Builder, root: _Element, answer: RequestAnswer) -> None:
 
 _CLIENT_WRITERS: Mapping[type, Callable[[_Builder, _Element, AnswerBody], None]] = {
     AllocationClient: _allocation_client,  # type: ignore[dict-item]
-    StartClient: _start_client,  # type: ignore[dict-item]
-    StopClient: _stop_client,  # type: ignore[dict-item]
+    StartClient: _care_client,  # type: ignore[dict-item]
+    StopClient: _care_client,  # type: ignore[dict-item]
     RequestClient: _request_client,  # type: ignore[dict-item]
     ChangeRequestClient: _change_request_client,  # type: ignore[dict-item]
     RequestAnswer: _request_answer,  # type: ignore[dict-item]

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from regie.accounts.audit import audit
+from regie.accounts.audit import actor, audit
 from regie.catalog.models import FUNDING_FIELDS, Contract, Municipality, Provider, Segment
 from regie.engine import procurement as rules
 from regie.procurement import models as m
@@ -129,7 +129,7 @@ def create_tender(
         start=start,
         end=end,
         funding=dict(funding or {}),
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=actor(user),
     )
     tender.municipalities.set(muns if muns is not None else Municipality.objects.filter(region=seg.region))
     m.Requirement.objects.bulk_create(m.Requirement(tender=tender, position=i, **r) for i, r in enumerate(reqs))
@@ -152,13 +152,9 @@ def submit_bid(user: Any, tender: m.Tender, provider: Provider, answers: Mapping
     unknown = sorted(set(answers) - codes)
     if unknown:
         raise _fail("answers", "Geen eis van deze aanbesteding: " + ", ".join(unknown))
-    bid = m.Bid.objects.create(tender=tender, provider=provider, answers=dict(answers), submitted_by=_user(user))
+    bid = m.Bid.objects.create(tender=tender, provider=provider, answers=dict(answers), submitted_by=actor(user))
     audit(user, "bid_submitted", f"inschrijving {bid}", answers=dict(answers))
     return bid
-
-
-def _user(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -177,7 +173,7 @@ def add_evidence(user: Any, bid: m.Bid, requirement: str, uploads: Sequence[Uplo
             content_type=(upload.content_type or "application/octet-stream")[:100],
             size=upload.size or 0,
             content=upload.read(),
-            uploaded_by=_user(user),
+            uploaded_by=actor(user),
         )
         for upload in uploads
     ]
@@ -245,7 +241,7 @@ def award(user: Any, tender: m.Tender) -> tuple[rules.Award, list[Contract]]:
             contracts.append(contract)
         bid.save(update_fields=["passed", "score", "rank", "selected", "reasons", "contract"])
     tender.status = m.Tender.Status.AWARDED
-    tender.awarded_by = _user(user)
+    tender.awarded_by = actor(user)
     tender.awarded_at = timezone.now()
     tender.save(update_fields=["status", "awarded_by", "awarded_at"])
     audit(

@@ -622,37 +622,53 @@ def trend_chart(
             )
     if not values:
         return None
-    spec = _base(_("%(what)s: verloop per periode.") % {"what": title}, title)
-    spec["height"] = 180
-    spec["data"] = {"values": values}
-    spec["mark"] = {"type": "line", "point": True}
-    spec["encoding"] = {
-        "x": {
-            "field": "label",
-            "type": "ordinal",
-            "sort": {"field": "periode"},
-            "title": None,
-            "axis": {"labelAngle": 0},
-        },
-        "y": {
+    return _line_chart(
+        _("%(what)s: verloop per periode.") % {"what": title},
+        title,
+        180,
+        values,
+        x=_ordinal_x("label", "periode"),
+        y={
             "field": "waarde",
             "type": "quantitative",
             "title": None,
             "axis": {"format": ".0%"} if share else {"format": ",.1~f", "tickMinStep": 1},
         },
-        "color": {
+        color={
             "field": "reeks",
             "type": "nominal",
             "title": None,
             "scale": {"range": [BRAND, "#8a5300", MUTED, "#17663a"]},
         },
-        "tooltip": [
+        tooltip=[
             {"field": "label", "title": _("Periode")},
             {"field": "reeks", "title": _("Reeks")},
             {"field": "tekst", "title": _("Waarde")},
         ],
-    }
+    )
+
+
+def _line_chart(
+    description: str, title: str, height: int, values: list[dict[str, Any]], **encoding: Any
+) -> dict[str, Any]:
+    """A line chart with a point on each of ``values``, encoded by ``encoding`` (x, y, color, ...)."""
+    spec = _base(description, title)
+    spec["height"] = height
+    spec["data"] = {"values": values}
+    spec["mark"] = {"type": "line", "point": True}
+    spec["encoding"] = encoding
     return spec
+
+
+def _ordinal_x(field: str, order: str, **axis: Any) -> dict[str, Any]:
+    """An x axis of the categories ``field`` in the order of ``order``, labels upright."""
+    return {
+        "field": field,
+        "type": "ordinal",
+        "sort": {"field": order},
+        "title": None,
+        "axis": {"labelAngle": 0, **axis},
+    }
 
 
 def render_svg(spec: Mapping[str, Any], width: int = 720) -> str:
@@ -741,45 +757,38 @@ def year_compare_lines(
     if not any(v["jaar"] == str(year) for v in values):
         return None
     years = [str(year), str(year - 1)]
-    spec = _base(_("%(what)s per maand, dit jaar en het jaar ervoor.") % {"what": title}, title)
-    spec["height"] = 200
-    spec["data"] = {"values": values}
-    spec["mark"] = {"type": "line", "point": True}
-    spec["encoding"] = {
-        "x": {
-            "field": "maand",
-            "type": "ordinal",
-            "sort": {"field": "volgorde"},
-            "title": None,
-            "axis": {"labelAngle": 0, "labelOverlap": True},
-        },
-        "y": {
+    return _line_chart(
+        _("%(what)s per maand, dit jaar en het jaar ervoor.") % {"what": title},
+        title,
+        200,
+        values,
+        x=_ordinal_x("maand", "volgorde", labelOverlap=True),
+        y={
             "field": "waarde",
             "type": "quantitative",
             "title": unit or _("aantal"),
             "axis": {"format": ",d", "tickMinStep": 1},
         },
-        "color": {
+        color={
             "field": "jaar",
             "type": "nominal",
             "title": None,
             "sort": years,
             "scale": {"domain": years, "range": [BRAND, "#9aa8b8"]},
         },
-        "strokeDash": {
+        strokeDash={
             "field": "jaar",
             "type": "nominal",
             "sort": years,
             "title": None,
             "scale": {"domain": years, "range": [[1, 0], [4, 3]]},
         },
-        "tooltip": [
+        tooltip=[
             {"field": "maand", "title": _("Maand")},
             {"field": "jaar", "title": _("Jaar")},
             {"field": "tekst", "title": title},
         ],
-    }
-    return spec
+    )
 
 
 #: Colours of up to three scenarios beside the forecast without them (grey).

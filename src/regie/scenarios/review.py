@@ -48,7 +48,7 @@ def record_review(user: Any, data: dict[str, Any], *, today: dt.date) -> ReviewO
     """Store a review's outcome (``client``, ``segment``, ``provider``, ``episode``,
     ``municipality``, ``outcome``, ``due``, ``note``, ``reviewed_on``); audited.
     :class:`InvalidScenario` names the fields that are wrong."""
-    from regie.accounts.audit import audit  # noqa: PLC0415
+    from regie.accounts.audit import actor, audit  # noqa: PLC0415
 
     errors = []
     for key in ("client", "segment", "provider"):
@@ -77,7 +77,7 @@ def record_review(user: Any, data: dict[str, Any], *, today: dt.date) -> ReviewO
         due=dates["due"],
         note=str(data.get("note") or ""),
         reviewed_on=dates["reviewed_on"],
-        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        recorded_by=actor(user),
     )
     audit(
         user,

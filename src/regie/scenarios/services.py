@@ -102,7 +102,7 @@ def _period(data: dict[str, Any]) -> tuple[int, dt.date, int, list[dict[str, str
 def save_scenario(user: Any, data: dict[str, Any], *, inputs: Inputs | None = None) -> Any:
     """Check, compute and store a scenario (``name``, ``description``, ``year``, ``as_of``,
     ``years``, ``changes``); audited. :class:`InvalidScenario` when it cannot be read."""
-    from regie.accounts.audit import audit  # noqa: PLC0415
+    from regie.accounts.audit import actor, audit  # noqa: PLC0415
     from regie.engine.scenarios import ScenarioError, scenario_from_dict  # noqa: PLC0415
     from regie.scenarios.models import SavedScenario  # noqa: PLC0415
 
@@ -126,7 +126,7 @@ def save_scenario(user: Any, data: dict[str, Any], *, inputs: Inputs | None = No
         years=years,
         changes=scenario.as_dict()["changes"],
         result=result,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        created_by=actor(user),
     )
     total = result["totals"]
     audit(

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,25 @@ class _Reader:
             if not isinstance(value, expected):
                 raise self.fail(entry, f"'{key}' has the wrong type")
         return dict(raw)
+
+    def keyed(
+        self,
+        raw: list[Any],
+        kind: str,
+        key: str,
+        required: dict[str, type | tuple[type, ...]],
+        optional: dict[str, type | tuple[type, ...]],
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each table of a list named by its ``key`` (which must be unique): how errors name it,
+        and the table, checked by :meth:`table`."""
+        seen: set[str] = set()
+        for i, item in enumerate(raw):
+            t = self.table(item, _label(kind, item, key, i), required, optional)
+            entry = f"{kind} '{t[key]}'"
+            if t[key] in seen:
+                raise self.fail(entry, "appears twice")
+            seen.add(t[key])
+            yield entry, t
 
 
 def _as_tuple(t: type | tuple[type, ...]) -> tuple[type, ...]:
@@ -152,24 +172,17 @@ def _label(kind: str, item: Any, key: str, index: int) -> str:
     return f"{kind} #{index + 1}"
 
 
-def _unique(r: _Reader, kind: str, key: str, seen: dict[str, Any]) -> None:
-    if key in seen:
-        raise r.fail(f"{kind} '{key}'", "appears twice")
-
-
 def _municipalities(r: _Reader, raw: list[Any]) -> dict[str, Municipality]:
     out: dict[str, Municipality] = {}
-    for i, item in enumerate(raw):
-        t = r.table(
-            item,
-            _label("municipality", item, "code", i),
-            {"code": str, "name": str},
-            {"areas": list, "population": dict, "postcodes": dict},
-        )
-        entry = f"municipality '{t['code']}'"
+    for entry, t in r.keyed(
+        raw,
+        "municipality",
+        "code",
+        {"code": str, "name": str},
+        {"areas": list, "population": dict, "postcodes": dict},
+    ):
         if not _CBS.match(t["code"]):
             raise r.fail(entry, "code must be a CBS code of 4 digits")
-        _unique(r, "municipality", t["code"], out)
         areas = t.get("areas", [])
         if not all(isinstance(a, str) and a for a in areas) or len(set(areas)) != len(areas):
             raise r.fail(entry, "areas must be distinct names")
@@ -191,24 +204,22 @@ def _municipalities(r: _Reader, raw: list[Any]) -> dict[str, Municipality]:
 
 def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
     out: dict[str, Segment] = {}
-    for i, item in enumerate(raw):
-        t = r.table(
-            item,
-            _label("segment", item, "code", i),
-            {"code": str, "name": str, "domain": str, "funding_model": str, "products": list},
-            {
-                "weight": int,
-                "max_providers": int,
-                "execution": str,
-                "population_weights": dict,
-                "core_partners": list,
-                "waiting_norm_days": int,
-                "review_after_days": int,
-                "max_subcontracted_share": _NUM,
-            },
-        )
-        entry = f"segment '{t['code']}'"
-        _unique(r, "segment", t["code"], out)
+    for entry, t in r.keyed(
+        raw,
+        "segment",
+        "code",
+        {"code": str, "name": str, "domain": str, "funding_model": str, "products": list},
+        {
+            "weight": int,
+            "max_providers": int,
+            "execution": str,
+            "population_weights": dict,
+            "core_partners": list,
+            "waiting_norm_days": int,
+            "review_after_days": int,
+            "max_subcontracted_share": _NUM,
+        },
+    ):
         if t["domain"] not in DOMAINS:
             raise r.fail(entry, f"domain must be one of {', '.join(DOMAINS)}")
         if t["funding_model"] not in FUNDING_MODELS:
@@ -268,17 +279,15 @@ def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
 
 def _providers(r: _Reader, raw: list[Any]) -> dict[str, Provider]:
     out: dict[str, Provider] = {}
-    for i, item in enumerate(raw):
-        t = r.table(
-            item,
-            _label("provider", item, "agb", i),
-            {"agb": str, "name": str},
-            {"members": list, "core_partner": bool, "dialogue_every_weeks": int},
-        )
-        entry = f"provider '{t['agb']}'"
+    for entry, t in r.keyed(
+        raw,
+        "provider",
+        "agb",
+        {"agb": str, "name": str},
+        {"members": list, "core_partner": bool, "dialogue_every_weeks": int},
+    ):
         if not _AGB.match(t["agb"]):
             raise r.fail(entry, "agb must be an AGB code of 8 digits")
-        _unique(r, "provider", t["agb"], out)
         members = t.get("members", [])
         if not all(isinstance(m, str) and _AGB.match(m) for m in members):
             raise r.fail(entry, "members must be AGB codes of 8 digits")
@@ -319,15 +328,13 @@ def _contracts(
     providers: dict[str, Provider],
 ) -> list[Contract]:
     out: dict[str, Contract] = {}
-    for i, item in enumerate(raw):
-        t = r.table(
-            item,
-            _label("contract", item, "id", i),
-            {"id": str, "provider": str, "segment": str, "municipalities": list, "start": dt.date, "end": dt.date},
-            _CONTRACT_OPTIONAL,
-        )
-        entry = f"contract '{t['id']}'"
-        _unique(r, "contract", t["id"], out)
+    for entry, t in r.keyed(
+        raw,
+        "contract",
+        "id",
+        {"id": str, "provider": str, "segment": str, "municipalities": list, "start": dt.date, "end": dt.date},
+        _CONTRACT_OPTIONAL,
+    ):
         _check_contract_references(r, entry, t, municipalities, segments, providers)
         _check_contract_terms(r, entry, t, segments[t["segment"]])
         known_areas = {a for m in t["municipalities"] for a in municipalities[m].areas}

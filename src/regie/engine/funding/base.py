@@ -72,6 +72,32 @@ class PaymentLine:
     ref: str = ""
     detail: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
+    @classmethod
+    def of(
+        cls,
+        contract: Contract,
+        municipality: str,
+        month: dt.date,
+        kind: str,
+        rule: str,
+        amount_cents: int,
+        ref: str = "",
+        detail: Mapping[str, Any] | None = None,
+    ) -> PaymentLine:
+        """A line of ``contract`` (its id, provider and segment)."""
+        return cls(
+            contract.id,
+            contract.provider,
+            contract.segment,
+            municipality,
+            month,
+            kind,
+            rule,
+            amount_cents,
+            ref,
+            {} if detail is None else detail,
+        )
+
     @property
     def key(self) -> tuple[str, str, str, str, dt.date, str, str, str]:
         """The natural key of the line in a stored ledger (corrections use the line they correct)."""

@@ -84,18 +84,7 @@ def contract_ceiling_cuts(contract: Contract, lines: Sequence[PaymentLine], ceil
                 "uncut_total_cents": running,
             }
             out.append(
-                PaymentLine(
-                    contract.id,
-                    contract.provider,
-                    contract.segment,
-                    municipality,
-                    month,
-                    "ceiling_cut",
-                    "ceiling.contract",
-                    cut,
-                    "",
-                    detail,
-                )
+                PaymentLine.of(contract, municipality, month, "ceiling_cut", "ceiling.contract", cut, "", detail)
             )
     return out
 
@@ -124,17 +113,6 @@ def segment_ceiling_cuts(
                 "segment_month_cents": sum(amounts[month].values()),
             }
             out.append(
-                PaymentLine(
-                    contract.id,
-                    contract.provider,
-                    contract.segment,
-                    budget.municipality,
-                    month,
-                    "ceiling_cut",
-                    "ceiling.segment",
-                    cut,
-                    "",
-                    detail,
-                )
+                PaymentLine.of(contract, budget.municipality, month, "ceiling_cut", "ceiling.segment", cut, "", detail)
             )
     return out

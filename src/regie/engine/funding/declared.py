@@ -33,18 +33,7 @@ def tariff_for(contract: Contract, position: Position) -> int | None:
 
 
 def _line(contract: Contract, p: Position, kind: str, rule: str, amount: int, detail: dict[str, Any]) -> PaymentLine:
-    return PaymentLine(
-        contract=contract.id,
-        provider=contract.provider,
-        segment=contract.segment,
-        municipality=p.municipality,
-        month=p.care_month,
-        kind=kind,
-        rule=rule,
-        amount_cents=amount,
-        ref=p.line_id,
-        detail=detail,
-    )
+    return PaymentLine.of(contract, p.municipality, p.care_month, kind, rule, amount, p.line_id, detail)
 
 
 def late_line(contract: Contract, p: Position, model: str) -> PaymentLine:

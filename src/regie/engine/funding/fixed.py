@@ -65,20 +65,7 @@ def _instalment_lines(
             info = {**detail, "annual_cents": _num(a), "cover": _num(c)}
             if len(weights) > 1:
                 info["contract_instalment_cents"] = cents
-            out.append(
-                PaymentLine(
-                    contract.id,
-                    contract.provider,
-                    contract.segment,
-                    municipality,
-                    month,
-                    "instalment",
-                    rule,
-                    share,
-                    "",
-                    info,
-                )
-            )
+            out.append(PaymentLine.of(contract, municipality, month, "instalment", rule, share, "", info))
     return out
 
 

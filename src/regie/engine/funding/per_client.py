@@ -175,9 +175,7 @@ def _per_client(
     def line(
         municipality: str, month: dt.date, kind: str, rule: str, amount: int, detail: dict[str, Any]
     ) -> PaymentLine:
-        return PaymentLine(
-            contract.id, contract.provider, contract.segment, municipality, month, kind, rule, amount, "", detail
-        )
+        return PaymentLine.of(contract, municipality, month, kind, rule, amount, "", detail)
 
     advances: dict[str, int] = dict.fromkeys(contract.municipalities, 0)
     for month, cents, n, cover in zip(
