@@ -94,13 +94,16 @@ class _Reader:
         key: str,
         required: dict[str, type | tuple[type, ...]],
         optional: dict[str, type | tuple[type, ...]],
+        form: tuple[re.Pattern[str], str] | None = None,
     ) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Each table of a list named by its ``key`` (which must be unique): how errors name it,
-        and the table, checked by :meth:`table`."""
+        """Each table of a list named by its ``key`` (which must be unique and, with ``form``,
+        match its pattern): how errors name it, and the table, checked by :meth:`table`."""
         seen: set[str] = set()
         for i, item in enumerate(raw):
             t = self.table(item, _label(kind, item, key, i), required, optional)
             entry = f"{kind} '{t[key]}'"
+            if form is not None and not form[0].match(t[key]):
+                raise self.fail(entry, f"{key} must be {form[1]}")
             if t[key] in seen:
                 raise self.fail(entry, "appears twice")
             seen.add(t[key])
@@ -180,9 +183,8 @@ def _municipalities(r: _Reader, raw: list[Any]) -> dict[str, Municipality]:
         "code",
         {"code": str, "name": str},
         {"areas": list, "population": dict, "postcodes": dict},
+        (_CBS, "a CBS code of 4 digits"),
     ):
-        if not _CBS.match(t["code"]):
-            raise r.fail(entry, "code must be a CBS code of 4 digits")
         areas = t.get("areas", [])
         if not all(isinstance(a, str) and a for a in areas) or len(set(areas)) != len(areas):
             raise r.fail(entry, "areas must be distinct names")
@@ -285,9 +287,8 @@ def _providers(r: _Reader, raw: list[Any]) -> dict[str, Provider]:
         "agb",
         {"agb": str, "name": str},
         {"members": list, "core_partner": bool, "dialogue_every_weeks": int},
+        (_AGB, "an AGB code of 8 digits"),
     ):
-        if not _AGB.match(t["agb"]):
-            raise r.fail(entry, "agb must be an AGB code of 8 digits")
         members = t.get("members", [])
         if not all(isinstance(m, str) and _AGB.match(m) for m in members):
             raise r.fail(entry, "members must be AGB codes of 8 digits")
