@@ -98,6 +98,9 @@ API: dict[str, tuple[int, int, int]] = {
     "/api/v1/indicators/?by=area": (400, 400, 400),
     "/api/v1/indicators/?by=municipality,segment,area": (200, 403, 200),
     "/api/v1/signals/": (200, 200, 403),
+    "/api/v1/opportunity-dossiers/": (200, 200, 403),
+    "/api/v1/risk-dossiers/": (200, 200, 403),
+    "/api/v1/innovation-funds/": (200, 200, 200),
 }
 
 #: path -> expected status for the relationship manager; an endpoint of :data:`API` not listed: 403.
@@ -109,6 +112,9 @@ MANAGER_API: dict[str, int] = {
     "/api/v1/indicators/?by=area": 400,
     "/api/v1/indicators/?by=municipality,segment,area": 200,
     "/api/v1/signals/": 200,
+    "/api/v1/opportunity-dossiers/": 200,
+    "/api/v1/risk-dossiers/": 200,
+    "/api/v1/innovation-funds/": 200,
 }
 
 

@@ -3,7 +3,10 @@
 - :func:`refresh_ledger` recomputes what the funding rules make due for a year and books the
   difference with the stored ledger as new lines (never changing a stored line);
 - :func:`file_request` / :func:`decide_request`: the inflow-above-agreement request (Venlo);
-- :func:`reallocate`: capacity moved between providers within a segment (Tilburg).
+- :func:`reallocate`: capacity moved between providers within a segment (Tilburg);
+- :func:`book_grant`: a payment decided outside the funding rules (an award of the innovation
+  fund, issue 15) booked as a line of kind ``grant`` with its own rule; the reconciliation of
+  :func:`refresh_ledger` leaves such lines alone (no funding rule computes them).
 
 Every decision is audited and refreshes the ledger.
 """
@@ -90,11 +93,36 @@ def _line_fields(line: Any) -> dict[str, Any]:
     return {name: getattr(line, name) for name in LINE_FIELDS}
 
 
-def _stored(year: int) -> list[engine.PaymentLine]:
-    return [
-        engine.PaymentLine(**_line_fields(line), detail=line.detail)
-        for line in m.LedgerLine.objects.filter(year=year).order_by("pk")
-    ]
+#: The kind of a ledger line booked by a decision, not computed by a funding rule.
+GRANT = "grant"
+
+
+def _stored(year: int, grants: bool = False) -> list[engine.PaymentLine]:
+    """The stored lines of ``year``: those the funding rules compute, or (``grants``) the grants."""
+    lines = m.LedgerLine.objects.filter(year=year)
+    lines = lines.filter(kind=GRANT) if grants else lines.exclude(kind=GRANT)
+    return [engine.PaymentLine(**_line_fields(line), detail=line.detail) for line in lines.order_by("pk")]
+
+
+def book_grant(
+    year: int, provider: str, month: dt.date, amount_cents: int, rule: str, ref: str, detail: dict[str, Any]
+) -> m.LedgerLine:
+    """Book a grant (a payment a decision makes due, e.g. an award of the innovation fund) as a
+    ledger line of kind ``grant`` with its own ``rule``; no contract, segment or municipality."""
+    return m.LedgerLine.objects.create(
+        year=year,
+        contract="",
+        provider=provider,
+        segment="",
+        municipality="",
+        month=month_start(month),
+        kind=GRANT,
+        rule=rule,
+        amount_cents=amount_cents,
+        ref=ref,
+        detail=detail,
+        booked_on=timezone.localdate(),
+    )
 
 
 #: The transaction-level advisory lock that serialises ledger bookings on PostgreSQL.
@@ -103,7 +131,8 @@ LEDGER_LOCK_KEY = 0x4C454447  # "LEDG"
 
 @transaction.atomic
 def refresh_ledger(year: int, on: dt.date | None = None) -> list[engine.PaymentLine]:
-    """Book what changed since the stored ledger of ``year``; return all its stored lines.
+    """Book what changed since the stored ledger of ``year``; return all its stored lines
+    (grants, which no funding rule computes, are left as they are and returned last).
 
     Two bookings at once (a refresh after an ingest and a decision in the web app) would both
     book the same difference: on PostgreSQL they take a transaction-level advisory lock first;
@@ -119,7 +148,7 @@ def refresh_ledger(year: int, on: dt.date | None = None) -> list[engine.PaymentL
         [m.LedgerLine(year=year, **_line_fields(line), detail=dict(line.detail), booked_on=on) for line in new],
         batch_size=1000,
     )
-    return stored + new
+    return stored + new + _stored(year, grants=True)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from regie.access import api as access_api
 from regie.catalog import api as catalog_api
+from regie.dossiers import api as dossiers_api
 from regie.monitor import api as monitor_api
 from regie.procurement import api as procurement_api
 from regie.relations import api as relations_api
@@ -24,6 +25,8 @@ router.register("tenders", procurement_api.TenderViewSet, basename="tender")
 router.register(r"tenders/(?P<tender_pk>\d+)/bids", procurement_api.BidViewSet, basename="tender-bid")
 router.register("dialogues", relations_api.DialogueViewSet, basename="dialogue")
 router.register("agreements", relations_api.AgreementViewSet, basename="agreement")
+router.register("opportunity-dossiers", dossiers_api.OpportunityDossierViewSet, basename="opportunity-dossier")
+router.register("risk-dossiers", dossiers_api.RiskViewSet, basename="risk-dossier")
 
 urlpatterns = [
     path("contracts/<str:ident>/extend/", procurement_api.ContractOptionView.as_view(), name="api-contract-extend"),
@@ -33,6 +36,7 @@ urlpatterns = [
     path("scorecards/", monitor_api.ScorecardsView.as_view(), name="api-scorecards"),
     path("signals/", monitor_api.SignalsView.as_view(), name="api-signals"),
     path("check/", CheckView.as_view(), name="api-check"),
+    path("innovation-funds/", dossiers_api.InnovationFundView.as_view(), name="api-innovation-funds"),
     path("waiting-list/", access_api.WaitingListView.as_view(), name="api-waiting-list"),
     path("waiting-list/<int:pk>/", access_api.RegistrationView.as_view(), name="api-registration"),
     path("waiting-list/<int:pk>/assign/", access_api.AssignView.as_view(), name="api-registration-assign"),

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "regie.scenarios",
     "regie.relations",
     "regie.procurement",
+    "regie.dossiers",
     "regie.reports",
 ]
 
@@ -209,6 +210,9 @@ SPECTACULAR_SETTINGS = {
         "SignalStatusEnum": "regie.traffic.models.Signal.Status",
         "RequirementKindEnum": "regie.procurement.models.Requirement.Kind",
         "TenderStatusEnum": "regie.procurement.models.Tender.Status",
+        "OwnerEnum": "regie.relations.models.Agreement.Owner",
+        "RiskStatusEnum": "regie.dossiers.models.Risk.Status",
+        "DossierStatusEnum": "regie.dossiers.models.OpportunityDossier.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
