@@ -41,7 +41,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from regie.accounts.api import Pages
+from regie.accounts.api import NaturalKeys, Pages, valid
 from regie.accounts.scope import Scope, scope_for
 from regie.dossiers import services
 from regie.dossiers.models import OpportunityDossier, Risk
@@ -66,11 +66,6 @@ def _scope(request: Request) -> Scope:
     if not (scope.is_staff or scope.is_provider):
         raise PermissionDenied("Dossiers zijn voor de gemeente en de aanbieders; de raad ziet de totalen.")
     return scope
-
-
-def _valid(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 class BusinessCase(serializers.Serializer[Any]):
@@ -189,11 +184,8 @@ class FundSerializer(serializers.Serializer[Any]):
     awards = serializers.IntegerField()
 
 
-FILTERS = [
-    OpenApiParameter("year", OpenApiTypes.INT),
-    OpenApiParameter("provider", OpenApiTypes.STR, description="AGB-code van een samenwerkende aanbieder."),
-    OpenApiParameter("status", OpenApiTypes.STR, enum=list(OpportunityDossier.Status.values)),
-]
+def _cooperating(qs: QuerySet[OpportunityDossier], agb: str) -> QuerySet[OpportunityDossier]:
+    return qs.filter(pk__in=OpportunityDossier.objects.filter(providers__agb=agb).values("pk"))
 
 
 class OpportunityDossierViewSet(
@@ -205,6 +197,9 @@ class OpportunityDossierViewSet(
     """Opportunity dossiers (kansendossiers): submit, list, read with results, assess, report clients."""
 
     pagination_class = Pages
+    filter_backends = [NaturalKeys]
+    key_lookups = {"year": "year", "provider": _cooperating, "status": "status"}
+    key_choices = {"status": OpportunityDossier.Status.values}
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer[Any]]:
         return DossierDetail if self.action == "retrieve" else DossierSerializer
@@ -212,24 +207,12 @@ class OpportunityDossierViewSet(
     def get_queryset(self) -> QuerySet[OpportunityDossier]:
         if getattr(self, "swagger_fake_view", False):
             return OpportunityDossier.objects.none()
-        qs = services.dossiers(_scope(self.request))
-        params = self.request.query_params
-        if params.get("year", "").isdigit():
-            qs = qs.filter(year=int(params["year"]))
-        if params.get("provider"):
-            qs = qs.filter(pk__in=OpportunityDossier.objects.filter(providers__agb=params["provider"]).values("pk"))
-        if params.get("status"):
-            qs = qs.filter(status=params["status"])
-        return qs
-
-    @extend_schema(parameters=FILTERS)
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        return services.dossiers(_scope(self.request))
 
     @extend_schema(request=DossierInput, responses={201: DossierDetail})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         scope = _scope(request)
-        data = _valid(DossierInput(data=request.data))
+        data = valid(DossierInput(data=request.data))
         case = data["business_case"]
         if not isinstance(case, (dict, str)):
             raise ValidationError(
@@ -254,7 +237,7 @@ class OpportunityDossierViewSet(
     def assessment(self, request: Request, pk: str | None = None) -> Response:
         scope = _scope(request)
         d = self.get_object()
-        data = _valid(DossierAssessmentInput(data=request.data))
+        data = valid(DossierAssessmentInput(data=request.data))
         a = rules.Assessment(
             data["cooperation"],
             data["innovation"],
@@ -357,31 +340,25 @@ class RiskViewSet(
     serializer_class = RiskSerializer
     pagination_class = Pages
     http_method_names = ["get", "post", "patch", "head", "options"]
+    filter_backends = [NaturalKeys]
+    key_lookups = {"provider": "provider__agb", "status": "status"}
+    key_choices = {"status": Risk.Status.values}
 
     def get_queryset(self) -> QuerySet[Risk]:
         if getattr(self, "swagger_fake_view", False):
             return Risk.objects.none()
         qs = services.risks(_scope(self.request))
-        params = self.request.query_params
-        for param, field in (("provider", "provider__agb"), ("contract", "contract__ident"), ("status", "status")):
-            if params.get(param):
-                qs = qs.filter(**{field: params[param]})
-        return qs
+        contract = self.request.query_params.get("contract")
+        return qs.filter(contract__ident=contract) if contract else qs
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("provider", OpenApiTypes.STR),
-            OpenApiParameter("contract", OpenApiTypes.STR),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=list(Risk.Status.values)),
-        ]
-    )
+    @extend_schema(parameters=[OpenApiParameter("contract", OpenApiTypes.STR, description="Het contract (id).")])
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
     @extend_schema(request=RiskInput, responses={201: RiskSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         scope = _scope(request)
-        data = _valid(RiskInput(data=request.data))
+        data = valid(RiskInput(data=request.data))
         r = _run(lambda: services.add_risk(scope, request.user, data["provider"], data["contract"], data))
         return Response(RiskSerializer(r).data, status=status.HTTP_201_CREATED)
 
@@ -389,6 +366,6 @@ class RiskViewSet(
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         scope = _scope(request)
         r = self.get_object()
-        data = _valid(RiskChange(data=request.data))
+        data = valid(RiskChange(data=request.data))
         r = _run(lambda: services.change_risk(scope, request.user, r, data))
         return Response(RiskSerializer(r).data)
