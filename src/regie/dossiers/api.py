@@ -26,7 +26,6 @@ the rule (``fund_left: ...``). Roles as on the pages (:mod:`regie.dossiers.servi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -35,7 +34,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -47,18 +46,7 @@ from regie.dossiers import services
 from regie.dossiers.models import OpportunityDossier, Risk
 from regie.engine import dossiers as rules
 from regie.engine.registry import keys as indicator_keys
-
-
-def _run(act: Callable[[], Any]) -> Any:
-    """Call a service; its refusals become 404, 403 or 400 problems naming the rule."""
-    try:
-        return act()
-    except services.NotFound as exc:
-        raise NotFound("Bestaat niet (of niet voor u).") from exc
-    except services.NotAllowed as exc:
-        raise PermissionDenied("Uw rol mag dit niet.") from exc
-    except services.Refused as exc:
-        raise ValidationError({exc.field: [f"{exc.rule}: {exc}"]}) from exc
+from regie.relations.api import call_service
 
 
 def _scope(request: Request) -> Scope:
@@ -218,7 +206,7 @@ class OpportunityDossierViewSet(
             raise ValidationError(
                 {"business_case": ["Een object {goals, client_group, approach, period} of een tekst."]}
             )
-        d = _run(
+        d = call_service(
             lambda: services.submit(
                 scope,
                 request.user,
@@ -247,7 +235,7 @@ class OpportunityDossierViewSet(
             data["awarded_cents"],
             data["reason"],
         )
-        d = _run(lambda: services.assess(scope, request.user, d, a, data["regular_service_reason"]))
+        d = call_service(lambda: services.assess(scope, request.user, d, a, data["regular_service_reason"]))
         return Response(DossierDetail(services.dossier(scope, d.pk)).data)
 
     @extend_schema(request={"multipart/form-data": ClientsInput}, responses={200: ClientsResult})
@@ -258,7 +246,7 @@ class OpportunityDossierViewSet(
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": ["Kies een CSV-bestand."]})
-        result = _run(
+        result = call_service(
             lambda: services.upload_clients(scope, request.user, d, upload.read(), upload.name or "clients.csv")
         )
         return Response(ClientsResult(result).data)
@@ -359,7 +347,7 @@ class RiskViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         scope = _scope(request)
         data = valid(RiskInput(data=request.data))
-        r = _run(lambda: services.add_risk(scope, request.user, data["provider"], data["contract"], data))
+        r = call_service(lambda: services.add_risk(scope, request.user, data["provider"], data["contract"], data))
         return Response(RiskSerializer(r).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RiskChange, responses=RiskSerializer)
@@ -367,5 +355,5 @@ class RiskViewSet(
         scope = _scope(request)
         r = self.get_object()
         data = valid(RiskChange(data=request.data))
-        r = _run(lambda: services.change_risk(scope, request.user, r, data))
+        r = call_service(lambda: services.change_risk(scope, request.user, r, data))
         return Response(RiskSerializer(r).data)

@@ -12,7 +12,7 @@ Who may do what (domain.md sections 9 and 10; issue 15):
 - the council: aggregates only (:func:`fund_years`, :func:`risk_summary`), no content.
 
 Another's object is not found (:class:`NotFound`); a role that may not do a thing gets
-:class:`NotAllowed`; a request that breaks a rule gets :class:`Refused` naming the rule
+:class:`NotAllowed` (both those of :mod:`regie.relations.services`); a request that breaks a rule gets :class:`Refused` naming the rule
 (``rule``) and the input field it concerns (``field``).
 """
 
@@ -38,13 +38,17 @@ from regie.funding.services import GRANT, book_grant
 from regie.intake.dossier_clients import read_dossier_clients
 from regie.messages.bsn import pseudonym
 from regie.monitor.models import Snapshot
+from regie.relations import services as relations
 from regie.relations.agenda import Day, Item, scorecard_snapshot
+from regie.relations.services import NotAllowed, NotFound
 from regie.traffic import models as tm
 
 #: The rule of the ledger line an award books.
 GRANT_RULE = "innovation_fund.award"
 
 #: The input field each rule of the engine concerns (the API names it in ``invalid_params``).
+__all__ = ["NotAllowed", "NotFound", "Refused"]
+
 FIELDS = {
     "cooperation": "providers",
     "scores": "scores",
@@ -59,15 +63,7 @@ FIELDS = {
 }
 
 
-class NotFound(Exception):
-    """The object does not exist for this caller."""
-
-
-class NotAllowed(Exception):
-    """The caller's role may not do this."""
-
-
-class Refused(ValueError):
+class Refused(relations.Refused):
     """The request breaks ``rule``; ``field`` is the input it concerns; the message is Dutch."""
 
     def __init__(self, rule: str, reason: str, field: str = "") -> None:

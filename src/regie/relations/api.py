@@ -153,8 +153,9 @@ def _scope(request: Request) -> Scope:
     return scope
 
 
-def _run(act: Callable[[], Any], field: str = "non_field_errors") -> Any:
-    """Call a service; its refusals become 404, 403 or 400 problems."""
+def call_service(act: Callable[[], Any], field: str = "non_field_errors") -> Any:
+    """Call a service; its refusals become 404, 403 or 400 problems. A refusal that names its
+    rule and field (``rule``, ``field``: the dossiers') names them in the problem."""
     try:
         return act()
     except services.NotFound as exc:
@@ -162,7 +163,9 @@ def _run(act: Callable[[], Any], field: str = "non_field_errors") -> Any:
     except services.NotAllowed as exc:
         raise PermissionDenied("Uw rol mag dit niet.") from exc
     except services.Refused as exc:
-        raise ValidationError({field: [str(exc)]}) from exc
+        rule = getattr(exc, "rule", "")
+        reason = f"{rule}: {exc}" if rule else str(exc)
+        raise ValidationError({getattr(exc, "field", "") or field: [reason]}) from exc
 
 
 class DialogueViewSet(
@@ -184,7 +187,7 @@ class DialogueViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         scope = _scope(request)
         data = valid(PlanInput(data=request.data))
-        d = _run(lambda: services.plan(scope, request.user, data["provider"], data["date"]), "provider")
+        d = call_service(lambda: services.plan(scope, request.user, data["provider"], data["date"]), "provider")
         return Response(DialogueSerializer(d).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=DueSerializer(many=True), filters=False)
@@ -203,7 +206,7 @@ class DialogueViewSet(
         scope = _scope(request)
         d = self.get_object()
         text = valid(TextInput(data=request.data))["text"]
-        _run(lambda: services.add_item(scope, request.user, d, text), "text")
+        call_service(lambda: services.add_item(scope, request.user, d, text), "text")
         return Response(DialogueSerializer(self.get_object()).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=AgreementInput, responses={201: AgreementSerializer})
@@ -212,7 +215,9 @@ class DialogueViewSet(
         scope = _scope(request)
         d = self.get_object()
         data = valid(AgreementInput(data=request.data))
-        a = _run(lambda: services.make_agreement(scope, request.user, d, data["text"], data["owner"], data["due"]))
+        a = call_service(
+            lambda: services.make_agreement(scope, request.user, d, data["text"], data["owner"], data["due"])
+        )
         return Response(AgreementSerializer(a).data, status=status.HTTP_201_CREATED)
 
 
@@ -244,11 +249,11 @@ class AgreementViewSet(
         if not data:
             raise ValidationError({"status": ["Geef status (open of done) of confirmed (true)."]})
         if data.get("status") == "done":
-            _run(lambda: services.mark_done(scope, request.user, a), "status")
+            call_service(lambda: services.mark_done(scope, request.user, a), "status")
         if data.get("confirmed"):
-            _run(lambda: services.confirm(scope, request.user, a), "confirmed")
+            call_service(lambda: services.confirm(scope, request.user, a), "confirmed")
         if data.get("status") == "open":
-            _run(lambda: services.reopen(scope, request.user, a), "status")
+            call_service(lambda: services.reopen(scope, request.user, a), "status")
         return Response(AgreementSerializer(self.get_queryset().get(pk=a.pk)).data)
 
     @extend_schema(request=TextInput, responses={201: AgreementSerializer})
@@ -257,5 +262,5 @@ class AgreementViewSet(
         scope = _scope(request)
         a = self.get_object()
         text = valid(TextInput(data=request.data))["text"]
-        _run(lambda: services.comment(scope, request.user, a, text), "text")
+        call_service(lambda: services.comment(scope, request.user, a, text), "text")
         return Response(AgreementSerializer(self.get_queryset().get(pk=a.pk)).data, status=status.HTTP_201_CREATED)
