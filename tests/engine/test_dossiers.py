@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from regie.engine.dossiers import (
@@ -127,6 +127,7 @@ def test_a_decision_has_a_reason_and_a_known_outcome() -> None:
     assert rule_of(lambda: decide(award(100, decision="maybe"), [A, B], 4_000_000, 10_000_000)) == "decision"
 
 
+@settings(deadline=None)
 @given(
     fund=st.integers(min_value=0, max_value=20_000_000),
     asks=st.lists(st.tuples(st.integers(min_value=-10, max_value=8_000_000), st.booleans()), max_size=12),
