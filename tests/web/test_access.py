@@ -101,6 +101,8 @@ API: dict[str, tuple[int, int, int]] = {
     "/api/v1/opportunity-dossiers/": (200, 200, 403),
     "/api/v1/risk-dossiers/": (200, 200, 403),
     "/api/v1/innovation-funds/": (200, 200, 200),
+    "/api/v1/cross-domain/": (200, 403, 403),
+    "/api/v1/cross-domain/?municipality=0889": (200, 403, 403),
 }
 
 #: path -> expected status for the relationship manager; an endpoint of :data:`API` not listed: 403.

@@ -84,3 +84,14 @@ def test_the_budget_grip_says_it_in_short_for_the_municipality(gemeente: Client,
     assert f"0 van de {region['clients']} cliënten" in text  # the test region's clients each use one domain
     assert section[0].xpath(".//a[starts-with(@href, '/clienten-over-domeinen/')]")
     assert not page_at(raad, "/grip/").xpath("//section[@id='over-domeinen']")
+
+
+def test_the_api_gives_the_same_aggregates(gemeente: Client) -> None:
+    expected = services.compute_cross_domain(YEAR, AS_OF)
+    body = gemeente.get("/api/v1/cross-domain/", {"year": YEAR, "as_of": AS_OF.isoformat()}).json()
+    assert body["rows"] == expected
+    one = gemeente.get("/api/v1/cross-domain/", {"municipality": "0889"}).json()
+    assert [r["municipality"] for r in one["rows"]] == ["0889"]
+    missing = gemeente.get("/api/v1/cross-domain/", {"municipality": "9999"})
+    assert missing.status_code == 404 and missing["Content-Type"].startswith("application/problem+json")
+    assert "pseudo-" not in str(body)  # no pseudonym of the test region's clients

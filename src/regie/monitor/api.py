@@ -5,7 +5,9 @@
 - ``GET /api/v1/forecast/?year=Y&as_of=DATE[&level=provider]``: the rows of ``regie forecast``
   (municipality x segment), or per provider;
 - ``GET /api/v1/scorecards/?year=Y&as_of=DATE``: the provider scorecards;
-- ``GET /api/v1/signals/?status=&kind=``: the data-quality work list.
+- ``GET /api/v1/signals/?status=&kind=``: the data-quality work list;
+- ``GET /api/v1/cross-domain/?year=Y&as_of=DATE[&municipality=CODE]``: the client across
+  domains (aggregates; the region's row has ``municipality`` null), municipality staff only.
 
 Without ``year``/``as_of`` the latest stored snapshot answers. A provider only gets rows of
 its own provider (and groupings by provider), a relationship manager the aggregated rows and
@@ -156,6 +158,32 @@ class ScorecardsView(APIView):
         scope = _scope(request, (Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER))
         snap = _snapshot(request, Snapshot.Kind.SCORECARDS)
         rows = [r for r in snap.rows if scope.provider_agbs([r.get("provider")])]
+        return Response(_body(snap, rows))
+
+
+class CrossDomainView(APIView):
+    """The client across domains (ADR 0025): per region and municipality the clients per
+    number of domains, the combinations with their cost per client across domains, and the
+    overlaps per pair of segments and of domains. Aggregates of pseudonymised clients, for
+    municipality staff only."""
+
+    @extend_schema(
+        parameters=[
+            YEAR,
+            AS_OF,
+            OpenApiParameter(
+                "municipality", OpenApiTypes.STR, description="CBS-code van één gemeente (standaard: alle rijen)."
+            ),
+        ],
+        responses=SnapshotResponse,
+    )
+    def get(self, request: Request) -> Response:
+        _scope(request, (Role.MUNICIPALITY,))
+        snap = _snapshot(request, Snapshot.Kind.CROSS_DOMAIN)
+        code = request.query_params.get("municipality")
+        rows = [r for r in snap.rows if not code or r["municipality"] == code]
+        if code and not rows:
+            raise NotFound(f"Gemeente {code} heeft geen cliënten in deze cijfers.")
         return Response(_body(snap, rows))
 
 

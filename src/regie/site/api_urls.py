@@ -35,6 +35,7 @@ urlpatterns = [
     path("forecast/", monitor_api.ForecastView.as_view(), name="api-forecast"),
     path("scorecards/", monitor_api.ScorecardsView.as_view(), name="api-scorecards"),
     path("signals/", monitor_api.SignalsView.as_view(), name="api-signals"),
+    path("cross-domain/", monitor_api.CrossDomainView.as_view(), name="api-cross-domain"),
     path("check/", CheckView.as_view(), name="api-check"),
     path("innovation-funds/", dossiers_api.InnovationFundView.as_view(), name="api-innovation-funds"),
     path("waiting-list/", access_api.WaitingListView.as_view(), name="api-waiting-list"),
