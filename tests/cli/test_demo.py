@@ -65,6 +65,12 @@ def test_a_second_start_keeps_the_database_and_ingests_only_what_arrived(tmp_pat
     assert set(state["figures"]) == {"ledger 2025", "figures 2025"}  # the first pages; the rest later
     snapshots = query(tmp_path, "select distinct as_of from monitor_snapshot")
     assert snapshots == [("2025-06-15",)]
+    # the tender history of the region (regie.procurement.history): awarded, four eyes on every bid
+    assert query(tmp_path, "select status from procurement_tender") == [("awarded",)]
+    assert (
+        query(tmp_path, "select count(distinct bid_id), count(*) from procurement_assessment")[0][1]
+        == 2 * (query(tmp_path, "select count(*) from procurement_bid")[0][0])
+    )
 
     # a user explains a signal
     (signal,) = query(tmp_path, "select id from traffic_signal order by id limit 1")[0]

@@ -148,7 +148,8 @@ def test_file_names_sort_in_arrival_order(region: Region) -> None:
 
 def test_allocations_come_from_municipalities_and_the_rest_from_providers(region: Region) -> None:
     municipalities = {m.code for m in region.catalog.municipalities}
-    providers = {p.agb for p in region.catalog.providers}
+    # consortium members send under their own AGB codes (regie.synth.consortia)
+    providers = {p.agb for p in region.catalog.providers} | {a for p in region.catalog.providers for a in p.members}
     for path in (region.path / "messages").rglob("*.xml"):
         m = NAME.match(str(path.relative_to(region.path)))
         assert m

@@ -199,8 +199,12 @@ def test_amsterdam_core_partners_and_subcontractors(amsterdam: Region) -> None:
     core = [p for p in c.providers if p.core_partner]
     assert len(core) == 10 and sum(1 for p in core if p.members) == 4
     assert sum(len(p.members) for p in core) + 10 - 4 == 21
+    # residential care from providers outside the core partners (the subcontractors), and
+    # from two core partners (regie.synth.consortia), so the subcontracted share is below 1
     residential = {x.provider for x in c.contracts if x.segment == "JGD-VERBLIJF"}
-    assert residential and not residential & {p.agb for p in core}
+    assert len(residential & {p.agb for p in core}) == 2
+    assert set(amsterdam.scenario["subcontractors"]) == residential - {p.agb for p in core}
+    assert next(s for s in c.segments if s.code == "JGD-VERBLIJF").max_subcontracted_share == 0.75
     starts = {m: min(x.start for x in c.contracts if m in x.municipalities) for m in ("0363", "0384", "0437", "0451")}
     assert starts["0363"] == dt.date(YEAR - 3, 1, 1)
     assert {starts[m] for m in ("0384", "0437", "0451")} == {dt.date(YEAR - 2, 1, 1)}

@@ -67,7 +67,8 @@ def test_catalog_is_valid_and_complete(region: Region) -> None:
                     for year in range(c.start.year, min(c.end.year, YEAR) + 1):
                         assert (m, segment.code, year) in budgets
     agbs = {p.agb for p in catalog.providers}
-    assert set(region.truth["episodes"]["provider"].to_list()) <= agbs
+    members = {a for p in catalog.providers for a in p.members}  # consortium members send as themselves
+    assert set(region.truth["episodes"]["provider"].to_list()) <= agbs | members
     segments = {s.code for s in catalog.segments}
     assert set(region.truth["episodes"]["segment"].to_list()) <= segments
 
@@ -76,9 +77,12 @@ def test_every_signal_kind_is_present(region: Region) -> None:
     kinds = set(region.truth["signals"]["kind"].to_list())
     # Venlo's providers send no start/stop-less care; Amsterdam's requests are registrations
     # on the waiting list, not 315s that a 301 or 319 answers
-    # Amsterdam's contracts all end before its last day or more than six months after it
+    # Amsterdam's contracts all end before its last day or more than six months after it;
+    # only Venlo has PGB budgets and a tender, only Amsterdam core partners and subcontractors
     venlo = region.scenario["profile"] == "venlo"
-    expected = set(SIGNAL_KINDS) - ({"no_start_stop_traffic"} if venlo else {"request_unanswered", "contract_expiry"})
+    expected = set(SIGNAL_KINDS) - (
+        {"no_start_stop_traffic", "subcontracting"} if venlo else {"request_unanswered", "contract_expiry", "pgb_shift"}
+    )
     assert kinds == expected
     files = region.truth["signals"].filter(pl.col("file").is_not_null())["file"].to_list()
     assert all((region.path / f).is_file() for f in files)

@@ -277,6 +277,7 @@ class Demo:
         from regie.catalog.loader import load_catalog  # noqa: PLC0415 - needs Django set up
         from regie.monitor.pending import ingest_and_refresh  # noqa: PLC0415
         from regie.procurement.contract_life import raise_expiry_signals  # noqa: PLC0415
+        from regie.procurement.history import seed_tenders  # noqa: PLC0415
         from regie.relations.history import seed_history  # noqa: PLC0415
         from regie.site.demo import create_demo_users  # noqa: PLC0415
 
@@ -284,6 +285,7 @@ class Demo:
             load_catalog(parse_catalog(self.data / "catalog.toml"))
             create_demo_users()
             seed_history(self.today)
+            seed_tenders(json.loads((self.data / "truth" / "tenders.json").read_text(encoding="utf-8")))
         if files:
             with stages.stage(
                 "Berichten en CSV-bestanden inlezen (tot en met vandaag)",

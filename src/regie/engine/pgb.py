@@ -138,6 +138,11 @@ class Shift:
     def key(self) -> str:
         return f"{SIGNAL}|{self.segment}|{self.period_start.isoformat()}"
 
+    def raised_on(self, day: dt.date) -> dt.date:
+        """The day the signal is raised when the traffic stands on ``day``: the end of the
+        quarter the rise was found in, or ``day`` while that quarter runs."""
+        return min(add_quarters(self.quarter, 1) - dt.timedelta(days=1), day)
+
     @property
     def points(self) -> float:
         """The rise in percentage points, rounded to a hundredth."""
@@ -165,4 +170,20 @@ def pgb_shift(segment: str, shares: Mapping[dt.date, float], periods: Sequence[P
             if round((share - base) * 100, 9) > SHIFT_POINTS:
                 found.append(Shift(segment, period.start, quarter, base, share, before.providers, period.providers))
                 break
+    return found
+
+
+def shifts(
+    episodes: pl.DataFrame, budgets: pl.DataFrame, contracts: Sequence[Any], segments: Iterable[str], day: dt.date
+) -> list[Shift]:
+    """Every :func:`pgb_shift` of the ``segments`` given the ``episodes`` and PGB ``budgets``
+    (quarterly shares from the first start up to ``day``) and the ``contracts``' periods;
+    none without budgets."""
+    if budgets.is_empty():
+        return []
+    first = min(budgets["start"].min(), episodes["start"].min() if episodes.height else day)  # type: ignore[type-var]
+    shares = quarterly_shares(episodes, budgets, first, day)  # type: ignore[arg-type]
+    found = []
+    for segment in segments:
+        found += pgb_shift(segment, shares.get(segment, {}), contract_periods(contracts, segment))
     return found

@@ -17,10 +17,15 @@ are not subcontractors: their traffic already counts for the consortium
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
+
+from regie.engine.access import core_partners
+from regie.engine.pgb import add_quarters, quarter_start
 
 SIGNAL = "subcontracting"
 
@@ -63,6 +68,10 @@ class Excess:
     def key(self) -> str:
         return f"{SIGNAL}|{self.segment}|{self.period.isoformat()}"
 
+    def raised_on(self, day: dt.date) -> dt.date:
+        """The last day of the quarter, or ``day`` while the quarter runs."""
+        return min(add_quarters(self.period, 1) - dt.timedelta(days=1), day)
+
 
 def over_maximum(
     shares: Mapping[str, tuple[int, int, float]], maxima: Mapping[str, float | None], period: dt.date
@@ -78,4 +87,30 @@ def over_maximum(
         maximum = maxima.get(segment)
         if maximum is not None and round(share - maximum, 9) > 0:
             found.append(Excess(segment, period, share, maximum))
+    return found
+
+
+def segment_partners(catalog: Any) -> dict[str, tuple[str, ...]]:
+    """Segment -> its core partners (:func:`regie.engine.access.core_partners`) in ``catalog``."""
+    contracted: dict[str, set[str]] = defaultdict(set)
+    for c in catalog.contracts:
+        contracted[c.segment].add(c.provider)
+    flagged = [p.agb for p in catalog.providers if p.core_partner]
+    return {s.code: core_partners(s.code, s.core_partners, flagged, contracted) for s in catalog.segments}
+
+
+def quarterly_excess(episodes: pl.DataFrame, catalog: Any, day: dt.date) -> list[Excess]:
+    """Every quarter's :func:`over_maximum` from the first episode's quarter up to ``day``, with
+    the ``catalog``'s core partners and maxima over ``episodes`` (a consortium's members
+    already counted for it); none when no segment has a maximum."""
+    maxima = {s.code: s.max_subcontracted_share for s in catalog.segments}
+    if episodes.is_empty() or all(v is None for v in maxima.values()):
+        return []
+    partners = segment_partners(catalog)
+    found = []
+    quarter = quarter_start(episodes["start"].min())  # type: ignore[arg-type]
+    while quarter <= day:
+        last = add_quarters(quarter, 1) - dt.timedelta(days=1)
+        found += over_maximum(subcontracted_share(episodes, partners, quarter, last), maxima, quarter)
+        quarter = add_quarters(quarter, 1)
     return found

@@ -38,22 +38,19 @@ def raise_expiry_signals(day: dt.date | None = None) -> int:
     day = day or signal_day()
     made = 0
     for expiry in rules.expiring(stored_catalog().contracts, day):
-        _signal, created = Signal.objects.get_or_create(
-            key=expiry.key,
-            defaults={
-                "kind": Signal.Kind.CONTRACT_EXPIRY,
-                "provider": expiry.provider,
-                "segment": expiry.segment,
-                "record": expiry.contract,
-                "raised_on": expiry.due_on,
-                "detail": {
-                    "contract": expiry.contract,
-                    "end": expiry.end.isoformat(),
-                    "next_option": expiry.next_option.isoformat() if expiry.next_option else None,
-                },
+        made += Signal.raise_once(
+            expiry.key,
+            Signal.Kind.CONTRACT_EXPIRY,
+            provider=expiry.provider,
+            segment=expiry.segment,
+            record=expiry.contract,
+            raised_on=expiry.due_on,
+            detail={
+                "contract": expiry.contract,
+                "end": expiry.end.isoformat(),
+                "next_option": expiry.next_option.isoformat() if expiry.next_option else None,
             },
         )
-        made += created
     return made
 
 

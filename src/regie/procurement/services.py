@@ -199,9 +199,11 @@ def assess(user: Any, bid: m.Bid, scores: Mapping[str, Any], reason: str = "") -
 
 
 @transaction.atomic
-def award(user: Any, tender: m.Tender) -> tuple[rules.Award, list[Contract]]:
+def award(user: Any, tender: m.Tender, *, from_catalog: bool = False) -> tuple[rules.Award, list[Contract]]:
     """Award the tender: every bid's outcome stored on it, a contract for each selected
-    provider with the tender's period, municipalities and funding parameters."""
+    provider with the tender's period, municipalities and funding parameters. With
+    ``from_catalog`` (an award of the past, :mod:`regie.procurement.history`) the contracts are
+    the catalog's own, which must exist, instead of new ones."""
     tender = m.Tender.objects.select_for_update().get(pk=tender.pk)
     _open(tender)
     bids = {
@@ -214,8 +216,12 @@ def award(user: Any, tender: m.Tender) -> tuple[rules.Award, list[Contract]]:
         raise _fail("", str(exc)) from None
     idents = {agb: contract_ident(tender, agb) for agb in result.selected}
     taken = sorted(Contract.objects.filter(ident__in=idents.values()).values_list("ident", flat=True))
-    if taken:
+    if taken and not from_catalog:
         raise _fail("", "Deze contracten bestaan al: " + ", ".join(taken))
+    if from_catalog and len(taken) != len(idents):
+        raise _fail(
+            "", "Deze contracten staan niet in de catalogus: " + ", ".join(sorted(set(idents.values()) - set(taken)))
+        )
     contracts: list[Contract] = []
     municipalities = list(tender.municipalities.all())
     for row in result.ranking:
@@ -227,7 +233,10 @@ def award(user: Any, tender: m.Tender) -> tuple[rules.Award, list[Contract]]:
             row.selected,
             list(row.reasons),
         )
-        if row.selected:
+        if row.selected and from_catalog:
+            bid.contract = Contract.objects.get(ident=idents[row.provider])
+            contracts.append(bid.contract)
+        elif row.selected:
             contract = Contract.objects.create(
                 ident=idents[row.provider],
                 provider=bid.provider,

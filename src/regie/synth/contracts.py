@@ -28,10 +28,12 @@ import numpy as np
 import polars as pl
 
 from regie.engine.catalog import Budget, Catalog, Contract, Municipality, Provider, Segment
+from regie.engine.consortia import attribute
 from regie.synth import calendar as cal
 from regie.synth.pricing import Terms
 from regie.synth.rng import stream
 from regie.synth.simulate import World
+from regie.synth.tenders import with_history
 from regie.synth.traffic import Traffic
 
 
@@ -39,10 +41,13 @@ def _years(world: World, municipality: str) -> range:
     return range(cal.date_of(world.contract_start[municipality]).year, world.year + 1)
 
 
-def realised_clients(traffic: Traffic, year: int) -> pl.DataFrame:
-    """Distinct clients per provider, segment and municipality with an episode in ``year``."""
+def realised_clients(traffic: Traffic, year: int, members: dict[str, str] | None = None) -> pl.DataFrame:
+    """Distinct clients per provider, segment and municipality with an episode in ``year``
+    (a consortium member's counted for its consortium, ``members``: member -> consortium)."""
     a, b = cal.day(dt.date(year, 1, 1)), cal.day(dt.date(year, 12, 31))
-    e = traffic.episodes.filter((pl.col("start") <= b) & (pl.col("end").is_null() | (pl.col("end") >= a)))
+    e = attribute(traffic.episodes, members or {}).filter(
+        (pl.col("start") <= b) & (pl.col("end").is_null() | (pl.col("end") >= a))
+    )
     return e.group_by(["provider", "segment", "municipality"]).agg(pl.col("client").n_unique().alias("clients"))
 
 
@@ -98,11 +103,13 @@ def build_catalog(world: World, terms: Terms, traffic: Traffic) -> tuple[Catalog
     rng = stream(world.seed, spec.name, "catalog")
     municipalities, segments, providers = _parties(world)
     contracts = _contracts(world, terms, traffic, rng)
+    # the tender history: former providers' contracts in the period before the tender
+    contracts, providers, tenders = with_history(spec, world.seed, world.year, contracts, providers)
     draft = Catalog(spec.region, municipalities, segments, providers, tuple(contracts), ())
     spent = spending(draft, traffic)
     budgets = _budgets(world, contracts, spent, rng)
     catalog = Catalog(spec.region, municipalities, segments, providers, tuple(contracts), tuple(budgets))
-    notes: dict[str, object] = {}
+    notes: dict[str, object] = {"tenders": tenders}
     notes["spending"] = [
         {
             "municipality": m,
@@ -134,6 +141,7 @@ def _parties(world: World) -> tuple[tuple[Municipality, ...], tuple[Segment, ...
             max_providers=s.max_providers,
             products=tuple(p.code for p in s.products),
             execution=s.execution,
+            max_subcontracted_share=s.max_subcontracted_share,
         )
         for s in spec.segments
     )
@@ -156,8 +164,10 @@ def _contracts(world: World, terms: Terms, traffic: Traffic, rng: np.random.Gene
     spec, year = world.spec, world.year
     offers = sorted(zip(world.offers["segment"].to_list(), world.offers["agb"].to_list(), strict=True))
     segs = {s.code: s for s in spec.segments}
+    members = {m: r["agb"] for r in world.providers.iter_rows(named=True) for m in r["members"]}
     realised = {
-        y: {(p, s, m): n for p, s, m, n in realised_clients(traffic, y).iter_rows()} for y in range(year - 3, year + 1)
+        y: {(p, s, m): n for p, s, m, n in realised_clients(traffic, y, members).iter_rows()}
+        for y in range(year - 3, year + 1)
     }
     paid = paid_lines(traffic).filter(~pl.col("credit"))
     realised_paid = {

@@ -31,9 +31,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from regie.engine.catalog import dump_catalog
 from regie.synth import calendar as cal
 from regie.synth import shared_clients
+from regie.synth.consortia import members_send, residential_partners
 from regie.synth.contracts import build_catalog
 from regie.synth.csv_reports import write_csv
 from regie.synth.emit import write_messages
+from regie.synth.pgb import budgets as pgb_budgets
+from regie.synth.pgb import write_pgb
 from regie.synth.plan import build_plan
 from regie.synth.pricing import make_terms
 from regie.synth.profiles import PROFILE_SPECS, ProfileSpec
@@ -132,13 +135,15 @@ def build(
         )
     if not 0 < scale <= 4:
         raise SynthError("schaal moet groter dan 0 en hoogstens 4 zijn", usage=True)
-    world = simulate(spec, year, seed, scale)
+    world = residential_partners(simulate(spec, year, seed, scale))
     terms = make_terms(
         spec, year, seed, list(zip(world.offers["agb"].to_list(), world.offers["segment"].to_list(), strict=True))
     )
-    traffic = build_traffic(world, terms)
+    traffic = members_send(world, build_traffic(world, terms))
     catalog, notes = build_catalog(world, terms, traffic)
     plan = build_plan(world, traffic)
+    world.extras["tenders"] = notes["tenders"]
+    world.extras["pgb"] = pgb_budgets(world, traffic, cal.date_of(int(plan.messages["arrival"].max())))  # type: ignore[arg-type]
     truth = Truth(world, traffic, plan, catalog)
     return world, traffic, catalog, plan, truth, notes
 
@@ -181,7 +186,11 @@ def generate(
         write_parquet(frame, out / "truth" / f"{name}.parquet")
     with _progress(progress, plan.messages.height) as advance:
         counts = write_messages(out, world, traffic, plan, advance)
-    csv_files = write_csv(out, world, traffic, plan)
+    csv_files = write_csv(out, world, traffic, plan) + write_pgb(out, world.extras["pgb"])  # type: ignore[arg-type]
+    write_parquet(world.extras["pgb"], out / "truth" / "pgb.parquet")  # type: ignore[arg-type]
+    (out / "truth" / "tenders.json").write_text(
+        json.dumps(world.extras["tenders"], indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     scenario = _scenario(world, traffic, plan, frames, notes, csv_files)
     (out / "truth" / "scenario.json").write_text(
         json.dumps(scenario, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -200,7 +209,8 @@ def generate(
         "messages": counts,
         "malformed_messages": int(plan.messages.filter(pl.col("malformed") != "").height),
         "csv_files": kinds,
-        "truth": sorted(f"truth/{name}.parquet" for name in frames) + ["truth/scenario.json"],
+        "truth": sorted([*(f"truth/{name}.parquet" for name in frames), "truth/pgb.parquet"])
+        + ["truth/scenario.json", "truth/tenders.json"],
         "signals": {k: int(v) for k, v in frames["signals"].group_by("kind").len().sort("kind").iter_rows()},
     }
 
@@ -319,6 +329,7 @@ def _scenario_roles(
         "subcontractors": sorted(
             world.offers.filter(
                 pl.col("segment").is_in([s.code for s in spec.segments if s.funding_model != "lump_sum"])
+                & ~pl.col("agb").is_in(world.providers.filter(pl.col("core_partner"))["agb"].to_list())
             )["agb"].to_list()
         )
         if spec.core_partners

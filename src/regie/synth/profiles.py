@@ -79,6 +79,8 @@ class SegmentSpec:
     age_range: tuple[int, int] = (0, 17)
     #: calibration factor on the inflow rate, fitted so clients per year meet the target
     inflow_adjust: float = 1.0
+    #: the most of the segment's care subcontractors may deliver (catalog key; None: no limit)
+    max_subcontracted_share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -401,6 +403,7 @@ AMSTERDAM = ProfileSpec(
             ),
             providers=8,
             max_providers=12,
+            max_subcontracted_share=0.75,
             clients_per_year=1_300,
             duration_median=280,
             duration_sigma=0.65,

@@ -38,7 +38,9 @@ from regie.engine.catalog import Catalog
 from regie.engine.contracts import SIGNAL, expiring
 from regie.engine.frames import conform
 from regie.synth import calendar as cal
+from regie.synth.consortia import expected_signals as expected_consortia
 from regie.synth.contracts import contract_for
+from regie.synth.pgb import expected_signals as expected_pgb
 from regie.synth.plan import Plan
 from regie.synth.simulate import World
 from regie.synth.traffic import EXTEND_REASON, Traffic
@@ -55,6 +57,8 @@ SIGNAL_KINDS = (
     "no_start_stop_traffic",
     "request_unanswered",
     "contract_expiry",
+    "pgb_shift",
+    "subcontracting",
 )
 
 SIGNALS: dict[str, pl.DataType | type[pl.DataType]] = {
@@ -345,7 +349,11 @@ class Truth:
           last file of the region, arrives later (``arrival`` is the first day past the term);
         - ``contract_expiry``: each contract whose notice period (six months up to its end)
           holds the region's last day, at the day it became due, naming the next option
-          (:func:`regie.engine.contracts.expiring`; ``reference`` is the contract's id).
+          (:func:`regie.engine.contracts.expiring`; ``reference`` is the contract's id);
+        - ``pgb_shift`` (:func:`regie.synth.pgb.expected_signals`; ``care_month`` the quarter,
+          ``reference`` the narrower period's start) and ``subcontracting``
+          (:func:`regie.synth.consortia.expected_signals`; ``care_month`` the quarter), judged
+          over all the traffic as of the region's last day.
         """
         lines = self.plan.lines.with_columns(
             pl.col("msg").replace_strict(self.file, return_dtype=pl.Utf8).alias("file"),
@@ -367,6 +375,7 @@ class Truth:
             *self._role_signals(),
             self._unanswered(),
             self._expiring(),
+            *self._procurement(),
         ]
         out = pl.concat(
             [
@@ -536,6 +545,15 @@ class Truth:
             (due + pl.duration(days=1)).cast(pl.Date).alias("arrival"),
             pl.format("{}: niet binnen {} dagen toegewezen of afgewezen", "outcome", pl.lit(term)).alias("detail"),
         )
+
+    def _procurement(self) -> list[pl.DataFrame]:
+        """``pgb_shift`` and ``subcontracting``: see :meth:`signals`."""
+        episodes, day = self.episodes(), self.last_arrival()
+        budgets = self.world.extras.get("pgb")
+        return [
+            expected_consortia(episodes, self.catalog, day),
+            *([expected_pgb(episodes, budgets, self.catalog, day)] if isinstance(budgets, pl.DataFrame) else []),
+        ]
 
     def _expiring(self) -> pl.DataFrame:
         """``contract_expiry``: see :meth:`signals`."""

@@ -40,38 +40,40 @@ def _members() -> dict[str, str]:
     return member_map(Provider.objects.exclude(members=[]).only("agb", "members"))
 
 
-def episodes(provider: str | None = None) -> pl.DataFrame:
+def episodes(provider: str | None = None, *, as_sent: bool = False) -> pl.DataFrame:
     """Care episodes and participation trajectories read as episodes
     (:func:`regie.engine.participation.as_episodes`); a consortium member's count for its
-    consortium (:mod:`regie.engine.consortia`)."""
+    consortium (:mod:`regie.engine.consortia`), unless ``as_sent`` (each under the AGB code it
+    was sent under)."""
     members = _members()
     qs = m.Episode.objects.order_by("key")
     if provider:
         qs = qs.filter(provider__in=senders(provider, members))
     care = _frame("episodes", qs, episode_id="key")
     weights = dict(Segment.objects.filter(domain=participation.DOMAIN).values_list("code", "weight"))
-    both = pl.concat([care, participation.as_episodes(trajectories(provider), weights)])
-    return attribute(both, members)
+    both = pl.concat([care, participation.as_episodes(trajectories(provider, as_sent=as_sent), weights)])
+    return both if as_sent else attribute(both, members)
 
 
-def trajectories(provider: str | None = None) -> pl.DataFrame:
+def trajectories(provider: str | None = None, *, as_sent: bool = False) -> pl.DataFrame:
     """Participation trajectories (:data:`regie.engine.frames.TRAJECTORIES`); a consortium
-    member's count for its consortium."""
+    member's count for its consortium, unless ``as_sent``."""
     members = _members()
     qs = m.Trajectory.objects.order_by(*("municipality", "provider", "client", "module", "start"))
     if provider:
         qs = qs.filter(provider__in=senders(provider, members))
     df = _frame("trajectories", qs).with_columns(pl.col("end_reason").replace("", None))
-    return attribute(df, members)
+    return df if as_sent else attribute(df, members)
 
 
-def declarations(provider: str | None = None) -> pl.DataFrame:
-    """Declaration lines; a consortium member's count for its consortium."""
+def declarations(provider: str | None = None, *, as_sent: bool = False) -> pl.DataFrame:
+    """Declaration lines; a consortium member's count for its consortium, unless ``as_sent``."""
     members = _members()
     qs = m.DeclarationLine.objects.order_by("arrival", "line_id", "pk")
     if provider:
         qs = qs.filter(provider__in=senders(provider, members))
-    return attribute(_frame("declarations", qs), members)
+    frame = _frame("declarations", qs)
+    return frame if as_sent else attribute(frame, members)
 
 
 def requests() -> pl.DataFrame:

@@ -12,6 +12,10 @@ of" questions and repeated extensions can be answered.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -311,6 +315,22 @@ class Signal(models.Model):
         verbose_name_plural = _("signalen")
         ordering = ["-raised_on", "kind"]
         indexes = [models.Index(fields=["kind", "provider"], name="signal_kind")]
+
+    @classmethod
+    def raise_once(cls, key: str, kind: str, **fields: Any) -> int:
+        """Store the signal ``key`` of ``kind`` with ``fields`` unless it is stored already
+        (a signal judged over all the traffic is raised once); 1 when stored, else 0."""
+        _signal, created = cls.objects.get_or_create(key=key, defaults={"kind": kind, **fields})
+        return int(created)
+
+    @classmethod
+    def raise_per_quarter(cls, kind: str, found: Iterable[tuple[str, str, dt.date, dt.date, dict[str, Any]]]) -> int:
+        """:meth:`raise_once` for each (key, segment, quarter, raised on, detail) of a signal
+        judged per segment and quarter over all the traffic; the number stored."""
+        return sum(
+            cls.raise_once(key, kind, segment=segment, care_month=quarter, raised_on=raised, detail=detail)
+            for key, segment, quarter, raised, detail in found
+        )
 
 
 class QualityCheck(models.Model):

@@ -23,31 +23,26 @@ def raise_pgb_signals(day: dt.date | None = None) -> int:
     day = day or Message.objects.aggregate(d=Max("dagtekening"))["d"]
     if budgets.is_empty() or day is None:
         return 0
-    episodes = frames.episodes()
-    first = min(budgets["start"].min(), episodes["start"].min() if episodes.height else day)  # type: ignore[type-var]
-    shares = rules.quarterly_shares(episodes, budgets, first, day)  # type: ignore[arg-type]
     catalog = stored_catalog()
-    made = 0
-    for segment in catalog.segments:
-        periods = rules.contract_periods(catalog.contracts, segment.code)
-        for shift in rules.pgb_shift(segment.code, shares.get(segment.code, {}), periods):
-            _signal, created = Signal.objects.get_or_create(
-                key=shift.key,
-                defaults={
-                    "kind": Signal.Kind.PGB_SHIFT,
-                    "segment": shift.segment,
-                    "care_month": shift.quarter,
-                    "raised_on": min(rules.add_quarters(shift.quarter, 1) - dt.timedelta(days=1), day),
-                    "detail": {
-                        "period_start": shift.period_start.isoformat(),
-                        "quarter": shift.quarter.isoformat(),
-                        "share_before": round(shift.before, 4),
-                        "share": round(shift.share, 4),
-                        "points": shift.points,
-                        "providers_before": shift.providers_before,
-                        "providers": shift.providers,
-                    },
+    found = rules.shifts(frames.episodes(), budgets, catalog.contracts, [s.code for s in catalog.segments], day)
+    return Signal.raise_per_quarter(
+        Signal.Kind.PGB_SHIFT,
+        (
+            (
+                shift.key,
+                shift.segment,
+                shift.quarter,
+                shift.raised_on(day),
+                {
+                    "period_start": shift.period_start.isoformat(),
+                    "quarter": shift.quarter.isoformat(),
+                    "share_before": round(shift.before, 4),
+                    "share": round(shift.share, 4),
+                    "points": shift.points,
+                    "providers_before": shift.providers_before,
+                    "providers": shift.providers,
                 },
             )
-            made += created
-    return made
+            for shift in found
+        ),
+    )

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count
@@ -21,6 +22,8 @@ from django.utils.translation import gettext as _
 
 from regie.accounts.models import Role
 from regie.catalog import models as cat
+from regie.engine import frames
+from regie.engine.consortia import per_member
 from regie.funding import models as fm
 from regie.intake.answers import refusal_label
 from regie.monitor.figures import totals_by
@@ -45,6 +48,7 @@ from regie.site.pages.common import (
 )
 from regie.site.pages.grip import contract_ceilings, decorate
 from regie.site.roles import require_role
+from regie.traffic import frames as traffic_frames
 from regie.traffic import models as tm
 
 #: The indicators in the list of providers, in order.
@@ -159,6 +163,7 @@ def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
         ],
         "signals": signals.order_by("-raised_on", "-pk")[:10],
         "names": nm,
+        "member_figures": _member_figures(provider, period),
         "can_file": scope.is_provider,
         "targets": [
             cardlib.target_line(t, get_language())
@@ -179,6 +184,20 @@ def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
     context["chart_specs"] = chart_context(**specs)
     context["has_charts"] = bool(context["chart_specs"])
     return render(request, "regie/providers/detail.html", context)
+
+
+def _member_figures(provider: cat.Provider, period: Any) -> list[dict[str, Any]]:
+    """A consortium's figures per member AGB code in the period's year as of its date
+    (:func:`regie.engine.consortia.per_member`, over the traffic as it was sent); none for
+    a provider without members or a period without figures."""
+    if not provider.members or not period.ready:
+        return []
+    first, last = dt.date(period.year, 1, 1), min(dt.date(period.year, 12, 31), period.as_of)
+    episodes = frames.as_of(traffic_frames.episodes(provider.agb, as_sent=True), "episodes", period.as_of)
+    lines = frames.as_of(traffic_frames.declarations(provider.agb, as_sent=True), "declarations", period.as_of)
+    lump = sum(c.lump_sum for c in provider.contracts.filter(start__lte=last, end__gte=first))
+    members = {m: provider.agb for m in provider.members}
+    return per_member(episodes, lines, provider.agb, members, first, last, lump)
 
 
 #: The provider's requests for allocation or change shown on its page (the latest first).
