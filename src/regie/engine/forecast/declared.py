@@ -25,7 +25,8 @@ standard error.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -125,19 +126,40 @@ class _Draws:
     current_noise: Floats
 
 
-class DeclaredForecast(FamilyForecast):
-    """Price x volume and outcome: chain-ladder IBNR, simulated client-months x cost.
+@dataclass(kw_only=True, eq=False, repr=False)
+class DeclaredSettings:
+    """The settings of :class:`DeclaredForecast`, which the year-end model takes as its own
+    (one list, one set of defaults).
 
     Parameters
     ----------
     n_paths : simulated paths.
-    seed : seed of the simulation.
+    seed : seed of the simulation (same data, same seed: same forecast).
     min_reported : origins reported below this share are projected Bornhuetter-Ferguson.
     min_rows : a municipality x segment with fewer declaration rows in its last 12 care
         months uses its segment's pooled development pattern.
     cost_window : mature care months the cost per client-month is learnt from.
     credibility_months : client-months at which a provider's own cost weighs half.
     cost_drift : log-standard deviation per year of the cost per client-month.
+    """
+
+    n_paths: int = 1000
+    seed: int = 0
+    min_reported: float = 0.5
+    min_rows: int = 200
+    cost_window: int = 12
+    credibility_months: float = 60.0
+    cost_drift: float = 0.05
+
+    def declared_settings(self) -> dict[str, Any]:
+        """These settings by name (for a :class:`DeclaredForecast`)."""
+        return {f.name: getattr(self, f.name) for f in fields(DeclaredSettings)}
+
+
+class DeclaredForecast(DeclaredSettings, FamilyForecast):
+    """Price x volume and outcome: chain-ladder IBNR, simulated client-months x cost.
+
+    Parameters: those of :class:`DeclaredSettings`.
 
     Attributes (after :meth:`fit`)
     ------------------------------
@@ -146,25 +168,6 @@ class DeclaredForecast(FamilyForecast):
     """
 
     funding_models = DECLARED_MODELS
-
-    def __init__(
-        self,
-        *,
-        n_paths: int = 1000,
-        seed: int = 0,
-        min_reported: float = 0.5,
-        min_rows: int = 200,
-        cost_window: int = 12,
-        credibility_months: float = 60.0,
-        cost_drift: float = 0.05,
-    ) -> None:
-        self.n_paths = n_paths
-        self.seed = seed
-        self.min_reported = min_reported
-        self.min_rows = min_rows
-        self.cost_window = cost_window
-        self.credibility_months = credibility_months
-        self.cost_drift = cost_drift
 
     def fit(self, context: ForecastContext) -> DeclaredForecast:
         """Forecast every price x volume and outcome segment of ``context``."""

@@ -84,7 +84,7 @@ import polars as pl
 from regie.engine.catalog import Catalog
 from regie.engine.forecast.base import FIXED_MODELS, Estimator, Range, cents
 from regie.engine.forecast.context import ForecastContext
-from regie.engine.forecast.declared import DeclaredForecast
+from regie.engine.forecast.declared import DeclaredForecast, DeclaredSettings
 from regie.engine.forecast.family import FamilyForecast, SimulatedRow
 from regie.engine.forecast.fixed import FixedForecast
 from regie.engine.forecast.per_client import PerClientForecast
@@ -166,19 +166,14 @@ class ForecastRow:
         return out
 
 
-class YearEndForecast(Estimator):
+@dataclass(kw_only=True, eq=False, repr=False)
+class YearEndForecast(DeclaredSettings, Estimator):
     """Year-end spending per municipality x segment and provider, with an 80 % range.
 
     Parameters
     ----------
-    n_paths : simulated paths.
-    seed : seed of the simulation (same data, same seed: same forecast).
-    min_reported : origins reported below this share are projected Bornhuetter-Ferguson.
-    min_rows : a municipality x segment with fewer declaration rows in its last 12 care
-        months uses its segment's pooled development pattern.
-    cost_window : mature care months the cost per client-month is learnt from.
-    credibility_months : client-months at which a provider's own cost weighs half.
-    cost_drift : log-standard deviation per year of the cost per client-month.
+    n_paths, seed, min_reported, min_rows, cost_window, credibility_months, cost_drift :
+        of :class:`~regie.engine.forecast.declared.DeclaredSettings`.
     inflow_drift, window_months, max_duration : of the :class:`StockFlow` model.
     steering : the share of a per-client segment's new clients that go to the providers
         with room under their agreement
@@ -201,32 +196,10 @@ class YearEndForecast(Estimator):
         :class:`~regie.engine.forecast.fixed.FixedForecast`).
     """
 
-    def __init__(
-        self,
-        *,
-        n_paths: int = 1000,
-        seed: int = 0,
-        min_reported: float = 0.5,
-        min_rows: int = 200,
-        cost_window: int = 12,
-        credibility_months: float = 60.0,
-        cost_drift: float = 0.05,
-        inflow_drift: float = 0.15,
-        window_months: int = 24,
-        max_duration: int = 36,
-        steering: float = 1.0,
-    ) -> None:
-        self.n_paths = n_paths
-        self.seed = seed
-        self.min_reported = min_reported
-        self.min_rows = min_rows
-        self.cost_window = cost_window
-        self.credibility_months = credibility_months
-        self.cost_drift = cost_drift
-        self.inflow_drift = inflow_drift
-        self.window_months = window_months
-        self.max_duration = max_duration
-        self.steering = steering
+    inflow_drift: float = 0.15
+    window_months: int = 24
+    max_duration: int = 36
+    steering: float = 1.0
 
     # ------------------------------------------------------------------ fit
 
@@ -264,15 +237,7 @@ class YearEndForecast(Estimator):
         self.reallocations_ = ctx.reallocations
         self.stockflow_ = ctx.stockflow
         self.plan_stockflow_ = ctx.plan_stockflow
-        declared = DeclaredForecast(
-            n_paths=self.n_paths,
-            seed=self.seed,
-            min_reported=self.min_reported,
-            min_rows=self.min_rows,
-            cost_window=self.cost_window,
-            credibility_months=self.credibility_months,
-            cost_drift=self.cost_drift,
-        )
+        declared = DeclaredForecast(**self.declared_settings())
         self.families_: dict[str, FamilyForecast] = {
             "declared": declared.fit(ctx),
             "per_client": PerClientForecast(n_paths=self.n_paths, seed=self.seed, steering=self.steering).fit(ctx),
