@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from regie.engine import frames
 from regie.engine.calendar import Span
-from regie.engine.crossdomain import clients_across_domains, cross_domain
+from regie.engine.crossdomain import COST_GROUP, arrangements, clients_across_domains, cross_domain, effective
+from regie.engine.indicators import indicators
 
 D = dt.date
 AS_OF = D(2025, 12, 31)
@@ -244,8 +245,6 @@ def test_counts_add_up_and_order_does_not_matter(
 @settings(max_examples=40, deadline=None)
 @given(episode_rows(), spans)
 def test_the_users_of_a_domain_are_its_clients_indicator(rows: list[dict[str, Any]], period: Span) -> None:
-    from regie.engine.indicators import indicators
-
     episodes = frames.frame("episodes", rows)
     as_of = D(2026, 6, 30)
     per_client = clients_across_domains(episodes, period=period, as_of=as_of)
@@ -256,3 +255,21 @@ def test_the_users_of_a_domain_are_its_clients_indicator(rows: list[dict[str, An
         )
         n = int(expected["clients"][0]) if expected.height else 0
         assert per_client.filter(pl.col("combination").str.contains(domain)).height == n
+
+
+@settings(max_examples=40, deadline=None)
+@given(episode_rows(), spans, as_ofs, st.integers(0, 1000))
+def test_the_costs_across_domains_share_out_what_is_paid(
+    rows: list[dict[str, Any]], period: Span, as_of: dt.date, seed: int
+) -> None:
+    """Added over the clients, the costs are what the funding made due for the care months in
+    the period to the groups with clients, up to the rounding of each group's cost per client
+    (at most half a cent per client and group)."""
+    episodes, pay = frames.frame("episodes", rows), payment_rows(seed)
+    per_client = clients_across_domains(episodes, period=period, as_of=as_of, payments=pay)
+    groups = arrangements(episodes, period, as_of).select("client", *COST_GROUP).unique()
+    sizes = groups.group_by(COST_GROUP).len()
+    span = effective(period, as_of)
+    paid = pay.filter((pl.col("month") >= span.start) & (pl.col("month") < span.end)).join(sizes, on=list(COST_GROUP))
+    slack = int(sizes["len"].sum() or 0)
+    assert abs(2 * int(per_client["total_cents"].sum()) - 2 * int(paid["amount_cents"].sum())) <= slack

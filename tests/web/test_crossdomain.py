@@ -10,7 +10,7 @@ from django.test import Client
 
 from regie.monitor import services
 from regie.monitor.models import Snapshot
-from regie.traffic.models import Episode
+from regie.traffic.models import Episode, Message, Trajectory
 from tests.accounts.factories import client_for
 from tests.monitor.region import AS_OF, YEAR
 
@@ -95,3 +95,25 @@ def test_the_api_gives_the_same_aggregates(gemeente: Client) -> None:
     missing = gemeente.get("/api/v1/cross-domain/", {"municipality": "9999"})
     assert missing.status_code == 404 and missing["Content-Type"].startswith("application/problem+json")
     assert "pseudo-" not in str(body)  # no pseudonym of the test region's clients
+
+
+def test_a_participation_trajectory_during_wmo_support(gemeente: Client) -> None:
+    wmo = Episode.objects.filter(segment="WMO-IB", start__year=YEAR, end__isnull=False).order_by("start").first()
+    assert wmo and wmo.end
+    start = wmo.start + dt.timedelta(days=5)  # a module from 5 days after the Wmo start, open
+    Trajectory.objects.create(
+        message=Message.objects.order_by("pk").first(),
+        municipality=wmo.municipality,
+        provider="55555555",
+        segment="PART-RE",
+        client=wmo.client,
+        module="WERKFIT",
+        start=start,
+        start_arrival=start,
+    )
+    services.refresh(YEAR, AS_OF, kinds=[Snapshot.Kind.CROSS_DOMAIN])
+    doc = page(gemeente)
+    combos = cells(doc, "combinaties", "data-combination")
+    assert len(combos) == 7 and combos["wmo+participatie"][0] == "1"
+    days = (min(wmo.end, AS_OF) - start).days + 1  # the Wmo support's last day counts
+    assert cells(doc, "overlap-domeinen", "data-pair")["wmo+participatie"][:2] == ["1", str(days)]
