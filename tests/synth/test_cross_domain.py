@@ -1,28 +1,35 @@
 """The client across domains of a generated region agrees with its truth set (issue 19).
 
 ``truth/scenario.json`` holds ``cross_domain``: the reference year's clients per number of
-domains and per combination, counted by the generator from its latent episodes
+domains, per combination and per pair of domains at once, counted by the generator loop by
+loop from its truth frames, participation trajectories included where the region has them
 (:func:`regie.synth.shared_clients.expected`), apart from the engine."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import polars as pl
+
+from regie.engine import frames
 from regie.engine.calendar import Span
 from regie.engine.crossdomain import cross_domain
+from regie.engine.participation import as_episodes
 from tests.synth.conftest import YEAR, Region
 
 
 def computed(region: Region) -> dict[str, object]:
-    result = cross_domain(region.truth["episodes"], period=Span.year(YEAR), as_of=dt.date(YEAR + 2, 1, 1))
+    episodes = region.truth["episodes"]
+    if (region.path / "truth" / "trajectories.parquet").exists():  # participation (venlo)
+        trajectories = pl.read_parquet(region.path / "truth" / "trajectories.parquet")
+        episodes = pl.concat([frames.conform("episodes", episodes), as_episodes(trajectories, {})])
+    result = cross_domain(episodes, period=Span.year(YEAR), as_of=dt.date(YEAR + 2, 1, 1))
     return {
         "year": YEAR,
         "clients": result.clients,
         "by_count": {str(n): c for n, c in result.by_count.items() if c},
         "combinations": {r["combination"]: r["clients"] for r in result.combinations if r["clients"]},
-        "jeugd_wmo_overlap_clients": next(
-            (r["clients"] for r in result.domain_overlaps if (r["domain_a"], r["domain_b"]) == ("jeugd", "wmo")), 0
-        ),
+        "overlap_clients": {f"{r['domain_a']}+{r['domain_b']}": r["clients"] for r in result.domain_overlaps},
     }
 
 
@@ -33,6 +40,6 @@ def test_the_engine_finds_the_truths_clients_across_domains(region: Region) -> N
 def test_venlo_has_clients_in_youth_care_and_wmo_at_once(venlo: Region) -> None:
     truth = venlo.scenario["cross_domain"]
     assert truth["combinations"]["jeugd+wmo"] > 0
-    assert 0 < truth["jeugd_wmo_overlap_clients"] <= truth["combinations"]["jeugd+wmo"]
+    assert 0 < truth["overlap_clients"]["jeugd+wmo"] <= truth["combinations"]["jeugd+wmo"]
     # a small overlap: most clients stay in one domain
     assert truth["by_count"]["2"] < truth["by_count"]["1"] / 10

@@ -244,7 +244,7 @@ def _scenario(
         **_scenario_roles(world, traffic, notes["spending"], csv_files),
         **_scenario_faults(traffic, plan),
         "spending": notes["spending"],
-        "cross_domain": shared_clients.expected(world.episodes, spec, year),
+        "cross_domain": shared_clients.expected(frames, year),
         "counts": {name: frame.height for name, frame in sorted(frames.items())},
     }
 

@@ -9,7 +9,7 @@ extended youth care who also gets Wmo support). Their episodes keep their provid
 the BSN) is the youth client's. The client's attributes (birth date, address) are those of its
 first episode, as for every client.
 
-:func:`expected` counts, from the latent episodes and apart from the engine, what the
+:func:`expected` counts, from the truth frames and apart from the engine, what the
 cross-domain view must show for the reference year; it goes into ``truth/scenario.json``
 (``cross_domain``).
 """
@@ -23,7 +23,6 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from regie.synth import calendar as cal
 from regie.synth.profiles import ProfileSpec
 from regie.synth.rng import stream
 
@@ -70,33 +69,49 @@ def share_clients(episodes: pl.DataFrame, spec: ProfileSpec, seed: int) -> pl.Da
     return episodes.with_columns(pl.col("client").replace(rename))
 
 
-def expected(episodes: pl.DataFrame, spec: ProfileSpec, year: int) -> dict[str, Any]:
+def _days(
+    rows: pl.DataFrame, domain: str | None, first: dt.date, last: dt.date
+) -> list[tuple[str, str, dt.date, dt.date]]:
+    """(client, domain, first day, last day) of each row inside ``first`` .. ``last`` (a row
+    without an end runs to ``last``); ``domain`` overrides the rows' own."""
+    out = []
+    for r in rows.iter_rows(named=True):
+        stop = last if r["end"] is None else min(r["end"], last)
+        if r["start"] <= last and stop >= first:
+            out.append((r["client"], domain or r["domain"], max(r["start"], first), stop))
+    return out
+
+
+def expected(truth: dict[str, pl.DataFrame], year: int) -> dict[str, Any]:
     """What the client across domains shows for ``year`` (the whole year, as of a date when
-    everything has arrived), counted loop by loop from the latent episodes: clients per number
-    of domains, per combination, and the clients with youth care and Wmo on one day of the
-    year (an episode's days are its start up to and including its end, to the year's end while
-    it runs on)."""
-    domain = {s.code: s.domain for s in spec.segments}
-    first, last = cal.day(dt.date(year, 1, 1)), cal.day(dt.date(year, 12, 31))
-    days: dict[int, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
-    for client, segment, start, end in episodes.select("client", "segment", "start", "end").iter_rows():
-        stop = last if end is None else min(end, last)
-        if start <= last and stop >= first:
-            days[client][domain[segment]].append((max(start, first), stop))
+    everything has arrived), counted loop by loop from the truth's ``episodes`` and, where the
+    region has them, ``trajectories`` (domain participatie): clients per number of domains,
+    per combination, and per pair of domains the clients with both on one day of the year (an
+    arrangement's days are its start up to and including its end, to the year's end while it
+    runs on)."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    rows = _days(truth["episodes"], None, first, last)
+    if "trajectories" in truth:
+        rows += _days(truth["trajectories"], "participatie", first, last)
+    days: dict[str, dict[str, list[tuple[dt.date, dt.date]]]] = defaultdict(lambda: defaultdict(list))
+    for client, domain, start, stop in rows:
+        days[client][domain].append((start, stop))
     order = ["jeugd", "wmo", "participatie"]
     combos: dict[str, int] = defaultdict(int)
     by_count: dict[str, int] = defaultdict(int)
-    overlap = 0
+    overlap: dict[str, int] = defaultdict(int)
     for spans in days.values():
         used = [d for d in order if d in spans]
         combos["+".join(used)] += 1
         by_count[str(len(used))] += 1
-        if any(a <= d and c <= b for a, b in spans.get("jeugd", []) for c, d in spans.get("wmo", [])):
-            overlap += 1
+        for i, a in enumerate(used):
+            for b in used[i + 1 :]:
+                if any(s <= f and e <= t for s, t in spans[a] for e, f in spans[b]):
+                    overlap[f"{a}+{b}"] += 1
     return {
         "year": year,
         "clients": len(days),
         "by_count": dict(sorted(by_count.items())),
         "combinations": dict(sorted(combos.items())),
-        "jeugd_wmo_overlap_clients": overlap,
+        "overlap_clients": dict(sorted(overlap.items())),
     }
