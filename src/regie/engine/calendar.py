@@ -118,6 +118,25 @@ def quarter_start(day: dt.date) -> dt.date:
     return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
 
 
+def add_quarters(quarter: dt.date, n: int) -> dt.date:
+    """The quarter ``n`` quarters after (or before, negative) ``quarter`` (a quarter's first day).
+
+    >>> add_quarters(dt.date(2025, 1, 1), -1), add_quarters(dt.date(2025, 10, 1), 1)
+    (datetime.date(2024, 10, 1), datetime.date(2026, 1, 1))
+    """
+    months = quarter.year * 12 + quarter.month - 1 + 3 * n
+    return dt.date(months // 12, months % 12 + 1, 1)
+
+
+def quarter_end(day: dt.date) -> dt.date:
+    """The last day of the calendar quarter of ``day``.
+
+    >>> quarter_end(dt.date(2025, 2, 14)), quarter_end(dt.date(2024, 10, 1)), quarter_end(dt.date(2025, 6, 30))
+    (datetime.date(2025, 3, 31), datetime.date(2024, 12, 31), datetime.date(2025, 6, 30))
+    """
+    return add_quarters(quarter_start(day), 1) - ONE_DAY
+
+
 def quarter_of(day: dt.date) -> int:
     """The calendar quarter (1-4) of ``day``."""
     return (day.month - 1) // 3 + 1

@@ -22,30 +22,13 @@ from typing import Any
 
 import polars as pl
 
+from regie.engine.calendar import add_quarters, quarter_end, quarter_start
+
 SIGNAL = "pgb_shift"
 #: The rise (in percentage points of the share) the signal must exceed.
 SHIFT_POINTS = 5.0
 #: The quarters of a narrower period in which a rise counts.
 QUARTERS_AFTER = 4
-
-
-def quarter_start(day: dt.date) -> dt.date:
-    """The first day of ``day``'s quarter.
-
-    >>> quarter_start(dt.date(2025, 8, 19))
-    datetime.date(2025, 7, 1)
-    """
-    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def add_quarters(quarter: dt.date, n: int) -> dt.date:
-    """The quarter ``n`` quarters after (or before, negative) ``quarter``.
-
-    >>> add_quarters(dt.date(2025, 1, 1), -1), add_quarters(dt.date(2025, 10, 1), 1)
-    (datetime.date(2024, 10, 1), datetime.date(2026, 1, 1))
-    """
-    months = quarter.year * 12 + quarter.month - 1 + 3 * n
-    return dt.date(months // 12, months % 12 + 1, 1)
 
 
 def _overlapping(df: pl.DataFrame, first: dt.date, last: dt.date) -> pl.DataFrame:
@@ -84,7 +67,7 @@ def quarterly_shares(
     shares: dict[str, dict[dt.date, float]] = {}
     quarter = quarter_start(first)
     while quarter <= last:
-        end = add_quarters(quarter, 1) - dt.timedelta(days=1)
+        end = quarter_end(quarter)
         for segment, _clients, _pgb, share in pgb_share(episodes, budgets, quarter, end).iter_rows():
             shares.setdefault(segment, {})[quarter] = share
         quarter = add_quarters(quarter, 1)
@@ -141,7 +124,7 @@ class Shift:
     def raised_on(self, day: dt.date) -> dt.date:
         """The day the signal is raised when the traffic stands on ``day``: the end of the
         quarter the rise was found in, or ``day`` while that quarter runs."""
-        return min(add_quarters(self.quarter, 1) - dt.timedelta(days=1), day)
+        return min(quarter_end(self.quarter), day)
 
     @property
     def points(self) -> float:

@@ -25,7 +25,7 @@ from typing import Any
 import polars as pl
 
 from regie.engine.access import core_partners
-from regie.engine.pgb import add_quarters, quarter_start
+from regie.engine.calendar import add_quarters, quarter_end, quarter_start
 
 SIGNAL = "subcontracting"
 
@@ -70,7 +70,7 @@ class Excess:
 
     def raised_on(self, day: dt.date) -> dt.date:
         """The last day of the quarter, or ``day`` while the quarter runs."""
-        return min(add_quarters(self.period, 1) - dt.timedelta(days=1), day)
+        return min(quarter_end(self.period), day)
 
 
 def over_maximum(
@@ -110,7 +110,7 @@ def quarterly_excess(episodes: pl.DataFrame, catalog: Any, day: dt.date) -> list
     found = []
     quarter = quarter_start(episodes["start"].min())  # type: ignore[arg-type]
     while quarter <= day:
-        last = add_quarters(quarter, 1) - dt.timedelta(days=1)
+        last = quarter_end(quarter)
         found += over_maximum(subcontracted_share(episodes, partners, quarter, last), maxima, quarter)
         quarter = add_quarters(quarter, 1)
     return found

@@ -26,6 +26,7 @@ import numpy as np
 import polars as pl
 
 from regie.engine import pgb as rules
+from regie.engine.calendar import add_quarters
 from regie.engine.catalog import Catalog
 from regie.synth import calendar as cal
 from regie.synth.people import draw_bsns
@@ -63,7 +64,7 @@ def pgb_segments(world: World) -> list[str]:
 
 def quarters(year: int) -> list[dt.date]:
     """The first days of the quarters of the history (year-3 .. year)."""
-    return [rules.add_quarters(dt.date(year - 3, 1, 1), k) for k in range(16)]
+    return [add_quarters(dt.date(year - 3, 1, 1), k) for k in range(16)]
 
 
 def target_share(world: World, segment: str, quarter: dt.date) -> float:
@@ -79,7 +80,7 @@ def target_share(world: World, segment: str, quarter: dt.date) -> float:
 def in_kind(traffic: Traffic, segment: str, quarter: dt.date) -> int:
     """Distinct clients of ``segment`` with care in kind in ``quarter``."""
     a = cal.day(quarter)
-    b = cal.day(rules.add_quarters(quarter, 1)) - 1
+    b = cal.day(add_quarters(quarter, 1)) - 1
     e = traffic.episodes.filter(
         (pl.col("segment") == segment) & (pl.col("start") <= b) & (pl.col("end").is_null() | (pl.col("end") >= a))
     )
@@ -110,7 +111,7 @@ def budgets(world: World, traffic: Traffic, last_day: dt.date) -> pl.DataFrame:
     qs = quarters(world.year)
     municipality = world.spec.municipalities[0].code
     models = {s.code: s.funding_model for s in world.spec.segments}
-    report = [min(rules.add_quarters(q, 1) + dt.timedelta(days=int(rng.integers(10, 21))), last_day) for q in qs]
+    report = [min(add_quarters(q, 1) + dt.timedelta(days=int(rng.integers(10, 21))), last_day) for q in qs]
     rows = []
     for segment in segments:
         counts = []
@@ -118,7 +119,7 @@ def budgets(world: World, traffic: Traffic, last_day: dt.date) -> pl.DataFrame:
             share, kind = target_share(world, segment, q), in_kind(traffic, segment, q)
             counts.append(max(1, round(share * kind / (1 - share))))
         for a, b in _spans(counts, rng):
-            first, last = qs[a], rules.add_quarters(qs[0], b + 1) - dt.timedelta(days=1)
+            first, last = qs[a], add_quarters(qs[0], b + 1) - dt.timedelta(days=1)
             start = first + dt.timedelta(days=int(rng.integers(0, 28)))
             end = last - dt.timedelta(days=int(rng.integers(0, 28)))
             months = (end.year - start.year) * 12 + end.month - start.month + 1

@@ -34,7 +34,7 @@ import polars as pl
 from regie.engine.forecast.base import DECLARED_MODELS, GROUP, Floats, lognormal_multipliers
 from regie.engine.forecast.context import TRIANGLE_MONTHS, ForecastContext, cell_arrays, group_rng, providers_in
 from regie.engine.forecast.exposure import last_settled_month
-from regie.engine.forecast.family import FamilyForecast, SimulatedRow
+from regie.engine.forecast.family import FamilyForecast, SimulatedRow, SimulationSettings
 from regie.engine.forecast.ibnr import ChainLadder, triangle
 from regie.engine.forecast.money import client_cost_spread, price_index
 from regie.engine.forecast.stockflow import Simulation
@@ -127,14 +127,13 @@ class _Draws:
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
-class DeclaredSettings:
+class DeclaredSettings(SimulationSettings):
     """The settings of :class:`DeclaredForecast`, which the year-end model takes as its own
     (one list, one set of defaults).
 
     Parameters
     ----------
-    n_paths : simulated paths.
-    seed : seed of the simulation (same data, same seed: same forecast).
+    n_paths, seed : of :class:`~regie.engine.forecast.family.SimulationSettings`.
     min_reported : origins reported below this share are projected Bornhuetter-Ferguson.
     min_rows : a municipality x segment with fewer declaration rows in its last 12 care
         months uses its segment's pooled development pattern.
@@ -143,8 +142,6 @@ class DeclaredSettings:
     cost_drift : log-standard deviation per year of the cost per client-month.
     """
 
-    n_paths: int = 1000
-    seed: int = 0
     min_reported: float = 0.5
     min_rows: int = 200
     cost_window: int = 12

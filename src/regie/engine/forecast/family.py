@@ -55,14 +55,26 @@ class SimulatedRow:
     next_care_cost: Floats | None = None
 
 
-class FamilyForecast(Estimator, ABC):
+@dataclass(kw_only=True, eq=False, repr=False)
+class SimulationSettings:
+    """The settings of every estimator that simulates paths (the families, the year-end model).
+
+    Parameters
+    ----------
+    n_paths : simulated paths.
+    seed : seed of the simulation (same data, same seed: same forecast).
+    """
+
+    n_paths: int = 1000
+    seed: int = 0
+
+
+class FamilyForecast(SimulationSettings, Estimator, ABC):
     """Base of the family estimators: ``fit(context)`` runs :meth:`_fit_segment` for every
-    segment of :attr:`funding_models`. Subclasses set ``n_paths`` and ``seed``."""
+    segment of :attr:`funding_models`; ``n_paths`` and ``seed`` of :class:`SimulationSettings`."""
 
     #: The funding models this family forecasts.
     funding_models: tuple[str, ...] = ()
-    n_paths: int
-    seed: int
 
     def fit(self, context: ForecastContext) -> FamilyForecast:
         """Forecast every segment of this family in ``context``; the rows go to ``year_end_``."""

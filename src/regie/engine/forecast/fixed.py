@@ -64,8 +64,7 @@ class FixedForecast(FamilyForecast):
 
     Parameters
     ----------
-    n_paths : simulated paths.
-    seed : seed of the simulation.
+    n_paths, seed : of :class:`~regie.engine.forecast.family.SimulationSettings`.
 
     Attributes (after :meth:`fit`)
     ------------------------------
@@ -76,10 +75,6 @@ class FixedForecast(FamilyForecast):
     """
 
     funding_models = FIXED_MODELS
-
-    def __init__(self, *, n_paths: int = 1000, seed: int = 0) -> None:
-        self.n_paths = n_paths
-        self.seed = seed
 
     def fit(self, context: ForecastContext) -> FixedForecast:
         """Forecast every lump-sum and population segment of ``context``."""

@@ -121,13 +121,13 @@ class _Money:
     handled: set[Cell] = field(default_factory=set)
 
 
+@dataclass(kw_only=True, eq=False, repr=False)
 class PerClientForecast(FamilyForecast):
     """Per-client price: the settlement of the clients that will count.
 
     Parameters
     ----------
-    n_paths : simulated paths.
-    seed : seed of the simulation.
+    n_paths, seed : of :class:`~regie.engine.forecast.family.SimulationSettings`.
     steering : the share of a segment's new clients that go to the providers with room
         under their agreement (see :meth:`steer`); 0 divides them by the providers' shares
         of new episodes only.
@@ -138,11 +138,7 @@ class PerClientForecast(FamilyForecast):
     """
 
     funding_models = ("per_client",)
-
-    def __init__(self, *, n_paths: int = 1000, seed: int = 0, steering: float = 1.0) -> None:
-        self.n_paths = n_paths
-        self.seed = seed
-        self.steering = steering
+    steering: float = 1.0
 
     def _fit_segment(self, context: ForecastContext, segment: str, model: str, munis: list[str]) -> list[SimulatedRow]:
         found = _Clients()

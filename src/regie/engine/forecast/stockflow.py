@@ -105,6 +105,7 @@ class Simulation:
     missing: Floats
 
 
+@dataclass(kw_only=True, eq=False, repr=False)
 class StockFlow(Estimator):
     """Stock-and-flow model of the episodes of every budget group (see the module docstring).
 
@@ -140,22 +141,12 @@ class StockFlow(Estimator):
     episodes_ : the episodes as of the as-of date (:func:`episodes_as_of`).
     """
 
-    def __init__(
-        self,
-        *,
-        window_months: int = 24,
-        max_duration: int = 36,
-        min_at_risk: float = 30.0,
-        shrink: float = 10.0,
-        inflow_drift: float = 0.15,
-        inflow_half_life: float = 6.0,
-    ) -> None:
-        self.window_months = window_months
-        self.max_duration = max_duration
-        self.min_at_risk = min_at_risk
-        self.shrink = shrink
-        self.inflow_drift = inflow_drift
-        self.inflow_half_life = inflow_half_life
+    window_months: int = 24
+    max_duration: int = 36
+    min_at_risk: float = 30.0
+    shrink: float = 10.0
+    inflow_drift: float = 0.15
+    inflow_half_life: float = 6.0
 
     # ------------------------------------------------------------------ fit
 
