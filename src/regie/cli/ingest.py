@@ -44,12 +44,11 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[int], Callable[[int], None
 def run(args: argparse.Namespace) -> int:
     setup_django()
     from regie.intake.sources import IngestError  # noqa: PLC0415
-    from regie.monitor.pending import ingest_and_refresh  # noqa: PLC0415 - needs Django set up
-    from regie.procurement.contract_life import raise_expiry_signals  # noqa: PLC0415
+    from regie.uploads.jobs import ingest_document  # noqa: PLC0415 - needs Django set up
 
     try:
         with progress_bar(not args.json) as factory:
-            summary = ingest_and_refresh(
+            doc = ingest_document(
                 args.paths,
                 factory,
                 refresh=not args.no_refresh,
@@ -58,10 +57,6 @@ def run(args: argparse.Namespace) -> int:
             )
     except IngestError as exc:
         return fail(str(exc))
-    doc = summary.as_dict()
-    expiring = raise_expiry_signals()  # contracts whose end is six months away or nearer
-    if expiring:
-        doc["signals"]["contract_expiry"] = expiring
     if args.json:
         emit_json(doc)
     else:

@@ -422,6 +422,7 @@ OWN_CODES: Final[dict[str, str]] = {
     "RG03": "Bestand is geen goedgevormde XML.",
     "RG04": "Onbekend bericht: naamruimte of rootelement hoort niet bij een iJw/iWmo 3.2-bericht.",
     "RG05": "Bestand kan niet gelezen worden.",
+    "RG06": "Bestand is niet van de aanleverende aanbieder (afzender of aanbieder is een ander).",
 }
 
 #: COD032: Land (ISO 3166 alpha-2 as used by the standard).

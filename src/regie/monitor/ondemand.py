@@ -55,11 +55,11 @@ def has_figures(year: int, as_of: dt.date) -> bool:
     return Snapshot.objects.filter(year=year, as_of=as_of).exclude(kind=HISTORY).exists()
 
 
-def _owner() -> str:
+def this_owner() -> str:
     return f"{socket.gethostname()} {os.getpid()} {threading.current_thread().name}"
 
 
-def _gone(owner: str) -> bool:
+def owner_gone(owner: str) -> bool:
     """Whether the process named in ``owner`` (on this host) has ended."""
     parts = owner.split(" ")
     if len(parts) < 2 or parts[0] != socket.gethostname() or not parts[1].isdigit():
@@ -78,7 +78,7 @@ def _claimable(row: Computation, now: dt.datetime) -> bool:
         return True
     if row.state == State.FAILED:
         return now - row.updated_at >= RETRY_FAILED
-    return now - row.updated_at >= STALE or _gone(row.owner)
+    return now - row.updated_at >= STALE or owner_gone(row.owner)
 
 
 def claim(year: int, as_of: dt.date, *, retry_failed: bool = True) -> Computation | None:
@@ -87,7 +87,7 @@ def claim(year: int, as_of: dt.date, *, retry_failed: bool = True) -> Computatio
     now = timezone.now()
     fields = {
         "state": State.RUNNING,
-        "owner": _owner(),
+        "owner": this_owner(),
         "stage": "",
         "step": 0,
         "steps": 0,

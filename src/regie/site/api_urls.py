@@ -13,6 +13,7 @@ from regie.procurement import api as procurement_api
 from regie.relations import api as relations_api
 from regie.scenarios import api as scenario_api
 from regie.site.check_api import CheckView
+from regie.uploads import api as uploads_api
 
 router = DefaultRouter()
 router.register("municipalities", catalog_api.MunicipalityViewSet, basename="municipality")
@@ -38,6 +39,8 @@ urlpatterns = [
     path("cross-domain/", monitor_api.CrossDomainView.as_view(), name="api-cross-domain"),
     path("check/", CheckView.as_view(), name="api-check"),
     path("innovation-funds/", dossiers_api.InnovationFundView.as_view(), name="api-innovation-funds"),
+    path("ingest/", uploads_api.IngestView.as_view(), name="api-ingest"),
+    path("ingest/<int:pk>/", uploads_api.IngestJobView.as_view(), name="api-ingest-job"),
     path("waiting-list/", access_api.WaitingListView.as_view(), name="api-waiting-list"),
     path("waiting-list/<int:pk>/", access_api.RegistrationView.as_view(), name="api-registration"),
     path("waiting-list/<int:pk>/assign/", access_api.AssignView.as_view(), name="api-registration-assign"),

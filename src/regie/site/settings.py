@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "regie.procurement",
     "regie.dossiers",
     "regie.reports",
+    "regie.uploads",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +189,11 @@ CONTENT_SECURITY_POLICY = os.environ.get("REGIE_CSP", DEFAULT_CSP)
 #: Failed logins per user name and per client address before a pause (see regie.site.security).
 #: How long an API token (``regie users token``) lasts.
 TOKEN_DAYS = int(os.environ.get("REGIE_TOKEN_DAYS", "90") or 90)
+#: Upload jobs (regie.uploads.jobs) run in a worker thread of the web process; the test suite
+#: runs them inside the request that submits them.
+INGEST_JOBS_INLINE = TESTING
+#: An upload may hold up to 1000 files (regie.uploads.jobs.MAX_FILES; Django's default is 100).
+DATA_UPLOAD_MAX_NUMBER_FILES = 1000
 LOGIN_FAILURES_ALLOWED = int(os.environ.get("REGIE_LOGIN_FAILURES", "5") or 5)
 LOGIN_PAUSE_SECONDS = 15 * 60
 
@@ -213,6 +219,7 @@ SPECTACULAR_SETTINGS = {
         "OwnerEnum": "regie.relations.models.Agreement.Owner",
         "RiskStatusEnum": "regie.dossiers.models.Risk.Status",
         "DossierStatusEnum": "regie.dossiers.models.OpportunityDossier.Status",
+        "IngestStatusEnum": "regie.uploads.models.IngestJob.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
