@@ -155,7 +155,9 @@ def test_a_job_whose_process_is_gone_is_failed_when_looked_at(casus: None) -> No
     job = IngestJob.objects.create(status=IngestJob.Status.RUNNING, owner="ditis-een-host 1 x")
     from regie.uploads import jobs
 
-    gone = IngestJob.objects.create(status=IngestJob.Status.RUNNING, owner=f"{jobs.this_owner().split(' ')[0]} 999999999 x")
+    gone = IngestJob.objects.create(
+        status=IngestJob.Status.RUNNING, owner=f"{jobs.this_owner().split(' ')[0]} 999999999 x"
+    )
     assert jobs.recover() == 1
     gone.refresh_from_db()
     job.refresh_from_db()
