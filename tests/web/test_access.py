@@ -62,6 +62,8 @@ PAGES: dict[str, tuple[int, int, int]] = {
     "/rapportages/monitor-sociaal-domein.csv": (200, 403, 200),
     "/rapportages/monitor-sociaal-domein.xlsx": (200, 403, 200),
     "/rapportages/monitor-sociaal-domein.json": (404, 403, 404),
+    "/aanleveren/": (200, 200, 403),
+    "/mijn-account/": (200, 200, 200),
 }
 
 #: path -> expected status for the relationship manager; a page of :data:`PAGES` not listed here: 403.
@@ -88,6 +90,7 @@ MANAGER: dict[str, int] = {
     "/rapportages/monitor-sociaal-domein.csv": 200,
     "/rapportages/monitor-sociaal-domein.xlsx": 200,
     "/rapportages/monitor-sociaal-domein.json": 404,
+    "/mijn-account/": 200,
 }
 
 API: dict[str, tuple[int, int, int]] = {
@@ -103,6 +106,7 @@ API: dict[str, tuple[int, int, int]] = {
     "/api/v1/innovation-funds/": (200, 200, 200),
     "/api/v1/cross-domain/": (200, 403, 403),
     "/api/v1/cross-domain/?municipality=0889": (200, 403, 403),
+    "/api/v1/ingest/999999/": (404, 404, 403),
 }
 
 #: path -> expected status for the relationship manager; an endpoint of :data:`API` not listed: 403.
@@ -278,3 +282,24 @@ def test_api_and_pages_hold_no_client_pseudonyms(region: None, db: None) -> None
         for path in ("/signalen/", "/api/v1/signals/", f"/aanbieders/{OWN}/"):
             body = client.get(path).content.decode()
             assert not [p for p in pseudonyms if p in body], (username, path)
+
+
+def test_upload_jobs_per_role_and_provider(region: None, db: None) -> None:
+    """An upload's job (``/api/v1/ingest/{id}/``, ``/aanleveren/{id}/``): the municipality sees
+    every job, a provider only its own provider's (another's: 404), the council and the
+    relationship manager none (403); only the municipality and providers may upload."""
+    from regie.uploads.models import IngestJob
+
+    own = IngestJob.objects.create(provider=Provider.objects.get(agb=OWN), status="done", result={})
+    other = IngestJob.objects.create(provider=Provider.objects.get(agb=OTHER), status="done", result={})
+    expected = {G: (200, 200), A: (200, 404), R: (403, 403), M: (403, 403)}
+    for username, (mine, theirs) in expected.items():
+        client = client_for(username)
+        for job, status in ((own, mine), (other, theirs)):
+            assert client.get(f"/api/v1/ingest/{job.pk}/").status_code == status, (username, job.provider_id)
+            assert client.get(f"/aanleveren/{job.pk}/").status_code == status, (username, job.provider_id)
+        posted = client.post("/api/v1/ingest/", {})
+        assert posted.status_code == (400 if username in (G, A) else 403), username
+        assert posted["Content-Type"] == "application/problem+json"
+    assert Client().get(f"/api/v1/ingest/{own.pk}/").status_code == 401
+    assert Client().post("/api/v1/ingest/", {}).status_code == 401

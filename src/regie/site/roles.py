@@ -66,6 +66,7 @@ NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("long-stays", _("Langdurige zorg"), (Role.MUNICIPALITY, Role.PROVIDER)),
     ("reports", _("Rapportages"), EVERY_ROLE),
     ("check", _("Bestand controleren"), (Role.MUNICIPALITY, Role.PROVIDER)),
+    ("upload", _("Bestanden aanleveren"), (Role.MUNICIPALITY, Role.PROVIDER)),
 ]
 
 

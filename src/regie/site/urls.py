@@ -19,6 +19,7 @@ from regie.site.pages import (
     scenarios,
     signals,
     tenders,
+    upload,
 )
 from regie.site.security import ThrottledLoginView
 
@@ -101,6 +102,10 @@ urlpatterns = [
     path("langdurige-zorg/uitkomst/", scenarios.long_stay_record, name="long-stay-record"),
     # Reports
     path("controleren/", check.check, name="check"),
+    # Delivering files: an upload becomes an ingest job (regie.uploads)
+    path("aanleveren/", upload.deliver, name="upload"),
+    path("aanleveren/<int:pk>/", upload.job_page, name="upload-job"),
+    path("aanleveren/<int:pk>/stand/", upload.job_state, name="upload-job-state"),
     path("rapportages/", reports.reports, name="reports"),
     path("rapportages/raad.pdf", reports.council_pdf, name="report-council-pdf"),
     path("rapportages/raad.xlsx", reports.council_xlsx, name="report-council-xlsx"),
