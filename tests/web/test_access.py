@@ -290,8 +290,8 @@ def test_upload_jobs_per_role_and_provider(region: None, db: None) -> None:
     relationship manager none (403); only the municipality and providers may upload."""
     from regie.uploads.models import IngestJob
 
-    own = IngestJob.objects.create(provider=Provider.objects.get(agb=OWN), status="done", result={})
-    other = IngestJob.objects.create(provider=Provider.objects.get(agb=OTHER), status="done", result={})
+    own = IngestJob.objects.create(provider=Provider.objects.get(agb=OWN), status="failed", error="x")
+    other = IngestJob.objects.create(provider=Provider.objects.get(agb=OTHER), status="failed", error="x")
     expected = {G: (200, 200), A: (200, 404), R: (403, 403), M: (403, 403)}
     for username, (mine, theirs) in expected.items():
         client = client_for(username)
