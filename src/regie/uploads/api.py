@@ -1,5 +1,5 @@
 """``POST /api/v1/ingest/`` and ``GET /api/v1/ingest/{id}/`` (domain.md section 12): files
-delivered by a municipality's or a provider's system, ingested by a job (docs/adr/0027).
+delivered by a municipality's or a provider's system, ingested by a job (docs/adr/0029).
 
 The POST answers 202 with the job's id, URL and status at once; the GET gives its status,
 progress and, when it is done, the JSON of ``regie ingest --json``. A file a provider may not

@@ -1,5 +1,5 @@
 """Ingest jobs: an upload is stored as a job with its files, and a worker thread of the web
-process ingests it with the one ingest service (docs/adr/0027).
+process ingests it with the one ingest service (docs/adr/0029).
 
 - :func:`submit` stores the job and its files (one transaction) and wakes the worker;
 - the worker (:func:`kick`, one daemon thread per process) *claims* the oldest queued job with

@@ -1,4 +1,4 @@
-"""An upload's ingest job and the files it received (docs/adr/0027)."""
+"""An upload's ingest job and the files it received (docs/adr/0029)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Delivering files in the browser ("Bestanden aanleveren"): the upload of ``POST
-/api/v1/ingest/`` for people (docs/adr/0027).
+/api/v1/ingest/`` for people (docs/adr/0029).
 
 The municipality and providers choose one or more files (messages, zips, CSV); the upload
 becomes an ingest job (:mod:`regie.uploads.jobs`) and the page of the job shows a progress bar
