@@ -15,6 +15,7 @@ from regie.engine.catalog import parse_catalog
 from regie.procurement import models as m
 from regie.procurement.history import seed_tenders
 from regie.site.demo import create_demo_users
+from tests.accounts.factories import client_for
 
 
 @pytest.mark.django_db
@@ -35,3 +36,6 @@ def test_the_tender_history_is_stored_once_as_the_rules_award_it(
     assert selected == history["contracts"]  # the catalog's contracts, none made anew
     assert [b.rank for b in sorted(bids, key=lambda b: b.rank or 99) if b.rank] == list(range(1, len(bids) - 1))
     assert seed_tenders([history]) == 0
+    # the tender's page shows the award: every bid, the selected ones with their contract
+    page = client_for("gemeente").get(f"/inkoop/aanbestedingen/{tender.pk}/").content.decode()
+    assert all(b.provider.name in page for b in bids) and all(ident in page for ident in selected.values())
