@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from regie.monitor import services
@@ -47,3 +48,15 @@ def test_council_pdf_has_the_section(region: None, db: None) -> None:
     assert "Cliënt over domeinen" in text
     assert f"Van de {region_document['clients']} cliënten" in text
     assert "Jeugd + Wmo" in text
+
+
+def test_council_workbook_has_the_sheet(region: None, db: None) -> None:
+    data = documents.council_data(YEAR, AS_OF)
+    assert data.cross_domain is not None
+    data.cross_domain["combinations"][0]["clients"] = 2  # as if one to four: never written as a number
+    ws = load_workbook(io.BytesIO(documents.council_xlsx(data)))["Over domeinen"]
+    assert set(ws.tables) == {"DomeinenAantal", "Combinaties", "Tegelijk"}
+    rows = list(ws[ws.tables["Combinaties"].ref])
+    assert [c.value for c in rows[0]] == ["Domeinen", "Cliënten", "Aandeel"]
+    assert rows[1][1].value == "minder dan 5"
+    assert [c.value for c in rows[2]][:2] == ["Wmo", data.cross_domain["combinations"][1]["clients"]]

@@ -285,8 +285,9 @@ def write_table(
     rows: Sequence[Mapping[str, Any]],
 ) -> int:
     """Write ``rows`` as an Excel table at row ``top``: columns are (field, heading, kind) with
-    kind text, bool, money (cents shown as euros), int, one, share, or num (the row's own
-    ``kind``; any other kind is written as it is); returns the next free row."""
+    kind text, bool, money (cents shown as euros), int, small (a count, one to four written as
+    "minder dan 5"), one, share, or num (the row's own ``kind``; any other kind is written as
+    it is); returns the next free row."""
     for j, (_f, heading, _k) in enumerate(columns, start=1):
         cell = ws.cell(row=top, column=j, value=heading)
         cell.font = Font(bold=True)
@@ -299,8 +300,11 @@ def write_table(
                 value = int(value) / 100
             elif kind == "bool":
                 value = "ja" if value else "nee"
+            elif kind == "small" and value is not None and 0 < value < crossdomain.SMALL:
+                value = crossdomain.small_count(value)
             cell = ws.cell(row=i, column=j, value=value)
-            cell.number_format = {"money": EURO, "int": WHOLE, "one": ONE, "share": SHARE}.get(kind, "General")
+            formats = {"money": EURO, "int": WHOLE, "small": WHOLE, "one": ONE, "share": SHARE}
+            cell.number_format = formats.get(kind, "General")
     last = top + max(len(rows), 1)
     if not rows:
         ws.cell(row=top + 1, column=1, value="(geen gegevens)")
@@ -407,6 +411,8 @@ def council_xlsx(data: ReportData) -> bytes:
     ws2 = wb.create_sheet("Indicatoren")
     top = _heading(ws2, data, "indicatoren per gemeente en segment")
     write_table(ws2, "Indicatoren", top, COUNCIL_INDICATORS, data.indicators)
+    if data.cross_domain:
+        _council_across_sheet(wb, data, data.cross_domain)
     if data.scenarios:
         ws3 = wb.create_sheet("Scenario's")
         top = _heading(ws3, data, "scenario's: wat als?")
@@ -423,6 +429,15 @@ def council_xlsx(data: ReportData) -> bytes:
             lines,
         )
     return workbook_bytes(wb)
+
+
+def _council_across_sheet(wb: Workbook, data: ReportData, section: Mapping[str, Any]) -> None:
+    """The council workbook's sheet of the client across domains: the same three tables as the PDF."""
+    ws = wb.create_sheet("Over domeinen")
+    top = _heading(ws, data, "cliënt over domeinen (aantallen van 1 tot 4: minder dan 5)")
+    top = write_table(ws, "DomeinenAantal", top, crossdomain.BY_COUNT, section["by_count"])
+    top = write_table(ws, "Combinaties", top, crossdomain.COMBINATIONS, section["combinations"])
+    write_table(ws, "Tegelijk", top, crossdomain.OVERLAPS, section["overlaps"])
 
 
 def provider_xlsx(data: ReportData) -> bytes:
