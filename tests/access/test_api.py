@@ -186,7 +186,7 @@ def test_waiting_norm_once_per_registration(region: None) -> None:
     signal = tm.Signal.objects.get(kind="waiting_norm")
     assert signal.key == f"waiting_norm|{crisis}" and signal.raised_on == today() - dt.timedelta(days=1)
     assert signal.detail["norm_days"] == 1 and signal.segment == "WMO-IB"
-    assert login("gemeente").get("/api/v1/signals/", {"kind": "waiting_norm"}).json()[0]["id"] == signal.pk
+    assert login("gemeente").get("/api/v1/signals/", {"kind": "waiting_norm"}).json()["results"][0]["id"] == signal.pk
 
 
 def test_registrations_count_for_the_waiting_time(region: None) -> None:

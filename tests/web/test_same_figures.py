@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from regie.cli import main
 from regie.formatting import euro, number
 from regie.monitor import services
+from regie.monitor.models import Snapshot
 from tests.accounts.factories import client_for
 from tests.engine.factories import FORECAST_ROW_KEYS
 from tests.monitor.region import AS_OF, OWN, YEAR
@@ -67,9 +68,10 @@ def test_indicators_api_equals_cli(
     region: None, db: None, capsys: pytest.CaptureFixture[str], by: tuple[str, ...]
 ) -> None:
     cli = indicators_cli(capsys, by)
-    api = client_for("gemeente").get("/api/v1/indicators/", {"by": ",".join(by), "year": YEAR, "as_of": AS_OF})
+    query = {"by": ",".join(by), "year": YEAR, "as_of": AS_OF, "page_size": 500}
+    api = client_for("gemeente").get("/api/v1/indicators/", query)
     assert api.status_code == 200
-    assert api.json()["rows"] == cli
+    assert api.json()["results"] == cli and api.json()["count"] == len(cli)
     assert cli, "the region has indicators for every grouping"
 
 
@@ -143,12 +145,24 @@ def forecast_cli(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
 def test_forecast_api_equals_cli(region: None, db: None, capsys: pytest.CaptureFixture[str]) -> None:
     cli = forecast_cli(capsys)
     assert cli["rows"] and set(FORECAST_ROW_KEYS) <= set(cli["rows"][0])
-    api = client_for("gemeente").get("/api/v1/forecast/", {"year": YEAR, "as_of": AS_OF}).json()
-    assert api["rows"] == cli["rows"]
-    providers = client_for("gemeente").get("/api/v1/forecast/", {"year": YEAR, "as_of": AS_OF, "level": "provider"})
-    assert providers.json()["rows"] == cli["providers"]
-    own = client_for("aanbieder").get("/api/v1/forecast/", {"year": YEAR, "as_of": AS_OF, "level": "provider"})
-    assert own.json()["rows"] == [r for r in cli["providers"] if r["provider"] == OWN]
+    query = {"year": YEAR, "as_of": AS_OF, "page_size": 500}
+    api = client_for("gemeente").get("/api/v1/forecast/", query).json()
+    assert api["results"] == cli["rows"]
+    providers = client_for("gemeente").get("/api/v1/forecast/", {**query, "level": "provider"})
+    assert providers.json()["results"] == cli["providers"]
+    own = client_for("aanbieder").get("/api/v1/forecast/", {**query, "level": "provider"})
+    assert own.json()["results"] == [r for r in cli["providers"] if r["provider"] == OWN]
+
+
+def test_forecast_history_api_is_the_stored_history(region: None, db: None) -> None:
+    stored = services.latest(Snapshot.Kind.FORECAST_HISTORY, YEAR, AS_OF)
+    assert stored is not None and stored.rows
+    query = {"year": YEAR, "as_of": AS_OF, "page_size": 500}
+    api = client_for("raad").get("/api/v1/forecast/history/", query).json()
+    assert api["results"] == stored.rows and api["as_of"] == AS_OF.isoformat()
+    youth = client_for("gemeente").get("/api/v1/forecast/history/", {**query, "segment": "JGD-45"}).json()
+    assert youth["results"] == [r for r in stored.rows if r["segment"] == "JGD-45"]
+    assert client_for("aanbieder").get("/api/v1/forecast/history/").status_code == 403
 
 
 def test_grip_page_equals_cli(region: None, db: None, capsys: pytest.CaptureFixture[str]) -> None:

@@ -49,6 +49,13 @@ def valid(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
     return dict(serializer.validated_data)
 
 
+def natural(source: str, text: str, *, null: bool = False) -> serializers.CharField:
+    """A related object answered by its natural key (``"contract.provider.agb"``), read-only."""
+    if null:
+        return serializers.CharField(source=source, help_text=text, read_only=True, allow_null=True, default=None)
+    return serializers.CharField(source=source, help_text=text, read_only=True)
+
+
 class HasRole(permissions.BasePermission):
     """Logged in with a Regie role, and one of the view's ``roles``."""
 
@@ -66,6 +73,7 @@ KEY_FORMS: dict[str, tuple[str, str, str]] = {
         "Een segmentcode is 1 tot 40 letters, cijfers, '-', '_' of '.'.",
     ),
     "municipality": (r"^\d{4}$", "CBS-code van de gemeente (4 cijfers).", "Een CBS-code is 4 cijfers."),
+    "area": (r"^\S.{0,199}$", "Naam van het gebied.", "Een gebied is een naam van 1 tot 200 tekens."),
 }
 YEARS = (1900, 2999)
 
@@ -109,10 +117,16 @@ class NaturalKeys(BaseFilterBackend):
     ``view.key_choices`` (name -> allowed values) for filters that are not natural keys."""
 
     def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
+        """Filter a queryset, or a list of rows (dicts: a lookup is then the row's key)."""
         lookups: dict[str, Lookup] = getattr(view, "key_lookups", {})
         for name, value in filter_values(request.query_params, lookups, getattr(view, "key_choices", {})).items():
             lookup = lookups[name]
-            queryset = lookup(queryset, value) if callable(lookup) else queryset.filter(**{lookup: value})
+            if isinstance(queryset, list):
+                queryset = [row for row in queryset if row.get(lookup) == value]  # type: ignore[assignment]
+            elif callable(lookup):
+                queryset = lookup(queryset, value)
+            else:
+                queryset = queryset.filter(**{lookup: value})
         return queryset
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from regie.accounts.audit import audit
 from regie.catalog.loader import stored_catalog
@@ -219,6 +220,10 @@ def reallocate(
     reason: str,
 ) -> m.CapacityReallocation:
     """Move capacity between two contracts of one segment, within the segment's ceiling."""
+    if from_contract.segment_id != to_contract.segment_id:
+        raise DecisionError(_("Herverdelen kan alleen binnen één segment."))
+    if from_contract.pk == to_contract.pk:
+        raise DecisionError(_("Kies twee verschillende contracten."))
     if not reason.strip():
         raise DecisionError("Een reden is verplicht.")
     proposal = engine.Reallocation(

@@ -12,6 +12,7 @@ from regie.monitor import api as monitor_api
 from regie.procurement import api as procurement_api
 from regie.relations import api as relations_api
 from regie.scenarios import api as scenario_api
+from regie.site import api_funding
 from regie.site.check_api import CheckView
 from regie.uploads import api as uploads_api
 
@@ -24,6 +25,10 @@ router.register("contracts", catalog_api.ContractViewSet, basename="contract")
 router.register("budgets", catalog_api.BudgetViewSet, basename="budget")
 router.register("tenders", procurement_api.TenderViewSet, basename="tender")
 router.register(r"tenders/(?P<tender_pk>\d+)/bids", procurement_api.BidViewSet, basename="tender-bid")
+router.register("ledger", api_funding.LedgerViewSet, basename="ledger-line")
+router.register("inflow-requests", api_funding.InflowRequestViewSet, basename="inflow-request")
+router.register("reallocations", api_funding.ReallocationViewSet, basename="reallocation")
+router.register("signals", monitor_api.SignalViewSet, basename="signal")
 router.register("dialogues", relations_api.DialogueViewSet, basename="dialogue")
 router.register("agreements", relations_api.AgreementViewSet, basename="agreement")
 router.register("opportunity-dossiers", dossiers_api.OpportunityDossierViewSet, basename="opportunity-dossier")
@@ -31,11 +36,13 @@ router.register("risk-dossiers", dossiers_api.RiskViewSet, basename="risk-dossie
 
 urlpatterns = [
     path("contracts/<str:ident>/extend/", procurement_api.ContractOptionView.as_view(), name="api-contract-extend"),
+    path("ledger/totals/", api_funding.LedgerTotalsView.as_view(), name="api-ledger-totals"),
     path("", include(router.urls)),
     path("indicators/", monitor_api.IndicatorsView.as_view(), name="api-indicators"),
     path("forecast/", monitor_api.ForecastView.as_view(), name="api-forecast"),
+    path("forecast/history/", monitor_api.ForecastHistoryView.as_view(), name="api-forecast-history"),
     path("scorecards/", monitor_api.ScorecardsView.as_view(), name="api-scorecards"),
-    path("signals/", monitor_api.SignalsView.as_view(), name="api-signals"),
+    path("scorecards/<str:agb>/", monitor_api.ScorecardView.as_view(), name="api-scorecard"),
     path("cross-domain/", monitor_api.CrossDomainView.as_view(), name="api-cross-domain"),
     path("check/", CheckView.as_view(), name="api-check"),
     path("innovation-funds/", dossiers_api.InnovationFundView.as_view(), name="api-innovation-funds"),

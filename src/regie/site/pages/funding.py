@@ -318,15 +318,6 @@ class ReallocationForm(forms.Form):
             field.queryset = qs
             field.label_from_instance = lambda c: f"{c.segment.code} · {c.provider.name} ({c.ident})"
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        a, b = data.get("from_contract"), data.get("to_contract")
-        if a and b and a.segment_id != b.segment_id:
-            raise forms.ValidationError(_("Herverdelen kan alleen binnen één segment."))
-        if a and b and a.pk == b.pk:
-            raise forms.ValidationError(_("Kies twee verschillende contracten."))
-        return data
-
 
 @require_role(Role.MUNICIPALITY)
 def reallocation(request: HttpRequest) -> HttpResponse:

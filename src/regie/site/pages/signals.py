@@ -31,12 +31,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from regie.accounts.audit import audit
 from regie.accounts.models import AuditEvent, Role
 from regie.messages.bsn import is_valid_bsn
 from regie.site.pages.common import Column, Names, headers, names, require, url_with
 from regie.site.roles import require_role
 from regie.traffic import models as tm
+from regie.traffic.signal_status import allowed_statuses, can_change, change, refusal
 
 PAGE_SIZE = 50
 SORTS = {
@@ -195,11 +195,6 @@ def _row_context(scope: Any, signal: tm.Signal, nm: Names, error: str = "") -> d
     }
 
 
-def can_change(scope: Any, signal: tm.Signal) -> bool:
-    """The municipality changes any signal; a provider explains its own until it is resolved."""
-    return bool(scope.is_staff or signal.status != tm.Signal.Status.RESOLVED)
-
-
 @require_role(Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER)
 def signal_list(request: HttpRequest) -> HttpResponse:
     """The work list: grouped by kind and provider with counts, then the signals themselves,
@@ -232,7 +227,7 @@ def _list_response(request: HttpRequest, scope: Any, nm: Names, notice: str = ""
         "names": nm,
         "kinds": tm.Signal.Kind.choices,
         "statuses": tm.Signal.Status.choices,
-        "bulk_statuses": _allowed_statuses(scope),
+        "bulk_statuses": allowed_statuses(scope),
         "providers": sorted(((a, n) for a, n in nm.providers.items() if scope.sees_provider(a)), key=lambda kv: kv[1])
         if not scope.is_provider
         else [],
@@ -269,37 +264,8 @@ def _counters(scope: Any, work: Worklist, nm: Names) -> dict[str, Any]:
     }
 
 
-def _allowed_statuses(scope: Any) -> list[tuple[str, str]]:
-    if scope.is_staff:
-        return list(tm.Signal.Status.choices)
-    return [(k, label) for k, label in tm.Signal.Status.choices if k == tm.Signal.Status.EXPLAINED]
-
-
-def _check(scope: Any, status: str, note: str) -> str:
-    """Why a change to ``status`` with ``note`` is refused, or ``""``."""
-    if status not in dict(_allowed_statuses(scope)):
-        return _("Deze status kunt u niet kiezen.")
-    if status != tm.Signal.Status.OPEN and not note:
-        return _("Geef een toelichting.")
-    return ""
-
-
-def _change(request: HttpRequest, signal: tm.Signal, status: str, note: str, **extra: Any) -> None:
-    """Set the status and note of one signal and audit it (the caller holds its row lock)."""
-    before = signal.status
-    signal.status = status
-    signal.note = note
-    signal.save(update_fields=["status", "note"])
-    audit(
-        request.user,
-        "signal.status",
-        f"{signal.kind} {signal.key}",
-        note,
-        was=before,
-        now=status,
-        signal=signal.pk,
-        **extra,
-    )
+def _why(refused: tuple[str, str] | None) -> str:
+    return refused[1] if refused else ""
 
 
 def _list_params(request: HttpRequest) -> QueryDict:
@@ -332,11 +298,11 @@ def signal_status(request: HttpRequest, pk: int) -> HttpResponse:
     signal = get_object_or_404(_visible(scope).select_for_update(of=("self",)), pk=pk)
     status = request.POST.get("status", "")
     note = request.POST.get("note", "").strip()
-    error = _check(scope, status, note)
+    error = _why(refusal(scope, status, note))
     if not error and not can_change(scope, signal):
         error = _("De gemeente heeft dit signaal al opgelost.")
     if not error:
-        _change(request, signal, status, note)
+        change(request.user, signal, status, note)
     if request.headers.get("HX-Request"):
         nm = names()
         here = _back(request)
@@ -376,7 +342,7 @@ def signal_bulk(request: HttpRequest) -> HttpResponse:
     else:
         ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
         chosen = _visible(scope).filter(pk__in=ids)
-    error = _check(scope, status, note)
+    error = _why(refusal(scope, status, note))
     selected = list(chosen.select_for_update(of=("self",)).order_by("pk")[: BULK_LIMIT + 1]) if not error else []
     if not error and not selected:
         error = _("Kies eerst de signalen die u wilt bijwerken.")
@@ -386,7 +352,7 @@ def signal_bulk(request: HttpRequest) -> HttpResponse:
     if not error:
         for signal in selected:
             if can_change(scope, signal):
-                _change(request, signal, status, note, bulk=len(selected))
+                change(request.user, signal, status, note, bulk=len(selected))
                 changed += 1
             else:
                 skipped += 1
