@@ -217,11 +217,16 @@ class ScorecardRow(serializers.Serializer[Any]):
     agreed = serializers.DictField(help_text="agreed_clients, realised_clients, realised_share.")
 
 
-class Scorecard(serializers.Serializer[Any]):
-    provider = serializers.CharField()
+class SnapshotMeta(serializers.Serializer[Any]):
+    """Which computation answered: its year, as-of date and when it was computed."""
+
     year = serializers.IntegerField()
     as_of = serializers.DateField()
     computed_at = serializers.DateTimeField()
+
+
+class Scorecard(SnapshotMeta):
+    provider = serializers.CharField(help_text="AGB-code.")
     cards = ScorecardRow(many=True, help_text="Eén kaart per segment waarin de aanbieder zorg levert.")
 
 
