@@ -92,7 +92,7 @@ def test_the_api_gives_the_same_aggregates(gemeente: Client) -> None:
     assert body["results"] == expected and body["count"] == len(expected)
     one = gemeente.get("/api/v1/cross-domain/", {"municipality": "0889"}).json()
     assert [r["municipality"] for r in one["results"]] == ["0889"]
-    # a municipality without clients here is an empty page, as every filter (ADR 0029)
+    # a municipality without clients here is an empty page, as every filter (ADR 0030)
     assert gemeente.get("/api/v1/cross-domain/", {"municipality": "9999"}).json()["count"] == 0
     wrong = gemeente.get("/api/v1/cross-domain/", {"municipality": "Venlo"})
     assert wrong.status_code == 400 and wrong["Content-Type"].startswith("application/problem+json")
