@@ -64,6 +64,9 @@ PAGES: dict[str, tuple[int, int, int]] = {
     "/rapportages/monitor-sociaal-domein.json": (404, 403, 404),
     "/aanleveren/": (200, 200, 403),
     "/mijn-account/": (200, 200, 200),
+    "/kansendossiers/": (200, 200, 200),
+    "/kansendossiers/nieuw/": (200, 200, 403),
+    "/risicodossiers/": (200, 200, 200),
 }
 
 #: path -> expected status for the relationship manager; a page of :data:`PAGES` not listed here: 403.
@@ -91,6 +94,9 @@ MANAGER: dict[str, int] = {
     "/rapportages/monitor-sociaal-domein.xlsx": 200,
     "/rapportages/monitor-sociaal-domein.json": 404,
     "/mijn-account/": 200,
+    "/kansendossiers/": 200,
+    "/kansendossiers/nieuw/": 200,
+    "/risicodossiers/": 200,
 }
 
 API: dict[str, tuple[int, int, int]] = {
@@ -320,3 +326,47 @@ def test_upload_jobs_per_role_and_provider(region: None, db: None) -> None:
         assert posted["Content-Type"] == "application/problem+json"
     assert Client().get(f"/api/v1/ingest/{own.pk}/").status_code == 401
     assert Client().post("/api/v1/ingest/", {}).status_code == 401
+
+
+def test_dossier_pages_per_role(region: None, db: None) -> None:
+    """Every cooperating provider sees its dossier, another provider not (404); the council no
+    dossier (403) and on the fund and risk pages no title, risk or provider name."""
+    from django.contrib.auth import get_user_model
+
+    from regie.accounts.scope import scope_for
+    from regie.dossiers import services as ds
+    from regie.dossiers.models import Risk
+
+    staff = get_user_model().objects.get(username=G)
+    scope = scope_for(staff)
+    theirs = ds.submit(scope, staff, "Geheim plan", ["33333333", OTHER], 2025, 100, "Doel", [])
+    ours = ds.submit(scope, staff, "Samen plan", [OWN, OTHER], 2025, 100, "Doel", [])
+    managed = ds.submit(scope, staff, "Beheerd plan", ["44444444", OTHER], 2025, 100, "Doel", [])
+    contract = Provider.objects.get(agb=OTHER).contracts.first()
+    assert contract is not None
+    Risk.objects.create(
+        provider=contract.provider,
+        contract=contract,
+        risk="Geheim risico",
+        owner="provider",
+        likelihood=5,
+        impact=5,
+        review_on="2025-01-01",
+    )
+    expected = {
+        theirs.pk: {G: 200, A: 404, R: 403, M: 404},
+        ours.pk: {G: 200, A: 200, R: 403, M: 200},
+        managed.pk: {G: 200, A: 404, R: 403, M: 200},
+    }
+    for pk, statuses in expected.items():
+        for username, status in statuses.items():
+            assert client_for(username).get(f"/kansendossiers/{pk}/").status_code == status, (pk, username)
+            api = client_for(username).get(f"/api/v1/opportunity-dossiers/{pk}/")
+            assert api.status_code == status, (pk, username)
+    for path in ("/kansendossiers/", "/risicodossiers/"):
+        council = client_for(R).get(path).content.decode()
+        assert "Geheim" not in council and "Samen plan" not in council
+        assert not [n for n in Provider.objects.values_list("name", flat=True) if n in council]
+    assert "Geheim" not in client_for(A).get("/kansendossiers/").content.decode()
+    assert "Geheim risico" not in client_for(A).get("/risicodossiers/").content.decode()
+    assert "Geheim risico" in client_for(G).get("/risicodossiers/").content.decode()

@@ -362,6 +362,9 @@ class Demo:
         self.ingest(stages, fresh, files)
         if fresh:
             self.compute(stages, eager(self.year))
+            from regie.dossiers.history import seed_dossiers  # noqa: PLC0415 - needs Django set up
+
+            seed_dossiers(self.today)  # after the figures: an award keeps the indicators of its day
             self.state.built = dt.datetime.now().isoformat(timespec="seconds")
             self.state.save(self.directory)
         return self.pending()

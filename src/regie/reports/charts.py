@@ -866,3 +866,55 @@ def combinations_chart(rows: Sequence[Mapping[str, Any]], title: str) -> dict[st
         "tooltip": [{"field": "label", "title": _("Domeinen")}, {"field": "tekst", "title": _("Cliënten")}],
     }
     return spec
+
+
+#: The colours of a risk's level in the risk matrix.
+RISK_COLOURS = {"high": WARN, "medium": "#e0a526", "low": "#7fae8c"}
+
+
+def risk_matrix_chart(cells: Sequence[Mapping[str, Any]], title: str) -> dict[str, Any]:
+    """The risk matrix: likelihood (x) by impact (y), each cell coloured by its level (high,
+    medium, low) with the number of open risks in it (``regie.engine.dossiers.matrix``)."""
+    names = {"high": _("hoog"), "medium": _("middel"), "low": _("laag")}
+    values = [
+        {
+            "kans": c["likelihood"],
+            "impact": c["impact"],
+            "aantal": c["count"],
+            "tekst": number(c["count"]) if c["count"] else "",
+            "niveau": names[c["level"]],
+        }
+        for c in cells
+    ]
+    spec = _base(_("%(what)s: het aantal open risico's per kans en impact.") % {"what": title}, title, 320)
+    spec["height"] = 320
+    spec["data"] = {"values": values}
+    axis = {"type": "ordinal", "sort": "ascending"}
+    spec["encoding"] = {
+        "x": {"field": "kans", **axis, "title": _("kans (1-5)"), "axis": {"labelAngle": 0}},
+        "y": {"field": "impact", "type": "ordinal", "sort": "descending", "title": _("impact (1-5)")},
+    }
+    spec["layer"] = [
+        {
+            "mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
+            "encoding": {
+                "color": {
+                    "field": "niveau",
+                    "type": "nominal",
+                    "title": _("niveau"),
+                    "scale": {"domain": list(names.values()), "range": list(RISK_COLOURS.values())},
+                },
+                "opacity": {"condition": {"test": "datum.aantal > 0", "value": 1}, "value": 0.35},
+                "tooltip": [
+                    {"field": "kans", "title": _("Kans")},
+                    {"field": "impact", "title": _("Impact")},
+                    {"field": "aantal", "title": _("Open risico's")},
+                ],
+            },
+        },
+        {
+            "mark": {"type": "text", "fontSize": 16, "fontWeight": "bold", "color": INK},
+            "encoding": {"text": {"field": "tekst"}},
+        },
+    ]
+    return spec

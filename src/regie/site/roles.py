@@ -59,6 +59,7 @@ NAVIGATION: list[tuple[str, Any, tuple[str, ...]]] = [
     ("providers", _("Mijn scorekaart"), (Role.PROVIDER,)),
     ("dialogues", _("Gesprekken"), (Role.MUNICIPALITY, Role.PROVIDER, RM)),
     ("signals", _("Signalen"), (Role.MUNICIPALITY, Role.PROVIDER, RM)),
+    ("opportunity-dossiers", _("Kansen en risico's"), EVERY_ROLE),
     ("waiting-list", _("Wachtlijst"), ALL_ROLES),
     ("funding", _("Bekostiging"), (Role.MUNICIPALITY, Role.PROVIDER)),
     ("tenders", _("Inkoop"), (Role.MUNICIPALITY, Role.PROVIDER)),

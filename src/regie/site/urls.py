@@ -11,6 +11,7 @@ from regie.site.pages import (
     contracts,
     crossdomain,
     dialogues,
+    dossiers,
     funding,
     grip,
     period,
@@ -94,6 +95,15 @@ urlpatterns = [
     path("afspraken/", dialogues.agreement_list, name="agreements"),
     path("afspraken.xlsx", dialogues.agreements_xlsx, name="agreements-xlsx"),
     path("afspraken/<int:pk>/", dialogues.agreement_action, name="agreement-action"),
+    # Opportunity dossiers (the innovation fund) and risk dossiers
+    path("kansendossiers/", dossiers.dossier_list, name="opportunity-dossiers"),
+    path("kansendossiers/nieuw/", dossiers.dossier_new, name="opportunity-dossier-new"),
+    path("kansendossiers/<int:pk>/", dossiers.dossier_detail, name="opportunity-dossier"),
+    path("kansendossiers/<int:pk>/beoordeling/", dossiers.dossier_assess, name="opportunity-dossier-assess"),
+    path("kansendossiers/<int:pk>/clienten/", dossiers.dossier_clients, name="opportunity-dossier-clients"),
+    path("risicodossiers/", dossiers.risk_list, name="risk-dossiers"),
+    path("risicodossiers/nieuw/", dossiers.risk_add, name="risk-dossier-add"),
+    path("risicodossiers/<int:pk>/", dossiers.risk_change, name="risk-dossier-change"),
     # What if: scenarios on the forecast and the outlook
     path("scenarios/", scenarios.scenario_list, name="scenarios"),
     path("scenarios/vergelijken/", scenarios.scenario_compare, name="scenario-compare"),

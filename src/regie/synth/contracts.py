@@ -30,6 +30,7 @@ import polars as pl
 from regie.engine.catalog import Budget, Catalog, Contract, Municipality, Provider, Segment
 from regie.engine.consortia import attribute
 from regie.synth import calendar as cal
+from regie.synth.dossiers import funds
 from regie.synth.pricing import Terms
 from regie.synth.rng import stream
 from regie.synth.simulate import World
@@ -108,7 +109,16 @@ def build_catalog(world: World, terms: Terms, traffic: Traffic) -> tuple[Catalog
     draft = Catalog(spec.region, municipalities, segments, providers, tuple(contracts), ())
     spent = spending(draft, traffic)
     budgets = _budgets(world, contracts, spent, rng)
-    catalog = Catalog(spec.region, municipalities, segments, providers, tuple(contracts), tuple(budgets))
+    years = [y for c in contracts for y in range(c.start.year, c.end.year + 1)]
+    catalog = Catalog(
+        spec.region,
+        municipalities,
+        segments,
+        providers,
+        tuple(contracts),
+        tuple(budgets),
+        innovation_funds=funds(spec.name, years),
+    )
     notes: dict[str, object] = {"tenders": tenders}
     notes["spending"] = [
         {
