@@ -43,6 +43,16 @@ def submit_form(page: Any, title: str, others: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def assess_form(page: Any, regular: bool) -> None:
+    for name, value in (("cooperation", "4"), ("innovation", "5"), ("acceleration", "4")):
+        page.locator(f"#{name}").fill(value)
+    page.locator("#regulier-ja" if regular else "#regulier-nee").check()
+    page.locator("#bedrag").fill("30.000")
+    page.locator("#reden").fill("Vernieuwend en gedragen door beide aanbieders")
+    page.get_by_role("button", name="Besluit vastleggen").click()
+    page.wait_for_load_state("networkidle")
+
+
 def test_submission_award_and_results(page: Any, venlo_site: Site, artifacts: Path) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
     catalog = tomllib.loads((venlo_site.data / "catalog.toml").read_text())
@@ -63,21 +73,9 @@ def test_submission_award_and_results(page: Any, venlo_site: Site, artifacts: Pa
     # 2. The municipality assesses: regular service is refused, an award within the fund holds.
     as_user(page, venlo_site, "gemeente")
     page.goto(dossier)
-    for name, value in (("cooperation", "4"), ("innovation", "5"), ("acceleration", "4")):
-        page.locator(f"#{name}").fill(value)
-    page.locator("#regulier-ja").check()
-    page.locator("#bedrag").fill("30.000")
-    page.locator("#reden").fill("Vernieuwend en gedragen door beide aanbieders")
-    page.get_by_role("button", name="Besluit vastleggen").click()
-    page.wait_for_load_state("networkidle")
+    assess_form(page, regular=True)
     assert "Reguliere dienstverlening" in page.locator(".messages").inner_text()
-    for name, value in (("cooperation", "4"), ("innovation", "5"), ("acceleration", "4")):
-        page.locator(f"#{name}").fill(value)
-    page.locator("#regulier-nee").check()
-    page.locator("#bedrag").fill("30.000")
-    page.locator("#reden").fill("Vernieuwend en gedragen door beide aanbieders")
-    page.get_by_role("button", name="Besluit vastleggen").click()
-    page.wait_for_load_state("networkidle")
+    assess_form(page, regular=False)
     assert "Kansendossier toegekend" in page.locator(".messages").inner_text()
     assert page.locator("#status").inner_text() == "toegekend"
     assert page.locator("#resultaten tbody tr").count() >= 1

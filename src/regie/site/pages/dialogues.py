@@ -65,7 +65,7 @@ def _date(text: str | None) -> dt.date | None:
         return None
 
 
-def _acting(request: HttpRequest, action: Callable[[], Any], back: str, done: str) -> HttpResponse:
+def acting(request: HttpRequest, action: Callable[[], Any], back: str, done: str) -> HttpResponse:
     """Run one write of the services and answer as a page does: 404 for what the caller does
     not see, 403 for what its role may not do, the reason for a refused request."""
     try:
@@ -187,9 +187,9 @@ def dialogue_write(request: HttpRequest, pk: int, what: str) -> HttpResponse:
     back = reverse("dialogue", args=[d.pk])
     text = request.POST.get("text", "")
     if what == "punt":
-        return _acting(request, lambda: rel.add_item(scope, request.user, d, text), back, _("Agendapunt toegevoegd."))
+        return acting(request, lambda: rel.add_item(scope, request.user, d, text), back, _("Agendapunt toegevoegd."))
     if what == "notitie":
-        return _acting(request, lambda: rel.add_note(scope, request.user, d, text), back, _("Notitie opgeslagen."))
+        return acting(request, lambda: rel.add_note(scope, request.user, d, text), back, _("Notitie opgeslagen."))
     if what != "afspraak":
         raise Http404
     due = _date(request.POST.get("due"))
@@ -197,7 +197,7 @@ def dialogue_write(request: HttpRequest, pk: int, what: str) -> HttpResponse:
         flash.error(request, _("Kies de datum waarop de afspraak gereed moet zijn."))
         return HttpResponseRedirect(back)
     owner = request.POST.get("owner", "")
-    return _acting(
+    return acting(
         request,
         lambda: rel.make_agreement(scope, request.user, d, text, owner, due),
         back,
@@ -229,7 +229,7 @@ def agreement_action(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = actions.get(request.POST.get("action", ""))
     if chosen is None:
         raise Http404
-    return _acting(request, chosen[0], back, chosen[1])
+    return acting(request, chosen[0], back, chosen[1])
 
 
 @require_role(*SIDES)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages as flash
@@ -35,8 +34,8 @@ from regie.dossiers.models import OpportunityDossier, Risk
 from regie.engine import dossiers as rules
 from regie.engine.registry import INDICATORS
 from regie.reports.charts import risk_matrix_chart
-from regie.site.errors import forbidden
 from regie.site.pages.common import charts, indicator_label
+from regie.site.pages.dialogues import acting
 from regie.site.roles import EVERY_ROLE, require_role
 
 WRITERS = (Role.MUNICIPALITY, Role.RELATIONSHIP_MANAGER, Role.PROVIDER)
@@ -49,21 +48,6 @@ def _cents(text: str | None) -> int | None:
         return None
     whole, _sep, fraction = value.replace(".", "").partition(",")
     return int(whole) * 100 + int((fraction + "00")[:2])
-
-
-def _acting(request: HttpRequest, action: Callable[[], Any], back: str, done: str) -> HttpResponse:
-    """Run one write and answer as a page does: 404, 403, or the refused rule as a message."""
-    try:
-        action()
-    except ds.NotFound:
-        raise Http404 from None
-    except ds.NotAllowed:
-        return forbidden(request)
-    except ds.Refused as exc:
-        flash.error(request, str(exc))
-    else:
-        flash.success(request, done)
-    return HttpResponseRedirect(back)
 
 
 def _dossier(request: HttpRequest, pk: int) -> OpportunityDossier:
@@ -179,7 +163,7 @@ def dossier_assess(request: HttpRequest, pk: int) -> HttpResponse:
         post.get("reason", ""),
     )
     done = _("Kansendossier toegekend.") if decision == "awarded" else _("Kansendossier afgewezen.")
-    return _acting(
+    return acting(
         request, lambda: ds.assess(scope, request.user, d, a, post.get("regular_service_reason", "")), back, done
     )
 
@@ -262,7 +246,7 @@ def risk_add(request: HttpRequest) -> HttpResponse:
     contract = cat.Contract.objects.filter(ident=request.POST.get("contract", "")).select_related("provider").first()
     if contract is None:
         raise Http404
-    return _acting(
+    return acting(
         request,
         lambda: ds.add_risk(scope, request.user, contract.provider.agb, contract.ident, _risk_fields(request.POST)),
         reverse("risk-dossiers"),
@@ -284,7 +268,7 @@ def risk_change(request: HttpRequest, pk: int) -> HttpResponse:
             changes["review_on"] = dt.date.fromisoformat(request.POST["review_on"])
         except ValueError:
             pass
-    return _acting(
+    return acting(
         request,
         lambda: ds.change_risk(scope, request.user, r, changes),
         reverse("risk-dossiers"),
