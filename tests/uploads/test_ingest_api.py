@@ -70,6 +70,13 @@ def test_the_result_is_exactly_what_regie_ingest_json_says(casus: None, capsys: 
     state = client_for("gemeente").get(body["url"]).json()
     assert state["status"] == "done" and state["progress"] == 100 and state["error"] == ""
     assert named(state["result"]) == named(expected)
+    assert [f["file"] for f in state["files"]] == [p.name for p in CASUS]
+    again = client_for("gemeente").get(
+        upload(client_for("gemeente"), (CASUS[0].name, CASUS[0].read_bytes())).json()["url"]
+    )
+    assert again.json()["files"] == [
+        {"file": CASUS[0].name, "message": "JW301", "status": "duplicate", "records": 1, "rejected_records": 0}
+    ]
     assert "contract_expiry" in state["result"]["signals"]  # raised as the command line raises it
     assert not IngestFile.objects.exists()  # the files go once the job has run
 
@@ -194,5 +201,8 @@ def test_a_provider_delivers_its_month_by_api_and_sees_the_standards_retour_code
     codes = {(r["file"].rsplit("!", 1)[-1], r["code"]) for r in result["rejected"]}
     assert ("opnieuw.xml", "9056") in codes  # a re-sent BerichtIdentificatie: the standard's code
     assert (municipality_file.name, "RG06") in codes  # not the provider's: not read
+    per_file = {f["file"].rsplit("!", 1)[-1]: f["status"] for f in state["files"]}
+    assert per_file["opnieuw.xml"] == "rejected" and per_file[municipality_file.name] == "refused"
+    assert set(per_file) == set(files) and "accepted" in per_file.values()
     assert all(r["reason"] for r in result["rejected"])
     assert Client().get(response.json()["url"]).status_code == 401

@@ -39,7 +39,8 @@ def test_the_provider_delivers_and_sees_accepted_and_rejected_with_retour_codes(
     job = IngestJob.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/aanleveren/{job.pk}/"
     page = client.get(response["Location"]).content.decode()
-    assert 'id="geaccepteerd"' in page and 'id="afgekeurd"' in page
+    assert 'id="geaccepteerd"' in page and 'id="afgekeurd"' in page and 'id="per-bestand"' in page
+    assert '<tr data-status="refused"><td>jw301_casus1_stap1_toewijzing.xml</td>' in page
     assert "RG06" in page and "Bestand is niet van de aanleverende aanbieder" in page  # the code's meaning
     assert "hx-get" not in page  # done: nothing to poll
     state = client.get(f"/aanleveren/{job.pk}/stand/")

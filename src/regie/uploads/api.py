@@ -57,6 +57,17 @@ class IngestResult(serializers.Serializer[dict[str, Any]]):
     signals = serializers.DictField(child=serializers.IntegerField(min_value=0))
 
 
+class FileOutcome(serializers.Serializer[dict[str, Any]]):
+    file = serializers.CharField()
+    message = serializers.CharField(allow_blank=True, help_text="Bericht, bijv. WMO305, of CSV-declarations.")
+    status = serializers.ChoiceField(
+        choices=["accepted", "partial", "rejected", "duplicate", "refused"],
+        help_text="Geaccepteerd, deels of geheel afgekeurd, al eerder ingelezen, of niet ingelezen (zie result.rejected).",
+    )
+    records = serializers.IntegerField(min_value=0)
+    rejected_records = serializers.IntegerField(min_value=0)
+
+
 class JobCreated(serializers.Serializer[IngestJob]):
     id = serializers.IntegerField(read_only=True)
     url = serializers.SerializerMethodField()
@@ -70,6 +81,9 @@ class JobState(JobCreated):
     progress = serializers.IntegerField(min_value=0, max_value=100, read_only=True, help_text="Procent.")
     stage = serializers.CharField(read_only=True, allow_blank=True, help_text="Wat de opdracht nu doet.")
     result = IngestResult(allow_null=True, read_only=True, help_text="De uitkomst, als de status 'done' is.")
+    files = FileOutcome(
+        many=True, read_only=True, allow_null=True, source="outcomes", help_text="Wat er van elk bestand werd."
+    )
     error = serializers.CharField(read_only=True, allow_blank=True, help_text="Waarom de opdracht mislukte.")
     created = serializers.DateTimeField(read_only=True)
     finished = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -103,6 +117,22 @@ _DONE_EXAMPLE = {
         "duplicates": 0,
         "signals": {},
     },
+    "files": [
+        {
+            "file": "0983-2025-03.zip!305-0001.xml",
+            "message": "WMO305",
+            "status": "accepted",
+            "records": 1,
+            "rejected_records": 0,
+        },
+        {
+            "file": "0983-2025-03.zip!323-0001.xml",
+            "message": "WMO323",
+            "status": "partial",
+            "records": 4,
+            "rejected_records": 1,
+        },
+    ],
     "error": "",
     "created": "2025-04-01T09:00:00+02:00",
     "finished": "2025-04-01T09:00:04+02:00",

@@ -8,7 +8,9 @@ process ingests it with the one ingest service (docs/adr/0029).
 - :func:`run` screens the files (a provider may deliver only its own:
   :mod:`regie.intake.ownership`; every file must be a message, CSV or readable zip), ingests
   the rest with :func:`ingest_document` and stores the outcome: the JSON of ``regie ingest
-  --json``, the refused files among its rejections; its progress is written as it goes;
+  --json``, the refused files among its rejections, and what became of each file (accepted,
+  partly or wholly rejected, read before, refused: :func:`outcomes`); its progress is written
+  as it goes;
 - a job whose process is gone (the server stopped while it ran) is marked failed the next
   time anyone looks (:func:`recover`): the files it stored are whole (the ingest stores a file
   in one transaction with all its records), and sending the same files again is safe (what
@@ -21,6 +23,7 @@ inside the request that submits it.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import threading
@@ -40,6 +43,7 @@ from regie.monitor.ondemand import owner_gone, this_owner
 from regie.monitor.pending import ingest_and_refresh
 from regie.procurement.contract_life import raise_expiry_signals
 from regie.traffic.ingest import ProgressFactory
+from regie.traffic.models import Message
 from regie.uploads.models import IngestFile, IngestJob
 
 log = logging.getLogger(__name__)
@@ -213,12 +217,66 @@ class _Progress:
         _note(self.pk, stage=f"cijfers {year} bijwerken", step=max(self.done, self.total - 1))
 
 
+def hashed(inputs: Iterable[Upload]) -> list[tuple[str, str]]:
+    """(name, content hash) of every file the ingest reads from ``inputs`` (a zip archive's
+    members as ``archive.zip!member``), as the ingest hashes them."""
+    out: list[tuple[str, str]] = []
+    for item in inputs:
+        content = item.content if isinstance(item.content, bytes) else item.content.read()
+        if not item.name.lower().endswith(".zip"):
+            out.append((item.name, hashlib.sha256(content).hexdigest()))
+            continue
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for info in sorted(archive.infolist(), key=lambda i: i.filename):
+                if info.is_dir() or "." + info.filename.rsplit(".", 1)[-1].lower() not in SUFFIXES[1:]:
+                    continue
+                with archive.open(info) as fh:
+                    out.append(
+                        (f"{item.name}!{info.filename}", hashlib.sha256(fh.read(MAX_FILE_BYTES + 1)).hexdigest())
+                    )
+    return out
+
+
+def outcomes(files: list[tuple[str, str]], before: set[str], refused: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """What became of each file: ``accepted``, ``partial`` or ``rejected`` as stored,
+    ``duplicate`` when its content was stored before the job, ``refused`` when it was not read;
+    with its message and its records (all, rejected)."""
+    stored = {
+        row["content_hash"]: row
+        for row in Message.objects.filter(content_hash__in=[h for _, h in files]).values(
+            "content_hash", "kind", "status", "records", "rejected_records"
+        )
+    }
+    rows: list[dict[str, Any]] = []
+    for name, content_hash in files:
+        row = stored.get(content_hash, {})
+        status = "duplicate" if content_hash in before else row.get("status", "rejected")
+        rows.append(
+            {
+                "file": name,
+                "message": row.get("kind", ""),
+                "status": status,
+                "records": row.get("records", 0),
+                "rejected_records": row.get("rejected_records", 0),
+            }
+        )
+    rows += [
+        {"file": r["file"], "message": r["message"], "status": "refused", "records": 0, "rejected_records": 0}
+        for r in refused
+    ]
+    return rows
+
+
 def run(pk: int) -> None:
     """Run the claimed job ``pk`` to its end: done with the outcome, or failed with the reason."""
     job = IngestJob.objects.select_related("provider").get(pk=pk)
     try:
         _note(pk, stage="bestanden controleren")
         inputs, refused = screen(job.files.all().iterator(), job.provider.agb if job.provider else None)
+        files = hashed(inputs)
+        before = set(
+            Message.objects.filter(content_hash__in=[h for _, h in files]).values_list("content_hash", flat=True)
+        )
         progress = _Progress(pk)
         doc = ingest_document(
             inputs,
@@ -227,11 +285,12 @@ def run(pk: int) -> None:
             announce=progress.announce,
         )
         doc["rejected"] = refused + doc["rejected"]
+        per_file = outcomes(files, before, refused)
     except Exception as exc:
         log.exception("inleesopdracht %s mislukt", pk)
         _finish(pk, status=Status.FAILED, stage="", error=f"{type(exc).__name__}: {exc}"[:2000])
         return
-    _finish(pk, status=Status.DONE, stage="", result=doc)
+    _finish(pk, status=Status.DONE, stage="", result=doc, outcomes=per_file)
 
 
 def claim_next() -> int | None:

@@ -29,6 +29,7 @@ class IngestJob(models.Model):
     steps = models.PositiveIntegerField(_("stappen"), default=0)
     stage = models.CharField(_("onderdeel"), max_length=200, blank=True, default="")
     result = models.JSONField(_("uitkomst"), null=True, blank=True)
+    outcomes = models.JSONField(_("uitkomst per bestand"), null=True, blank=True)
     error = models.TextField(_("fout"), blank=True, default="")
     owner = models.CharField(_("verwerkt door"), max_length=200, blank=True, default="")
     created = models.DateTimeField(_("aangemaakt"), auto_now_add=True)

@@ -4,8 +4,9 @@
 The municipality and providers choose one or more files (messages, zips, CSV); the upload
 becomes an ingest job (:mod:`regie.uploads.jobs`) and the page of the job shows a progress bar
 that HTMX polls every second (without JavaScript the page reloads itself) until the job is
-done; then it shows what was read: the accepted records per message, and every rejection with
-its retour code, the code's meaning in the standard and the reason. A provider may deliver only
+done; then it shows what became of each file (accepted, partly or wholly rejected, read
+before, not read), the accepted records per message, and every rejection with its retour
+code, the code's meaning in the standard and the reason. A provider may deliver only
 its own files (what is not is listed with RG06) and sees only its own provider's jobs (another's:
 404). Checking a file without storing it is "Bestand controleren" (:mod:`regie.site.pages.check`).
 """
@@ -16,6 +17,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from regie.accounts.models import Role
@@ -29,6 +31,14 @@ UPLOADERS = (Role.MUNICIPALITY, Role.PROVIDER)
 RECENT = 10
 #: What HTMX's polling is told to stop with (htmx: 286 stops polling).
 STOP_POLLING = 286
+#: What became of a file (:func:`regie.uploads.jobs.outcomes`), as the page says it.
+OUTCOMES = {
+    "accepted": _("geaccepteerd"),
+    "partial": _("deels afgekeurd"),
+    "rejected": _("afgekeurd"),
+    "duplicate": _("al eerder ingelezen"),
+    "refused": _("niet ingelezen"),
+}
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,6 +82,7 @@ def _state(job: IngestJob) -> dict[str, Any]:
         "result": result,
         "rejected": rejected,
         "accepted": sorted(result.get("accepted", {}).items()),
+        "files": [{**row, "label": OUTCOMES.get(row["status"], row["status"])} for row in job.outcomes or []],
     }
 
 
