@@ -156,6 +156,11 @@ RESOURCES: dict[str, tuple[int, ...]] = {
 /api/v1/scorecards/                     200 200 403 200
 /api/v1/scorecards/{OWN}/               200 200 403 200
 /api/v1/scorecards/{OTHER}/             200 404 403 404
+/api/v1/reports/                        200 200 200 200
+/api/v1/reports/council/pdf/            200 403 200 200
+/api/v1/reports/gmsd/xlsx/              200 403 200 200
+/api/v1/reports/scorecard-{OWN}/xlsx/   200 200 403 200
+/api/v1/reports/scorecard-{OTHER}/pdf/  200 404 403 404
 """.strip().splitlines()
     )
 }
@@ -271,6 +276,9 @@ def test_api_per_role(region: None, db: None, path: str) -> None:
             assert response["Content-Type"] == "application/problem+json"
             assert response.json()["status"] == expected
             continue
+        if not response["Content-Type"].startswith("application/json"):  # a report's file
+            assert username != A or OTHER_NAME not in text_of(response), (path, "provider sees another provider")
+            continue
         rows = rows_of(response.json())
         providers = {r.get("provider", r.get("agb")) for r in rows if "provider" in r or "agb" in r}
         if username == A:
@@ -283,7 +291,9 @@ def test_api_per_role(region: None, db: None, path: str) -> None:
 def test_api_for_the_relationship_manager(region: None, db: None, path: str) -> None:
     response = client_for(M).get(path)
     assert response.status_code == MANAGER_API.get(path, 403), (path, response.status_code)
-    if response.status_code == 200:
+    if response.status_code == 200 and not response["Content-Type"].startswith("application/json"):
+        assert not [n for n in unmanaged_names() if n in text_of(response)], (path, "a provider it does not manage")
+    elif response.status_code == 200:
         rows = rows_of(response.json())
         assert {r.get("provider") or r.get("agb") for r in rows} - {None} <= set(MANAGED)
 

@@ -12,7 +12,7 @@ from regie.monitor import api as monitor_api
 from regie.procurement import api as procurement_api
 from regie.relations import api as relations_api
 from regie.scenarios import api as scenario_api
-from regie.site import api_funding
+from regie.site import api_funding, api_reports
 from regie.site.check_api import CheckView
 from regie.uploads import api as uploads_api
 
@@ -45,6 +45,9 @@ urlpatterns = [
     path("scorecards/<str:agb>/", monitor_api.ScorecardView.as_view(), name="api-scorecard"),
     path("cross-domain/", monitor_api.CrossDomainView.as_view(), name="api-cross-domain"),
     path("check/", CheckView.as_view(), name="api-check"),
+    path("reports/", api_reports.ReportListView.as_view(), name="api-reports"),
+    path("reports/<str:ident>/", api_reports.ReportView.as_view(), name="api-report"),
+    path("reports/<str:ident>/<str:fmt>/", api_reports.ReportFileView.as_view(), name="api-report-file"),
     path("innovation-funds/", dossiers_api.InnovationFundView.as_view(), name="api-innovation-funds"),
     path("ingest/", uploads_api.IngestView.as_view(), name="api-ingest"),
     path("ingest/<int:pk>/", uploads_api.IngestJobView.as_view(), name="api-ingest-job"),

@@ -7,7 +7,9 @@ monitor export (aggregated figures only); a provider its own scorecard.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -55,44 +57,73 @@ def reports(request: HttpRequest) -> HttpResponse:
     return render(request, "regie/reports/index.html", context)
 
 
-def _stamp(period: YearAsOf) -> str:
-    assert period.as_of is not None
-    return f"{period.year}-per-{period.as_of:%Y%m%d}"
+def _stamp(year: int, as_of: dt.date) -> str:
+    return f"{year}-per-{as_of:%Y%m%d}"
 
 
 #: A document's content type by its file extension.
-CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX}
+CONTENT_TYPES = {"pdf": "application/pdf", "xlsx": XLSX, "csv": "text/csv; charset=utf-8"}
 
 
-def _document(
-    request: HttpRequest,
-    data: documents.ReportData,
-    render_as: Callable[[documents.ReportData], bytes],
-    action: str,
-    name: str,
-    fmt: str,
-) -> HttpResponse:
-    """``data`` rendered by ``render_as`` as a download ``<name>.<fmt>``, the download audited
-    as ``action``."""
-    audit(request.user, action, data.title)
-    return _download(render_as(data), CONTENT_TYPES[fmt], f"{name}.{fmt}")
+@dataclass(frozen=True)
+class Download:
+    """A report file: its bytes, content type and file name."""
+
+    content: bytes
+    content_type: str
+    filename: str
+
+
+#: How a report is rendered, per report and format.
+RENDER = {
+    "council": {"pdf": documents.council_pdf, "xlsx": documents.council_xlsx},
+    "scorecard": {"pdf": documents.provider_pdf, "xlsx": documents.provider_xlsx},
+}
+
+
+def _file(user: Any, data: documents.ReportData, report: str, fmt: str, name: str) -> Download:
+    """``data`` rendered as ``<name>.<fmt>`` (PDF or Excel), the download audited."""
+    audit(user, f"report.{report}.{fmt}", data.title)
+    return Download(RENDER[report][fmt](data), CONTENT_TYPES[fmt], f"{name}.{fmt}")
+
+
+def council_file(user: Any, year: int, as_of: dt.date, fmt: str) -> Download:
+    """The council report of ``year`` as of ``as_of`` (``pdf`` or ``xlsx``), audited."""
+    data = documents.council_data(year, as_of)
+    return _file(user, data, "council", fmt, f"raadsrapportage-{_stamp(year, as_of)}")
+
+
+def scorecard_file(user: Any, agb: str, year: int, as_of: dt.date, fmt: str) -> Download:
+    """A provider's scorecard (``pdf`` or ``xlsx``), audited."""
+    data = documents.provider_data(agb, year, as_of)
+    return _file(user, data, "scorecard", fmt, f"scorekaart-{agb}-{_stamp(year, as_of)}")
+
+
+def gmsd_file(user: Any, rows: list[dict[str, Any]], year: int, as_of: dt.date, fmt: str) -> Download:
+    """The Gemeentelijke Monitor Sociaal Domein export (``csv`` or ``xlsx``), audited."""
+    audit(user, f"report.gmsd.{fmt}", _("Monitor Sociaal Domein"))
+    name = f"monitor-sociaal-domein-{_stamp(year, as_of)}.{fmt}"
+    if fmt == "csv":
+        return Download(documents.gmsd_csv(rows), CONTENT_TYPES[fmt], name)
+    region = cat.Region.objects.order_by("pk").first()
+    return Download(documents.gmsd_xlsx(rows, year, as_of, region.name if region else ""), XLSX, name)
+
+
+def served(file: Download) -> HttpResponse:
+    return _download(file.content, file.content_type, file.filename)
 
 
 def _council(request: HttpRequest, fmt: str) -> HttpResponse:
     period = _ready(period_for(request))
     assert period.year is not None and period.as_of is not None
-    data = documents.council_data(period.year, period.as_of)
-    render_as = documents.council_pdf if fmt == "pdf" else documents.council_xlsx
-    return _document(request, data, render_as, f"report.council.{fmt}", f"raadsrapportage-{_stamp(period)}", fmt)
+    return served(council_file(request.user, period.year, period.as_of, fmt))
 
 
 def _scorecard(request: HttpRequest, agb: str, fmt: str) -> HttpResponse:
     provider = _provider(request, agb)
     period = _ready(period_for(request))
     assert period.year is not None and period.as_of is not None
-    data = documents.provider_data(provider.agb, period.year, period.as_of)
-    render_as = documents.provider_pdf if fmt == "pdf" else documents.provider_xlsx
-    return _document(request, data, render_as, f"report.scorecard.{fmt}", f"scorekaart-{agb}-{_stamp(period)}", fmt)
+    return served(scorecard_file(request.user, provider.agb, period.year, period.as_of, fmt))
 
 
 @require_role(Role.MUNICIPALITY, Role.COUNCIL, Role.RELATIONSHIP_MANAGER)
@@ -126,15 +157,7 @@ def gmsd_export(request: HttpRequest, fmt: str) -> HttpResponse:
     require(fmt in ("csv", "xlsx"))
     period = _ready(period_for(request))
     assert period.year is not None and period.as_of is not None
-    rows = period.rows(Snapshot.Kind.GMSD)
-    audit(request.user, f"report.gmsd.{fmt}", _("Monitor Sociaal Domein"))
-    name = f"monitor-sociaal-domein-{_stamp(period)}"
-    if fmt == "csv":
-        return _download(documents.gmsd_csv(rows), "text/csv; charset=utf-8", f"{name}.csv")
-    region = cat.Region.objects.order_by("pk").first()
-    return _download(
-        documents.gmsd_xlsx(rows, period.year, period.as_of, region.name if region else ""), XLSX, f"{name}.xlsx"
-    )
+    return served(gmsd_file(request.user, period.rows(Snapshot.Kind.GMSD), period.year, period.as_of, fmt))
 
 
 @require_role(Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER)
