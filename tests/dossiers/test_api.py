@@ -230,3 +230,17 @@ def test_open_high_risks_go_on_the_dialogue_agenda(region: None, db: None) -> No
     planned = client_for(G).post("/api/v1/dialogues/", {"provider": OWN, "date": day}, content_type="application/json")
     items = next(i for i in planned.json()["agenda"] if i["kind"] == "risks")["items"]
     assert [(i["risk"], i["score"], i["overdue"]) for i in items] == [("Personeelstekort in de begeleiding", 16, True)]
+
+
+def test_an_awarded_dossier_goes_on_its_providers_dialogue_agenda(region: None, db: None) -> None:
+    fund()
+    pk = submit(client_for(G), [OWN, OTHER]).json()["id"]
+    assert assess(client_for(G), pk).status_code == 200
+    day = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    planned = client_for(G).post("/api/v1/dialogues/", {"provider": OWN, "date": day}, content_type="application/json")
+    item = next(i for i in planned.json()["agenda"] if i["kind"] == "opportunities")
+    assert item["title"] and [o["id"] for o in item["items"]] == [pk]
+    assert {r["indicator"] for r in item["items"][0]["results"]} <= {"sustainable_outflow_rate", "step_down"}
+    assert {r["provider"] for r in item["items"][0]["results"]} <= {OWN}
+    page = client_for(A).get(f"/gesprekken/{planned.json()['id']}/").content.decode()
+    assert "agenda-opportunities" in page and "Samen naar het voorliggend veld" in page

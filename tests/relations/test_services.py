@@ -35,6 +35,7 @@ def test_agenda_is_built_from_the_snapshot_of_the_day(region: None, db: None) ->
         "agreements",
         "risks",
         "targets",
+        "opportunities",  # registered by the dossiers app (issue 15)
     ]
     snap = Snapshot.objects.filter(kind="scorecards").order_by("-as_of", "-computed_at").first()
     assert d.snapshot == snap

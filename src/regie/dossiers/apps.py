@@ -8,8 +8,10 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Kansen- en risicodossiers")
 
     def ready(self) -> None:
-        """Open high risks go on the dialogue agenda (``regie.relations.agenda``, kind ``risks``)."""
-        from regie.dossiers.services import agenda_risks  # noqa: PLC0415 - models are ready only now
+        """Open high risks and the results of awarded dossiers go on the dialogue agenda
+        (``regie.relations.agenda``, kinds ``risks`` and ``opportunities``)."""
+        from regie.dossiers.services import agenda_opportunities, agenda_risks  # noqa: PLC0415 - models ready now
         from regie.relations import agenda  # noqa: PLC0415 - idem
 
         agenda.register("risks", agenda_risks)
+        agenda.register("opportunities", agenda_opportunities)

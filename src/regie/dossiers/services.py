@@ -32,6 +32,7 @@ from regie.accounts.scope import Scope
 from regie.catalog import models as cat
 from regie.dossiers.models import DossierClient, OpportunityDossier, Risk
 from regie.engine import dossiers as rules
+from regie.engine.registry import INDICATOR
 from regie.engine.registry import keys as indicator_keys
 from regie.funding import models as fm
 from regie.funding.services import GRANT, book_grant
@@ -390,6 +391,22 @@ def agenda_risks(day: Day) -> Item:
         late = ", herziening verlopen" if r["overdue"] else ""
         title = f"{r['risk']} ({r['contract']}; kans {r['likelihood']} x impact {r['impact']} = {r['score']}{late})"
         items.append({**r, "review_on": r["review_on"].isoformat(), "title": title})
+    return {"items": items}
+
+
+def agenda_opportunities(day: Day) -> Item:
+    """The dialogue agenda's ``opportunities``: the provider's awarded dossiers with their
+    named indicators for this provider at the award and on the dialogue's scorecard."""
+    agb = day.provider.agb
+    awarded = OpportunityDossier.objects.filter(providers=day.provider, status=OpportunityDossier.Status.AWARDED)
+    items = []
+    for d in awarded.order_by("-year", "pk"):
+        keys = list(d.indicators)
+        now = {agb: rules.indicator_values(day.scorecards.filtered(provider=agb), keys)} if day.scorecards else {}
+        rows = rules.indicator_results(keys, {agb: d.baseline.get(agb, {})}, now)
+        for row in rows:
+            row["label"] = INDICATOR[row["indicator"]].label.nl
+        items.append({"id": d.pk, "title": d.title, "year": d.year, "awarded_cents": d.awarded_cents, "results": rows})
     return {"items": items}
 
 

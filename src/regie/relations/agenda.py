@@ -13,7 +13,9 @@ Each kind of item comes from one *source*: a function of the provider and the di
 - ``risks``: its risk dossier. No app holds risk dossiers yet: the source answers no items
   until one registers its own with :func:`register` (``register("risks", fn)`` in its
   ``AppConfig.ready``), which replaces the default;
-- ``targets``: the contract targets it does not meet (:func:`regie.engine.relations.target_results`).
+- ``targets``: the contract targets it does not meet (:func:`regie.engine.relations.target_results`);
+- ``opportunities``: the results of its awarded opportunity dossiers, when the dossiers app has
+  registered them (``register("opportunities", fn)``).
 
 The items are stored with the dialogue (``Dialogue.agenda``) as they were built, so the
 agenda keeps the figures of its day. Titles are added by the shell in the user's language.
@@ -59,6 +61,7 @@ TITLES: dict[str, Any] = {
     "agreements": _("Openstaande afspraken uit eerdere gesprekken"),
     "risks": _("Risicodossier"),
     "targets": _("Contractdoelen niet gehaald"),
+    "opportunities": _("Kansendossiers: resultaten"),
     "item": _("Ingebracht agendapunt"),
 }
 
