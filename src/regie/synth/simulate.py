@@ -199,10 +199,14 @@ def simulate(spec: ProfileSpec, year: int, seed: int, scale: float) -> World:
         .otherwise(pl.col("reason"))
         .alias("reason")
     )
-    # some Wmo clients are also youth-care clients (the client across domains)
-    episodes = share_clients(episodes, spec, seed)
-    episodes = episodes.sort(["start", "client", "segment", "provider", "row"]).with_columns(
-        pl.int_range(0, pl.len(), dtype=pl.Int64).alias("episode")
+    # some Wmo clients are also youth-care clients (the client across domains); the episodes
+    # keep the order of the clients they were drawn for, so that every later draw (products,
+    # messages) is the same as without the sharing and only the shared clients' names change
+    episodes = share_clients(episodes.with_columns(pl.col("client").alias("drawn_for")), spec, seed)
+    episodes = (
+        episodes.sort(["start", "drawn_for", "segment", "provider", "row"])
+        .with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias("episode"))
+        .drop("drawn_for")
     )
     row_to_episode = dict(zip(episodes["row"].to_list(), episodes["episode"].to_list(), strict=True))
     episodes = episodes.with_columns(
