@@ -536,14 +536,26 @@ def test_objections_are_null_without_a_frame_or_by_area() -> None:
 
 def test_indicators_columns_are_the_group_keys_and_the_json_keys() -> None:
     out = indicators(SPAN, year=2025, as_of=D(2025, 12, 31), by=["segment", "provider", "month"])
-    assert out.columns == ["segment", "provider", "month", *COLUMNS, "objections_upheld_share"]
+    assert out.columns == [
+        "segment",
+        "provider",
+        "month",
+        *COLUMNS,
+        "objections_upheld_share",
+        "work_or_education_share",
+    ]
     assert out.height == 2 * 12
     assert out.schema["month"] == pl.Date and out.schema["clients"] == pl.Int64
 
 
 def test_indicators_of_nothing_is_an_empty_frame_with_the_columns() -> None:
     out = indicators(frames.frame("episodes"), year=2025, as_of=D(2025, 12, 31), by=["provider"])
-    assert out.height == 0 and out.columns == ["provider", *COLUMNS, "objections_upheld_share"]
+    assert out.height == 0 and out.columns == [
+        "provider",
+        *COLUMNS,
+        "objections_upheld_share",
+        "work_or_education_share",
+    ]
 
 
 def test_indicators_of_a_small_region() -> None:
@@ -572,6 +584,7 @@ def test_indicators_of_a_small_region() -> None:
             "agreed_clients": 22,
             "objections": 6,
             "objections_upheld_share": 0.75,
+            "work_or_education_share": None,  # no participation trajectories
         }
     ]
 

@@ -173,6 +173,7 @@ def test_venlo_segments_and_contracts(venlo: Region) -> None:
         "WMO-IB": "per_client",
         "WMO-BW": "per_client",
         "JGD-AMB": "pxq",
+        "PART": "outcome",  # participation per module (regie.synth.participation)
     }
     assert all(s.max_providers == 20 for s in c.segments)
     index = (1 + PROFILE_SPECS["venlo"].indexation) ** 3
@@ -181,6 +182,8 @@ def test_venlo_segments_and_contracts(venlo: Region) -> None:
             assert 600_000 * 0.95 <= contract.price_per_client <= 1_000_000 * index * 1.05
         elif contract.segment == "WMO-BW":
             assert 4_500_000 * 0.95 <= contract.price_per_client <= 7_000_000 * index * 1.05
+        elif contract.segment == "PART":
+            assert set(contract.tariffs.values()) == {360000, 280000, 200000}
         else:
             assert all(6000 <= t <= 11_500 for t in contract.tariffs.values())
     # the price x volume contract runs two years and is then extended twice by a year; the

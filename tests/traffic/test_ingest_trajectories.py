@@ -139,3 +139,30 @@ def test_re_ingesting_the_rows_of_a_register_changes_nothing(region: Path, rows:
     summary = ingest_and_refresh([Upload("twee.csv", again.encode())], refresh=False)
     assert summary.duplicates == 0 and not summary.rejected
     assert _stored() == before
+
+
+def test_stored_trajectories_are_funded_per_module_and_counted_in_the_indicators(
+    region: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The register arrives late (30 April, its latest date): the contract pays it all the same.
+    (tmp_path / "catalog.toml").write_text(
+        (tmp_path / "catalog.toml")
+        .read_text()
+        .replace(
+            'tariffs = { "WERKFIT" = 360000, "SCHOLING" = 240000 }',
+            'tariffs = { "WERKFIT" = 360000, "SCHOLING" = 240000 }\ndeclaration_deadline = "none"',
+        )
+    )
+    load_file(tmp_path / "catalog.toml")
+    main(["ingest", str(region), "--json", "--no-refresh"])
+    capsys.readouterr()
+    assert main(["funding", "ledger", "--year", "2025", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    totals = [t for t in doc["totals"] if t["segment"] == "PART"]
+    # Werkfit 6 January .. 30 April: 3,600 euro in 4 instalments; Scholing from 3 February, open:
+    # 2,400 euro over its first 12 months, 11 of them in 2025 (200 euro each).
+    assert [t["paid_cents"] for t in totals] == [360000 + 220000]
+    assert main(["indicators", "--year", "2025", "--segment", "PART", "--by", "segment", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)["rows"]
+    assert (row["clients"], row["inflow"], row["outflow"], row["work_or_education_share"]) == (2, 2, 1, 1.0)
+    assert row["cost_per_client_cents"] == 290000

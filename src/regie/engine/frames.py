@@ -38,6 +38,8 @@ EPISODES: dict[str, pl.DataType | type[pl.DataType]] = {
     "start_arrival": pl.Date,  # Dagtekening of the 305 (or of the CSV import)
     "end_arrival": pl.Date,  # Dagtekening of the 307, null while open
     "request_date": pl.Date,  # registration on the waiting list, or arrival of the 315; null if none
+    # why it ended: the 307's RedenBeeindiging code, or a trajectory's work | education | care | other
+    "end_reason": pl.Utf8,
 }
 
 #: One declared prestatie (a line of a 323), accepted or rejected.

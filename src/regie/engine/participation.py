@@ -8,17 +8,34 @@ domain.md section 5 (clients, inflow, outflow, duration, sustainable outflow wit
 domain: no new trajectory within 182 days, cost per client) counts trajectories as it counts
 care, and the client across domains sees them beside youth care and Wmo.
 
+A trajectory is funded per module under the outcome rules of domain.md section 4 (the
+segment's ``funding_model = "outcome"``, the contract's tariff per module, its
+``instalments``): the trajectory is the arrangement, and :func:`as_declarations` gives it the
+declared positions an arrangement has, one per calendar month it runs, worth that month's
+instalment, so the one outcome rule (:func:`regie.engine.funding.outcome_lines` in the ledger;
+the forecast's IBNR and cost per client-month) pays it. Its validity is start .. end; while it
+runs on, its first :data:`PLANNED_MONTHS` calendar months: monthly instalments are the tariff /
+12 until the end is known, then the tariff spread over the months it ran (never more than the
+tariff in all). ``instalments = "at_once"`` pays the tariff in the month it starts.
+
 Pure core: polars frames in and out, no Django.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
 
 import polars as pl
 
 from regie.engine import frames
+from regie.engine.calendar import ONE_DAY, add_months, month_start, next_month
+from regie.engine.catalog import Catalog, Contract
+from regie.engine.funding.base import spread
+from regie.engine.funding.declared import arrangement_months
 
 DOMAIN = "participatie"
 
@@ -28,6 +45,9 @@ TOWARDS_WORK = ("work", "education")
 
 #: A module's code: the catalog's ``products`` of a ``participatie`` segment, the CSV's ``module``.
 MODULE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,19}$")
+
+#: The months a running trajectory's tariff is spread over until its end is known.
+PLANNED_MONTHS = 12
 
 
 def trajectory_key(trajectories: pl.DataFrame) -> pl.Expr:
@@ -64,8 +84,114 @@ def as_episodes(trajectories: pl.DataFrame, weights: Mapping[str, int]) -> pl.Da
         "end",
         "start_arrival",
         "end_arrival",
+        "end_reason",
     )
     return frames.conform("episodes", episodes).sort("episode_id")
 
 
-__all__ = ["DOMAIN", "END_REASONS", "MODULE", "TOWARDS_WORK", "as_episodes", "trajectory_key"]
+def planned_end(start: dt.date) -> dt.date:
+    """The last day of a running trajectory's planned validity: the end of its
+    :data:`PLANNED_MONTHS`-th calendar month.
+
+    >>> planned_end(dt.date(2025, 3, 10))
+    datetime.date(2026, 2, 28)
+    """
+    return add_months(month_start(start), PLANNED_MONTHS) - ONE_DAY
+
+
+def tariff_contract(catalog: Catalog, trajectory: Mapping[str, Any]) -> Contract | None:
+    """The contract that prices a trajectory: of its provider and segment, for its
+    municipality, running on its start day (None when there is none)."""
+    for c in sorted(catalog.contracts, key=lambda c: c.id):
+        if (
+            c.provider == trajectory["provider"]
+            and c.segment == trajectory["segment"]
+            and trajectory["municipality"] in c.municipalities
+            and c.start <= trajectory["start"] <= c.end
+        ):
+            return c
+    return None
+
+
+def instalments(tariff: int, start: dt.date, last: dt.date, at_once: bool) -> dict[dt.date, int]:
+    """The tariff per care month over the validity ``start`` .. ``last``: spread in whole cents
+    over its calendar months, or all in the first month ``at_once``.
+
+    >>> instalments(100000, dt.date(2025, 1, 20), dt.date(2025, 3, 2), at_once=False)
+    {datetime.date(2025, 1, 1): 33333, datetime.date(2025, 2, 1): 33334, datetime.date(2025, 3, 1): 33333}
+    """
+    months = arrangement_months(start, last)
+    if at_once:
+        return {months[0]: tariff}
+    return dict(zip(months, spread([Fraction(tariff, len(months))] * len(months)), strict=True))
+
+
+def _rows(t: Mapping[str, Any], contract: Contract | None) -> list[dict[str, Any]]:
+    """The declared rows of one trajectory (see :func:`as_declarations`)."""
+    tariff = (contract.tariffs.get(t["module"]) if contract else None) or 0
+    at_once = contract is not None and contract.instalments == "at_once"
+    end, ended_on = t["end"], t["end_arrival"]
+    planned = {}
+    if end is None or ended_on > t["start_arrival"]:
+        planned = instalments(tariff, t["start"], planned_end(t["start"]), at_once)
+        if end is not None:  # the planned months that began before the end arrived
+            planned = {m: a for m, a in planned.items() if max(t["start_arrival"], next_month(m)) < ended_on}
+    actual = {} if end is None else instalments(tariff, t["start"], end, at_once)
+    key = "|".join((t["client"], t["provider"], t["module"], t["start"].isoformat()))
+    base = {k: t[k] for k in ("provider", "segment", "municipality", "client")}
+    base |= {"allocation_number": key, "product_code": t["module"], "volume": 1, "accepted": True}
+    rows = []
+    for month in sorted(planned.keys() | actual.keys()):
+        line = {**base, "line_id": f"{key}|{month:%Y-%m}", "care_month": month, "retour_code": "0200"}
+        if month in planned:
+            rows.append({**line, "arrival": max(t["start_arrival"], next_month(month)), "amount_cents": planned[month]})
+        change = actual.get(month, 0) - planned.get(month, 0)
+        if end is not None and (change or month not in planned):
+            rows.append({**line, "arrival": max(ended_on, next_month(month)), "amount_cents": change})
+    return rows
+
+
+def as_declarations(trajectories: pl.DataFrame, catalog: Catalog) -> pl.DataFrame:
+    """The declared rows (frame ``declarations``) that fund the trajectories per module.
+
+    Each calendar month a trajectory runs is one position (line id ``<trajectory>|<YYYY-MM>``,
+    the trajectory its arrangement) worth that month's instalment of the module's tariff
+    (:func:`tariff_contract`, :func:`instalments`): a row arriving when the month is over (on
+    the first of the next, as a monthly declaration; not before the trajectory was reported)
+    with the planned instalment, over the first
+    :data:`PLANNED_MONTHS` months while the trajectory runs on; once its end arrives, a row
+    of the same line arriving then with the change to the real instalment over start .. end
+    (negative where the real one is smaller or the month lies after the end). So as of any
+    date the positions (:func:`regie.engine.funding.positions`) are what the outcome rule makes
+    due as then known, and the ledger, the cost per client and the forecast read them like
+    declarations. Without a contract or a tariff the amounts are 0.
+
+    >>> from regie.engine.catalog import Contract
+    >>> c = Contract("C", "12345678", "P", ("0983",), dt.date(2025, 1, 1), dt.date(2025, 12, 31),
+    ...              tariffs={"WERKFIT": 120000})
+    >>> cat = Catalog("r", (), (), (), (c,), ())
+    >>> t = frames.frame("trajectories", [{"client": "c", "provider": "12345678", "segment": "P",
+    ...     "municipality": "0983", "module": "WERKFIT", "start": dt.date(2025, 3, 10), "end": dt.date(2025, 4, 2),
+    ...     "start_arrival": dt.date(2025, 3, 12), "end_arrival": dt.date(2025, 5, 6)}])
+    >>> d = as_declarations(t, cat).sort("arrival", "care_month")
+    >>> [(r["care_month"].month, r["arrival"].isoformat(), r["amount_cents"])
+    ...  for r in d.iter_rows(named=True)]  # doctest: +NORMALIZE_WHITESPACE
+    [(3, '2025-04-01', 10000), (4, '2025-05-01', 10000), (3, '2025-05-06', 50000), (4, '2025-05-06', 50000)]
+    """
+    rows = [r for t in trajectories.iter_rows(named=True) for r in _rows(t, tariff_contract(catalog, t))]
+    return frames.frame("declarations", rows).sort(["arrival", "line_id", "amount_cents"])
+
+
+__all__ = [
+    "DOMAIN",
+    "END_REASONS",
+    "MODULE",
+    "PLANNED_MONTHS",
+    "TOWARDS_WORK",
+    "instalments",
+    "planned_end",
+    "tariff_contract",
+    "as_declarations",
+    "as_episodes",
+    "trajectory_key",
+]

@@ -14,7 +14,7 @@ active language (``text.get(get_language())``). See docs/adr/0006-indicator-regi
 >>> INDICATOR["waiting_median_days"].label.get("en"), INDICATOR["waiting_median_days"].unit
 ('Waiting time (median, days)', 'days')
 >>> [i.key for i in INDICATORS if not i.contract]
-['objections_upheld_share']
+['objections_upheld_share', 'work_or_education_share']
 >>> driver_label("late"), driver_label("inflow", "en"), driver_label("weather")
 ('late declaraties', 'inflow', None)
 """
@@ -224,6 +224,19 @@ INDICATORS: tuple[Indicator, ...] = (
         integer=False,
         contract=False,
     ),
+    Indicator(
+        "work_or_education_share",
+        Text("Uitstroom naar werk of opleiding", "Outflow to work or education"),
+        Text("Werk/opleiding", "Work/education"),
+        "share",
+        Text(
+            "aandeel van de in de periode geëindigde participatietrajecten dat eindigt in werk of opleiding",
+            "share of the participation trajectories ended in the period that end in work or education",
+        ),
+        better="higher",
+        integer=False,
+        contract=False,
+    ),
 )
 
 #: The indicators by key.
@@ -289,7 +302,7 @@ def keys(*, contract: bool | None = None, scored: bool | None = None, gmsd: bool
     scorecard, or (not) in the GMSD export.
 
     >>> keys(scored=False), len(keys()), keys(gmsd=True)[:3]
-    (('agreed_clients',), 12, ('clients', 'inflow', 'outflow'))
+    (('agreed_clients',), 13, ('clients', 'inflow', 'outflow'))
     """
     return tuple(
         i.key

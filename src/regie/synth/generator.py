@@ -4,7 +4,8 @@ Layout of ``DIR``::
 
     catalog.toml            the region's set-up (regie.engine.catalog format)
     messages/YYYY-MM/...    one iJw/iWmo 3.2 XML file per message, named in arrival order
-    csv/...                 periodic CSV reports (docs/csv-formats.md)
+    csv/...                 periodic CSV reports (docs/csv-formats.md), Venlo's participation
+                            register among them (regie.synth.participation)
     truth/*.parquet         the truth set (regie.synth.truth)
     truth/scenario.json     the scenario's parameters and special cases
 
@@ -30,7 +31,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from regie.engine.catalog import dump_catalog
 from regie.synth import calendar as cal
-from regie.synth import shared_clients
+from regie.synth import participation, shared_clients
 from regie.synth.consortia import members_send, residential_partners
 from regie.synth.contracts import build_catalog
 from regie.synth.csv_reports import write_csv
@@ -171,15 +172,18 @@ def generate(
     _check_out(out)
     world, traffic, catalog, plan, truth, notes = build(profile, year, seed, scale)
     _prepare(out)
-    dump_catalog(catalog, out / "catalog.toml")
+    episodes = truth.episodes()
+    part = participation.build(world, catalog, episodes)  # Venlo's participation segment
+    dump_catalog(part.catalog if part else catalog, out / "catalog.toml")
     frames = {
-        "episodes": truth.episodes(),
+        "episodes": episodes,
         "declarations": truth.declarations(),
         "requests": truth.requests(),
         "objections": truth.objections(),
         "allocations": truth.allocations(),
         "clients": truth.clients(),
         "signals": truth.signals(),
+        **({"trajectories": part.trajectories} if part else {}),
     }
     (out / "truth").mkdir()
     for name, frame in frames.items():
@@ -187,6 +191,7 @@ def generate(
     with _progress(progress, plan.messages.height) as advance:
         counts = write_messages(out, world, traffic, plan, advance)
     csv_files = write_csv(out, world, traffic, plan) + write_pgb(out, world.extras["pgb"])  # type: ignore[arg-type]
+    csv_files += part.write_csv(out) if part else []
     write_parquet(world.extras["pgb"], out / "truth" / "pgb.parquet")  # type: ignore[arg-type]
     (out / "truth" / "tenders.json").write_text(
         json.dumps(world.extras["tenders"], indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"

@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 from django.db.models import QuerySet
 
+from regie.catalog.loader import stored_catalog
 from regie.catalog.models import Provider, Segment
 from regie.engine import frames, participation
 from regie.engine.consortia import attribute, member_map, senders
@@ -67,13 +68,17 @@ def trajectories(provider: str | None = None, *, as_sent: bool = False) -> pl.Da
 
 
 def declarations(provider: str | None = None, *, as_sent: bool = False) -> pl.DataFrame:
-    """Declaration lines; a consortium member's count for its consortium, unless ``as_sent``."""
+    """Declaration lines, and a position per month of each participation trajectory
+    (:func:`regie.engine.participation.as_declarations`: the outcome rule pays trajectories
+    per module); a consortium member's count for its consortium, unless ``as_sent``."""
     members = _members()
     qs = m.DeclarationLine.objects.order_by("arrival", "line_id", "pk")
     if provider:
         qs = qs.filter(provider__in=senders(provider, members))
-    frame = _frame("declarations", qs)
-    return frame if as_sent else attribute(frame, members)
+    lines = _frame("declarations", qs)
+    funded = participation.as_declarations(trajectories(provider, as_sent=as_sent), stored_catalog())
+    both = pl.concat([lines, funded])
+    return both if as_sent else attribute(both, members)
 
 
 def requests() -> pl.DataFrame:

@@ -54,6 +54,7 @@ from regie.engine.indicators.compute import (
     step_down,
     sustainable_outflow_rate,
     waiting_time,
+    work_or_education_share,
 )
 from regie.engine.indicators.context import prepare_episodes
 from regie.engine.indicators.follow_up import FOLLOW_UP_DAYS, STEP_DOWN_DAYS
@@ -89,4 +90,5 @@ __all__ = [
     "step_down",
     "sustainable_outflow_rate",
     "waiting_time",
+    "work_or_education_share",
 ]

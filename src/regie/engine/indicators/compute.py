@@ -26,6 +26,7 @@ from regie.engine.indicators.counts import add_clients, add_inflow, add_outflow
 from regie.engine.indicators.duration import add_median_duration
 from regie.engine.indicators.follow_up import add_step_down, add_sustainable_outflow, follow_ended
 from regie.engine.indicators.query import Query
+from regie.engine.indicators.towards_work import add_work_or_education_share
 from regie.engine.indicators.waiting import WAITING_NORM_DAYS, add_waiting_time
 from regie.engine.registry import INDICATOR, keys
 
@@ -145,6 +146,8 @@ def _add_columns(ctx: Context, want: set[str], given: _Frames) -> pl.DataFrame:
         rows = add_agreed_clients(ctx, rows, given.agreed)
     if want & {"objections", "objections_upheld_share"}:
         rows = add_objections(ctx, rows, filed)
+    if "work_or_education_share" in want:
+        rows = add_work_or_education_share(ctx, rows)
     return rows
 
 
@@ -313,3 +316,17 @@ def objections(
     return indicators(
         episodes, query=query, objections=objections, where=where, columns=("objections", "objections_upheld_share")
     )
+
+
+def work_or_education_share(episodes: pl.DataFrame, query: Query, *, where: Where | None = None) -> pl.DataFrame:
+    """``work_or_education_share`` alone
+    (:func:`~regie.engine.indicators.towards_work.add_work_or_education_share`).
+
+    >>> rows = [("a", "work", dt.date(2025, 3, 14)), ("b", "care", dt.date(2025, 5, 2)),
+    ...         ("c", "education", dt.date(2025, 8, 20)), ("d", "other", dt.date(2026, 1, 5))]
+    >>> eps = frames.frame("episodes", [{"client": c, "domain": "participatie", "start": dt.date(2024, 9, 1),
+    ...     "start_arrival": dt.date(2024, 9, 2), "end": e, "end_arrival": e, "end_reason": r} for c, r, e in rows])
+    >>> work_or_education_share(eps, Query.of(year=2025, as_of=dt.date(2026, 2, 1))).rows()
+    [(0.6666666666666666,)]
+    """
+    return indicators(episodes, query=query, where=where, columns=("work_or_education_share",))
