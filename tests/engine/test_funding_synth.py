@@ -19,7 +19,7 @@ import pytest
 from regie.engine.catalog import Catalog, parse_catalog
 from regie.engine.compare import compare_models, comparison_document, render_comparison
 from regie.engine.funding import ledger, totals
-from regie.synth import generate
+from regie.synth import generate, participation
 
 YEAR = 2025
 pytestmark = pytest.mark.slow
@@ -30,8 +30,12 @@ class Region:
         self.catalog: Catalog = parse_catalog(path / "catalog.toml")
         self.scenario: dict[str, Any] = json.loads((path / "truth" / "scenario.json").read_text(encoding="utf-8"))
         truth = path / "truth"
-        self.declarations = pl.read_parquet(truth / "declarations.parquet")
-        self.episodes = pl.read_parquet(truth / "episodes.parquet")
+        self.episodes, self.declarations = participation.with_trajectories(
+            self.catalog,
+            pl.read_parquet(truth / "episodes.parquet"),
+            pl.read_parquet(truth / "declarations.parquet"),
+            participation.read_trajectories(path),
+        )
         self.allocations = pl.read_parquet(truth / "allocations.parquet")
 
 

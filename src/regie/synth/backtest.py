@@ -36,6 +36,7 @@ from regie.engine.forecast.base import FIXED_MODELS
 from regie.engine.forecast.model import YearEndForecast
 from regie.engine.forecast.warning import main_driver
 from regie.engine.funding import ledger
+from regie.synth import participation
 from regie.synth.generator import build
 
 
@@ -97,27 +98,38 @@ def load_region(directory: str | Path) -> Region:
     """A region written by ``regie generate`` (``DIR/catalog.toml`` and ``DIR/truth/``)."""
     root = Path(directory)
     scenario = json.loads((root / "truth" / "scenario.json").read_text(encoding="utf-8"))
+    catalog = parse_catalog(root / "catalog.toml")
+    episodes, declarations = participation.with_trajectories(
+        catalog,
+        pl.read_parquet(root / "truth" / "episodes.parquet"),
+        pl.read_parquet(root / "truth" / "declarations.parquet"),
+        participation.read_trajectories(root),
+    )
     return Region(
         profile=str(scenario["profile"]),
         seed=int(scenario["seed"]),
         year=int(scenario["year"]),
-        catalog=parse_catalog(root / "catalog.toml"),
-        episodes=pl.read_parquet(root / "truth" / "episodes.parquet"),
-        declarations=pl.read_parquet(root / "truth" / "declarations.parquet"),
+        catalog=catalog,
+        episodes=episodes,
+        declarations=declarations,
         deficit_segment=str(scenario["deficit"]["segment"]),
     )
 
 
 def build_region(profile: str, year: int, seed: int, scale: float = 1.0) -> Region:
     """The same region as ``regie generate`` writes, built in memory (no message files)."""
-    world, _traffic, catalog, _plan, truth, _notes = build(profile, year, seed, scale)
+    world, _traffic, catalog, _plan, truth, notes = build(profile, year, seed, scale)
+    part = notes.get("participation")
+    episodes, declarations = participation.with_trajectories(
+        catalog, truth.episodes(), truth.declarations(), part.trajectories if part else None
+    )
     return Region(
         profile=profile,
         seed=seed,
         year=year,
         catalog=catalog,
-        episodes=truth.episodes(),
-        declarations=truth.declarations(),
+        episodes=episodes,
+        declarations=declarations,
         deficit_segment=world.spec.deficit_segment,
     )
 

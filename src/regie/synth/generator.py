@@ -23,7 +23,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from rich.console import Console
@@ -146,6 +146,11 @@ def build(
     world.extras["tenders"] = notes["tenders"]
     world.extras["pgb"] = pgb_budgets(world, traffic, cal.date_of(int(plan.messages["arrival"].max())))  # type: ignore[arg-type]
     truth = Truth(world, traffic, plan, catalog)
+    part = participation.build(world, catalog, truth.episodes())  # Venlo's participation segment
+    if part is not None:
+        catalog = truth.catalog = part.catalog
+        notes["participation"] = part
+        notes["spending"] = [*cast(list[dict[str, object]], notes["spending"]), *part.spending]
     return world, traffic, catalog, plan, truth, notes
 
 
@@ -172,11 +177,10 @@ def generate(
     _check_out(out)
     world, traffic, catalog, plan, truth, notes = build(profile, year, seed, scale)
     _prepare(out)
-    episodes = truth.episodes()
-    part = participation.build(world, catalog, episodes)  # Venlo's participation segment
-    dump_catalog(part.catalog if part else catalog, out / "catalog.toml")
+    part = notes.get("participation")
+    dump_catalog(catalog, out / "catalog.toml")
     frames = {
-        "episodes": episodes,
+        "episodes": truth.episodes(),
         "declarations": truth.declarations(),
         "requests": truth.requests(),
         "objections": truth.objections(),

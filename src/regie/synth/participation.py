@@ -32,7 +32,7 @@ import polars as pl
 from regie.engine import frames
 from regie.engine.catalog import Budget, Catalog, Contract, Provider, Segment
 from regie.engine.funding import ledger
-from regie.engine.participation import as_declarations
+from regie.engine.participation import as_declarations, as_episodes
 from regie.synth import calendar as cal
 from regie.synth.csv_reports import _csv
 from regie.synth.people import agb_codes, draw_bsns
@@ -56,8 +56,8 @@ STARTS_PER_YEAR = 300
 CARE_SHARE = 0.4
 #: Participation-only clients per trajectory of such clients (below 1: some come back).
 NEW_CLIENTS_PER_TRAJECTORY = 0.85
-#: The budget of a year as a share of what its trajectories cost (the last year runs over).
-BUDGET_SHARE = {0: 0.92, 1: 1.05, 2: 1.05, 3: 1.05}
+#: The budget of a year as a share of what its trajectories cost (the deficit is elsewhere).
+BUDGET_SHARE = 1.05
 
 COLUMNS = ("municipality", "provider", "bsn", "module", "start", "end", "end_reason", "reported_on")
 
@@ -68,6 +68,8 @@ class Participation:
 
     catalog: Catalog
     trajectories: pl.DataFrame  # frame ``trajectories``, BSN in clear
+    #: per year: what the trajectories cost and the budget set from it (``scenario.json``'s ``spending``)
+    spending: list[dict[str, object]]
 
     def write_csv(self, out: Path) -> list[str]:
         """The monthly register files; their paths relative to ``out``."""
@@ -104,7 +106,8 @@ def build(world: World, catalog: Catalog, episodes: pl.DataFrame) -> Participati
     taken = {p.agb for p in catalog.providers}
     agbs = [a for a in agb_codes(len(PROVIDER_NAMES) + 5, rng, prefix=86) if a not in taken][: len(PROVIDER_NAMES)]
     trajectories = _trajectories(world, episodes, agbs, rng)
-    return Participation(_catalog(world, catalog, agbs, trajectories), trajectories)
+    extended, spending = _catalog(world, catalog, agbs, trajectories)
+    return Participation(extended, trajectories, spending)
 
 
 def _trajectories(world: World, episodes: pl.DataFrame, agbs: list[str], rng: np.random.Generator) -> pl.DataFrame:
@@ -159,9 +162,12 @@ def _trajectories(world: World, episodes: pl.DataFrame, agbs: list[str], rng: np
     return df.unique(subset=key, keep="first", maintain_order=True).sort(["start", *key])
 
 
-def _catalog(world: World, catalog: Catalog, agbs: list[str], trajectories: pl.DataFrame) -> Catalog:
+def _catalog(
+    world: World, catalog: Catalog, agbs: list[str], trajectories: pl.DataFrame
+) -> tuple[Catalog, list[dict[str, object]]]:
     """``catalog`` with the segment, its providers, a contract per provider and year (a tariff
-    per module, the register paid whenever it arrives) and a budget per year."""
+    per module, the register paid whenever it arrives) and a budget per year set from what the
+    year's trajectories cost (the ledger on everything: as of two years on); and that cost."""
     segment = Segment(SEGMENT, "Participatie re-integratie", "participatie", "outcome", 1, 20, tuple(MODULES))
     providers = tuple(Provider(a, name) for a, name in zip(agbs, PROVIDER_NAMES, strict=True))
     years = range(cal.date_of(world.history_start).year, world.year + 1)
@@ -181,15 +187,48 @@ def _catalog(world: World, catalog: Catalog, agbs: list[str], trajectories: pl.D
     )
     funded = dataclasses.replace(catalog, segments=(segment,), providers=providers, contracts=contracts, budgets=())
     declarations = as_declarations(trajectories, funded)
-    budgets = []
+    budgets, spending = [], []
     for y in years:
-        cost = sum(line.amount_cents for line in ledger(funded, declarations, year=y, as_of=cal.date_of(world.end)))
-        share = BUDGET_SHARE.get(world.year - y, 1.05)
-        budgets.append(Budget(MUNICIPALITY, SEGMENT, y, int(round(cost * share, -5))))
-    return dataclasses.replace(
+        cost = sum(line.amount_cents for line in ledger(funded, declarations, year=y, as_of=dt.date(y + 2, 1, 1)))
+        budget = Budget(MUNICIPALITY, SEGMENT, y, int(round(cost * BUDGET_SHARE, -5)))
+        budgets.append(budget)
+        spending.append(
+            {
+                "municipality": MUNICIPALITY,
+                "segment": SEGMENT,
+                "year": y,
+                "expected_spending_cents": cost,
+                "budget_cents": budget.amount,
+            }
+        )
+    extended = dataclasses.replace(
         catalog,
         segments=(*catalog.segments, segment),
         providers=(*catalog.providers, *providers),
         contracts=(*catalog.contracts, *contracts),
         budgets=(*catalog.budgets, *budgets),
     )
+    return extended, spending
+
+
+def with_trajectories(
+    catalog: Catalog, episodes: pl.DataFrame, declarations: pl.DataFrame, trajectories: pl.DataFrame | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The truth's episodes and declarations with the trajectories added as the engine reads
+    them (:func:`regie.engine.participation.as_episodes` and ``as_declarations``), so a region's
+    truth holds every domain; unchanged without trajectories."""
+    if trajectories is None or trajectories.height == 0:
+        return episodes, declarations
+    weights = {s.code: s.weight for s in catalog.segments}
+    more_episodes = as_episodes(trajectories, weights)
+    more_declarations = as_declarations(trajectories, catalog)
+    return (
+        pl.concat([episodes, more_episodes.select(episodes.columns)], how="vertical_relaxed"),
+        pl.concat([declarations, more_declarations.select(declarations.columns)], how="vertical_relaxed"),
+    )
+
+
+def read_trajectories(root: Path) -> pl.DataFrame | None:
+    """``root/truth/trajectories.parquet``, or None when the region has no participation."""
+    path = Path(root) / "truth" / "trajectories.parquet"
+    return pl.read_parquet(path) if path.is_file() else None

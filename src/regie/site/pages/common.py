@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -114,6 +114,12 @@ class Names:
     segments: Mapping[str, str]
     providers: Mapping[str, str]
     funding_models: Mapping[str, str]
+    #: segment code -> domain (jeugd | wmo | participatie)
+    domains: Mapping[str, str] = field(default_factory=dict)
+
+    def participation(self, segment: str | None) -> bool:
+        """Whether ``segment`` is a participation segment (Participatiewet: trajectories)."""
+        return self.domains.get(segment or "") == "participatie"
 
     def municipality(self, code: str | None) -> str:
         return self.municipalities.get(code or "", code or _("onbekend"))
@@ -126,12 +132,13 @@ class Names:
 
 
 def names() -> Names:
-    segs = list(cat.Segment.objects.values_list("code", "name", "funding_model"))
+    segs = list(cat.Segment.objects.values_list("code", "name", "funding_model", "domain"))
     return Names(
         municipalities=dict(cat.Municipality.objects.values_list("code", "name")),
-        segments={code: name for code, name, _m in segs},
+        segments={code: name for code, name, _m, _d in segs},
         providers=dict(cat.Provider.objects.values_list("agb", "name")),
-        funding_models={code: model for code, _n, model in segs},
+        funding_models={code: model for code, _n, model, _d in segs},
+        domains={code: domain for code, _n, _m, domain in segs},
     )
 
 
@@ -144,6 +151,7 @@ def label_rows(rows: Iterable[Row], nm: Names) -> list[Row]:
             row["municipality_name"] = nm.municipality(row["municipality"])
         if "segment" in row:
             row["segment_name"] = nm.segment(row["segment"])
+            row["participation"] = nm.participation(row["segment"])
         if "provider" in row:
             row["provider_name"] = nm.provider(row["provider"])
         out.append(row)

@@ -251,6 +251,8 @@ def segment_detail(request: HttpRequest, municipality: str, segment: str) -> Htt
         "segment": segment,
         "segment_name": nm.segment(segment),
         "funding_model": nm.funding_models.get(segment),
+        "participation": nm.participation(segment),
+        "labels": {key: indicator_label(key) for key in ("work_or_education_share", "sustainable_outflow_rate")},
         "row": row,
         "history": history,
         "shows_history": True,  # the period's note says when the history is still computed
