@@ -21,39 +21,11 @@ from regie.engine.participation import as_declarations, as_episodes
 
 D = dt.date
 
-CATALOG = """
-[region]
-name = "R"
-
-[[municipality]]
-code = "0983"
-name = "Venlo"
-
-[[segment]]
-code = "PART"
-name = "Participatie"
-domain = "participatie"
-funding_model = "outcome"
-weight = 2
-products = %s
-
-[[provider]]
-agb = "12345678"
-name = "Werkbedrijf"
-
-[[contract]]
-id = "C"
-provider = "12345678"
-segment = "PART"
-municipalities = ["0983"]
-start = 2025-01-01
-end = 2025-12-31
-tariffs = %s
-"""
-
 
 def _catalog(products: str, tariffs: str = '{ "WERKFIT" = 360000 }') -> object:
-    return catalog_from_dict(tomllib.loads(CATALOG % (products, tariffs)))
+    """:data:`MONTHLY` with other modules and tariffs."""
+    toml = MONTHLY.replace('["WERKFIT", "SCHOLING"]', products).replace('{ "WERKFIT" = 360000 }', tariffs)
+    return catalog_from_dict(tomllib.loads(toml))
 
 
 def test_a_participation_segment_names_modules_with_a_tariff_each() -> None:
@@ -104,7 +76,8 @@ def test_trajectories_are_episodes_of_the_participation_domain() -> None:
     assert set(episodes["domain"]) == {"participatie"} and episodes["allocation_number"].null_count() == 2
 
 
-FUNDED = """
+#: One provider paid monthly for Werkfit ...
+MONTHLY = """
 [region]
 name = "R"
 
@@ -123,10 +96,6 @@ products = ["WERKFIT", "SCHOLING"]
 agb = "12345678"
 name = "Werkbedrijf"
 
-[[provider]]
-agb = "87654321"
-name = "Leerwerkplek"
-
 [[contract]]
 id = "MONTHLY"
 provider = "12345678"
@@ -135,6 +104,14 @@ municipalities = ["0983"]
 start = 2025-01-01
 end = 2025-12-31
 tariffs = { "WERKFIT" = 360000 }
+"""
+#: ... and another at once for Scholing.
+FUNDED = (
+    MONTHLY
+    + """
+[[provider]]
+agb = "87654321"
+name = "Leerwerkplek"
 
 [[contract]]
 id = "AT-ONCE"
@@ -146,6 +123,7 @@ end = 2025-12-31
 tariffs = { "SCHOLING" = 240000 }
 instalments = "at_once"
 """
+)
 
 
 def _funded() -> pl.DataFrame:
