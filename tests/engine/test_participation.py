@@ -170,13 +170,13 @@ def test_a_trajectory_is_paid_per_module_under_the_outcome_rules() -> None:
     # tariff over the first 12 calendar months (March 2025 .. February 2026) = 300 euro a
     # month, for March and April (a month's instalment arrives when it is over).
     assert _paid(D(2025, 5, 15)) == {("MONTHLY", 3): 30000, ("MONTHLY", 4): 30000}
-    # It ended 20 June (known 25 June): the tariff over March .. June = 900 euro a month.
+    # It ended 20 June (known 25 June): the rest of the tariff in June, 2,700 euro.
     # Scholing, 2,400 euro at once, starting 20 November: all of it in November.
     assert _paid(D(2025, 12, 31)) == {
-        ("MONTHLY", 3): 90000,
-        ("MONTHLY", 4): 90000,
-        ("MONTHLY", 5): 90000,
-        ("MONTHLY", 6): 90000,
+        ("MONTHLY", 3): 30000,
+        ("MONTHLY", 4): 30000,
+        ("MONTHLY", 5): 30000,
+        ("MONTHLY", 6): 270000,
         ("AT-ONCE", 11): 240000,
     }
 
@@ -251,10 +251,11 @@ def test_participation_indicators_of_a_hand_computed_case() -> None:
     }
     assert row["work_or_education_share"] == pytest.approx(2 / 3)  # a work, c education; b other
     assert row["sustainable_outflow_rate"] == pytest.approx(2 / 3)  # b came back within 182 days
-    # Paid for 2025: a 3 of its 6 monthly instalments of 600 euro (October 2024 .. March 2025),
-    # b all 3,600 (February .. May), c all 2,400 (April .. October), b's Scholing 4 of 12
-    # planned instalments of 200 euro, d 2 of 12 of 300 euro: 9,200 euro over 4 clients.
-    assert row["cost_per_client_cents"] == (180000 + 360000 + 240000 + 80000 + 60000) // 4
+    # Paid for 2025 (300 euro a month for Werkfit, 200 for Scholing, the rest of the tariff in
+    # the month a trajectory ends): a January, February and in March 3,600 - 5 x 300; b all
+    # 3,600 (February .. May); c all 2,400 (April .. October); b's Scholing September ..
+    # December; d November and December: 10,100 euro over 4 clients.
+    assert row["cost_per_client_cents"] == (60000 + 210000 + 360000 + 240000 + 80000 + 60000) // 4
 
 
 @settings(max_examples=25, deadline=None)

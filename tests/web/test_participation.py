@@ -20,31 +20,20 @@ from tests.accounts.factories import client_for
 from tests.catalog.factories import load_file
 from tests.monitor.region import AS_OF, CATALOG, YEAR, build_region
 from tests.traffic.test_ingest_pgb import bsns
+from tests.traffic.test_ingest_trajectories import PARTICIPATION as TRAJECTORY_SEGMENT
 from tests.web.conftest import FAST_KINDS
 
-PARTICIPATION = """
-[[segment]]
-code = "PART"
-name = "Participatie re-integratie"
-domain = "participatie"
-funding_model = "outcome"
-products = ["WERKFIT"]
-
-[[contract]]
-id = "2025-PART-11111111"
-provider = "11111111"
-segment = "PART"
-municipalities = ["0983"]
-start = 2025-01-01
-end = 2025-12-31
-tariffs = { "WERKFIT" = 360000 }
-
+#: The segment of the ingest tests, for Zorggroep Noord of the stored region, with a budget.
+PARTICIPATION = (
+    TRAJECTORY_SEGMENT.replace("12345678", "11111111")
+    + """
 [[budget]]
 municipality = "0983"
 segment = "PART"
 year = 2025
 amount = 500000
 """
+)
 CLIENTS = bsns(4)
 #: Four trajectories of Werkfit in Venlo: two ended in work, one in care, one runs on.
 REGISTER = "municipality,provider,bsn,module,start,end,end_reason,reported_on\n" + "".join(

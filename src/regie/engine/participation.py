@@ -14,9 +14,9 @@ segment's ``funding_model = "outcome"``, the contract's tariff per module, its
 declared positions an arrangement has, one per calendar month it runs, worth that month's
 instalment, so the one outcome rule (:func:`regie.engine.funding.outcome_lines` in the ledger;
 the forecast's IBNR and cost per client-month) pays it. Its validity is start .. end; while it
-runs on, its first :data:`PLANNED_MONTHS` calendar months: monthly instalments are the tariff /
-12 until the end is known, then the tariff spread over the months it ran (never more than the
-tariff in all). ``instalments = "at_once"`` pays the tariff in the month it starts.
+runs on, its first :data:`PLANNED_MONTHS` calendar months: monthly instalments of the tariff /
+12, and when it ends the rest of the tariff in the month it ends (:func:`completed`; never more
+than the tariff in all). ``instalments = "at_once"`` pays the tariff in the month it starts.
 
 Pure core: polars frames in and out, no Django.
 """
@@ -126,17 +126,31 @@ def instalments(tariff: int, start: dt.date, last: dt.date, at_once: bool) -> di
     return dict(zip(months, spread([Fraction(tariff, len(months))] * len(months)), strict=True))
 
 
+def completed(schedule: Mapping[dt.date, int], end: dt.date, tariff: int) -> dict[dt.date, int]:
+    """The instalments of an ended trajectory: those of its planned ``schedule`` before the
+    month it ended in, and the rest of the tariff in that month (nothing after it).
+
+    >>> plan = instalments(120000, dt.date(2025, 3, 10), dt.date(2026, 2, 28), at_once=False)
+    >>> completed(plan, dt.date(2025, 5, 20), 120000)  # doctest: +NORMALIZE_WHITESPACE
+    {datetime.date(2025, 3, 1): 10000, datetime.date(2025, 4, 1): 10000,
+     datetime.date(2025, 5, 1): 100000}
+    """
+    last = month_start(end)
+    out = {m: a for m, a in schedule.items() if m < last}
+    out[last] = tariff - sum(out.values())
+    return out
+
+
 def _rows(t: Mapping[str, Any], contract: Contract | None) -> list[dict[str, Any]]:
     """The declared rows of one trajectory (see :func:`as_declarations`)."""
     tariff = (contract.tariffs.get(t["module"]) if contract else None) or 0
     at_once = contract is not None and contract.instalments == "at_once"
     end, ended_on = t["end"], t["end_arrival"]
+    schedule = instalments(tariff, t["start"], planned_end(t["start"]), at_once)
     planned = {}
-    if end is None or ended_on > t["start_arrival"]:
-        planned = instalments(tariff, t["start"], planned_end(t["start"]), at_once)
-        if end is not None:  # the planned months that began before the end arrived
-            planned = {m: a for m, a in planned.items() if max(t["start_arrival"], next_month(m)) < ended_on}
-    actual = {} if end is None else instalments(tariff, t["start"], end, at_once)
+    if end is None or ended_on > t["start_arrival"]:  # the planned months over before the end arrived
+        planned = {m: a for m, a in schedule.items() if end is None or max(t["start_arrival"], next_month(m)) < ended_on}
+    actual = {} if end is None else completed(schedule, end, tariff)
     key = "|".join((t["client"], t["provider"], t["module"], t["start"].isoformat()))
     base = {k: t[k] for k in ("provider", "segment", "municipality", "client")}
     base |= {"allocation_number": key, "product_code": t["module"], "volume": 1, "accepted": True}
@@ -146,7 +160,7 @@ def _rows(t: Mapping[str, Any], contract: Contract | None) -> list[dict[str, Any
         if month in planned:
             rows.append({**line, "arrival": max(t["start_arrival"], next_month(month)), "amount_cents": planned[month]})
         change = actual.get(month, 0) - planned.get(month, 0)
-        if end is not None and (change or month not in planned):
+        if end is not None and change:
             rows.append({**line, "arrival": max(ended_on, next_month(month)), "amount_cents": change})
     return rows
 
@@ -160,8 +174,8 @@ def as_declarations(trajectories: pl.DataFrame, catalog: Catalog) -> pl.DataFram
     the first of the next, as a monthly declaration; not before the trajectory was reported)
     with the planned instalment, over the first
     :data:`PLANNED_MONTHS` months while the trajectory runs on; once its end arrives, a row
-    of the same line arriving then with the change to the real instalment over start .. end
-    (negative where the real one is smaller or the month lies after the end). So as of any
+    of the same line arriving then with the change to :func:`completed` (the rest of the tariff
+    in the month it ended, the planned instalments of months after it taken back). So as of any
     date the positions (:func:`regie.engine.funding.positions`) are what the outcome rule makes
     due as then known, and the ledger, the cost per client and the forecast read them like
     declarations. Without a contract or a tariff the amounts are 0.
@@ -175,8 +189,8 @@ def as_declarations(trajectories: pl.DataFrame, catalog: Catalog) -> pl.DataFram
     ...     "start_arrival": dt.date(2025, 3, 12), "end_arrival": dt.date(2025, 5, 6)}])
     >>> d = as_declarations(t, cat).sort("arrival", "care_month")
     >>> [(r["care_month"].month, r["arrival"].isoformat(), r["amount_cents"])
-    ...  for r in d.iter_rows(named=True)]  # doctest: +NORMALIZE_WHITESPACE
-    [(3, '2025-04-01', 10000), (4, '2025-05-01', 10000), (3, '2025-05-06', 50000), (4, '2025-05-06', 50000)]
+    ...  for r in d.iter_rows(named=True)]
+    [(3, '2025-04-01', 10000), (4, '2025-05-01', 10000), (4, '2025-05-06', 100000)]
     """
     rows = [r for t in trajectories.iter_rows(named=True) for r in _rows(t, tariff_contract(catalog, t))]
     return frames.frame("declarations", rows).sort(["arrival", "line_id", "amount_cents"])
@@ -193,5 +207,6 @@ __all__ = [
     "tariff_contract",
     "as_declarations",
     "as_episodes",
+    "completed",
     "trajectory_key",
 ]
