@@ -149,7 +149,9 @@ def _rows(t: Mapping[str, Any], contract: Contract | None) -> list[dict[str, Any
     schedule = instalments(tariff, t["start"], planned_end(t["start"]), at_once)
     planned = {}
     if end is None or ended_on > t["start_arrival"]:  # the planned months over before the end arrived
-        planned = {m: a for m, a in schedule.items() if end is None or max(t["start_arrival"], next_month(m)) < ended_on}
+        planned = {
+            m: a for m, a in schedule.items() if end is None or max(t["start_arrival"], next_month(m)) < ended_on
+        }
     actual = {} if end is None else completed(schedule, end, tariff)
     key = "|".join((t["client"], t["provider"], t["module"], t["start"].isoformat()))
     base = {k: t[k] for k in ("provider", "segment", "municipality", "client")}
