@@ -169,11 +169,15 @@ def test_a_generated_region_loses_no_month_in_the_first_days(
     # the year-end stays close to the one as of 31 May (before the fix the price x volume
     # row dropped by about a twelfth, to 90 %). It may move up with what arrives: in this
     # region's deficit segment the starts of June keep the inflow rising.
+    # The participation segment (PART, about 5 trajectories ending a month at this scale) is
+    # paid the rest of a module's tariff in the month a trajectory ends: the few ends of May
+    # that arrive in the first days of June move its year-end by up to a fifth (ADR 0030).
     now = _rows(venlo, dt.date(2025, 6, day))
     for segment, row in now.items():
         assert row.realised + row.ibnr + row.remaining == row.forecast
         assert row.ibnr >= 0 and row.remaining >= 0
-        assert 0.96 < row.forecast / end_of_may[segment].forecast < 1.10, segment
+        low, high = (0.96, 1.10) if segment != "PART" else (0.85, 1.25)
+        assert low < row.forecast / end_of_may[segment].forecast < high, segment
 
 
 @pytest.mark.slow
