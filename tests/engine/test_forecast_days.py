@@ -171,7 +171,7 @@ def test_a_generated_region_loses_no_month_in_the_first_days(
     # region's deficit segment the starts of June keep the inflow rising.
     # The participation segment (PART, about 5 trajectories ending a month at this scale) is
     # paid the rest of a module's tariff in the month a trajectory ends: the few ends of May
-    # that arrive in the first days of June move its year-end by up to a fifth (ADR 0030).
+    # that arrive in the first days of June move its year-end by up to a fifth (ADR 0031).
     now = _rows(venlo, dt.date(2025, 6, day))
     for segment, row in now.items():
         assert row.realised + row.ibnr + row.remaining == row.forecast
