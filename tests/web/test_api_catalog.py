@@ -109,6 +109,8 @@ def test_lists_are_paginated(region: None, db: None) -> None:
         ("/api/v1/agreements/", "status", "klaar"),
         ("/api/v1/waiting-list/", "status", "weg"),
         ("/api/v1/tenders/", "year", "volgend"),
+        ("/api/v1/scenarios/", "year", "2025a"),
+        ("/api/v1/long-stays/", "provider", "noord"),
     ],
 )
 def test_a_wrong_filter_is_a_problem_naming_the_parameter(

@@ -334,7 +334,12 @@ class BidViewSet(_Scoped, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         ),
         responses={201: EvidenceSerializer(many=True)},
     )
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+        pagination_class=None,  # answers the added files as a list, not a page
+    )
     def evidence(self, request: Request, tender_pk: str | None = None, pk: str | None = None) -> Response:
         """Add evidence files (multipart field ``files``, optional ``requirement`` code)."""
         bid = self.get_object()

@@ -30,11 +30,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from regie.accounts.api import NaturalKeys, Pages, filter_values, paginated
 from regie.accounts.models import Role
 from regie.engine.scenarios.build import MAX_YEARS
 from regie.monitor.api import role_scope
@@ -86,10 +86,6 @@ class ScenarioDetailSerializer(ScenarioSerializer):
         fields = [*ScenarioSerializer.Meta.fields, "result"]
 
 
-class Pages(PageNumberPagination):
-    page_size = 25
-
-
 def problem(params: list[dict[str, str]], title: str = "Ongeldig scenario") -> Response:
     """400 problem+json with the fields and their reasons."""
     body = {
@@ -113,21 +109,15 @@ def _body(request: Request) -> dict[str, Any]:
 class ScenarioListView(APIView):
     """Saved scenarios (list, newest first) and a new one (computed when saved)."""
 
-    @extend_schema(
-        parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="Alleen scenario's van dit jaar.")],
-        responses=ScenarioSerializer(many=True),
-    )
+    pagination_class = Pages
+    filter_backends = [NaturalKeys]
+    key_lookups = {"year": "year"}
+
+    @extend_schema(responses=ScenarioSerializer(many=True))
     def get(self, request: Request) -> Response:
         role_scope(request, READERS)
-        qs = SavedScenario.objects.all()
-        year = request.query_params.get("year")
-        if year:
-            if not year.isdigit():
-                return problem([{"name": "year", "reason": "een jaartal"}])
-            qs = qs.filter(year=int(year))
-        pages = Pages()
-        page = pages.paginate_queryset(qs, request, view=self)
-        return pages.get_paginated_response(ScenarioSerializer(page, many=True).data)
+        qs = NaturalKeys().filter_queryset(request, SavedScenario.objects.all(), self)
+        return paginated(request, self, ScenarioSerializer(qs, many=True).data)
 
     @extend_schema(request=ScenarioSerializer, responses={201: ScenarioDetailSerializer})
     def post(self, request: Request) -> Response:
@@ -168,12 +158,6 @@ def _as_of(request: Request) -> dt.date:
         raise ValidationError("as_of is een datum (JJJJ-MM-DD).") from exc
 
 
-def _paged(request: Request, view: APIView, rows: list[dict[str, Any]]) -> Response:
-    pages = Pages()
-    page = pages.paginate_queryset(rows, request, view=view)  # type: ignore[arg-type]
-    return pages.get_paginated_response(page)
-
-
 LongStay = inline_serializer(
     "LongStay",
     {
@@ -188,6 +172,7 @@ LongStay = inline_serializer(
         "declared_cents": serializers.IntegerField(),
         "review": serializers.DictField(allow_null=True),
     },
+    many=True,  # the rows of a page
 )
 
 
@@ -195,16 +180,15 @@ class LongStayListView(APIView):
     """``GET /api/v1/long-stays/?as_of=&municipality=&segment=&provider=``: the clients
     (pseudonyms) in care longer than their segment's review threshold, longest first."""
 
-    @extend_schema(
-        parameters=[OpenApiParameter(n, OpenApiTypes.STR) for n in ("as_of", "municipality", "segment", "provider")],
-        responses=LongStay,
-    )
+    pagination_class = Pages
+    filter_backends = [NaturalKeys]
+    key_lookups = {"municipality": "municipality", "segment": "segment", "provider": "provider"}
+
+    @extend_schema(parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE)], responses=LongStay)
     def get(self, request: Request) -> Response:
         scope = role_scope(request, CASEWORK)
-        where = {
-            k: request.query_params[k] for k in ("municipality", "segment", "provider") if request.query_params.get(k)
-        }
-        return _paged(request, self, review.long_stays(scope, _as_of(request), **where))
+        where = filter_values(request.query_params, self.key_lookups)
+        return paginated(request, self, review.long_stays(scope, _as_of(request), **where))
 
 
 class ReviewInputSerializer(serializers.Serializer[Any]):
@@ -224,12 +208,14 @@ class ReviewListView(APIView):
     (``not_applicable``, ``done``, ``pending``, ``overdue``); ``POST`` records one
     (municipality; audited) -> 201."""
 
+    pagination_class = Pages
+
     @extend_schema(
         parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE)], responses=ReviewInputSerializer(many=True)
     )
     def get(self, request: Request) -> Response:
         scope = role_scope(request, CASEWORK)
-        return _paged(request, self, review.review_rows(scope, _as_of(request)))
+        return paginated(request, self, review.review_rows(scope, _as_of(request)))
 
     @extend_schema(request=ReviewInputSerializer, responses={201: ReviewInputSerializer})
     def post(self, request: Request) -> Response:
