@@ -347,7 +347,9 @@ class CrossDomainView(SnapshotRows):
 
 
 class SignalSerializer(serializers.ModelSerializer[tm.Signal]):
-    message = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Het bericht waaruit het signaal komt.")
+    message = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="Het bericht waaruit het signaal komt."
+    )
 
     class Meta:
         model = tm.Signal

@@ -203,6 +203,23 @@ class ReviewInputSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(required=False)
 
 
+class ReviewSerializer(ReviewInputSerializer):
+    """A recorded outcome as answered (``POST`` answers it without ``follow_up``)."""
+
+    id = serializers.IntegerField()
+    episode = serializers.CharField()
+    municipality = serializers.CharField()
+    reviewed_on = serializers.DateField()
+    note = serializers.CharField(allow_blank=True)
+
+
+class ReviewRowSerializer(ReviewSerializer):
+    follow_up = serializers.ChoiceField(
+        choices=["not_applicable", "done", "pending", "overdue"],
+        help_text="Is de uitkomst opgevolgd (op de peildatum)?",
+    )
+
+
 class ReviewListView(APIView):
     """``GET /api/v1/long-stay-reviews/?as_of=``: recorded outcomes with their ``follow_up``
     (``not_applicable``, ``done``, ``pending``, ``overdue``); ``POST`` records one
@@ -210,14 +227,12 @@ class ReviewListView(APIView):
 
     pagination_class = Pages
 
-    @extend_schema(
-        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE)], responses=ReviewInputSerializer(many=True)
-    )
+    @extend_schema(parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE)], responses=ReviewRowSerializer(many=True))
     def get(self, request: Request) -> Response:
         scope = role_scope(request, CASEWORK)
         return paginated(request, self, review.review_rows(scope, _as_of(request)))
 
-    @extend_schema(request=ReviewInputSerializer, responses={201: ReviewInputSerializer})
+    @extend_schema(request=ReviewInputSerializer, responses={201: ReviewSerializer})
     def post(self, request: Request) -> Response:
         role_scope(request, (Role.MUNICIPALITY,))
         try:

@@ -79,3 +79,58 @@ def without_backend_limits(result: dict[str, Any], generator: Any, request: Any,
 
     clean(result)
     return result
+
+
+#: The problem+json body of every error (RFC 9457, domain.md section 12).
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Een fout als application/problem+json (RFC 9457).",
+    "properties": {
+        "type": {"type": "string", "example": "about:blank"},
+        "title": {"type": "string", "example": "Ongeldige invoer."},
+        "status": {"type": "integer", "example": 400},
+        "detail": {
+            "description": "Uitleg; bij een fout zonder veldnamen soms de velden met hun redenen.",
+            "oneOf": [{"type": "string"}, {"type": "object"}, {"type": "array", "items": {}}],
+            "example": "bsn: Geen geldig BSN (elfproef).",
+        },
+        "invalid_params": {
+            "type": "array",
+            "description": "De geweigerde velden (alleen bij 400).",
+            "items": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}, "reason": {"type": "string"}},
+                "required": ["name", "reason"],
+            },
+        },
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+
+#: status -> when an endpoint answers it; see :func:`with_problem_responses`.
+PROBLEMS = {
+    "400": "Ongeldige invoer of parameter; invalid_params noemt de velden.",
+    "401": "Niet aangemeld: geen, een onbekend of een verlopen token (header WWW-Authenticate: Token).",
+    "403": "Niet toegestaan voor de rol van de gebruiker.",
+    "404": "Bestaat niet, of is van een andere aanbieder; bij een lijst: een pagina die er niet is.",
+}
+
+
+def with_problem_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: document the errors every endpoint can answer, as
+    problem+json (``#/components/schemas/Problem``): 401 and 403 everywhere; 400 and 404 where
+    the endpoint takes parameters or a body (404: an object of another provider, one that does
+    not exist, a page beyond the last, no figures for the year and as-of date asked)."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    ref = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            params = operation.get("parameters", [])
+            codes = ["401", "403"]
+            if params or "requestBody" in operation:
+                codes += ["400", "404"]
+            for code in sorted(codes):
+                operation["responses"].setdefault(code, {"content": ref, "description": PROBLEMS[code]})
+    return result

@@ -224,6 +224,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "regie.site.api.without_backend_limits",
+        "regie.site.api.with_problem_responses",
     ],
 }
 
