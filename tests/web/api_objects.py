@@ -96,18 +96,18 @@ _PARAM = re.compile(r"([^/{}]+)/\{([^}]+)\}")
 
 
 def path_values(path: str, objects: dict[str, dict[str, Any]], whose: str = "own") -> dict[str, Any] | None:
-    """The path parameters of ``path`` (an OpenAPI path template) for ``whose`` objects; None
-    when a collection in it has no ``whose`` object (it belongs to no provider)."""
-    values: dict[str, Any] = {}
-    for collection, name in _PARAM.findall(path):
+    """The path parameters of ``path`` (an OpenAPI path template) for ``whose`` objects: a
+    collection without an ``other`` object (it belongs to no provider, like a tender) keeps
+    its ``own``; None when ``whose`` is ``other`` and no object in the path is a provider's."""
+    found = _PARAM.findall(path)
+    for collection, _name in found:
         if collection not in objects:
             raise KeyError(
                 f"{path}: no object of '{collection}' in tests/web/api_objects.py; add one to build_objects()"
             )
-        if whose not in objects[collection]:
-            return None
-        values[name] = objects[collection][whose]
-    return values
+    if whose != "own" and not owned(path, objects):
+        return None
+    return {name: objects[collection].get(whose, objects[collection]["own"]) for collection, name in found}
 
 
 def owned(path: str, objects: dict[str, dict[str, Any]]) -> bool:

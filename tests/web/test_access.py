@@ -10,6 +10,11 @@
   exist for it (404), funding and file checks are forbidden (403), and no name of a provider
   it does not look after appears on what it may open (:data:`MANAGER`; a page not listed
   there must answer it 403).
+
+Every endpoint of the API (every operation of docs/openapi.yaml) has its row in
+:data:`ENDPOINTS`: which roles may call it. The matrix test calls each one as each role, on the
+own provider's object and on another provider's (tests/web/api_objects.py), and as nobody; a
+new endpoint without a row fails until it is classified.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import io
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -25,7 +31,9 @@ from pypdf import PdfReader
 from regie.catalog.models import Provider
 from regie.traffic import models as tm
 from tests.accounts.factories import client_for
+from tests.conftest import ROOT
 from tests.monitor.region import OTHER, OTHER_NAME, OWN, OWN_NAME
+from tests.web.api_objects import build_objects, owned, path_values
 
 G, A, R, M = "gemeente", "aanbieder", "raad", "relatiebeheer"
 #: The providers the relationship manager looks after (tests/monitor/region.py's demo users).
@@ -166,6 +174,69 @@ RESOURCES: dict[str, tuple[int, ...]] = {
 }
 API.update({path: (g, a, r) for path, (g, a, r, _m) in RESOURCES.items()})
 MANAGER_API.update({path: m for path, (_g, _a, _r, m) in RESOURCES.items() if m != 403})
+
+
+#: Every API operation (method, path of docs/openapi.yaml) -> who may call it, one place per
+#: role in the order gemeente, aanbieder, raad, relatiebeheer: the role's letter (G, A, R, M)
+#: when it may, ``-`` when it is refused (403). A provider or relationship manager that may
+#: call an endpoint on its own provider's object gets 404 for another provider's object; the
+#: council may call only endpoints of aggregated figures (and sees no provider's name there).
+ENDPOINTS: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/agreements/"): "GA-M",
+    ("GET", "/api/v1/agreements/{id}/"): "GA-M",
+    ("PATCH", "/api/v1/agreements/{id}/"): "GA-M",
+    ("POST", "/api/v1/agreements/{id}/comments/"): "GA-M",
+    ("GET", "/api/v1/budgets/"): "G-R-",
+    ("GET", "/api/v1/budgets/{id}/"): "G-R-",
+    ("POST", "/api/v1/check/"): "GA--",
+    ("GET", "/api/v1/contracts/"): "GA-M",
+    ("GET", "/api/v1/contracts/{ident}/"): "GA-M",
+    ("POST", "/api/v1/contracts/{ident}/extend/"): "G---",
+    ("GET", "/api/v1/contracts/{ident}/versions/"): "GA-M",
+    ("GET", "/api/v1/dialogues/"): "GA-M",
+    ("POST", "/api/v1/dialogues/"): "GA-M",
+    ("GET", "/api/v1/dialogues/{id}/"): "GA-M",
+    ("POST", "/api/v1/dialogues/{id}/agreements/"): "GA-M",
+    ("POST", "/api/v1/dialogues/{id}/items/"): "GA-M",
+    ("GET", "/api/v1/dialogues/due/"): "G--M",
+    ("GET", "/api/v1/forecast/"): "G-RM",
+    ("GET", "/api/v1/indicators/"): "G-RM",
+    ("GET", "/api/v1/long-stay-reviews/"): "GA-M",
+    ("POST", "/api/v1/long-stay-reviews/"): "G---",
+    ("GET", "/api/v1/long-stays/"): "GA-M",
+    ("GET", "/api/v1/scenarios/"): "G-RM",
+    ("POST", "/api/v1/scenarios/"): "G---",
+    ("GET", "/api/v1/scenarios/{id}/"): "G-RM",
+    ("GET", "/api/v1/scorecards/"): "GA-M",
+    ("GET", "/api/v1/segments/"): "GARM",
+    ("GET", "/api/v1/segments/{code}/"): "GARM",
+    ("GET", "/api/v1/signals/"): "GA-M",
+    ("GET", "/api/v1/tenders/"): "GA-M",
+    ("POST", "/api/v1/tenders/"): "G---",
+    ("GET", "/api/v1/tenders/{id}/"): "GA-M",
+    ("POST", "/api/v1/tenders/{id}/award/"): "G---",
+    ("GET", "/api/v1/tenders/{tender_pk}/bids/"): "GA-M",
+    ("POST", "/api/v1/tenders/{tender_pk}/bids/"): "GA--",
+    ("GET", "/api/v1/tenders/{tender_pk}/bids/{id}/"): "GA-M",
+    ("POST", "/api/v1/tenders/{tender_pk}/bids/{id}/assessments/"): "G---",
+    ("POST", "/api/v1/tenders/{tender_pk}/bids/{id}/evidence/"): "GA--",
+    ("GET", "/api/v1/waiting-list/"): "GA--",
+    ("POST", "/api/v1/waiting-list/"): "GA--",
+    ("GET", "/api/v1/waiting-list/{id}/"): "GA--",
+    ("POST", "/api/v1/waiting-list/{id}/assign/"): "GA--",
+    ("POST", "/api/v1/waiting-list/{id}/confirm/"): "G---",
+    ("POST", "/api/v1/waiting-list/{id}/withdraw/"): "GA--",
+}
+ROLES = (G, A, R, M)
+
+
+def operations() -> list[tuple[str, str]]:
+    """Every (method, path) of the committed OpenAPI document (test_openapi keeps it current)."""
+    import yaml
+
+    doc = yaml.safe_load((ROOT / "docs" / "openapi.yaml").read_text())
+    methods = ("get", "post", "put", "patch", "delete")
+    return sorted((m.upper(), path) for path, item in doc["paths"].items() for m in item if m in methods)
 
 
 def unmanaged_names() -> list[str]:
@@ -380,3 +451,71 @@ def test_dossier_pages_per_role(region: None, db: None) -> None:
     assert "Geheim" not in client_for(A).get("/kansendossiers/").content.decode()
     assert "Geheim risico" not in client_for(A).get("/risicodossiers/").content.decode()
     assert "Geheim risico" in client_for(G).get("/risicodossiers/").content.decode()
+
+
+def test_every_endpoint_is_classified() -> None:
+    documented = set(operations())
+    missing = sorted(documented - set(ENDPOINTS))
+    assert not missing, (
+        f"endpoints without a row in ENDPOINTS of tests/web/test_access.py: {missing}; classify each "
+        "(which of gemeente, aanbieder, raad, relatiebeheer may call it) and, for a new collection "
+        "in its path, add an own and another provider's object to tests/web/api_objects.py"
+    )
+    assert not sorted(set(ENDPOINTS) - documented), "ENDPOINTS names endpoints docs/openapi.yaml does not have"
+    for key, who in ENDPOINTS.items():
+        assert len(who) == len(ROLES) and all(c in ("-", letter) for c, letter in zip(who, "GARM", strict=True)), key
+
+
+@pytest.fixture(scope="module")
+def objects(region: None, django_db_blocker: Any) -> dict[str, dict[str, Any]]:
+    with django_db_blocker.unblock():
+        return build_objects()
+
+
+def _call(client: Client, method: str, url: str) -> Any:
+    """One call, rolled back (a write must not change what the next role sees)."""
+    with transaction.atomic():
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = getattr(client, method.lower())(url, {}, content_type="application/json")
+        transaction.set_rollback(True)
+    return response
+
+
+def _problem(response: Any, status: set[int], why: str) -> None:
+    assert response.status_code in status, why
+    assert response["Content-Type"] == "application/problem+json", why
+
+
+@pytest.mark.parametrize(("method", "path"), operations())
+def test_access_matrix(objects: dict[str, dict[str, Any]], db: None, method: str, path: str) -> None:
+    """Every endpoint x every role x own / another provider's object, and without a login."""
+    who = ENDPOINTS.get((method, path))
+    assert who is not None, f"{method} {path}: classify it in ENDPOINTS (test_every_endpoint_is_classified)"
+    own = path.format(**(path_values(path, objects) or {}))
+    _problem(_call(Client(), method, own), {401}, f"{method} {own} anonymous")
+    other_values = path_values(path, objects, "other")
+    for role, may in zip(ROLES, who, strict=True):
+        client = client_for(role)
+        response = _call(client, method, own)
+        why = f"{method} {own} as {role}: {response.status_code}"
+        if may == "-":
+            _problem(response, {403}, why)
+        else:
+            assert response.status_code not in (401, 403, 404) and response.status_code < 500, why
+            if role == R and method == "GET":
+                assert not [
+                    n for n in Provider.objects.values_list("name", flat=True) if n in response.content.decode()
+                ]
+        if other_values is None or not owned(path, objects):
+            continue
+        other = path.format(**other_values)
+        response = _call(client, method, other)
+        why = f"{method} {other} (another provider's) as {role}: {response.status_code}"
+        if may == "-":
+            _problem(response, {403, 404}, why)
+        elif role in (A, M):
+            _problem(response, {404}, why)
+        else:
+            assert response.status_code not in (401, 403, 404) and response.status_code < 500, why
