@@ -5,7 +5,7 @@ endpoint of docs/openapi.yaml from :func:`path_values`: the parameter after a pa
 collection (``/tenders/{tender_pk}/bids/{id}/`` -> ``tenders``, ``bids``) is that collection's
 object of :data:`OBJECTS`-kind ``own`` (of OWN, whom the ``aanbieder`` user works for and the
 ``relatiebeheer`` user looks after) or ``other`` (of OTHER, neither's). A collection that
-belongs to no provider (segments, budgets, scenarios) has only ``own``.
+belongs to no provider (segments, budgets, scenarios, tenders) has only ``own``.
 
 The objects are made through the API itself, as the municipality and the providers would.
 """
@@ -19,7 +19,7 @@ from typing import Any
 from django.test import Client
 
 from regie.accounts.models import Role
-from regie.catalog.models import Budget, Contract
+from regie.catalog.models import Area, Budget, Contract
 from tests.accounts.factories import client_for, user
 from tests.monitor.region import OTHER, OWN
 
@@ -80,6 +80,9 @@ def build_objects() -> dict[str, dict[str, Any]]:
         "waiting-list": registrations,
         "scenarios": {"own": scenario["id"]},
         "segments": {"own": "WMO-IB"},
+        "municipalities": {"own": "0983"},
+        "areas": {"own": Area.objects.order_by("pk").values_list("pk", flat=True)[0]},
+        "providers": {"own": OWN, "other": OTHER},
         "budgets": {"own": Budget.objects.order_by("pk").values_list("pk", flat=True)[0]},
         "contracts": {w: Contract.objects.filter(provider__agb=agb).order_by("ident")[0].ident for w, agb in _whose()},
     }

@@ -183,6 +183,8 @@ MANAGER_API.update({path: m for path, (_g, _a, _r, m) in RESOURCES.items() if m 
 #: council may call only endpoints of aggregated figures (and sees no provider's name there).
 ENDPOINTS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/agreements/"): "GA-M",
+    ("GET", "/api/v1/areas/"): "GARM",
+    ("GET", "/api/v1/areas/{id}/"): "GARM",
     ("GET", "/api/v1/agreements/{id}/"): "GA-M",
     ("PATCH", "/api/v1/agreements/{id}/"): "GA-M",
     ("POST", "/api/v1/agreements/{id}/comments/"): "GA-M",
@@ -204,6 +206,10 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/long-stay-reviews/"): "GA-M",
     ("POST", "/api/v1/long-stay-reviews/"): "G---",
     ("GET", "/api/v1/long-stays/"): "GA-M",
+    ("GET", "/api/v1/municipalities/"): "GARM",
+    ("GET", "/api/v1/municipalities/{code}/"): "GARM",
+    ("GET", "/api/v1/providers/"): "GA-M",
+    ("GET", "/api/v1/providers/{agb}/"): "GA-M",
     ("GET", "/api/v1/scenarios/"): "G-RM",
     ("POST", "/api/v1/scenarios/"): "G---",
     ("GET", "/api/v1/scenarios/{id}/"): "G-RM",
