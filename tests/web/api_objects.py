@@ -72,7 +72,41 @@ def build_objects() -> dict[str, dict[str, Any]]:
         "/api/v1/scenarios/",
         {"name": "Tarief +3%", "year": 2025, "as_of": "2025-09-30", "changes": [_TARIFF]},
     )
+    dossiers = {
+        w: _post(
+            gemeente,
+            "/api/v1/opportunity-dossiers/",
+            {
+                "title": f"Samen verder ({w})",
+                "providers": list(pair),
+                "year": 2025,
+                "requested_cents": 100000,
+                "business_case": "Minder uitval",
+                "indicators": ["sustainable_outflow_rate"],
+            },
+        )
+        for w, pair in (("own", (OWN, "44444444")), ("other", (OTHER, "33333333")))
+    }
+    risks = {
+        w: _post(
+            gemeente,
+            "/api/v1/risk-dossiers/",
+            {
+                "provider": agb,
+                "contract": Contract.objects.filter(provider__agb=agb).order_by("ident")[0].ident,
+                "risk": "Personeelstekort",
+                "owner": "provider",
+                "likelihood": 3,
+                "impact": 4,
+                "measures": "Inzet flexpool",
+                "review_on": "2025-12-01",
+            },
+        )
+        for w, agb in _whose()
+    }
     return {
+        "opportunity-dossiers": {w: d["id"] for w, d in dossiers.items()},
+        "risk-dossiers": {w: d["id"] for w, d in risks.items()},
         "agreements": {w: a["id"] for w, a in agreements.items()},
         "dialogues": {w: d["id"] for w, d in dialogues.items()},
         "tenders": {"own": tender["id"]},

@@ -224,6 +224,8 @@ class OpportunityDossierViewSet(
     @action(detail=True, methods=["post"])
     def assessment(self, request: Request, pk: str | None = None) -> Response:
         scope = _scope(request)
+        if not scope.is_staff:  # before reading the body: a provider is refused whatever it sends
+            raise PermissionDenied("Alleen de gemeente beoordeelt een kansendossier.")
         d = self.get_object()
         data = valid(DossierAssessmentInput(data=request.data))
         a = rules.Assessment(
