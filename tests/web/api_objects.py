@@ -19,7 +19,7 @@ from typing import Any
 from django.test import Client
 
 from regie.accounts.models import Role
-from regie.catalog.models import Area, Budget, Contract
+from regie.catalog.models import Area, Budget, Contract, Provider
 from tests.accounts.factories import client_for, user
 from tests.monitor.region import OTHER, OWN
 
@@ -105,6 +105,7 @@ def build_objects() -> dict[str, dict[str, Any]]:
         for w, agb in _whose()
     }
     return {
+        **_stored_objects(),
         "opportunity-dossiers": {w: d["id"] for w, d in dossiers.items()},
         "risk-dossiers": {w: d["id"] for w, d in risks.items()},
         "agreements": {w: a["id"] for w, a in agreements.items()},
@@ -120,6 +121,65 @@ def build_objects() -> dict[str, dict[str, Any]]:
         "budgets": {"own": Budget.objects.order_by("pk").values_list("pk", flat=True)[0]},
         "contracts": {w: Contract.objects.filter(provider__agb=agb).order_by("ident")[0].ident for w, agb in _whose()},
     }
+
+
+def _stored_objects() -> dict[str, dict[str, Any]]:
+    """Objects made in the database directly: funding rows, signals, upload jobs."""
+    from django.contrib.auth import get_user_model
+
+    from regie.funding.models import CapacityReallocation, InflowRequest, LedgerLine
+    from regie.traffic.models import Signal
+    from regie.uploads.models import IngestJob
+
+    gemeente = get_user_model().objects.get(username="gemeente")
+    contracts = {w: Contract.objects.filter(provider__agb=agb, segment__code="WMO-IB").first() for w, agb in _whose()}
+    made: dict[str, dict[str, Any]] = {"scorecards": {"own": OWN, "other": OTHER}}
+    made["ledger"] = {
+        w: LedgerLine.objects.create(
+            year=2025,
+            contract=c.ident,
+            provider=c.provider.agb,
+            segment="WMO-IB",
+            municipality="0983",
+            month=dt.date(2025, 1, 1),
+            kind="advance",
+            rule="test",
+            amount_cents=100,
+            booked_on=dt.date(2025, 1, 1),
+        ).pk
+        for w, c in contracts.items()
+        if c
+    }
+    made["inflow-requests"] = {
+        w: InflowRequest.objects.create(
+            contract=c,
+            month=dt.date(2025, 10, 1),
+            current_clients=10,
+            expected_clients=14,
+            requested_clients=14,
+            justification="Meer aanmeldingen",
+            filed_by=gemeente,
+        ).pk
+        for w, c in contracts.items()
+        if c
+    }
+    made["reallocations"] = {
+        "own": CapacityReallocation.objects.create(
+            segment=contracts["own"].segment,
+            from_contract=contracts["other"],
+            to_contract=contracts["own"],
+            month=dt.date(2025, 10, 1),
+            clients=2,
+            reason="Wachtlijst",
+            decided_by=gemeente,
+        ).pk
+    }
+    made["signals"] = {w: Signal.objects.filter(provider=agb).order_by("pk")[0].pk for w, agb in _whose()}
+    made["ingest"] = {
+        w: IngestJob.objects.create(provider=Provider.objects.get(agb=agb), status="failed", error="x").pk
+        for w, agb in _whose()
+    }
+    return made
 
 
 _TARIFF = {"kind": "tariff", "segment": "WMO-IB", "from": "2025-10-01", "factor": 1.03}

@@ -206,6 +206,22 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/long-stay-reviews/"): "GA-M",
     ("POST", "/api/v1/long-stay-reviews/"): "G---",
     ("GET", "/api/v1/long-stays/"): "GA-M",
+    ("GET", "/api/v1/forecast/history/"): "G-RM",
+    ("GET", "/api/v1/inflow-requests/"): "GA--",
+    ("POST", "/api/v1/inflow-requests/"): "-A--",
+    ("GET", "/api/v1/inflow-requests/{id}/"): "GA--",
+    ("POST", "/api/v1/inflow-requests/{id}/decision/"): "G---",
+    ("POST", "/api/v1/ingest/"): "GA--",
+    ("GET", "/api/v1/ingest/{id}/"): "GA--",
+    ("GET", "/api/v1/ledger/"): "GA--",
+    ("GET", "/api/v1/ledger/{id}/"): "GA--",
+    ("GET", "/api/v1/ledger/totals/"): "GA--",
+    ("GET", "/api/v1/reallocations/"): "G---",
+    ("POST", "/api/v1/reallocations/"): "G---",
+    ("GET", "/api/v1/reallocations/{id}/"): "G---",
+    ("GET", "/api/v1/scorecards/{agb}/"): "GA-M",
+    ("GET", "/api/v1/signals/{id}/"): "GA-M",
+    ("PATCH", "/api/v1/signals/{id}/"): "GA-M",
     ("GET", "/api/v1/cross-domain/"): "G---",
     ("GET", "/api/v1/innovation-funds/"): "GARM",
     ("GET", "/api/v1/opportunity-dossiers/"): "GA-M",
@@ -245,6 +261,9 @@ ENDPOINTS: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/waiting-list/{id}/withdraw/"): "GA--",
 }
 ROLES = (G, A, R, M)
+#: Figures the module's region does not compute (the forecast's monthly history is the slow
+#: part, tests/web/conftest.py): a role let in gets 404 (no figures for that year and date).
+UNCOMPUTED = {("GET", "/api/v1/forecast/history/")}
 
 
 def operations() -> list[tuple[str, str]]:
@@ -504,7 +523,9 @@ def _refused(response: Any, statuses: set[int]) -> bool:
     return response.status_code in statuses and response["Content-Type"] == "application/problem+json"
 
 
-def _let_in(response: Any) -> bool:
+def _let_in(response: Any, uncomputed: bool = False) -> bool:
+    if uncomputed and _refused(response, {404}):
+        return True
     return response.status_code not in (401, 403, 404) and response.status_code < 500
 
 
@@ -517,7 +538,7 @@ def _answers(method: str, path: str, objects: dict[str, dict[str, Any]], who: st
     for role, may in zip(ROLES, who, strict=True):
         client = client_for(role)
         response = _call(client, method, own)
-        if not (_refused(response, {403}) if may == "-" else _let_in(response)):
+        if not (_refused(response, {403}) if may == "-" else _let_in(response, (method, path) in UNCOMPUTED)):
             wrong.append(f"{own} as {role}: {response.status_code}, expected {'403' if may == '-' else 'in'}")
         elif may != "-" and role == R and method == "GET" and [n for n in names if n in response.content.decode()]:
             wrong.append(f"{own} as {role}: a provider's name (the council sees aggregates only)")
