@@ -20,6 +20,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from django.db import OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -80,7 +81,10 @@ def user_for_token(token: str, now: dt.datetime | None = None) -> Any:
     if not row.user.is_active:
         raise exceptions.AuthenticationFailed(_("Deze gebruiker is niet actief."))
     if row.last_used is None or row.last_used <= now - LAST_USED_STEP:
-        ApiToken.objects.filter(pk=row.pk).update(last_used=now)
+        try:
+            ApiToken.objects.filter(pk=row.pk).update(last_used=now)
+        except OperationalError:  # SQLite locked by a long write (an upload's ingest): the note can wait
+            pass
     return row.user
 
 
