@@ -13,7 +13,6 @@ The objects are made through the API itself, as the municipality and the provide
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.test import Client
@@ -133,7 +132,8 @@ def _stored_objects() -> dict[str, dict[str, Any]]:
 
     gemeente = get_user_model().objects.get(username="gemeente")
     contracts = {w: Contract.objects.filter(provider__agb=agb, segment__code="WMO-IB").first() for w, agb in _whose()}
-    made: dict[str, dict[str, Any]] = {"scorecards": {"own": OWN, "other": OTHER}}
+    made: dict[str, dict[str, Any]] = {"scorecards": {"own": OWN, "other": OTHER}, "fmt": {"own": "pdf"}}
+    made["reports"] = {"own": f"scorecard-{OWN}", "other": f"scorecard-{OTHER}"}
     made["ledger"] = {
         w: LedgerLine.objects.create(
             year=2025,
@@ -189,14 +189,22 @@ def _whose() -> tuple[tuple[str, str], ...]:
     return (("own", OWN), ("other", OTHER))
 
 
-_PARAM = re.compile(r"([^/{}]+)/\{([^}]+)\}")
+def _params(path: str) -> list[tuple[str, str]]:
+    """(collection, name) of each path parameter; a parameter after another one is its own
+    collection (``/reports/{ident}/{fmt}/`` -> ``reports``, ``fmt``)."""
+    parts = path.strip("/").split("/")
+    return [
+        (part[1:-1] if parts[i - 1].startswith("{") else parts[i - 1], part[1:-1])
+        for i, part in enumerate(parts)
+        if part.startswith("{")
+    ]
 
 
 def path_values(path: str, objects: dict[str, dict[str, Any]], whose: str = "own") -> dict[str, Any] | None:
     """The path parameters of ``path`` (an OpenAPI path template) for ``whose`` objects: a
     collection without an ``other`` object (it belongs to no provider, like a tender) keeps
     its ``own``; None when ``whose`` is ``other`` and no object in the path is a provider's."""
-    found = _PARAM.findall(path)
+    found = _params(path)
     for collection, _name in found:
         if collection not in objects:
             raise KeyError(
@@ -209,4 +217,4 @@ def path_values(path: str, objects: dict[str, dict[str, Any]], whose: str = "own
 
 def owned(path: str, objects: dict[str, dict[str, Any]]) -> bool:
     """Whether ``path`` names an object of a provider (one with an ``other``)."""
-    return any("other" in objects.get(collection, {}) for collection, _name in _PARAM.findall(path))
+    return any("other" in objects.get(collection, {}) for collection, _name in _params(path))
