@@ -57,8 +57,8 @@ def _invalid_params(errors: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
 
 
 #: Integer limits that come from the database backend, not from Regie: a positive integer is
-#: 32 bits on PostgreSQL and 64 bits on SQLite.
-_BACKEND_LIMITS = (2**31 - 1, 2**63 - 1)
+#: 32 bits on PostgreSQL and 64 bits on SQLite, a small one 16 bits on PostgreSQL (none on SQLite).
+_BACKEND_LIMITS = (2**15 - 1, 2**31 - 1, 2**63 - 1)
 
 
 def without_backend_limits(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
