@@ -24,7 +24,6 @@ Pure core: polars frames in and out, no Django.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
@@ -34,6 +33,7 @@ import polars as pl
 from regie.engine import frames
 from regie.engine.calendar import ONE_DAY, add_months, month_start, next_month
 from regie.engine.catalog import Catalog, Contract
+from regie.engine.catalog.model import MODULE
 from regie.engine.funding.base import spread
 from regie.engine.funding.declared import arrangement_months
 
@@ -43,8 +43,6 @@ DOMAIN = "participatie"
 END_REASONS = ("work", "education", "care", "other")
 TOWARDS_WORK = ("work", "education")
 
-#: A module's code: the catalog's ``products`` of a ``participatie`` segment, the CSV's ``module``.
-MODULE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,19}$")
 
 #: The months a running trajectory's tariff is spread over until its end is known.
 PLANNED_MONTHS = 12

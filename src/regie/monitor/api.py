@@ -117,6 +117,7 @@ class SnapshotRows(APIView):
     roles: tuple[str, ...] = EVERY_ROLE
 
     def snapshot(self, request: Request, scope: Scope) -> Snapshot:
+        """The stored snapshot whose rows this list shows; each list (subclass) names its own."""
         raise NotImplementedError
 
     def get(self, request: Request) -> Response:

@@ -11,10 +11,15 @@ default).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from regie.engine.calendar import add_months, month_start
 from regie.engine.relations import DEFAULT_EVERY_WEEKS
+
+#: A participation module's code: the catalog's ``products`` of a ``participatie`` segment,
+#: the trajectories CSV's ``module``.
+MODULE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,19}$")
 
 DOMAINS = ("jeugd", "wmo", "participatie")
 FUNDING_MODELS = ("pxq", "outcome", "per_client", "lump_sum", "population")

@@ -36,6 +36,7 @@ from regie.engine.catalog.model import (
     EXECUTIONS,
     FUNDING_MODELS,
     INSTALMENT_RULES,
+    MODULE,
     WAITING_NORM_DAYS,
     Budget,
     Catalog,
@@ -46,7 +47,6 @@ from regie.engine.catalog.model import (
     Provider,
     Segment,
 )
-from regie.engine.participation import MODULE
 from regie.engine.registry import keys as indicator_keys
 from regie.engine.relations import DEFAULT_EVERY_WEEKS, target_indicator
 
