@@ -10,9 +10,11 @@ import subprocess
 import sys
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from regie.accounts.tokens import issue_token
 from regie.site.models import FailedLogin
 from tests.accounts.factories import client_for
 from tests.conftest import ROOT
@@ -126,6 +128,20 @@ def test_the_api_docs_load_a_vendored_script_and_need_a_login(region: None) -> N
     assert page.status_code == 200 and "/static/vendor/redoc-2.5.2.standalone.js" in html
     assert "cdn." not in html and "googleapis" not in html
     assert client_for("aanbieder").get("/api/v1/schema/").status_code == 200
+
+
+def test_an_integrating_system_gets_the_schema_with_its_token_any_role(region: None) -> None:  # noqa: F811
+    """A system with a token (no browser session) reads the served document and its docs page,
+    whatever the role; a wrong token is a 401 problem; without credentials the login page."""
+    for name in ("gemeente", "aanbieder", "raad"):
+        token, _ = issue_token(get_user_model().objects.get(username=name))
+        schema = Client().get("/api/v1/schema/", HTTP_AUTHORIZATION=f"Token {token}")
+        assert schema.status_code == 200 and b"/api/v1/ingest/" in schema.content, name
+        assert Client().get("/api/v1/docs/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200, name
+    wrong = Client().get("/api/v1/schema/", HTTP_AUTHORIZATION="Token fout")
+    assert wrong.status_code == 401 and wrong["Content-Type"] == "application/problem+json"
+    anonymous = Client().get("/api/v1/schema/?format=json")
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/inloggen/?next=/api/v1/schema/")
 
 
 def test_the_web_check_states_the_size_of_a_large_file(region: None) -> None:  # noqa: F811

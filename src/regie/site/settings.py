@@ -211,6 +211,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Sturingsinformatie sociaal domein: catalogus, berichtenverkeer, bekostiging, indicatoren.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The served document is for signed-in callers, by session or token (regie.site.api_schema).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "regie.traffic.models.Signal.Kind",
         "SignalStatusEnum": "regie.traffic.models.Signal.Status",
