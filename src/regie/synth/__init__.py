@@ -8,7 +8,8 @@ Public API (stable; extend, don't rename):
 - :func:`build` ``(profile, year, seed, scale=1.0)``: the same region in memory, without files;
 - :class:`SynthError`: refused arguments or output directory.
 
-The profiles are described in :mod:`regie.synth.profiles` and ``src/regie/synth/README.md``;
+The profiles' parameters are data in ``profiles.toml`` (read by :mod:`regie.synth.profiles`),
+described in ``src/regie/synth/README.md``;
 the truth set in :mod:`regie.synth.truth`.
 """
 

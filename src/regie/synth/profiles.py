@@ -1,7 +1,13 @@
 """The two synthetic profiles (venlo, amsterdam) as plain parameters.
 
-Everything the simulation draws from is written down here, so a reader can check the
-scenario against the seeds (domain.md section 13) without reading the simulation.
+Everything the simulation draws from is data, written down in ``profiles.toml`` beside this
+module, so a reader can check the scenario against the seeds (domain.md section 13) without
+reading the simulation. :func:`load_profiles` reads it once, at import, into the frozen
+dataclasses below (:data:`PROFILE_SPECS`) and checks it: unknown and missing keys, types,
+the segments a profile names, units and laws, an area's postcode. An error names the file,
+the key and the rule broken::
+
+    .../profiles.toml: venlo.segments[2].duration_median: must be a number
 
 Product code scheme (iJw/iWmo 5-character product codes)
 --------------------------------------------------------
@@ -20,7 +26,16 @@ Product code scheme (iJw/iWmo 5-character product codes)
 
 from __future__ import annotations
 
+import dataclasses
+import tomllib
+import types
+import typing
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 #: Eenheid codes of the standard used here.
 UNIT_HOUR = "04"
@@ -28,6 +43,11 @@ UNIT_ETMAAL = "14"
 UNIT_OUTPUT = "82"
 #: Frequentie: per month.
 PER_MONTH = "4"
+UNITS = (UNIT_HOUR, UNIT_ETMAAL, UNIT_OUTPUT)
+LAWS = ("wmo", "jw")
+
+#: The profiles' data (package data).
+PROFILES_FILE = Path(__file__).with_name("profiles.toml")
 
 
 @dataclass(frozen=True)
@@ -123,316 +143,193 @@ class ProfileSpec:
     faults: dict[str, int] = field(default_factory=dict)
 
 
-VENLO_AREAS = (
-    "Venlo-Centrum",
-    "Venlo-Noord",
-    "Venlo-Oost",
-    "Venlo-Zuid",
-    "Blerick",
-    "Tegelen",
-    "Belfeld",
-    "Arcen en Velden",
-)
-
-AMSTERDAM_AREAS = (
-    "Centrum-West",
-    "Centrum-Oost",
-    "Westerpark",
-    "Bos en Lommer",
-    "Oud-West, De Baarsjes",
-    "Geuzenveld, Slotermeer",
-    "Osdorp",
-    "De Aker, Sloten, Nieuw-Sloten",
-    "Slotervaart",
-    "Oud-Zuid",
-    "Buitenveldert, Zuidas",
-    "De Pijp, Rivierenbuurt",
-    "Oud-Oost",
-    "Indische Buurt, Oostelijk Havengebied",
-    "Watergraafsmeer",
-    "IJburg, Zeeburgereiland",
-    "Noord-West",
-    "Oud-Noord",
-    "Noord-Oost",
-    "Bijlmer-Centrum",
-    "Bijlmer-Oost",
-    "Gaasperdam",
-)
-
-AMSTERDAM_POSTCODES = (
-    "1012",
-    "1011",
-    "1051",
-    "1055",
-    "1053",
-    "1064",
-    "1068",
-    "1069",
-    "1065",
-    "1071",
-    "1081",
-    "1073",
-    "1091",
-    "1094",
-    "1097",
-    "1087",
-    "1031",
-    "1032",
-    "1025",
-    "1102",
-    "1103",
-    "1106",
-)
-
-VENLO = ProfileSpec(
-    name="venlo",
-    region="Regio Venlo (synthetisch)",
-    municipalities=(
-        MunicipalitySpec(
-            "0983", "Venlo", 101_000, VENLO_AREAS, ("5911", "5912", "5913", "5914", "5921", "5931", "5951", "5941")
-        ),
-    ),
-    segments=(
-        SegmentSpec(
-            code="WMO-IB",
-            name="Wmo individuele begeleiding",
-            domain="wmo",
-            law="wmo",
-            category="02",
-            funding_model="per_client",
-            execution="outputgericht",
-            weight=1,
-            products=(Product("02A01", "Individuele begeleiding (prestatie)", UNIT_OUTPUT, 0, 1, 1.0),),
-            providers=10,
-            max_providers=20,
-            clients_per_year=1220,
-            duration_median=240,
-            duration_sigma=0.8,
-            validity_months=24,
-            reentry_within_p=0.06,
-            reentry_after_p=0.05,
-            waiting_median=28,
-            request_share=0.8,
-            price_range=(600_000, 1_000_000),
-            age_range=(18, 88),
-            inflow_adjust=1.0,
-        ),
-        SegmentSpec(
-            code="WMO-BW",
-            name="Wmo beschermd wonen",
-            domain="wmo",
-            law="wmo",
-            category="15",
-            funding_model="per_client",
-            execution="outputgericht",
-            weight=2,
-            products=(Product("15A01", "Beschermd wonen (prestatie)", UNIT_OUTPUT, 0, 1, 1.0),),
-            providers=12,
-            max_providers=20,
-            clients_per_year=290,
-            duration_median=600,
-            duration_sigma=0.7,
-            validity_months=60,
-            step_down_to="WMO-IB",
-            step_down_p=0.45,
-            reentry_within_p=0.04,
-            reentry_after_p=0.03,
-            waiting_median=45,
-            request_share=0.85,
-            price_range=(4_500_000, 7_000_000),
-            age_range=(18, 70),
-            inflow_adjust=1.0,
-        ),
-        SegmentSpec(
-            code="JGD-AMB",
-            name="Jeugdhulp ambulant",
-            domain="jeugd",
-            law="jw",
-            category="45",
-            funding_model="pxq",
-            execution="inspanningsgericht",
-            weight=1,
-            products=(
-                Product("45A01", "Jeugdhulp ambulant licht", UNIT_HOUR, 6850, 6, 0.35),
-                Product("45A02", "Jeugdhulp ambulant regulier", UNIT_HOUR, 8400, 10, 0.45),
-                Product("45A03", "Jeugdhulp ambulant specialistisch", UNIT_HOUR, 10200, 16, 0.20),
-            ),
-            providers=15,
-            max_providers=20,
-            clients_per_year=1480,
-            duration_median=180,
-            duration_sigma=0.7,
-            validity_months=12,
-            reentry_within_p=0.07,
-            reentry_after_p=0.06,
-            waiting_median=35,
-            request_share=0.8,
-            age_range=(0, 17),
-            inflow_adjust=1.0,
-        ),
-    ),
-    deficit_segment="JGD-AMB",
-    rise=0.22,
-    rise_slope=0.16,
-    upcoding_segment="JGD-AMB",
-    upcoding_from=(-1, 4),
-    extender_segment="JGD-AMB",
-    faults={
-        "bad_bsn": 3,
-        "product_mismatch": 3,
-        "above_volume": 4,
-        "without_allocation": 4,
-        "malformed": 2,
-        "very_late_months": 3,
-    },
-)
+@dataclass(frozen=True)
+class _SchemeProfile:
+    name: str
+    factor: float
+    share: float
 
 
-def _spic_products(segment: str, base: int, shares: tuple[float, float, float]) -> tuple[Product, ...]:
-    """Profile x intensity products of an Amsterdam segment, with reference tariffs per client-year."""
-    profiles = {
-        1: ("opvoeden en opgroeien", 0.95, 0.35),
-        2: ("psychische problematiek", 1.10, 0.30),
-        3: ("licht verstandelijke beperking", 1.05, 0.15),
-        4: ("gezin en veiligheid", 0.95, 0.20),
-    }
-    intensities = {1: ("licht", 0.6), 2: ("middel", 1.0), 3: ("intensief", 1.6)}
-    out = []
-    for p, (pname, pfactor, pshare) in profiles.items():
-        for i, (iname, ifactor) in intensities.items():
-            out.append(
-                Product(
-                    code=f"45{segment}{p}{i}",
-                    name=f"Segment {segment}, {pname}, {iname}",
-                    unit=UNIT_OUTPUT,
-                    tariff=int(round(base * pfactor * ifactor, -2)),
-                    volume=1,
-                    share=pshare * shares[i - 1],
-                )
+@dataclass(frozen=True)
+class _Intensity:
+    name: str
+    factor: float
+
+
+@dataclass(frozen=True)
+class _SchemeUse:
+    """A segment's use of its profile's product scheme."""
+
+    letter: str
+    #: reference tariff in cents per client-year, before the profile's and intensity's factors
+    base: int
+    #: share of each intensity in the segment's mix
+    shares: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class _ProductScheme:
+    """Profile x intensity products (amsterdam's segments A/B/C), as the module docstring
+    describes their codes."""
+
+    profiles: tuple[_SchemeProfile, ...]
+    intensities: tuple[_Intensity, ...]
+
+    def products(self, use: _SchemeUse, category: str) -> tuple[Product, ...]:
+        """The segment's products, with reference tariffs per client-year rounded to euros."""
+        return tuple(
+            Product(
+                code=f"{category}{use.letter}{p}{i}",
+                name=f"Segment {use.letter}, {profile.name}, {intensity.name}",
+                unit=UNIT_OUTPUT,
+                tariff=int(round(use.base * profile.factor * intensity.factor, -2)),
+                volume=1,
+                share=profile.share * share,
             )
-    return tuple(out)
+            for p, profile in enumerate(self.profiles, start=1)
+            for i, (intensity, share) in enumerate(zip(self.intensities, use.shares, strict=True), start=1)
+        )
 
 
-AMSTERDAM = ProfileSpec(
-    name="amsterdam",
-    region="Regio Amsterdam-Amstelland (synthetisch)",
-    municipalities=(
-        MunicipalitySpec("0363", "Amsterdam", 931_000, AMSTERDAM_AREAS, AMSTERDAM_POSTCODES, contract_offset=-3),
-        MunicipalitySpec("0384", "Diemen", 32_000, ("Diemen",), ("1111",), contract_offset=-2),
-        MunicipalitySpec("0437", "Ouder-Amstel", 14_000, ("Ouder-Amstel",), ("1191",), contract_offset=-2),
-        MunicipalitySpec("0451", "Uithoorn", 31_000, ("Uithoorn",), ("1421",), contract_offset=-2),
-    ),
-    segments=(
-        SegmentSpec(
-            code="JGD-A",
-            name="Jeugdhulp segment A (licht ambulant, preventief)",
-            domain="jeugd",
-            law="jw",
-            category="45",
-            funding_model="lump_sum",
-            execution="taakgericht",
-            weight=1,
-            products=_spic_products("A", 240_000, (0.45, 0.40, 0.15)),
-            providers=6,
-            max_providers=10,
-            clients_per_year=10_500,
-            duration_median=130,
-            duration_sigma=0.7,
-            reentry_within_p=0.06,
-            reentry_after_p=0.06,
-            waiting_median=21,
-            request_share=0.9,
-        ),
-        SegmentSpec(
-            code="JGD-B",
-            name="Jeugdhulp segment B (specialistisch, enkelvoudig)",
-            domain="jeugd",
-            law="jw",
-            category="45",
-            funding_model="lump_sum",
-            execution="taakgericht",
-            weight=2,
-            products=_spic_products("B", 750_000, (0.30, 0.45, 0.25)),
-            providers=7,
-            max_providers=10,
-            clients_per_year=8_300,
-            duration_median=220,
-            duration_sigma=0.7,
-            step_down_to="JGD-A",
-            step_down_p=0.22,
-            reentry_within_p=0.05,
-            reentry_after_p=0.05,
-            waiting_median=42,
-            request_share=0.9,
-        ),
-        SegmentSpec(
-            code="JGD-C",
-            name="Jeugdhulp segment C (hoogspecialistisch, meervoudig)",
-            domain="jeugd",
-            law="jw",
-            category="45",
-            funding_model="lump_sum",
-            execution="taakgericht",
-            weight=3,
-            products=_spic_products("C", 1_600_000, (0.20, 0.45, 0.35)),
-            providers=6,
-            max_providers=10,
-            clients_per_year=4_700,
-            duration_median=320,
-            duration_sigma=0.7,
-            step_down_to="JGD-B",
-            step_down_p=0.30,
-            reentry_within_p=0.05,
-            reentry_after_p=0.04,
-            waiting_median=56,
-            request_share=0.9,
-        ),
-        SegmentSpec(
-            code="JGD-VERBLIJF",
-            name="Specialistische jeugdhulp met verblijf",
-            domain="jeugd",
-            law="jw",
-            category="43",
-            funding_model="pxq",
-            execution="inspanningsgericht",
-            weight=4,
-            products=(
-                Product("43V01", "Verblijf regulier", UNIT_ETMAAL, 26500, 31, 0.55),
-                Product("43V02", "Verblijf intensief", UNIT_ETMAAL, 34500, 31, 0.32),
-                Product("43V03", "Verblijf zeer intensief", UNIT_ETMAAL, 43500, 31, 0.13),
-            ),
-            providers=8,
-            max_providers=12,
-            max_subcontracted_share=0.75,
-            clients_per_year=1_300,
-            duration_median=280,
-            duration_sigma=0.65,
-            validity_months=12,
-            step_down_to="JGD-C",
-            step_down_p=0.30,
-            reentry_within_p=0.05,
-            reentry_after_p=0.04,
-            waiting_median=35,
-            request_share=0.85,
-        ),
-    ),
-    deficit_segment="JGD-VERBLIJF",
-    rise=0.40,
-    rise_slope=0.20,
-    upcoding_segment="JGD-C",
-    upcoding_from=(-1, 4),
-    extender_segment="JGD-VERBLIJF",
-    core_partners=10,
-    consortia=(5, 4, 3, 3),
-    savings_target=0.08,
-    faults={
-        "bad_bsn": 2,
-        "product_mismatch": 2,
-        "above_volume": 3,
-        "without_allocation": 3,
-        "malformed": 3,
-        "very_late_months": 3,
-    },
-)
+class ProfileError(ValueError):
+    """The profiles file broke a rule; ``str()`` names the file, the key and the rule."""
 
-PROFILE_SPECS: dict[str, ProfileSpec] = {"venlo": VENLO, "amsterdam": AMSTERDAM}
+    def __init__(self, file: str, key: str, rule: str) -> None:
+        self.file = file
+        self.key = key
+        self.rule = rule
+        super().__init__(f"{file}: {key}: {rule}")
+
+
+T = TypeVar("T", bound="DataclassInstance")
+
+#: The Python types of the fields' single values: the TOML values accepted, and their name.
+_SCALARS: dict[type, tuple[tuple[type, ...], str]] = {
+    str: ((str,), "a string"),
+    int: ((int,), "an integer"),
+    float: ((int, float), "a number"),
+}
+
+
+class _Reader:
+    """Builds the dataclasses from the TOML tables of one file, checking them by the fields'
+    types: a value is kept as written (an integer stays one where a number is asked)."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+
+    def fail(self, key: str, rule: str) -> ProfileError:
+        return ProfileError(self.file, key, rule)
+
+    def build(self, cls: type[T], raw: Any, key: str, **given: Any) -> T:
+        """``cls`` from the table ``raw`` at ``key``; the fields in ``given`` are not read."""
+        if not isinstance(raw, dict):
+            raise self.fail(key, "must be a table")
+        fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in given}
+        unknown = sorted(set(raw) - set(fields))
+        if unknown:
+            raise self.fail(f"{key}.{unknown[0]}", "unknown key")
+        hints = typing.get_type_hints(cls)
+        values = dict(given)
+        for name, f in fields.items():
+            if name in raw:
+                values[name] = self.value(hints[name], raw[name], f"{key}.{name}")
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise self.fail(f"{key}.{name}", "missing key")
+        return cls(**values)
+
+    def value(self, hint: Any, raw: Any, key: str) -> Any:
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+            return self.build(hint, raw, key)
+        if origin is types.UnionType:  # "X | None": TOML has no null, a key left out is None
+            return self.value(args[0], raw, key)
+        if origin is tuple:
+            if not isinstance(raw, list):
+                raise self.fail(key, "must be an array")
+            if args[-1] is not Ellipsis and len(raw) != len(args):
+                raise self.fail(key, f"must have {len(args)} items")
+            items = [args[0]] * len(raw) if args[-1] is Ellipsis else list(args)
+            return tuple(self.value(h, v, f"{key}[{i}]") for i, (h, v) in enumerate(zip(items, raw, strict=True)))
+        if origin is dict:
+            if not isinstance(raw, dict):
+                raise self.fail(key, "must be a table")
+            return {k: self.value(args[1], v, f"{key}.{k}") for k, v in raw.items()}
+        accepted, what = _SCALARS[hint]
+        if isinstance(raw, bool) or not isinstance(raw, accepted):
+            raise self.fail(key, f"must be {what}")
+        return raw
+
+    def profile(self, name: str, raw: Any) -> ProfileSpec:
+        if not isinstance(raw, dict):
+            raise self.fail(name, "must be a table")
+        table = dict(raw)
+        scheme = table.pop("product_scheme", None)
+        segments = table.pop("segments", None)
+        if not isinstance(segments, list):
+            raise self.fail(f"{name}.segments", "must be an array of tables")
+        schemes = None if scheme is None else self.build(_ProductScheme, scheme, f"{name}.product_scheme")
+        spec = self.build(
+            ProfileSpec,
+            table,
+            name,
+            name=name,
+            segments=tuple(self.segment(schemes, seg, f"{name}.segments[{i}]") for i, seg in enumerate(segments)),
+        )
+        self.check(spec)
+        return spec
+
+    def segment(self, scheme: _ProductScheme | None, raw: Any, key: str) -> SegmentSpec:
+        """A segment with its own products, or with a ``scheme`` to make them by."""
+        if not isinstance(raw, dict):
+            raise self.fail(key, "must be a table")
+        table = dict(raw)
+        use = table.pop("scheme", None)
+        if use is None:
+            return self.build(SegmentSpec, table, key)
+        if scheme is None:
+            raise self.fail(f"{key}.scheme", "the profile has no product_scheme")
+        if "products" in table:
+            raise self.fail(f"{key}.products", "a segment with a scheme has no products of its own")
+        spec = self.build(SegmentSpec, table, key, products=())
+        made = self.build(_SchemeUse, use, f"{key}.scheme")
+        if len(made.shares) != len(scheme.intensities):
+            raise self.fail(f"{key}.scheme.shares", f"must have one share per intensity ({len(scheme.intensities)})")
+        return dataclasses.replace(spec, products=scheme.products(made, spec.category))
+
+    def check(self, spec: ProfileSpec) -> None:
+        """The rules between keys: the segments named exist, units and laws are the standard's,
+        every area has a postcode."""
+        codes = [s.code for s in spec.segments]
+        for i, seg in enumerate(spec.segments):
+            key = f"{spec.name}.segments[{i}]"
+            if seg.code in codes[:i]:
+                raise self.fail(f"{key}.code", f"segment '{seg.code}' appears twice")
+            if seg.law not in LAWS:
+                raise self.fail(f"{key}.law", f"must be one of {', '.join(LAWS)}")
+            if seg.step_down_to and seg.step_down_to not in codes:
+                raise self.fail(f"{key}.step_down_to", f"names no segment of the profile ('{seg.step_down_to}')")
+            for j, product in enumerate(seg.products):
+                if product.unit not in UNITS:
+                    raise self.fail(f"{key}.products[{j}].unit", f"must be one of {', '.join(UNITS)}")
+        for name in ("deficit_segment", "upcoding_segment", "extender_segment"):
+            if getattr(spec, name) not in codes:
+                raise self.fail(f"{spec.name}.{name}", f"names no segment of the profile ('{getattr(spec, name)}')")
+        for i, mun in enumerate(spec.municipalities):
+            if len(mun.postcodes) != len(mun.areas):
+                raise self.fail(f"{spec.name}.municipalities[{i}].postcodes", "must have one postcode per area")
+
+
+def load_profiles(path: Path = PROFILES_FILE) -> dict[str, ProfileSpec]:
+    """The profiles of ``path`` (a table each, named by its key), checked; raise
+    :class:`ProfileError` on the first fault."""
+    reader = _Reader(str(path))
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise reader.fail("file", f"cannot be read as TOML ({exc})") from None
+    return {name: reader.profile(name, raw) for name, raw in data.items()}
+
+
+PROFILE_SPECS: dict[str, ProfileSpec] = load_profiles()
