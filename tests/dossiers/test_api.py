@@ -116,7 +116,8 @@ def test_award_books_a_ledger_line_and_the_fund_shows_it(region: None, db: None)
     assert (line.kind, line.provider, line.amount_cents, line.year) == ("grant", OWN, 3_000_000, YEAR)
     assert AuditEvent.objects.filter(action="dossier.awarded").count() == 1
     funds = client_for(R).get("/api/v1/innovation-funds/").json()
-    assert funds == [
+    assert (funds["count"], funds["next"], funds["previous"]) == (1, None, None)  # a page, like every list
+    assert funds["results"] == [
         {
             "year": YEAR,
             "amount_cents": 5_000_000,

@@ -14,8 +14,8 @@
   another rule of :mod:`regie.engine.dossiers`;
 - ``POST .../{id}/clients/`` (multipart, field ``file``): the CSV of the clients an awarded
   dossier reached -> ``{"file", "stored", "rejected": [{"file", "record", "code", "reason"}]}``;
-- ``GET /api/v1/innovation-funds/``: per year the fund's amount, awarded, paid and left and the
-  number of dossiers and awards (aggregates: every role, the council too);
+- ``GET /api/v1/innovation-funds/`` (paginated): per year the fund's amount, awarded, paid and
+  left and the number of dossiers and awards (aggregates: every role, the council too);
 - ``POST /api/v1/risk-dossiers/`` ``{"provider", "contract", "risk", "owner": "provider" |
   "municipality", "likelihood", "impact"`` (1-5)``, "measures", "review_on"}`` -> 201;
   ``GET`` (``?provider=&contract=&status=``, paginated) and ``GET/PATCH .../{id}/``.
@@ -40,7 +40,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from regie.accounts.api import NaturalKeys, Pages, valid
+from regie.accounts.api import NaturalKeys, Pages, paginated, valid
 from regie.accounts.scope import Scope, scope_for
 from regie.dossiers import services
 from regie.dossiers.models import OpportunityDossier, Risk
@@ -257,12 +257,14 @@ class OpportunityDossierViewSet(
 class InnovationFundView(APIView):
     """The innovation fund per year: amount, awarded, paid, left (aggregates, every role)."""
 
+    pagination_class = Pages
+
     @extend_schema(responses=FundSerializer(many=True))
     def get(self, request: Request) -> Response:
         if not scope_for(request.user).role:
             raise PermissionDenied("Geen rol.")
         rows = [{**vars(f), "left_cents": f.left_cents} for f in services.fund_years()]
-        return Response(FundSerializer(rows, many=True).data)
+        return paginated(request, self, FundSerializer(rows, many=True).data)
 
 
 class RiskSerializer(serializers.ModelSerializer[Risk]):
