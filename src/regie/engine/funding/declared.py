@@ -19,7 +19,7 @@ import polars as pl
 from regie.engine.calendar import month_end, month_start, next_month
 from regie.engine.catalog import Contract
 from regie.engine.funding.base import PaymentLine, spread
-from regie.engine.funding.positions import Position, allocation_table, history, positions, select
+from regie.engine.funding.positions import Declared, Position
 
 #: Unit code 83 (euro's): the declared volume is itself the amount in cents (iJw/iWmo IV042).
 EUROS = "83"
@@ -181,26 +181,17 @@ def pxq_lines(
     Lines: kind ``declaration``, rule ``pxq.declaration``, one per position, month = care
     month, ref = line id.
     """
-    table = positions(declarations, as_of=as_of)
-    return _pxq(contract, table, year=year, as_of=as_of, allocations=allocation_table(allocations, as_of=as_of))
+    return _pxq(contract, Declared.of(declarations, year=year, as_of=as_of, allocations=allocations))
 
 
-def _pxq(
-    contract: Contract,
-    table: pl.DataFrame,
-    *,
-    year: int,
-    as_of: dt.date,
-    allocations: Mapping[str, Mapping[str, Any]],
-    months: Sequence[dt.date] | None = None,
-) -> list[PaymentLine]:
-    book = _VolumeBook(allocations)
-    if allocations:
-        for p in history(contract, table, year):
+def _pxq(contract: Contract, declared: Declared, months: Sequence[dt.date] | None = None) -> list[PaymentLine]:
+    book = _VolumeBook(declared.allocations)
+    if declared.allocations:
+        for p in declared.history(contract):
             if p.stands and not p.late(contract) and p.volume > 0:
                 book.take(p, p.volume)
     out: list[PaymentLine] = []
-    for p in select(contract, table, year, months=months):
+    for p in declared.select(contract, months):
         if not p.stands and p.volume == 0 and p.amount_cents == 0:
             continue
         if p.late(contract):
@@ -262,19 +253,10 @@ def outcome_lines(
 
     Lines: kind ``declaration``, rule ``outcome.instalment`` or ``outcome.at_once``.
     """
-    table = positions(declarations, as_of=as_of)
-    return _outcome(contract, table, year=year, as_of=as_of, allocations=allocation_table(allocations, as_of=as_of))
+    return _outcome(contract, Declared.of(declarations, year=year, as_of=as_of, allocations=allocations))
 
 
-def _outcome(
-    contract: Contract,
-    table: pl.DataFrame,
-    *,
-    year: int,
-    as_of: dt.date,
-    allocations: Mapping[str, Mapping[str, Any]],
-    months: Sequence[dt.date] | None = None,
-) -> list[PaymentLine]:
+def _outcome(contract: Contract, declared: Declared, months: Sequence[dt.date] | None = None) -> list[PaymentLine]:
     at_once = contract.instalments == "at_once"
     rule = "outcome.at_once" if at_once else "outcome.instalment"
     paid_total: dict[str, int] = {}
@@ -293,7 +275,7 @@ def _outcome(
         elif at_once:
             amount = max(remaining, 0)
         else:
-            allocation = allocations.get(p.allocation_number or "")
+            allocation = declared.allocations.get(p.allocation_number or "")
             if allocation is not None and allocation["end"] is not None:
                 schedule = arrangement_months(allocation["begin"], allocation["end"])
                 parts = spread([Fraction(tariff, len(schedule))] * len(schedule))
@@ -328,5 +310,5 @@ def _outcome(
                 out.append(_line(contract, p, "declaration", rule, amount, detail))
         return out
 
-    walk(history(contract, table, year), emit=False)
-    return walk(select(contract, table, year, months=months), emit=True)
+    walk(declared.history(contract), emit=False)
+    return walk(declared.select(contract, months), emit=True)

@@ -34,7 +34,7 @@ from regie.engine.funding.ceilings import contract_ceiling_cuts, segment_ceiling
 from regie.engine.funding.declared import _outcome, _pxq
 from regie.engine.funding.fixed import annual_lump_sum, lump_sum_lines, population_lines
 from regie.engine.funding.per_client import _per_client, agreement
-from regie.engine.funding.positions import allocation_table, positions
+from regie.engine.funding.positions import Declared
 from regie.formatting import euro
 
 
@@ -128,23 +128,20 @@ def ledger(
     care-month order. Lines come sorted by contract, municipality, month, kind.
     """
     _check_events(catalog, agreed_changes, reallocations)
-    table = positions(declarations, as_of=as_of)
-    table_allocations = allocation_table(allocations, as_of=as_of)
+    declared = Declared.of(declarations, year=year, as_of=as_of, allocations=allocations)
     active = sorted((c for c in catalog.contracts if c.active_in(year)), key=lambda c: c.id)
     lines: list[PaymentLine] = []
     for contract in active:
         model = catalog.segment(contract.segment).funding_model
         months = declaration_months(contract, active, year)
         if model == "pxq":
-            lines += _pxq(contract, table, year=year, as_of=as_of, allocations=table_allocations, months=months)
+            lines += _pxq(contract, declared, months)
         elif model == "outcome":
-            lines += _outcome(contract, table, year=year, as_of=as_of, allocations=table_allocations, months=months)
+            lines += _outcome(contract, declared, months)
         elif model == "per_client":
             lines += _per_client(
                 contract,
-                table,
-                year=year,
-                as_of=as_of,
+                declared,
                 agreed_changes=agreed_changes,
                 reallocations=reallocations,
                 municipality_weights=municipality_weights(catalog, contract, year),

@@ -28,7 +28,7 @@ from regie.engine.funding.base import (
     year_months,
 )
 from regie.engine.funding.declared import late_line
-from regie.engine.funding.positions import positions, select
+from regie.engine.funding.positions import Declared
 
 
 @dataclass(frozen=True)
@@ -139,12 +139,9 @@ def per_client_lines(
     absent), the settled amount by the municipalities' realised clients, so per municipality
     advances + settlement = its share of the settled amount, and every split conserves cents.
     """
-    table = positions(declarations, as_of=as_of)
     return _per_client(
         contract,
-        table,
-        year=year,
-        as_of=as_of,
+        Declared.of(declarations, year=year, as_of=as_of),
         agreed_changes=agreed_changes,
         reallocations=reallocations,
         municipality_weights=municipality_weights,
@@ -153,19 +150,18 @@ def per_client_lines(
 
 def _per_client(
     contract: Contract,
-    table: pl.DataFrame,
+    declared: Declared,
     *,
-    year: int,
-    as_of: dt.date,
     agreed_changes: Iterable[AgreedChange] = (),
     reallocations: Iterable[Reallocation] = (),
     municipality_weights: Mapping[str, int] | None = None,
     months: Sequence[dt.date] | None = None,
     provisional: bool = False,
 ) -> list[PaymentLine]:
-    """The lines of :func:`per_client_lines` from a positions table. ``provisional``: settle
-    already on the clients counted by ``as_of``, before the settlement date (see
-    :func:`regie.engine.funding.ledger`)."""
+    """The lines of :func:`per_client_lines` from the declared positions (:class:`Declared`).
+    ``provisional``: settle already on the clients counted by ``as_of``, before the
+    settlement date (see :func:`regie.engine.funding.ledger`)."""
+    year, as_of = declared.year, declared.as_of
     if not contract_months(contract, year):
         return []
     deal = agreement(contract, year=year, as_of=as_of, agreed_changes=agreed_changes, reallocations=reallocations)
@@ -192,7 +188,7 @@ def _per_client(
 
     realised: dict[str, set[str]] = {m: set() for m in contract.municipalities}
     clients: set[str] = set()
-    for p in select(contract, table, year, months=months):
+    for p in declared.select(contract, months):
         if p.late(contract):
             if p.stands:
                 out.append(late_line(contract, p, "per_client"))

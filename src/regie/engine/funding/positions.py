@@ -24,8 +24,9 @@ Everything is sorted by stable keys, so the row order of the input never matters
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -201,3 +202,34 @@ def allocation_table(allocations: pl.DataFrame | None, *, as_of: dt.date) -> dic
     for row in df.iter_rows(named=True):
         out[str(row["allocation_number"])] = row
     return out
+
+
+@dataclass(frozen=True)
+class Declared:
+    """What the models paid on declarations work from for the care of ``year``, as known on
+    ``as_of``: the declared positions (:func:`positions`) and the allocations
+    (:func:`allocation_table`), both cut at ``as_of``.
+
+    The ledger makes one for all its contracts; a model's own function (``pxq_lines``,
+    ``outcome_lines``, ``per_client_lines``) one for its contract.
+    """
+
+    table: pl.DataFrame
+    year: int
+    as_of: dt.date
+    allocations: Mapping[str, Mapping[str, Any]]
+
+    @classmethod
+    def of(
+        cls, declarations: pl.DataFrame, *, year: int, as_of: dt.date, allocations: pl.DataFrame | None = None
+    ) -> Declared:
+        """From the frames ``declarations`` and (optional) ``allocations``."""
+        return cls(positions(declarations, as_of=as_of), year, as_of, allocation_table(allocations, as_of=as_of))
+
+    def select(self, contract: Contract, months: Sequence[dt.date] | None = None) -> list[Position]:
+        """The contract's positions of the year (:func:`select`)."""
+        return select(contract, self.table, self.year, months=months)
+
+    def history(self, contract: Contract) -> list[Position]:
+        """The contract's positions of earlier years (:func:`history`)."""
+        return history(contract, self.table, self.year)
