@@ -137,6 +137,20 @@ def quarter_end(day: dt.date) -> dt.date:
     return add_quarters(quarter_start(day), 1) - ONE_DAY
 
 
+def quarters(first: dt.date, last: dt.date) -> list[dt.date]:
+    """The first days of the calendar quarters from ``first``'s up to ``last``'s (none when
+    ``last`` comes before ``first``'s quarter).
+
+    >>> quarters(dt.date(2024, 11, 5), dt.date(2025, 4, 1))
+    [datetime.date(2024, 10, 1), datetime.date(2025, 1, 1), datetime.date(2025, 4, 1)]
+    """
+    out, quarter = [], quarter_start(first)
+    while quarter <= last:
+        out.append(quarter)
+        quarter = add_quarters(quarter, 1)
+    return out
+
+
 def quarter_of(day: dt.date) -> int:
     """The calendar quarter (1-4) of ``day``."""
     return (day.month - 1) // 3 + 1

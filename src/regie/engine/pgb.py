@@ -22,7 +22,8 @@ from typing import Any
 
 import polars as pl
 
-from regie.engine.calendar import add_quarters, quarter_end, quarter_start
+from regie.engine.calendar import add_quarters, quarter_end, quarter_start, quarters
+from regie.engine.quarterly import QuarterlySignal
 
 SIGNAL = "pgb_shift"
 #: The rise (in percentage points of the share) the signal must exceed.
@@ -65,12 +66,9 @@ def quarterly_shares(
     """Segment -> quarter (its first day) -> PGB share, for the quarters from ``first``'s to
     ``last``'s."""
     shares: dict[str, dict[dt.date, float]] = {}
-    quarter = quarter_start(first)
-    while quarter <= last:
-        end = quarter_end(quarter)
-        for segment, _clients, _pgb, share in pgb_share(episodes, budgets, quarter, end).iter_rows():
+    for quarter in quarters(first, last):
+        for segment, _clients, _pgb, share in pgb_share(episodes, budgets, quarter, quarter_end(quarter)).iter_rows():
             shares.setdefault(segment, {})[quarter] = share
-        quarter = add_quarters(quarter, 1)
     return shares
 
 
@@ -105,10 +103,12 @@ def contract_periods(contracts: Iterable[Any], segment: str) -> list[Period]:
 
 
 @dataclass(frozen=True)
-class Shift:
+class Shift(QuarterlySignal):
     """A ``pgb_shift``: the segment, the narrower period, the quarter the rise was found in,
-    the share before the period and in that quarter, and the providers of both periods."""
+    the share before the period and in that quarter, and the providers of both periods.
+    Raised once per segment and narrower period."""
 
+    kind = SIGNAL
     segment: str
     period_start: dt.date
     quarter: dt.date
@@ -118,13 +118,8 @@ class Shift:
     providers: int
 
     @property
-    def key(self) -> str:
-        return f"{SIGNAL}|{self.segment}|{self.period_start.isoformat()}"
-
-    def raised_on(self, day: dt.date) -> dt.date:
-        """The day the signal is raised when the traffic stands on ``day``: the end of the
-        quarter the rise was found in, or ``day`` while that quarter runs."""
-        return min(quarter_end(self.quarter), day)
+    def once_per(self) -> dt.date:
+        return self.period_start
 
     @property
     def points(self) -> float:

@@ -25,7 +25,8 @@ from typing import Any
 import polars as pl
 
 from regie.engine.access import core_partners
-from regie.engine.calendar import add_quarters, quarter_end, quarter_start
+from regie.engine.calendar import quarter_end, quarters
+from regie.engine.quarterly import QuarterlySignal
 
 SIGNAL = "subcontracting"
 
@@ -56,37 +57,31 @@ def subcontracted_share(
 
 
 @dataclass(frozen=True)
-class Excess:
-    """A segment whose subcontracted share in the period starting ``period`` is above its maximum."""
+class Excess(QuarterlySignal):
+    """A segment whose subcontracted share in the quarter starting ``quarter`` is above its
+    maximum. Raised once per segment and quarter."""
 
+    kind = SIGNAL
     segment: str
-    period: dt.date
+    quarter: dt.date
     share: float
     maximum: float
 
-    @property
-    def key(self) -> str:
-        return f"{SIGNAL}|{self.segment}|{self.period.isoformat()}"
-
-    def raised_on(self, day: dt.date) -> dt.date:
-        """The last day of the quarter, or ``day`` while the quarter runs."""
-        return min(quarter_end(self.period), day)
-
 
 def over_maximum(
-    shares: Mapping[str, tuple[int, int, float]], maxima: Mapping[str, float | None], period: dt.date
+    shares: Mapping[str, tuple[int, int, float]], maxima: Mapping[str, float | None], quarter: dt.date
 ) -> list[Excess]:
     """The segments whose share (:func:`subcontracted_share`) is above their
     ``max_subcontracted_share`` (exactly at the maximum is not above; None: no limit).
 
     >>> over_maximum({"A": (10, 3, 0.3), "B": (10, 2, 0.2)}, {"A": 0.25, "B": 0.2}, dt.date(2025, 1, 1))
-    [Excess(segment='A', period=datetime.date(2025, 1, 1), share=0.3, maximum=0.25)]
+    [Excess(segment='A', quarter=datetime.date(2025, 1, 1), share=0.3, maximum=0.25)]
     """
     found = []
     for segment, (_episodes, _sub, share) in sorted(shares.items()):
         maximum = maxima.get(segment)
         if maximum is not None and round(share - maximum, 9) > 0:
-            found.append(Excess(segment, period, share, maximum))
+            found.append(Excess(segment, quarter, share, maximum))
     return found
 
 
@@ -108,9 +103,6 @@ def quarterly_excess(episodes: pl.DataFrame, catalog: Any, day: dt.date) -> list
         return []
     partners = segment_partners(catalog)
     found = []
-    quarter = quarter_start(episodes["start"].min())  # type: ignore[arg-type]
-    while quarter <= day:
-        last = quarter_end(quarter)
-        found += over_maximum(subcontracted_share(episodes, partners, quarter, last), maxima, quarter)
-        quarter = add_quarters(quarter, 1)
+    for quarter in quarters(episodes["start"].min(), day):  # type: ignore[arg-type]
+        found += over_maximum(subcontracted_share(episodes, partners, quarter, quarter_end(quarter)), maxima, quarter)
     return found

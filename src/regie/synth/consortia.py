@@ -127,7 +127,7 @@ def expected_signals(episodes: pl.DataFrame, catalog: Catalog, day: dt.date) -> 
     (members counted for their consortium) with the catalog's core partners and maxima."""
     frame = attribute(episodes, member_map(catalog.providers))
     rows = [
-        (rules.SIGNAL, x.segment, x.period, x.raised_on(day), f"{round(x.share, 4)}")
+        (rules.SIGNAL, x.segment, x.quarter, x.raised_on(day), f"{round(x.share, 4)}")
         for x in rules.quarterly_excess(frame, catalog, day)
     ]
     return pl.DataFrame(

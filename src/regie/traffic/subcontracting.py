@@ -26,7 +26,7 @@ def raise_subcontracting_signals(day: dt.date | None = None) -> int:
     return Signal.raise_per_quarter(
         Signal.Kind.SUBCONTRACTING,
         (
-            (x.key, x.segment, x.period, x.raised_on(day), {"share": round(x.share, 4), "maximum": x.maximum})
+            (x.key, x.segment, x.quarter, x.raised_on(day), {"share": round(x.share, 4), "maximum": x.maximum})
             for x in found
         ),
     )
