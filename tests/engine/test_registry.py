@@ -117,3 +117,18 @@ def test_the_public_names_of_the_indicators_package_exist() -> None:
     missing = sorted(name for name in PUBLIC if not hasattr(indicators_package, name))
     assert missing == []
     assert set(indicators_package.__all__) >= PUBLIC
+
+
+def test_the_registry_file_is_checked_when_read() -> None:
+    from regie.engine.registry import _driver, _indicator
+
+    entry = {"key": "x", "label": {"nl": "X", "en": "X"}, "unit": "count", "definition": {"nl": "x", "en": "x"}}
+    assert _indicator(entry).short == Text("X", "X")  # the short label defaults to the label
+    with pytest.raises(ValueError, match="Indicator 'x': unknown key 'scord'"):
+        _indicator({**entry, "scord": False})
+    with pytest.raises(ValueError, match="unit must be one of"):
+        _indicator({**entry, "unit": "hours"})
+    with pytest.raises(ValueError, match="better must be one of"):
+        _indicator({**entry, "better": "up"})
+    with pytest.raises(ValueError, match="Driver 'y': unknown key 'alias'"):
+        _driver({"key": "y", "label": {"nl": "y", "en": "y"}, "alias": ["z"]})

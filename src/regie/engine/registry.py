@@ -4,8 +4,10 @@ Every place that shows an indicator (the ``regie indicators`` table, the pages, 
 scorecards, the reports, the GMSD export) takes its heading, unit and order from
 :data:`INDICATORS`; every place that names a driver of a forecast's difference from budget
 takes it from :data:`FORECAST_DRIVERS`. Nothing else spells them out, so a new indicator is
-one entry here (and the function that computes it, :mod:`regie.engine.indicators`), and a
-label is changed once.
+one entry in the registry's data file, ``registry.toml`` beside this module (and the function
+that computes it, :mod:`regie.engine.indicators`), and a label is changed once. The entries
+are data (texts, units, flags): the file holds them, this module reads and checks it once on
+import and gives them their types.
 
 The core does not know Django, so the texts are held in both languages of the user interface
 as plain :class:`Text` pairs (Dutch, the default, and English); the shell picks one with the
@@ -21,8 +23,10 @@ active language (``text.get(get_language())``). See docs/adr/0006-indicator-regi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+import tomllib
+from dataclasses import dataclass, fields
+from importlib.resources import files
+from typing import Any, Literal, get_args
 
 #: How an indicator's value is counted: a number of clients, episodes or objections; days; a
 #: share between 0 and 1; euro cents.
@@ -86,158 +90,67 @@ class Indicator:
         return "int"
 
 
+@dataclass(frozen=True)
+class Driver:
+    """One driver of a forecast's difference from budget (domain.md section 6), as people read it.
+
+    ``key`` is the name in the forecast's ``drivers`` (:mod:`regie.engine.forecast.warning`);
+    ``aliases`` are other names the same driver is reported under; ``cause``: whether it names a
+    cause in the care itself (``plan``, the budget against last year, does not).
+    """
+
+    key: str
+    label: Text
+    cause: bool = True
+    aliases: tuple[str, ...] = ()
+
+
+def _text(raw: Any) -> Text:
+    return Text(str(raw["nl"]), str(raw["en"]))
+
+
+def _checked(kind: type, raw: dict[str, Any]) -> str:
+    """How errors name the entry ``raw`` of ``kind`` (:class:`Indicator` or :class:`Driver`),
+    after checking that it names only the fields of ``kind``."""
+    entry = f"{kind.__name__} {raw.get('key')!r}"
+    unknown = sorted(set(raw) - {f.name for f in fields(kind)})
+    if unknown:
+        raise ValueError(f"{_DATA}: {entry}: unknown key {unknown[0]!r}")
+    return entry
+
+
+def _choice(entry: str, name: str, value: Any, allowed: tuple[str | None, ...]) -> Any:
+    if value not in allowed:
+        raise ValueError(f"{_DATA}: {entry}: {name} must be one of {allowed}, not {value!r}")
+    return value
+
+
+def _indicator(raw: dict[str, Any]) -> Indicator:
+    entry = _checked(Indicator, raw)
+    return Indicator(
+        key=raw["key"],
+        label=_text(raw["label"]),
+        short=_text(raw.get("short", raw["label"])),
+        unit=_choice(entry, "unit", raw["unit"], get_args(Unit)),
+        definition=_text(raw["definition"]),
+        better=_choice(entry, "better", raw.get("better"), (*get_args(Direction), None)),
+        integer=raw.get("integer", True),
+        contract=raw.get("contract", True),
+        scored=raw.get("scored", True),
+        gmsd=raw.get("gmsd"),
+    )
+
+
+def _driver(raw: dict[str, Any]) -> Driver:
+    _checked(Driver, raw)
+    return Driver(raw["key"], _text(raw["label"]), raw.get("cause", True), tuple(raw.get("aliases", ())))
+
+
+_DATA = "regie/engine/registry.toml"
+_RAW = tomllib.loads(files("regie.engine").joinpath("registry.toml").read_text(encoding="utf-8"))
+
 #: The indicators, in the order of ``regie indicators`` (domain.md section 12), extras last.
-INDICATORS: tuple[Indicator, ...] = (
-    Indicator(
-        "clients",
-        Text("Cliënten", "Clients"),
-        Text("Cliënten", "Clients"),
-        "count",
-        Text(
-            "verschillende cliënten met een traject dat de periode overlapt",
-            "distinct clients with an episode overlapping the period",
-        ),
-        gmsd="cliënten",
-    ),
-    Indicator(
-        "inflow",
-        Text("Instroom", "Inflow"),
-        Text("Instroom", "Inflow"),
-        "count",
-        Text("trajecten die in de periode beginnen", "episodes starting in the period"),
-        gmsd="gestarte trajecten",
-    ),
-    Indicator(
-        "outflow",
-        Text("Uitstroom", "Outflow"),
-        Text("Uitstroom", "Outflow"),
-        "count",
-        Text("trajecten die in de periode eindigen", "episodes ending in the period"),
-        gmsd="beëindigde trajecten",
-    ),
-    Indicator(
-        "median_duration_days",
-        Text("Doorlooptijd (mediaan, dagen)", "Duration (median, days)"),
-        Text("Doorlooptijd (med., d)", "Duration (med., d)"),
-        "days",
-        Text(
-            "Kaplan-Meier-mediaan van einde min start, lopende trajecten gecensureerd op de peildatum",
-            "Kaplan-Meier median of end - start, open episodes censored at the as-of date",
-        ),
-        better="lower",
-        gmsd="doorlooptijd mediaan (dagen)",
-    ),
-    Indicator(
-        "step_down",
-        Text("Afschaling", "Step-down"),
-        Text("Afschaling", "Step-down"),
-        "count",
-        Text(
-            "geëindigd traject gevolgd binnen 30 dagen door een start van dezelfde cliënt in een lichter "
-            "perceel van hetzelfde domein",
-            "an ended episode followed within 30 days by a start of the same client in a lighter segment of the "
-            "same domain",
-        ),
-        better="higher",
-    ),
-    Indicator(
-        "sustainable_outflow_rate",
-        Text("Duurzame uitstroom", "Sustainable outflow"),
-        Text("Duurzame uitstroom", "Sustainable outflow"),
-        "share",
-        Text(
-            "aandeel geëindigde trajecten zonder nieuw traject in hetzelfde domein binnen 182 dagen (alleen met "
-            "volledige nazorgperiode)",
-            "share of ended episodes with no new episode in the same domain within 182 days (full follow-up only)",
-        ),
-        better="higher",
-        integer=False,
-        gmsd="duurzame uitstroom (aandeel)",
-    ),
-    Indicator(
-        "waiting_median_days",
-        Text("Wachttijd (mediaan, dagen)", "Waiting time (median, days)"),
-        Text("Wachttijd (med., d)", "Waiting (med., d)"),
-        "days",
-        Text(
-            "mediaan van de wachttijd van aanmelding tot start, voor de trajecten die in de periode beginnen",
-            "median waiting time from request to start, of the episodes starting in the period",
-        ),
-        better="lower",
-        integer=False,
-        gmsd="wachttijd mediaan (dagen)",
-    ),
-    Indicator(
-        "waiting_within_norm_share",
-        Text("Binnen wachttijdnorm", "Within the waiting norm"),
-        Text("Binnen norm", "Within norm"),
-        "share",
-        Text(
-            "aandeel van de wachttijden binnen de norm (42 dagen)",
-            "share of the waiting times within the norm (42 days)",
-        ),
-        better="higher",
-        integer=False,
-        gmsd="binnen wachttijdnorm (aandeel)",
-    ),
-    Indicator(
-        "cost_per_client_cents",
-        Text("Kosten per cliënt", "Cost per client"),
-        Text("Kosten per cliënt", "Cost per client"),
-        "cents",
-        Text(
-            "wat de bekostigingsregels verschuldigd maken, gedeeld door de cliënten",
-            "what the funding rules make due, divided by the clients",
-        ),
-        gmsd="kosten per cliënt (euro)",
-    ),
-    Indicator(
-        "agreed_clients",
-        Text("Afgesproken cliënten", "Agreed clients"),
-        Text("Afgesproken", "Agreed"),
-        "count",
-        Text(
-            "het afgesproken aantal cliënten van het contract, naast de gerealiseerde cliënten",
-            "the contract's agreed clients, beside the realised clients",
-        ),
-        scored=False,
-    ),
-    Indicator(
-        "objections",
-        Text("Bezwaren", "Objections"),
-        Text("Bezwaren", "Objections"),
-        "count",
-        Text("bezwaren en beroepen ingediend in de periode", "objections and appeals filed in the period"),
-        better="lower",
-        gmsd="bezwaren en beroepen",
-    ),
-    Indicator(
-        "objections_upheld_share",
-        Text("Bezwaren gegrond", "Objections upheld"),
-        Text("Gegrond", "Upheld"),
-        "share",
-        Text(
-            "aandeel gegrond van de bezwaren en beroepen die per peildatum beslist zijn",
-            "share upheld of the objections and appeals decided by the as-of date",
-        ),
-        better="lower",
-        integer=False,
-        contract=False,
-    ),
-    Indicator(
-        "work_or_education_share",
-        Text("Uitstroom naar werk of opleiding", "Outflow to work or education"),
-        Text("Werk/opleiding", "Work/education"),
-        "share",
-        Text(
-            "aandeel van de in de periode geëindigde participatietrajecten dat eindigt in werk of opleiding",
-            "share of the participation trajectories ended in the period that end in work or education",
-        ),
-        better="higher",
-        integer=False,
-        contract=False,
-    ),
-)
+INDICATORS: tuple[Indicator, ...] = tuple(_indicator(raw) for raw in _RAW["indicator"])
 
 #: The indicators by key.
 INDICATOR: dict[str, Indicator] = {i.key: i for i in INDICATORS}
@@ -247,54 +160,11 @@ INDICATOR: dict[str, Indicator] = {i.key: i for i in INDICATORS}
 #: ``regie indicators``. ``referrers``: :func:`regie.engine.access.referrers` (domain.md section 8);
 #: ``pgb_share``: per segment, :func:`regie.engine.pgb.pgb_share`; ``subcontracted_share``: per
 #: segment, :func:`regie.engine.subcontracting.subcontracted_share` (both domain.md section 10a).
-BREAKDOWNS: tuple[Indicator, ...] = (
-    Indicator(
-        "referrers",
-        Text("Verwijzers", "Referrers"),
-        Text("Verwijzers", "Referrers"),
-        "share",
-        Text(
-            "aandeel van de nieuwe zorg per soort verwijzer (COD327), en het aandeel verwezen naar aanbieders "
-            "zonder contract in het segment",
-            "share of new care per kind of referrer (COD327), and the share referred to providers without a "
-            "contract in the segment",
-        ),
-        integer=False,
-        contract=False,
-        scored=False,
-    ),
-    Indicator(
-        "pgb_share",
-        Text("Pgb-aandeel", "PGB share"),
-        Text("Pgb", "PGB"),
-        "share",
-        Text(
-            "cliënten met een pgb gedeeld door alle cliënten van het perceel (in natura of met een pgb, elk één "
-            "keer) in de periode",
-            "clients with a PGB divided by all clients of the segment (in kind or with a PGB, each once) in the period",
-        ),
-        integer=False,
-        contract=False,
-        scored=False,
-    ),
-    Indicator(
-        "subcontracted_share",
-        Text("Aandeel onderaanneming", "Subcontracted share"),
-        Text("Onderaanneming", "Subcontracted"),
-        "share",
-        Text(
-            "trajecten van onderaannemers (aanbieders die zorg leveren in een perceel met kernpartners zonder er "
-            "een te zijn) gedeeld door alle trajecten van het perceel in de periode",
-            "episodes of subcontractors (providers delivering care in a segment with core partners without being "
-            "one) divided by all episodes of the segment in the period",
-        ),
-        better="lower",
-        integer=False,
-        contract=False,
-        scored=False,
-    ),
-)
+BREAKDOWNS: tuple[Indicator, ...] = tuple(_indicator(raw) for raw in _RAW["breakdown"])
 BREAKDOWN: dict[str, Indicator] = {i.key: i for i in BREAKDOWNS}
+
+#: The drivers in the order of the forecast's substitution (:mod:`regie.engine.forecast.warning`).
+FORECAST_DRIVERS: tuple[Driver, ...] = tuple(_driver(raw) for raw in _RAW["driver"])
 
 
 def keys(*, contract: bool | None = None, scored: bool | None = None, gmsd: bool | None = None) -> tuple[str, ...]:
@@ -312,31 +182,6 @@ def keys(*, contract: bool | None = None, scored: bool | None = None, gmsd: bool
         and (gmsd is None or (i.gmsd is not None) == gmsd)
     )
 
-
-@dataclass(frozen=True)
-class Driver:
-    """One driver of a forecast's difference from budget (domain.md section 6), as people read it.
-
-    ``key`` is the name in the forecast's ``drivers`` (:mod:`regie.engine.forecast.warning`);
-    ``aliases`` are other names the same driver is reported under; ``cause``: whether it names a
-    cause in the care itself (``plan``, the budget against last year, does not).
-    """
-
-    key: str
-    label: Text
-    cause: bool = True
-    aliases: tuple[str, ...] = ()
-
-
-#: The drivers in the order of the forecast's substitution (:mod:`regie.engine.forecast.warning`).
-FORECAST_DRIVERS: tuple[Driver, ...] = (
-    Driver("plan", Text("begroting tegenover vorig jaar", "budget against last year's rates"), cause=False),
-    Driver("inflow", Text("instroom", "inflow")),
-    Driver("outflow", Text("uitstroom", "outflow")),
-    Driver("duration", Text("doorlooptijd", "duration")),
-    Driver("cost_per_client", Text("kosten per cliënt", "cost per client"), aliases=("price",)),
-    Driver("late_declarations", Text("late declaraties", "late declarations"), aliases=("late", "ibnr")),
-)
 
 _DRIVER_NAMES: dict[str, Driver] = {name: d for d in FORECAST_DRIVERS for name in (d.key, *d.aliases)}
 
