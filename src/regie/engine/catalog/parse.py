@@ -117,6 +117,16 @@ def _as_tuple(t: type | tuple[type, ...]) -> tuple[type, ...]:
 _NUM = (int, float)
 
 
+def _non_negative(value: Any) -> bool:
+    """True for a number >= 0 (TOML's true and false are not numbers here)."""
+    return isinstance(value, _NUM) and not isinstance(value, bool) and value >= 0
+
+
+def _agb_codes(values: list[Any]) -> bool:
+    """True when every value is an AGB code of 8 digits."""
+    return all(isinstance(v, str) and _AGB.match(v) for v in values)
+
+
 def _share_or_none(value: float | None) -> float | None:
     return None if value is None else float(value)
 
@@ -192,9 +202,7 @@ def _municipalities(r: _Reader, raw: list[Any]) -> dict[str, Municipality]:
         for area, values in population.items():
             if area not in areas:
                 raise r.fail(entry, f"population names area '{area}' that is not in areas")
-            if not isinstance(values, dict) or not all(
-                isinstance(v, _NUM) and not isinstance(v, bool) and v >= 0 for v in values.values()
-            ):
+            if not isinstance(values, dict) or not all(_non_negative(v) for v in values.values()):
                 raise r.fail(entry, f"population of '{area}' must map characteristics to counts >= 0")
         postcodes = t.get("postcodes", {})
         for postcode, area in postcodes.items():
@@ -243,12 +251,12 @@ def _segments(r: _Reader, raw: list[Any]) -> dict[str, Segment]:
         if not 0 <= t.get("max_subcontracted_share", 0) <= 1:
             raise r.fail(entry, "max_subcontracted_share must be a share between 0 and 1")
         weights = t.get("population_weights", {})
-        if not all(isinstance(v, _NUM) and not isinstance(v, bool) and v >= 0 for v in weights.values()):
+        if not all(_non_negative(v) for v in weights.values()):
             raise r.fail(entry, "population_weights must map characteristics to weights >= 0")
         if t["funding_model"] == "population" and not weights:
             raise r.fail(entry, "population_weights are required for funding model population")
         partners = t.get("core_partners", [])
-        if not all(isinstance(a, str) and _AGB.match(a) for a in partners):
+        if not _agb_codes(partners):
             raise r.fail(entry, "core_partners must be AGB codes of 8 digits")
         if t.get("waiting_norm_days", WAITING_NORM_DAYS) < 1:
             raise r.fail(entry, "'waiting_norm_days' must be at least 1")
@@ -290,7 +298,7 @@ def _providers(r: _Reader, raw: list[Any]) -> dict[str, Provider]:
         (_AGB, "an AGB code of 8 digits"),
     ):
         members = t.get("members", [])
-        if not all(isinstance(m, str) and _AGB.match(m) for m in members):
+        if not _agb_codes(members):
             raise r.fail(entry, "members must be AGB codes of 8 digits")
         if t["agb"] in members:
             raise r.fail(entry, "a consortium cannot be its own member")
@@ -441,7 +449,7 @@ def _check_targets(r: _Reader, entry: str, targets: dict[str, Any]) -> None:
         indicator, _ceiling = target_indicator(key)
         if indicator not in known:
             raise r.fail(entry, f"target '{key}' names no indicator; use one of {', '.join(sorted(known))}")
-        if isinstance(value, bool) or not isinstance(value, _NUM) or value < 0:
+        if not _non_negative(value):
             raise r.fail(entry, f"target '{key}' must be a number >= 0")
 
 
