@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import yaml
 from django.test import Client
 
 from regie.accounts.models import AuditEvent
 from regie.catalog.models import InnovationFund
 from regie.funding.models import LedgerLine
+from tests.conftest import ROOT
 from tests.monitor.region import OTHER, OWN
 from tests.web.conftest import client_for
 
@@ -77,7 +79,10 @@ def test_submit_list_and_read(region: None, db: None) -> None:
 
 
 def test_fewer_than_two_distinct_providers_is_refused_naming_the_rule(region: None, db: None) -> None:
-    problem(submit(client_for(G), [OWN]), 400, "cooperation", "providers")
+    body = problem(submit(client_for(G), [OWN]), 400, "cooperation", "providers")
+    refused = yaml.safe_load((ROOT / "docs" / "openapi.yaml").read_text())["paths"]["/api/v1/opportunity-dossiers/"]
+    examples = refused["post"]["responses"]["400"]["content"]["application/problem+json"]["examples"]
+    assert body == next(iter(examples.values()))["value"], "the documented refusal is the real one"
     problem(submit(client_for(G), [OWN, OWN]), 400, "cooperation", "providers")
     problem(submit(client_for(A), [OTHER, THIRD]), 400, "submitter", "providers")  # not its own cooperation
     problem(submit(client_for(G), [OWN, "99999999"]), 400, "providers", "providers")

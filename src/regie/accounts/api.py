@@ -7,7 +7,8 @@
   ``?municipality=``, ``?year=``, and a view's own choices such as ``?status=``): a value of
   the wrong form answers 400 problem+json with the parameter in ``invalid_params``; the
   filters are documented in the OpenAPI document as query parameters;
-- :class:`HasRole`: the roles a view lets in (``view.roles``), 403 for the others.
+- :class:`HasRole`: the roles a view lets in (``view.roles``), 403 for the others;
+- :func:`refusal`: a 400 problem+json documented with an example of a real refusal.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import permissions, serializers
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.pagination import PageNumberPagination
@@ -41,6 +43,23 @@ def paginated(request: Request, view: Any, rows: Sequence[Any], **extra: Any) ->
     response = pager.get_paginated_response(page)
     response.data.update(extra)
     return response
+
+
+def refusal(description: str, summary: str, name: str, reason: str) -> dict[tuple[int, str], OpenApiResponse]:
+    """The OpenAPI response of a 400 refusal as :func:`valid` and the problem handler
+    (regie.site.api) answer it, with an example refusing the field ``name`` for ``reason``;
+    for ``@extend_schema(responses={..., **refusal(...)})``. The schema is the ``Problem``
+    component the document's post-processing adds."""
+    body = {
+        "type": "about:blank",
+        "title": "Invalid input.",  # DRF's title, which its Dutch catalogue does not translate
+        "status": 400,
+        "detail": f"{name}: {reason}",
+        "invalid_params": [{"name": name, "reason": reason}],
+    }
+    example = OpenApiExample(summary, value=body, status_codes=["400"], response_only=True)
+    problem = {"$ref": "#/components/schemas/Problem"}
+    return {(400, "application/problem+json"): OpenApiResponse(problem, description=description, examples=[example])}
 
 
 def valid(serializer: serializers.Serializer[Any]) -> dict[str, Any]:

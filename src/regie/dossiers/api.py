@@ -40,7 +40,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from regie.accounts.api import NaturalKeys, Pages, paginated, valid
+from regie.accounts.api import NaturalKeys, Pages, paginated, refusal, valid
 from regie.accounts.scope import Scope, scope_for
 from regie.dossiers import services
 from regie.dossiers.models import OpportunityDossier, Risk
@@ -197,7 +197,18 @@ class OpportunityDossierViewSet(
             return OpportunityDossier.objects.none()
         return services.dossiers(_scope(self.request))
 
-    @extend_schema(request=DossierInput, responses={201: DossierDetail})
+    @extend_schema(
+        request=DossierInput,
+        responses={
+            201: DossierDetail,
+            **refusal(
+                "Geweigerd; invalid_params noemt het veld en de regel (bijv. cooperation, fund_left).",
+                "minder dan twee aanbieders",
+                "providers",
+                "cooperation: Een kansendossier is een samenwerking van ten minste 2 verschillende aanbieders (nu 1).",
+            ),
+        },
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         scope = _scope(request)
         data = valid(DossierInput(data=request.data))

@@ -27,7 +27,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -375,6 +375,23 @@ class StatusChange(serializers.Serializer[Any]):
     note = serializers.CharField(required=False, allow_blank=True, default="", help_text="Verplicht, behalve bij open.")
 
 
+#: A signal after its PATCH (the OpenAPI document's example).
+SIGNAL_EXAMPLE = {
+    "id": 412,
+    "kind": "late_declaration",
+    "status": "explained",
+    "provider": "12345678",
+    "municipality": "0983",
+    "segment": "WMO-IB",
+    "record": "D-2025-04-0117",
+    "care_month": "2025-03-01",
+    "raised_on": "2025-05-20",
+    "message": 1893,
+    "note": "Nagezonden na de systeemwissel van april; akkoord gemeente.",
+    "detail": {"deadline": "2025-05-15", "arrival": "2025-05-20", "days_late": 5, "amount_cents": 65500},
+}
+
+
 class SignalViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[tm.Signal]):
     """The data-quality work list (without client pseudonyms): the municipality all signals,
     a provider and a relationship manager those of their provider(s), the council none.
@@ -400,7 +417,18 @@ class SignalViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[tm.Si
     def get_queryset(self) -> QuerySet[tm.Signal]:
         return scope_for(self.request.user).provider_codes(tm.Signal.objects.order_by("-raised_on", "-pk"))
 
-    @extend_schema(request=StatusChange, responses=SignalSerializer)
+    @extend_schema(
+        request=StatusChange,
+        responses=SignalSerializer,
+        examples=[
+            OpenApiExample(
+                "verklaren",
+                request_only=True,
+                value={"status": "explained", "note": "Nagezonden na de systeemwissel van april; akkoord gemeente."},
+            ),
+            OpenApiExample("verklaard", response_only=True, value=SIGNAL_EXAMPLE),
+        ],
+    )
     @transaction.atomic
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         scope = scope_for(request.user)

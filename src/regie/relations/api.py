@@ -31,7 +31,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -168,6 +168,30 @@ def call_service(act: Callable[[], Any], field: str = "non_field_errors") -> Any
         raise ValidationError({getattr(exc, "field", "") or field: [reason]}) from exc
 
 
+#: An agreement as made in a dialogue (the OpenAPI document's examples).
+AGREEMENT_EXAMPLE = {
+    "id": 31,
+    "dialogue": 12,
+    "provider": "12345678",
+    "text": "Wachtlijst Wmo-begeleiding onder de 40 cliënten brengen.",
+    "owner": "provider",
+    "due": "2026-02-01",
+    "status": "open",
+    "confirmed": False,
+    "state": "open",
+    "done_at": None,
+    "confirmed_at": None,
+    "comments": [],
+}
+AGREEMENT_DONE = {
+    **AGREEMENT_EXAMPLE,
+    "status": "done",
+    "state": "done",
+    "done_at": "2026-01-20T10:15:00+01:00",
+    "comments": [{"text": "Wachtlijst staat op 36.", "by_provider": True, "written_at": "2026-01-20T10:14:00+01:00"}],
+}
+
+
 class DialogueViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Dialogue]
 ):
@@ -209,7 +233,18 @@ class DialogueViewSet(
         call_service(lambda: services.add_item(scope, request.user, d, text), "text")
         return Response(DialogueSerializer(self.get_object()).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AgreementInput, responses={201: AgreementSerializer})
+    @extend_schema(
+        request=AgreementInput,
+        responses={201: AgreementSerializer},
+        examples=[
+            OpenApiExample(
+                "afspraak",
+                request_only=True,
+                value={k: AGREEMENT_EXAMPLE[k] for k in ("text", "owner", "due")},
+            ),
+            OpenApiExample("gemaakt", response_only=True, status_codes=["201"], value=AGREEMENT_EXAMPLE),
+        ],
+    )
     @action(detail=True, methods=["post"], url_path="agreements")
     def agreements(self, request: Request, pk: str | None = None) -> Response:
         scope = _scope(request)
@@ -241,7 +276,14 @@ class AgreementViewSet(
             return Agreement.objects.none()
         return services.agreements(_scope(self.request)).prefetch_related("comments").order_by("due", "pk")
 
-    @extend_schema(request=AgreementChange, responses=AgreementSerializer)
+    @extend_schema(
+        request=AgreementChange,
+        responses=AgreementSerializer,
+        examples=[
+            OpenApiExample("gereed melden", request_only=True, value={"status": "done"}),
+            OpenApiExample("gereed gemeld", response_only=True, value=AGREEMENT_DONE),
+        ],
+    )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         scope = _scope(request)
         a = self.get_object()

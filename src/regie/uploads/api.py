@@ -139,6 +139,17 @@ _DONE_EXAMPLE = {
 }
 
 
+_FAILED_EXAMPLE = {
+    **_DONE_EXAMPLE,
+    "status": "failed",
+    "progress": 40,
+    "result": None,
+    "files": None,
+    "error": "De verwerking is afgebroken (de server is gestopt). Wat al was ingelezen is heel opgeslagen; "
+    "stuur de bestanden opnieuw: wat al binnen was telt dan als dubbel.",
+}
+
+
 class IngestView(APIView):
     """Deliver files: the job that ingests them starts at once; follow it at its URL."""
 
@@ -147,6 +158,14 @@ class IngestView(APIView):
     @extend_schema(
         request={"multipart/form-data": UploadInput},
         responses={202: JobCreated, 400: OpenApiResponse(description="Geen, te veel of te grote bestanden.")},
+        examples=[
+            OpenApiExample(
+                "aangenomen",
+                response_only=True,
+                status_codes=["202"],
+                value={k: _DONE_EXAMPLE[k] for k in ("id", "url")} | {"status": "queued"},
+            )
+        ],
     )
     def post(self, request: Request) -> Response:
         scope = _uploader(request)
@@ -162,7 +181,19 @@ class IngestView(APIView):
 class IngestJobView(APIView):
     """An upload's job: status (queued, running, done, failed), progress and the outcome."""
 
-    @extend_schema(responses=JobState, examples=[OpenApiExample("klaar", value=_DONE_EXAMPLE)])
+    @extend_schema(
+        responses=JobState,
+        examples=[
+            OpenApiExample("klaar", value=_DONE_EXAMPLE),
+            OpenApiExample(
+                "bezig",
+                value=_DONE_EXAMPLE
+                | {"status": "running", "progress": 40, "stage": "inlezen", "result": None, "files": None}
+                | {"finished": None},
+            ),
+            OpenApiExample("mislukt", value=_FAILED_EXAMPLE),
+        ],
+    )
     def get(self, request: Request, pk: int) -> Response:
         job = jobs.visible(_uploader(request)).filter(pk=pk).first()
         if job is None:
