@@ -8,10 +8,10 @@ is a pseudonym only: a BSN given on input is pseudonymised before anything is st
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from regie.accounts.fields import by_user, pseudonym
 from regie.engine import access as rules
 from regie.messages.codes import REFERRER_TYPES
 
@@ -47,7 +47,7 @@ class Registration(models.Model):
     segment = models.ForeignKey(
         "catalog.Segment", on_delete=models.PROTECT, related_name="+", verbose_name=_("segment")
     )
-    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
+    client = pseudonym()
     urgency = models.CharField(_("urgentie"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
     area = models.CharField(_("gebied"), max_length=100, blank=True)
     referrer = models.CharField(_("verwijzer (COD327)"), max_length=2, choices=REFERRERS, blank=True)
@@ -74,14 +74,7 @@ class Registration(models.Model):
     start_message = models.CharField(_("gestart met"), max_length=3, blank=True)  # "301" | "305"
     withdrawn_on = models.DateField(_("ingetrokken op"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reden intrekking"), blank=True)
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("aangemeld door"),
-    )
+    registered_by = by_user(_("aangemeld door"), related_name="+")
     created_at = models.DateTimeField(_("vastgelegd"), auto_now_add=True)
 
     class Meta:

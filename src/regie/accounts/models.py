@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from regie.accounts.fields import by_user
+
 
 class Role(models.TextChoices):
     MUNICIPALITY = "gemeente", _("Gemeente")
@@ -52,9 +54,7 @@ class AuditEvent(models.Model):
     """One action somebody took that changes money or data: who, when, what, why."""
 
     when = models.DateTimeField(_("tijdstip"), auto_now_add=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("gebruiker")
-    )
+    user = by_user(_("gebruiker"))
     action = models.CharField(_("actie"), max_length=80)
     subject = models.CharField(_("onderwerp"), max_length=200)
     reason = models.TextField(_("reden"), blank=True)

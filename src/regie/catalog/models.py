@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from regie.accounts.fields import by_user
+from regie.catalog.fields import AGB_CODE_LENGTH, CBS_CODE_LENGTH, CONTRACT_IDENT_LENGTH, SEGMENT_CODE_LENGTH
 from regie.engine import catalog as core
 
 
@@ -34,7 +35,7 @@ class Region(models.Model):
 
 class Municipality(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("regio"))
-    code = models.CharField(_("CBS-code"), max_length=4, unique=True)
+    code = models.CharField(_("CBS-code"), max_length=CBS_CODE_LENGTH, unique=True)
     name = models.CharField(_("naam"), max_length=200)
     population = models.JSONField(_("populatiekenmerken per gebied"), default=dict, blank=True)
     postcodes = models.JSONField(_("gebied per postcode (4 cijfers)"), default=dict, blank=True)
@@ -87,7 +88,7 @@ class Execution(models.TextChoices):
 
 class Segment(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="segments", verbose_name=_("regio"))
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = models.CharField(_("code"), max_length=SEGMENT_CODE_LENGTH, unique=True)
     name = models.CharField(_("naam"), max_length=200)
     domain = models.CharField(_("domein"), max_length=20, choices=Domain.choices)
     funding_model = models.CharField(_("bekostiging"), max_length=20, choices=FundingModel.choices)
@@ -116,7 +117,7 @@ class Segment(models.Model):
 
 
 class Provider(models.Model):
-    agb = models.CharField(_("AGB-code"), max_length=8, unique=True)
+    agb = models.CharField(_("AGB-code"), max_length=AGB_CODE_LENGTH, unique=True)
     name = models.CharField(_("naam"), max_length=200)
     members = models.JSONField(_("leden (AGB-codes)"), default=list, blank=True)
     core_partner = models.BooleanField(_("kernpartner"), default=False)
@@ -162,7 +163,7 @@ FUNDING_FIELDS = (
 
 
 class Contract(models.Model):
-    ident = models.CharField(_("contractnummer"), max_length=80, unique=True)
+    ident = models.CharField(_("contractnummer"), max_length=CONTRACT_IDENT_LENGTH, unique=True)
     provider = models.ForeignKey(
         Provider, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("aanbieder")
     )
@@ -272,9 +273,7 @@ class ContractVersion(models.Model):
     number = models.PositiveIntegerField(_("versie"))
     values = models.JSONField(_("waarden van deze versie"))
     changes = models.JSONField(_("wijzigingen"), default=dict)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("gewijzigd door")
-    )
+    changed_by = by_user(_("gewijzigd door"))
     changed_at = models.DateTimeField(_("gewijzigd op"), auto_now_add=True)
     reason = models.TextField(_("reden"), blank=True)
 

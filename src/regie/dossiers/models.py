@@ -10,10 +10,10 @@ are :mod:`regie.engine.dossiers`; who may do what :mod:`regie.dossiers.services`
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from regie.accounts.fields import by_user, pseudonym
 from regie.engine import dossiers as rules
 
 
@@ -41,9 +41,7 @@ class OpportunityDossier(models.Model):
     requested_cents = models.BigIntegerField(_("gevraagd bedrag (cent)"))
     indicators = models.JSONField(_("te volgen indicatoren"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    submitted_by = by_user(related_name="+")
     submitted_at = models.DateTimeField(_("ingediend op"), auto_now_add=True)
     # the assessment and decision
     cooperation = models.PositiveSmallIntegerField(_("score samenwerking"), null=True, blank=True)
@@ -53,9 +51,7 @@ class OpportunityDossier(models.Model):
     regular_service_reason = models.TextField(_("toelichting innovatief of regulier"), blank=True)
     awarded_cents = models.BigIntegerField(_("toegekend bedrag (cent)"), default=0)
     reason = models.TextField(_("reden van het besluit"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = by_user(related_name="+")
     decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
     #: provider -> segment -> indicator key -> value, from the scorecard snapshot of the award day
     baseline = models.JSONField(_("indicatoren bij toekenning"), default=dict, blank=True)
@@ -88,7 +84,7 @@ class DossierClient(models.Model):
 
     dossier = models.ForeignKey(OpportunityDossier, on_delete=models.CASCADE, related_name="clients")
     provider = models.ForeignKey("catalog.Provider", on_delete=models.PROTECT, related_name="+")
-    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
+    client = pseudonym()
     start = models.DateField(_("begin"))
     end = models.DateField(_("einde"), null=True, blank=True)
     end_reason = models.CharField(_("reden einde"), max_length=20, choices=EndReason.choices, blank=True)
@@ -130,9 +126,7 @@ class Risk(models.Model):
     measures = models.TextField(_("beheersmaatregelen"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     review_on = models.DateField(_("herzien op"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = by_user(related_name="+")
     created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from regie.catalog.fields import CONTRACT_IDENT_LENGTH, agb_code, cbs_code, segment_code
 from regie.catalog.models import Contract, Segment
 
 
@@ -18,10 +19,10 @@ class LedgerLine(models.Model):
     """One booked payment line (``regie.engine.funding.PaymentLine``)."""
 
     year = models.PositiveIntegerField(_("jaar"))
-    contract = models.CharField(_("contract"), max_length=80)
-    provider = models.CharField(_("aanbieder"), max_length=8)
-    segment = models.CharField(_("segment"), max_length=40)
-    municipality = models.CharField(_("gemeente"), max_length=4)
+    contract = models.CharField(_("contract"), max_length=CONTRACT_IDENT_LENGTH)
+    provider = agb_code()
+    segment = segment_code()
+    municipality = cbs_code()
     month = models.DateField(_("maand"))
     kind = models.CharField(_("soort"), max_length=20)
     rule = models.CharField(_("regel"), max_length=60)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from regie.accounts.fields import by_user
 from regie.catalog.models import Contract, Municipality, Provider, Segment
 
 
@@ -26,22 +27,9 @@ class Tender(models.Model):
     municipalities = models.ManyToManyField(Municipality, related_name="tenders", verbose_name=_("gemeenten"))
     funding = models.JSONField(_("bekostigingsparameters van de contracten"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("aangemaakt door"),
-    )
+    created_by = by_user(_("aangemaakt door"), related_name="+", blank=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
-    awarded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("gegund door"),
-    )
+    awarded_by = by_user(_("gegund door"), related_name="+")
     awarded_at = models.DateTimeField(_("gegund op"), null=True, blank=True)
 
     class Meta:
@@ -81,13 +69,7 @@ class Bid(models.Model):
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="bids", verbose_name=_("aanbesteding"))
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="bids", verbose_name=_("aanbieder"))
     answers = models.JSONField(_("antwoorden"), default=dict)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("ingediend door"),
-    )
+    submitted_by = by_user(_("ingediend door"), related_name="+", blank=False)
     submitted_at = models.DateTimeField(_("ingediend"), auto_now_add=True)
     # The outcome, written by the award
     passed = models.BooleanField(_("door de eisen"), null=True, blank=True)
@@ -118,7 +100,7 @@ class Evidence(models.Model):
     content_type = models.CharField(_("soort bestand"), max_length=100)
     size = models.PositiveIntegerField(_("grootte (bytes)"))
     content = models.BinaryField(_("inhoud"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_by = by_user(related_name="+", blank=False)
     uploaded_at = models.DateTimeField(_("toegevoegd"), auto_now_add=True)
 
     class Meta:

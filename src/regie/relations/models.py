@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from regie.accounts.fields import by_user
 from regie.engine import relations as rules
 
 
@@ -35,9 +35,7 @@ class Dialogue(models.Model):
         verbose_name=_("scorekaart (momentopname)"),
     )
     agenda = models.JSONField(_("agenda (bij het plannen)"), default=list, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = by_user(related_name="+")
     created_at = models.DateTimeField(_("gepland op"), auto_now_add=True)
 
     class Meta:
@@ -56,9 +54,7 @@ class AgendaItem(models.Model):
     dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="items", verbose_name=_("gesprek"))
     text = models.TextField(_("onderwerp"))
     by_provider = models.BooleanField(_("door de aanbieder"), default=False)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    added_by = by_user(related_name="+")
     added_at = models.DateTimeField(_("toegevoegd op"), auto_now_add=True)
 
     class Meta:
@@ -72,7 +68,7 @@ class Note(models.Model):
 
     dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="notes", verbose_name=_("gesprek"))
     text = models.TextField(_("notitie"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    author = by_user()
     written_at = models.DateTimeField(_("geschreven op"), auto_now_add=True)
 
     class Meta:
@@ -99,13 +95,9 @@ class Agreement(models.Model):
     owner = models.CharField(_("eigenaar"), max_length=20, choices=Owner.choices)
     due = models.DateField(_("uiterlijk"))
     done_at = models.DateTimeField(_("gereed gemeld op"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    done_by = by_user(related_name="+")
     confirmed_at = models.DateTimeField(_("bevestigd op"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    confirmed_by = by_user(related_name="+")
     created_at = models.DateTimeField(_("gemaakt op"), auto_now_add=True)
 
     class Meta:
@@ -134,7 +126,7 @@ class Comment(models.Model):
     )
     text = models.TextField(_("opmerking"))
     by_provider = models.BooleanField(_("door de aanbieder"), default=False)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    author = by_user()
     written_at = models.DateTimeField(_("geschreven op"), auto_now_add=True)
 
     class Meta:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from regie.accounts.fields import by_user, pseudonym
+from regie.catalog.fields import agb_code, cbs_code, segment_code
 
 
 class SavedScenario(models.Model):
@@ -19,9 +21,7 @@ class SavedScenario(models.Model):
     years = models.PositiveSmallIntegerField(_("jaren vooruit"), default=0)
     changes = models.JSONField(_("wijzigingen"), default=list)
     result = models.JSONField(_("uitkomst"), default=dict, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("gemaakt door")
-    )
+    created_by = by_user(_("gemaakt door"))
     created_at = models.DateTimeField(_("gemaakt op"), auto_now_add=True)
 
     class Meta:
@@ -41,18 +41,16 @@ class ReviewOutcome(models.Model):
         STEP_DOWN = "step_down", _("Afschalen")
         END = "end", _("Beëindigen")
 
-    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
+    client = pseudonym()
     episode = models.CharField(_("zorgperiode"), max_length=200)
-    municipality = models.CharField(_("gemeente"), max_length=4)
-    segment = models.CharField(_("segment"), max_length=40)
-    provider = models.CharField(_("aanbieder (AGB)"), max_length=8)
+    municipality = cbs_code()
+    segment = segment_code()
+    provider = agb_code(_("aanbieder (AGB)"))
     outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices)
     due = models.DateField(_("uiterlijk op"))
     note = models.TextField(_("toelichting"), blank=True)
     reviewed_on = models.DateField(_("besproken op"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("vastgelegd door")
-    )
+    recorded_by = by_user(_("vastgelegd door"))
     recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
 
     class Meta:

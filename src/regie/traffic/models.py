@@ -19,6 +19,9 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from regie.accounts.fields import pseudonym
+from regie.catalog.fields import agb_code, cbs_code, segment_code
+
 
 class Message(models.Model):
     """One received file: an iJw/iWmo XML message or a CSV file of history."""
@@ -72,11 +75,11 @@ class AllocationVersion(models.Model):
     """One allocated product as one 301 stated it; the latest arrived version is current."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="allocations")
-    municipality = models.CharField(_("gemeente"), max_length=4)
-    provider = models.CharField(_("aanbieder"), max_length=8)
-    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
+    municipality = cbs_code()
+    provider = agb_code()
+    client = pseudonym()
     number = models.CharField(_("toewijzingnummer"), max_length=20)
-    segment = models.CharField(_("segment"), max_length=40, blank=True)
+    segment = segment_code(blank=True)
     area = models.CharField(_("gebied"), max_length=100, blank=True)
     product_category = models.CharField(_("productcategorie"), max_length=2)
     product_code = models.CharField(_("productcode"), max_length=5, blank=True)
@@ -100,12 +103,12 @@ class Episode(models.Model):
     """A care episode (start .. stop), in the columns of ``regie.engine.frames.EPISODES``."""
 
     key = models.CharField(_("sleutel"), max_length=120, unique=True)
-    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
-    provider = models.CharField(_("aanbieder"), max_length=8)
-    segment = models.CharField(_("segment"), max_length=40)
+    client = pseudonym()
+    provider = agb_code()
+    segment = segment_code()
     domain = models.CharField(_("domein"), max_length=20)
     weight = models.IntegerField(_("gewicht"))
-    municipality = models.CharField(_("gemeente"), max_length=4)
+    municipality = cbs_code()
     area = models.CharField(_("gebied"), max_length=100, null=True, blank=True)
     product_category = models.CharField(_("productcategorie"), max_length=2)
     product_code = models.CharField(_("productcode"), max_length=5, null=True, blank=True)
@@ -136,10 +139,10 @@ class DeclarationLine(models.Model):
     declaration_number = models.CharField(_("declaratienummer"), max_length=20, blank=True)
     reference = models.CharField(_("referentienummer"), max_length=20)
     previous_reference = models.CharField(_("vorig referentienummer"), max_length=20, blank=True)
-    provider = models.CharField(_("aanbieder"), max_length=8)
-    municipality = models.CharField(_("gemeente"), max_length=4)
-    segment = models.CharField(_("segment"), max_length=40, blank=True)
-    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
+    provider = agb_code()
+    municipality = cbs_code()
+    segment = segment_code(blank=True)
+    client = pseudonym()
     allocation_number = models.CharField(_("toewijzingnummer"), max_length=20, null=True, blank=True)
     product_category = models.CharField(_("productcategorie"), max_length=2)
     product_code = models.CharField(_("productcode"), max_length=5, blank=True)
@@ -180,10 +183,10 @@ class Request(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="requests")
     request_id = models.CharField(_("aanvraag"), max_length=60)
     kind = models.CharField(_("soort"), max_length=20)  # 315 | 317 | waiting_list
-    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
-    provider = models.CharField(_("aanbieder"), max_length=8, null=True, blank=True)
-    municipality = models.CharField(_("gemeente"), max_length=4)
-    segment = models.CharField(_("segment"), max_length=40, blank=True)
+    client = pseudonym()
+    provider = agb_code(null=True, blank=True)
+    municipality = cbs_code()
+    segment = segment_code(blank=True)
     area = models.CharField(_("gebied"), max_length=100, null=True, blank=True)
     urgency = models.IntegerField(_("urgentie"), null=True, blank=True)
     referrer = models.CharField(_("verwijzer (COD327)"), max_length=2, blank=True)
@@ -203,10 +206,10 @@ class Objection(models.Model):
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="objections")
     objection_id = models.CharField(_("kenmerk"), max_length=60, unique=True)
-    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
-    municipality = models.CharField(_("gemeente"), max_length=4)
-    segment = models.CharField(_("segment"), max_length=40)
-    provider = models.CharField(_("aanbieder"), max_length=8, null=True, blank=True)
+    client = pseudonym()
+    municipality = cbs_code()
+    segment = segment_code()
+    provider = agb_code(null=True, blank=True)
     kind = models.CharField(_("soort"), max_length=10)
     filed = models.DateField(_("ingediend"))
     arrival = models.DateField(_("ontvangen op"))
@@ -223,9 +226,9 @@ class PgbBudget(models.Model):
     with the same municipality, segment, client and start replaces its end and amount."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="pgb_budgets")
-    municipality = models.CharField(_("gemeente"), max_length=4)
-    segment = models.CharField(_("segment"), max_length=40)
-    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
+    municipality = cbs_code()
+    segment = segment_code()
+    client = pseudonym()
     start = models.DateField(_("begin"))
     end = models.DateField(_("einde"), null=True, blank=True)
     amount_cents = models.BigIntegerField(_("budget (centen)"))
@@ -253,10 +256,10 @@ class Trajectory(models.Model):
         OTHER = "other", _("overig")
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="trajectories")
-    municipality = models.CharField(_("gemeente"), max_length=4)
-    provider = models.CharField(_("aanbieder"), max_length=8)
-    segment = models.CharField(_("segment"), max_length=40)
-    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64)
+    municipality = cbs_code()
+    provider = agb_code()
+    segment = segment_code()
+    client = pseudonym()
     module = models.CharField(_("module"), max_length=20)
     start = models.DateField(_("begindatum"))
     end = models.DateField(_("einddatum"), null=True, blank=True)
@@ -299,10 +302,10 @@ class Signal(models.Model):
     kind = models.CharField(_("soort"), max_length=40, choices=Kind.choices)
     key = models.CharField(_("sleutel"), max_length=200, unique=True)
     message = models.ForeignKey(Message, on_delete=models.CASCADE, null=True, blank=True, related_name="signals")
-    provider = models.CharField(_("aanbieder"), max_length=8, blank=True)
-    municipality = models.CharField(_("gemeente"), max_length=4, blank=True)
-    segment = models.CharField(_("segment"), max_length=40, blank=True)
-    client = models.CharField(_("cliënt (pseudoniem)"), max_length=64, blank=True)
+    provider = agb_code(blank=True)
+    municipality = cbs_code(blank=True)
+    segment = segment_code(blank=True)
+    client = pseudonym(blank=True)
     record = models.CharField(_("record"), max_length=100, blank=True)
     care_month = models.DateField(_("zorgmaand"), null=True, blank=True)
     raised_on = models.DateField(_("gesignaleerd op"))

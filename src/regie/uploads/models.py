@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from regie.accounts.fields import by_user
 
 
 class IngestJob(models.Model):
@@ -18,9 +19,7 @@ class IngestJob(models.Model):
         DONE = "done", _("klaar")
         FAILED = "failed", _("mislukt")
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("gebruiker")
-    )
+    user = by_user(_("gebruiker"))
     provider = models.ForeignKey(
         "catalog.Provider", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("aanbieder")
     )
