@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regie.accounts.fields import by_user, pseudonym
 from regie.engine import dossiers as rules
+from regie.relations.models import Owner
 
 
 class OpportunityDossier(models.Model):
@@ -104,9 +105,7 @@ class DossierClient(models.Model):
 class Risk(models.Model):
     """One risk of a provider's risk dossier for a contract (risicodossier)."""
 
-    class Owner(models.TextChoices):
-        PROVIDER = "provider", _("aanbieder")
-        MUNICIPALITY = "municipality", _("gemeente")
+    Owner = Owner  # the choices of regie.relations.models, also by this name
 
     class Status(models.TextChoices):
         OPEN = "open", _("open")

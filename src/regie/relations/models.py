@@ -19,6 +19,14 @@ from regie.accounts.fields import by_user
 from regie.engine import relations as rules
 
 
+class Owner(models.TextChoices):
+    """Who must act on an agreement of a dialogue, or on a risk of a risk dossier
+    (:class:`regie.dossiers.models.Risk`): the provider or the municipality."""
+
+    PROVIDER = "provider", _("aanbieder")
+    MUNICIPALITY = "municipality", _("gemeente")
+
+
 class Dialogue(models.Model):
     """One conversation with a provider on a day."""
 
@@ -63,27 +71,34 @@ class AgendaItem(models.Model):
         ordering = ["added_at", "pk"]
 
 
-class Note(models.Model):
-    """A note of the municipality's staff on a dialogue."""
+class Remark(models.Model):
+    """A text somebody wrote, by whom and when: a :class:`Note` or a :class:`Comment`, listed
+    in the order they were written."""
 
-    dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="notes", verbose_name=_("gesprek"))
-    text = models.TextField(_("notitie"))
     author = by_user()
     written_at = models.DateTimeField(_("geschreven op"), auto_now_add=True)
 
     class Meta:
+        abstract = True
+        ordering = ["written_at", "pk"]
+
+
+class Note(Remark):
+    """A note of the municipality's staff on a dialogue."""
+
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="notes", verbose_name=_("gesprek"))
+    text = models.TextField(_("notitie"))
+
+    class Meta(Remark.Meta):
         verbose_name = _("notitie")
         verbose_name_plural = _("notities")
-        ordering = ["written_at", "pk"]
 
 
 class Agreement(models.Model):
     """An agreement made in a dialogue: what, who (provider or municipality), by when; marked
     done (by its owner or the municipality) and confirmed by the municipality."""
 
-    class Owner(models.TextChoices):
-        PROVIDER = "provider", _("aanbieder")
-        MUNICIPALITY = "municipality", _("gemeente")
+    Owner = Owner  # the module's choices, also by this name
 
     dialogue = models.ForeignKey(
         Dialogue, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("gemaakt in gesprek")
@@ -118,7 +133,7 @@ class Agreement(models.Model):
         return rules.agreement_state(self.done_at is not None, self.confirmed_at is not None, self.due, today)
 
 
-class Comment(models.Model):
+class Comment(Remark):
     """A comment on an agreement, by the provider or the municipality's staff."""
 
     agreement = models.ForeignKey(
@@ -126,10 +141,7 @@ class Comment(models.Model):
     )
     text = models.TextField(_("opmerking"))
     by_provider = models.BooleanField(_("door de aanbieder"), default=False)
-    author = by_user()
-    written_at = models.DateTimeField(_("geschreven op"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Remark.Meta):
         verbose_name = _("opmerking")
         verbose_name_plural = _("opmerkingen")
-        ordering = ["written_at", "pk"]
