@@ -58,7 +58,22 @@ class Snapshot(models.Model):
         return [row for row in self.rows if all(row.get(k) == v for k, v in wanted.items())]
 
 
-class Computation(models.Model):
+class Progress(models.Model):
+    """How far a piece of background work is, as its worker notes it: what it does now
+    (``stage``), ``step`` of ``steps`` done, and why it failed (``error``). A
+    :class:`Computation` of snapshots and an upload's ingest job
+    (:class:`regie.uploads.models.IngestJob`)."""
+
+    stage = models.CharField(_("onderdeel"), max_length=200, blank=True, default="")
+    step = models.PositiveIntegerField(_("stap"), default=0)
+    steps = models.PositiveIntegerField(_("stappen"), default=0)
+    error = models.TextField(_("fout"), blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+class Computation(Progress):
     """Who computes the snapshots of a year as of a date, and how far it is
     (:mod:`regie.monitor.ondemand`): one row per year and date, so the same date is never
     computed twice at once, in any thread or process, on SQLite or PostgreSQL."""
@@ -72,12 +87,8 @@ class Computation(models.Model):
     as_of = models.DateField(_("peildatum"))
     state = models.CharField(_("toestand"), max_length=10, choices=State.choices, default=State.RUNNING)
     owner = models.CharField(_("berekend door"), max_length=200, blank=True, default="")
-    stage = models.CharField(_("onderdeel"), max_length=200, blank=True, default="")
-    step = models.PositiveIntegerField(_("stap"), default=0)
-    steps = models.PositiveIntegerField(_("stappen"), default=0)
     started_at = models.DateTimeField(_("begonnen op"))
     updated_at = models.DateTimeField(_("bijgewerkt op"))
-    error = models.TextField(_("fout"), blank=True, default="")
 
     class Meta:
         verbose_name = _("berekening")

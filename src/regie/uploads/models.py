@@ -6,9 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from regie.accounts.fields import by_user
+from regie.monitor.models import Progress
 
 
-class IngestJob(models.Model):
+class IngestJob(Progress):
     """One upload: who sent it, how far its ingest is, and its outcome (the JSON of
     ``regie ingest --json``). Kept in the database, so its state is the same for every
     request and process; ``owner`` names the thread that runs it (host, process, thread)."""
@@ -24,12 +25,8 @@ class IngestJob(models.Model):
         "catalog.Provider", on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("aanbieder")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    step = models.PositiveIntegerField(_("stap"), default=0)
-    steps = models.PositiveIntegerField(_("stappen"), default=0)
-    stage = models.CharField(_("onderdeel"), max_length=200, blank=True, default="")
     result = models.JSONField(_("uitkomst"), null=True, blank=True)
     outcomes = models.JSONField(_("uitkomst per bestand"), null=True, blank=True)
-    error = models.TextField(_("fout"), blank=True, default="")
     owner = models.CharField(_("verwerkt door"), max_length=200, blank=True, default="")
     created = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     started = models.DateTimeField(_("begonnen"), null=True, blank=True)
