@@ -215,6 +215,13 @@ _PERSON = (
     El("Geslacht", "LDT_Geslacht"),
     El("Naam", "CDT_VerkorteNaam"),
 )
+#: What a 317 asks for a product to change or to add (TeWijzigenProduct, NieuwProduct).
+_WISH = (
+    El("GewensteIngangsdatum", "LDT_Datum"),
+    El("Einddatum", "LDT_Datum", 0),
+    El("Omvang", "CDT_Omvang", 0),
+    El("Budget", "LDT_Budget", 0),
+)
 _PERFORMANCE = (
     El("ProductReferentie", "CDT_Referentie"),
     El("ToewijzingNummer", "LDT_Nummer"),
@@ -226,6 +233,27 @@ _PERFORMANCE = (
     El("ProductTarief", "LDT_Bedrag", 0),
     El("IngediendBedrag", "CDT_BedragMetDC"),
 )
+
+
+def _care_message(number: str, doc: str, kind: str, ending: tuple[El, ...]) -> MessageSpec:
+    """The 305 (``kind`` "Start") or the 307 ("Stop"): the same client and product records, a
+    StopProduct with its reason and end (``ending``) before its StatusAanlevering."""
+    item = f"{kind}Product"
+    product = (
+        El("ToewijzingNummer", "LDT_Nummer", 0),
+        El("Product", "CDT_Product", 0),
+        El("ToewijzingIngangsdatum", "LDT_Datum", 0),
+        El("Begindatum", "LDT_Datum"),
+        *ending,
+        El("StatusAanlevering", "LDT_StatusAanlevering"),
+    )
+    types = {
+        "Client": (*_PERSON, El(f"{item}en", f"{item}en")),
+        f"{item}en": (El(item, item, 1, None),),
+        item: product,
+    }
+    return MessageSpec(number, doc, False, (El("Client", "Client"),), types, ("Client", item))
+
 
 MESSAGES: dict[str, MessageSpec] = {
     "301": MessageSpec(
@@ -276,43 +304,12 @@ MESSAGES: dict[str, MessageSpec] = {
         },
         ("Client", "Relatie", "Contact", "ToegewezenProduct"),
     ),
-    "305": MessageSpec(
-        "305",
-        "Start zorg: de aanbieder meldt de start van de levering.",
-        False,
-        (El("Client", "Client"),),
-        {
-            "Client": (*_PERSON, El("StartProducten", "StartProducten")),
-            "StartProducten": (El("StartProduct", "StartProduct", 1, None),),
-            "StartProduct": (
-                El("ToewijzingNummer", "LDT_Nummer", 0),
-                El("Product", "CDT_Product", 0),
-                El("ToewijzingIngangsdatum", "LDT_Datum", 0),
-                El("Begindatum", "LDT_Datum"),
-                El("StatusAanlevering", "LDT_StatusAanlevering"),
-            ),
-        },
-        ("Client", "StartProduct"),
-    ),
-    "307": MessageSpec(
+    "305": _care_message("305", "Start zorg: de aanbieder meldt de start van de levering.", "Start", ()),
+    "307": _care_message(
         "307",
         "Stop zorg: de aanbieder meldt het einde van de levering.",
-        False,
-        (El("Client", "Client"),),
-        {
-            "Client": (*_PERSON, El("StopProducten", "StopProducten")),
-            "StopProducten": (El("StopProduct", "StopProduct", 1, None),),
-            "StopProduct": (
-                El("ToewijzingNummer", "LDT_Nummer", 0),
-                El("Product", "CDT_Product", 0),
-                El("ToewijzingIngangsdatum", "LDT_Datum", 0),
-                El("Begindatum", "LDT_Datum"),
-                El("RedenBeeindiging", "LDT_RedenBeeindiging"),
-                El("Einddatum", "LDT_Datum"),
-                El("StatusAanlevering", "LDT_StatusAanlevering"),
-            ),
-        },
-        ("Client", "StopProduct"),
+        "Stop",
+        (El("RedenBeeindiging", "LDT_RedenBeeindiging"), El("Einddatum", "LDT_Datum")),
     ),
     "315": MessageSpec(
         "315",
@@ -360,21 +357,9 @@ MESSAGES: dict[str, MessageSpec] = {
             "OngewijzigdeProducten": (El("OngewijzigdProduct", "OngewijzigdProduct", 1, None),),
             "OngewijzigdProduct": (El("ToewijzingNummer", "LDT_Nummer"),),
             "TeWijzigenProducten": (El("TeWijzigenProduct", "TeWijzigenProduct", 1, None),),
-            "TeWijzigenProduct": (
-                El("ToewijzingNummer", "LDT_Nummer"),
-                El("GewensteIngangsdatum", "LDT_Datum"),
-                El("Einddatum", "LDT_Datum", 0),
-                El("Omvang", "CDT_Omvang", 0),
-                El("Budget", "LDT_Budget", 0),
-            ),
+            "TeWijzigenProduct": (El("ToewijzingNummer", "LDT_Nummer"), *_WISH),
             "NieuweProducten": (El("NieuwProduct", "NieuwProduct", 1, None),),
-            "NieuwProduct": (
-                El("Product", "CDT_Product", 0),
-                El("GewensteIngangsdatum", "LDT_Datum"),
-                El("Einddatum", "LDT_Datum", 0),
-                El("Omvang", "CDT_Omvang", 0),
-                El("Budget", "LDT_Budget", 0),
-            ),
+            "NieuwProduct": (El("Product", "CDT_Product", 0), *_WISH),
         },
         ("Client", "Verzoek", "OngewijzigdProduct", "TeWijzigenProduct", "NieuwProduct"),
     ),

@@ -7,7 +7,6 @@ that parses bytes safely and validates first is :func:`regie.messages.read`.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -15,22 +14,18 @@ from typing import Any
 from lxml import etree
 
 from regie.messages.codes import ALL_MESSAGES, Law
+from regie.messages.composites import as_date, as_int, as_time
 from regie.messages.model import (
+    REQUEST_TYPES,
     AllocatedProduct,
-    Allocation,
     AllocationClient,
-    AllocationRequest,
     Answer,
     AnswerBody,
     AnsweredClient,
     AnsweredPerformance,
     BirthDate,
-    CareStart,
-    CareStop,
     ChangedProduct,
-    ChangeRequest,
     ChangeRequestClient,
-    Communication,
     Declaration,
     DeclarationAnswer,
     DeclarationAnswerBody,
@@ -43,7 +38,6 @@ from regie.messages.model import (
     RequestAnswer,
     RequestClient,
     RequestedProduct,
-    RequestReply,
     ReturnInfo,
     ShortName,
     StartClient,
@@ -56,8 +50,6 @@ from regie.messages.tree import (
     Element,
     Kids,
     TreeReader,
-    as_date,
-    as_int,
     as_opt_date,
     as_opt_int,
     child_path,
@@ -94,11 +86,6 @@ _CLIENT = "/Bericht/Client"
 
 def _allocation_client(r: TreeReader, box: Kids) -> AllocationClient:
     base = "/Bericht/Client"
-    communication_el = r.me(box, "Communicatie")
-    communication = None
-    if communication_el is not None:
-        language = text_of(communication_el[1]) if len(communication_el) > 1 else None
-        communication = Communication(text_of(communication_el[0]), language)
     relations = r.records(
         box,
         "Relaties",
@@ -107,10 +94,10 @@ def _allocation_client(r: TreeReader, box: Kids) -> AllocationClient:
         lambda k, path: Relation(
             number=r.mt1(k, "Nummer"),
             kind=r.mt1(k, "Soort"),
-            name=r.full_name(r.need(k, "Naam")),
+            name=r.part(r.need_el(k, "Naam"), "CDT_VolledigeNaam"),
             contact=r.contact(r.need(k, "Contact"), f"{path}/Contact"),
             order=as_opt_int(r.mt(k, "Volgorde")),
-            birth_date=r.birth_date(r.me(k, "Geboortedatum")),
+            birth_date=r.part(r.me(k, "Geboortedatum"), "CDT_Geboortedatum"),
             gender=r.mt(k, "Geslacht"),
         ),
     )
@@ -126,10 +113,10 @@ def _allocation_client(r: TreeReader, box: Kids) -> AllocationClient:
         bsn=bsn,
         birth_date=birth_date,
         gender=gender,
-        name=r.full_name(r.need(box, "Naam")),
+        name=r.part(r.need_el(box, "Naam"), "CDT_VolledigeNaam"),
         contacts=contacts,
         products=products,
-        communication=communication,
+        communication=r.part(r.me(box, "Communicatie"), "CDT_Communicatie"),
         legal_status=r.mt(box, "JuridischeStatus"),
         legal_representation=r.mt(box, "WettelijkeVertegenwoordiging"),
         comment=r.mt(box, "Commentaar"),
@@ -141,20 +128,20 @@ def _allocated(r: TreeReader, k: Kids) -> AllocatedProduct:
     return AllocatedProduct(
         allocation_number=r.mt1(k, "ToewijzingNummer"),
         allocation_date=as_date(r.mt1(k, "Toewijzingsdatum")),
-        allocation_time=dt.time.fromisoformat(r.mt1(k, "Toewijzingstijd").strip()),
+        allocation_time=as_time(r.mt1(k, "Toewijzingstijd")),
         start=as_date(r.mt1(k, "Ingangsdatum")),
-        product=r.product(r.me(k, "Product")),
+        product=r.part(r.me(k, "Product"), "CDT_Product"),
         end=as_opt_date(r.mt(k, "Einddatum")),
         provider_reference=r.mt(k, "ReferentieAanbieder"),
         change_reason=r.mt(k, "RedenWijziging"),
-        extent=r.extent(r.me(k, "Omvang")),
+        extent=r.part(r.me(k, "Omvang"), "CDT_Omvang"),
         budget=as_opt_int(r.mt(k, "Budget")),
         comment=r.mt(k, "Commentaar"),
     )
 
 
 def _identity(r: TreeReader, box: Kids) -> tuple[str, BirthDate, str]:
-    birth_date = r.birth_date(r.need_el(box, "Geboortedatum"))
+    birth_date = r.part(r.need_el(box, "Geboortedatum"), "CDT_Geboortedatum")
     if birth_date is None:
         raise ValueError("Geboortedatum ontbreekt")
     return r.mt1(box, "Bsn"), birth_date, r.mt1(box, "Geslacht")
@@ -162,7 +149,7 @@ def _identity(r: TreeReader, box: Kids) -> tuple[str, BirthDate, str]:
 
 def _person(r: TreeReader, box: Kids) -> tuple[str, BirthDate, str, ShortName]:
     bsn, birth_date, gender = _identity(r, box)
-    return bsn, birth_date, gender, r.short_name(r.need(box, "Naam"))
+    return bsn, birth_date, gender, r.part(r.need_el(box, "Naam"), "CDT_VerkorteNaam")
 
 
 def _start_client(r: TreeReader, box: Kids) -> StartClient:
@@ -193,7 +180,7 @@ def _care_product(r: TreeReader, k: Kids) -> dict[str, Any]:
         "start": as_date(r.mt1(k, "Begindatum")),
         "status": r.mt1(k, "StatusAanlevering"),
         "allocation_number": r.mt(k, "ToewijzingNummer"),
-        "product": r.product(r.me(k, "Product")),
+        "product": r.part(r.me(k, "Product"), "CDT_Product"),
         "allocation_start": as_opt_date(r.mt(k, "ToewijzingIngangsdatum")),
     }
 
@@ -207,12 +194,12 @@ def _request_client(r: TreeReader, box: Kids) -> RequestClient:
         lambda k, _: RequestedProduct(
             provider_reference=r.mt1(k, "ReferentieAanbieder"),
             allocation_start=as_date(r.mt1(k, "ToewijzingIngangsdatum")),
-            referrer=r.referrer(r.need(k, "Verwijzer")),
+            referrer=r.part(r.need_el(k, "Verwijzer"), "CDT_Verwijzer"),
             decision_number=r.mt(k, "BeschikkingNummer"),
-            product=r.product(r.me(k, "Product")),
+            product=r.part(r.me(k, "Product"), "CDT_Product"),
             decision_start=as_opt_date(r.mt(k, "BeschikkingIngangsdatum")),
             allocation_end=as_opt_date(r.mt(k, "ToewijzingEinddatum")),
-            extent=r.extent(r.me(k, "Omvang")),
+            extent=r.part(r.me(k, "Omvang"), "CDT_Omvang"),
             budget=as_opt_int(r.mt(k, "Budget")),
             framework_contract=r.mt(k, "Raamcontract"),
             comment=r.mt(k, "Commentaar"),
@@ -242,7 +229,7 @@ def _change_request_client(r: TreeReader, box: Kids) -> ChangeRequestClient:
             allocation_number=r.mt1(k, "ToewijzingNummer"),
             desired_start=as_date(r.mt1(k, "GewensteIngangsdatum")),
             end=as_opt_date(r.mt(k, "Einddatum")),
-            extent=r.extent(r.me(k, "Omvang")),
+            extent=r.part(r.me(k, "Omvang"), "CDT_Omvang"),
             budget=as_opt_int(r.mt(k, "Budget")),
         ),
     )
@@ -253,9 +240,9 @@ def _change_request_client(r: TreeReader, box: Kids) -> ChangeRequestClient:
         base,
         lambda k, _: NewProduct(
             desired_start=as_date(r.mt1(k, "GewensteIngangsdatum")),
-            product=r.product(r.me(k, "Product")),
+            product=r.part(r.me(k, "Product"), "CDT_Product"),
             end=as_opt_date(r.mt(k, "Einddatum")),
-            extent=r.extent(r.me(k, "Omvang")),
+            extent=r.part(r.me(k, "Omvang"), "CDT_Omvang"),
             budget=as_opt_int(r.mt(k, "Budget")),
         ),
     )
@@ -314,10 +301,10 @@ def _performance(r: TreeReader, k: Kids) -> Performance:
         allocation_number=r.mt1(k, "ToewijzingNummer"),
         category=r.mt1(k, "ProductCategorie"),
         code=r.mt1(k, "ProductCode"),
-        period=r.period(r.need_el(k, "ProductPeriode")),
+        period=r.part(r.need_el(k, "ProductPeriode"), "CDT_GeslotenPeriode"),
         volume=as_int(r.mt1(k, "GeleverdVolume")),
         unit=r.mt1(k, "Eenheid"),
-        amount=r.amount(r.need_el(k, "IngediendBedrag")),
+        amount=r.part(r.need_el(k, "IngediendBedrag"), "CDT_BedragMetDC"),
         tariff=as_opt_int(r.mt(k, "ProductTarief")),
         previous_reference=text_of(reference[1]) if len(reference) > 1 else None,
     )
@@ -333,9 +320,9 @@ def _declaration(r: TreeReader, root: Kids, header: Header) -> Declaration:
     return Declaration(
         header=header,
         number=r.mt1(box, "DeclaratieNummer"),
-        period=r.period(r.need_el(box, "DeclaratiePeriode")),
+        period=r.part(r.need_el(box, "DeclaratiePeriode"), "CDT_GeslotenPeriode"),
         declaration_date=as_date(r.mt1(box, "DeclaratieDagtekening")),
-        total=r.amount(r.need_el(box, "TotaalIngediendBedrag")),
+        total=r.part(r.need_el(box, "TotaalIngediendBedrag"), "CDT_TotaalBedragMetDC"),
         clients=tuple(clients),
     )
 
@@ -355,8 +342,8 @@ def _declaration_answer(r: TreeReader, root: Kids, header: Header, header_k: Kid
             clients.append(AnsweredClient(r.mt1(k, "Bsn"), tuple(answered), r.retour_codes(k)))
         body = DeclarationAnswerBody(
             number=r.mt1(body_k, "DeclaratieNummer"),
-            total_submitted=r.amount(r.need_el(body_k, "TotaalIngediendBedrag")),
-            total_granted=r.amount(r.need_el(body_k, "TotaalToegekendBedrag")),
+            total_submitted=r.part(r.need_el(body_k, "TotaalIngediendBedrag"), "CDT_TotaalBedragMetDC"),
+            total_granted=r.part(r.need_el(body_k, "TotaalToegekendBedrag"), "CDT_TotaalBedragMetDC"),
             codes=r.retour_codes(body_k),
             clients=tuple(clients),
         )
@@ -365,7 +352,7 @@ def _declaration_answer(r: TreeReader, root: Kids, header: Header, header_k: Kid
         declaration_identification=text_of(ident[0]),
         declaration_dagtekening=as_date(text_of(ident[1])),
         codes=r.retour_codes(header_k),
-        xsd_declaration=r.xsd_versions(r.need_el(header_k, "XsdVersieDeclaratie")),
+        xsd_declaration=r.part(r.need_el(header_k, "XsdVersieDeclaratie"), "CDT_XsdVersie"),
         xslt_version=r.mt(header_k, "XsltVersie"),
         body=body,
     )
@@ -392,22 +379,12 @@ def to_model(root: Element, law: Law, message: str) -> Message:
         retour = ReturnInfo(
             identification=r.mt1(header_k, "IdentificatieRetour"),
             dagtekening=as_date(r.mt1(header_k, "DagtekeningRetour")),
-            xsd=r.xsd_versions(r.need_el(header_k, "XsdVersieRetour")),
+            xsd=r.part(r.need_el(header_k, "XsdVersieRetour"), "CDT_XsdVersie"),
             xslt_version=r.mt(header_k, "XsltVersie"),
             codes=r.retour_codes(header_k),
         )
         client_k = r.mk(top, body_name)
         client = None if client_k is None else _CLIENT_READERS[message](r, client_k)
         return Answer(header=header, retour=retour, client=client, record_codes=tuple(r.codes))
-    client = _CLIENT_READERS[message](r, r.need(top, body_name))
-    if isinstance(client, RequestAnswer):
-        return RequestReply(header, client)
-    if isinstance(client, AllocationClient):
-        return Allocation(header, client)
-    if isinstance(client, StartClient):
-        return CareStart(header, client)
-    if isinstance(client, StopClient):
-        return CareStop(header, client)
-    if isinstance(client, RequestClient):
-        return AllocationRequest(header, client)
-    return ChangeRequest(header, client)
+    message_type: Callable[[Header, AnswerBody], Message] = REQUEST_TYPES[message]
+    return message_type(header, _CLIENT_READERS[message](r, r.need(top, body_name)))

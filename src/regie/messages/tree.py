@@ -7,29 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TypeAlias, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from lxml import etree
 
 from regie.messages.codes import Law
-from regie.messages.model import (
-    Address,
-    Amount,
-    BirthDate,
-    Contact,
-    Extent,
-    FullName,
-    Header,
-    House,
-    OpenPeriod,
-    Period,
-    Phone,
-    Product,
-    Referrer,
-    ShortName,
-    Surname,
-    XsdVersions,
-)
+from regie.messages.composites import MODEL, as_date, as_int, layout
+from regie.messages.model import Contact, Header
 
 Element: TypeAlias = etree._Element
 T = TypeVar("T")
@@ -138,107 +122,42 @@ class TreeReader:
             self.record(record_k, path)
         return tuple(out)
 
-    # -- composite data types (by position: the schema fixes their order) ---------------------
+    # -- composite data types (the layout of regie.messages.composites) -----------------------
 
-    def xsd_versions(self, el: Element) -> XsdVersions:
-        return XsdVersions(text_of(el[0]), text_of(el[1]))
-
-    def birth_date(self, el: Element | None) -> BirthDate | None:
+    def part(self, el: Element | None, cdt: str) -> Any:
+        """The model object of the composite type ``cdt`` held by ``el`` (None when absent)."""
         if el is None:
             return None
-        return BirthDate(as_date(text_of(el[0])), text_of(el[1]) if len(el) > 1 else None)
-
-    def surname(self, el: Element | None) -> Surname | None:
-        if el is None:
-            return None
-        return Surname(text_of(el[0]), text_of(el[1]) if len(el) > 1 else None)
-
-    def short_name(self, k: Kids) -> ShortName:
-        surname = self.surname(k.get(self.b + "Geslachtsnaam"))
-        if surname is None:
-            raise ValueError("Geslachtsnaam ontbreekt")
-        return ShortName(surname, self.bt(k, "Voornamen"), self.bt(k, "Voorletters"))
-
-    def full_name(self, k: Kids) -> FullName:
-        surname = self.surname(k.get(self.b + "Geslachtsnaam"))
-        if surname is None:
-            raise ValueError("Geslachtsnaam ontbreekt")
-        return FullName(
-            surname=surname,
-            name_use=self.bt1(k, "NaamGebruik"),
-            partner_name=self.surname(k.get(self.b + "Partnernaam")),
-            first_names=self.bt(k, "Voornamen"),
-            initials=self.bt(k, "Voorletters"),
-        )
-
-    def product(self, el: Element | None) -> Product | None:
-        if el is None:
-            return None
-        return Product(text_of(el[0]), text_of(el[1]) if len(el) > 1 else None)
-
-    def extent(self, el: Element | None) -> Extent | None:
-        if el is None:
-            return None
-        return Extent(as_int(text_of(el[0])), text_of(el[1]), text_of(el[2]))
-
-    def period(self, el: Element) -> Period:
-        return Period(as_date(text_of(el[0])), as_date(text_of(el[1])))
-
-    def amount(self, el: Element) -> Amount:
-        return Amount(as_int(text_of(el[0])), text_of(el[1]))
-
-    def address(self, k: Kids | None) -> Address | None:
-        if k is None:
-            return None
-        house_k = self.bk(k, "Huis")
-        house = None
-        if house_k is not None:
-            house = House(
-                as_int(self.bt1(house_k, "Huisnummer")),
-                self.bt(house_k, "Huisletter"),
-                self.bt(house_k, "HuisnummerToevoeging"),
-                self.bt(house_k, "AanduidingWoonadres"),
-            )
-        return Address(
-            house, self.bt(k, "Postcode"), self.bt(k, "Straatnaam"), self.bt(k, "Plaatsnaam"), self.bt(k, "LandCode")
-        )
+        k = kids(el)
+        values: dict[str, Any] = {}
+        for slot in layout(cdt):
+            found = k.get(self.b + slot.name)
+            if found is None:
+                if slot.required:
+                    raise ValueError(f"{slot.name} ontbreekt")
+                values[slot.field] = None
+            elif slot.part is None:
+                values[slot.field] = slot.parse(found.text or "")
+            else:
+                values[slot.field] = self.part(found, slot.part)
+        cls, _ = MODEL[cdt]
+        return cls(**values)
 
     def contact(self, k: Kids, path: str) -> Contact:
-        phones: list[Phone] = []
-        phone_el = self.me(k, "Telefoon")
-        if phone_el is not None:
-            for item in phone_el:
-                phones.append(Phone(text_of(item[0]), text_of(item[1]) if len(item) > 1 else None))
-        period_k = self.mk(k, "Periode")
-        period = None
-        if period_k is not None:
-            period = OpenPeriod(
-                as_opt_date(self.bt(period_k, "Begindatum")), as_opt_date(self.bt(period_k, "Einddatum"))
-            )
+        phones = self.me(k, "Telefoon")
         self.record(k, path)
         return Contact(
             kind=self.mt1(k, "Soort"),
-            address=self.address(self.mk(k, "Adres")),
+            address=self.part(self.me(k, "Adres"), "CDT_Adres"),
             organisation=self.mt(k, "Organisatie"),
-            phones=tuple(phones),
+            phones=() if phones is None else tuple(self.part(item, "CDT_Telefoon") for item in phones),
             email=self.mt(k, "Emailadres"),
-            period=period,
+            period=self.part(self.me(k, "Periode"), "CDT_OpenPeriode"),
         )
-
-    def referrer(self, k: Kids) -> Referrer:
-        return Referrer(self.bt1(k, "Type"), self.bt(k, "Naam"), self.bt(k, "ZorgverlenerCode"))
-
-
-def as_date(text: str) -> dt.date:
-    return dt.date.fromisoformat(text.strip())
 
 
 def as_opt_date(text: str | None) -> dt.date | None:
     return None if text is None else as_date(text)
-
-
-def as_int(text: str) -> int:
-    return int(text.strip())
 
 
 def as_opt_int(text: str | None) -> int | None:
@@ -256,6 +175,6 @@ def read_header(r: TreeReader, root: Kids, law: Law, message: str) -> tuple[Head
         receiver=r.mt1(box, "Ontvanger"),
         identification=text_of(ident[0]),
         dagtekening=as_date(text_of(ident[1])),
-        xsd=r.xsd_versions(r.need_el(box, "XsdVersie")),
+        xsd=r.part(r.need_el(box, "XsdVersie"), "CDT_XsdVersie"),
     )
     return header, box

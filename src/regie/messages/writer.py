@@ -14,44 +14,32 @@ from typing import TypeAlias, TypeVar
 
 from lxml import etree
 
+from regie.messages.composites import TYPE_OF, layout
 from regie.messages.model import (
     BERICHT_SUBVERSIE,
     BERICHT_VERSIE,
-    Address,
     AllocatedProduct,
     AllocationClient,
-    Amount,
     Answer,
     AnswerBody,
-    BirthDate,
     ChangedProduct,
     ChangeRequestClient,
-    Communication,
     Contact,
     Declaration,
     DeclarationAnswer,
-    Extent,
-    FullName,
     Header,
     Message,
     NewProduct,
-    OpenPeriod,
     Performance,
-    Period,
-    Product,
-    Referrer,
     Relation,
     RequestAnswer,
     RequestClient,
     RequestedProduct,
     RequestReply,
-    ShortName,
     StartClient,
     StartProduct,
     StopClient,
     StopProduct,
-    Surname,
-    XsdVersions,
     basis_namespace,
 )
 
@@ -127,110 +115,38 @@ class _Builder:
 
     # -- composite data types (basisschema) ---------------------------------------------------
 
-    def xsd_versions(self, parent: _Element, name: str, versions: XsdVersions) -> None:
-        box = self.m_el(parent, name)
-        self.b_text(box, "BasisschemaXsdVersie", versions.basisschema)
-        self.b_text(box, "BerichtXsdVersie", versions.message)
+    def part(self, parent: _Element, name: str, value: object, cdt: str | None = None, *, basis: bool = False) -> None:
+        """The composite ``value`` (a model object of :data:`regie.messages.composites.MODEL`) as
+        the element ``name``, in the message namespace (the ``basis`` one inside a composite) with
+        its elements in the basisschema's; nothing when ``value`` is None. ``cdt`` names the type
+        where its class stands for two (an amount or a total)."""
+        if value is None:
+            return
+        box = etree.SubElement(parent, (self.b if basis else self.m) + name)
+        for slot in layout(cdt or TYPE_OF[type(value)]):
+            field = getattr(value, slot.field)
+            if slot.part is None:
+                self.b_text(box, slot.name, field)
+            else:
+                self.part(box, slot.name, field, slot.part, basis=True)
 
     def identification(self, parent: _Element, name: str, identification: str, dagtekening: dt.date) -> None:
         box = self.m_el(parent, name)
         self.b_text(box, "Identificatie", identification)
         self.b_text(box, "Dagtekening", dagtekening)
 
-    def birth_date(self, parent: _Element, value: BirthDate | None) -> None:
-        if value is not None:
-            box = self.m_el(parent, "Geboortedatum")
-            self.b_text(box, "Datum", value.date)
-            self.b_text(box, "DatumGebruik", value.date_use)
-
-    def surname(self, parent: _Element, name: str, value: Surname | None) -> None:
-        if value is not None:
-            box = self.b_el(parent, name)
-            self.b_text(box, "Achternaam", value.name)
-            self.b_text(box, "Voorvoegsel", value.prefix)
-
-    def short_name(self, parent: _Element, value: ShortName) -> None:
-        box = self.m_el(parent, "Naam")
-        self.surname(box, "Geslachtsnaam", value.surname)
-        self.b_text(box, "Voornamen", value.first_names)
-        self.b_text(box, "Voorletters", value.initials)
-
-    def full_name(self, parent: _Element, value: FullName) -> None:
-        box = self.m_el(parent, "Naam")
-        self.surname(box, "Geslachtsnaam", value.surname)
-        self.surname(box, "Partnernaam", value.partner_name)
-        self.b_text(box, "Voornamen", value.first_names)
-        self.b_text(box, "Voorletters", value.initials)
-        self.b_text(box, "NaamGebruik", value.name_use)
-
-    def product(self, parent: _Element, value: Product | None) -> None:
-        if value is not None:
-            box = self.m_el(parent, "Product")
-            self.b_text(box, "Categorie", value.category)
-            self.b_text(box, "Code", value.code)
-
-    def extent(self, parent: _Element, value: Extent | None) -> None:
-        if value is not None:
-            box = self.m_el(parent, "Omvang")
-            self.b_text(box, "Volume", value.volume)
-            self.b_text(box, "Eenheid", value.unit)
-            self.b_text(box, "Frequentie", value.frequency)
-
-    def period(self, parent: _Element, name: str, value: Period | OpenPeriod) -> None:
-        box = self.m_el(parent, name)
-        self.b_text(box, "Begindatum", value.begin)
-        self.b_text(box, "Einddatum", value.end)
-
-    def open_period(self, parent: _Element, value: OpenPeriod | None) -> None:
-        if value is not None:
-            self.period(parent, "Periode", value)
-
-    def amount(self, parent: _Element, name: str, value: Amount, total: bool = False) -> None:
-        box = self.m_el(parent, name)
-        self.b_text(box, "TotaalBedrag" if total else "Bedrag", value.cents)
-        self.b_text(box, "DebetCredit", value.debit_credit)
-
-    def communication(self, parent: _Element, value: Communication | None) -> None:
-        if value is not None:
-            box = self.m_el(parent, "Communicatie")
-            self.b_text(box, "Vorm", value.form)
-            self.b_text(box, "Taal", value.language)
-
-    def address(self, parent: _Element, value: Address | None) -> None:
-        if value is None:
-            return
-        box = self.m_el(parent, "Adres")
-        if value.house is not None:
-            house = self.b_el(box, "Huis")
-            self.b_text(house, "Huisnummer", value.house.number)
-            self.b_text(house, "Huisletter", value.house.letter)
-            self.b_text(house, "HuisnummerToevoeging", value.house.addition)
-            self.b_text(house, "AanduidingWoonadres", value.house.indication)
-        self.b_text(box, "Postcode", value.postcode)
-        self.b_text(box, "Straatnaam", value.street)
-        self.b_text(box, "Plaatsnaam", value.city)
-        self.b_text(box, "LandCode", value.country)
-
     def contact(self, parent: _Element, value: Contact, path: str) -> None:
         box = self.m_el(parent, "Contact")
         self.m_text(box, "Soort", value.kind)
-        self.address(box, value.address)
+        self.part(box, "Adres", value.address)
         self.m_text(box, "Organisatie", value.organisation)
         if value.phones:
             phones = self.m_el(box, "Telefoon")
             for i, phone in enumerate(value.phones):
-                item = self.b_el(phones, f"Telefoon0{i + 1}")
-                self.b_text(item, "Telefoonnummer", phone.number)
-                self.b_text(item, "Landnummer", phone.country_code)
+                self.part(phones, f"Telefoon0{i + 1}", phone, basis=True)
         self.m_text(box, "Emailadres", value.email)
-        self.open_period(box, value.period)
+        self.part(box, "Periode", value.period)
         self.record_codes(box, path)
-
-    def referrer(self, parent: _Element, value: Referrer) -> None:
-        box = self.m_el(parent, "Verwijzer")
-        self.b_text(box, "Type", value.type)
-        self.b_text(box, "ZorgverlenerCode", value.care_provider_code)
-        self.b_text(box, "Naam", value.name)
 
 
 def _text(value: str | int | dt.date | dt.time) -> str:
@@ -254,7 +170,7 @@ def _header(w: _Builder, root: _Element, header: Header) -> _Element:
     w.m_text(box, "Afzender", header.sender)
     w.m_text(box, "Ontvanger", header.receiver)
     w.identification(box, "BerichtIdentificatie", header.identification, header.dagtekening)
-    w.xsd_versions(box, "XsdVersie", header.xsd)
+    w.part(box, "XsdVersie", header.xsd)
     return box
 
 
@@ -265,10 +181,10 @@ def _allocation_client(w: _Builder, root: _Element, client: AllocationClient) ->
     box = w.m_el(root, "Client")
     base = "/Bericht/Client"
     w.m_text(box, "Bsn", client.bsn)
-    w.birth_date(box, client.birth_date)
+    w.part(box, "Geboortedatum", client.birth_date)
     w.m_text(box, "Geslacht", client.gender)
-    w.full_name(box, client.name)
-    w.communication(box, client.communication)
+    w.part(box, "Naam", client.name)
+    w.part(box, "Communicatie", client.communication)
     w.m_text(box, "JuridischeStatus", client.legal_status)
     w.m_text(box, "WettelijkeVertegenwoordiging", client.legal_representation)
     w.m_text(box, "Commentaar", client.comment)
@@ -288,31 +204,31 @@ def _relation(w: _Builder, box: _Element, relation: Relation, path: str) -> None
     w.m_text(box, "Nummer", relation.number)
     w.m_text(box, "Volgorde", relation.order)
     w.m_text(box, "Soort", relation.kind)
-    w.birth_date(box, relation.birth_date)
+    w.part(box, "Geboortedatum", relation.birth_date)
     w.m_text(box, "Geslacht", relation.gender)
-    w.full_name(box, relation.name)
+    w.part(box, "Naam", relation.name)
     w.contact(box, relation.contact, f"{path}/Contact")
 
 
 def _allocated(w: _Builder, box: _Element, product: AllocatedProduct) -> None:
     w.m_text(box, "ToewijzingNummer", product.allocation_number)
     w.m_text(box, "ReferentieAanbieder", product.provider_reference)
-    w.product(box, product.product)
+    w.part(box, "Product", product.product)
     w.m_text(box, "Toewijzingsdatum", product.allocation_date)
     w.m_text(box, "Toewijzingstijd", product.allocation_time)
     w.m_text(box, "Ingangsdatum", product.start)
     w.m_text(box, "Einddatum", product.end)
     w.m_text(box, "RedenWijziging", product.change_reason)
-    w.extent(box, product.extent)
+    w.part(box, "Omvang", product.extent)
     w.m_text(box, "Budget", product.budget)
     w.m_text(box, "Commentaar", product.comment)
 
 
 def _person(w: _Builder, box: _Element, client: StartClient | StopClient | RequestClient) -> None:
     w.m_text(box, "Bsn", client.bsn)
-    w.birth_date(box, client.birth_date)
+    w.part(box, "Geboortedatum", client.birth_date)
     w.m_text(box, "Geslacht", client.gender)
-    w.short_name(box, client.name)
+    w.part(box, "Naam", client.name)
 
 
 #: Where the client record of a message sits.
@@ -332,7 +248,7 @@ def _care_client(w: _Builder, root: _Element, client: StartClient | StopClient) 
 def _care(w: _Builder, item: _Element, p: StartProduct | StopProduct) -> None:
     """A StartProduct or a StopProduct: the same elements, a stop with its reason and end."""
     w.m_text(item, "ToewijzingNummer", p.allocation_number)
-    w.product(item, p.product)
+    w.part(item, "Product", p.product)
     w.m_text(item, "ToewijzingIngangsdatum", p.allocation_start)
     w.m_text(item, "Begindatum", p.start)
     if isinstance(p, StopProduct):
@@ -360,13 +276,13 @@ def _request_client(w: _Builder, root: _Element, client: RequestClient) -> None:
 def _requested(w: _Builder, item: _Element, p: RequestedProduct) -> None:
     w.m_text(item, "ReferentieAanbieder", p.provider_reference)
     w.m_text(item, "BeschikkingNummer", p.decision_number)
-    w.product(item, p.product)
+    w.part(item, "Product", p.product)
     w.m_text(item, "BeschikkingIngangsdatum", p.decision_start)
     w.m_text(item, "ToewijzingIngangsdatum", p.allocation_start)
     w.m_text(item, "ToewijzingEinddatum", p.allocation_end)
-    w.extent(item, p.extent)
+    w.part(item, "Omvang", p.extent)
     w.m_text(item, "Budget", p.budget)
-    w.referrer(item, p.referrer)
+    w.part(item, "Verwijzer", p.referrer)
     w.m_text(item, "Raamcontract", p.framework_contract)
     w.m_text(item, "Commentaar", p.comment)
 
@@ -407,15 +323,15 @@ def _changed(w: _Builder, item: _Element, changed: ChangedProduct) -> None:
     w.m_text(item, "ToewijzingNummer", changed.allocation_number)
     w.m_text(item, "GewensteIngangsdatum", changed.desired_start)
     w.m_text(item, "Einddatum", changed.end)
-    w.extent(item, changed.extent)
+    w.part(item, "Omvang", changed.extent)
     w.m_text(item, "Budget", changed.budget)
 
 
 def _new(w: _Builder, item: _Element, new: NewProduct) -> None:
-    w.product(item, new.product)
+    w.part(item, "Product", new.product)
     w.m_text(item, "GewensteIngangsdatum", new.desired_start)
     w.m_text(item, "Einddatum", new.end)
-    w.extent(item, new.extent)
+    w.part(item, "Omvang", new.extent)
     w.m_text(item, "Budget", new.budget)
 
 
@@ -448,9 +364,9 @@ _CLIENT_WRITERS: Mapping[type, Callable[[_Builder, _Element, AnswerBody], None]]
 def _declaration(w: _Builder, root: _Element, message: Declaration) -> None:
     box = w.m_el(root, "Declaratie")
     w.m_text(box, "DeclaratieNummer", message.number)
-    w.period(box, "DeclaratiePeriode", message.period)
+    w.part(box, "DeclaratiePeriode", message.period)
     w.m_text(box, "DeclaratieDagtekening", message.declaration_date)
-    w.amount(box, "TotaalIngediendBedrag", message.total, total=True)
+    w.part(box, "TotaalIngediendBedrag", message.total, "CDT_TotaalBedragMetDC")
     clients = w.m_el(box, "Clienten")
     for client in message.clients:
         item = w.m_el(clients, "Client")
@@ -469,11 +385,11 @@ def _performance(w: _Builder, parent: _Element, p: Performance, codes: Sequence[
     w.m_text(box, "ToewijzingNummer", p.allocation_number)
     w.m_text(box, "ProductCategorie", p.category)
     w.m_text(box, "ProductCode", p.code)
-    w.period(box, "ProductPeriode", p.period)
+    w.part(box, "ProductPeriode", p.period)
     w.m_text(box, "GeleverdVolume", p.volume)
     w.m_text(box, "Eenheid", p.unit)
     w.m_text(box, "ProductTarief", p.tariff)
-    w.amount(box, "IngediendBedrag", p.amount)
+    w.part(box, "IngediendBedrag", p.amount)
     if codes is not None:
         w.retour_codes(box, codes)
 
@@ -484,15 +400,15 @@ def _declaration_answer(w: _Builder, root: _Element, message: DeclarationAnswer)
         header, "DeclaratieIdentificatie", message.declaration_identification, message.declaration_dagtekening
     )
     w.m_text(header, "XsltVersie", message.xslt_version)
-    w.xsd_versions(header, "XsdVersieDeclaratie", message.xsd_declaration)
+    w.part(header, "XsdVersieDeclaratie", message.xsd_declaration)
     w.retour_codes(header, message.codes or ("0200",))
     body = message.body
     if body is None:
         return
     box = w.m_el(root, "DeclaratieAntwoord")
     w.m_text(box, "DeclaratieNummer", body.number)
-    w.amount(box, "TotaalIngediendBedrag", body.total_submitted, total=True)
-    w.amount(box, "TotaalToegekendBedrag", body.total_granted, total=True)
+    w.part(box, "TotaalIngediendBedrag", body.total_submitted, "CDT_TotaalBedragMetDC")
+    w.part(box, "TotaalToegekendBedrag", body.total_granted, "CDT_TotaalBedragMetDC")
     if body.clients:
         clients = w.m_el(box, "Clienten")
         for client in body.clients:
@@ -532,7 +448,7 @@ def build(message: Message) -> _Element:
         w.m_text(box, "IdentificatieRetour", retour.identification)
         w.m_text(box, "DagtekeningRetour", retour.dagtekening)
         w.m_text(box, "XsltVersie", retour.xslt_version)
-        w.xsd_versions(box, "XsdVersieRetour", retour.xsd)
+        w.part(box, "XsdVersieRetour", retour.xsd)
         w.retour_codes(box, retour.codes)
         if message.client is not None:
             _CLIENT_WRITERS[type(message.client)](w, root, message.client)

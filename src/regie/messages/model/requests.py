@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from regie.messages.model.parts import (
     Amount,
@@ -19,6 +20,27 @@ from regie.messages.model.parts import (
     Relation,
     ShortName,
 )
+
+C = TypeVar("C")
+
+
+@dataclass(frozen=True, slots=True)
+class _ClientMessage(Generic[C]):
+    """A request message whose body is its Client (301, 305, 307, 315, 317): header and client."""
+
+    header: Header
+    client: C
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    """The Bsn, Geboortedatum, Geslacht and (short) Naam a client of a 305, 307 and 315 starts with."""
+
+    bsn: str  # Bsn
+    birth_date: BirthDate  # Geboortedatum
+    gender: str  # Geslacht
+    name: ShortName  # Naam
+
 
 # --- 301 allocation ---------------------------------------------------------------------------
 
@@ -58,11 +80,8 @@ class AllocationClient:
 
 
 @dataclass(frozen=True, slots=True)
-class Allocation:
+class Allocation(_ClientMessage[AllocationClient]):
     """301: allocation (toewijzing), municipality -> provider."""
-
-    header: Header
-    client: AllocationClient
 
 
 # --- 305 / 307 care start and stop ------------------------------------------------------------
@@ -93,41 +112,27 @@ class StopProduct:
 
 
 @dataclass(frozen=True, slots=True)
-class StartClient:
+class StartClient(_Person):
     """Client of a 305."""
 
-    bsn: str  # Bsn
-    birth_date: BirthDate  # Geboortedatum
-    gender: str  # Geslacht
-    name: ShortName  # Naam
     products: tuple[StartProduct, ...]  # StartProducten/StartProduct
 
 
 @dataclass(frozen=True, slots=True)
-class StopClient:
+class StopClient(_Person):
     """Client of a 307."""
 
-    bsn: str  # Bsn
-    birth_date: BirthDate  # Geboortedatum
-    gender: str  # Geslacht
-    name: ShortName  # Naam
     products: tuple[StopProduct, ...]  # StopProducten/StopProduct
 
 
 @dataclass(frozen=True, slots=True)
-class CareStart:
+class CareStart(_ClientMessage[StartClient]):
     """305: start of care (start zorg), provider -> municipality."""
-
-    header: Header
-    client: StartClient
 
 
 @dataclass(frozen=True, slots=True)
-class CareStop:
+class CareStop(_ClientMessage[StopClient]):
     """307: stop of care (stop zorg), provider -> municipality."""
-
-    header: Header
-    client: StopClient
 
 
 # --- 315 request for allocation ---------------------------------------------------------------
@@ -160,24 +165,17 @@ class RequestedProduct:
 
 
 @dataclass(frozen=True, slots=True)
-class RequestClient:
+class RequestClient(_Person):
     """Client of a 315."""
 
-    bsn: str  # Bsn
-    birth_date: BirthDate  # Geboortedatum
-    gender: str  # Geslacht
-    name: ShortName  # Naam
     products: tuple[RequestedProduct, ...]  # AangevraagdeProducten/AangevraagdProduct
     guardian_known: str | None = None  # GezagsdragerBekend (COD260, iJw only)
     comment: str | None = None  # Commentaar
 
 
 @dataclass(frozen=True, slots=True)
-class AllocationRequest:
+class AllocationRequest(_ClientMessage[RequestClient]):
     """315: request for allocation (verzoek om toewijzing), provider -> municipality."""
-
-    header: Header
-    client: RequestClient
 
 
 # --- 317 request for change -------------------------------------------------------------------
@@ -218,11 +216,8 @@ class ChangeRequestClient:
 
 
 @dataclass(frozen=True, slots=True)
-class ChangeRequest:
+class ChangeRequest(_ClientMessage[ChangeRequestClient]):
     """317: request for change (verzoek om wijziging), provider -> municipality."""
-
-    header: Header
-    client: ChangeRequestClient
 
 
 # --- 319 answer to a request ----------------------------------------------------------------
