@@ -1,13 +1,14 @@
-"""The composite data types of the basisschema as the model holds them: one table for the writer
-and the reader.
+"""The parts of a message the model holds as one object each, as a table for the writer and the
+reader: the composite data types of the basisschema and the records of the request messages.
 
 :data:`MODEL` names, for each composite type (``CDT_*`` of
-:data:`regie.messages.elements.COMPLEX_TYPES`) that one model class stands for, that class and the
-field each element of the type fills, in the type's order. The element names, their order and
-their types come from ``COMPLEX_TYPES`` alone; how a text becomes a value (a date, an integer)
-from the element's logical data type. The writer (:meth:`regie.messages.writer._Builder.part`)
-and the tree reader (:meth:`regie.messages.tree.TreeReader.part`) both go through
-:func:`layout`.
+:data:`regie.messages.elements.COMPLEX_TYPES`) and each record type of a request message (its
+local type in :data:`regie.messages.elements.MESSAGES`, e.g. ``ToegewezenProduct``) that one
+model class stands for, that class and the field each element of the type fills, in the type's
+order. The element names, their order and whether they are required come from ``elements``
+alone; how a text becomes a value (a date, an integer, a time) from the model field's type. The
+writer (:meth:`regie.messages.writer._Builder.fill`) and the tree reader
+(:meth:`regie.messages.tree.TreeReader.fill`) both go through :func:`layout`.
 
 >>> [(slot.name, slot.field, slot.required) for slot in layout("CDT_Product")]
 [('Categorie', 'category', True), ('Code', 'code', False)]
@@ -19,28 +20,34 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, get_args, get_type_hints
 
-from regie.messages.elements import COMPLEX_TYPES, simple_types
+from regie.messages.elements import COMPLEX_TYPES, MESSAGES, El
 from regie.messages.model import (
     Address,
+    AllocatedProduct,
     Amount,
     BirthDate,
+    ChangedProduct,
     Communication,
     Extent,
     FullName,
     House,
+    NewProduct,
     OpenPeriod,
     Period,
     Phone,
     Product,
     Referrer,
+    RequestedProduct,
     ShortName,
+    StartProduct,
+    StopProduct,
     Surname,
     XsdVersions,
 )
 
-#: The model class of a composite type and the field each of its elements fills, in order.
+#: The model class of a composite or record type and the field each of its elements fills, in order.
 MODEL: dict[str, tuple[type, tuple[str, ...]]] = {
     "CDT_Achternaam": (Surname, ("name", "prefix")),
     "CDT_Adres": (Address, ("house", "postcode", "street", "city", "country")),
@@ -58,9 +65,48 @@ MODEL: dict[str, tuple[type, tuple[str, ...]]] = {
     "CDT_Verwijzer": (Referrer, ("type", "care_provider_code", "name")),
     "CDT_VolledigeNaam": (FullName, ("surname", "partner_name", "first_names", "initials", "name_use")),
     "CDT_XsdVersie": (XsdVersions, ("basisschema", "message")),
+    "ToegewezenProduct": (
+        AllocatedProduct,
+        (
+            "allocation_number",
+            "provider_reference",
+            "product",
+            "allocation_date",
+            "allocation_time",
+            "start",
+            "end",
+            "change_reason",
+            "extent",
+            "budget",
+            "comment",
+        ),
+    ),
+    "StartProduct": (StartProduct, ("allocation_number", "product", "allocation_start", "start", "status")),
+    "StopProduct": (
+        StopProduct,
+        ("allocation_number", "product", "allocation_start", "start", "end_reason", "end", "status"),
+    ),
+    "AangevraagdProduct": (
+        RequestedProduct,
+        (
+            "provider_reference",
+            "decision_number",
+            "product",
+            "decision_start",
+            "allocation_start",
+            "allocation_end",
+            "extent",
+            "budget",
+            "referrer",
+            "framework_contract",
+            "comment",
+        ),
+    ),
+    "TeWijzigenProduct": (ChangedProduct, ("allocation_number", "desired_start", "end", "extent", "budget")),
+    "NieuwProduct": (NewProduct, ("product", "desired_start", "end", "extent", "budget")),
 }
 
-#: The composite type of each class, where a class stands for one type (an amount is written as
+#: The type of each class, where a class stands for one type (an amount is written as
 #: CDT_BedragMetDC unless the caller names CDT_TotaalBedragMetDC).
 TYPE_OF: dict[type, str] = {cls: name for name, (cls, _) in reversed(MODEL.items())}
 
@@ -81,33 +127,40 @@ def _as_text(text: str) -> str:
     return text
 
 
-#: How the text of an element becomes a model value, by the XSD base of its logical data type.
-_PARSE: dict[str, Callable[[str], Any]] = {
-    "xs:date": as_date,
-    "xs:integer": as_int,
-    "xs:time": as_time,
-    "xs:string": _as_text,
-}
+#: How the text of an element becomes a model value, by the type of the field it fills.
+_PARSE: dict[object, Callable[[str], Any]] = {dt.date: as_date, int: as_int, dt.time: as_time, str: _as_text}
 
 
 @dataclass(frozen=True, slots=True)
 class Slot:
-    """One element of a composite type: its name, the model field it fills, whether the type
-    requires it, and either the composite type it is (``part``) or how its text is read."""
+    """One element of a type: its name, whether it is in the basisschema's namespace (the
+    elements of a composite type are), the model field it fills, whether the type requires it,
+    and either the composite type it is (``part``) or how its text is read."""
 
     name: str
+    basis: bool
     field: str
     required: bool
     part: str | None
     parse: Callable[[str], Any]
 
 
+def _elements(name: str) -> tuple[El, ...]:
+    """The elements of a composite type, or of the record type of the request message that has it."""
+    if name in COMPLEX_TYPES:
+        return COMPLEX_TYPES[name]
+    return next(spec.types[name] for spec in MESSAGES.values() if name in spec.types)
+
+
 @cache
-def layout(cdt: str) -> tuple[Slot, ...]:
-    """The elements of composite type ``cdt`` with the model field each one fills."""
-    bases = {name: simple.base for name, simple in simple_types("jw").items()}
-    _, fields = MODEL[cdt]
-    return tuple(
-        Slot(el.name, field, el.min > 0, el.type if el.type in MODEL else None, _PARSE[bases.get(el.type, "xs:string")])
-        for el, field in zip(COMPLEX_TYPES[cdt], fields, strict=True)
-    )
+def layout(name: str) -> tuple[Slot, ...]:
+    """The elements of the composite or record type ``name`` with the model field each one fills."""
+    cls, fields = MODEL[name]
+    hints = get_type_hints(cls)
+    slots = []
+    for el, field in zip(_elements(name), fields, strict=True):
+        kind = next((t for t in get_args(hints[field]) if t is not type(None)), hints[field])
+        part = el.type if el.type in MODEL else None
+        parse = _as_text if part is not None else _PARSE[kind]
+        slots.append(Slot(el.name, name in COMPLEX_TYPES, field, el.min > 0, part, parse))
+    return tuple(slots)

@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 from lxml import etree
 
 from regie.messages.codes import ALL_MESSAGES, Law
-from regie.messages.composites import as_date, as_int, as_time
+from regie.messages.composites import as_date, as_int
 from regie.messages.model import (
     REQUEST_TYPES,
-    AllocatedProduct,
     AllocationClient,
     Answer,
     AnswerBody,
     AnsweredClient,
     AnsweredPerformance,
     BirthDate,
-    ChangedProduct,
     ChangeRequestClient,
     Declaration,
     DeclarationAnswer,
@@ -32,25 +29,20 @@ from regie.messages.model import (
     DeclarationClient,
     Header,
     Message,
-    NewProduct,
     Performance,
     Relation,
     RequestAnswer,
     RequestClient,
-    RequestedProduct,
     ReturnInfo,
     ShortName,
     StartClient,
-    StartProduct,
     StopClient,
-    StopProduct,
     basis_namespace,
 )
 from regie.messages.tree import (
     Element,
     Kids,
     TreeReader,
-    as_opt_date,
     as_opt_int,
     child_path,
     kids,
@@ -106,7 +98,9 @@ def _allocation_client(r: TreeReader, box: Kids) -> AllocationClient:
         r.contact(kids(item), f"{base}/Contactgegevens/{child_path('Contact', i, len(contact_items))}")
         for i, item in enumerate(contact_items)
     )
-    products = r.records(box, "ToegewezenProducten", "ToegewezenProduct", base, lambda k, _: _allocated(r, k))
+    products = r.records(
+        box, "ToegewezenProducten", "ToegewezenProduct", base, lambda k, _: r.fill(k, "ToegewezenProduct")
+    )
     r.record(box, base)
     bsn, birth_date, gender = _identity(r, box)
     return AllocationClient(
@@ -124,22 +118,6 @@ def _allocation_client(r: TreeReader, box: Kids) -> AllocationClient:
     )
 
 
-def _allocated(r: TreeReader, k: Kids) -> AllocatedProduct:
-    return AllocatedProduct(
-        allocation_number=r.mt1(k, "ToewijzingNummer"),
-        allocation_date=as_date(r.mt1(k, "Toewijzingsdatum")),
-        allocation_time=as_time(r.mt1(k, "Toewijzingstijd")),
-        start=as_date(r.mt1(k, "Ingangsdatum")),
-        product=r.part(r.me(k, "Product"), "CDT_Product"),
-        end=as_opt_date(r.mt(k, "Einddatum")),
-        provider_reference=r.mt(k, "ReferentieAanbieder"),
-        change_reason=r.mt(k, "RedenWijziging"),
-        extent=r.part(r.me(k, "Omvang"), "CDT_Omvang"),
-        budget=as_opt_int(r.mt(k, "Budget")),
-        comment=r.mt(k, "Commentaar"),
-    )
-
-
 def _identity(r: TreeReader, box: Kids) -> tuple[str, BirthDate, str]:
     birth_date = r.part(r.need_el(box, "Geboortedatum"), "CDT_Geboortedatum")
     if birth_date is None:
@@ -152,37 +130,14 @@ def _person(r: TreeReader, box: Kids) -> tuple[str, BirthDate, str, ShortName]:
     return bsn, birth_date, gender, r.part(r.need_el(box, "Naam"), "CDT_VerkorteNaam")
 
 
-def _start_client(r: TreeReader, box: Kids) -> StartClient:
-    products = r.records(
-        box, "StartProducten", "StartProduct", _CLIENT, lambda k, _: StartProduct(**_care_product(r, k))
-    )
+def _care_client(r: TreeReader, box: Kids) -> StartClient | StopClient:
+    """The client of a start (305) or a stop (307) of care, with its products."""
+    kind = "Start" if r.me(box, "StartProducten") is not None else "Stop"
+    products = r.records(box, f"{kind}Producten", f"{kind}Product", _CLIENT, lambda k, _: r.fill(k, f"{kind}Product"))
     r.record(box, _CLIENT)
-    return StartClient(*_person(r, box), products=products)
-
-
-def _stop_client(r: TreeReader, box: Kids) -> StopClient:
-    products = r.records(
-        box,
-        "StopProducten",
-        "StopProduct",
-        _CLIENT,
-        lambda k, _: StopProduct(
-            **_care_product(r, k), end_reason=r.mt1(k, "RedenBeeindiging"), end=as_date(r.mt1(k, "Einddatum"))
-        ),
-    )
-    r.record(box, _CLIENT)
+    if kind == "Start":
+        return StartClient(*_person(r, box), products=products)
     return StopClient(*_person(r, box), products=products)
-
-
-def _care_product(r: TreeReader, k: Kids) -> dict[str, Any]:
-    """The fields a StartProduct (305) and a StopProduct (307) share."""
-    return {
-        "start": as_date(r.mt1(k, "Begindatum")),
-        "status": r.mt1(k, "StatusAanlevering"),
-        "allocation_number": r.mt(k, "ToewijzingNummer"),
-        "product": r.part(r.me(k, "Product"), "CDT_Product"),
-        "allocation_start": as_opt_date(r.mt(k, "ToewijzingIngangsdatum")),
-    }
 
 
 def _request_client(r: TreeReader, box: Kids) -> RequestClient:
@@ -191,19 +146,7 @@ def _request_client(r: TreeReader, box: Kids) -> RequestClient:
         "AangevraagdeProducten",
         "AangevraagdProduct",
         _CLIENT,
-        lambda k, _: RequestedProduct(
-            provider_reference=r.mt1(k, "ReferentieAanbieder"),
-            allocation_start=as_date(r.mt1(k, "ToewijzingIngangsdatum")),
-            referrer=r.part(r.need_el(k, "Verwijzer"), "CDT_Verwijzer"),
-            decision_number=r.mt(k, "BeschikkingNummer"),
-            product=r.part(r.me(k, "Product"), "CDT_Product"),
-            decision_start=as_opt_date(r.mt(k, "BeschikkingIngangsdatum")),
-            allocation_end=as_opt_date(r.mt(k, "ToewijzingEinddatum")),
-            extent=r.part(r.me(k, "Omvang"), "CDT_Omvang"),
-            budget=as_opt_int(r.mt(k, "Budget")),
-            framework_contract=r.mt(k, "Raamcontract"),
-            comment=r.mt(k, "Commentaar"),
-        ),
+        lambda k, _: r.fill(k, "AangevraagdProduct"),
     )
     r.record(box, _CLIENT)
     return RequestClient(
@@ -225,26 +168,14 @@ def _change_request_client(r: TreeReader, box: Kids) -> ChangeRequestClient:
         "TeWijzigenProducten",
         "TeWijzigenProduct",
         base,
-        lambda k, _: ChangedProduct(
-            allocation_number=r.mt1(k, "ToewijzingNummer"),
-            desired_start=as_date(r.mt1(k, "GewensteIngangsdatum")),
-            end=as_opt_date(r.mt(k, "Einddatum")),
-            extent=r.part(r.me(k, "Omvang"), "CDT_Omvang"),
-            budget=as_opt_int(r.mt(k, "Budget")),
-        ),
+        lambda k, _: r.fill(k, "TeWijzigenProduct"),
     )
     new = r.records(
         request,
         "NieuweProducten",
         "NieuwProduct",
         base,
-        lambda k, _: NewProduct(
-            desired_start=as_date(r.mt1(k, "GewensteIngangsdatum")),
-            product=r.part(r.me(k, "Product"), "CDT_Product"),
-            end=as_opt_date(r.mt(k, "Einddatum")),
-            extent=r.part(r.me(k, "Omvang"), "CDT_Omvang"),
-            budget=as_opt_int(r.mt(k, "Budget")),
-        ),
+        lambda k, _: r.fill(k, "NieuwProduct"),
     )
     r.record(request, base)
     r.record(box, _CLIENT)
@@ -276,10 +207,10 @@ def _request_answer(r: TreeReader, box: Kids) -> RequestAnswer:
 _CLIENT_READERS: dict[str, Callable[[TreeReader, Kids], AnswerBody]] = {
     "301": _allocation_client,
     "302": _allocation_client,
-    "305": _start_client,
-    "306": _start_client,
-    "307": _stop_client,
-    "308": _stop_client,
+    "305": _care_client,
+    "306": _care_client,
+    "307": _care_client,
+    "308": _care_client,
     "315": _request_client,
     "316": _request_client,
     "317": _change_request_client,

@@ -41,8 +41,9 @@ def text_of(el: Element) -> str:
 class TreeReader:
     """Reads one message: knows its message (``m``) and basisschema (``b``) namespaces.
 
-    Accessors take the children of an element as made by :func:`kids`; the small composite
-    types of the basisschema are read by position, as the schema fixes their order.
+    Accessors take the children of an element as made by :func:`kids`; the composite types of
+    the basisschema and the records the model holds as one object are read by
+    :meth:`fill`, from the layout of :mod:`regie.messages.composites`.
     """
 
     __slots__ = ("b", "codes", "m")
@@ -55,49 +56,34 @@ class TreeReader:
     # -- leaves -------------------------------------------------------------------------------
 
     def me(self, k: Kids, name: str) -> Element | None:
+        """The element ``name`` of the message namespace among ``k`` (None when absent)."""
         return k.get(self.m + name)
 
-    def mk(self, k: Kids, name: str) -> Kids | None:
-        found = k.get(self.m + name)
-        return None if found is None else kids(found)
-
     def need_el(self, k: Kids, name: str) -> Element:
-        found = k.get(self.m + name)
+        """The element ``name`` of the message namespace among ``k``; a ValueError when absent."""
+        found = self.me(k, name)
         if found is None:
             raise ValueError(f"{name} ontbreekt")
         return found
 
+    def mk(self, k: Kids, name: str) -> Kids | None:
+        found = self.me(k, name)
+        return None if found is None else kids(found)
+
     def need(self, k: Kids, name: str) -> Kids:
         return kids(self.need_el(k, name))
 
-    def items(self, k: Kids, container: str) -> list[Element]:
-        """The records inside the (optional) container element ``container``."""
-        found = k.get(self.m + container)
-        return [] if found is None else list(found)
-
     def mt(self, k: Kids, name: str) -> str | None:
-        found = k.get(self.m + name)
-        return None if found is None else (found.text or "")
-
-    def bt(self, k: Kids, name: str) -> str | None:
-        found = k.get(self.b + name)
-        return None if found is None else (found.text or "")
-
-    def bk(self, k: Kids, name: str) -> Kids | None:
-        found = k.get(self.b + name)
-        return None if found is None else kids(found)
+        found = self.me(k, name)
+        return None if found is None else text_of(found)
 
     def mt1(self, k: Kids, name: str) -> str:
-        found = k.get(self.m + name)
-        if found is None:
-            raise ValueError(f"{name} ontbreekt")
-        return found.text or ""
+        return text_of(self.need_el(k, name))
 
-    def bt1(self, k: Kids, name: str) -> str:
-        found = k.get(self.b + name)
-        if found is None:
-            raise ValueError(f"{name} ontbreekt")
-        return found.text or ""
+    def items(self, k: Kids, container: str) -> list[Element]:
+        """The records inside the (optional) container element ``container``."""
+        found = self.me(k, container)
+        return [] if found is None else list(found)
 
     def retour_codes(self, k: Kids) -> tuple[str, ...]:
         box = k.get(self.m + "RetourCodes")
@@ -122,16 +108,17 @@ class TreeReader:
             self.record(record_k, path)
         return tuple(out)
 
-    # -- composite data types (the layout of regie.messages.composites) -----------------------
+    # -- composite and record types (the layout of regie.messages.composites) ------------------
 
-    def part(self, el: Element | None, cdt: str) -> Any:
-        """The model object of the composite type ``cdt`` held by ``el`` (None when absent)."""
-        if el is None:
-            return None
-        k = kids(el)
+    def part(self, el: Element | None, name: str) -> Any:
+        """The model object of the composite type ``name`` held by ``el`` (None when absent)."""
+        return None if el is None else self.fill(kids(el), name)
+
+    def fill(self, k: Kids, name: str) -> Any:
+        """The model object of the composite or record type ``name`` from the children ``k``."""
         values: dict[str, Any] = {}
-        for slot in layout(cdt):
-            found = k.get(self.b + slot.name)
+        for slot in layout(name):
+            found = k.get((self.b if slot.basis else self.m) + slot.name)
             if found is None:
                 if slot.required:
                     raise ValueError(f"{slot.name} ontbreekt")
@@ -140,7 +127,7 @@ class TreeReader:
                 values[slot.field] = slot.parse(found.text or "")
             else:
                 values[slot.field] = self.part(found, slot.part)
-        cls, _ = MODEL[cdt]
+        cls, _ = MODEL[name]
         return cls(**values)
 
     def contact(self, k: Kids, path: str) -> Contact:

@@ -18,23 +18,19 @@ from regie.messages.composites import TYPE_OF, layout
 from regie.messages.model import (
     BERICHT_SUBVERSIE,
     BERICHT_VERSIE,
-    AllocatedProduct,
     AllocationClient,
     Answer,
     AnswerBody,
-    ChangedProduct,
     ChangeRequestClient,
     Contact,
     Declaration,
     DeclarationAnswer,
     Header,
     Message,
-    NewProduct,
     Performance,
     Relation,
     RequestAnswer,
     RequestClient,
-    RequestedProduct,
     RequestReply,
     StartClient,
     StartProduct,
@@ -117,18 +113,21 @@ class _Builder:
 
     def part(self, parent: _Element, name: str, value: object, cdt: str | None = None, *, basis: bool = False) -> None:
         """The composite ``value`` (a model object of :data:`regie.messages.composites.MODEL`) as
-        the element ``name``, in the message namespace (the ``basis`` one inside a composite) with
-        its elements in the basisschema's; nothing when ``value`` is None. ``cdt`` names the type
-        where its class stands for two (an amount or a total)."""
-        if value is None:
-            return
-        box = etree.SubElement(parent, (self.b if basis else self.m) + name)
-        for slot in layout(cdt or TYPE_OF[type(value)]):
+        the element ``name``, in the message namespace (the ``basis`` one inside a composite);
+        nothing when ``value`` is None. ``cdt`` names the type where its class stands for two
+        (an amount or a total)."""
+        if value is not None:
+            self.fill(etree.SubElement(parent, (self.b if basis else self.m) + name), value, cdt)
+
+    def fill(self, box: _Element, value: object, name: str | None = None) -> None:
+        """The elements of ``value``, a model object of :data:`regie.messages.composites.MODEL`,
+        inside ``box``, in the order of its type (``name``, by default its class's)."""
+        for slot in layout(name or TYPE_OF[type(value)]):
             field = getattr(value, slot.field)
-            if slot.part is None:
-                self.b_text(box, slot.name, field)
-            else:
-                self.part(box, slot.name, field, slot.part, basis=True)
+            if slot.part is not None:
+                self.part(box, slot.name, field, slot.part, basis=slot.basis)
+            elif field is not None:
+                etree.SubElement(box, (self.b if slot.basis else self.m) + slot.name).text = _text(field)
 
     def identification(self, parent: _Element, name: str, identification: str, dagtekening: dt.date) -> None:
         box = self.m_el(parent, name)
@@ -194,9 +193,7 @@ def _allocation_client(w: _Builder, root: _Element, client: AllocationClient) ->
     contacts = w.m_el(box, "Contactgegevens")
     for i, contact in enumerate(client.contacts):
         w.contact(contacts, contact, f"{base}/Contactgegevens/{_index('Contact', i, len(client.contacts))}")
-    w.records(
-        box, "ToegewezenProducten", "ToegewezenProduct", base, client.products, lambda e, p, _: _allocated(w, e, p)
-    )
+    w.records(box, "ToegewezenProducten", "ToegewezenProduct", base, client.products, lambda e, p, _: w.fill(e, p))
     w.record_codes(box, base)
 
 
@@ -208,20 +205,6 @@ def _relation(w: _Builder, box: _Element, relation: Relation, path: str) -> None
     w.m_text(box, "Geslacht", relation.gender)
     w.part(box, "Naam", relation.name)
     w.contact(box, relation.contact, f"{path}/Contact")
-
-
-def _allocated(w: _Builder, box: _Element, product: AllocatedProduct) -> None:
-    w.m_text(box, "ToewijzingNummer", product.allocation_number)
-    w.m_text(box, "ReferentieAanbieder", product.provider_reference)
-    w.part(box, "Product", product.product)
-    w.m_text(box, "Toewijzingsdatum", product.allocation_date)
-    w.m_text(box, "Toewijzingstijd", product.allocation_time)
-    w.m_text(box, "Ingangsdatum", product.start)
-    w.m_text(box, "Einddatum", product.end)
-    w.m_text(box, "RedenWijziging", product.change_reason)
-    w.part(box, "Omvang", product.extent)
-    w.m_text(box, "Budget", product.budget)
-    w.m_text(box, "Commentaar", product.comment)
 
 
 def _person(w: _Builder, box: _Element, client: StartClient | StopClient | RequestClient) -> None:
@@ -241,20 +224,8 @@ def _care_client(w: _Builder, root: _Element, client: StartClient | StopClient) 
     _person(w, box, client)
     kind = "Start" if isinstance(client, StartClient) else "Stop"
     products: Sequence[StartProduct | StopProduct] = client.products
-    w.records(box, f"{kind}Producten", f"{kind}Product", _CLIENT, products, lambda e, p, _: _care(w, e, p))
+    w.records(box, f"{kind}Producten", f"{kind}Product", _CLIENT, products, lambda e, p, _: w.fill(e, p))
     w.record_codes(box, _CLIENT)
-
-
-def _care(w: _Builder, item: _Element, p: StartProduct | StopProduct) -> None:
-    """A StartProduct or a StopProduct: the same elements, a stop with its reason and end."""
-    w.m_text(item, "ToewijzingNummer", p.allocation_number)
-    w.part(item, "Product", p.product)
-    w.m_text(item, "ToewijzingIngangsdatum", p.allocation_start)
-    w.m_text(item, "Begindatum", p.start)
-    if isinstance(p, StopProduct):
-        w.m_text(item, "RedenBeeindiging", p.end_reason)
-        w.m_text(item, "Einddatum", p.end)
-    w.m_text(item, "StatusAanlevering", p.status)
 
 
 def _request_client(w: _Builder, root: _Element, client: RequestClient) -> None:
@@ -268,23 +239,9 @@ def _request_client(w: _Builder, root: _Element, client: RequestClient) -> None:
         "AangevraagdProduct",
         _CLIENT,
         client.products,
-        lambda e, p, _: _requested(w, e, p),
+        lambda e, p, _: w.fill(e, p),
     )
     w.record_codes(box, _CLIENT)
-
-
-def _requested(w: _Builder, item: _Element, p: RequestedProduct) -> None:
-    w.m_text(item, "ReferentieAanbieder", p.provider_reference)
-    w.m_text(item, "BeschikkingNummer", p.decision_number)
-    w.part(item, "Product", p.product)
-    w.m_text(item, "BeschikkingIngangsdatum", p.decision_start)
-    w.m_text(item, "ToewijzingIngangsdatum", p.allocation_start)
-    w.m_text(item, "ToewijzingEinddatum", p.allocation_end)
-    w.part(item, "Omvang", p.extent)
-    w.m_text(item, "Budget", p.budget)
-    w.part(item, "Verwijzer", p.referrer)
-    w.m_text(item, "Raamcontract", p.framework_contract)
-    w.m_text(item, "Commentaar", p.comment)
 
 
 def _change_request_client(w: _Builder, root: _Element, client: ChangeRequestClient) -> None:
@@ -309,30 +266,12 @@ def _change_request_client(w: _Builder, root: _Element, client: ChangeRequestCli
         "TeWijzigenProduct",
         base,
         client.changed,
-        lambda e, c, _: _changed(w, e, c),
+        lambda e, c, _: w.fill(e, c),
         optional=True,
     )
-    w.records(
-        request, "NieuweProducten", "NieuwProduct", base, client.new, lambda e, n, _: _new(w, e, n), optional=True
-    )
+    w.records(request, "NieuweProducten", "NieuwProduct", base, client.new, lambda e, n, _: w.fill(e, n), optional=True)
     w.record_codes(request, base)
     w.record_codes(box, _CLIENT)
-
-
-def _changed(w: _Builder, item: _Element, changed: ChangedProduct) -> None:
-    w.m_text(item, "ToewijzingNummer", changed.allocation_number)
-    w.m_text(item, "GewensteIngangsdatum", changed.desired_start)
-    w.m_text(item, "Einddatum", changed.end)
-    w.part(item, "Omvang", changed.extent)
-    w.m_text(item, "Budget", changed.budget)
-
-
-def _new(w: _Builder, item: _Element, new: NewProduct) -> None:
-    w.part(item, "Product", new.product)
-    w.m_text(item, "GewensteIngangsdatum", new.desired_start)
-    w.m_text(item, "Einddatum", new.end)
-    w.part(item, "Omvang", new.extent)
-    w.m_text(item, "Budget", new.budget)
 
 
 def _request_answer(w: _Builder, root: _Element, answer: RequestAnswer) -> None:
