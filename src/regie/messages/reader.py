@@ -98,9 +98,7 @@ def _allocation_client(r: TreeReader, box: Kids) -> AllocationClient:
         r.contact(kids(item), f"{base}/Contactgegevens/{child_path('Contact', i, len(contact_items))}")
         for i, item in enumerate(contact_items)
     )
-    products = r.records(
-        box, "ToegewezenProducten", "ToegewezenProduct", base, lambda k, _: r.fill(k, "ToegewezenProduct")
-    )
+    products = r.objects(box, "ToegewezenProducten", "ToegewezenProduct", base)
     r.record(box, base)
     bsn, birth_date, gender = _identity(r, box)
     return AllocationClient(
@@ -133,7 +131,7 @@ def _person(r: TreeReader, box: Kids) -> tuple[str, BirthDate, str, ShortName]:
 def _care_client(r: TreeReader, box: Kids) -> StartClient | StopClient:
     """The client of a start (305) or a stop (307) of care, with its products."""
     kind = "Start" if r.me(box, "StartProducten") is not None else "Stop"
-    products = r.records(box, f"{kind}Producten", f"{kind}Product", _CLIENT, lambda k, _: r.fill(k, f"{kind}Product"))
+    products = r.objects(box, f"{kind}Producten", f"{kind}Product", _CLIENT)
     r.record(box, _CLIENT)
     if kind == "Start":
         return StartClient(*_person(r, box), products=products)
@@ -141,13 +139,7 @@ def _care_client(r: TreeReader, box: Kids) -> StartClient | StopClient:
 
 
 def _request_client(r: TreeReader, box: Kids) -> RequestClient:
-    products = r.records(
-        box,
-        "AangevraagdeProducten",
-        "AangevraagdProduct",
-        _CLIENT,
-        lambda k, _: r.fill(k, "AangevraagdProduct"),
-    )
+    products = r.objects(box, "AangevraagdeProducten", "AangevraagdProduct", _CLIENT)
     r.record(box, _CLIENT)
     return RequestClient(
         *_person(r, box),
@@ -163,20 +155,8 @@ def _change_request_client(r: TreeReader, box: Kids) -> ChangeRequestClient:
     unchanged = r.records(
         request, "OngewijzigdeProducten", "OngewijzigdProduct", base, lambda k, _: r.mt1(k, "ToewijzingNummer")
     )
-    changed = r.records(
-        request,
-        "TeWijzigenProducten",
-        "TeWijzigenProduct",
-        base,
-        lambda k, _: r.fill(k, "TeWijzigenProduct"),
-    )
-    new = r.records(
-        request,
-        "NieuweProducten",
-        "NieuwProduct",
-        base,
-        lambda k, _: r.fill(k, "NieuwProduct"),
-    )
+    changed = r.objects(request, "TeWijzigenProducten", "TeWijzigenProduct", base)
+    new = r.objects(request, "NieuweProducten", "NieuwProduct", base)
     r.record(request, base)
     r.record(box, _CLIENT)
     return ChangeRequestClient(

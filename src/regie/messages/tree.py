@@ -108,6 +108,11 @@ class TreeReader:
             self.record(record_k, path)
         return tuple(out)
 
+    def objects(self, k: Kids, container: str, item: str, base: str) -> tuple[Any, ...]:
+        """The records ``item`` inside ``container`` that the model holds as one object each
+        (its type is named as the element: see :mod:`regie.messages.composites`)."""
+        return self.records(k, container, item, base, lambda record, _: self.fill(record, item))
+
     # -- composite and record types (the layout of regie.messages.composites) ------------------
 
     def part(self, el: Element | None, name: str) -> Any:

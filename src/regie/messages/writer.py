@@ -33,9 +33,7 @@ from regie.messages.model import (
     RequestClient,
     RequestReply,
     StartClient,
-    StartProduct,
     StopClient,
-    StopProduct,
     basis_namespace,
 )
 
@@ -109,6 +107,19 @@ class _Builder:
             fill(element, obj, path)
             self.record_codes(element, path)
 
+    def objects(
+        self,
+        parent: _Element,
+        container: str,
+        item: str,
+        base: str,
+        objects: Sequence[object],
+        *,
+        optional: bool = False,
+    ) -> None:
+        """:meth:`records` of objects the model holds as one each, filled by :meth:`fill`."""
+        self.records(parent, container, item, base, objects, lambda e, o, _: self.fill(e, o), optional=optional)
+
     # -- composite data types (basisschema) ---------------------------------------------------
 
     def part(self, parent: _Element, name: str, value: object, cdt: str | None = None, *, basis: bool = False) -> None:
@@ -179,10 +190,7 @@ def _header(w: _Builder, root: _Element, header: Header) -> _Element:
 def _allocation_client(w: _Builder, root: _Element, client: AllocationClient) -> None:
     box = w.m_el(root, "Client")
     base = "/Bericht/Client"
-    w.m_text(box, "Bsn", client.bsn)
-    w.part(box, "Geboortedatum", client.birth_date)
-    w.m_text(box, "Geslacht", client.gender)
-    w.part(box, "Naam", client.name)
+    _person(w, box, client)
     w.part(box, "Communicatie", client.communication)
     w.m_text(box, "JuridischeStatus", client.legal_status)
     w.m_text(box, "WettelijkeVertegenwoordiging", client.legal_representation)
@@ -193,7 +201,7 @@ def _allocation_client(w: _Builder, root: _Element, client: AllocationClient) ->
     contacts = w.m_el(box, "Contactgegevens")
     for i, contact in enumerate(client.contacts):
         w.contact(contacts, contact, f"{base}/Contactgegevens/{_index('Contact', i, len(client.contacts))}")
-    w.records(box, "ToegewezenProducten", "ToegewezenProduct", base, client.products, lambda e, p, _: w.fill(e, p))
+    w.objects(box, "ToegewezenProducten", "ToegewezenProduct", base, client.products)
     w.record_codes(box, base)
 
 
@@ -207,7 +215,8 @@ def _relation(w: _Builder, box: _Element, relation: Relation, path: str) -> None
     w.contact(box, relation.contact, f"{path}/Contact")
 
 
-def _person(w: _Builder, box: _Element, client: StartClient | StopClient | RequestClient) -> None:
+def _person(w: _Builder, box: _Element, client: AllocationClient | StartClient | StopClient | RequestClient) -> None:
+    """The Bsn, Geboortedatum, Geslacht and Naam (the full one in a 301) a client starts with."""
     w.m_text(box, "Bsn", client.bsn)
     w.part(box, "Geboortedatum", client.birth_date)
     w.m_text(box, "Geslacht", client.gender)
@@ -223,8 +232,7 @@ def _care_client(w: _Builder, root: _Element, client: StartClient | StopClient) 
     box = w.m_el(root, "Client")
     _person(w, box, client)
     kind = "Start" if isinstance(client, StartClient) else "Stop"
-    products: Sequence[StartProduct | StopProduct] = client.products
-    w.records(box, f"{kind}Producten", f"{kind}Product", _CLIENT, products, lambda e, p, _: w.fill(e, p))
+    w.objects(box, f"{kind}Producten", f"{kind}Product", _CLIENT, client.products)
     w.record_codes(box, _CLIENT)
 
 
@@ -233,14 +241,7 @@ def _request_client(w: _Builder, root: _Element, client: RequestClient) -> None:
     _person(w, box, client)
     w.m_text(box, "GezagsdragerBekend", client.guardian_known)
     w.m_text(box, "Commentaar", client.comment)
-    w.records(
-        box,
-        "AangevraagdeProducten",
-        "AangevraagdProduct",
-        _CLIENT,
-        client.products,
-        lambda e, p, _: w.fill(e, p),
-    )
+    w.objects(box, "AangevraagdeProducten", "AangevraagdProduct", _CLIENT, client.products)
     w.record_codes(box, _CLIENT)
 
 
@@ -260,16 +261,8 @@ def _change_request_client(w: _Builder, root: _Element, client: ChangeRequestCli
         lambda e, number, _: w.m_text(e, "ToewijzingNummer", number),
         optional=True,
     )
-    w.records(
-        request,
-        "TeWijzigenProducten",
-        "TeWijzigenProduct",
-        base,
-        client.changed,
-        lambda e, c, _: w.fill(e, c),
-        optional=True,
-    )
-    w.records(request, "NieuweProducten", "NieuwProduct", base, client.new, lambda e, n, _: w.fill(e, n), optional=True)
+    w.objects(request, "TeWijzigenProducten", "TeWijzigenProduct", base, client.changed, optional=True)
+    w.objects(request, "NieuweProducten", "NieuwProduct", base, client.new, optional=True)
     w.record_codes(request, base)
     w.record_codes(box, _CLIENT)
 
