@@ -33,8 +33,9 @@ from rest_framework.views import APIView
 
 from regie.access import services
 from regie.access.models import REFERRERS, Registration, Status, Urgency
-from regie.accounts.api import NaturalKeys, Pages, paginated, valid
-from regie.accounts.scope import Scope, scope_for
+from regie.accounts.api import NaturalKeys, Pages, allowed_scope, paginated, valid
+from regie.accounts.models import Role
+from regie.accounts.scope import Scope
 from regie.catalog import models as cat
 
 
@@ -89,10 +90,11 @@ class WithdrawInput(serializers.Serializer[dict[str, Any]]):
 
 
 def _scope(request: Request) -> Scope:
-    scope = scope_for(request.user)
-    if not (scope.is_municipality or scope.is_provider):
-        raise PermissionDenied("De wachtlijst is per aanmelding alleen voor de gemeente en de aanbieders.")
-    return scope
+    return allowed_scope(
+        request,
+        (Role.MUNICIPALITY, Role.PROVIDER),
+        "De wachtlijst is per aanmelding alleen voor de gemeente en de aanbieders.",
+    )
 
 
 def _run(action: Any, *args: Any, **kwargs: Any) -> Registration:

@@ -8,6 +8,8 @@
   the wrong form answers 400 problem+json with the parameter in ``invalid_params``; the
   filters are documented in the OpenAPI document as query parameters;
 - :class:`HasRole`: the roles a view lets in (``view.roles``), 403 for the others;
+  :func:`allowed_scope`: the same for a view that goes on with the caller's scope, its refusal
+  in its own words.
 - :func:`refusal`: a 400 problem+json documented with an example of a real refusal.
 """
 
@@ -19,12 +21,13 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import permissions, serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from regie.accounts.scope import scope_for
+from regie.accounts.scope import Scope, scope_for
 
 
 class Pages(PageNumberPagination):
@@ -81,6 +84,15 @@ class HasRole(permissions.BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
         scope = scope_for(request.user)
         return bool(scope.role) and scope.role in getattr(view, "roles", ())
+
+
+def allowed_scope(request: Request, roles: Sequence[str], refusal: str) -> Scope:
+    """The caller's scope when its role is one of ``roles``; otherwise (no role either) a 403
+    problem that says ``refusal``."""
+    scope = scope_for(request.user)
+    if scope.role not in roles:
+        raise PermissionDenied(refusal)
+    return scope
 
 
 #: The natural keys' forms: name -> (pattern, description, why a value is refused).

@@ -65,6 +65,13 @@ class Scope:
         """Restrict ``qs`` to this scope's provider(s) (no-op for the municipality and council)."""
         return self._restrict(qs, field, self.provider_id, self.managed_ids)
 
+    def provider_level(self, qs: QuerySet[Any], field: str = "provider") -> QuerySet[Any]:
+        """Like :meth:`providers`, and none for a scope without provider-level data (the
+        council, no role)."""
+        if not (self.is_staff or self.is_provider):
+            return qs.none()
+        return self.providers(qs, field)
+
     def _restrict(self, qs: QuerySet[Any], field: str, own: Any, managed: tuple[Any, ...]) -> QuerySet[Any]:
         if self.is_provider:
             return qs.filter(**{field: own})

@@ -41,7 +41,7 @@ from regie.messages.bsn import pseudonym
 from regie.monitor.models import Snapshot
 from regie.relations import services as relations
 from regie.relations.agenda import Day, Item, scorecard_snapshot
-from regie.relations.services import NotAllowed, NotFound
+from regie.relations.services import NotAllowed, NotFound, one
 from regie.traffic import models as tm
 
 #: The rule of the ledger line an award books.
@@ -100,10 +100,7 @@ def dossiers(scope: Scope) -> QuerySet[OpportunityDossier]:
 
 
 def dossier(scope: Scope, pk: int) -> OpportunityDossier:
-    found = dossiers(scope).filter(pk=pk).first()
-    if found is None:
-        raise NotFound
-    return found
+    return one(dossiers(scope), pk)
 
 
 def _providers(scope: Scope, agbs: list[str]) -> list[cat.Provider]:
@@ -293,17 +290,11 @@ def upload_clients(scope: Scope, user: Any, d: OpportunityDossier, raw: bytes, n
 
 def risks(scope: Scope) -> QuerySet[Risk]:
     """The risks ``scope`` sees (none for the council)."""
-    qs = Risk.objects.select_related("provider", "contract")
-    if not (scope.is_staff or scope.is_provider):
-        return qs.none()
-    return scope.providers(qs)
+    return scope.provider_level(Risk.objects.select_related("provider", "contract"))
 
 
 def risk(scope: Scope, pk: int) -> Risk:
-    found = risks(scope).filter(pk=pk).first()
-    if found is None:
-        raise NotFound
-    return found
+    return one(risks(scope), pk)
 
 
 def _check(owner: str, likelihood: Any, impact: Any, status: str) -> None:

@@ -38,8 +38,9 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from regie.accounts.api import NaturalKeys, Pages, valid
-from regie.accounts.scope import Scope, scope_for
+from regie.accounts.api import NaturalKeys, Pages, allowed_scope, valid
+from regie.accounts.models import Role
+from regie.accounts.scope import Scope
 from regie.relations import agenda as agendalib
 from regie.relations import services
 from regie.relations.models import Agreement, Dialogue
@@ -147,10 +148,11 @@ class DueSerializer(serializers.Serializer[Any]):
 
 
 def _scope(request: Request) -> Scope:
-    scope = scope_for(request.user)
-    if not (scope.is_staff or scope.is_provider):
-        raise PermissionDenied("Gesprekken en afspraken zijn voor de gemeente en de aanbieders.")
-    return scope
+    return allowed_scope(
+        request,
+        (Role.MUNICIPALITY, Role.RELATIONSHIP_MANAGER, Role.PROVIDER),
+        "Gesprekken en afspraken zijn voor de gemeente en de aanbieders.",
+    )
 
 
 def call_service(act: Callable[[], Any], field: str = "non_field_errors") -> Any:
@@ -192,6 +194,14 @@ AGREEMENT_DONE = {
 }
 
 
+def _add_text(request: Request, target: Any, add: Callable[[Scope, Any, Any, str], Any]) -> None:
+    """The posted ``{"text"}`` (an agenda item, a comment) added to ``target`` by the service
+    ``add(scope, user, target, text)``; a refusal names the field ``text``."""
+    scope = _scope(request)
+    text = valid(TextInput(data=request.data))["text"]
+    call_service(lambda: add(scope, request.user, target, text), "text")
+
+
 class DialogueViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Dialogue]
 ):
@@ -227,10 +237,7 @@ class DialogueViewSet(
     @extend_schema(request=TextInput, responses={201: DialogueSerializer})
     @action(detail=True, methods=["post"])
     def items(self, request: Request, pk: str | None = None) -> Response:
-        scope = _scope(request)
-        d = self.get_object()
-        text = valid(TextInput(data=request.data))["text"]
-        call_service(lambda: services.add_item(scope, request.user, d, text), "text")
+        _add_text(request, self.get_object(), services.add_item)
         return Response(DialogueSerializer(self.get_object()).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -301,8 +308,6 @@ class AgreementViewSet(
     @extend_schema(request=TextInput, responses={201: AgreementSerializer})
     @action(detail=True, methods=["post"])
     def comments(self, request: Request, pk: str | None = None) -> Response:
-        scope = _scope(request)
         a = self.get_object()
-        text = valid(TextInput(data=request.data))["text"]
-        call_service(lambda: services.comment(scope, request.user, a, text), "text")
+        _add_text(request, a, services.comment)
         return Response(AgreementSerializer(self.get_queryset().get(pk=a.pk)).data, status=status.HTTP_201_CREATED)

@@ -20,10 +20,10 @@ gets :class:`Refused` with the reason in Dutch.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,8 @@ from regie.catalog import models as cat
 from regie.engine import relations as rules
 from regie.relations import agenda
 from regie.relations.models import AgendaItem, Agreement, Comment, Dialogue, Note
+
+T = TypeVar("T", bound=Model)
 
 
 class NotFound(Exception):
@@ -52,34 +54,31 @@ def is_staff(scope: Scope) -> bool:
     return scope.is_staff
 
 
+def one(visible: QuerySet[T], pk: int) -> T:
+    """Object ``pk`` among those a caller sees (``visible``); :class:`NotFound` when it is not
+    one of them."""
+    found = visible.filter(pk=pk).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
 def dialogues(scope: Scope) -> QuerySet[Dialogue]:
     """The dialogues ``scope`` sees (none for the council)."""
-    qs = Dialogue.objects.select_related("provider")
-    if not (is_staff(scope) or scope.is_provider):
-        return qs.none()
-    return scope.providers(qs)
+    return scope.provider_level(Dialogue.objects.select_related("provider"))
 
 
 def agreements(scope: Scope) -> QuerySet[Agreement]:
     """The agreements ``scope`` sees (none for the council)."""
-    qs = Agreement.objects.select_related("provider", "dialogue")
-    if not (is_staff(scope) or scope.is_provider):
-        return qs.none()
-    return scope.providers(qs)
+    return scope.provider_level(Agreement.objects.select_related("provider", "dialogue"))
 
 
 def dialogue(scope: Scope, pk: int) -> Dialogue:
-    found = dialogues(scope).filter(pk=pk).first()
-    if found is None:
-        raise NotFound
-    return found
+    return one(dialogues(scope), pk)
 
 
 def agreement(scope: Scope, pk: int) -> Agreement:
-    found = agreements(scope).filter(pk=pk).first()
-    if found is None:
-        raise NotFound
-    return found
+    return one(agreements(scope), pk)
 
 
 def provider_for(scope: Scope, agb: str) -> cat.Provider:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages as flash
 from django.db.models import Count
@@ -43,6 +43,7 @@ from regie.site.roles import require_role
 
 STAFF = (Role.MUNICIPALITY, Role.RELATIONSHIP_MANAGER)
 SIDES = (*STAFF, Role.PROVIDER)
+T = TypeVar("T")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 #: The states of an agreement as people read them.
@@ -81,11 +82,16 @@ def acting(request: HttpRequest, action: Callable[[], Any], back: str, done: str
     return HttpResponseRedirect(back)
 
 
-def _dialogue(request: HttpRequest, pk: int) -> Dialogue:
+def seen(find: Callable[[], T]) -> T:
+    """What a service finds for the caller (``find()``): 404 for what the caller does not see."""
     try:
-        return rel.dialogue(request.scope, pk)  # type: ignore[attr-defined]
+        return find()
     except rel.NotFound:
         raise Http404 from None
+
+
+def _dialogue(request: HttpRequest, pk: int) -> Dialogue:
+    return seen(lambda: rel.dialogue(request.scope, pk))  # type: ignore[attr-defined]
 
 
 def _agreement_row(a: Agreement, today: dt.date) -> dict[str, Any]:
@@ -126,10 +132,7 @@ def dialogue_plan(request: HttpRequest) -> HttpResponse:
     if day is None:
         flash.error(request, _("Kies een datum voor het gesprek."))
         return HttpResponseRedirect(reverse("dialogues"))
-    try:
-        d = rel.plan(scope, request.user, agb, day)
-    except rel.NotFound:
-        raise Http404 from None
+    d = seen(lambda: rel.plan(scope, request.user, agb, day))
     flash.success(request, _("Gesprek gepland; de agenda is gevuld met de cijfers van vandaag."))
     return HttpResponseRedirect(reverse("dialogue", args=[d.pk]))
 
@@ -210,10 +213,7 @@ def dialogue_write(request: HttpRequest, pk: int, what: str) -> HttpResponse:
 def agreement_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark an agreement done, confirm, reopen or comment on it (``action``)."""
     scope = request.scope  # type: ignore[attr-defined]
-    try:
-        a = rel.agreement(scope, pk)
-    except rel.NotFound:
-        raise Http404 from None
+    a = seen(lambda: rel.agreement(scope, pk))
     back = request.POST.get("next") or reverse("dialogue", args=[a.dialogue_id])
     if not back.startswith("/"):
         back = reverse("dialogue", args=[a.dialogue_id])

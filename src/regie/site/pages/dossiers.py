@@ -35,7 +35,7 @@ from regie.engine import dossiers as rules
 from regie.engine.registry import INDICATORS
 from regie.reports.charts import risk_matrix_chart
 from regie.site.pages.common import charts, indicator_label
-from regie.site.pages.dialogues import acting
+from regie.site.pages.dialogues import acting, seen
 from regie.site.roles import EVERY_ROLE, require_role
 
 WRITERS = (Role.MUNICIPALITY, Role.RELATIONSHIP_MANAGER, Role.PROVIDER)
@@ -51,10 +51,7 @@ def _cents(text: str | None) -> int | None:
 
 
 def _dossier(request: HttpRequest, pk: int) -> OpportunityDossier:
-    try:
-        return ds.dossier(request.scope, pk)  # type: ignore[attr-defined]
-    except ds.NotFound:
-        raise Http404 from None
+    return seen(lambda: ds.dossier(request.scope, pk))  # type: ignore[attr-defined]
 
 
 def _providers(request: HttpRequest) -> Any:
