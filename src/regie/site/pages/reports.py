@@ -40,6 +40,35 @@ def _ready(period: YearAsOf) -> YearAsOf:
     return period
 
 
+def region_reports() -> list[dict[str, Any]]:
+    """The region's reports on the reports page (not a provider's): the id of the heading, the
+    title, what the report holds and its downloads (URL, label, and the primary one)."""
+    return [
+        {
+            "id": "raad",
+            "title": _("Raadsrapportage"),
+            "text": _(
+                "Budget, realisatie en prognose per gemeente en segment met de waarschuwingen en hun oorzaken, en de indicatoren. Alleen totalen: geen cliënten of afzonderlijke aanbieders."
+            ),
+            "downloads": [
+                {"url": reverse("report-council-pdf"), "label": _("Raadsrapportage (PDF)"), "primary": True},
+                {"url": reverse("report-council-xlsx"), "label": _("Raadsrapportage (Excel)")},
+            ],
+        },
+        {
+            "id": "gmsd",
+            "title": _("Monitor Sociaal Domein"),
+            "text": _(
+                "De cijfers voor de Gemeentelijke Monitor Sociaal Domein per gemeente, halfjaar en soort voorziening, uit het eigen berichtenverkeer: ook voor taakgerichte bekostiging (start- en stopberichten en CSV-aanleveringen)."
+            ),
+            "downloads": [
+                {"url": reverse("report-gmsd", args=["csv"]), "label": _("Export (CSV)")},
+                {"url": reverse("report-gmsd", args=["xlsx"]), "label": _("Export (Excel)")},
+            ],
+        },
+    ]
+
+
 @require_role(*EVERY_ROLE)
 def reports(request: HttpRequest) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
@@ -53,6 +82,7 @@ def reports(request: HttpRequest) -> HttpResponse:
         "keep": [],
         "providers": providers,
         "council": not scope.is_provider,
+        "region_reports": region_reports(),
     }
     return render(request, "regie/reports/index.html", context)
 
