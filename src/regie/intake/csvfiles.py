@@ -31,7 +31,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from regie.engine.calendar import ONE_DAY, next_month
@@ -166,6 +166,21 @@ class _Row:
             raise RowError("CSV04", f"kolom '{name}' is geen geldige {what}")
         return value
 
+    def municipality(self) -> str:
+        """The required column ``municipality``: a CBS code."""
+        return self.code("municipality", _CBS, "CBS-code") or ""
+
+    def provider(self, required: bool = True) -> str | None:
+        """The column ``provider``: an AGB code."""
+        return self.code("provider", _AGB, "AGB-code", required)
+
+    def one_of(self, name: str, allowed: Collection[str], reason: str, required: bool = True) -> str | None:
+        """A column whose value is one of ``allowed`` (CSV04: "kolom 'name' ``reason``")."""
+        value = self.text(name, required)
+        if value is not None and value not in allowed:
+            raise RowError("CSV04", f"kolom '{name}' {reason}")
+        return value
+
     def date(self, name: str, required: bool = True) -> dt.date | None:
         value = self.text(name, required)
         if value is None:
@@ -220,8 +235,8 @@ def _episode(r: _Row, ref: str) -> list[Record]:
     common: dict[str, Any] = {
         "ref": ref,
         "arrival": r.date("reported_on"),
-        "municipality": r.code("municipality", _CBS, "CBS-code"),
-        "provider": r.code("provider", _AGB, "AGB-code"),
+        "municipality": r.municipality(),
+        "provider": r.provider(),
         "client": r.client(),
         "allocation_number": r.text("allocation_number", required=False),
         "category": r.code("product_category", _CATEGORY, "productcategorie"),
@@ -239,17 +254,15 @@ def _episode(r: _Row, ref: str) -> list[Record]:
 def _declaration(r: _Row, ref: str) -> list[Record]:
     month = r.month("care_month")
     following = next_month(month)
-    sign = r.text("debit_credit")
-    if sign not in ("D", "C"):
-        raise RowError("CSV04", "kolom 'debit_credit' moet D of C zijn")
+    sign = r.one_of("debit_credit", ("D", "C"), "moet D of C zijn")
     amount = r.integer("amount_cents")
-    provider = r.code("provider", _AGB, "AGB-code")
+    provider = r.provider()
     assert amount is not None and provider is not None
     return [
         DeclarationRec(
             ref=ref,
             arrival=r.date("reported_on"),
-            municipality=r.code("municipality", _CBS, "CBS-code") or "",
+            municipality=r.municipality(),
             provider=provider,
             client=r.client(),
             declaration_number="",
@@ -269,18 +282,16 @@ def _declaration(r: _Row, ref: str) -> list[Record]:
 
 
 def _objection(r: _Row, ref: str) -> list[Record]:
-    kind = r.text("kind")
-    if kind not in ("bezwaar", "beroep"):
-        raise RowError("CSV04", "kolom 'kind' moet bezwaar of beroep zijn")
+    kind = r.one_of("kind", ("bezwaar", "beroep"), "moet bezwaar of beroep zijn") or ""
     filed, decided = r.span("filed", "decided", "besluitdatum ligt voor de indieningsdatum")
     return [
         ObjectionRec(
             ref=ref,
             arrival=r.date("reported_on"),
             objection_id=r.text("objection_id") or "",
-            municipality=r.code("municipality", _CBS, "CBS-code") or "",
+            municipality=r.municipality(),
             segment=r.text("segment") or "",
-            provider=r.code("provider", _AGB, "AGB-code", required=False),
+            provider=r.provider(required=False),
             client=r.client(),
             kind=kind,
             filed=filed,
@@ -298,9 +309,7 @@ def _request(r: _Row, ref: str) -> list[Record]:
     urgency = _URGENCIES.get((r.text("urgency") or "").lower())
     if urgency is None:
         raise RowError("CSV04", "kolom 'urgency' moet 1, 2 of 3 zijn (of crisis, urgent, normal)")
-    referrer = r.text("referrer", required=False)
-    if referrer is not None and referrer not in REFERRER_TYPES:
-        raise RowError("CSV04", "kolom 'referrer' is geen verwijzerscode (COD327: 01-06, 08)")
+    referrer = r.one_of("referrer", REFERRER_TYPES, "is geen verwijzerscode (COD327: 01-06, 08)", required=False)
     registered, closed = r.span("registered", "closed_on", "afsluitdatum ligt voor de aanmelddatum")
     return [
         RequestRec(
@@ -308,8 +317,8 @@ def _request(r: _Row, ref: str) -> list[Record]:
             arrival=r.date("reported_on"),
             kind="waiting_list",
             request_id=r.text("request_id") or "",
-            municipality=r.code("municipality", _CBS, "CBS-code") or "",
-            provider=r.code("provider", _AGB, "AGB-code", required=False),
+            municipality=r.municipality(),
+            provider=r.provider(required=False),
             client=r.client(),
             category=None,
             code=None,
@@ -330,7 +339,7 @@ def _pgb(r: _Row, ref: str) -> list[Record]:
         PgbRec(
             ref=ref,
             arrival=r.date("reported_on", required=False),
-            municipality=r.code("municipality", _CBS, "CBS-code") or "",
+            municipality=r.municipality(),
             segment=r.text("segment") or "",
             client=r.client(),
             start=start,
@@ -355,8 +364,8 @@ def _trajectory(r: _Row, ref: str) -> list[Record]:
         TrajectoryRec(
             ref=ref,
             arrival=r.date("reported_on", required=False),
-            municipality=r.code("municipality", _CBS, "CBS-code") or "",
-            provider=r.code("provider", _AGB, "AGB-code") or "",
+            municipality=r.municipality(),
+            provider=r.provider() or "",
             client=r.client(),
             module=r.code("module", MODULE, "modulecode") or "",
             start=start,
