@@ -10,6 +10,7 @@ import datetime as dt
 
 import numpy as np
 import numpy.typing as npt
+import polars as pl
 
 Days = npt.NDArray[np.int64]
 
@@ -35,6 +36,15 @@ def date_of(number: int) -> dt.date:
     datetime.date(1970, 1, 2)
     """
     return _EPOCH + dt.timedelta(days=int(number))
+
+
+def as_dates(column: str) -> pl.Expr:
+    """A column of day numbers as ``pl.Date`` (the same number).
+
+    >>> pl.DataFrame({"day": [1]}).select(as_dates("day")).item()
+    datetime.date(1970, 1, 2)
+    """
+    return pl.col(column).cast(pl.Int32).cast(pl.Date)
 
 
 def month_start(days: Days) -> Days:

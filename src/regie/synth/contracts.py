@@ -56,7 +56,7 @@ def paid_lines(traffic: Traffic) -> pl.DataFrame:
     """Accepted declaration lines that arrived in time, with a signed amount."""
     return traffic.lines.filter((pl.col("fault") == "") & (pl.col("arrival") <= pl.col("deadline"))).with_columns(
         pl.when(pl.col("credit")).then(-pl.col("amount")).otherwise(pl.col("amount")).alias("signed"),
-        (pl.col("care_month").cast(pl.Int32).cast(pl.Date).dt.year()).alias("year"),
+        cal.as_dates("care_month").dt.year().alias("year"),
     )
 
 

@@ -190,7 +190,7 @@ def _named(msgs: pl.DataFrame) -> pl.DataFrame:
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).over(["sender", "law", "code"]).alias("seq")
     )
     ident = pl.col("code").replace_strict(PREFIX, return_dtype=pl.Utf8) + pl.col("seq").cast(pl.Utf8).str.zfill(7)
-    day = pl.col("arrival").cast(pl.Int32).cast(pl.Date)
+    day = cal.as_dates("arrival")
     return (
         msgs.with_columns(ident.alias("identification"))
         .with_columns(

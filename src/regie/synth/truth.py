@@ -106,6 +106,17 @@ def _date(col: str) -> pl.Expr:
     return pl.when(pl.col(col) >= 0).then(pl.col(col)).otherwise(None).cast(pl.Int32).cast(pl.Date)
 
 
+def _product(column: str) -> tuple[pl.Expr, pl.Expr]:
+    """A column of product codes as a truth frame's product category (the code's first two
+    characters) and product code."""
+    return pl.col(column).str.slice(0, 2).alias("product_category"), pl.col(column).alias("product_code")
+
+
+def _by_client(values: dict[int, str]) -> pl.Expr:
+    """A client's BSN or area (``values``: by the simulation's client number)."""
+    return pl.col("client").replace_strict(values, return_dtype=pl.Utf8)
+
+
 def _map(values: dict[int, object], col: str, dtype: pl.DataType | type[pl.DataType]) -> pl.Expr:
     return pl.col(col).replace_strict(values, default=None, return_dtype=dtype)
 
@@ -144,8 +155,8 @@ class Truth:
             .then(_map({k: self.arrival[v] for k, v in stop_msg.items()}, "episode", pl.Int64))
             .otherwise(pl.col("stop_arrival"))
             .alias("stop_arrival"),
-            pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("bsn"),
-            pl.col("client").replace_strict(self.area, return_dtype=pl.Utf8).alias("area"),
+            _by_client(self.bsn).alias("bsn"),
+            _by_client(self.area).alias("area"),
             pl.col("segment")
             .replace_strict({k: s.domain for k, s in self.segments.items()}, return_dtype=pl.Utf8)
             .alias("domain"),
@@ -153,7 +164,7 @@ class Truth:
             .replace_strict({k: s.weight for k, s in self.segments.items()}, return_dtype=pl.Int64)
             .alias("weight"),
         )
-        start_date = pl.col("start").cast(pl.Int32).cast(pl.Date)
+        start_date = cal.as_dates("start")
         out = e.select(
             pl.when(pl.col("allocating"))
             .then(pl.col("allocation_number"))
@@ -166,11 +177,10 @@ class Truth:
             "weight",
             "municipality",
             "area",
-            pl.col("product").str.slice(0, 2).alias("product_category"),
-            pl.col("product").alias("product_code"),
+            *_product("product"),
             "allocation_number",
             start_date.alias("start"),
-            pl.col("end").cast(pl.Int32).cast(pl.Date).alias("end"),
+            cal.as_dates("end").alias("end"),
             _date("start_arrival").alias("start_arrival"),
             _date("stop_arrival").alias("end_arrival"),
             _date("request_day").alias("request_date"),
@@ -187,10 +197,9 @@ class Truth:
             "municipality",
             pl.col("bsn").alias("client"),
             "allocation_number",
-            pl.col("declared_product").str.slice(0, 2).alias("product_category"),
-            pl.col("declared_product").alias("product_code"),
-            pl.col("care_month").cast(pl.Int32).cast(pl.Date),
-            pl.col("eff_arrival").cast(pl.Int32).cast(pl.Date).alias("arrival"),
+            *_product("declared_product"),
+            cal.as_dates("care_month"),
+            cal.as_dates("eff_arrival").alias("arrival"),
             "volume",
             "unit",
             pl.when(pl.col("credit")).then(-pl.col("amount")).otherwise(pl.col("amount")).alias("amount_cents"),
@@ -220,10 +229,10 @@ class Truth:
             urgency = pl.col("urgency")
         out = r.with_columns(arrival.alias("arrival_day")).select(
             request_id.alias("request_id"),
-            pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("client"),
+            _by_client(self.bsn).alias("client"),
             "segment",
             "municipality",
-            pl.col("client").replace_strict(self.area, return_dtype=pl.Utf8).alias("area"),
+            _by_client(self.area).alias("area"),
             provider.alias("provider"),
             urgency.alias("urgency"),
             _date("request_day").alias("registered"),
@@ -273,7 +282,7 @@ class Truth:
         last_report = max(r[2] for r in self.traffic.objection_reports)
         out = o.select(
             "objection_id",
-            pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("client"),
+            _by_client(self.bsn).alias("client"),
             "municipality",
             "segment",
             "provider",
@@ -298,12 +307,11 @@ class Truth:
         a = a.join(first, on="allocation_number")
         out = a.select(
             "allocation_number",
-            pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("client"),
+            _by_client(self.bsn).alias("client"),
             "provider",
             "segment",
             "municipality",
-            pl.col("product").str.slice(0, 2).alias("product_category"),
-            pl.col("product").alias("product_code"),
+            *_product("product"),
             "volume",
             "unit",
             pl.lit("4").alias("frequency"),
@@ -322,7 +330,7 @@ class Truth:
             "municipality",
             "area",
             "sex",
-            pl.col("birth").cast(pl.Int32).cast(pl.Date).alias("birth_date"),
+            cal.as_dates("birth").alias("birth_date"),
         )
         return pl.DataFrame(out, schema=CLIENTS).sort("client")
 
@@ -410,8 +418,8 @@ class Truth:
             pl.col("bsn").alias("client"),
             "allocation_number",
             "reference",
-            pl.col("care_month").cast(pl.Int32).cast(pl.Date).alias("care_month"),
-            pl.col("eff_arrival").cast(pl.Int32).cast(pl.Date).alias("arrival"),
+            cal.as_dates("care_month").alias("care_month"),
+            cal.as_dates("eff_arrival").alias("arrival"),
             "file",
             detail.alias("detail"),
         )
@@ -425,7 +433,7 @@ class Truth:
             "provider",
             "segment",
             "municipality",
-            pl.col("client").replace_strict(self.bsn, return_dtype=pl.Utf8).alias("client"),
+            _by_client(self.bsn).alias("client"),
             "allocation_number",
             reference.alias("reference"),
             care_month.alias("care_month"),
@@ -449,7 +457,7 @@ class Truth:
             fake,
             "care_without_allocation",
             pl.lit(None, dtype=pl.Utf8),
-            pl.col("start").cast(pl.Int32).cast(pl.Date).dt.month_start(),
+            cal.as_dates("start").dt.month_start(),
             "start zorg op een onbekend toewijzingnummer",
         )
 
@@ -463,7 +471,7 @@ class Truth:
             deadline.append(contracts[(p, s, m, care_month.year)].deadline_for(care_month))
         accepted = accepted.with_columns(pl.Series("deadline_date", deadline, dtype=pl.Date))
         return self._line_signals(
-            accepted.filter(pl.col("eff_arrival").cast(pl.Int32).cast(pl.Date) > pl.col("deadline_date")),
+            accepted.filter(cal.as_dates("eff_arrival") > pl.col("deadline_date")),
             "late_declaration",
             pl.format("binnen na de termijn ({})", pl.col("deadline_date").dt.strftime("%Y-%m-%d")),
         )
