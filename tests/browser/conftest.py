@@ -78,6 +78,19 @@ def login(page: Any, base_url: str, username: str, password: str = "regie-demo")
     page.wait_for_load_state("networkidle")
 
 
+def follow_menu(page: Any, name: str) -> None:
+    """Follow the main menu's link ``name`` (the exact name), opening its menu first when the
+    link is in one (regie/includes/menu.html), as a person does."""
+    nav = page.get_by_role("navigation", name="Hoofdmenu")
+    link = nav.get_by_role("link", name=name, exact=True, include_hidden=True)
+    if not link.is_visible():
+        nav.locator("details", has=page.get_by_role("link", name=name, exact=True, include_hidden=True)).locator(
+            "summary"
+        ).click()
+    link.click()
+    page.wait_for_load_state("networkidle")
+
+
 # --------------------------------------------------------------------------------------------
 # A generated venlo region served by ``regie serve`` (built once per test session)
 

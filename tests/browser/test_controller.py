@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from regie.formatting import euro, number
 from regie.site.pages.grip import driving_order
-from tests.browser.conftest import VENLO_AS_OF, VENLO_YEAR, Site, login
+from tests.browser.conftest import VENLO_AS_OF, VENLO_YEAR, Site, follow_menu, login
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +47,7 @@ def test_controller_walk(page: Any, venlo_site: Site, artifacts: Path) -> None:
 
     # 1. Log in and open the budget grip: the deficit segment carries the warning.
     login(page, venlo_site.url, "gemeente")
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Budgetgrip").click()
+    follow_menu(page, "Budgetgrip")
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", name="Budgetgrip", level=1).is_visible()
     alert = page.locator(f".alert[data-municipality='{municipality}'][data-segment='{deficit}']")
@@ -165,7 +165,7 @@ def test_screenshots_of_the_main_pages(page: Any, venlo_site: Site, artifacts: P
 
 def test_provider_and_council_see_their_part(page: Any, venlo_site: Site, artifacts: Path) -> None:
     login(page, venlo_site.url, "aanbieder")
-    page.get_by_role("link", name="Mijn scorekaart").click()
+    follow_menu(page, "Mijn scorekaart")
     page.wait_for_load_state("networkidle")
     assert "/aanbieders/" in page.url and page.locator("table.scorecard").count() >= 1
     page.screenshot(path=str(artifacts / "aanbieder-eigen.png"), full_page=True)
@@ -174,7 +174,7 @@ def test_provider_and_council_see_their_part(page: Any, venlo_site: Site, artifa
     page.get_by_role("button", name="Uitloggen").click()
 
     login(page, venlo_site.url, "raad")
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Budgetgrip").click()
+    follow_menu(page, "Budgetgrip")
     page.wait_for_load_state("networkidle")
     assert page.locator("table#aanbieders").count() == 0
     wait_for_charts(page)

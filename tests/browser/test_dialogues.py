@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import VENLO_AS_OF, VENLO_YEAR, Site, login
+from tests.browser.conftest import VENLO_AS_OF, VENLO_YEAR, Site, follow_menu, login
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +27,7 @@ def as_user(page: Any, site: Site, username: str) -> None:
 
 def plan(page: Any, provider: str, day: dt.date) -> str:
     """Plan a dialogue from the dialogues page; the URL of its page."""
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Gesprekken", exact=True).click()
+    follow_menu(page, "Gesprekken")
     page.locator("#aanbieder").select_option(provider)
     page.locator("#datum").fill(day.isoformat())
     page.get_by_role("button", name="Plannen").click()
@@ -40,7 +40,7 @@ def plan(page: Any, provider: str, day: dt.date) -> str:
 def test_a_full_dialogue_cycle(page: Any, venlo_site: Site, artifacts: Path) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
     as_user(page, venlo_site, "aanbieder")
-    page.get_by_role("link", name="Mijn scorekaart").click()
+    follow_menu(page, "Mijn scorekaart")
     agb = page.url.rstrip("/").rsplit("/", 1)[1]
 
     # 1. The municipality plans a dialogue; the agenda holds the snapshot's figures.

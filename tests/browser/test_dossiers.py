@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import VENLO_YEAR, Site, login
+from tests.browser.conftest import VENLO_YEAR, Site, follow_menu, login
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +24,7 @@ def as_user(page: Any, site: Site, username: str) -> None:
 
 
 def open_dossiers(page: Any) -> None:
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Kansen en risico's").click()
+    follow_menu(page, "Kansen en risico's")
     page.wait_for_load_state("networkidle")
 
 
@@ -58,7 +58,7 @@ def test_submission_award_and_results(page: Any, venlo_site: Site, artifacts: Pa
     catalog = tomllib.loads((venlo_site.data / "catalog.toml").read_text())
     fund = next(f["amount"] for f in catalog["innovation_fund"] if f["year"] == VENLO_YEAR)
     as_user(page, venlo_site, "aanbieder")
-    page.get_by_role("link", name="Mijn scorekaart").click()
+    follow_menu(page, "Mijn scorekaart")
     own = page.url.rstrip("/").rsplit("/", 1)[1]
     partner = next(p["agb"] for p in catalog["provider"] if p["agb"] != own)
 

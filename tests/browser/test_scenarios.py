@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import VENLO_AS_OF, VENLO_YEAR, Site, login
+from tests.browser.conftest import VENLO_AS_OF, VENLO_YEAR, Site, follow_menu, login
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +34,7 @@ def build(page: Any, site: Site, name: str, rows: list[dict[str, str]]) -> None:
 def test_build_save_and_compare_two_scenarios(page: Any, venlo_site: Site, artifacts: Path) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, venlo_site.url, "gemeente")
-    page.get_by_role("link", name="Scenario's", exact=True).click()
+    follow_menu(page, "Scenario's")
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(artifacts / "scenarios-formulier.png"), full_page=True)
     month = f"{VENLO_YEAR}-10"
@@ -69,7 +69,7 @@ def test_build_save_and_compare_two_scenarios(page: Any, venlo_site: Site, artif
 def test_the_long_stay_work_list(page: Any, venlo_site: Site, artifacts: Path) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, venlo_site.url, "gemeente")
-    page.get_by_role("link", name="Langdurige zorg", exact=True).click()
+    follow_menu(page, "Langdurige zorg")
     page.goto(f"{venlo_site.url}/langdurige-zorg/?peildatum={VENLO_AS_OF}")
     assert page.get_by_role("heading", name="Heroverweging langdurige zorg").is_visible()
     rows = page.locator("table[aria-labelledby='h-werklijst'] tbody tr")

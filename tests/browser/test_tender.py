@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import BIN, Site, login
+from tests.browser.conftest import BIN, Site, follow_menu, login
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +21,7 @@ KEEP = {"organisation", "staff_qualified", "care_share"}
 
 
 def make_tender(page: Any, artifacts: Path) -> str:
-    page.get_by_role("link", name="Inkoop", exact=True).click()
+    follow_menu(page, "Inkoop")
     page.get_by_role("link", name="Nieuwe aanbesteding").click()
     page.get_by_label("Segment").select_option("WMO-BW")
     page.locator("#id_year").fill(YEAR)
@@ -77,7 +77,7 @@ def test_tender_from_requirements_to_award_to_contracts(page: Any, venlo_site: S
     )
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, venlo_site.url, "aanbieder")
-    page.get_by_role("link", name="Inkoop", exact=True).click()
+    follow_menu(page, "Inkoop")
     assert page.get_by_role("link", name="Nieuwe aanbesteding").count() == 0
 
     login(page, venlo_site.url, "gemeente")

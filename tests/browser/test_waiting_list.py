@@ -16,7 +16,7 @@ from regie.access.models import Registration
 from regie.accounts.scope import scope_for
 from regie.catalog import models as cat
 from tests.access.factories import BSNS, CORE, OTHER, SEGMENT, episode, setup_region, today
-from tests.browser.conftest import login
+from tests.browser.conftest import follow_menu, login
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_core_partner_sees_the_whole_list_and_claims(
 ) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, live_server.url, "aanbieder")
-    page.get_by_role("link", name="Wachtlijst", exact=True).click()
+    follow_menu(page, "Wachtlijst")
     page.locator("#f-segment").select_option(SEGMENT)
     page.get_by_role("button", name="Tonen").click()
     page.wait_for_load_state("networkidle")
@@ -83,7 +83,7 @@ def test_other_provider_sees_only_what_is_assigned_to_it(
 ) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
     login(page, live_server.url, "ander")
-    page.get_by_role("link", name="Wachtlijst", exact=True).click()
+    follow_menu(page, "Wachtlijst")
     page.wait_for_load_state("networkidle")
     assert listed(page) == [waiting["assigned"]]
     assert page.locator("#wat-u-ziet").inner_text() == "U ziet de aanmeldingen die aan u zijn toegewezen."

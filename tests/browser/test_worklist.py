@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import VENLO_AS_OF, VENLO_YEAR, Site, login
+from tests.browser.conftest import VENLO_AS_OF, VENLO_YEAR, Site, follow_menu, login
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +29,7 @@ def group_row(page: Any, kind: str, provider: str) -> dict[str, int]:
 
 def test_grouped_work_list_bulk_resolve_and_counters(page: Any, venlo_site: Site, artifacts: Path) -> None:
     login(page, venlo_site.url, "gemeente")
-    page.get_by_role("link", name="Signalen", exact=True).click()
+    follow_menu(page, "Signalen")
     page.wait_for_load_state("networkidle")
     assert page.get_by_role("heading", name="Per soort en aanbieder").is_visible()
     page.screenshot(path=str(artifacts / "signalen-gegroepeerd.png"), full_page=False)
@@ -129,7 +129,7 @@ def test_area_view_beside_a_year_earlier(page: Any, venlo_site: Site, artifacts:
         "indicators", "--year", str(VENLO_YEAR - 1), "--as-of", before_as_of, "--by", "municipality,area"
     )
     login(page, venlo_site.url, "raad")
-    page.get_by_role("link", name="Gebieden").click()
+    follow_menu(page, "Gebieden")
     page.wait_for_load_state("networkidle")
     page.locator("#gebieden-grafiek svg").first.wait_for(state="attached", timeout=15000)
     previous = {r["area"]: r for r in before["rows"]}

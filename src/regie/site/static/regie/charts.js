@@ -27,9 +27,3 @@
   document.addEventListener("htmx:afterSwap", function (e) { render(e.target); });
 }());
 
-/* A select marked data-submit (the language choice) submits its form: no inline handler, which
-   the Content-Security-Policy forbids. */
-document.addEventListener("change", function (event) {
-  var target = event.target;
-  if (target && target.matches && target.matches("select[data-submit]") && target.form) { target.form.submit(); }
-});
