@@ -19,12 +19,12 @@ Another's object is not found (:class:`NotFound`); a role that may not do a thin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from regie.accounts.audit import audit
@@ -293,6 +293,19 @@ def risks(scope: Scope) -> QuerySet[Risk]:
     return scope.provider_level(Risk.objects.select_related("provider", "contract"))
 
 
+def risks_at_level(qs: QuerySet[Risk], level: str) -> QuerySet[Risk]:
+    """The risks of ``qs`` at ``level`` (high, medium, low: :func:`regie.engine.dossiers.risk_level`
+    on the score, likelihood x impact); ``qs`` itself for any other level."""
+    bounds = {"high": (rules.HIGH, None), "medium": (rules.MEDIUM, rules.HIGH), "low": (None, rules.MEDIUM)}
+    if level not in bounds:
+        return qs
+    low, high = bounds[level]
+    scored = qs.alias(score=F("likelihood") * F("impact"))
+    if low is not None:
+        scored = scored.filter(score__gte=low)
+    return scored.filter(score__lt=high) if high is not None else scored
+
+
 def risk(scope: Scope, pk: int) -> Risk:
     return one(risks(scope), pk)
 
@@ -353,7 +366,7 @@ def change_risk(scope: Scope, user: Any, r: Risk, changes: Mapping[str, Any]) ->
     return r
 
 
-def risk_rows(qs: QuerySet[Risk], today: dt.date) -> list[dict[str, Any]]:
+def risk_rows(qs: Iterable[Risk], today: dt.date) -> list[dict[str, Any]]:
     """The risks as rows for pages: the risk with its score, level and whether it is overdue."""
     return [
         {"r": r, "score": r.score, "level": r.level, "overdue": rules.overdue(r.review_on, r.status, today)} for r in qs

@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from django.contrib import messages as flash
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -34,7 +35,7 @@ from regie.dossiers.models import OpportunityDossier, Risk
 from regie.engine import dossiers as rules
 from regie.engine.registry import INDICATORS
 from regie.reports.charts import risk_matrix_chart
-from regie.site.pages.common import charts, indicator_label
+from regie.site.pages.common import charts, indicator_label, url_with
 from regie.site.pages.dialogues import acting, seen
 from regie.site.roles import EVERY_ROLE, require_role
 
@@ -186,25 +187,44 @@ def dossier_clients(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(back)
 
 
+#: Risks a page of the risk list shows.
+RISK_PAGE_SIZE = 25
+
+
 @require_role(*EVERY_ROLE)
 def risk_list(request: HttpRequest) -> HttpResponse:
+    """The risks the caller sees, filtered by provider (not the council: it sees no names),
+    status and level (in the URL: ``aanbieder``, ``status``, ``niveau``), 25 a page; the
+    counts and the risk matrix are those of the whole filtered set."""
     scope = request.scope  # type: ignore[attr-defined]
     today = timezone.localdate()
-    qs = ds.risks(scope) if not scope.is_council else Risk.objects.all()
-    provider = request.GET.get("aanbieder") or None
-    if provider and not scope.is_council:
-        qs = qs.filter(provider__agb=provider)
+    visible = ds.risks(scope) if not scope.is_council else Risk.objects.all()
+    levels = [("high", _("hoog")), ("medium", _("middel")), ("low", _("laag"))]
+    chosen = {
+        "aanbieder": request.GET.get("aanbieder", "") if not scope.is_council else "",
+        "status": request.GET.get("status", "") if request.GET.get("status") in Risk.Status.values else "",
+        "niveau": request.GET.get("niveau", "") if request.GET.get("niveau") in dict(levels) else "",
+    }
+    qs = visible.filter(provider__agb=chosen["aanbieder"]) if chosen["aanbieder"] else visible
+    qs = ds.risks_at_level(qs.filter(status=chosen["status"]) if chosen["status"] else qs, chosen["niveau"])
     cells = rules.matrix([r.as_rule() for r in qs])
     specs = charts(matrix=risk_matrix_chart(cells, _("Risicomatrix")))
+    page = Paginator(qs, RISK_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    with_risks = cat.Provider.objects.filter(pk__in=visible.values("provider")).order_by("name")
     writable = scope.providers(cat.Provider.objects.all(), field="pk").order_by("name") if not scope.is_council else []
     context = {
         "summary": ds.risk_summary(qs, today),
-        "rows": ds.risk_rows(qs, today) if not scope.is_council else [],
+        "rows": ds.risk_rows(page.object_list, today) if not scope.is_council else [],
+        "page": page,
+        "prev_url": url_with(request, pagina=page.previous_page_number()) if page.has_previous() else None,
+        "next_url": url_with(request, pagina=page.next_page_number()) if page.has_next() else None,
+        "chosen": {k: v for k, v in chosen.items() if v},
+        "provider_options": [(p.agb, p.name) for p in with_risks] if not scope.is_council else [],
+        "levels": levels,
         "chart_specs": specs,
         "has_charts": True,
         "can_write": scope.is_staff or scope.is_provider,
         "providers": writable,
-        "provider": provider,
         "contracts": cat.Contract.objects.filter(provider__in=writable).select_related("provider").order_by("ident")
         if writable
         else [],

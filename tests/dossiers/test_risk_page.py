@@ -1,0 +1,127 @@
+"""The risk dossier page (/risicodossiers/): filtered by provider, status and level, paged,
+the counts and the risk matrix those of the filtered set; each role sees only what it may
+(a provider its own risks, a relationship manager those of its providers, the council no
+risk and no name: counts only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from lxml import html
+
+from regie.catalog.models import Provider
+from regie.dossiers.models import Risk
+from tests.accounts.factories import client_for
+from tests.monitor.region import OTHER, OWN
+
+MANAGED = (OWN, "44444444")
+#: provider -> (likelihood, impact, status) of its risks: high 4x4, medium 2x3, low 1x2.
+RISKS = {
+    OWN: [(4, 4, "open"), (2, 3, "mitigated"), (1, 2, "closed")],
+    OTHER: [(5, 5, "open"), (2, 3, "open")],
+    "33333333": [(1, 2, "open")],
+    "44444444": [(4, 3, "closed"), (3, 2, "open")],
+}
+
+
+def add(agb: str, text: str, likelihood: int, impact: int, status: str = "open") -> None:
+    """A risk of ``agb``'s first contract, reviewed in 2030."""
+    provider = Provider.objects.get(agb=agb)
+    contract = provider.contracts.order_by("ident").first()
+    assert contract is not None
+    Risk.objects.create(
+        provider=provider,
+        contract=contract,
+        risk=text,
+        owner="provider",
+        likelihood=likelihood,
+        impact=impact,
+        status=status,
+        review_on=dt.date(2030, 1, 1),
+    )
+
+
+@pytest.fixture
+def risks(region: None, db: None) -> None:
+    for agb, rows in RISKS.items():
+        for n, (likelihood, impact, status) in enumerate(rows):
+            add(agb, f"Risico {n} van {agb}", likelihood, impact, status)
+
+
+def page(username: str, query: str = "") -> Any:
+    response = client_for(username).get("/risicodossiers/" + query)
+    assert response.status_code == 200
+    return html.fromstring(response.content.decode())
+
+
+def listed(doc: Any) -> list[str]:
+    """The risks in the table (their text)."""
+    return [td.text_content() for td in doc.xpath("//table[@id='risicos']/tbody/tr[@data-level]/td[3]")]
+
+
+def counted(doc: Any) -> int:
+    return int(doc.xpath("string(//dl[@id='telling']/dd[1])"))
+
+
+def matrix_total(doc: Any) -> int:
+    spec = json.loads(doc.xpath("string(//script[contains(@class, 'vl-spec')])"))
+    return sum(cell["aantal"] for cell in spec["data"]["values"])
+
+
+def filter_options(doc: Any) -> list[str]:
+    return doc.xpath("//select[@id='f-aanbieder']/option/@value")
+
+
+def test_each_role_sees_and_filters_what_it_may(risks: None) -> None:
+    everyone = sum(len(rows) for rows in RISKS.values())
+    municipality = page("gemeente")
+    assert len(listed(municipality)) == counted(municipality) == everyone
+    assert filter_options(municipality) == ["", *sorted(RISKS, key=lambda a: Provider.objects.get(agb=a).name)]
+    other = page("gemeente", f"?aanbieder={OTHER}")
+    assert sorted(listed(other)) == [f"Risico 0 van {OTHER}", f"Risico 1 van {OTHER}"]
+    assert counted(other) == 2 and matrix_total(other) == 2
+
+    provider = page("aanbieder")
+    assert {r.rsplit(" ", 1)[1] for r in listed(provider)} == {OWN}
+    assert counted(provider) == len(RISKS[OWN]) and not filter_options(provider)  # nothing to choose
+    refused = page("aanbieder", f"?aanbieder={OTHER}")
+    assert listed(refused) == [] and counted(refused) == 0 and OTHER not in refused.text_content()
+
+    manager = page("relatiebeheer")
+    assert {r.rsplit(" ", 1)[1] for r in listed(manager)} == set(MANAGED)
+    assert filter_options(manager)[1:] == sorted(MANAGED, key=lambda a: Provider.objects.get(agb=a).name)
+    assert listed(page("relatiebeheer", f"?aanbieder={OTHER}")) == []
+
+    council = page("raad", f"?aanbieder={OTHER}")  # the council chooses no provider: counts of all
+    assert listed(council) == [] and counted(council) == everyone and not filter_options(council)
+    names = Provider.objects.values_list("name", flat=True)
+    assert not [n for n in names if n in council.text_content()]
+
+
+def test_status_and_level_filters_and_the_matrix(risks: None) -> None:
+    high = page("gemeente", "?niveau=high")
+    assert {tr.get("data-level") for tr in high.xpath("//table[@id='risicos']/tbody/tr")} == {"high"}
+    assert counted(high) == 3  # 4x4, 5x5, 4x3 (closed)
+    assert matrix_total(high) == 2  # the matrix counts what is not closed
+    closed = page("gemeente", "?status=closed")
+    assert sorted(listed(closed)) == ["Risico 0 van 44444444", f"Risico 2 van {OWN}"]
+    assert matrix_total(closed) == 0
+    both = page("gemeente", f"?status=open&niveau=low&aanbieder={OWN}")
+    assert listed(both) == [] and "Geen risico's in deze selectie." in both.text_content()
+    assert matrix_total(page("raad", "?niveau=medium")) == 3  # 2x3 (twice) and 3x2, none closed
+    assert counted(page("gemeente", "?niveau=onzin")) == 8  # an unknown choice filters nothing
+
+
+def test_the_list_is_paged_and_keeps_its_filters(region: None, db: None) -> None:
+    for n in range(30):
+        add(OWN, f"Risico {n:02}", 1 + n % 5, 3)
+    first = page("gemeente", f"?aanbieder={OWN}")
+    assert len(listed(first)) == 25 and counted(first) == 30 and matrix_total(first) == 30
+    following = first.xpath("//nav[@class='pager']//a[@rel='next']/@href")
+    assert following == [f"?aanbieder={OWN}&pagina=2"]
+    second = page("gemeente", following[0])
+    assert len(listed(second)) == 5 and counted(second) == 30
+    assert set(listed(first)).isdisjoint(listed(second))
