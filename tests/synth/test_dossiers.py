@@ -4,6 +4,7 @@ cooperation of two distinct providers, every outcome present, some risks high an
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from regie.engine.dossiers import risk_level
 from regie.synth.dossiers import dossiers, funds, risks
@@ -35,7 +36,19 @@ def test_risks_per_provider_some_high_some_overdue() -> None:
     contracts = [("C-1", "11111111"), ("C-2", "22222222"), ("C-0", "11111111"), ("C-3", "33333333")]
     planned = risks(contracts, TODAY)
     assert planned == risks(list(reversed(contracts)), TODAY)
-    assert {r.contract for r in planned if r.provider == "11111111"} == {"C-0"}
+    assert {r.contract for r in planned if r.provider == "11111111"} == {"C-0", "C-1"}
+    assert {r.contract for r in planned if r.provider == "22222222"} == {"C-2"}
     assert any(risk_level(r.likelihood, r.impact) == "high" for r in planned)
     assert any(r.review_on < TODAY for r in planned)
     assert {r.owner for r in planned} == {"provider", "municipality"}
+
+
+def test_risks_differ_per_provider() -> None:
+    """Not the same few risks for everyone: the number, the scores and the statuses vary."""
+    contracts = [(f"C-{n}", f"{10_000_000 + 7919 * n}") for n in range(12)]
+    planned = risks(contracts, TODAY)
+    per_provider = Counter(r.provider for r in planned)
+    assert len(set(per_provider.values())) >= 5 and len(per_provider) < 12  # one provider has none
+    assert len({(r.likelihood, r.impact) for r in planned}) >= 12
+    assert {r.status for r in planned} == {"open", "mitigated", "closed"}
+    assert {risk_level(r.likelihood, r.impact) for r in planned} == {"high", "medium", "low"}

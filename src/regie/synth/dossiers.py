@@ -1,7 +1,8 @@
 """The innovation fund of a synthetic region and the demo's opportunity and risk dossiers
 (issue 15), so the demo shows them: per year a fund (Venlo: 100,000 euro, as in 2019), in the
 current year two awarded dossiers, one rejected on its scores, one refused as regular service
-and one awaiting its assessment; per provider a few risks, some high, some past their review.
+and one awaiting its assessment; per provider its own number of risks (none to seven), of
+varying likelihood, impact and status, some high, some past their review.
 
 Pure functions of the providers, contracts and day (no randomness): the same region on the
 same day gives the same dossiers. The shell stores them through its services
@@ -123,7 +124,8 @@ class PlannedRisk:
     review_on: dt.date
 
 
-#: risk, owner, likelihood, impact, measures
+#: risk, owner, likelihood, impact, measures: a provider's risk starts from these and is
+#: moved up or down the scales (:func:`risks`).
 _RISKS = (
     (
         "Personeelstekort: vacatures voor begeleiders blijven open",
@@ -154,22 +156,71 @@ _RISKS = (
         "Afspraken met woningcorporaties over uitstroomwoningen.",
     ),
     ("Stijgende huur van locaties", "provider", 2, 2, "Meerjarige huurcontracten."),
+    (
+        "Hoog ziekteverzuim in de teams",
+        "provider",
+        3,
+        3,
+        "Verzuimbegeleiding; kleinere caseload voor wie terugkomt.",
+    ),
+    (
+        "Wachttijd voor de intake boven de norm",
+        "municipality",
+        4,
+        3,
+        "Wekelijkse wachtlijstbespreking met de toegang.",
+    ),
+    (
+        "Afhankelijkheid van één zorgcoördinator per wijk",
+        "provider",
+        2,
+        3,
+        "Een tweede coördinator inwerken; dossiers overdraagbaar maken.",
+    ),
+    (
+        "Stapeling van zorg bij gezinnen in meer segmenten",
+        "municipality",
+        3,
+        5,
+        "Eén plan per gezin met één regisseur.",
+    ),
+    (
+        "Datalek door verouderde software",
+        "provider",
+        2,
+        4,
+        "Software vervangen; audit informatiebeveiliging.",
+    ),
+    ("Indexatie van tarieven lager dan de loonstijging", "municipality", 4, 2, "Tarieven jaarlijks herzien."),
 )
+#: Risks per provider, the providers in AGB order in turn: some none, some many.
+_COUNTS = (4, 1, 6, 2, 0, 3, 5, 2, 7, 1, 3)
+#: The status of a provider's k-th risk, in turn from the provider's own starting point.
+_STATUSES = ("open", "open", "mitigated", "open", "closed", "open", "mitigated", "open", "closed")
+
+
+def _scale(value: int) -> int:
+    return min(5, max(1, value))
 
 
 def risks(contracts: Sequence[tuple[str, str]], today: dt.date) -> list[PlannedRisk]:
-    """Two or three risks for the first contract of each provider (``contracts``: (contract id,
-    AGB) pairs): some high, one per three past its review date, one per five closed."""
-    first: dict[str, str] = {}
-    for ident, agb in sorted(contracts):
-        first.setdefault(agb, ident)
+    """The risks of each provider (``contracts``: (contract id, AGB) pairs; the contracts
+    taken in turn): per provider a different number (:data:`_COUNTS`, some none, one up to
+    seven), each risk from :data:`_RISKS` with its likelihood and impact moved up to two steps
+    and one step, the status from :data:`_STATUSES` (about one in five closed, one in five
+    mitigated) and a review date from 40 days ago to 110 days ahead (some past it)."""
+    own: dict[str, list[str]] = {}
+    for ident, agb in sorted(set(contracts)):
+        own.setdefault(agb, []).append(ident)
     out = []
-    n = 0
-    for p, (agb, ident) in enumerate(sorted(first.items())):
-        for k in range(2 + p % 2):
-            risk, owner, likelihood, impact, measures = _RISKS[(p + k) % len(_RISKS)]
-            review = today - dt.timedelta(days=20) if n % 3 == 1 else today + dt.timedelta(days=30 + 7 * n)
-            status = "closed" if n % 5 == 4 else "mitigated" if n % 4 == 3 else "open"
-            out.append(PlannedRisk(agb, ident, risk, owner, likelihood, impact, measures, status, review))
-            n += 1
+    for p, (agb, idents) in enumerate(sorted(own.items())):
+        for k in range(_COUNTS[p % len(_COUNTS)]):
+            risk, owner, likelihood, impact, measures = _RISKS[(3 * p + 2 * k) % len(_RISKS)]
+            likelihood = _scale(likelihood + (7 * p + 3 * k) % 5 - 2)
+            impact = _scale(impact + (5 * p + 4 * k) % 3 - 1)
+            status = _STATUSES[(2 * p + k) % len(_STATUSES)]
+            review = today + dt.timedelta(days=(11 * p + 17 * k) % 150 - 40)
+            out.append(
+                PlannedRisk(agb, idents[k % len(idents)], risk, owner, likelihood, impact, measures, status, review)
+            )
     return out
