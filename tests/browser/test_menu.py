@@ -9,15 +9,9 @@ from typing import Any
 
 import pytest
 
-from regie.site.demo import create_demo_users
-from tests.browser.conftest import follow_menu, login
-from tests.catalog.factories import load_file
+from tests.browser.conftest import Site, follow_menu, login
 
-
-@pytest.fixture
-def demo_region(transactional_db: None) -> dict[str, str]:
-    load_file("two_providers.toml")
-    return create_demo_users(provider_agb="12345678")
+pytestmark = pytest.mark.slow
 
 
 def focused(page: Any) -> str:
@@ -34,11 +28,9 @@ def open_menus(page: Any) -> list[str]:
     return list(page.eval_on_selector_all("nav.menu details[open] > summary", "s => s.map(e => e.textContent.trim())"))
 
 
-def test_menu_is_one_row_and_works_with_the_keyboard(
-    page: Any, live_server: Any, demo_region: dict[str, str], artifacts: Path
-) -> None:
+def test_menu_is_one_row_and_works_with_the_keyboard(page: Any, venlo_site: Site, artifacts: Path) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
-    login(page, live_server.url, "gemeente")
+    login(page, venlo_site.url, "gemeente")
     nav = page.get_by_role("navigation", name="Hoofdmenu")
     tops = nav.locator(":scope > ul > li")
     rows = {round(tops.nth(i).bounding_box()["y"]) for i in range(tops.count())}
