@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from regie.accounts.tokens import issue_token
 from regie.cli import main
@@ -169,6 +171,54 @@ def test_a_job_whose_process_is_gone_is_failed_when_looked_at(casus: None) -> No
     gone.refresh_from_db()
     job.refresh_from_db()
     assert gone.status == "failed" and "opnieuw" in gone.error and job.status == "running"
+
+
+def test_a_running_job_whose_heartbeat_stopped_is_failed_when_looked_at(casus: None) -> None:
+    """A worker on another host (its process cannot be looked up from here) that went silent
+    for longer than the lease: the job is failed with a Dutch reason and its files dropped;
+    one that beats still runs."""
+    from regie.uploads import jobs
+
+    now = timezone.now()
+    silent = IngestJob.objects.create(
+        status=IngestJob.Status.RUNNING, owner="andere-host 1 regie-inleeswerker", heartbeat_at=now - jobs.LEASE * 2
+    )
+    IngestFile.objects.create(job=silent, name="a.xml", content=b"<a/>")
+    beating = IngestJob.objects.create(
+        status=IngestJob.Status.RUNNING, owner="andere-host 2 regie-inleeswerker", heartbeat_at=now
+    )
+    state = client_for("gemeente").get(f"/api/v1/ingest/{silent.pk}/").json()
+    assert state["status"] == "failed" and "geen teken van leven" in state["error"] and "opnieuw" in state["error"]
+    assert not IngestFile.objects.filter(job=silent).exists()
+    assert client_for("gemeente").get(f"/api/v1/ingest/{beating.pk}/").json()["status"] == "running"
+    assert jobs.recover() == 0  # nothing else has expired
+    assert not jobs._finish(silent.pk, status=IngestJob.Status.DONE)  # a late worker: the first verdict stands
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_running_job_beats_while_its_ingest_waits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The heartbeat is a thread of its own: it beats while the ingest shows no progress (as
+    when it waits for the ingest lock), and stops with the job."""
+    from regie.uploads import jobs
+
+    load_file(DATA / "catalog" / "domain_example.toml")
+    user("gemeente")
+    monkeypatch.setattr(jobs, "HEARTBEAT_EVERY", 0.05)
+    seen: list[Any] = []
+
+    def silent_ingest(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        seen.append(IngestJob.objects.get().heartbeat_at)
+        time.sleep(0.6)
+        seen.append(IngestJob.objects.get().heartbeat_at)
+        return {"files": 0, "accepted": {}, "rejected": [], "duplicates": 0, "signals": {}}
+
+    monkeypatch.setattr(jobs, "ingest_document", silent_ingest)
+    body = upload(client_for("gemeente"), ("a.xml", b"<a/>")).json()
+    assert seen[0] is not None and seen[1] > seen[0]
+    assert client_for("gemeente").get(body["url"]).json()["status"] == "done"
+    last = IngestJob.objects.get().heartbeat_at
+    time.sleep(0.2)
+    assert IngestJob.objects.get().heartbeat_at == last  # no beats after the job
 
 
 def test_a_provider_delivers_its_month_by_api_and_sees_the_standards_retour_codes(

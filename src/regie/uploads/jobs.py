@@ -11,10 +11,16 @@ process ingests it with the one ingest service (docs/adr/0029).
   --json``, the refused files among its rejections, and what became of each file (accepted,
   partly or wholly rejected, read before, refused: :func:`outcomes`); its progress is written
   as it goes;
-- a job whose process is gone (the server stopped while it ran) is marked failed the next
-  time anyone looks (:func:`recover`): the files it stored are whole (the ingest stores a file
-  in one transaction with all its records), and sending the same files again is safe (what
-  was stored counts as a duplicate).
+- a running job holds a *lease*: a heartbeat thread of its worker renews ``heartbeat_at``
+  every :data:`HEARTBEAT_EVERY` seconds while it runs (also while the ingest waits for the
+  ingest lock and notes no progress: :func:`_heartbeat`);
+- a job whose process is gone (the server stopped while it ran) or whose lease expired (no
+  beat for :data:`LEASE`: its process died on another host, or froze as a whole) is marked
+  failed the next time anyone looks (:func:`recover`), with the reason in Dutch: the files it
+  stored are whole (the ingest stores a file in one transaction with all its records), and
+  sending the same files again is safe (what was stored counts as a duplicate). It is not
+  taken up again by itself: a job that kills its process would do so again. The first
+  verdict stands: a worker that lost its lease and still ends does not overwrite it.
 
 The job's state lives in the database, so any request of any process answers ``GET
 /api/v1/ingest/{id}/``. In the test suite (``settings.INGEST_JOBS_INLINE``) a job runs
@@ -23,17 +29,20 @@ inside the request that submits it.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import logging
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from regie.accounts.scope import Scope
@@ -55,6 +64,11 @@ MAX_FILES = 1000
 MAX_BYTES = 200 * 1024 * 1024
 #: Progress is written at most this often (seconds).
 NOTE_EVERY = 0.5
+#: A running job's worker renews its lease this often (seconds) ...
+HEARTBEAT_EVERY = 30.0
+#: ... and a running job not heard of for this long is failed (its process died or froze).
+#: Generous: on SQLite a beat waits while an ingest batch holds the write lock.
+LEASE = dt.timedelta(minutes=10)
 
 
 class UploadError(ValueError):
@@ -181,17 +195,48 @@ def _note(pk: int, **fields: Any) -> None:
         log.warning("voortgang van inleesopdracht %s niet bijgewerkt (database bezig)", pk)
 
 
-def _finish(pk: int, **fields: Any) -> None:
-    """Note a job's end (tried a few times: a job that looks busy forever helps nobody) and
-    drop its files."""
+def _finish(pk: int, still: Q | None = None, **fields: Any) -> bool:
+    """Note the end of the running job ``pk`` (tried a few times: a job that looks busy
+    forever helps nobody) and drop its files; only while it runs (and matches ``still``):
+    whether this call ended it."""
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                IngestJob.objects.filter(pk=pk).update(finished=timezone.now(), updated=timezone.now(), **fields)
-                IngestFile.objects.filter(job_id=pk).delete()
-            return
+                now = timezone.now()
+                ended = IngestJob.objects.filter(Q(pk=pk, status=Status.RUNNING) & (still or Q())).update(
+                    finished=now, updated=now, **fields
+                )
+                if ended:
+                    IngestFile.objects.filter(job_id=pk).delete()
+            return bool(ended)
         except DatabaseError:
             time.sleep(1)
+    return False
+
+
+@contextmanager
+def _heartbeat(pk: int) -> Iterator[None]:
+    """Renew job ``pk``'s lease every :data:`HEARTBEAT_EVERY` seconds in a thread of its own
+    while the block runs (a beat that finds the database busy is simply the next one)."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(HEARTBEAT_EVERY):
+                try:
+                    IngestJob.objects.filter(pk=pk, status=Status.RUNNING).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    log.warning("inleesopdracht %s: teken van leven niet genoteerd (database bezig)", pk)
+        finally:
+            connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"regie-inleeswerker-hartslag-{pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 class _Progress:
@@ -270,27 +315,28 @@ def outcomes(files: list[tuple[str, str]], before: set[str], refused: list[dict[
 def run(pk: int) -> None:
     """Run the claimed job ``pk`` to its end: done with the outcome, or failed with the reason."""
     job = IngestJob.objects.select_related("provider").get(pk=pk)
-    try:
-        _note(pk, stage="bestanden controleren")
-        inputs, refused = screen(job.files.all().iterator(), job.provider.agb if job.provider else None)
-        files = hashed(inputs)
-        before = set(
-            Message.objects.filter(content_hash__in=[h for _, h in files]).values_list("content_hash", flat=True)
-        )
-        progress = _Progress(pk)
-        doc = ingest_document(
-            inputs,
-            progress.factory if inputs else None,
-            notify=lambda text: _note(pk, stage=text[:200]),
-            announce=progress.announce,
-        )
-        doc["rejected"] = refused + doc["rejected"]
-        per_file = outcomes(files, before, refused)
-    except Exception as exc:
-        log.exception("inleesopdracht %s mislukt", pk)
-        _finish(pk, status=Status.FAILED, stage="", error=f"{type(exc).__name__}: {exc}"[:2000])
-        return
-    _finish(pk, status=Status.DONE, stage="", result=doc, outcomes=per_file)
+    with _heartbeat(pk):
+        try:
+            _note(pk, stage="bestanden controleren")
+            inputs, refused = screen(job.files.all().iterator(), job.provider.agb if job.provider else None)
+            files = hashed(inputs)
+            before = set(
+                Message.objects.filter(content_hash__in=[h for _, h in files]).values_list("content_hash", flat=True)
+            )
+            progress = _Progress(pk)
+            doc = ingest_document(
+                inputs,
+                progress.factory if inputs else None,
+                notify=lambda text: _note(pk, stage=text[:200]),
+                announce=progress.announce,
+            )
+            doc["rejected"] = refused + doc["rejected"]
+            per_file = outcomes(files, before, refused)
+        except Exception as exc:
+            log.exception("inleesopdracht %s mislukt", pk)
+            _finish(pk, status=Status.FAILED, stage="", error=f"{type(exc).__name__}: {exc}"[:2000])
+            return
+        _finish(pk, status=Status.DONE, stage="", result=doc, outcomes=per_file)
 
 
 def claim_next() -> int | None:
@@ -302,27 +348,38 @@ def claim_next() -> int | None:
             return None
         now = timezone.now()
         won = IngestJob.objects.filter(pk=pk, status=Status.QUEUED).update(
-            status=Status.RUNNING, owner=this_owner(), started=now, updated=now
+            status=Status.RUNNING, owner=this_owner(), started=now, updated=now, heartbeat_at=now
         )
         if won:
             return pk
 
 
+#: What the user of a job that was cut off can do (the files it stored are whole).
+SEND_AGAIN = (
+    "Wat al was ingelezen is heel opgeslagen; stuur de bestanden opnieuw: wat al binnen was telt dan als dubbel."
+)
+
+
 def recover() -> int:
-    """Mark failed the running jobs whose process has ended (on this host); their number."""
-    gone = [
-        pk
-        for pk, owner in IngestJob.objects.filter(status=Status.RUNNING).values_list("pk", "owner")
-        if owner_gone(owner)
-    ]
-    for pk in gone:
-        _finish(
-            pk,
-            status=Status.FAILED,
-            error="De verwerking is afgebroken (de server is gestopt). Wat al was ingelezen is heel opgeslagen; "
-            "stuur de bestanden opnieuw: wat al binnen was telt dan als dubbel.",
-        )
-    return len(gone)
+    """Mark failed the running jobs whose lease expired (no heartbeat for :data:`LEASE`, on
+    any host; a job from before the heartbeat by its last note) or whose process has ended
+    (on this host); their number."""
+    cutoff = timezone.now() - LEASE
+    expired = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, updated__lt=cutoff)
+    running = IngestJob.objects.filter(status=Status.RUNNING)
+    silent = (
+        f"De verwerking is afgebroken: het proces dat haar uitvoerde gaf {int(LEASE.total_seconds()) // 60} minuten geen "
+        f"teken van leven (het is gestopt of vastgelopen). {SEND_AGAIN}"
+    )
+    ended = sum(
+        _finish(pk, expired, status=Status.FAILED, error=silent)
+        for pk in running.filter(expired).values_list("pk", flat=True)
+    )
+    stopped = f"De verwerking is afgebroken (de server is gestopt). {SEND_AGAIN}"
+    for pk, owner in running.values_list("pk", "owner"):
+        if owner_gone(owner):
+            ended += _finish(pk, status=Status.FAILED, error=stopped)
+    return ended
 
 
 def drain() -> None:

@@ -12,7 +12,8 @@ from regie.monitor.models import Progress
 class IngestJob(Progress):
     """One upload: who sent it, how far its ingest is, and its outcome (the JSON of
     ``regie ingest --json``). Kept in the database, so its state is the same for every
-    request and process; ``owner`` names the thread that runs it (host, process, thread)."""
+    request and process; ``owner`` names the thread that runs it (host, process, thread),
+    ``heartbeat_at`` is its lease (renewed while it runs; :data:`regie.uploads.jobs.LEASE`)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("in de wachtrij")
@@ -28,6 +29,12 @@ class IngestJob(Progress):
     result = models.JSONField(_("uitkomst"), null=True, blank=True)
     outcomes = models.JSONField(_("uitkomst per bestand"), null=True, blank=True)
     owner = models.CharField(_("verwerkt door"), max_length=200, blank=True, default="")
+    heartbeat_at = models.DateTimeField(
+        _("laatste teken van leven"),
+        null=True,
+        blank=True,
+        help_text=_("Bijgewerkt door de werker zolang hij de opdracht uitvoert; blijft het uit, dan is ze mislukt."),
+    )
     created = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     started = models.DateTimeField(_("begonnen"), null=True, blank=True)
     updated = models.DateTimeField(_("bijgewerkt"), auto_now=True)
