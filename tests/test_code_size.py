@@ -17,7 +17,8 @@ PENDING = {"traffic/ingest.py:store_batch"}
 
 
 def _sources(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*.py") if "migrations" not in p.parts)
+    # migrations too: the baselines have no function, and a later hand-written RunPython keeps the rule
+    return sorted(root.rglob("*.py"))
 
 
 def test_no_module_of_the_core_is_over_600_lines() -> None:

@@ -29,7 +29,12 @@ def setup_django(migrate: bool = True) -> None:
     except ImproperlyConfigured as exc:  # a missing key: say how to set it, no traceback
         raise SystemExit(fail(str(exc), USAGE)) from None
     if migrate:
-        call_command("migrate", verbosity=0, interactive=False)
+        from regie.site.baseline import IncompleteHistory  # noqa: PLC0415 - needs Django set up
+
+        try:
+            call_command("migrate", verbosity=0, interactive=False)
+        except IncompleteHistory as exc:  # too old to migrate here: nothing changed, say which release first
+            raise SystemExit(fail(str(exc))) from None
 
 
 def emit_json(document: Any) -> None:

@@ -17,11 +17,16 @@ def main() -> None:
     from django.core.exceptions import ImproperlyConfigured  # noqa: PLC0415 - after the settings are named
     from django.core.management import execute_from_command_line  # noqa: PLC0415
 
+    from regie.site.baseline import IncompleteHistory  # noqa: PLC0415
+
     try:
         execute_from_command_line(sys.argv)
     except ImproperlyConfigured as exc:  # a missing key: say how to set it, no traceback
         print(f"regie-manage: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    except IncompleteHistory as exc:  # a database too old to migrate here: say which release first
+        print(f"regie-manage: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":
