@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('uploads', '0002_file_outcomes'),
+        ('uploads', '0001_baseline'),
     ]
 
     operations = [
