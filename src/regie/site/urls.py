@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from regie.site import api_schema, errors, views
+from regie.site import errors, views
 from regie.site.pages import (
     access,
     account,
@@ -40,10 +40,6 @@ urlpatterns = [
     path("mijn-account/", account.account, name="account"),
     path("mijn-account/tokens/<int:pk>/intrekken/", account.revoke, name="account-token-revoke"),
     path("beheer/", admin.site.urls),
-    # The served schema and its docs page, for a session or a token (regie.site.api_schema);
-    # before the API's own routes, whose login_required entries for them they replace.
-    path("api/v1/schema/", api_schema.SchemaView.as_view(), name="api-schema"),
-    path("api/v1/docs/", api_schema.DocsView.as_view(), name="api-docs"),
     path("api/v1/", include("regie.site.api_urls")),
     # Budget grip: municipality x segment -> provider -> month
     path("berekening/", period.computation_status, name="computation"),
