@@ -40,8 +40,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from regie.accounts.api import NaturalKeys, Pages, paginated, refusal, valid
-from regie.accounts.scope import Scope, scope_for
+from regie.accounts.api import NaturalKeys, Pages, allowed_scope, paginated, refusal, valid
+from regie.accounts.models import Role
+from regie.accounts.scope import Scope
 from regie.dossiers import services
 from regie.dossiers.models import OpportunityDossier, Risk
 from regie.engine import dossiers as rules
@@ -50,10 +51,11 @@ from regie.relations.api import call_service
 
 
 def _scope(request: Request) -> Scope:
-    scope = scope_for(request.user)
-    if not (scope.is_staff or scope.is_provider):
-        raise PermissionDenied("Dossiers zijn voor de gemeente en de aanbieders; de raad ziet de totalen.")
-    return scope
+    return allowed_scope(
+        request,
+        (Role.MUNICIPALITY, Role.RELATIONSHIP_MANAGER, Role.PROVIDER),
+        "Dossiers zijn voor de gemeente en de aanbieders; de raad ziet de totalen.",
+    )
 
 
 class BusinessCase(serializers.Serializer[Any]):
@@ -272,8 +274,7 @@ class InnovationFundView(APIView):
 
     @extend_schema(responses=FundSerializer(many=True))
     def get(self, request: Request) -> Response:
-        if not scope_for(request.user).role:
-            raise PermissionDenied("Geen rol.")
+        allowed_scope(request, Role.values, "Geen rol.")
         rows = [{**vars(f), "left_cents": f.left_cents} for f in services.fund_years()]
         return paginated(request, self, FundSerializer(rows, many=True).data)
 
