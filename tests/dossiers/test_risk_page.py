@@ -125,3 +125,19 @@ def test_the_list_is_paged_and_keeps_its_filters(region: None, db: None) -> None
     second = page("gemeente", following[0])
     assert len(listed(second)) == 5 and counted(second) == 30
     assert set(listed(first)).isdisjoint(listed(second))
+
+
+def test_a_change_with_a_bad_review_date_is_refused_and_changes_nothing(region: None, db: None) -> None:
+    add(OWN, "Personeelstekort", 3, 4)
+    r = Risk.objects.get()
+    provider = client_for("aanbieder")
+    response = provider.post(f"/risicodossiers/{r.pk}/", {"status": "closed", "review_on": "31-02-2030"}, follow=True)
+    assert response.status_code == 200
+    errors = html.fromstring(response.content.decode()).xpath("//ul[@class='messages']/li[@class='error']/text()")
+    assert errors == ["Kies de datum waarop het risico wordt herzien."]
+    assert Risk.objects.values_list("status", "review_on").get() == ("open", dt.date(2030, 1, 1))
+    # a good date is stored, and a change without a date keeps the one there is
+    provider.post(f"/risicodossiers/{r.pk}/", {"status": "mitigated", "review_on": "2030-06-30"})
+    assert Risk.objects.values_list("status", "review_on").get() == ("mitigated", dt.date(2030, 6, 30))
+    provider.post(f"/risicodossiers/{r.pk}/", {"status": "closed"})
+    assert Risk.objects.values_list("status", "review_on").get() == ("closed", dt.date(2030, 6, 30))

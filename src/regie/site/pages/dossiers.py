@@ -241,10 +241,6 @@ def _risk_fields(post: Any) -> dict[str, Any]:
         value = post.get(name, "")
         return int(value) if value.isdigit() else 0
 
-    try:
-        review = dt.date.fromisoformat(post.get("review_on", ""))
-    except ValueError:
-        raise ds.Refused("review_on", _("Kies de datum waarop het risico wordt herzien.")) from None
     return {
         "risk": post.get("risk", ""),
         "owner": post.get("owner", ""),
@@ -252,8 +248,16 @@ def _risk_fields(post: Any) -> dict[str, Any]:
         "impact": scale("impact"),
         "measures": post.get("measures", ""),
         "status": post.get("status") or "open",
-        "review_on": review,
+        "review_on": _review_on(post),
     }
+
+
+def _review_on(post: Any) -> dt.date:
+    """The review date as the form sends it (``jjjj-mm-dd``); refused when it is not a date."""
+    try:
+        return dt.date.fromisoformat(post.get("review_on", ""))
+    except ValueError:
+        raise ds.Refused("review_on", _("Kies de datum waarop het risico wordt herzien.")) from None
 
 
 @require_role(*WRITERS)
@@ -274,20 +278,20 @@ def risk_add(request: HttpRequest) -> HttpResponse:
 @require_role(*WRITERS)
 @require_POST
 def risk_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a risk's status and, when the form sends one, its review date (a date that is
+    not one is refused: nothing changes)."""
     scope = request.scope  # type: ignore[attr-defined]
-    try:
-        r = ds.risk(scope, pk)
-    except ds.NotFound:
-        raise Http404 from None
-    changes = {"status": request.POST.get("status", r.status)}
-    if request.POST.get("review_on"):
-        try:
-            changes["review_on"] = dt.date.fromisoformat(request.POST["review_on"])
-        except ValueError:
-            pass
+    r = seen(lambda: ds.risk(scope, pk))
+
+    def change() -> Risk:
+        changes: dict[str, Any] = {"status": request.POST.get("status", r.status)}
+        if request.POST.get("review_on"):
+            changes["review_on"] = _review_on(request.POST)
+        return ds.change_risk(scope, request.user, r, changes)
+
     return acting(
         request,
-        lambda: ds.change_risk(scope, request.user, r, changes),
+        change,
         reverse("risk-dossiers"),
         _("Risico bijgewerkt."),
     )
