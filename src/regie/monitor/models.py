@@ -12,10 +12,17 @@ one for a kind, year, as-of date and parameter key is the current one.
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar
 
-from django.db import models
+from django.db import DatabaseError, models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Snapshot(models.Model):
@@ -69,8 +76,32 @@ class Progress(models.Model):
     steps = models.PositiveIntegerField(_("stappen"), default=0)
     error = models.TextField(_("fout"), blank=True, default="")
 
+    #: The field that says when the worker was last heard of; every :meth:`note` sets it.
+    noted_field: ClassVar[str] = "updated_at"
+
     class Meta:
         abstract = True
+
+    @classmethod
+    def note(cls, pk: int, **fields: Any) -> None:
+        """Write how far the work ``pk`` is (``stage``, ``step``, ... and :attr:`noted_field`);
+        never fails the work: a busy database (SQLite's write lock) only delays a note."""
+        try:
+            cls._default_manager.filter(pk=pk).update(**{cls.noted_field: timezone.now()}, **fields)
+        except DatabaseError:
+            log.warning("voortgang van %s %s niet bijgewerkt (database bezig)", cls._meta.verbose_name, pk)
+
+
+def insist(write: Callable[[], T], attempts: int = 5, wait: float = 1.0) -> T | None:
+    """``write()``, tried up to ``attempts`` times ``wait`` seconds apart while the database is
+    busy: the end of a piece of :class:`Progress` work must be noted, or it looks busy until
+    its lease runs out. What ``write`` returns; None when the database stayed busy."""
+    for _attempt in range(attempts):
+        try:
+            return write()
+        except DatabaseError:
+            time.sleep(wait)
+    return None
 
 
 class Computation(Progress):

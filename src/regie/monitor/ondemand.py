@@ -29,11 +29,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from regie.monitor import services
-from regie.monitor.models import Computation, Snapshot
+from regie.monitor.models import Computation, Snapshot, insist
 
 log = logging.getLogger(__name__)
 
@@ -108,24 +108,11 @@ def claim(year: int, as_of: dt.date, *, retry_failed: bool = True) -> Computatio
     return Computation.objects.get(pk=row.pk) if won else None
 
 
-def _update(pk: int, **fields: object) -> None:
-    """Note progress; never fails the computation (a busy SQLite database only delays a note)."""
-    try:
-        Computation.objects.filter(pk=pk).update(updated_at=timezone.now(), **fields)
-    except DatabaseError:
-        log.warning("voortgang van berekening %s niet bijgewerkt (database bezig)", pk)
-
-
 def release(pk: int, error: str = "") -> None:
-    """End a claim: done, or failed with ``error``."""
-    for _attempt in range(5):  # the end must be noted, or the date looks busy until STALE
-        try:
-            Computation.objects.filter(pk=pk).update(
-                state=State.FAILED if error else State.DONE, error=error[:2000], updated_at=timezone.now()
-            )
-            return
-        except DatabaseError:
-            time.sleep(1)
+    """End a claim: done, or failed with ``error`` (insisted on: else the date looks busy
+    until :data:`STALE`)."""
+    state = State.FAILED if error else State.DONE
+    insist(lambda: Computation.objects.filter(pk=pk).update(state=state, error=error[:2000], updated_at=timezone.now()))
 
 
 def current(year: int, as_of: dt.date) -> Computation | None:
@@ -147,7 +134,7 @@ def _progress(pk: int, done: list[int]) -> Callable[[int], Callable[[int], None]
     def factory(_total: int) -> Callable[[int], None]:
         def advance(n: int) -> None:
             done[0] += n
-            _update(pk, step=done[0])
+            Computation.note(pk, step=done[0])
 
         return advance
 
@@ -161,12 +148,12 @@ def compute(pk: int, year: int, as_of: dt.date) -> None:
     try:
         first = [job for job in services.jobs() if job.kind in FIRST_KINDS]
         done = [0]
-        _update(pk, stage="inputs", steps=len(first) + 2)
+        Computation.note(pk, stage="inputs", steps=len(first) + 2)
         inputs = services.load_inputs()
         done[0] = 1
-        _update(pk, stage="figures", step=1)
+        Computation.note(pk, stage="figures", step=1)
         services.refresh(year, as_of, inputs=inputs, kinds=FIRST_KINDS, progress=_progress(pk, done))
-        _update(pk, stage="history")
+        Computation.note(pk, stage="history")
         services.refresh(year, as_of, inputs=inputs, kinds=[HISTORY], progress=_progress(pk, done))
     except Exception as exc:
         log.exception("berekening van %s per %s mislukt", year, as_of)

@@ -48,6 +48,7 @@ from django.utils import timezone
 from regie.accounts.scope import Scope
 from regie.intake.ownership import provider_refusal, refusal
 from regie.intake.sources import MAX_FILE_BYTES, SUFFIXES, Input, NamedFile, Upload
+from regie.monitor.models import insist
 from regie.monitor.ondemand import owner_gone, this_owner
 from regie.monitor.pending import ingest_and_refresh
 from regie.procurement.contract_life import raise_expiry_signals
@@ -187,31 +188,22 @@ def _zip(name: str, content: bytes, agb: str | None, refused: list[dict[str, str
 # Running
 
 
-def _note(pk: int, **fields: Any) -> None:
-    """Write a job's progress; never fails the job (a busy SQLite database only delays a note)."""
-    try:
-        IngestJob.objects.filter(pk=pk).update(updated=timezone.now(), **fields)
-    except DatabaseError:
-        log.warning("voortgang van inleesopdracht %s niet bijgewerkt (database bezig)", pk)
-
-
 def _finish(pk: int, still: Q | None = None, **fields: Any) -> bool:
-    """Note the end of the running job ``pk`` (tried a few times: a job that looks busy
-    forever helps nobody) and drop its files; only while it runs (and matches ``still``):
-    whether this call ended it."""
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                now = timezone.now()
-                ended = IngestJob.objects.filter(Q(pk=pk, status=Status.RUNNING) & (still or Q())).update(
-                    finished=now, updated=now, **fields
-                )
-                if ended:
-                    IngestFile.objects.filter(job_id=pk).delete()
-            return bool(ended)
-        except DatabaseError:
-            time.sleep(1)
-    return False
+    """Note the end of the running job ``pk`` (insisted on: a job that looks busy forever
+    helps nobody) and drop its files; only while it runs (and matches ``still``): whether
+    this call ended it."""
+
+    def end() -> bool:
+        with transaction.atomic():
+            now = timezone.now()
+            ended = IngestJob.objects.filter(Q(pk=pk, status=Status.RUNNING) & (still or Q())).update(
+                finished=now, updated=now, **fields
+            )
+            if ended:
+                IngestFile.objects.filter(job_id=pk).delete()
+        return bool(ended)
+
+    return bool(insist(end))
 
 
 @contextmanager
@@ -248,7 +240,7 @@ class _Progress:
 
     def factory(self, total: int) -> Callable[[int], None]:
         self.total = total + 1
-        _note(self.pk, stage="inlezen", steps=self.total, step=0)
+        IngestJob.note(self.pk, stage="inlezen", steps=self.total, step=0)
         return self.advance
 
     def advance(self, n: int) -> None:
@@ -256,10 +248,10 @@ class _Progress:
         now = time.monotonic()
         if now - self.noted >= NOTE_EVERY or self.done >= self.total - 1:
             self.noted = now
-            _note(self.pk, step=self.done)
+            IngestJob.note(self.pk, step=self.done)
 
     def announce(self, year: int) -> None:
-        _note(self.pk, stage=f"cijfers {year} bijwerken", step=max(self.done, self.total - 1))
+        IngestJob.note(self.pk, stage=f"cijfers {year} bijwerken", step=max(self.done, self.total - 1))
 
 
 def hashed(inputs: Iterable[Upload]) -> list[tuple[str, str]]:
@@ -317,7 +309,7 @@ def run(pk: int) -> None:
     job = IngestJob.objects.select_related("provider").get(pk=pk)
     with _heartbeat(pk):
         try:
-            _note(pk, stage="bestanden controleren")
+            IngestJob.note(pk, stage="bestanden controleren")
             inputs, refused = screen(job.files.all().iterator(), job.provider.agb if job.provider else None)
             files = hashed(inputs)
             before = set(
@@ -327,7 +319,7 @@ def run(pk: int) -> None:
             doc = ingest_document(
                 inputs,
                 progress.factory if inputs else None,
-                notify=lambda text: _note(pk, stage=text[:200]),
+                notify=lambda text: IngestJob.note(pk, stage=text[:200]),
                 announce=progress.announce,
             )
             doc["rejected"] = refused + doc["rejected"]

@@ -40,6 +40,8 @@ class IngestJob(Progress):
     updated = models.DateTimeField(_("bijgewerkt"), auto_now=True)
     finished = models.DateTimeField(_("klaar"), null=True, blank=True)
 
+    noted_field = "updated"
+
     class Meta:
         verbose_name = _("inleesopdracht")
         verbose_name_plural = _("inleesopdrachten")
