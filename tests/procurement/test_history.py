@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from regie.accounts.models import Role, UserRole
 from regie.catalog.loader import load_catalog
 from regie.engine.catalog import parse_catalog
 from regie.procurement import models as m
 from regie.procurement.history import seed_tenders
-from regie.site.demo import create_demo_users
+from regie.site.demo import DEMO_USERS, create_demo_users, demo_users
 from tests.accounts.factories import client_for
+from tests.procurement.conftest import OWN, post
+from tests.procurement.test_api import MARKS, assess, bid, tender
 
 
 @pytest.mark.django_db
@@ -39,3 +42,26 @@ def test_the_tender_history_is_stored_once_as_the_rules_award_it(
     # the tender's page shows the award: every bid, the selected ones with their contract
     page = client_for("gemeente").get(f"/inkoop/aanbestedingen/{tender.pk}/").content.decode()
     assert all(b.provider.name in page for b in bids) and all(ident in page for ident in selected.values())
+
+
+def test_the_demo_inkoper_logs_in_with_the_demo_password_and_assesses_as_the_second_assessor(
+    region: None,
+) -> None:
+    """``inkoper`` (the tender history's second assessor) is a demo user like the others:
+    municipality staff, password ``regie-demo``, listed where the demo prints its logins and in
+    the README's table of demo users."""
+    assert "inkoper" in DEMO_USERS
+    listed = demo_users()
+    assert listed["inkoper"].startswith("Gemeente")
+    assert UserRole.objects.get(user__username="inkoper").role == Role.MUNICIPALITY
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = [line.split("|")[1].strip() for line in readme.splitlines() if line.startswith("| `")]
+    assert all(f"`{name}`" in table for name in listed)
+    # what an inkoper does: a tender's second pair of eyes, then the award
+    gemeente, inkoper = client_for("gemeente"), client_for("inkoper")
+    t = tender(gemeente)
+    b = bid(client_for("aanbieder"), t["id"], OWN, 0.9)
+    assert assess(gemeente, t["id"], b["id"], MARKS).status_code == 201
+    assert assess(inkoper, t["id"], b["id"], MARKS).status_code == 201
+    assert post(inkoper, f"/api/v1/tenders/{t['id']}/award/", {}).status_code == 200
+    assert inkoper.get(f"/inkoop/aanbestedingen/{t['id']}/").status_code == 200

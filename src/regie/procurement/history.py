@@ -4,7 +4,8 @@ stores the dialogues.
 
 Made through the services, as a user would: the tender with its requirements, every bid with
 its answers, two assessments per bid by two municipality users (``gemeente`` and ``inkoper``,
-a municipality user made for it), and the award, whose contracts are the catalog's own (they
+both demo users with the demo password; ``inkoper`` is made here, without a password, only
+when the demo users were not made first), and the award, whose contracts are the catalog's own (they
 were written by that award in the region's past). The days are set back to the tender's year.
 """
 

@@ -2,7 +2,9 @@
 
 ``relatiebeheer`` is a relationship manager (issue 14) who looks after the demo provider's
 provider and the provider with the highest AGB code, so the demo shows both sides of a
-dialogue and a manager who does not see every provider."""
+dialogue and a manager who does not see every provider. ``inkoper`` is a second municipality
+user: the other pair of eyes on every bid of the tender history (regie.procurement.history),
+with which one can assess and award a tender of one's own beside ``gemeente``."""
 
 from __future__ import annotations
 
@@ -17,13 +19,16 @@ from regie.accounts.users import add_user
 from regie.catalog.models import Provider, Region
 
 DEMO_PASSWORD = "regie-demo"
-DEMO_USERS = ("gemeente", "aanbieder", "raad", "relatiebeheer")
+DEMO_USERS = ("gemeente", "inkoper", "aanbieder", "raad", "relatiebeheer")
+
+#: Descriptions of a demo user that its role alone does not give.
+_DESCRIBED = {"inkoper": "Gemeente (inkoper, tweede beoordelaar van de aanbestedingen)"}
 
 
 @transaction.atomic
 def create_demo_users(provider_agb: str | None = None) -> dict[str, str]:
-    """Create (or reset) ``gemeente``, ``aanbieder``, ``raad`` and ``relatiebeheer``; return
-    login -> description.
+    """Create (or reset) ``gemeente``, ``inkoper``, ``aanbieder``, ``raad`` and
+    ``relatiebeheer``; return login -> description.
 
     Made as ``regie users add`` makes users (:func:`regie.accounts.users.add_user`). The
     provider user is bound to ``provider_agb``, or else to the provider with the most
@@ -40,6 +45,7 @@ def create_demo_users(provider_agb: str | None = None) -> dict[str, str]:
         raise ValueError("the catalog has no providers")
     users = {
         "gemeente": (Role.MUNICIPALITY, None, "Gea", "Gemeente"),
+        "inkoper": (Role.MUNICIPALITY, None, "Ingrid", "Inkoper"),
         "aanbieder": (Role.PROVIDER, provider, "Aart", "Aanbieder"),
         "raad": (Role.COUNCIL, None, "Roos", "Raadslid"),
     }
@@ -47,7 +53,7 @@ def create_demo_users(provider_agb: str | None = None) -> dict[str, str]:
     for username, (role, prov, first, last) in users.items():
         add_user(username, role, provider=prov.agb if prov else None, password=DEMO_PASSWORD)
         get_user_model().objects.filter(username=username).update(first_name=first, last_name=last, is_superuser=False)
-        out[username] = _description(role, prov)
+        out[username] = _DESCRIBED.get(username) or _description(role, prov)
     last_agb = Provider.objects.order_by("-agb").values_list("agb", flat=True).first()
     managed = sorted({provider.agb, last_agb or provider.agb})
     add_user("relatiebeheer", Role.RELATIONSHIP_MANAGER, providers=managed, password=DEMO_PASSWORD)
@@ -75,5 +81,9 @@ def demo_users() -> dict[str, str]:
         .select_related("user", "provider")
         .prefetch_related("providers")
     )
-    found = {r.user.username: _description(r.role, r.provider, r.providers.order_by("agb")) for r in rows}
+    found = {
+        r.user.username: _DESCRIBED.get(r.user.username)
+        or _description(r.role, r.provider, r.providers.order_by("agb"))
+        for r in rows
+    }
     return {name: found[name] for name in DEMO_USERS if name in found}
