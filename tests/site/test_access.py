@@ -7,9 +7,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from regie.site.api import PROBLEM_SCHEMA
 from regie.site.demo import create_demo_users
 from tests.accounts.factories import client_for
 from tests.catalog.factories import load_file
+from tests.conftest import ROOT
 
 OWN, OTHER = "Zorggroep Noord", "Begeleiding Zuid"
 
@@ -74,3 +76,38 @@ def test_api_needs_a_login(region: None) -> None:
 
 def test_council_cannot_use_the_admin(region: None) -> None:
     assert client_for("raad").get("/beheer/").status_code == 302
+
+
+def test_problem_titles_are_dutch_and_the_schema_shows_the_one_sent(region: None) -> None:
+    """The title of a problem names its kind in Dutch, the same at every occurrence (RFC 9457),
+    also where DRF's Dutch catalogue has none ("Invalid input.") or a placeholder; the OpenAPI
+    ``Problem`` example is the title a real 400 carries."""
+    gemeente = client_for("gemeente")
+    invalid = gemeente.post("/api/v1/tenders/", {"year": "x"}, content_type="application/json")
+    assert invalid.status_code == 400 and invalid.json()["title"] == "Ongeldige invoer."
+    assert PROBLEM_SCHEMA["properties"]["title"]["example"] == invalid.json()["title"]
+    assert "Invalid input." not in (ROOT / "docs" / "openapi.yaml").read_text(encoding="utf-8")  # nor the examples
+    titles = {
+        400: invalid.json()["title"],
+        401: Client().get("/api/v1/segments/").json()["title"],
+        403: client_for("raad").get("/api/v1/contracts/").json()["title"],
+        404: client_for("aanbieder").get("/api/v1/contracts/2025-WMO-IB-87654321/").json()["title"],
+        405: gemeente.delete("/api/v1/segments/").json()["title"],
+        415: gemeente.post("/api/v1/tenders/", "x", content_type="text/plain").json()["title"],
+    }
+    unknown = gemeente.get("/api/v1/tenders/-1/bids/")  # a path the API does not know (regie.site.errors)
+    assert unknown.status_code == 404 and unknown.json()["title"] == "Niet gevonden."
+    assert titles == {
+        400: "Ongeldige invoer.",
+        401: "Niet aangemeld.",
+        403: "Geen toegang.",
+        404: "Niet gevonden.",
+        405: "Methode niet toegestaan.",
+        415: "Mediatype niet ondersteund.",
+    }
+    # a malformed body is invalid input too, with the parser's reason in the detail
+    broken = gemeente.post("/api/v1/tenders/", "{", content_type="application/json")
+    assert broken.status_code == 400 and broken.json()["title"] == "Ongeldige invoer."
+    # in English for a client that asks for it, as the details are
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/segments/").json()
+    assert english["title"] == "Not authenticated."

@@ -81,6 +81,7 @@ _MARKED = [
     re.compile(r"""\{%\s*translate\s+"([^"]+)"\s*%\}"""),
     re.compile(r"""\{%\s*translate\s+'([^']+)'\s*%\}"""),
     re.compile(r"""(?<![\w.])_\("((?:[^"\\]|\\.)+)"\)"""),
+    re.compile(r"""(?<![\w.])gettext_noop\("((?:[^"\\]|\\.)+)"\)"""),
 ]
 
 
@@ -88,6 +89,7 @@ def marked_strings() -> set[str]:
     """Strings the web app's templates and page views mark for translation."""
     site = ROOT / "src" / "regie" / "site"
     files = [*site.glob("templates/**/*.html"), *site.glob("pages/*.py"), site / "roles.py"]
+    files += [site / "errors.py", site.parent / "accounts" / "api.py"]  # the API's problem titles
     found: set[str] = set()
     for path in files:
         text = path.read_text(encoding="utf-8")

@@ -10,7 +10,8 @@
 - :class:`HasRole`: the roles a view lets in (``view.roles``), 403 for the others;
   :func:`allowed_scope`: the same for a view that goes on with the caller's scope, its refusal
   in its own words.
-- :func:`refusal`: a 400 problem+json documented with an example of a real refusal.
+- :func:`refusal`: a 400 problem+json documented with an example of a real refusal;
+  :data:`TITLES`: the problems' titles (the handler in regie.site.api sends them).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import PermissionDenied
@@ -28,6 +30,23 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from regie.accounts.scope import Scope, scope_for
+
+#: A problem's title per status: the kind of problem, in Dutch (the API's language), the same
+#: at every occurrence (RFC 9457; the occurrence is in ``detail``). Not DRF's default details:
+#: its Dutch catalogue lacks "Invalid input." and leaves placeholders in others.
+TITLES = {
+    400: gettext_noop("Ongeldige invoer."),
+    401: gettext_noop("Niet aangemeld."),
+    403: gettext_noop("Geen toegang."),
+    404: gettext_noop("Niet gevonden."),
+    405: gettext_noop("Methode niet toegestaan."),
+    406: gettext_noop("Gevraagd antwoordformaat niet beschikbaar."),
+    413: gettext_noop("Verzoek te groot."),
+    415: gettext_noop("Mediatype niet ondersteund."),
+    429: gettext_noop("Te veel verzoeken."),
+}
+#: The title of a status :data:`TITLES` does not name.
+OTHER_TITLE = gettext_noop("Verzoek geweigerd.")
 
 
 class Pages(PageNumberPagination):
@@ -55,7 +74,7 @@ def refusal(description: str, summary: str, name: str, reason: str) -> dict[tupl
     component the document's post-processing adds."""
     body = {
         "type": "about:blank",
-        "title": "Invalid input.",  # DRF's title, which its Dutch catalogue does not translate
+        "title": TITLES[400],
         "status": 400,
         "detail": f"{name}: {reason}",
         "invalid_params": [{"name": name, "reason": reason}],

@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from regie.accounts.api import OTHER_TITLE, TITLES
+
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Render every API error as ``application/problem+json`` with a title and a detail; a
-    refused input names its fields in ``invalid_params`` (``[{"name", "reason"}]``)."""
+    """Render every API error as ``application/problem+json`` with a title per status
+    (:data:`regie.accounts.api.TITLES`) and a detail; a refused input names its fields in
+    ``invalid_params`` (``[{"name", "reason"}]``)."""
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -20,7 +24,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     detail: Any = data.get("detail", data) if isinstance(data, dict) else data
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": getattr(exc, "default_detail", str(exc)),
+        "title": gettext(TITLES.get(response.status_code, OTHER_TITLE)),
         "status": response.status_code,
         "detail": str(detail) if not isinstance(detail, (dict, list)) else detail,
     }
@@ -87,7 +91,13 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "description": "Een fout als application/problem+json (RFC 9457).",
     "properties": {
         "type": {"type": "string", "example": "about:blank"},
-        "title": {"type": "string", "example": "Ongeldige invoer."},
+        "title": {
+            "type": "string",
+            "description": "De soort fout, per status steeds dezelfde (de fout zelf staat in detail): "
+            + "; ".join(f"{k}: {v}" for k, v in TITLES.items())
+            + " In het Engels bij Accept-Language: en.",
+            "example": TITLES[400],
+        },
         "status": {"type": "integer", "example": 400},
         "detail": {
             "description": "Uitleg; bij een fout zonder veldnamen soms de velden met hun redenen.",

@@ -15,6 +15,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext as _
 
+from regie.site.api import TITLES
+
 
 def back_link(request: HttpRequest) -> str | None:
     """The page the user came from, when it is a page of this site other than this one."""
@@ -30,9 +32,10 @@ def back_link(request: HttpRequest) -> str | None:
     return path + (f"?{parts.query}" if parts.query else "")
 
 
-def _problem(status: int, title: str, detail: str) -> HttpResponse:
-    """An API path's error as problem+json (domain.md section 12), not a page."""
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+def _problem(status: int, detail: str) -> HttpResponse:
+    """An API path's error as problem+json (domain.md section 12), not a page; titled as the
+    API's own problems (:data:`regie.site.api.TITLES`)."""
+    body = {"type": "about:blank", "title": _(TITLES[status]), "status": status, "detail": detail}
     return JsonResponse(body, status=status, content_type="application/problem+json")
 
 
@@ -44,7 +47,7 @@ def _render(request: HttpRequest, template: str, status: int, context: dict[str,
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """403: this page is not for the user's role (or the user has no role at all)."""
     if request.path.startswith("/api/"):
-        return _problem(403, _("Geen toegang"), _("Niet toegestaan voor uw rol."))
+        return _problem(403, _("Niet toegestaan voor uw rol."))
     return _render(request, "regie/403.html", 403, {"title": _("Geen toegang")})
 
 
@@ -52,5 +55,5 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     """404: the page does not exist, or not for this user (another provider's data); under
     /api/ (a path the API does not know, e.g. ``/api/v1/tenders/-1/bids/``) as problem+json."""
     if request.path.startswith("/api/"):
-        return _problem(404, _("Niet gevonden."), _("Deze URL bestaat niet in de API."))
+        return _problem(404, _("Deze URL bestaat niet in de API."))
     return _render(request, "regie/404.html", 404, {"title": _("Pagina niet gevonden")})
