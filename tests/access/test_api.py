@@ -187,6 +187,10 @@ def test_waiting_norm_once_per_registration(region: None) -> None:
     assert signal.key == f"waiting_norm|{crisis}" and signal.raised_on == today() - dt.timedelta(days=1)
     assert signal.detail["norm_days"] == 1 and signal.segment == "WMO-IB"
     assert login("gemeente").get("/api/v1/signals/", {"kind": "waiting_norm"}).json()["results"][0]["id"] == signal.pk
+    # withdrawn, it waits no more: the signal is resolved, saying so
+    gemeente.post(f"{URL}{crisis}/withdraw/", {"reason": "verhuisd"}, content_type="application/json")
+    signal.refresh_from_db()
+    assert (signal.status, signal.note) == ("resolved", f"Van de wachtlijst: ingetrokken op {today():%d-%m-%Y}.")
 
 
 def test_registrations_count_for_the_waiting_time(region: None) -> None:

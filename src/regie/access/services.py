@@ -9,7 +9,8 @@
 - :func:`refresh`: after each ingest, registrations are taken from the stored 315s and
   waiting-list CSV rows (:func:`sync_requests`), open registrations are linked to the 301 or
   305 that starts them (:func:`link_starts`), and ``waiting_norm`` is raised once for each
-  registration past its norm (:func:`raise_norm_signals`).
+  registration past its norm (:func:`raise_norm_signals`); it stays open while the
+  registration waits and is resolved when it leaves the list (:func:`end_norm_signals`).
 
 Every write by a person is audited (:func:`regie.accounts.audit.audit`).
 """
@@ -240,6 +241,7 @@ def withdraw(user: Any, scope: Scope, reg: Registration, reason: str) -> Registr
         raise NotAllowed("Alleen de gemeente of een kernpartner van het segment trekt een aanmelding in.")
     reg.status, reg.withdrawn_on, reg.withdrawal_reason = Status.WITHDRAWN, timezone.localdate(), reason.strip()
     reg.save(update_fields=["status", "withdrawn_on", "withdrawal_reason"])
+    end_norm_signals([reg])
     audit(user, "waiting_list.withdraw", f"aanmelding {reg.pk}", reason, segment=reg.segment.code)
     return reg
 
@@ -365,14 +367,35 @@ def link_starts(clients: Sequence[str] | None = None) -> int:
     return len(changed)
 
 
+def _norm_key(registration: int) -> str:
+    return f"{rules.SIGNAL}|{registration}"
+
+
+def end_norm_signals(regs: Iterable[Registration]) -> int:
+    """Resolve the open ``waiting_norm`` signals of those of ``regs`` that have left the list
+    (care started, or withdrawn), with a note saying so (:func:`regie.engine.access.left_the_list`):
+    the situation they asked action for is over. Returns how many."""
+    notes = {_norm_key(e.id): note for e in entries(regs) if (note := rules.left_the_list(e))}
+    if not notes:
+        return 0
+    over = list(tm.Signal.objects.filter(kind=rules.SIGNAL, status=tm.Signal.Status.OPEN, key__in=list(notes)))
+    for signal in over:
+        signal.status, signal.note = tm.Signal.Status.RESOLVED, notes[signal.key]
+    tm.Signal.objects.bulk_update(over, ["status", "note"], batch_size=1000)
+    return len(over)
+
+
 def raise_norm_signals(today: dt.date | None = None) -> int:
     """``waiting_norm`` once for each registration past its norm by ``today`` (by its key, so a
-    second run adds nothing). Returns how many were added."""
+    second run adds nothing); the signal of a registration that has left the list is resolved
+    (:func:`end_norm_signals`; one raised after it left is stored resolved), so the signals
+    are the same whether the traffic arrived at once or day by day, and only those still
+    waiting are open. Returns how many were added."""
     today = today or timezone.localdate()
     regs = Registration.objects.select_related("segment", "municipality", "provider")
     by_id = {r.pk: r for r in regs}
     found = rules.norm_signals(entries(by_id.values()), today)
-    keys = {f"{rules.SIGNAL}|{s.entry.id}": s for s in found}
+    keys = {_norm_key(s.entry.id): s for s in found}
     existing = set(tm.Signal.objects.filter(key__in=list(keys)).values_list("key", flat=True))
     made = []
     for key, s in keys.items():
@@ -400,6 +423,7 @@ def raise_norm_signals(today: dt.date | None = None) -> int:
             )
         )
     tm.Signal.objects.bulk_create(made, batch_size=1000)
+    end_norm_signals(by_id.values())
     return len(made)
 
 

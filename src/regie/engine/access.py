@@ -14,7 +14,9 @@ segment, an urgency and the day it was registered. The rules:
   the earliest allocation (301) or care start (305) of the same client in the same segment
   that begins on or after the registration day;
 - **``waiting_norm``**: a registration whose waiting days pass its norm raises the signal
-  once, on the first day past the norm (``registered + norm + 1``);
+  once, on the first day past the norm (``registered + norm + 1``); the signal asks for
+  action only while the registration is on the list: once it has left (care started, or
+  withdrawn) the signal is over (:func:`left_the_list`, resolved with that note);
 - **capacity** beside the list: per provider and segment the clients in care against the
   agreed number, and the assigned backlog;
 - **referrers**: the share of new care per referrer kind (COD327) and the share referred to
@@ -209,6 +211,26 @@ def norm_signal(entry: Entry, today: dt.date) -> NormSignal | None:
     if not past_norm(entry, today):
         return None
     return NormSignal(entry, norm, due, due + dt.timedelta(days=1))
+
+
+def left_the_list(entry: Entry) -> str | None:
+    """Why the ``waiting_norm`` signal of a registration is over, when it has left the list
+    (care started, or withdrawn); None while it is still on it (waiting or assigned).
+
+    >>> left_the_list(Entry(1, "p", "A", "normal", dt.date(2025, 1, 1), STARTED, dt.date(2025, 3, 1)))
+    'Van de wachtlijst: zorg gestart op 01-03-2025, na 59 dagen wachten.'
+    >>> left_the_list(Entry(1, "p", "A", "normal", dt.date(2025, 1, 1), WITHDRAWN, withdrawn_on=dt.date(2025, 3, 1)))
+    'Van de wachtlijst: ingetrokken op 01-03-2025.'
+    >>> left_the_list(Entry(1, "p", "A", "normal", dt.date(2025, 1, 1), ASSIGNED)) is None
+    True
+    """
+    if entry.status == STARTED and entry.started_on is not None:
+        days = waiting_days(entry, entry.started_on)
+        return f"Van de wachtlijst: zorg gestart op {entry.started_on:%d-%m-%Y}, na {days} dagen wachten."
+    if entry.status == WITHDRAWN:
+        on = f" op {entry.withdrawn_on:%d-%m-%Y}" if entry.withdrawn_on else ""
+        return f"Van de wachtlijst: ingetrokken{on}."
+    return None
 
 
 def norm_signals(entries: Iterable[Entry], today: dt.date) -> list[NormSignal]:
