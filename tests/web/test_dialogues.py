@@ -111,6 +111,11 @@ def test_pdf_is_one_page_and_excel_lists_the_agreements(region: None, db: None) 
     assert any("Wachtlijst opschonen" in (c or "") for row in rows for c in row if isinstance(c, str))
     own_only = load_workbook(io.BytesIO(client_for(A).get("/afspraken.xlsx").content))
     assert not [c for row in own_only.active.iter_rows(values_only=True) for c in row if c == OTHER]
+    # the owner is named in Dutch, like the rest of the report, whatever the reader's language
+    gemeente.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    rows = list(load_workbook(io.BytesIO(gemeente.get("/afspraken.xlsx").content)).active.iter_rows(values_only=True))
+    owner = rows[3].index("Eigenaar")
+    assert {row[owner] for row in rows[4:]} == {"aanbieder"}  # the agreements of kleinstad are the providers'
 
 
 def test_home_lists_the_dialogues_due(region: None, db: None) -> None:

@@ -16,10 +16,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from openpyxl import Workbook
 
-from regie.relations.models import Agreement, Dialogue
+from regie.relations.models import Agreement, Dialogue, Owner
 from regie.reports.documents import Columns, render, workbook_bytes, write_table
 
-OWNERS = {"provider": "aanbieder", "municipality": "gemeente"}
+#: Who acts on an agreement (value -> label; the reports show the Dutch one).
+OWNERS = dict(Owner.choices)
 
 #: The columns of the agreements workbook (field, heading, kind).
 AGREEMENTS: Columns = [
@@ -36,6 +37,7 @@ AGREEMENTS: Columns = [
 ]
 
 
+@translation.override("nl")
 def agreement_row(a: Agreement) -> dict[str, Any]:
     """One agreement as a row of the workbook (without its state, which depends on the day)."""
     return {
@@ -43,7 +45,7 @@ def agreement_row(a: Agreement) -> dict[str, Any]:
         "provider_name": a.provider.name,
         "dialogue": f"{a.dialogue.date:%d-%m-%Y}",
         "text": a.text,
-        "owner": OWNERS.get(a.owner, a.owner),
+        "owner": str(OWNERS.get(a.owner, a.owner)),
         "due": f"{a.due:%d-%m-%Y}",
         "done": f"{a.done_at:%d-%m-%Y}" if a.done_at else "",
         "confirmed": f"{a.confirmed_at:%d-%m-%Y}" if a.confirmed_at else "",
