@@ -30,7 +30,7 @@ def more_own_signals(n: int, status: str = "open") -> list[tm.Signal]:
             segment="WMO-IB",
             record=f"R-{i}",
             care_month=dt.date(2025, 3, 1),
-            raised_on=dt.date(2025, 6, 1 + i),
+            raised_on=dt.date(2025, 6, 1) + dt.timedelta(days=i),
             status=status,
             detail={"deadline": "2025-05-15", "days_late": 10 + i, "amount_cents": 12345},
         )
@@ -262,3 +262,23 @@ def test_provider_sees_only_its_own_groups(aanbieder: Client) -> None:
     assert groups[("late_declaration", "")]["open"] == "2"
     page = lxml.html.tostring(doc).decode()
     assert OTHER_NAME not in page and "Jeugdhulp Oost" not in page
+
+
+def pager_text(doc: lxml.html.HtmlElement) -> list[str]:
+    return [" ".join(nav.text_content().split()) for nav in doc.xpath("//nav[@class='pager']")]
+
+
+def test_the_list_is_paged_like_the_other_lists(gemeente: Client) -> None:
+    """One page: no pager (the other lists say nothing either); more: where the reader is,
+    with a link to the next page that keeps the filter."""
+    assert pager_text(doc_of(gemeente.get("/signalen/"))) == []
+    more_own_signals(60)
+    first = doc_of(gemeente.get("/signalen/", {"aanbieder": OWN}))
+    assert len(first.xpath("//table[@id='signalen']/tbody/tr[@data-status]")) == 50
+    assert pager_text(first) == ["Pagina 1 van 2 Volgende"]
+    following = first.xpath("//nav[@class='pager']//a[@rel='next']/@href")
+    assert following == [f"?aanbieder={OWN}&pagina=2"]
+    second = doc_of(gemeente.get("/signalen/" + following[0]))
+    total = int(first.xpath("string(//h2[@id='h-signalen'])").split()[0])  # the 60 and OWN's own
+    assert total > 60 and len(second.xpath("//table[@id='signalen']/tbody/tr[@data-status]")) == total - 50
+    assert pager_text(second) == ["Vorige Pagina 2 van 2"]
