@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from regie.engine import frames
 from regie.engine.catalog.model import CatalogError
 from regie.engine.catalog.parse import catalog_from_dict
+from regie.engine.consortia import per_member
 from regie.engine.forecast import YearEndForecast
 from regie.engine.funding import ledger, payments_frame
 from regie.engine.indicators import indicators
@@ -292,3 +293,42 @@ def test_participation_segments_have_a_forecast_and_an_early_warning_on_any_day(
         assert row.low <= 10 * 360000 <= row.high  # all ten stay: the whole tariff of each
         assert row.warning and row.budget == 1000000
         assert [p.provider for p in fitted.providers_] == ["12345678"]
+
+
+MEMBER = "22222222"
+
+
+def test_a_consortium_members_trajectory_is_paid_under_the_consortiums_contract() -> None:
+    # The Werkbedrijf (12345678, contract MONTHLY: Werkfit 3,600 euro, monthly) is a
+    # consortium with the member 22222222, which reports trajectories under its own code.
+    # The member's Werkfit from 10 March, ended 20 June (known 25 June): 300 euro for March,
+    # April and May, the rest, 2,700 euro, in June (arriving 1 July): 3,600 euro. The
+    # consortium's own Werkfit from 1 April, running on: April, May and June, 300 euro each.
+    # As of 31 July, per sender (as sent): the member 3,600 euro, the consortium 900 euro.
+    catalog = catalog_from_dict(
+        tomllib.loads(MONTHLY.replace('name = "Werkbedrijf"', f'name = "Werkbedrijf"\nmembers = ["{MEMBER}"]'))
+    )
+    own = {
+        "municipality": "0983",
+        "provider": "12345678",
+        "segment": "PART",
+        "client": "c3",
+        "module": "WERKFIT",
+        "start": D(2025, 4, 1),
+        "start_arrival": D(2025, 4, 3),
+    }
+    sent = _funded().filter(pl.col("client") == "c1").with_columns(pl.lit(MEMBER).alias("provider"))
+    t = pl.concat([sent, frames.frame("trajectories", [own])])
+    as_of = D(2025, 7, 31)
+    declarations = frames.as_of(as_declarations(t, catalog), "declarations", as_of)
+    by_sender = declarations.group_by("provider").agg(pl.col("amount_cents").sum())
+    assert dict(by_sender.iter_rows()) == {MEMBER: 360000, "12345678": 90000}
+    rows = per_member(as_episodes(t, {}), declarations, "12345678", {MEMBER: "12345678"}, D(2025, 1, 1), as_of)
+    assert [(r["agb"], r["clients"], r["declared_cents"]) for r in rows] == [
+        ("12345678", 1, 90000),
+        (MEMBER, 1, 360000),
+    ]
+    # counted for the consortium (the contract's view), the ledger pays both under MONTHLY
+    attributed = t.with_columns(pl.lit("12345678").alias("provider"))
+    lines = ledger(catalog, as_declarations(attributed, catalog), year=2025, as_of=as_of)
+    assert sum(line.amount_cents for line in lines if line.contract == "MONTHLY") == 450000

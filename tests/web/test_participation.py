@@ -4,18 +4,23 @@ education, from the same snapshots as every segment."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import lxml.html
+import polars as pl
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from regie.catalog import models as cat
 from regie.intake.sources import Upload
 from regie.monitor.pending import ingest_and_refresh
 from regie.monitor.services import refresh
+from regie.traffic import frames
+from regie.traffic import models as tm
 from tests.accounts.factories import client_for
 from tests.catalog.factories import load_file
 from tests.monitor.region import AS_OF, CATALOG, YEAR, build_region
@@ -93,3 +98,23 @@ def test_the_segment_page_shows_trajectories_and_outflow_to_work_or_education(ge
     assert headings[-1] == "Uitstroom naar werk of opleiding"
     care = " ".join(_page(gemeente, "/grip/0983/WMO-IB/").text_content().split())
     assert "Uitstroom naar werk of opleiding" not in care and "Wachttijd (mediaan)" in care
+
+
+def test_a_consortium_members_trajectories_are_paid_on_the_consortium_page(gemeente: Client) -> None:
+    # Zorggroep Noord (11111111) becomes a consortium with the member 12121212, which reported
+    # the first Werkfit under its own code: 6 January .. 30 May, the end known on 8 January.
+    # Priced by the consortium's contract: 300 euro for January .. April and the rest, 2,400
+    # euro, in May; the member's column "gedeclareerd" shows what the funding rules give,
+    # 3,600 euro (before the fix: 0, no contract of the member's own).
+    member = "12121212"
+    cat.Provider.objects.filter(agb="11111111").update(members=[member])
+    tm.Trajectory.objects.filter(provider="11111111", start=dt.date(2025, 1, 6)).update(provider=member)
+    doc = _page(gemeente, "/aanbieders/11111111/")
+    rows = {
+        tr.get("data-agb"): [" ".join(td.text_content().split()) for td in tr.findall("td")]
+        for tr in doc.xpath("//table[@id='leden']/tbody/tr")
+    }
+    assert rows[member][1] == "1" and rows[member][5] == "€ 3.600"
+    # the same amount the ledger pays the consortium for it (the contract's view)
+    mine = frames.declarations("11111111", as_sent=True).filter(pl.col("provider") == member)
+    assert mine["amount_cents"].sum() == 360000

@@ -34,6 +34,7 @@ from regie.engine import frames
 from regie.engine.calendar import ONE_DAY, add_months, month_start, next_month
 from regie.engine.catalog import Catalog, Contract
 from regie.engine.catalog.model import MODULE
+from regie.engine.consortia import consortium_of, member_map
 from regie.engine.funding.base import spread
 from regie.engine.funding.declared import arrangement_months
 
@@ -97,12 +98,28 @@ def planned_end(start: dt.date) -> dt.date:
     return add_months(month_start(start), PLANNED_MONTHS) - ONE_DAY
 
 
-def tariff_contract(catalog: Catalog, trajectory: Mapping[str, Any]) -> Contract | None:
+def tariff_contract(
+    catalog: Catalog, trajectory: Mapping[str, Any], members: Mapping[str, str] | None = None
+) -> Contract | None:
     """The contract that prices a trajectory: of its provider and segment, for its
-    municipality, running on its start day (None when there is none)."""
+    municipality, running on its start day (None when there is none). A trajectory a
+    consortium's member reported under its own AGB code is priced by the consortium's
+    contract (:mod:`regie.engine.consortia`; ``members``: member -> consortium, by default
+    from the catalog's providers).
+
+    >>> from regie.engine.catalog import Provider
+    >>> c = Contract("C", "11111111", "P", ("0983",), dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    >>> cat = Catalog("r", (), (), (Provider("11111111", "Samen", ("22222222",)),), (c,), ())
+    >>> t = {"provider": "22222222", "segment": "P", "municipality": "0983", "start": dt.date(2025, 3, 1)}
+    >>> tariff_contract(cat, t).id
+    'C'
+    """
+    if members is None:
+        members = member_map(catalog.providers)
+    provider = consortium_of(trajectory["provider"], members)
     for c in sorted(catalog.contracts, key=lambda c: c.id):
         if (
-            c.provider == trajectory["provider"]
+            c.provider == provider
             and c.segment == trajectory["segment"]
             and trajectory["municipality"] in c.municipalities
             and c.start <= trajectory["start"] <= c.end
@@ -178,7 +195,9 @@ def as_declarations(trajectories: pl.DataFrame, catalog: Catalog) -> pl.DataFram
     in the month it ended, the planned instalments of months after it taken back). So as of any
     date the positions (:func:`regie.engine.funding.positions`) are what the outcome rule makes
     due as then known, and the ledger, the cost per client and the forecast read them like
-    declarations. Without a contract or a tariff the amounts are 0.
+    declarations. A row keeps the AGB code the trajectory was reported under (a consortium's
+    member keeps its own, priced by the consortium's contract). Without a contract or a
+    tariff the amounts are 0.
 
     >>> from regie.engine.catalog import Contract
     >>> c = Contract("C", "12345678", "P", ("0983",), dt.date(2025, 1, 1), dt.date(2025, 12, 31),
@@ -192,7 +211,8 @@ def as_declarations(trajectories: pl.DataFrame, catalog: Catalog) -> pl.DataFram
     ...  for r in d.iter_rows(named=True)]
     [(3, '2025-04-01', 10000), (4, '2025-05-01', 10000), (4, '2025-05-06', 100000)]
     """
-    rows = [r for t in trajectories.iter_rows(named=True) for r in _rows(t, tariff_contract(catalog, t))]
+    members = member_map(catalog.providers)
+    rows = [r for t in trajectories.iter_rows(named=True) for r in _rows(t, tariff_contract(catalog, t, members))]
     return frames.frame("declarations", rows).sort(["arrival", "line_id", "amount_cents"])
 
 
