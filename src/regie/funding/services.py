@@ -14,6 +14,7 @@ Every decision is audited and refreshes the ledger.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, transaction
@@ -124,6 +125,28 @@ def book_grant(
         detail=detail,
         booked_on=timezone.localdate(),
     )
+
+
+def grants(year: int, as_of: dt.date, providers: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The grants of ``year`` booked by ``as_of`` (lines of kind :data:`GRANT`, e.g. the
+    innovation fund's awards: money a decision committed beside the funding rules), of
+    ``providers`` only when given, in booking order: ``provider``, ``booked_on``, ``rule``,
+    ``amount_cents``, ``ref`` and, where the decision names them, its ``dossier`` and ``title``."""
+    lines = m.LedgerLine.objects.filter(year=year, kind=GRANT, booked_on__lte=as_of)
+    if providers is not None:
+        lines = lines.filter(provider__in=list(providers))
+    return [
+        {
+            "provider": line.provider,
+            "booked_on": line.booked_on,
+            "rule": line.rule,
+            "amount_cents": line.amount_cents,
+            "ref": line.ref,
+            "dossier": line.detail.get("dossier"),
+            "title": line.detail.get("title", ""),
+        }
+        for line in lines.order_by("booked_on", "pk")
+    ]
 
 
 #: The transaction-level advisory lock that serialises ledger bookings on PostgreSQL.

@@ -1,7 +1,9 @@
 """Funding pages: the ledger, the model comparison, inflow requests, capacity reallocation.
 
 - ``/bekostiging/``: what the funding rules make due per provider, segment and municipality
-  (advances, settlement, paid) for the chosen year and as-of date; a provider sees its own rows;
+  (advances, settlement, paid) for the chosen year and as-of date, and beside it the year's
+  grants (innovation fund awards: no segment or municipality, so not under those filters),
+  with the paid total including them; a provider sees its own rows and grants;
 - ``/bekostiging/vergelijking/``: the year replayed under each funding model (municipality);
 - ``/bekostiging/verzoeken/``: inflow-above-agreement requests; a provider files one for its
   own per-client contracts, the municipality approves or rejects with a reason (audited by
@@ -32,7 +34,7 @@ from regie.engine.calendar import month_start, next_month
 from regie.engine.compare import MODEL_NAMES
 from regie.formatting import count
 from regie.funding import models as fm
-from regie.funding.services import DecisionError, decide_request, file_request, reallocate
+from regie.funding.services import DecisionError, decide_request, file_request, grants, reallocate
 from regie.monitor import services as monitor
 from regie.monitor.figures import total_of
 from regie.monitor.models import Snapshot
@@ -71,6 +73,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     rows, sort = sort_rows(request, rows, columns, default="provider_name")
     total = total_of(rows, [c.field for c in columns if c.numeric])
     keep = [(k, v) for k, v in (("segment", segment), ("gemeente", municipality), ("aanbieder", provider)) if v]
+    given = _grants(period, scope, provider, nm) if not (segment or municipality) else None
     context = {
         "period": period,
         "snapshot": period.snapshot(Snapshot.Kind.LEDGER),
@@ -82,8 +85,29 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "municipalities": sorted(nm.municipalities.items()),
         "providers": [] if scope.is_provider else sorted(nm.providers.items(), key=lambda kv: kv[1]),
         "chosen": {"segment": segment, "gemeente": municipality, "aanbieder": provider},
+        **_grant_totals(given, total if rows else None),
     }
     return render(request, "regie/funding/ledger.html", context)
+
+
+def _grants(period: Any, scope: Any, provider: str | None, nm: Any) -> list[dict[str, Any]] | None:
+    """The year's grants known by the as-of date that the page shows: a provider's own, the
+    chosen provider's, or all (None before the year's figures are there)."""
+    if not period.ready:
+        return None
+    only_of = [scope.provider_agb] if scope.is_provider else ([provider] if provider else None)
+    return label_rows(grants(period.year, period.as_of, only_of), nm)
+
+
+def _grant_totals(given: list[dict[str, Any]] | None, total: dict[str, Any] | None) -> dict[str, Any]:
+    """The grants, their total and the ledger's paid total including them."""
+    grant_total = sum(g["amount_cents"] for g in given or [])
+    paid = (total or {}).get("paid_cents")
+    return {
+        "grants": given,
+        "grants_total": grant_total,
+        "paid_with_grants": None if paid is None else paid + grant_total,
+    }
 
 
 @require_role(Role.MUNICIPALITY)
