@@ -9,13 +9,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from regie.accounts.models import Role, UserRole
 from regie.catalog.loader import load_catalog
 from regie.engine.catalog import parse_catalog
 from regie.procurement import models as m
 from regie.procurement.history import seed_tenders
-from regie.site.demo import DEMO_USERS, create_demo_users, demo_users
+from regie.site.demo import DEMO_USERS, create_demo_users, demo_users, give_demo_password
 from tests.accounts.factories import client_for
 from tests.procurement.conftest import OWN, post
 from tests.procurement.test_api import MARKS, assess, bid, tender
@@ -65,3 +66,18 @@ def test_the_demo_inkoper_logs_in_with_the_demo_password_and_assesses_as_the_sec
     assert assess(inkoper, t["id"], b["id"], MARKS).status_code == 201
     assert post(inkoper, f"/api/v1/tenders/{t['id']}/award/", {}).status_code == 200
     assert inkoper.get(f"/inkoop/aanbestedingen/{t['id']}/").status_code == 200
+
+
+def test_a_kept_demo_database_gives_inkoper_the_demo_password(region: None) -> None:
+    """A demo database built before ``inkoper`` was a demo user has it without a password; the
+    next start gives it the demo password, and leaves a password that was set alone."""
+    users = get_user_model().objects
+    inkoper, gemeente = users.get(username="inkoper"), users.get(username="gemeente")
+    inkoper.set_unusable_password()
+    inkoper.save()
+    gemeente.set_password("eigen-wachtwoord-2026")
+    gemeente.save()
+    assert give_demo_password() == ["inkoper"]
+    assert client_for("inkoper").get("/").status_code == 200
+    assert users.get(username="gemeente").check_password("eigen-wachtwoord-2026")
+    assert give_demo_password() == []

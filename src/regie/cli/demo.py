@@ -279,13 +279,15 @@ class Demo:
         from regie.procurement.contract_life import raise_expiry_signals  # noqa: PLC0415
         from regie.procurement.history import seed_tenders  # noqa: PLC0415
         from regie.relations.history import seed_history  # noqa: PLC0415
-        from regie.site.demo import create_demo_users  # noqa: PLC0415
+        from regie.site.demo import create_demo_users, give_demo_password  # noqa: PLC0415
 
         if fresh:
             load_catalog(parse_catalog(self.data / "catalog.toml"))
             create_demo_users()
             seed_history(self.today)
             seed_tenders(json.loads((self.data / "truth" / "tenders.json").read_text(encoding="utf-8")))
+        else:
+            give_demo_password()  # a kept database: every demo user it lists can log in
         if files:
             with stages.stage(
                 "Berichten en CSV-bestanden inlezen (tot en met vandaag)",
@@ -417,8 +419,10 @@ def run(args: argparse.Namespace) -> int:
     console.print("")
     console.print(f"[bold]Regie demo[/bold] klaar: {url}")
     console.print("Inloggen met (wachtwoord [bold]regie-demo[/bold]):")
-    for login, description in demo_users().items():
-        console.print(f"  {login:<10} {description}")
+    users = demo_users()
+    width = max(map(len, users), default=0)
+    for login, description in users.items():
+        console.print(f"  {login:<{width}}  {description}")
     if args.no_serve:
         return OK
     worker = None

@@ -64,6 +64,19 @@ def create_demo_users(provider_agb: str | None = None) -> dict[str, str]:
     return out
 
 
+def give_demo_password() -> list[str]:
+    """Give the demo password to the demo users that have no usable one (``inkoper`` of a demo
+    database built before it was a demo user: the tender history made it without); a password
+    that was set is left alone. Returns their names."""
+    given = []
+    for user in get_user_model().objects.filter(username__in=DEMO_USERS).order_by("username"):
+        if not user.has_usable_password():
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            given.append(user.username)
+    return given
+
+
 def _description(role: str, provider: Provider | None, managed: Iterable[Provider] = ()) -> str:
     if role == Role.PROVIDER and provider is not None:
         return f"Aanbieder {provider.name}"
