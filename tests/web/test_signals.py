@@ -282,3 +282,128 @@ def test_the_list_is_paged_like_the_other_lists(gemeente: Client) -> None:
     total = int(first.xpath("string(//h2[@id='h-signalen'])").split()[0])  # the 60 and OWN's own
     assert total > 60 and len(second.xpath("//table[@id='signalen']/tbody/tr[@data-status]")) == total - 50
     assert pager_text(second) == ["Vorige Pagina 2 van 2"]
+
+
+#: Signals beside the region's four (2024: OTHER's late declaration and 33333333's volume;
+#: 2025: OWN's care without allocation and 33333333's upcoding), over the years:
+#: (provider, raised on, status). The relationship manager looks after OWN and 44444444.
+OVER_THE_YEARS = [
+    (OTHER, dt.date(2022, 3, 1), "open"),
+    (OWN, dt.date(2023, 5, 10), "open"),
+    (OWN, dt.date(2023, 11, 20), "open"),
+    (OWN, dt.date(2024, 8, 1), "open"),
+    ("44444444", dt.date(2024, 4, 1), "open"),
+    (OWN, dt.date(2025, 7, 1), "open"),
+    (OWN, dt.date(2025, 7, 2), "resolved"),
+    ("44444444", dt.date(2025, 2, 1), "open"),
+    ("44444444", dt.date(2025, 2, 2), "explained"),
+    (OWN, dt.date(2026, 1, 15), "open"),
+]
+#: Per role, by hand: the open signals raised in the overview's year (2025), the older ones
+#: still open, and the years of the signals it sees (the work list's "Jaar" options).
+BY_ROLE = {
+    "gemeente": (4, 7, [2026, 2025, 2024, 2023, 2022]),
+    "aanbieder": (2, 3, [2026, 2025, 2024, 2023]),
+    "relatiebeheer": (3, 4, [2026, 2025, 2024, 2023]),
+}
+
+
+def signals_over_the_years() -> None:
+    for i, (provider, raised, status) in enumerate(OVER_THE_YEARS):
+        SignalFactory(key=f"years-{i}", provider=provider, segment="WMO-IB", raised_on=raised, status=status)
+
+
+def card(doc: lxml.html.HtmlElement) -> dict[str, tuple[str, str]]:
+    """The overview's signals card: field -> (number shown, where it links)."""
+    return {
+        a.get("data-field"): (a.text_content().split()[0], a.get("href"))
+        for a in doc.xpath("//*[@id='kaart-signalen']//a[@data-field]")
+    }
+
+
+@pytest.mark.parametrize("role", list(BY_ROLE))
+def test_the_overview_card_counts_the_years_open_signals_and_the_older_ones(region: None, db: None, role: str) -> None:
+    """The overview shows 2025 (as of 30 September): its card counts the open signals raised
+    in 2025 and, below, the older ones still open (a 2026 one is in neither); each number
+    links to the work list whose open counter is that number."""
+    signals_over_the_years()
+    client = client_for(role)
+    this_year, older, _years = BY_ROLE[role]
+    shown = card(doc_of(client.get("/")))
+    assert shown == {
+        "open_signals": (str(this_year), "/signalen/?status=open&jaar=2025"),
+        "older_signals": (str(older), "/signalen/?status=open&jaar=voor-2025"),
+    }
+    for number, link in shown.values():
+        assert status_counts(doc_of(client.get(link)))["open"] == number
+
+
+def test_the_council_sees_no_signals_card(raad: Client) -> None:
+    signals_over_the_years()
+    doc = doc_of(raad.get("/"))
+    assert not doc.xpath("//*[@id='kaart-signalen']") and "Open signalen" not in doc.text_content()
+    assert raad.get("/signalen/", {"jaar": "2025"}).status_code == 403
+
+
+def year_choices(doc: lxml.html.HtmlElement) -> list[tuple[str, str]]:
+    return [(o.get("value"), o.text_content()) for o in doc.xpath("//select[@id='f-jaar']/option")]
+
+
+@pytest.mark.parametrize(("role", "open_2024"), [("gemeente", 4), ("aanbieder", 1), ("relatiebeheer", 2)])
+def test_the_year_filter_per_role(region: None, db: None, role: str, open_2024: int) -> None:
+    """The filter "Jaar" offers the years of the signals the role sees and the years before
+    each; the list, its counters and its groups hold the signals raised in the chosen year."""
+    signals_over_the_years()
+    client = client_for(role)
+    years = BY_ROLE[role][2]
+    doc = doc_of(client.get("/signalen/", {"jaar": "2024"}))
+    assert year_choices(doc) == [
+        ("", "alle"),
+        *[(str(y), str(y)) for y in years],
+        *[(f"voor-{y}", f"vóór {y}") for y in years[:-1]],
+    ]
+    assert doc.xpath("//select[@id='f-jaar']/option[@selected]/@value") == ["2024"]
+    assert status_counts(doc)["open"] == str(open_2024)
+    raised = [tr.xpath("string(./td[2])").strip() for tr in doc.xpath("//table[@id='signalen']/tbody/tr[@data-status]")]
+    assert len(raised) == open_2024 and all(r.endswith("2024") for r in raised), raised
+    grouped = sum(int(c["open"]) for (_kind, provider), c in group_counts(doc).items() if not provider)
+    assert grouped == open_2024
+    if role == "gemeente":
+        assert group_counts(doc)[("late_declaration", "")] == {"open": "3", "explained": "0", "resolved": "0"}
+        assert status_counts(doc_of(client.get("/signalen/", {"jaar": "voor-2024"}))) == {
+            "open": "3",
+            "explained": "0",
+            "resolved": "0",
+        }
+    # what is not a year is no filter
+    assert status_counts(doc_of(client.get("/signalen/", {"jaar": "0000"}))) == status_counts(
+        doc_of(client.get("/signalen/"))
+    )
+
+
+def test_the_year_is_kept_by_the_pager_the_sort_links_and_the_bulk_form(gemeente: Client) -> None:
+    more_own_signals(60)  # raised in June and July 2025
+    signals_over_the_years()
+    doc = doc_of(gemeente.get("/signalen/", {"jaar": "2025", "aanbieder": OWN}))
+    assert doc.xpath("string(//h2[@id='h-signalen'])").split()[0] == "63"  # the 60, the region's one, 2 of 2025
+    assert doc.xpath("//nav[@class='pager']//a[@rel='next']/@href") == [f"?jaar=2025&aanbieder={OWN}&pagina=2"]
+    sorts = doc.xpath("//table[@id='signalen']/thead//a/@href")
+    assert sorts and all("jaar=2025" in href for href in sorts)
+    assert doc.xpath("//form[@id='bulk']/input[@name='next']/@value") == [f"/signalen/?jaar=2025&aanbieder={OWN}"]
+    groups = doc.xpath("//table[@id='groepen']//th/a/@href") + doc.xpath("//*[@id='signaal-tellers']/a/@href")
+    assert groups and all("jaar=2025" in href for href in groups)
+
+
+def test_the_older_open_signals_close_in_one_step(gemeente: Client) -> None:
+    """From the card's "ouder" link, resolve the whole filter: the older open signals are
+    resolved (each audited), the year's stay open, and the card says 0 older."""
+    signals_over_the_years()
+    older = card(doc_of(gemeente.get("/")))["older_signals"][1]
+    response = gemeente.post("/signalen/bulk/", {"alle": "1", "status": "resolved", "note": "Verjaard", "next": older})
+    assert response.status_code == 302 and response["Location"] == older
+    assert AuditEvent.objects.filter(action="signal.status").count() == 7
+    assert card(doc_of(gemeente.get("/"))) == {
+        "open_signals": ("4", "/signalen/?status=open&jaar=2025"),
+        "older_signals": ("0", "/signalen/?status=open&jaar=voor-2025"),
+    }
+    assert tm.Signal.objects.filter(raised_on__year=2026, status="open").count() == 1

@@ -9,14 +9,15 @@ from typing import Any
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from regie.catalog import models as cat
 from regie.monitor.figures import forecast_total, total_of
 from regie.monitor.models import Snapshot
 from regie.relations import services as relations
 from regie.site.pages.common import label_rows, names, only, period_for
+from regie.site.pages.signals import open_card
 from regie.site.roles import EVERY_ROLE, require_role
-from regie.traffic.models import Signal
 
 
 @require_role(*EVERY_ROLE)
@@ -78,14 +79,15 @@ def _headline(period: Any, scope: Any, contracts: int) -> dict[str, Any]:
 
 def _today(request: HttpRequest, scope: Any) -> dict[str, Any]:
     """What needs attention, from the latest snapshots: the early warnings (municipality and
-    council) and the open data-quality signals (municipality, or the provider's own)."""
+    council) and the open data-quality signals (municipality, or the provider's own) raised in
+    the overview's year (this year before there are figures) and before it."""
     period = period_for(request)
     out: dict[str, Any] = {"period": period, "warnings": [], "open_signals": None}
     if period.ready and not scope.is_provider:
         rows = [r for r in period.rows(Snapshot.Kind.FORECAST) if r.get("warning")]
         out["warnings"] = sorted(label_rows(rows, names()), key=lambda r: (r["municipality"], r["segment"]))
     if not scope.is_council:
-        out["open_signals"] = scope.provider_codes(Signal.objects.filter(status=Signal.Status.OPEN)).count()
+        out["open_signals"] = open_card(scope, period.year or timezone.localdate().year)
     if scope.is_staff:
         out["dialogues_due"] = relations.due_list(scope)
     return out

@@ -9,20 +9,23 @@
 
 The list shows the signals grouped by kind and provider with their counts per status; a
 change answered over HTMX brings the row and the counters (swapped out of band) up to date.
+Its year filter is the year a signal was raised (:func:`raised_in`); the overview's card
+counts the open ones of its year and the older ones through the same filter (:func:`open_card`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zlib
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -56,6 +59,9 @@ FILTERS = {
     "segment": "segment",
     "gemeente": "municipality",
 }
+#: The year filter (``jaar``) on the day a signal was raised: ``2025``, or ``voor-2025`` for
+#: every year before 2025.
+YEAR = re.compile(r"^(voor-)?([12]\d{3})$")
 #: Most signals one bulk change may touch (a larger selection is refused, not cut).
 BULK_LIMIT = 5000
 
@@ -88,9 +94,59 @@ class Worklist:
     query: str  # the list's query string (filters and sort), to come back to
 
 
+def raised_in(value: str) -> Q | None:
+    """The signals the year filter ``value`` keeps: ``2025`` those raised in 2025, ``voor-2025``
+    those raised before 2025; None for what is not such a value.
+
+    >>> raised_in("voor-2025")
+    <Q: (AND: ('raised_on__lt', datetime.date(2025, 1, 1)))>
+    >>> raised_in("2025x") is None
+    True
+    """
+    found = YEAR.match(value)
+    if found is None:
+        return None
+    first = dt.date(int(found.group(2)), 1, 1)
+    if found.group(1):
+        return Q(raised_on__lt=first)
+    return Q(raised_on__gte=first, raised_on__lt=first.replace(year=first.year + 1))
+
+
+def year_options(scope: Any, chosen: str = "") -> list[tuple[str, str]]:
+    """The choices of the year filter: each year ``scope`` has signals of (latest first), then
+    every year before one of them that has older ones (``voor-2025``: "vóór 2025"), and the
+    ``chosen`` value when it is neither (a link from the overview to a year without signals)."""
+    years = [str(d.year) for d in _visible(scope).dates("raised_on", "year", order="DESC")]
+    values = years + [f"voor-{y}" for y in years[:-1]]
+    if chosen and chosen not in values:
+        values.append(chosen)
+    return [(v, _("vóór %(year)s") % {"year": v[5:]} if v.startswith("voor-") else v) for v in values]
+
+
+def open_card(scope: Any, year: int) -> dict[str, Any]:
+    """The overview's card: the open signals ``scope`` sees raised in ``year`` and those raised
+    before it, each with the link to the work list that shows them (status open, ``jaar``);
+    the number is that list's open counter."""
+    this, older = str(year), f"voor-{year}"
+    counts = (
+        _visible(scope)
+        .filter(status=tm.Signal.Status.OPEN)
+        .aggregate(this=Count("pk", filter=raised_in(this)), older=Count("pk", filter=raised_in(older)))
+    )
+    base = reverse("signals") + "?"
+    return {
+        "year": year,
+        "n": counts["this"],
+        "url": base + urlencode({"status": "open", "jaar": this}),
+        "older": counts["older"],
+        "older_url": base + urlencode({"status": "open", "jaar": older}),
+        "all_url": base + urlencode({"status": "open"}),
+    }
+
+
 def worklist(scope: Any, params: QueryDict, nm: Names) -> Worklist:
     """The work list of ``scope`` filtered by ``params`` (``soort``, ``status``, ``aanbieder``,
-    ``segment``, ``gemeente``); unknown values are ignored."""
+    ``segment``, ``gemeente``, ``jaar``: see :func:`raised_in`); unknown values are ignored."""
     allowed = {
         "soort": [k for k, _l in tm.Signal.Kind.choices],
         "status": [k for k, _l in tm.Signal.Status.choices],
@@ -105,6 +161,10 @@ def worklist(scope: Any, params: QueryDict, nm: Names) -> Worklist:
         if value in allowed[param] and param != "status":
             qs = qs.filter(**{field: value})
             chosen[param] = value
+    year = params.get("jaar") or ""
+    if (raised := raised_in(year)) is not None:
+        qs = qs.filter(raised)
+        chosen["jaar"] = year
     all_statuses = qs
     status = params.get("status") or ""
     if status in allowed["status"]:
@@ -112,7 +172,7 @@ def worklist(scope: Any, params: QueryDict, nm: Names) -> Worklist:
         chosen["status"] = status
     keep = QueryDict(mutable=True)
     for key, value in params.items():
-        if key in FILTERS or key in ("sort", "pagina"):
+        if key in FILTERS or key in ("jaar", "sort", "pagina"):
             keep[key] = value
     return Worklist(chosen, qs, all_statuses, keep.urlencode())
 
@@ -198,7 +258,7 @@ def _row_context(scope: Any, signal: tm.Signal, nm: Names, error: str = "") -> d
 @require_role(Role.MUNICIPALITY, Role.PROVIDER, Role.RELATIONSHIP_MANAGER)
 def signal_list(request: HttpRequest) -> HttpResponse:
     """The work list: grouped by kind and provider with counts, then the signals themselves,
-    filtered by kind, status, provider, segment, municipality (in the URL), sorted
+    filtered by kind, status, provider, segment, municipality, year raised (in the URL), sorted
     server-side, 50 per page, with a bulk change for a selection or the whole filter."""
     return _list_response(request, request.scope, names())  # type: ignore[attr-defined]
 
@@ -233,6 +293,7 @@ def _list_response(request: HttpRequest, scope: Any, nm: Names, notice: str = ""
         else [],
         "segments": sorted(nm.segments.items()),
         "municipalities": sorted(nm.municipalities.items()),
+        "years": year_options(scope, work.chosen.get("jaar", "")),
         "prev_url": url_with(request, pagina=page.previous_page_number()) if page.has_previous() else None,
         "next_url": url_with(request, pagina=page.next_page_number()) if page.has_next() else None,
         "can_resolve": scope.is_staff,
