@@ -56,6 +56,7 @@ def test_record_and_follow_a_review(gemeente: Client, aanbieder: Client) -> None
         "/api/v1/long-stay-reviews/", {**body, "outcome": "maybe", "due": "x"}, content_type="application/json"
     )
     assert bad.status_code == 400 and {p["name"] for p in bad.json()["invalid_params"]} == {"outcome", "due"}
+    assert bad.json()["title"] == "Ongeldige invoer."
     # the page shows the work list and the outcome with its follow-up
     page = gemeente.get(f"/langdurige-zorg/?peildatum={AS_OF.isoformat()}").content.decode()
     assert "Werklijst" in page and "afschalen naar ambulant" in page

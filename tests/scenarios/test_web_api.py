@@ -49,8 +49,10 @@ def test_a_wrong_scenario_is_a_problem_with_its_parameters(gemeente: Client) -> 
     response = _create(gemeente, {**BODY, "as_of": "gisteren", "changes": [{"kind": "tariff", "from": "2025-10"}]})
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
-    names = {p["name"] for p in response.json()["invalid_params"]}
-    assert names == {"as_of", "changes"}
+    problem = response.json()
+    assert {p["name"] for p in problem["invalid_params"]} == {"as_of", "changes"}
+    assert problem["title"] == "Ongeldige invoer." and problem["status"] == 400, "the title of every 400"
+    assert all(p["name"] + ": " in problem["detail"] for p in problem["invalid_params"])
 
 
 @pytest.mark.django_db

@@ -86,16 +86,13 @@ class ScenarioDetailSerializer(ScenarioSerializer):
         fields = [*ScenarioSerializer.Meta.fields, "result"]
 
 
-def problem(params: list[dict[str, str]], title: str = "Ongeldig scenario") -> Response:
-    """400 problem+json with the fields and their reasons."""
-    body = {
-        "type": "about:blank",
-        "title": title,
-        "status": 400,
-        "detail": "; ".join(f"{p['name']}: {p['reason']}" for p in params),
-        "invalid_params": params,
-    }
-    return Response(body, status=status.HTTP_400_BAD_REQUEST, content_type="application/problem+json")
+def refused(exc: services.InvalidScenario) -> ValidationError:
+    """A refused scenario or outcome as the API's 400 problem (its title that of every 400),
+    each field in ``invalid_params`` with its reason."""
+    fields: dict[str, list[str]] = {}
+    for param in exc.params:
+        fields.setdefault(param["name"], []).append(param["reason"])
+    return ValidationError(fields)
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -125,7 +122,7 @@ class ScenarioListView(APIView):
         try:
             saved = services.save_scenario(request.user, _body(request))
         except services.InvalidScenario as exc:
-            return problem(exc.params)
+            raise refused(exc) from exc
         return Response(ScenarioDetailSerializer(saved).data, status=status.HTTP_201_CREATED)
 
 
@@ -238,7 +235,7 @@ class ReviewListView(APIView):
         try:
             saved = review.record_review(request.user, _body(request), today=timezone.localdate())
         except services.InvalidScenario as exc:
-            return problem(exc.params, "Ongeldige uitkomst")
+            raise refused(exc) from exc
         body = {
             "id": saved.pk,
             "client": saved.client,
