@@ -10,12 +10,13 @@ import json
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from lxml import html
 
-from regie.catalog.models import Provider
+from regie.catalog.models import Contract, Provider
 from regie.dossiers.models import Risk
 from tests.accounts.factories import client_for
-from tests.monitor.region import OTHER, OWN
+from tests.monitor.region import OTHER, OTHER_NAME, OWN
 
 MANAGED = (OWN, "44444444")
 #: provider -> (likelihood, impact, status) of its risks: high 4x4, medium 2x3, low 1x2.
@@ -141,3 +142,25 @@ def test_a_change_with_a_bad_review_date_is_refused_and_changes_nothing(region: 
     assert Risk.objects.values_list("status", "review_on").get() == ("mitigated", dt.date(2030, 6, 30))
     provider.post(f"/risicodossiers/{r.pk}/", {"status": "closed"})
     assert Risk.objects.values_list("status", "review_on").get() == ("closed", dt.date(2030, 6, 30))
+
+
+def contract_groups(doc: Any) -> dict[str, list[str]]:
+    """The new risk form's contract choices: group label -> the contracts' idents."""
+    groups = doc.xpath("//form[@id='risico-form']//select[@id='contract']/optgroup")
+    return {g.get("label"): g.xpath("option/@value") for g in groups}
+
+
+def test_the_new_risk_form_offers_running_contracts_first(region: None, db: None) -> None:
+    today = timezone.localdate()
+    Contract.objects.filter(ident="WMO-BW-11111111").update(end=today)  # runs until today
+    Contract.objects.filter(ident=f"WMO-IB-{OTHER}").update(end=today + dt.timedelta(days=400))
+    everyone = contract_groups(page("gemeente"))
+    assert list(everyone) == ["Lopende contracten", "Afgelopen contracten"]
+    assert everyone["Lopende contracten"] == [f"WMO-IB-{OTHER}", "WMO-BW-11111111"]  # by provider name
+    assert sorted(everyone["Afgelopen contracten"]) == ["JGD-45-33333333", "JGD-45-44444444", "WMO-IB-11111111"]
+    own = contract_groups(page("aanbieder"))  # a provider names risks of its own contracts only
+    assert own == {"Lopende contracten": ["WMO-BW-11111111"], "Afgelopen contracten": ["WMO-IB-11111111"]}
+    option = page("gemeente").xpath("string(//select[@id='contract']/optgroup[1]/option[1])")
+    end = today + dt.timedelta(days=400)
+    assert option == f"{OTHER_NAME}: WMO-IB-{OTHER} (1-1-2024 t/m {end.day}-{end.month}-{end.year})"
+    assert not page("raad").xpath("//form[@id='risico-form']")  # the council records no risks

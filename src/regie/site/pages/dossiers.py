@@ -225,15 +225,26 @@ def risk_list(request: HttpRequest) -> HttpResponse:
         "has_charts": True,
         "can_write": scope.is_staff or scope.is_provider,
         "providers": writable,
-        "contracts": cat.Contract.objects.filter(provider__in=writable).select_related("provider").order_by("ident")
-        if writable
-        else [],
+        "contract_groups": _contract_groups(writable, today) if writable else [],
         "owners": Risk.Owner.choices,
         "statuses": Risk.Status.choices,
         "scale": range(1, 6),
         "default_review": today + dt.timedelta(days=91),
     }
     return render(request, "regie/dossiers/risks.html", context)
+
+
+def _contract_groups(providers: Any, today: dt.date) -> list[tuple[str, list[cat.Contract]]]:
+    """The contracts of ``providers`` a new risk can be named for, as option groups: those
+    still running on ``today`` first, then the ended ones (history, still choosable), each by
+    provider and newest first; a group without contracts is left out."""
+    qs = cat.Contract.objects.filter(provider__in=providers).select_related("provider")
+    ordered = list(qs.order_by("provider__name", "-start", "ident"))
+    groups = [
+        (_("Lopende contracten"), [c for c in ordered if c.end >= today]),
+        (_("Afgelopen contracten"), [c for c in ordered if c.end < today]),
+    ]
+    return [(label, contracts) for label, contracts in groups if contracts]
 
 
 def _risk_fields(post: Any) -> dict[str, Any]:
