@@ -125,3 +125,15 @@ def test_due_list_follows_the_cadence(region: None, db: None) -> None:
     assert rows[OWN]["status"] == "overdue" and rows[OWN]["due_on"] == D(2025, 8, 26)
     assert rows[OWN]["days_overdue"] == 36 and OTHER not in rows
     assert s.due_list(who("aanbieder")[0], today) == []
+
+
+def test_the_day_discusses_its_own_years_figures(region: None, db: None) -> None:
+    """The demo computes the past year's figures as of today after this year's: a dialogue
+    (and a dossier's results) of today showed last year's scorecards."""
+    this_year = Snapshot.objects.filter(kind="scorecards", as_of=AS_OF, year=AS_OF.year).get()
+    fields = {"kind": "scorecards", "as_of": AS_OF, "key": "", "rows": []}
+    Snapshot.objects.create(**fields, year=AS_OF.year - 1, computed_at=this_year.computed_at + dt.timedelta(hours=1))
+    Snapshot.objects.create(**fields, year=AS_OF.year + 1, computed_at=this_year.computed_at + dt.timedelta(hours=2))
+    scope, user = who("gemeente")
+    d = s.plan(scope, user, OWN, AS_OF + dt.timedelta(days=7))
+    assert d.snapshot == this_year and d.agenda[0]["year"] == AS_OF.year and d.agenda[0]["cards"]

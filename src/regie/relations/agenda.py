@@ -68,9 +68,12 @@ TITLES: dict[str, Any] = {
 
 def scorecard_snapshot(day: dt.date) -> Snapshot | None:
     """The scorecard snapshot a dialogue on ``day`` discusses: the latest one as of ``day`` or
-    before (None for a day before any figures: a dialogue never shows figures of a later day)."""
-    qs = Snapshot.objects.filter(kind=Snapshot.Kind.SCORECARDS, key="", as_of__lte=day)
-    return qs.order_by("-as_of", "-computed_at", "-pk").first()
+    before (None for a day before any figures: a dialogue never shows figures of a later day),
+    of the latest year there is one for on that date: a past year's figures computed later as
+    of the same date (its late declarations) do not replace the running year's; a year after
+    ``day``'s has not begun."""
+    qs = Snapshot.objects.filter(kind=Snapshot.Kind.SCORECARDS, key="", as_of__lte=day, year__lte=day.year)
+    return qs.order_by("-as_of", "-year", "-computed_at", "-pk").first()
 
 
 def forecast_snapshot(scorecards: Snapshot | None) -> Snapshot | None:
