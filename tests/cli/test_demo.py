@@ -59,6 +59,9 @@ def test_a_second_start_keeps_the_database_and_ingests_only_what_arrived(tmp_pat
     assert "[2/4] Berichten en CSV-bestanden inlezen (tot en met vandaag)" in first
     assert first.count("(geschat: ongeveer") == 4 and first.count("klaar in") == 4
     assert "\x1b[" not in first  # no terminal control codes in a log
+    logins = [line.split() for line in first.split("Inloggen met (wachtwoord regie-demo):\n")[1].splitlines()]
+    assert [words[0] for words in logins] == ["gemeente", "inkoper", "aanbieder", "raad", "relatiebeheer"]
+    assert logins[-1][1:3] == ["Relatiebeheerder", "van"], "a login's line is whole in a log, not wrapped"
     state = json.loads((tmp_path / demo.STATE).read_text())
     assert state["built"] and state["ingested_through"] == "2025-06-15"
     assert state["data"] == demo.data_fingerprint(YEAR, SCALE)

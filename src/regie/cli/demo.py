@@ -422,7 +422,7 @@ def run(args: argparse.Namespace) -> int:
     users = demo_users()
     width = max(map(len, users), default=0)
     for login, description in users.items():
-        console.print(f"  {login:<{width}}  {description}")
+        console.print(f"  {login:<{width}}  {description}", markup=False, highlight=False, soft_wrap=True)
     if args.no_serve:
         return OK
     worker = None
