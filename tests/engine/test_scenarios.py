@@ -253,3 +253,20 @@ def test_a_new_legal_task_adds_its_clients_times_price_pro_rata() -> None:
     # 12 clients x 1,000 euro a year, 3 of 12 months, split 3:1 over the municipalities
     assert [(r["municipality"], r["forecast"]) for r in new] == [("0983", 225_000), ("0889", 75_000)]
     assert doc["totals"]["difference"] == 300_000
+
+
+@pytest.mark.parametrize("first", [2026 * 12, 2025 * 12 + 6, 2025 * 12 + 11])  # as of December, June, November
+def test_per_client_units_count_everyone_in_care_in_each_outlook_january(first: int) -> None:
+    """Per-client price: a client is counted once a year, so every January of the outlook
+    counts everyone in care again, also when the outlook's first month is that January (an
+    as-of date in December). Before, that first January was left out, the next year's rate
+    was calibrated on the new episodes alone and the year after came out about three times
+    as high (the demo's Wmo beschermd wonen: 17.9 million in 2027, 53.7 in 2028)."""
+    horizon = 2028 * 12 - first
+    hazard, stock = 0.1, 10.0
+    starts = np.full(horizon, stock * hazard / (1 - hazard))  # as many start as leave
+    cell = Cell("0983", "S", "P", "clients", first, stock, starts, np.full(horizon, hazard), 1.0, (1.0,))
+    units = run([cell], Plan.neutral(1, horizon), 2025).units[0]
+    years = (first + np.arange(horizon)) // 12
+    per_year = {int(y): float(units[years == y].sum()) for y in (2026, 2027)}
+    assert per_year[2026] == pytest.approx(per_year[2027]) == pytest.approx(stock + 12 * starts[0])

@@ -164,7 +164,7 @@ def run(cells: list[Cell], plan: Plan, base_year: int) -> Run:
                 b[target] += out * share
                 moved_in[target] += out * share
         a = (b + n[:, m]) * (1.0 - h[:, m])
-        january = (first + m) % 12 == 0 and m > 0
+        january = (first + m) % 12 == 0 and (first + m) // 12 > base_year  # an outlook year begins
         for i, cell in enumerate(cells):
             if cell.basis == "client_months":
                 units[i, m] = (b[i] + n[i, m] / 2.0) * (1.0 - h[i, m] / 2.0)
