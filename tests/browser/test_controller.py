@@ -55,6 +55,11 @@ def test_controller_walk(page: Any, venlo_site: Site, artifacts: Path) -> None:
     assert euro(warned["forecast"]) in alert.inner_text()
     wait_for_charts(page)
     page.screenshot(path=str(artifacts / "budgetgrip.png"), full_page=True)
+    page.set_viewport_size({"width": 1264, "height": 900})  # a 1280 px screen less a scroll bar
+    box = page.locator("table#grip").locator("xpath=..")
+    scroll, visible = box.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert scroll <= visible, f"the grip's twelve columns fit, none cut off ({scroll} > {visible} px)"
+    page.set_viewport_size({"width": 1360, "height": 900})
 
     # Every figure in the table is the CLI's.
     for (mun, seg), row in cli_rows.items():
