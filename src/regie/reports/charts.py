@@ -217,7 +217,9 @@ def grip_chart(
         title,
     )
     spec["height"] = {"step": 34}
-    spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    # resize: lay out again once fit-x has narrowed the plot, so the legends' columns (which
+    # follow the plot's width) and the height they need agree; without it a PDF cut them off.
+    spec["autosize"] = {"type": "fit-x", "contains": "padding", "resize": True}
     entries = [(_("Bandbreedte (80 %)"), INK, "stroke"), (_("Prognose"), INK, "diamond")]
     budgets = [r for r in ranges if r["budget"] is not None]
     if budgets:
