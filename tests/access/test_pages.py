@@ -118,6 +118,9 @@ def test_referrers_per_segment(listed: dict[str, int]) -> None:
     cells = [c.split("<")[0] for c in row.split('class="num">')[1:]]
     # new care 4 (two in care already, two started), referrer known for 2: all GP (02)
     assert cells[:2] == ["4", "2"] and "100,0 %" in cells and cells[-1] == "50,0 %"
+    assert "aandeel van de nieuwe zorg per soort verwijzer" in html  # the indicator's definition
+    english = login("gemeente").get(f"{PAGE}verwijzers/", headers={"accept-language": "en"}).content.decode()
+    assert "share of new care per kind of referrer" in english and "aandeel van de nieuwe zorg" not in english
     assert login("raad").get(f"{PAGE}verwijzers/").status_code == 200
     assert login("aanbieder").get(f"{PAGE}verwijzers/").status_code == 403
 

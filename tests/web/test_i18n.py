@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import lxml.html
 import pytest
 from django.test import Client
 
@@ -110,3 +111,24 @@ def test_pages_follow_the_chosen_language(gemeente: Client, language: str, headi
     page = gemeente.get("/grip/").content.decode()
     assert f'<html lang="{language}">' in page
     assert f"<h1>{heading}</h1>" in page
+
+
+@pytest.mark.parametrize(
+    ("language", "texts", "other"),
+    [
+        ("nl", ["Instroom", "Kosten per cliënt", "Afgesproken cliënten (gerealiseerd)", "5 gerealiseerd"], "realised"),
+        ("en", ["Inflow", "Cost per client", "Agreed clients (realised)", "5 realised"], "gerealiseerd"),
+    ],
+)
+def test_a_scorecard_speaks_the_readers_language(
+    aanbieder: Client, language: str, texts: list[str], other: str
+) -> None:
+    """The scorecard on the provider page (indicator names, agreed vs realised, where the value
+    stands against the peers): an English reader read them in Dutch."""
+    from tests.monitor.region import OWN
+
+    aanbieder.post("/i18n/setlang/", {"language": language, "next": "/"})
+    page = aanbieder.get(f"/aanbieders/{OWN}/").content.decode()
+    table = lxml.html.fromstring(page).xpath("string(//table[contains(@class, 'scorecard')])")
+    assert all(text in table for text in texts), (language, table[:400])
+    assert other not in table

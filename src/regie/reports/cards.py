@@ -12,16 +12,21 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import get_language, gettext, gettext_noop
+
 from regie.engine.calendar import quarter_of
 from regie.engine.registry import INDICATOR
 from regie.engine.scorecards import SCORED
 from regie.formatting import euro, number, percent
 from regie.monitor.figures import month_label
 
-#: The indicators of a card as people read them (:data:`regie.engine.registry.INDICATORS`):
-#: field -> (label, kind).
-INDICATORS: dict[str, tuple[str, str]] = {k: (INDICATOR[k].label.nl, INDICATOR[k].kind) for k in SCORED}
-POSITIONS = {"below": "onder de collega's", "within": "zoals de collega's", "above": "boven de collega's"}
+#: Where a provider's value stands against its peers' spread, as people read it (translated).
+POSITIONS = {
+    "below": gettext_noop("onder de collega's"),
+    "within": gettext_noop("zoals de collega's"),
+    "above": gettext_noop("boven de collega's"),
+}
 
 
 def fmt(value: Any, kind: str) -> str:
@@ -74,70 +79,74 @@ def flat(card: Mapping[str, Any], unit: str = "quarter") -> dict[str, Any]:
     return row
 
 
-def lines(cards: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Per card and indicator: the provider's value, the peers' median and spread, formatted."""
+def lines(cards: Sequence[Mapping[str, Any]], language: str = "nl") -> list[dict[str, Any]]:
+    """Per card and indicator: the provider's value, the peers' median and spread, formatted,
+    the texts in ``language`` (a report is Dutch; a page passes its reader's language)."""
+    with translation.override(language):
+        return [line for card in cards for line in _card_lines(card)]
+
+
+def _card_lines(card: Mapping[str, Any]) -> list[dict[str, Any]]:
     out = []
-    for card in cards:
-        indicators = card.get("indicators") or {}
-        for name, (label, kind) in INDICATORS.items():
-            ind = indicators.get(name)
-            if ind is None:
-                continue
-            low, high = ind.get("peer_p25"), ind.get("peer_p75")
-            out.append(
-                {
-                    "provider": card.get("provider"),
-                    "segment": card.get("segment"),
-                    "field": name,
-                    "label": label,
-                    "kind": kind,
-                    "value": ind.get("value"),
-                    "median": ind.get("peer_median"),
-                    "p25": low,
-                    "p75": high,
-                    "peers": ind.get("peers"),
-                    "position": POSITIONS.get(ind.get("position") or "", "–"),
-                    "value_text": fmt(ind.get("value"), kind),
-                    "median_text": fmt(ind.get("peer_median"), kind),
-                    "spread_text": f"{fmt(low, kind)} – {fmt(high, kind)}" if low is not None else "–",
-                }
-            )
-        agreed = card.get("agreed") or {}
-        if agreed.get("agreed_clients") is not None:
-            out.append(
-                {
-                    "provider": card.get("provider"),
-                    "segment": card.get("segment"),
-                    "field": "agreed_clients",
-                    "label": "Afgesproken cliënten (gerealiseerd)",
-                    "kind": "int",
-                    "value": agreed.get("agreed_clients"),
-                    "median": None,
-                    "p25": None,
-                    "p75": None,
-                    "peers": None,
-                    "position": f"{fmt(agreed.get('realised_clients'), 'int')} gerealiseerd"
-                    + (
-                        f" ({fmt(agreed.get('realised_share'), 'share')})"
-                        if agreed.get("realised_share") is not None
-                        else ""
-                    ),
-                    "value_text": fmt(agreed.get("agreed_clients"), "int"),
-                    "median_text": "–",
-                    "spread_text": "–",
-                }
-            )
+    indicators = card.get("indicators") or {}
+    for name in SCORED:
+        ind = indicators.get(name)
+        if ind is None:
+            continue
+        kind = INDICATOR[name].kind
+        low, high = ind.get("peer_p25"), ind.get("peer_p75")
+        position = POSITIONS.get(ind.get("position") or "")
+        out.append(
+            {
+                "provider": card.get("provider"),
+                "segment": card.get("segment"),
+                "field": name,
+                "label": INDICATOR[name].label.get(get_language()),
+                "kind": kind,
+                "value": ind.get("value"),
+                "median": ind.get("peer_median"),
+                "p25": low,
+                "p75": high,
+                "peers": ind.get("peers"),
+                "position": gettext(position) if position else "–",
+                "value_text": fmt(ind.get("value"), kind),
+                "median_text": fmt(ind.get("peer_median"), kind),
+                "spread_text": f"{fmt(low, kind)} – {fmt(high, kind)}" if low is not None else "–",
+            }
+        )
+    agreed = card.get("agreed") or {}
+    if agreed.get("agreed_clients") is not None:
+        realised = gettext("%(clients)s gerealiseerd") % {"clients": fmt(agreed.get("realised_clients"), "int")}
+        share = agreed.get("realised_share")
+        out.append(
+            {
+                "provider": card.get("provider"),
+                "segment": card.get("segment"),
+                "field": "agreed_clients",
+                "label": gettext("Afgesproken cliënten (gerealiseerd)"),
+                "kind": "int",
+                "value": agreed.get("agreed_clients"),
+                "median": None,
+                "p25": None,
+                "p75": None,
+                "peers": None,
+                "position": realised + (f" ({fmt(share, 'share')})" if share is not None else ""),
+                "value_text": fmt(agreed.get("agreed_clients"), "int"),
+                "median_text": "–",
+                "spread_text": "–",
+            }
+        )
     return out
 
 
-#: A target's result as people read it (:func:`regie.engine.relations.target_met`).
-MET = {True: "gehaald", False: "niet gehaald", None: "onbekend"}
+#: A target's result as people read it (:func:`regie.engine.relations.target_met`; translated).
+MET = {True: gettext_noop("gehaald"), False: gettext_noop("niet gehaald"), None: gettext_noop("onbekend")}
 
 
-def target_line(result: Mapping[str, Any], language: str | None = None) -> dict[str, Any]:
+def target_line(result: Mapping[str, Any], language: str = "nl") -> dict[str, Any]:
     """A contract target's result (:func:`regie.engine.relations.target_results`, with its
     ``segment``) with the indicator's heading, the norm and the value formatted by the
-    indicator's kind, and ``met_text`` (Dutch).
+    indicator's kind, and ``met_text``, the texts in ``language``.
 
     >>> line = target_line({"key": "max_median_duration_days", "indicator": "median_duration_days",
     ...                     "ceiling": True, "target": 150, "value": 162.0, "met": False})
@@ -146,11 +155,14 @@ def target_line(result: Mapping[str, Any], language: str | None = None) -> dict[
     """
     indicator = INDICATOR.get(result["indicator"])
     kind = indicator.kind if indicator else "one"
-    return {
-        **result,
-        "label": indicator.label.get(language) if indicator else result["indicator"],
-        "norm_text": ("hoogstens " if result["ceiling"] else "minstens ") + fmt(result["target"], kind),
-        "target_text": fmt(result["target"], kind),
-        "value_text": fmt(result["value"], kind),
-        "met_text": MET[result["met"]],
-    }
+    target = fmt(result["target"], kind)
+    with translation.override(language):
+        norm = gettext("hoogstens %(norm)s") if result["ceiling"] else gettext("minstens %(norm)s")
+        return {
+            **result,
+            "label": indicator.label.get(language) if indicator else result["indicator"],
+            "norm_text": norm % {"norm": target},
+            "target_text": target,
+            "value_text": fmt(result["value"], kind),
+            "met_text": gettext(MET[result["met"]]),
+        }

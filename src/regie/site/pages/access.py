@@ -24,8 +24,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from regie.access import services
@@ -235,6 +235,6 @@ def referrers(request: HttpRequest) -> HttpResponse:
         "year": year,
         "as_of": as_of,
         "years": list(range(today.year - 3, today.year + 1)),
-        "indicator": BREAKDOWN["referrers"],
+        "definition": BREAKDOWN["referrers"].definition.get(get_language()),
     }
     return render(request, "regie/access/referrers.html", context)

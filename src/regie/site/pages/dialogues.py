@@ -145,7 +145,7 @@ def agenda_context(d: Dialogue, today: dt.date) -> dict[str, Any]:
     by_kind = {i["kind"]: i for i in items}
     scorecard = by_kind.get("scorecard", {})
     cards = [
-        {"segment": c["segment"], "segment_name": nm.segment(c["segment"]), "lines": cardlib.lines([c])}
+        {"segment": c["segment"], "segment_name": nm.segment(c["segment"]), "lines": cardlib.lines([c], get_language())}
         for c in scorecard.get("cards", [])
     ]
     for row in by_kind.get("forecast", {}).get("rows", []):

@@ -116,7 +116,7 @@ def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
     period = period_for(request)
     nm = names()
     raw_cards = only(period.rows(Snapshot.Kind.SCORECARDS), provider=agb)
-    lines = cardlib.lines(raw_cards)
+    lines = cardlib.lines(raw_cards, get_language())
     cards = label_rows(
         [{**cardlib.flat(c), "lines": [x for x in lines if x["segment"] == c["segment"]]} for c in raw_cards], nm
     )
