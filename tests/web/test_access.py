@@ -356,6 +356,15 @@ def test_messages_per_role(region: None, db: None) -> None:
     assert Client().get(f"/berichten/{own}/").status_code == 302
 
 
+def test_a_message_page_names_the_file_not_the_servers_folder(region: None, db: None) -> None:
+    """The file a message came in does not tell a provider where the server keeps its files."""
+    own, _ = messages_of(region)
+    tm.Message.objects.filter(pk=own).update(file_name="/srv/regie/inbox/2026-08/2026-08-17_WMO323_x.xml")
+    for username in (G, A):
+        body = text_of(client_for(username).get(f"/berichten/{own}/"))
+        assert "2026-08-17_WMO323_x.xml" in body and "/srv/regie" not in body, username
+
+
 def test_provider_sees_only_its_own_signals(aanbieder: Client) -> None:
     page = aanbieder.get("/signalen/").content.decode()
     assert OWN_NAME in page and OTHER_NAME not in page and "Jeugdhulp Oost" not in page

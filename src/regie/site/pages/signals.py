@@ -546,6 +546,8 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     signals = scope.provider_codes(signals)
     context = {
         "message": message,
+        # the file's own name: the folder it was read from is the server's business
+        "file_name": message.file_name.replace("\\", "/").rsplit("/", 1)[-1],
         "rejections": message.rejections.order_by("record", "pk"),
         "signals": signals.order_by("kind", "pk"),
         "kinds": dict(tm.Signal.Kind.choices),
