@@ -13,12 +13,12 @@ from tests.browser.conftest import VENLO_AS_OF, VENLO_YEAR, Site, follow_menu, l
 pytestmark = pytest.mark.slow
 
 
-def build(page: Any, site: Site, name: str, rows: list[dict[str, str]]) -> None:
+def build(page: Any, site: Site, name: str, rows: list[dict[str, str]], years: int = 2) -> None:
     page.goto(f"{site.url}/scenarios/")
     page.fill("#id_name", name)
     page.fill("#id_year", str(VENLO_YEAR))
     page.fill("#id_as_of", VENLO_AS_OF)
-    page.fill("#id_years", "2")
+    page.fill("#id_years", str(years))
     for i, row in enumerate(rows, start=1):
         page.select_option(f"#id_w{i}-kind", row["kind"])
         page.fill(f"#id_w{i}-start", row["start"])
@@ -49,9 +49,15 @@ def test_build_save_and_compare_two_scenarios(page: Any, venlo_site: Site, artif
             {"kind": "inflow", "start": month, "factor": "1.3", "segment": segment},
             {"kind": "duration", "start": month, "factor": "1.2"},
         ],
+        years=3,
     )
     page.wait_for_selector("#scenario-grafiek svg", timeout=15000)  # the saved scenario's chart is drawn
     page.screenshot(path=str(artifacts / "scenario-detail.png"), full_page=True)
+    page.set_viewport_size({"width": 1264, "height": 900})  # a 1280 px screen less a scroll bar
+    box = page.locator("table[aria-labelledby='h-rijen']").locator("xpath=..")
+    scroll, visible = box.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert scroll <= visible, f"two changes and three years ahead fit, no column cut off ({scroll} > {visible} px)"
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{venlo_site.url}/scenarios/")
     page.get_by_label("Indexatie 5 % vergelijken").check()
     page.get_by_label("Groei jeugd vergelijken").check()
