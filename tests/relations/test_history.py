@@ -25,6 +25,8 @@ def test_history_is_the_same_for_the_same_region_and_day() -> None:
 def test_seeded_history_shows_every_state(region: None, db: None) -> None:
     assert seed_history(TODAY) == 16 and seed_history(TODAY) == 0  # once
     assert Dialogue.objects.count() == 16
+    for d in Dialogue.objects.all():  # the note is of the dialogue's day
+        assert [n.written_at.date() for n in d.notes.all()] == [d.date]
     states = {a.state(TODAY) for a in Agreement.objects.all()}
     assert states == {"overdue", "done", "confirmed", "open"}
     due = {r["status"] for r in rel.due_list(scope_for(get_user_model().objects.get(username="gemeente")), TODAY)}
@@ -34,3 +36,30 @@ def test_seeded_history_shows_every_state(region: None, db: None) -> None:
     assert last is not None
     carried = next(i for i in last.agenda if i["kind"] == "agreements")["items"]
     assert [a["state"] for a in carried] == ["overdue"]
+
+
+def test_past_dialogues_get_the_figures_of_the_quarter_end_before_them(region: None, db: None) -> None:
+    """The history is stored before there are figures; once the demo has computed the figures
+    as of the quarter ends before the dialogues, their agendas show them (never a later day's)."""
+    from regie.monitor.models import Snapshot
+    from regie.monitor.services import refresh
+    from regie.relations.history import fill_agendas, quarter_ends
+
+    Snapshot.objects.all().delete()
+    seed_history(TODAY)
+    assert not Dialogue.objects.exclude(snapshot=None).exists()
+    first = Dialogue.objects.order_by("date").first()
+    assert first is not None
+    days = quarter_ends(TODAY)
+    assert days[0] <= first.date < days[1], "from the last quarter end on or before the first dialogue"
+    assert days[-1] < TODAY and all(d.month in (3, 6, 9, 12) for d in days)
+    refresh(2025, dt.date(2025, 6, 30), kinds=["scorecards", "forecast_providers"])
+    filled = fill_agendas(TODAY)
+    with_figures = Dialogue.objects.exclude(snapshot=None)
+    assert filled == with_figures.count() == Dialogue.objects.filter(date__gte=dt.date(2025, 6, 30)).count() > 0
+    for d in with_figures:
+        assert d.snapshot is not None and d.snapshot.as_of == dt.date(2025, 6, 30) <= d.date
+        scorecard = next(i for i in d.agenda if i["kind"] == "scorecard")
+        forecast = next(i for i in d.agenda if i["kind"] == "forecast")
+        assert scorecard["as_of"] == "2025-06-30" and scorecard["cards"] and forecast["rows"]
+    assert fill_agendas(TODAY) == 0  # the others have no figures of their day

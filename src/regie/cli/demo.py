@@ -53,7 +53,15 @@ DATABASE = "regie.sqlite3"
 #: Seconds per unit of work (the region at scale 1; one file to ingest) on this project's
 #: 2-core machine, shared, for a first start's estimates; later starts estimate from what the
 #: stages took the time before (``took`` in ``demo.json``).
-RATES = {"generate": 30.0, "ingest": 0.003, "ledger": 5.0, "figures": 15.0, "history": 60.0, "scenario": 20.0}
+RATES = {
+    "generate": 30.0,
+    "ingest": 0.003,
+    "ledger": 5.0,
+    "figures": 15.0,
+    "history": 60.0,
+    "scenario": 20.0,
+    "dialogues": 45.0,
+}
 
 #: Packages whose code writes a synthetic region (the generator and the XML writer).
 GENERATOR_CODE = ("synth", "messages")
@@ -175,6 +183,7 @@ def tasks(year: int) -> list[str]:
     for y in (year, year - 1):
         out += [f"ledger {y}", f"figures {y}", f"history {y}"]
     out.insert(2, f"scenario {year}")  # a saved example scenario, after this year's figures
+    out.insert(3, f"dialogues {year}")  # the figures the past dialogues discuss
     return out
 
 
@@ -184,6 +193,7 @@ TITLES = {
     "figures": "Cijfers (indicatoren, scorekaarten, prognose)",
     "history": "Verloop van de prognose per maand",
     "scenario": "Voorbeeldscenario (indexatie en groei)",
+    "dialogues": "Cijfers per kwartaaleinde voor de eerdere gesprekken",
 }
 
 
@@ -334,6 +344,9 @@ class Demo:
             with stages.stage(title(task), estimate(self.previous, kind, self.scale)) as step:
                 if kind == "ledger":
                     refresh_ledger(year, self.today)
+                elif kind == "dialogues":
+                    inputs = inputs or load_inputs()
+                    self.dialogue_figures(inputs)
                 elif kind == "scenario":
                     from regie.scenarios.services import demo_scenario  # noqa: PLC0415 - needs Django set up
 
@@ -348,6 +361,19 @@ class Demo:
             self.state.took[kind] = stages.last / self.scale
             self.state.figures[task] = self._print(task)
             self.state.save(self.directory)
+
+    def dialogue_figures(self, inputs: Any) -> None:
+        """The figures as of each quarter end the past dialogues fall after (those a page
+        shows first for a date), then the dialogues' agendas with them."""
+        from regie.monitor.ondemand import FIRST_KINDS, holding  # noqa: PLC0415 - needs Django set up
+        from regie.monitor.services import available, refresh  # noqa: PLC0415
+        from regie.relations.history import fill_agendas, quarter_ends  # noqa: PLC0415
+
+        for day in quarter_ends(self.today):
+            if day not in available().get(day.year, []):
+                with holding(day.year, day):
+                    refresh(day.year, day, inputs=inputs, kinds=FIRST_KINDS)
+        fill_agendas(self.today)
 
     # -- a start ------------------------------------------------------------------------------
 

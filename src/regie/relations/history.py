@@ -1,10 +1,13 @@
 """The demo's history of dialogues and agreements (:func:`regie.synth.dialogues.history`),
 stored once when the demo's database is built (``regie demo``, fresh).
 
-The past dialogues' agendas are built as any other (:func:`regie.relations.agenda.build`):
-a dialogue before the first computed figures has no scorecard (the demo computes the figures
-of today, not of those days), the agreements of earlier dialogues are carried as the rules
-say. Marked done by the provider's demo user where it has one, confirmed by ``gemeente``.
+The past dialogues' agendas are built as any other (:func:`regie.relations.agenda.build`),
+the agreements of earlier dialogues carried as the rules say. Marked done by the provider's
+demo user where it has one, confirmed by ``gemeente``. The history is stored before there are
+figures; the demo then computes the figures as of the quarter ends the dialogues fall after
+(:func:`quarter_ends`, in the background) and :func:`fill_agendas` builds again the agendas
+that had none, so a dialogue of 8 June discusses the figures as of 31 March: a dialogue
+never shows figures of a later day.
 """
 
 from __future__ import annotations
@@ -19,9 +22,43 @@ from django.utils import timezone
 from regie.accounts.audit import audit
 from regie.accounts.models import Role, UserRole
 from regie.catalog import models as cat
+from regie.engine import calendar
 from regie.relations import agenda
 from regie.relations.models import Agreement, Dialogue, Note
 from regie.synth.dialogues import PlannedDialogue, history
+
+
+def _plan(today: dt.date) -> list[PlannedDialogue]:
+    return history([(p.agb, p.dialogue_every_weeks) for p in cat.Provider.objects.all()], today)
+
+
+def quarter_ends(today: dt.date) -> list[dt.date]:
+    """The quarter ends whose figures the history's dialogues discuss: from the last one before
+    the first dialogue up to the last one before ``today``, oldest first."""
+    plan = _plan(today)
+    if not plan:
+        return []
+    first = min(d.date for d in plan)
+    day = first if calendar.quarter_end(first) == first else calendar.quarter_start(first) - dt.timedelta(days=1)
+    out = []
+    while day < today:
+        out.append(day)
+        day = calendar.quarter_end(day + dt.timedelta(days=1))
+    return out
+
+
+@transaction.atomic
+def fill_agendas(today: dt.date) -> int:
+    """Build again the agenda of every dialogue before ``today`` that has no figures, now that
+    there may be some of its day (:func:`regie.relations.agenda.build`); the number that got them."""
+    filled = 0
+    for d in Dialogue.objects.filter(snapshot__isnull=True, date__lt=today).select_related("provider"):
+        snapshot, items = agenda.build(d.provider, d.date)
+        if snapshot is not None:
+            d.snapshot, d.agenda = snapshot, items
+            d.save(update_fields=["snapshot", "agenda"])
+            filled += 1
+    return filled
 
 
 @transaction.atomic
@@ -30,7 +67,7 @@ def seed_history(today: dt.date) -> int:
     if Dialogue.objects.exists():
         return 0
     providers = {p.agb: p for p in cat.Provider.objects.all()}
-    plan = history([(p.agb, p.dialogue_every_weeks) for p in providers.values()], today)
+    plan = _plan(today)
     staff = get_user_model().objects.filter(username="gemeente").first()
     own_users = {
         r.provider.agb: r.user
@@ -46,8 +83,9 @@ def seed_history(today: dt.date) -> int:
 def _store(planned: PlannedDialogue, provider: cat.Provider, staff: Any, own: Any) -> None:
     snapshot, items = agenda.build(provider, planned.date)
     d = Dialogue.objects.create(provider=provider, date=planned.date, snapshot=snapshot, agenda=items, created_by=staff)
-    Note.objects.create(dialogue=d, text=planned.note, author=staff)
     moment = timezone.make_aware(dt.datetime.combine(planned.date, dt.time(12)))
+    note = Note.objects.create(dialogue=d, text=planned.note, author=staff)
+    Note.objects.filter(pk=note.pk).update(written_at=moment)  # written on the dialogue's day, not today
     for a in planned.agreements:
         done = a.state in ("done", "confirmed")
         Agreement.objects.create(
