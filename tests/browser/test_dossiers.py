@@ -31,6 +31,10 @@ def open_dossiers(page: Any) -> None:
 def submit_form(page: Any, title: str, others: str) -> None:
     open_dossiers(page)
     page.get_by_role("link", name="Kansendossier indienen").click()
+    tick = page.locator("#indicator-step_down")
+    box, label = tick.bounding_box(), page.locator("label.check", has=tick).bounding_box()
+    middle = abs((box["y"] + box["height"] / 2) - (label["y"] + label["height"] / 2))
+    assert box["width"] < 30 and middle < 4, f"a tick box stands before its text, on its line ({box} in {label})"
     page.locator("#titel").fill(title)
     page.locator("#andere").fill(others)
     page.locator("#jaar").fill(str(VENLO_YEAR))
