@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 
 from regie.accounts.models import AuditEvent
 from regie.accounts.scope import Scope, scope_for
+from regie.catalog.models import Contract
 from regie.monitor.models import Snapshot
 from regie.relations import services as s
 from regie.relations.models import Agreement
@@ -125,6 +126,11 @@ def test_due_list_follows_the_cadence(region: None, db: None) -> None:
     assert rows[OWN]["status"] == "overdue" and rows[OWN]["due_on"] == D(2025, 8, 26)
     assert rows[OWN]["days_overdue"] == 36 and OTHER not in rows
     assert s.due_list(who("aanbieder")[0], today) == []
+    # a provider whose contracts have ended is no longer spoken to
+    Contract.objects.filter(provider__agb="33333333").update(end=D(2025, 9, 30))
+    assert "33333333" not in {r["provider"] for r in s.due_list(g, today)}
+    # after the region's last contract day, the providers under contract on that day
+    assert {r["provider"] for r in s.due_list(g, D(2026, 3, 5))} == {"11111111", "22222222", "44444444"}
 
 
 def test_the_day_discusses_its_own_years_figures(region: None, db: None) -> None:

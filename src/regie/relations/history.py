@@ -25,11 +25,13 @@ from regie.catalog import models as cat
 from regie.engine import calendar
 from regie.relations import agenda
 from regie.relations.models import Agreement, Dialogue, Note
+from regie.relations.services import contracted
 from regie.synth.dialogues import PlannedDialogue, history
 
 
 def _plan(today: dt.date) -> list[PlannedDialogue]:
-    return history([(p.agb, p.dialogue_every_weeks) for p in cat.Provider.objects.all()], today)
+    """The history of the providers with a contract running ``today`` (not of former ones)."""
+    return history([(p.agb, p.dialogue_every_weeks) for p in contracted(today)], today)
 
 
 def quarter_ends(today: dt.date) -> list[dt.date]:
@@ -66,8 +68,8 @@ def seed_history(today: dt.date) -> int:
     """Store the history up to ``today`` unless there are dialogues already; the number stored."""
     if Dialogue.objects.exists():
         return 0
-    providers = {p.agb: p for p in cat.Provider.objects.all()}
     plan = _plan(today)
+    providers = {p.agb: p for p in cat.Provider.objects.filter(agb__in={d.provider for d in plan})}
     staff = get_user_model().objects.filter(username="gemeente").first()
     own_users = {
         r.provider.agb: r.user

@@ -23,7 +23,7 @@ import datetime as dt
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Max, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -203,13 +203,23 @@ def comment(scope: Scope, user: Any, a: Agreement, text: str) -> Comment:
     return c
 
 
+def contracted(today: dt.date) -> QuerySet[cat.Provider]:
+    """The providers the municipality holds dialogues with: those with a contract running on
+    ``today``, or, when the catalog's contracts all ended before it (a region of an earlier
+    year), on their last day. A provider whose contracts ended is not among them."""
+    last = cat.Contract.objects.aggregate(last=Max("end"))["last"]
+    day = min(today, last) if last else today
+    return cat.Provider.objects.filter(contracts__start__lte=day, contracts__end__gte=day).distinct()
+
+
 def due_list(scope: Scope, today: dt.date | None = None) -> list[dict[str, Any]]:
     """The providers ``scope`` sees whose next dialogue is due or overdue on ``today``
-    (:func:`regie.engine.relations.cadence`), the most overdue first."""
+    (:func:`regie.engine.relations.cadence`), the most overdue first, of the providers under
+    contract (:func:`contracted`: a provider whose contracts ended is no longer spoken to)."""
     today = today or timezone.localdate()
     if not is_staff(scope):
         return []
-    providers = scope.providers(cat.Provider.objects.all(), field="pk").order_by("agb")
+    providers = scope.providers(contracted(today), field="pk").order_by("agb")
     dates: dict[int, list[dt.date]] = {}
     for pid, day in Dialogue.objects.filter(provider__in=providers).values_list("provider_id", "date"):
         dates.setdefault(pid, []).append(day)
