@@ -144,3 +144,16 @@ def test_targets_on_the_scorecard_report_and_agenda(region: None, db: None) -> N
     targets = next(i for i in d.agenda if i["kind"] == "targets")["items"]
     assert [(t["key"], t["value"]) for t in targets] == [("max_median_duration_days", 162.0)]
     assert 'data-target="max_median_duration_days"' in client_for(M).get(f"/gesprekken/{d.pk}/").content.decode()
+
+
+def test_a_provider_reads_its_dialogues_and_agreements_as_with_the_municipality(region: None, db: None) -> None:
+    """The provider talks with the municipality, not 'with providers'; the municipality's
+    staff keep their titles."""
+    for path, own, staff in (
+        ("/gesprekken/", "Gesprekken met de gemeente", "Gesprekken met aanbieders"),
+        ("/afspraken/", "Afspraken met de gemeente", "Afspraken met aanbieders"),
+    ):
+        provider = client_for(A).get(path).content.decode()
+        assert f"<h1>{own}</h1>" in provider and staff not in provider, path
+        for username in (G, M):
+            assert f"<h1>{staff}</h1>" in client_for(username).get(path).content.decode(), (path, username)
