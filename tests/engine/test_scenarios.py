@@ -270,3 +270,15 @@ def test_per_client_units_count_everyone_in_care_in_each_outlook_january(first: 
     years = (first + np.arange(horizon)) // 12
     per_year = {int(y): float(units[years == y].sum()) for y in (2026, 2027)}
     assert per_year[2026] == pytest.approx(per_year[2027]) == pytest.approx(stock + 12 * starts[0])
+
+
+def test_a_changes_title_writes_its_numbers_the_dutch_way() -> None:
+    """The titles stand in the Dutch tables (scenario page, council report): decimal comma."""
+    since = dt.date(2027, 1, 1)
+    assert Change("tariff", since, factor=1.03).title() == "Tarief x 1,03 vanaf 01-2027"
+    assert Change("inflow", since, segment="JGD-AMB", factor=1.1).title() == "Instroom JGD-AMB x 1,1 vanaf 01-2027"
+    assert Change("duration", since, factor=2.0).title() == "Verblijfsduur x 2 vanaf 01-2027"
+    new = Change("new_segment", since, segment="WMO-HH", clients=12.5, price_per_client=100_00)
+    assert new.title() == "Nieuwe taak WMO-HH: 12,5 cliënten vanaf 01-2027"
+    moved = Change("capacity", since, clients=2.5, from_provider="1", to_provider="2")
+    assert moved.title() == "2,5 cliënten van 1 naar 2 vanaf 01-2027"

@@ -66,6 +66,12 @@ KIND_LABELS = {
     "provider_exit": "Aanbieder stopt",
 }
 
+
+def _dutch(value: float) -> str:
+    """A factor or a number of clients as a Dutch reader writes it: ``1,03``, ``2``."""
+    return f"{value:g}".replace(".", ",")
+
+
 _NUMBERS = {"factor": float, "clients": float, "price_per_client": int}
 _TEXTS = ("segment", "municipality", "model", "name", "from_provider", "to_provider", "provider", "label")
 
@@ -115,13 +121,13 @@ class Change:
         scope = f" {self.segment}" if self.segment else ""
         since = f" vanaf {self.start:%m-%Y}"
         if self.kind in ("tariff", "inflow", "duration"):
-            return f"{KIND_LABELS[self.kind]}{scope} x {self.factor:g}{since}"
+            return f"{KIND_LABELS[self.kind]}{scope} x {_dutch(self.factor)}{since}"
         if self.kind == "funding_model":
             return f"{KIND_LABELS[self.kind]}{scope} naar {self.model}{since}"
         if self.kind == "new_segment":
-            return f"{KIND_LABELS[self.kind]} {self.name or self.segment}: {self.clients:g} cliënten{since}"
+            return f"{KIND_LABELS[self.kind]} {self.name or self.segment}: {_dutch(self.clients)} cliënten{since}"
         if self.kind == "capacity":
-            return f"{self.clients:g} cliënten{scope} van {self.from_provider} naar {self.to_provider}{since}"
+            return f"{_dutch(self.clients)} cliënten{scope} van {self.from_provider} naar {self.to_provider}{since}"
         return f"{KIND_LABELS[self.kind]}: {self.provider}{scope}{since}"
 
     def as_dict(self) -> dict[str, Any]:
