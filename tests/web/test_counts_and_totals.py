@@ -15,6 +15,7 @@ from regie.catalog import models as cat
 from regie.formatting import euro, signed_euro
 from regie.monitor import services
 from regie.monitor.models import Snapshot
+from regie.traffic import models as tm
 from tests.monitor.region import AS_OF, OWN, YEAR
 
 
@@ -156,3 +157,22 @@ def test_model_comparison_totals_and_year_to_date(gemeente: Client) -> None:
     table = doc.get_element_by_id("vergelijking-totaal")
     pxq = table.xpath(".//tr[@data-model='pxq']/td")[0].text_content().strip()
     assert pxq == euro(sum(m["cost_cents"] for s in snap.rows for m in s["models"] if m["model"] == "pxq"))
+
+
+def test_provider_list_counts_each_rows_open_signals_in_its_segment(gemeente: Client) -> None:
+    """A row is a provider in a segment: its open signals are those of that segment, and the
+    link opens just those; before, every row of a provider repeated all its open signals."""
+    doc = lxml.html.fromstring(gemeente.get("/aanbieders/").content.decode())
+    rows = [
+        tr
+        for tr in doc.xpath("//table[@id='scorekaarten']/tbody/tr")
+        if f"/aanbieders/{OWN}/" in tr[0].xpath("string(.//a/@href)")
+    ]
+    assert len(rows) >= 2, "the test region's OWN works in two segments"
+    open_ = tm.Signal.objects.filter(provider=OWN, status=tm.Signal.Status.OPEN)
+    for tr in rows:
+        segment = tr[1].text_content().strip()
+        expected = open_.filter(segment=segment).count()
+        assert tr[-1].text_content().strip() == str(expected), segment
+        if expected:
+            assert f"segment={segment}" in tr[-1].xpath("string(.//a/@href)")

@@ -84,15 +84,16 @@ def provider_list(request: HttpRequest) -> HttpResponse:
     segment = request.GET.get("segment") or None
     if segment not in nm.segments:
         segment = None
-    open_signals = dict(
-        tm.Signal.objects.filter(status=tm.Signal.Status.OPEN)
-        .values_list("provider")
+    open_signals = {  # a row is a provider in a segment: the open signals of that segment
+        (provider, seg): n
+        for provider, seg, n in tm.Signal.objects.filter(status=tm.Signal.Status.OPEN)
+        .values_list("provider", "segment")
         .annotate(n=Count("pk"))
         .order_by()
-    )
+    }
     rows = label_rows(only(cards, segment=segment), nm)
     for row in rows:
-        row["signals_open"] = open_signals.get(row["provider"], 0)
+        row["signals_open"] = open_signals.get((row["provider"], row["segment"]), 0)
     columns = list_columns()
     rows, sort = sort_rows(request, rows, columns, default="provider_name")
     context = {
