@@ -16,6 +16,7 @@ from regie.formatting import euro, signed_euro
 from regie.monitor import services
 from regie.monitor.models import Snapshot
 from regie.traffic import models as tm
+from tests.accounts.factories import client_for
 from tests.monitor.region import AS_OF, OWN, YEAR
 
 
@@ -86,6 +87,18 @@ def test_provider_counts_only_its_own_contracts(aanbieder: Client) -> None:
     counts = segment_counts(html)
     assert counts == expected_counts(OWN) == {"WMO-IB": 1, "WMO-BW": 1}
     assert sum(counts.values()) == len(contract_rows(html))
+
+
+def test_relationship_manager_reads_whose_contracts_it_counts(region: None, db: None) -> None:
+    """The manager's overview counts and lists its providers' contracts only, and says so: a
+    segment whose contracts are all with other providers reads 0 'van uw aanbieders', not 0
+    contracts; the municipality's staff keep 'Contracten'."""
+    doc = lxml.html.fromstring(client_for("relatiebeheer").get("/").content.decode())
+    column = doc.xpath("string(//table[@id='segmenten']/thead/tr/th[5])").strip()
+    heading = doc.xpath("string(//h2[@id='h-contracten'])").strip()
+    assert column == f"Contracten van uw aanbieders {YEAR}" and heading == column
+    staff = lxml.html.fromstring(client_for("gemeente").get("/").content.decode())
+    assert staff.xpath("string(//h2[@id='h-contracten'])").strip() == f"Contracten {YEAR}"
 
 
 def test_council_sees_segment_counts_but_no_contract_list(raad: Client) -> None:
