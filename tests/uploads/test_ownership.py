@@ -78,3 +78,12 @@ def test_a_csv_a_provider_does_not_report_is_refused() -> None:
     assert unknown is not None and "onbekend formaat" in unknown["reason"]
     latin = provider_refusal("x.csv", "provider\n\xe9\n".encode("latin-1"), SENDER)
     assert latin is not None and latin["code"] == "CSV00"
+
+
+def test_the_refusal_names_what_a_provider_may_deliver_as_its_upload_page_does() -> None:
+    """In the provider's words (the upload page's 'episodes, declaraties, trajecten'), not the
+    repository's: no path to a developer document."""
+    pgb = "municipality,segment,bsn,start,end,amount_cents,reported_on\n0983,WMO-IB,999990019,2025-01-01,,100,2025-03-02\n"
+    found = provider_refusal("p.csv", pgb.encode(), SENDER)
+    assert found is not None
+    assert found["reason"].endswith("(episodes, declaraties, trajecten)") and "docs/" not in found["reason"]

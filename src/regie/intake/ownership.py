@@ -101,7 +101,7 @@ def _csv_refusal(name: str, raw: bytes, agb: str) -> dict[str, str] | None:
             f"CSV-{kind}" if kind else "onbekend",
             NOT_OWN,
             f"dit CSV-bestand is {what}: een aanbieder levert alleen eigen cijfers aan "
-            f"({', '.join(PROVIDER_CSV_KINDS)}; docs/csv-formats.md)",
+            "(episodes, declaraties, trajecten)",  # as the upload page says it
         )
     column = header.index("provider")
     for number, row in enumerate(rows, start=2):
