@@ -111,3 +111,10 @@ def test_filed_with_the_chosen_month(aanbieder: Client) -> None:
     )
     assert response.status_code == 302
     assert InflowRequest.objects.get().month == dt.date(2025, 11, 1)
+
+
+def test_the_open_requests_are_headed_for_who_reads_them(aanbieder: Client, gemeente: Client) -> None:
+    """The municipality has them 'Te beoordelen'; the provider waits for its decision."""
+    for client, heading in ((gemeente, "Te beoordelen"), (aanbieder, "In behandeling bij de gemeente")):
+        doc = lxml.html.fromstring(client.get("/bekostiging/verzoeken/").content.decode())
+        assert doc.xpath("string(//h2[@id='h-open'])").strip() == heading
