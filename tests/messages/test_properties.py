@@ -205,12 +205,15 @@ def declarations(draw: st.DrawFn) -> Declaration:
     day = period.end + dt.timedelta(days=draw(st.integers(1, 60)))
     references = iter(draw(st.lists(REFERENCE, min_size=12, max_size=12, unique=True)))
     clients: list[DeclarationClient] = []
-    for _ in range(draw(st.integers(1, 3))):
+    # distinct clients: two entries of one BSN with the same allocation and period would be two
+    # debits of one key (TR416), which hypothesis found
+    for bsn in draw(st.lists(bsns(), min_size=1, max_size=3, unique=True)):
         lines = []
         for j in range(draw(st.integers(1, 3))):
             unit = draw(st.sampled_from(sorted(codes.UNITS)))
             volume = draw(st.integers(0, 5000))
-            tariff = None if unit == "83" else draw(st.integers(0, 20000))
+            # an amount is at most 99,999,999 cents (the XSD's Bedrag), which hypothesis found
+            tariff = None if unit == "83" else draw(st.integers(0, min(20000, 99_999_999 // max(volume, 1))))
             cents = volume if tariff is None else volume * tariff
             begin = dt.date(year, month, draw(st.integers(1, last)))
             credit = draw(st.booleans()) and cents > 0
@@ -229,7 +232,7 @@ def declarations(draw: st.DrawFn) -> Declaration:
                     f"OLD{j}{len(clients)}" if credit else None,
                 )
             )
-        clients.append(DeclarationClient(draw(bsns()), tuple(lines)))
+        clients.append(DeclarationClient(bsn, tuple(lines)))
     total = sum(p.amount.signed for c in clients for p in c.performances)
     return Declaration(
         header(draw, law, "323", day, False),
