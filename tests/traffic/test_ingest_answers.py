@@ -137,3 +137,20 @@ def test_the_provider_page_shows_the_refusal_and_its_reason(
     assert rows["VOT-2025-1"][4:] == ["afgewezen", "20-3-2025", "7 Zorginhoudelijke afkeur"]
     assert rows["VOT-2025-2"][4:] == ["toegewezen", "25-3-2025", "–"]
     assert rows["VOW-2025-7"][1] == "317" and rows["VOW-2025-7"][4:] == ["onbeantwoord", "–", "–"]
+
+
+def test_the_provider_page_keeps_every_request_not_granted_beyond_the_latest(
+    files: list[Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page shows the latest requests; one unanswered or refused stays in the table however
+    old (the counts above it name them), and the page says that it shows the latest."""
+    from regie.site.pages import providers
+
+    monkeypatch.setattr(providers, "CARE_REQUESTS_SHOWN", 1)
+    ingest_json(capsys, *files)
+    create_demo_users("12345678")
+    page = lxml.html.fromstring(client_for("aanbieder").get("/aanbieders/12345678/").content.decode())
+    rows = [tr.xpath("td")[0].text_content() for tr in page.xpath("//table[@id='aanvragen']/tbody/tr")]
+    assert {"VOT-2025-1", "VOW-2025-7"} <= set(rows) and len(rows) <= 3
+    note = " ".join(page.xpath("string(//*[@id='aanvragen-getoond'])").split())
+    assert note == "De laatste 1 van 3 verzoeken, en elk verzoek dat niet is toegewezen."

@@ -158,6 +158,8 @@ def provider_detail(request: HttpRequest, agb: str) -> HttpResponse:
         "requests": requests_,
         "care_requests": care_requests,
         "care_request_counts": care_counts,
+        "care_requests_latest": CARE_REQUESTS_SHOWN,
+        "care_requests_total": sum(n for _label, n in care_counts),
         "signal_counts": [
             {"kind": kinds.get(r["kind"], r["kind"]), "status": statuses.get(r["status"], r["status"]), "n": r["n"]}
             for r in signal_counts
@@ -217,6 +219,12 @@ def _care_requests(agb: str) -> tuple[list[dict[str, Any]], list[tuple[str, int]
     )
     labels = dict(tm.Request.Outcome.choices)
     counts = mine.values("outcome").annotate(n=Count("request_id", distinct=True)).order_by("outcome")
+    latest = list(rows[:CARE_REQUESTS_SHOWN])
+    # a request not granted stays in sight however old: the counts above the table name it
+    waiting = [r for r in rows.exclude(outcome=tm.Request.Outcome.GRANTED) if r not in latest]
+    chosen = sorted(
+        sorted(latest + waiting, key=lambda r: r["request_id"]), key=lambda r: r["registered"], reverse=True
+    )
     shown = [
         {
             **r,
@@ -224,6 +232,6 @@ def _care_requests(agb: str) -> tuple[list[dict[str, Any]], list[tuple[str, int]
             "outcome_label": labels.get(r["outcome"], r["outcome"]),
             "reason_label": refusal_label(r["refusal_reason"]) if r["refusal_reason"] else "",
         }
-        for r in rows[:CARE_REQUESTS_SHOWN]
+        for r in chosen
     ]
     return shown, [(str(labels.get(c["outcome"], c["outcome"])), c["n"]) for c in counts]
