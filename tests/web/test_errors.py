@@ -49,6 +49,21 @@ def test_403_page_per_role(region: None, db: None, role: str) -> None:
     assert "Traceback" not in main
 
 
+@pytest.mark.parametrize("role", [*sorted(FORBIDDEN), "relatiebeheer"])
+def test_what_you_may_open_links_to_the_pages_of_the_role(region: None, db: None, role: str) -> None:
+    """'Wat u wel kunt openen' on the 403 and 404 pages: the role's own pages, each one it may
+    open, named as its menu names them; before, the menus' names linked to nowhere (href="")."""
+    client = client_for(role)
+    for path in (FORBIDDEN.get(role, "/bekostiging/"), "/bestaat-niet/"):
+        doc = _page(client.get(path))
+        links = doc.xpath("//main//h2[.='Wat u wel kunt openen']/following-sibling::ul[1]//a")
+        menu = doc.xpath("//header//nav[@aria-label='Hoofdmenu']//a")
+        assert [(a.get("href"), a.text_content()) for a in links] == [(a.get("href"), a.text_content()) for a in menu]
+        for a in links:
+            assert a.get("href", "").startswith("/"), (path, a.text_content())
+            assert client.get(a.get("href"), follow=True).status_code == 200, (role, a.get("href"))
+
+
 @pytest.mark.parametrize("role", sorted(NOT_FOUND))
 def test_404_page_per_role(region: None, db: None, role: str) -> None:
     client = client_for(role)
