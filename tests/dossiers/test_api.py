@@ -250,3 +250,40 @@ def test_an_awarded_dossier_goes_on_its_providers_dialogue_agenda(region: None, 
     assert {r["provider"] for r in item["items"][0]["results"]} <= {OWN}
     page = client_for(A).get(f"/gesprekken/{planned.json()['id']}/").content.decode()
     assert "agenda-opportunities" in page and "Samen naar het voorliggend veld" in page
+
+
+def test_a_dossiers_results_read_as_their_indicators_figures(region: None, db: None) -> None:
+    """On the dialogue agenda and the dossier page each result is written as its indicator is
+    (a share as a percentage, money in euro, a count as a whole number): the agenda read
+    'Duurzame uitstroom bij toekenning 0,80' and 'Doorlooptijd (mediaan, dagen) 894,00', the
+    dossier page a cost per client in cents. An English reader reads the indicator's English name."""
+    from lxml import html
+
+    from regie.formatting import euro, number, percent
+
+    fund()
+    keys = ["sustainable_outflow_rate", "median_duration_days", "cost_per_client_cents"]
+    pk = submit(client_for(G), [OWN, OTHER], indicators=keys).json()["id"]
+    assert assess(client_for(G), pk).status_code == 200
+    day = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    planned = client_for(G).post("/api/v1/dialogues/", {"provider": OWN, "date": day}, content_type="application/json")
+    item = next(i for i in planned.json()["agenda"] if i["kind"] == "opportunities")
+    results = [r for r in item["items"][0]["results"] if r["at_award"] is not None]
+    assert {r["indicator"] for r in results} == set(keys), "the test region has every figure"
+    written = {
+        "sustainable_outflow_rate": percent,
+        "median_duration_days": number,
+        "cost_per_client_cents": euro,
+    }
+    page = html.fromstring(client_for(A).get(f"/gesprekken/{planned.json()['id']}/").content.decode())
+    agenda = " ".join(page.xpath("string(//*[@id='agenda-opportunities'])").split())
+    dossier = html.fromstring(client_for(G).get(f"/kansendossiers/{pk}/").content.decode())
+    rows = dossier.xpath("//table[.//th[contains(., 'Bij toekenning')]]/tbody/tr")
+    table = [[" ".join(td.text_content().split()) for td in tr.xpath("td")][2:4] for tr in rows]
+    for r in results:
+        value = written[r["indicator"]](r["at_award"])
+        assert f"{r['label']} bij toekenning {value}," in agenda, (r, agenda)
+        assert [r["label"], value] in table, (r, table)
+    english = client_for(A).get(f"/gesprekken/{planned.json()['id']}/", headers={"accept-language": "en"})
+    opportunities = html.fromstring(english.content.decode()).xpath("string(//*[@id='agenda-opportunities'])")
+    assert "Sustainable outflow" in opportunities and "Duurzame uitstroom" not in opportunities

@@ -119,9 +119,6 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     d = _dossier(request, pk)
     results = ds.results(d)
     names = dict(cat.Provider.objects.values_list("agb", "name"))
-    for row in results["indicators"]:
-        row["label"] = indicator_label(row["indicator"])
-        row["unit"] = next(i.unit for i in INDICATORS if i.key == row["indicator"])
     left = rules.fund_left(ds.fund_amount(d.year), ds.awarded_in(d.year))
     context = {
         "d": d,

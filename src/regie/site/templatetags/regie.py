@@ -7,9 +7,11 @@ from typing import Any
 
 from django import template
 from django.utils import dateformat
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
+from regie.engine.registry import INDICATOR
 from regie.formatting import count, days, euro, number, percent, signed_euro
+from regie.reports import cards
 
 register = template.Library()
 register.filter("euro", euro)
@@ -84,3 +86,18 @@ def signed_points(value: Any, unit: str = "") -> str:
     amount = float(value) * (100 if unit == "share" else 1)
     sign = "+" if amount > 0 else "−" if amount < 0 else ""
     return f"{sign}{number(abs(amount), 0 if float(abs(amount)).is_integer() else 1)} " + gettext("procentpunt")
+
+
+@register.filter
+def indicator_value(value: Any, key: str) -> str:
+    """A value of indicator ``key`` written as the indicator is (:data:`regie.engine.registry.INDICATOR`:
+    a share as a percentage, euro cents in euro, counts and days whole); ``–`` when unknown."""
+    indicator = INDICATOR.get(key)
+    return cards.fmt(value, indicator.kind if indicator else "one")
+
+
+@register.filter
+def indicator_name(key: str) -> str:
+    """Indicator ``key``'s heading in the reader's language (the key itself when unknown)."""
+    indicator = INDICATOR.get(key)
+    return indicator.label.get(get_language()) if indicator else key
