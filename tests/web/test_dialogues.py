@@ -157,3 +157,24 @@ def test_a_provider_reads_its_dialogues_and_agreements_as_with_the_municipality(
         assert f"<h1>{own}</h1>" in provider and staff not in provider, path
         for username in (G, M):
             assert f"<h1>{staff}</h1>" in client_for(username).get(path).content.decode(), (path, username)
+
+
+def test_an_agenda_names_the_open_signals_in_the_readers_language(region: None, db: None) -> None:
+    """The agenda keeps the signal counts of the day it was planned; their kinds are named in
+    the reader's language (a dialogue planned in Dutch read 'Declaratie na de termijn (73)' in English)."""
+    from django.utils import translation
+    from lxml import html
+
+    from regie.traffic.models import Signal
+
+    d = Dialogue.objects.get(pk=dialogues_of(TODAY + dt.timedelta(days=14))["own"])
+    counted = next(i for i in d.agenda if i["kind"] == "signals")["by_kind"]
+    assert counted, "the test region has open signals for the provider"
+    for language in ("nl", "en"):
+        response = client_for(A).get(f"/gesprekken/{d.pk}/", headers={"accept-language": language})
+        text = html.fromstring(response.content.decode()).xpath("string(//*[@id='agenda-signals'])")
+        api = client_for(A).get(f"/api/v1/dialogues/{d.pk}/", headers={"accept-language": language}).json()
+        labels = [k["label"] for i in api["agenda"] if i["kind"] == "signals" for k in i["by_kind"]]
+        with translation.override(language):
+            expected = [str(dict(Signal.Kind.choices)[k["kind"]]) for k in counted]
+        assert labels == expected and all(f"{label} (" in text for label in expected), (language, text)

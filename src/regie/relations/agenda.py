@@ -211,5 +211,14 @@ def build(provider: cat.Provider, date: dt.date) -> tuple[Snapshot | None, list[
 
 
 def titled(items: list[Item]) -> list[Item]:
-    """The items with their heading in the active language (``title``)."""
-    return [{"kind": i["kind"], "title": str(TITLES.get(i["kind"], i["kind"])), **i} for i in items]
+    """The items with their heading in the active language (``title``), the open signals'
+    kinds named in it too (the agenda keeps the names of the language it was planned in)."""
+    return [_named({"kind": i["kind"], "title": str(TITLES.get(i["kind"], i["kind"])), **i}) for i in items]
+
+
+def _named(item: Item) -> Item:
+    if item["kind"] != "signals":
+        return item
+    labels = dict(tm.Signal.Kind.choices)
+    kinds = [{**k, "label": str(labels.get(k["kind"], k["label"]))} for k in item.get("by_kind", [])]
+    return {**item, "by_kind": kinds}
