@@ -273,3 +273,30 @@ def test_a_page_waits_for_a_computation_held_elsewhere(gemeente: Client, monkeyp
     assert not started
     assert Computation.objects.get(year=YEAR, as_of=JUNE_END).state == Computation.State.DONE
     assert gemeente.get("/grip/", query).status_code == 200
+
+
+def test_the_month_not_yet_complete_is_not_drawn_as_a_month(
+    gemeente: Client, inline: list[tuple[int, dt.date]]
+) -> None:
+    """On 3 July a segment's per-month charts drew July as a whole month (a few days' inflow
+    beside full months: a dip that is not there); they stop at June and say why. On a month end
+    the month is complete and drawn."""
+    html = visit(gemeente, "/grip/0983/JGD-45/", THIRD)
+    doc = lxml.html.fromstring(html)
+    months = {
+        chart: [
+            v["volgorde"][:7] for v in json.loads(doc.xpath(f"string(//*[@id='{chart}']//script)"))["data"]["values"]
+        ]
+        for chart in ("clienten-figure", "instroom-figure")
+    }
+    assert all(m and m[-1] == "2025-06" for m in months.values()), months
+    note = " ".join(doc.xpath("string(//*[@id='lopende-maand'])").split())
+    assert (
+        note
+        == "Juli 2025 staat niet in de grafieken per maand: op de peildatum 3 juli 2025 is de maand nog niet compleet."
+    )
+    complete = lxml.html.fromstring(
+        gemeente.get("/grip/0983/JGD-45/", {"jaar": YEAR, "peildatum": AS_OF.isoformat()}).content.decode()
+    )
+    spec = json.loads(complete.xpath("string(//*[@id='clienten-figure']//script)"))
+    assert spec["data"]["values"][-1]["volgorde"][:7] == "2025-09" and not complete.xpath("//*[@id='lopende-maand']")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from regie.accounts.models import Role
 from regie.catalog import models as cat
+from regie.engine import calendar
 from regie.monitor.figures import forecast_total, total_of, totals_by
 from regie.monitor.models import Snapshot
 from regie.monitor.services import previous_year_key
@@ -189,6 +190,23 @@ def _history(period: YearAsOf, municipality: str, segment: str) -> list[dict[str
     ]
 
 
+def complete_months(rows: list[dict[str, Any]], as_of: dt.date) -> tuple[list[dict[str, Any]], dt.date | None]:
+    """The per-month rows of the months that had ended by ``as_of``, and the month ``as_of``
+    falls in when it had not (None on a month end): a chart per month leaves that month out, a
+    few days beside whole months would read as a dip.
+
+    >>> rows = [{"month": "2025-06-01"}, {"month": "2025-07-01"}]
+    >>> complete_months(rows, dt.date(2025, 7, 3))
+    ([{'month': '2025-06-01'}], datetime.date(2025, 7, 1))
+    >>> len(complete_months(rows, dt.date(2025, 7, 31))[0]), complete_months(rows, dt.date(2025, 7, 31))[1]
+    (2, None)
+    """
+    if calendar.month_end(as_of) == as_of:
+        return rows, None
+    current = calendar.month_start(as_of)
+    return [r for r in rows if dt.date.fromisoformat(str(r["month"])[:10]) < current], current
+
+
 @require_role(Role.MUNICIPALITY, Role.COUNCIL, Role.RELATIONSHIP_MANAGER)
 def segment_detail(request: HttpRequest, municipality: str, segment: str) -> HttpResponse:
     scope = request.scope  # type: ignore[attr-defined]
@@ -232,14 +250,15 @@ def segment_detail(request: HttpRequest, municipality: str, segment: str) -> Htt
         if providers
         else None
     )
+    ended, open_month = complete_months(monthly, period.as_of)
     specs = chart_context(
         history=charts.history_chart(history),
         providers=provider_spec,
-        clients=charts.monthly_chart(monthly, "clients", indicator_label("clients")),
-        inflow=charts.monthly_chart(monthly, "inflow", indicator_label("inflow"), colour="#8a5300"),
-        outflow=charts.year_compare_lines(monthly, monthly_before, "outflow", indicator_label("outflow"), period.year),
+        clients=charts.monthly_chart(ended, "clients", indicator_label("clients")),
+        inflow=charts.monthly_chart(ended, "inflow", indicator_label("inflow"), colour="#8a5300"),
+        outflow=charts.year_compare_lines(ended, monthly_before, "outflow", indicator_label("outflow"), period.year),
         waiting=charts.year_compare_lines(
-            monthly, monthly_before, "waiting_median_days", _("Wachttijd (mediaan)"), period.year, unit=_("dagen")
+            ended, monthly_before, "waiting_median_days", _("Wachttijd (mediaan)"), period.year, unit=_("dagen")
         ),
     )
     context = {
@@ -262,6 +281,7 @@ def segment_detail(request: HttpRequest, municipality: str, segment: str) -> Htt
         "indicators": indicators,
         "segment_indicators": segment_indicators[0] if segment_indicators else None,
         "monthly": monthly,
+        "open_month": open_month,
         "chart_specs": specs,
         "has_charts": bool(specs),
     }
@@ -281,6 +301,7 @@ def provider_months(request: HttpRequest, municipality: str, segment: str, agb: 
         None,
     )
     months = only(period.indicators(("municipality", "segment", "provider", "month")), **where)
+    ended, open_month = complete_months(months, period.as_of)
     payments = only(period.rows(Snapshot.Kind.PAYMENTS), **where)
     paid = totals_by(payments, ["month"], ["amount_cents"])
     by_kind = totals_by(payments, ["month", "kind"], ["amount_cents"])
@@ -302,11 +323,12 @@ def provider_months(request: HttpRequest, municipality: str, segment: str, agb: 
     table = [by_month[m] for m in sorted(by_month)]
     specs = chart_context(
         paid=charts.payments_chart(payments, _("Verschuldigd")),
-        clients=charts.monthly_chart(months, "clients", indicator_label("clients")),
+        clients=charts.monthly_chart(ended, "clients", indicator_label("clients")),
     )
     context = {
         "period": period,
         "snapshot": period.snapshot(Snapshot.Kind.INDICATORS, "by=municipality,segment,provider,month"),
+        "open_month": open_month,
         "keep": [],
         "municipality": municipality,
         "municipality_name": nm.municipality(municipality),
