@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils import translation
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from regie.engine.calendar import quarter_of
 from regie.engine.registry import INDICATOR
@@ -83,10 +83,10 @@ def lines(cards: Sequence[Mapping[str, Any]], language: str = "nl") -> list[dict
     """Per card and indicator: the provider's value, the peers' median and spread, formatted,
     the texts in ``language`` (a report is Dutch; a page passes its reader's language)."""
     with translation.override(language):
-        return [line for card in cards for line in _card_lines(card)]
+        return [line for card in cards for line in _card_lines(card, language)]
 
 
-def _card_lines(card: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _card_lines(card: Mapping[str, Any], language: str) -> list[dict[str, Any]]:
     out = []
     indicators = card.get("indicators") or {}
     for name in SCORED:
@@ -101,7 +101,7 @@ def _card_lines(card: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "provider": card.get("provider"),
                 "segment": card.get("segment"),
                 "field": name,
-                "label": INDICATOR[name].label.get(get_language()),
+                "label": INDICATOR[name].label.get(language),
                 "kind": kind,
                 "value": ind.get("value"),
                 "median": ind.get("peer_median"),

@@ -7,11 +7,12 @@ from typing import Any
 
 from django import template
 from django.utils import dateformat
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from regie.engine.registry import INDICATOR
 from regie.formatting import count, days, euro, number, percent, signed_euro
 from regie.reports import cards
+from regie.site.pages.common import indicator_label
 
 register = template.Library()
 register.filter("euro", euro)
@@ -99,5 +100,4 @@ def indicator_value(value: Any, key: str) -> str:
 @register.filter
 def indicator_name(key: str) -> str:
     """Indicator ``key``'s heading in the reader's language (the key itself when unknown)."""
-    indicator = INDICATOR.get(key)
-    return indicator.label.get(get_language()) if indicator else key
+    return indicator_label(key) if key in INDICATOR else key
